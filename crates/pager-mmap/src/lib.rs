@@ -1,0 +1,51 @@
+//! The mmgraph file: one memory-mapped file, shared by every structure of the database.
+//!
+//! This crate is the bottom of the stack (`pager-mmap` <- `nodepage`, `btree`, `edges` <-
+//! `graph`) and the only one that touches the file or holds `unsafe` code. It owns the file
+//! handle and its exclusive lock, the read-only mapping (grown by remapping), page
+//! allocation with a persistent free list, copy-on-write write transactions, snapshot read
+//! transactions, and the commit protocol with two meta pages.
+//!
+//! The upper crates see pages: [`WriteTxn::alloc`], [`WriteTxn::cow`] and
+//! [`WriteTxn::free`] to change them, [`PageSource::page_as`] to read them as zero-copy
+//! [`Page`] layouts, and the [`ROOT_SLOTS`] of the meta page to anchor their structures.
+//!
+//! ```
+//! use pager_mmap::{MemStorage, Options, PageSource, PageType, Pager};
+//!
+//! let pager = Pager::with_storage(Box::new(MemStorage::new()), Options::default())?;
+//! let mut txn = pager.begin_write()?;
+//! let (id, page) = txn.alloc(PageType(200))?;
+//! page[100] = 42;
+//! txn.set_root(0, id.0)?;
+//! txn.commit()?;
+//!
+//! let read = pager.begin_read()?;
+//! let root = pager_mmap::PageId(read.root(0)?);
+//! assert_eq!(read.page(root)?[100], 42);
+//! # Ok::<(), pager_mmap::Error>(())
+//! ```
+
+mod check;
+mod error;
+mod freelist;
+mod layout;
+mod meta;
+mod pager;
+mod read;
+mod registry;
+mod storage;
+mod sync;
+mod write;
+
+pub use check::CheckReport;
+pub use error::{Error, Result};
+pub use layout::{
+    FIRST_DATA_PAGE, FORMAT_VERSION, FREE_LIST_CAPACITY, FileHeaderPage, FreeListPage, MAGIC,
+    META_PAGES, MetaPage, PAGE_SIZE, PAGE_SIZE_U64, Page, PageBytes, PageHeader, PageId, PageType,
+    ROOT_SLOTS, checksum_matches, page_checksum, page_type_of,
+};
+pub use pager::{Durability, Options, Pager, PagerStats};
+pub use read::{PageSource, ReadTxn, typed};
+pub use storage::{FileStorage, MemStorage, Region, SimFault, SimStorage, Storage};
+pub use write::WriteTxn;

@@ -1,0 +1,103 @@
+//! Read transactions and the page-access trait shared with write transactions.
+
+use crate::error::{Error, Result};
+use crate::layout::{Page, PageBytes, PageId, ROOT_SLOTS, page_type_of};
+use crate::pager::{Shared, Snapshot, snapshot_page};
+use crate::sync::Arc;
+
+/// Read access to the pages of one transaction's view.
+pub trait PageSource {
+    /// The bytes of page `id`, bounds-checked.
+    fn page(&self, id: PageId) -> Result<&PageBytes>;
+
+    /// The root recorded in `slot` (0 when unset).
+    fn root(&self, slot: usize) -> Result<u64>;
+
+    /// Page `id` decoded as `T`, after checking its type tag.
+    fn page_as<T: Page>(&self, id: PageId) -> Result<&T> {
+        typed(id, self.page(id)?)
+    }
+}
+
+/// Decodes `bytes` (page `id`) as `T`, refusing a page whose tag is not `T::TYPE`.
+pub fn typed<T: Page>(id: PageId, bytes: &PageBytes) -> Result<&T> {
+    let found = page_type_of(bytes);
+    if found != T::TYPE {
+        return Err(Error::WrongPageType {
+            page: id,
+            expected: T::TYPE,
+            found,
+        });
+    }
+    T::ref_from_bytes(bytes)
+        .map_err(|_| Error::Corrupt(format!("page {id} does not fit its layout")))
+}
+
+/// A root slot's value, or an error for a slot that does not exist.
+pub(crate) fn root_of(roots: &[u64; ROOT_SLOTS], slot: usize) -> Result<u64> {
+    roots.get(slot).copied().ok_or(Error::NoSuchRootSlot(slot))
+}
+
+/// A snapshot of one commit. `Send`, cheap to begin, never blocked by the writer.
+///
+/// Pages are read in place from the mapping; the references it hands out live as long as the
+/// transaction. While it lives, the pages of its snapshot are not reused, so a long-lived
+/// reader makes the file grow.
+pub struct ReadTxn {
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) snapshot: Arc<Snapshot>,
+    slot: usize,
+}
+
+impl ReadTxn {
+    pub(crate) fn begin(shared: Arc<Shared>) -> Result<ReadTxn> {
+        let (snapshot, slot) = shared
+            .registry
+            .begin()
+            .map_err(|_| Error::ReadersFull(shared.registry.capacity()))?;
+        Ok(ReadTxn {
+            shared,
+            snapshot,
+            slot,
+        })
+    }
+
+    /// The id of the transaction whose commit this snapshot shows.
+    pub fn txn_id(&self) -> u64 {
+        self.snapshot.meta.txn_id
+    }
+
+    /// Pages in this snapshot's file format (in use or free).
+    pub fn page_count(&self) -> u64 {
+        self.snapshot.meta.page_count
+    }
+
+    /// Free pages recorded in this snapshot.
+    pub fn free_page_count(&self) -> u64 {
+        self.snapshot.meta.free_page_count
+    }
+}
+
+impl PageSource for ReadTxn {
+    fn page(&self, id: PageId) -> Result<&PageBytes> {
+        snapshot_page(&self.snapshot, id)
+    }
+
+    fn root(&self, slot: usize) -> Result<u64> {
+        root_of(&self.snapshot.meta.roots, slot)
+    }
+}
+
+impl Drop for ReadTxn {
+    fn drop(&mut self) {
+        self.shared.registry.end(self.slot);
+    }
+}
+
+impl std::fmt::Debug for ReadTxn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReadTxn")
+            .field("txn_id", &self.txn_id())
+            .finish()
+    }
+}

@@ -1,0 +1,75 @@
+//! A read-only view of the first `len` bytes of a storage, from which page references are
+//! derived one page at a time (never a reference spanning the whole mapping).
+
+use std::sync::Arc;
+
+use memmap2::MmapRaw;
+
+use crate::layout::{PAGE_SIZE, PageBytes, PageId};
+
+/// A mapping of the database's bytes. Readers hold an `Arc<Region>` for as long as they use
+/// it, so a region outlives every page reference derived from it.
+pub struct Region {
+    base: *const u8,
+    len: usize,
+    _owner: RegionOwner,
+}
+
+/// What keeps the mapped memory alive: held, never read.
+#[expect(
+    dead_code,
+    reason = "the fields are held to keep the memory mapped, never read"
+)]
+pub(crate) enum RegionOwner {
+    /// A read-only mapping of the database file.
+    File(MmapRaw),
+    /// An anonymous block owned by a memory storage, shared with it.
+    Memory(Arc<MmapRaw>),
+}
+
+// SAFETY: a Region is a read-only view: `page` hands out shared references only, the owner
+// keeps the memory mapped for the Region's whole life, and the writer only changes bytes of
+// pages that no live snapshot can reach (see `page`), so sharing across threads is sound.
+unsafe impl Send for Region {}
+// SAFETY: as for Send: all access through `&Region` is read-only.
+unsafe impl Sync for Region {}
+
+impl Region {
+    /// Wraps mapped memory. `base..base+len` must stay mapped and readable while `owner` lives.
+    pub(crate) fn new(base: *const u8, len: usize, owner: RegionOwner) -> Region {
+        Region {
+            base,
+            len,
+            _owner: owner,
+        }
+    }
+
+    /// Length of the view in bytes.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the view is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The bytes of page `id`, or `None` when the page is not inside the view.
+    ///
+    /// Callers (the transactions) only ask for pages reachable from their snapshot, and the
+    /// pager never writes such a page while the snapshot lives: pages are copied on write and a
+    /// freed page is reused only once no older reader remains. That is what makes the shared
+    /// reference below valid for its whole lifetime.
+    pub fn page(&self, id: PageId) -> Option<&PageBytes> {
+        let start = usize::try_from(id.0).ok()?.checked_mul(PAGE_SIZE)?;
+        let end = start.checked_add(PAGE_SIZE)?;
+        if end > self.len {
+            return None;
+        }
+        // SAFETY: `start + PAGE_SIZE <= len`, so the page lies inside the mapping, which stays
+        // mapped while `self` (and so `_owner`) lives; the returned reference borrows `self`.
+        // `[u8; PAGE_SIZE]` has alignment 1. No one writes these bytes while the reference
+        // lives (see the doc comment above), so the shared reference is not aliased by a write.
+        Some(unsafe { &*(self.base.add(start).cast::<PageBytes>()) })
+    }
+}

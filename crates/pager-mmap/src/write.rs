@@ -1,0 +1,329 @@
+//! The write transaction: copy-on-write page access, allocation, and the commit protocol.
+//!
+//! Commit, durable: write every dirty page (to pages no live snapshot can reach) -> sync ->
+//! write the meta page into the slot that does not hold the last durable commit -> sync ->
+//! publish. A crash before the meta write leaves the old meta the newest valid one; a torn
+//! meta write fails its checksum and the other slot wins. `docs/durability.md` has the
+//! whole argument.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::MutexGuard;
+
+use crate::error::{Error, Result};
+use crate::freelist::Allocator;
+use crate::layout::{
+    FIRST_DATA_PAGE, META_PAGES, PAGE_SIZE, PAGE_SIZE_U64, Page, PageBytes, PageId, PageType,
+    ROOT_SLOTS, seal_page,
+};
+use crate::meta::MetaState;
+use crate::pager::{Durability, Shared, Snapshot, WriterState, growth_target, snapshot_page};
+use crate::read::{PageSource, root_of, typed};
+use crate::sync::Arc;
+
+/// The one write transaction. Dropping it without [`WriteTxn::commit`] aborts it: nothing it
+/// did is visible to anyone, in memory or on disk.
+pub struct WriteTxn {
+    shared: Arc<Shared>,
+    base: Arc<Snapshot>,
+    txn_id: u64,
+    allocator: Allocator,
+    dirty: HashMap<PageId, Box<PageBytes>>,
+    freed: Vec<PageId>,
+    freed_set: HashSet<PageId>,
+    roots: [u64; ROOT_SLOTS],
+    durability: Durability,
+    /// Set once the writer slot has been handed back (commit or drop).
+    released: bool,
+}
+
+impl WriteTxn {
+    pub(crate) fn begin(shared: Arc<Shared>, wait: bool) -> Result<WriteTxn> {
+        let mut writer = shared.lock_writer();
+        while writer.active {
+            if !wait {
+                return Err(Error::WriteBusy);
+            }
+            writer = shared
+                .writer_free
+                .wait(writer)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        if writer.poisoned {
+            return Err(Error::Poisoned);
+        }
+        let base = shared.registry.current();
+        let mut allocator = match &writer.allocator {
+            Some(a) => a.clone(),
+            None => {
+                let loaded = Allocator::load(
+                    base.meta.page_count,
+                    base.meta.free_list_head,
+                    base.meta.free_page_count,
+                    |id| snapshot_page(&base, id).ok(),
+                )?;
+                writer.allocator = Some(loaded.clone());
+                loaded
+            }
+        };
+        let oldest_reader = shared.registry.oldest_reader().unwrap_or(u64::MAX);
+        allocator.begin(oldest_reader.min(writer.durable_txn).min(base.meta.txn_id));
+        writer.active = true;
+        drop(writer);
+        Ok(WriteTxn {
+            txn_id: base.meta.txn_id + 1,
+            roots: base.meta.roots,
+            durability: shared.options.durability,
+            shared,
+            base,
+            allocator,
+            dirty: HashMap::new(),
+            freed: Vec::new(),
+            freed_set: HashSet::new(),
+            released: false,
+        })
+    }
+
+    /// The id this transaction will commit as.
+    pub fn txn_id(&self) -> u64 {
+        self.txn_id
+    }
+
+    /// Chooses how this transaction's commit reaches the disk.
+    pub fn set_durability(&mut self, durability: Durability) {
+        self.durability = durability;
+    }
+
+    /// Sets the root recorded in `slot`.
+    pub fn set_root(&mut self, slot: usize, root: u64) -> Result<()> {
+        let entry = self
+            .roots
+            .get_mut(slot)
+            .ok_or(Error::NoSuchRootSlot(slot))?;
+        *entry = root;
+        Ok(())
+    }
+
+    /// Whether `id` was allocated (or copied) by this transaction, and so is writable.
+    pub fn is_writable(&self, id: PageId) -> bool {
+        self.dirty.contains_key(&id)
+    }
+
+    /// A new zeroed page carrying the tag `page_type`.
+    pub fn alloc(&mut self, page_type: PageType) -> Result<(PageId, &mut PageBytes)> {
+        let id = self.allocator.alloc();
+        let mut page: Box<PageBytes> = Box::new([0; PAGE_SIZE]);
+        page[crate::layout::PAGE_TYPE_OFFSET] = page_type.0;
+        let page = self.dirty.entry(id).insert_entry(page).into_mut();
+        Ok((id, page))
+    }
+
+    /// A new page of layout `T`, zeroed but for its type tag.
+    pub fn alloc_as<T: Page>(&mut self) -> Result<(PageId, &mut T)> {
+        let (id, bytes) = self.alloc(T::TYPE)?;
+        let page =
+            T::mut_from_bytes(bytes).map_err(|_| Error::Corrupt("page layout size".into()))?;
+        Ok((id, page))
+    }
+
+    /// The writable copy of page `id`: `id` itself if this transaction already owns it,
+    /// otherwise a new page holding a copy, with `id` freed. The caller must point whatever
+    /// referred to `id` at the returned page.
+    pub fn cow(&mut self, id: PageId) -> Result<PageId> {
+        if self.dirty.contains_key(&id) {
+            return Ok(id);
+        }
+        let copy: Box<PageBytes> = Box::new(*snapshot_page(&self.base, id)?);
+        self.free(id)?;
+        let new = self.allocator.alloc();
+        self.dirty.insert(new, copy);
+        Ok(new)
+    }
+
+    /// The bytes of a page this transaction owns (allocated or copied).
+    pub fn page_mut(&mut self, id: PageId) -> Result<&mut PageBytes> {
+        match self.dirty.get_mut(&id) {
+            Some(page) => Ok(page),
+            None => Err(Error::PageMisuse {
+                page: id,
+                what: "written without being copied first (call cow)",
+            }),
+        }
+    }
+
+    /// A page this transaction owns, as layout `T` (its tag is checked).
+    pub fn page_mut_as<T: Page>(&mut self, id: PageId) -> Result<&mut T> {
+        let bytes = self.page_mut(id)?;
+        let found = crate::layout::page_type_of(bytes);
+        if found != T::TYPE {
+            return Err(Error::WrongPageType {
+                page: id,
+                expected: T::TYPE,
+                found,
+            });
+        }
+        T::mut_from_bytes(bytes)
+            .map_err(|_| Error::Corrupt(format!("page {id} does not fit its layout")))
+    }
+
+    /// Frees page `id`. A page this transaction allocated is reusable at once; a committed
+    /// page becomes reusable once no older reader can see it.
+    pub fn free(&mut self, id: PageId) -> Result<()> {
+        if self.dirty.remove(&id).is_some() {
+            self.allocator.free_local(id);
+            return Ok(());
+        }
+        if !(FIRST_DATA_PAGE..self.base.meta.page_count).contains(&id.0) {
+            return Err(Error::PageMisuse {
+                page: id,
+                what: "freed but not a data page of this snapshot",
+            });
+        }
+        if !self.freed_set.insert(id) {
+            return Err(Error::PageMisuse {
+                page: id,
+                what: "freed twice",
+            });
+        }
+        self.freed.push(id);
+        Ok(())
+    }
+
+    /// Makes the transaction visible to new readers and, in durable mode, durable.
+    pub fn commit(mut self) -> Result<()> {
+        let shared = Arc::clone(&self.shared);
+        let mut writer = shared.lock_writer();
+        let result = self.commit_locked(&shared, &mut writer);
+        writer.active = false;
+        self.released = true;
+        drop(writer);
+        shared.writer_free.notify_one();
+        result
+    }
+
+    fn commit_locked(
+        &mut self,
+        shared: &Shared,
+        writer: &mut MutexGuard<'_, WriterState>,
+    ) -> Result<()> {
+        if writer.poisoned {
+            return Err(Error::Poisoned);
+        }
+        let freed = std::mem::take(&mut self.freed);
+        for (id, page) in self.allocator.commit(self.txn_id, freed).pages {
+            self.dirty.insert(id, page);
+        }
+        let needed = self.allocator.page_count().saturating_mul(PAGE_SIZE_U64);
+        if needed > writer.file_len {
+            let len = growth_target(writer.file_len, needed);
+            shared.storage.grow(len)?;
+            writer.region = Arc::new(shared.storage.map(len)?);
+            writer.file_len = len;
+        }
+        write_pages(shared, &mut self.dirty)?;
+        let meta = MetaState {
+            txn_id: self.txn_id,
+            page_count: self.allocator.page_count(),
+            free_list_head: self.allocator.head(),
+            free_page_count: self.allocator.free_page_count(),
+            roots: self.roots,
+        };
+        if self.durability == Durability::Durable {
+            shared.storage.sync_data()?;
+            write_meta(shared, writer, &meta)?;
+        }
+        writer.allocator = Some(self.allocator.clone());
+        shared.registry.publish(Arc::new(Snapshot {
+            meta,
+            region: Arc::clone(&writer.region),
+        }));
+        Ok(())
+    }
+}
+
+/// Seals and writes `dirty`, coalescing runs of consecutive pages into one write each.
+fn write_pages(shared: &Shared, dirty: &mut HashMap<PageId, Box<PageBytes>>) -> Result<()> {
+    let mut ids: Vec<PageId> = dirty.keys().copied().collect();
+    ids.sort_unstable();
+    let mut run: Vec<u8> = Vec::new();
+    let mut run_start = PageId(0);
+    for (i, id) in ids.iter().enumerate() {
+        let Some(page) = dirty.get_mut(id) else {
+            continue;
+        };
+        seal_page(*id, page);
+        if run.is_empty() {
+            run_start = *id;
+        }
+        run.extend_from_slice(&page[..]);
+        let next_is_adjacent = ids.get(i + 1).is_some_and(|next| next.0 == id.0 + 1);
+        if !next_is_adjacent || run.len() >= 1 << 20 {
+            shared.storage.write_at(run_start.offset(), &run)?;
+            run.clear();
+        }
+    }
+    Ok(())
+}
+
+/// Writes `meta` into the slot that does not hold the last durable commit, and syncs. Any
+/// failure here leaves the disk's meta state unknown, so it poisons the writer.
+fn write_meta(shared: &Shared, writer: &mut WriterState, meta: &MetaState) -> Result<()> {
+    let slot = 1 - writer.durable_slot;
+    let at = META_PAGES[slot];
+    let result = shared
+        .storage
+        .write_at(at.offset(), &meta.encode(at)[..])
+        .and_then(|()| shared.storage.sync_data());
+    if let Err(e) = result {
+        writer.poisoned = true;
+        return Err(e.into());
+    }
+    writer.durable_slot = slot;
+    writer.durable_txn = meta.txn_id;
+    Ok(())
+}
+
+/// Makes the latest commit durable if it is not yet: sync, meta page, sync.
+pub(crate) fn flush(shared: &Shared) -> Result<()> {
+    let mut writer = shared.lock_writer();
+    let current = shared.registry.current();
+    if writer.poisoned || current.meta.txn_id == writer.durable_txn {
+        return Ok(());
+    }
+    shared.storage.sync_data()?;
+    write_meta(shared, &mut writer, &current.meta)
+}
+
+impl PageSource for WriteTxn {
+    fn page(&self, id: PageId) -> Result<&PageBytes> {
+        match self.dirty.get(&id) {
+            Some(page) => Ok(page),
+            None => snapshot_page(&self.base, id),
+        }
+    }
+
+    fn root(&self, slot: usize) -> Result<u64> {
+        root_of(&self.roots, slot)
+    }
+
+    fn page_as<T: Page>(&self, id: PageId) -> Result<&T> {
+        typed(id, self.page(id)?)
+    }
+}
+
+impl Drop for WriteTxn {
+    fn drop(&mut self) {
+        if !self.released {
+            self.shared.lock_writer().active = false;
+            self.shared.writer_free.notify_one();
+        }
+    }
+}
+
+impl std::fmt::Debug for WriteTxn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WriteTxn")
+            .field("txn_id", &self.txn_id)
+            .field("dirty_pages", &self.dirty.len())
+            .finish()
+    }
+}
