@@ -4,7 +4,8 @@
 //! the mapping show) and queued as pending. `sync_data` makes everything pending durable. A
 //! simulated power loss stops the storage (every later call fails), and [`SimStorage::crash_image`]
 //! then builds a disk image from the durable bytes plus an arbitrary subset of the pending
-//! operations, each either lost, kept, or torn at a 512-byte sector boundary.
+//! operations, each either lost, kept, torn at a 512-byte sector boundary, or garbled (one
+//! sector of junk, as a device without sector atomicity may leave).
 
 use std::io;
 use std::sync::{Mutex, MutexGuard};
@@ -106,7 +107,7 @@ impl SimStorage {
     }
 
     /// A disk image after a power loss now: the durable bytes plus each pending operation
-    /// lost, kept, or torn, chosen by a generator seeded with `seed`.
+    /// lost, kept, torn or garbled, chosen by a generator seeded with `seed`.
     pub fn crash_image(&self, seed: u64) -> Vec<u8> {
         let state = self.lock();
         let mut rng = SplitMix(seed);
@@ -120,13 +121,25 @@ impl SimStorage {
                     }
                 }
                 Pending::Write { offset, data } => {
-                    let kept = match rng.below(4) {
-                        0 => 0,
-                        1 => (rng.below(data.len().div_ceil(SECTOR) as u64 + 1) as usize * SECTOR)
-                            .min(data.len()),
-                        _ => data.len(),
-                    };
-                    apply(&mut image, *offset, &data[..kept]);
+                    let sectors = data.len().div_ceil(SECTOR) as u64;
+                    match rng.below(5) {
+                        0 => {}
+                        1 => {
+                            let kept = (rng.below(sectors + 1) as usize * SECTOR).min(data.len());
+                            apply(&mut image, *offset, &data[..kept]);
+                        }
+                        2 => {
+                            // A device without sector atomicity: one sector holds junk.
+                            let mut garbled = data.clone();
+                            let start = rng.below(sectors) as usize * SECTOR;
+                            let end = (start + SECTOR).min(garbled.len());
+                            for byte in garbled.get_mut(start..end).unwrap_or_default() {
+                                *byte = rng.next() as u8;
+                            }
+                            apply(&mut image, *offset, &garbled);
+                        }
+                        _ => apply(&mut image, *offset, data),
+                    }
                 }
             }
         }
@@ -298,7 +311,7 @@ mod tests {
         }
         assert!(
             seen.contains(&0) && seen.contains(&4096) && seen.len() > 2,
-            "lost, kept and torn: {seen:?}"
+            "lost, kept and torn or garbled: {seen:?}"
         );
     }
 
