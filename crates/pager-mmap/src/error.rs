@@ -67,9 +67,9 @@ pub enum Error {
     /// A root slot index beyond [`crate::ROOT_SLOTS`].
     #[error("root slot {0} does not exist")]
     NoSuchRootSlot(usize),
-    /// An earlier commit failed after it began writing the meta page; the on-disk state can
-    /// only be known again by reopening. Reads keep working.
-    #[error("writes are disabled after a failed commit; reopen the database")]
+    /// An earlier data sync or meta-page write failed, so what is on disk can only be known
+    /// again by reopening. Reads keep working.
+    #[error("writes are disabled after a failed sync; reopen the database")]
     Poisoned,
 }
 

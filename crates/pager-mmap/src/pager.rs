@@ -56,11 +56,14 @@ impl Default for Options {
     }
 }
 
-/// Growth never adds more than this at once; below it, the file doubles.
-const MAX_GROWTH_STEP: u64 = 1 << 30;
+/// Growth never adds more than this at once; below it, the file doubles. The cap bounds the
+/// pre-allocated slack of a large file (at most this much beyond its pages) while keeping
+/// remaps rare (a 10 GiB file takes about 80 of them).
+const MAX_GROWTH_STEP: u64 = 128 << 20;
 
 /// The length to grow a file of `current` bytes to so that it holds `needed` bytes.
 pub(crate) fn growth_target(current: u64, needed: u64) -> u64 {
+    // `needed` wins when one commit outgrows a whole step: a bulk load grows once.
     let step = current.clamp(PAGE_SIZE_U64, MAX_GROWTH_STEP);
     let target = needed.max(current.saturating_add(step));
     target.div_ceil(PAGE_SIZE_U64).saturating_mul(PAGE_SIZE_U64)
@@ -336,4 +339,23 @@ pub(crate) fn snapshot_page(snapshot: &Snapshot, id: PageId) -> Result<&PageByte
         page: id,
         page_count,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn growth_doubles_small_files_and_steps_large_ones() {
+        assert_eq!(
+            growth_target(3 * PAGE_SIZE_U64, 4 * PAGE_SIZE_U64),
+            6 * PAGE_SIZE_U64
+        );
+        assert_eq!(growth_target(1 << 20, (1 << 20) + 1), 2 << 20);
+        assert_eq!(
+            growth_target(1 << 30, (1 << 30) + 1),
+            (1 << 30) + MAX_GROWTH_STEP
+        );
+        assert_eq!(growth_target(1 << 20, 500 << 20), 500 << 20);
+    }
 }

@@ -228,7 +228,7 @@ impl WriteTxn {
             roots: self.roots,
         };
         if self.durability == Durability::Durable {
-            shared.storage.sync_data()?;
+            sync_or_poison(shared, writer)?;
             write_meta(shared, writer, &meta)?;
         }
         writer.allocator = Some(self.allocator.clone());
@@ -264,19 +264,26 @@ fn write_pages(shared: &Shared, dirty: &mut HashMap<PageId, Box<PageBytes>>) -> 
     Ok(())
 }
 
+/// Syncs, poisoning the writer on failure: after a failed `fdatasync` the kernel may have
+/// dropped unwritten pages (of this or an earlier non-durable commit) while marking them clean,
+/// so no later sync can be trusted to make them durable. Reads go on; reopen to write again.
+fn sync_or_poison(shared: &Shared, writer: &mut WriterState) -> Result<()> {
+    shared.storage.sync_data().map_err(|e| {
+        writer.poisoned = true;
+        Error::Io(e)
+    })
+}
+
 /// Writes `meta` into the slot that does not hold the last durable commit, and syncs. Any
 /// failure here leaves the disk's meta state unknown, so it poisons the writer.
 fn write_meta(shared: &Shared, writer: &mut WriterState, meta: &MetaState) -> Result<()> {
     let slot = 1 - writer.durable_slot;
     let at = META_PAGES[slot];
-    let result = shared
-        .storage
-        .write_at(at.offset(), &meta.encode(at)[..])
-        .and_then(|()| shared.storage.sync_data());
-    if let Err(e) = result {
+    if let Err(e) = shared.storage.write_at(at.offset(), &meta.encode(at)[..]) {
         writer.poisoned = true;
         return Err(e.into());
     }
+    sync_or_poison(shared, writer)?;
     writer.durable_slot = slot;
     writer.durable_txn = meta.txn_id;
     Ok(())
@@ -289,7 +296,7 @@ pub(crate) fn flush(shared: &Shared) -> Result<()> {
     if writer.poisoned || current.meta.txn_id == writer.durable_txn {
         return Ok(());
     }
-    shared.storage.sync_data()?;
+    sync_or_poison(shared, &mut writer)?;
     write_meta(shared, &mut writer, &current.meta)
 }
 

@@ -118,3 +118,62 @@ fn root_slots_round_trip_and_unknown_slots_are_errors() {
     assert_eq!(read.root(31).expect("slot"), 12345);
     assert!(read.root(99).is_err());
 }
+
+#[test]
+fn a_failed_write_fails_the_commit_and_the_database_goes_on() {
+    use pager_mmap::{SimFault, SimStorage};
+    let sim = std::sync::Arc::new(SimStorage::new());
+    let pager = Pager::with_storage(Box::new(std::sync::Arc::clone(&sim)), Options::default())
+        .expect("open");
+    let mut txn = pager.begin_write().expect("write");
+    common::set(&mut txn, 0, 1).expect("set");
+    txn.commit().expect("commit");
+    sim.inject(SimFault::WriteErrorAfter(0));
+    let mut txn = pager.begin_write().expect("write");
+    common::set(&mut txn, 0, 2).expect("set");
+    assert!(matches!(txn.commit(), Err(pager_mmap::Error::Io(_))));
+    assert_eq!(
+        common::values(&pager.begin_read().expect("read")).expect("values"),
+        vec![1]
+    );
+    let mut txn = pager.begin_write().expect("the writer is still usable");
+    common::set(&mut txn, 0, 3).expect("set");
+    txn.commit().expect("commit");
+    assert_eq!(
+        common::values(&pager.begin_read().expect("read")).expect("values"),
+        vec![3]
+    );
+}
+
+#[test]
+fn a_failed_sync_stops_writes_but_not_reads() {
+    use pager_mmap::{SimFault, SimStorage};
+    let sim = std::sync::Arc::new(SimStorage::new());
+    let pager = Pager::with_storage(Box::new(std::sync::Arc::clone(&sim)), Options::default())
+        .expect("open");
+    let mut txn = pager.begin_write().expect("write");
+    common::set(&mut txn, 0, 1).expect("set");
+    txn.commit().expect("commit");
+    sim.inject(SimFault::SyncErrorAfter(0));
+    let mut txn = pager.begin_write().expect("write");
+    common::set(&mut txn, 0, 2).expect("set");
+    assert!(matches!(txn.commit(), Err(pager_mmap::Error::Io(_))));
+    assert!(matches!(
+        pager.begin_write(),
+        Err(pager_mmap::Error::Poisoned)
+    ));
+    assert_eq!(
+        common::values(&pager.begin_read().expect("read")).expect("values"),
+        vec![1]
+    );
+    drop(pager);
+    let reopened = Pager::with_storage(
+        Box::new(SimStorage::from_image(&sim.durable_image()).expect("image")),
+        Options::default(),
+    )
+    .expect("reopen");
+    assert_eq!(
+        common::values(&reopened.begin_read().expect("read")).expect("values"),
+        vec![1]
+    );
+}

@@ -1,6 +1,6 @@
 //! Writes the seed corpus of the `open_file` target: small valid databases, empty and with a
 //! free list, so the fuzzer starts from real files. Run from `fuzz/`:
-//! `cargo run --bin make_seeds`.
+//! `cargo run --example make_seeds`.
 
 use std::sync::Arc;
 
