@@ -62,6 +62,8 @@ impl PageType {
     pub const META: PageType = PageType(2);
     /// A chunk of the persistent free list.
     pub const FREE_LIST: PageType = PageType(3);
+    /// A page of an overflow chain (a large value of any structure).
+    pub const OVERFLOW: PageType = PageType(4);
 }
 
 /// The common header at the start of every page.

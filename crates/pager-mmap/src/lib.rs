@@ -31,6 +31,7 @@ mod error;
 mod freelist;
 mod layout;
 mod meta;
+mod overflow;
 mod pager;
 mod read;
 mod registry;
@@ -44,6 +45,10 @@ pub use layout::{
     FIRST_DATA_PAGE, FORMAT_VERSION, FREE_LIST_CAPACITY, FileHeaderPage, FreeListPage, MAGIC,
     META_PAGES, MetaPage, PAGE_SIZE, PAGE_SIZE_U64, Page, PageBytes, PageHeader, PageId, PageType,
     ROOT_SLOTS, checksum_matches, page_checksum, page_type_of,
+};
+pub use overflow::{
+    OVERFLOW_CAPACITY, OverflowPage, free_overflow, overflow_chain_pages, overflow_page_count,
+    overflow_pieces, read_overflow, write_overflow,
 };
 pub use pager::{Durability, Options, Pager, PagerStats};
 pub use read::{PageSource, ReadTxn, typed};
