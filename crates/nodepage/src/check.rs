@@ -1,0 +1,157 @@
+//! `check` for a record table: every page, slot, payload and count, verified from the bytes.
+
+use pager_mmap::{PageId, PageSource, overflow_chain_pages};
+
+use crate::error::Result;
+use crate::heap::inline_payload;
+use crate::layout::{FLAG_LIVE, FLAG_OVERFLOW, LeafPage, RADIX_FANOUT, RadixPage, SLOTS_PER_LEAF};
+use crate::table::{RecordTable, leaf_capacity};
+
+/// What walking one page found.
+struct Walk<'p> {
+    pages: &'p mut Vec<PageId>,
+    problems: Vec<String>,
+    live: u64,
+}
+
+impl RecordTable {
+    /// Walks the whole table: radix pages and leaves of the right type at the right depth, each
+    /// leaf at its id, its live count right, no live slot at or past `next_id`, inline payloads
+    /// inside the used heap and not overlapping, overflow chains valid, and the live total equal
+    /// to the root's. Appends every page the table reaches to `pages` (for the pager's check)
+    /// and returns the problems found.
+    pub fn check<S: PageSource>(&self, src: &S, pages: &mut Vec<PageId>) -> Result<Vec<String>> {
+        let root = self.root();
+        let mut walk = Walk {
+            pages,
+            problems: Vec::new(),
+            live: 0,
+        };
+        if root.root.get() != 0 {
+            walk.page(self, src, PageId(root.root.get()), root.height.get(), 0);
+        }
+        if walk.live != self.len() {
+            walk.problems.push(format!(
+                "the root counts {} live records, the leaves {}",
+                self.len(),
+                walk.live
+            ));
+        }
+        Ok(walk.problems)
+    }
+}
+
+impl Walk<'_> {
+    /// Walks the page at `level` (0 = leaf) whose first leaf index is `first_leaf`.
+    fn page<S: PageSource>(
+        &mut self,
+        table: &RecordTable,
+        src: &S,
+        id: PageId,
+        level: u64,
+        first_leaf: u64,
+    ) {
+        self.pages.push(id);
+        if level == 0 {
+            match src.page_as::<LeafPage>(id) {
+                Ok(leaf) => self.leaf(table, src, id, leaf, first_leaf),
+                Err(e) => self.problems.push(format!("leaf {id}: {e}")),
+            }
+            return;
+        }
+        let radix = match src.page_as::<RadixPage>(id) {
+            Ok(radix) => radix,
+            Err(e) => return self.problems.push(format!("radix page {id}: {e}")),
+        };
+        let span = leaf_capacity(level - 1);
+        for (i, child) in radix.children.iter().enumerate() {
+            if child.get() != 0 {
+                let first = first_leaf.saturating_add((i as u64).saturating_mul(span));
+                self.page(table, src, PageId(child.get()), level - 1, first);
+            }
+        }
+        debug_assert!(radix.children.len() == RADIX_FANOUT);
+    }
+
+    fn leaf<S: PageSource>(
+        &mut self,
+        table: &RecordTable,
+        src: &S,
+        id: PageId,
+        leaf: &LeafPage,
+        index: u64,
+    ) {
+        let first_id = index.saturating_mul(SLOTS_PER_LEAF as u64);
+        if leaf.first_id.get() != first_id {
+            self.problems.push(format!(
+                "leaf {id} says it starts at id {}, its position says {first_id}",
+                leaf.first_id.get()
+            ));
+        }
+        let heap_used = usize::from(leaf.heap_used.get());
+        if heap_used > leaf.heap.len() {
+            self.problems.push(format!(
+                "leaf {id} uses {heap_used} heap bytes of {}",
+                leaf.heap.len()
+            ));
+        }
+        let mut live = 0u16;
+        let mut ranges = Vec::new();
+        for (i, slot) in leaf.slots.iter().enumerate() {
+            if slot.flags & FLAG_LIVE == 0 {
+                continue;
+            }
+            live += 1;
+            let record = first_id + i as u64;
+            if record >= table.next_id() {
+                self.problems.push(format!(
+                    "record {record} is live but at or past next id {}",
+                    table.next_id()
+                ));
+            }
+            let len = u64::from(slot.payload_len.get());
+            if slot.flags & FLAG_OVERFLOW != 0 {
+                match overflow_chain_pages(src, PageId(slot.overflow_head.get()), len) {
+                    Ok(chain) => self.pages.extend(chain),
+                    Err(e) => self
+                        .problems
+                        .push(format!("record {record}: overflow chain: {e}")),
+                }
+            } else {
+                match inline_payload(slot, &leaf.heap) {
+                    Ok(_) => {
+                        let start = usize::from(slot.heap_offset.get());
+                        let end = start + slot.payload_len.get() as usize;
+                        if end > heap_used {
+                            self.problems.push(format!("record {record}: payload ends at {end}, past the used heap ({heap_used})"));
+                        }
+                        if end > start {
+                            ranges.push((start, end, record));
+                        }
+                    }
+                    Err(e) => self.problems.push(format!("record {record}: {e}")),
+                }
+            }
+        }
+        ranges.sort_unstable();
+        for pair in ranges.windows(2) {
+            if let [(_, end, a), (start, _, b)] = pair
+                && start < end
+            {
+                self.problems
+                    .push(format!("records {a} and {b} share heap bytes in leaf {id}"));
+            }
+        }
+        if live != leaf.live.get() {
+            self.problems.push(format!(
+                "leaf {id} counts {} live records, its slots {live}",
+                leaf.live.get()
+            ));
+        }
+        if live == 0 {
+            self.problems
+                .push(format!("leaf {id} is empty and should have been freed"));
+        }
+        self.live += u64::from(live);
+    }
+}

@@ -1,0 +1,89 @@
+//! A zero-copy view of one record.
+
+use std::borrow::Cow;
+
+use pager_mmap::{PageId, PageSource, overflow_pieces};
+
+use crate::error::{Error, Result};
+use crate::heap::inline_payload;
+use crate::layout::{Attrs, FLAG_OVERFLOW, HEAP_SIZE, RecordSlot};
+
+/// One live record, read in place from its leaf page. Lives as long as the transaction.
+pub struct Record<'a, S> {
+    pub(crate) src: &'a S,
+    pub(crate) id: u64,
+    pub(crate) slot: &'a RecordSlot,
+    pub(crate) heap: &'a [u8; HEAP_SIZE],
+}
+
+impl<'a, S: PageSource> Record<'a, S> {
+    /// The record's id.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// The caller-defined attributes.
+    pub fn attrs(&self) -> &'a Attrs {
+        &self.slot.attrs
+    }
+
+    /// The payload's length.
+    pub fn payload_len(&self) -> usize {
+        usize::try_from(self.slot.payload_len.get()).unwrap_or(usize::MAX)
+    }
+
+    /// Whether the payload lies in the leaf page (and is returned without copying).
+    pub fn is_inline(&self) -> bool {
+        self.slot.flags & FLAG_OVERFLOW == 0
+    }
+
+    /// The whole payload: borrowed from the page when inline, read from the overflow chain
+    /// otherwise.
+    pub fn payload(&self) -> Result<Cow<'a, [u8]>> {
+        self.payload_range(0, self.payload_len())
+    }
+
+    /// `len` bytes of the payload from `start`; from an overflow chain, only the pages up to
+    /// the end of the range are read.
+    pub fn payload_range(&self, start: usize, len: usize) -> Result<Cow<'a, [u8]>> {
+        let end = start
+            .checked_add(len)
+            .filter(|end| *end <= self.payload_len())
+            .ok_or_else(|| {
+                Error::Corrupt(format!(
+                    "payload range {start}+{len} beyond its {} bytes",
+                    self.payload_len()
+                ))
+            })?;
+        if self.is_inline() {
+            let bytes = inline_payload(self.slot, self.heap)?;
+            return Ok(Cow::Borrowed(bytes.get(start..end).unwrap_or_default()));
+        }
+        let head = PageId(self.slot.overflow_head.get());
+        let mut out = Vec::with_capacity(len);
+        let mut at = 0usize;
+        for piece in overflow_pieces(self.src, head, self.payload_len() as u64) {
+            if at >= end {
+                break;
+            }
+            let (_, bytes) = piece?;
+            let piece_end = at + bytes.len();
+            if piece_end > start {
+                let from = start.saturating_sub(at);
+                let to = end.min(piece_end) - at;
+                out.extend_from_slice(bytes.get(from..to).unwrap_or_default());
+            }
+            at = piece_end;
+        }
+        Ok(Cow::Owned(out))
+    }
+}
+
+impl<S> std::fmt::Debug for Record<'_, S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Record")
+            .field("id", &self.id)
+            .field("payload_len", &self.slot.payload_len.get())
+            .finish()
+    }
+}
