@@ -4,10 +4,10 @@ use pager_mmap::{PageId, PageSource, overflow_chain_pages};
 
 use crate::error::Result;
 use crate::heap::inline_payload;
-use crate::layout::{FLAG_LIVE, FLAG_OVERFLOW, LeafPage, RADIX_FANOUT, RadixPage, SLOTS_PER_LEAF};
-use crate::table::{RecordTable, leaf_capacity};
+use crate::layout::{FLAG_LIVE, FLAG_OVERFLOW, LeafPage, SLOTS_PER_LEAF};
+use crate::table::RecordTable;
 
-/// What walking one page found.
+/// What walking the leaves found.
 struct Walk<'p> {
     pages: &'p mut Vec<PageId>,
     problems: Vec<String>,
@@ -21,14 +21,26 @@ impl RecordTable {
     /// to the root's. Appends every page the table reaches to `pages` (for the pager's check)
     /// and returns the problems found.
     pub fn check<S: PageSource>(&self, src: &S, pages: &mut Vec<PageId>) -> Result<Vec<String>> {
-        let root = self.root();
+        let mut leaves = Vec::new();
+        let mut problems = Vec::new();
+        let visit = |index, page| {
+            leaves.push((index, page));
+            Ok(())
+        };
+        if let Err(e) = self.leaves().walk(src, visit, pages) {
+            problems.push(format!("radix pages: {e}"));
+        }
         let mut walk = Walk {
             pages,
-            problems: Vec::new(),
+            problems,
             live: 0,
         };
-        if root.root.get() != 0 {
-            walk.page(self, src, PageId(root.root.get()), root.height.get(), 0);
+        for (index, page) in leaves {
+            walk.pages.push(page);
+            match src.page_as::<LeafPage>(page) {
+                Ok(leaf) => walk.leaf(self, src, page, leaf, index),
+                Err(e) => walk.problems.push(format!("leaf {page}: {e}")),
+            }
         }
         if walk.live != self.len() {
             walk.problems.push(format!(
@@ -42,37 +54,6 @@ impl RecordTable {
 }
 
 impl Walk<'_> {
-    /// Walks the page at `level` (0 = leaf) whose first leaf index is `first_leaf`.
-    fn page<S: PageSource>(
-        &mut self,
-        table: &RecordTable,
-        src: &S,
-        id: PageId,
-        level: u64,
-        first_leaf: u64,
-    ) {
-        self.pages.push(id);
-        if level == 0 {
-            match src.page_as::<LeafPage>(id) {
-                Ok(leaf) => self.leaf(table, src, id, leaf, first_leaf),
-                Err(e) => self.problems.push(format!("leaf {id}: {e}")),
-            }
-            return;
-        }
-        let radix = match src.page_as::<RadixPage>(id) {
-            Ok(radix) => radix,
-            Err(e) => return self.problems.push(format!("radix page {id}: {e}")),
-        };
-        let span = leaf_capacity(level - 1);
-        for (i, child) in radix.children.iter().enumerate() {
-            if child.get() != 0 {
-                let first = first_leaf.saturating_add((i as u64).saturating_mul(span));
-                self.page(table, src, PageId(child.get()), level - 1, first);
-            }
-        }
-        debug_assert!(radix.children.len() == RADIX_FANOUT);
-    }
-
     fn leaf<S: PageSource>(
         &mut self,
         table: &RecordTable,

@@ -5,29 +5,8 @@ use pager_mmap::{PAGE_SIZE, Page, PageHeader, PageType};
 use zerocopy::little_endian::{U16, U32, U64};
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
-/// Type tag of a radix page.
-pub const RADIX: PageType = PageType(32);
 /// Type tag of a leaf page.
 pub const LEAF: PageType = PageType(33);
-
-/// Children of a radix page.
-pub const RADIX_FANOUT: usize = (PAGE_SIZE - size_of::<PageHeader>()) / 8;
-const _: () = assert!(RADIX_FANOUT == 510);
-
-/// An inner page of the descent: child page ids, 0 where no child exists yet.
-#[repr(C)]
-#[derive(FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned)]
-pub struct RadixPage {
-    /// Type [`RADIX`].
-    pub header: PageHeader,
-    /// Child `i` covers leaf indexes `i * RADIX_FANOUT^(level-1) ..`.
-    pub children: [U64; RADIX_FANOUT],
-}
-const _: () = assert!(size_of::<RadixPage>() == PAGE_SIZE);
-
-impl Page for RadixPage {
-    const TYPE: PageType = RADIX;
-}
 
 /// Bytes of caller-defined attributes in every record.
 pub const ATTR_SIZE: usize = 24;

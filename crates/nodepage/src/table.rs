@@ -1,48 +1,25 @@
 //! The record table: the descent from an id to its slot, and the changes a write makes.
 
-use pager_mmap::{PageId, PageSource, WriteTxn, free_overflow, write_overflow};
+use pager_mmap::{
+    PageId, PageSource, RadixPath, RadixVec, WriteTxn, free_overflow, write_overflow,
+};
 use zerocopy::little_endian::{U16, U32, U64};
 
 use crate::error::{Error, Result};
 use crate::heap::place_inline;
 use crate::layout::{
-    Attrs, FLAG_LIVE, FLAG_OVERFLOW, LeafPage, MAX_PAYLOAD, RADIX_FANOUT, RadixPage, RecordSlot,
-    SLOTS_PER_LEAF, TableRoot,
+    Attrs, FLAG_LIVE, FLAG_OVERFLOW, LEAF, LeafPage, MAX_PAYLOAD, RecordSlot, SLOTS_PER_LEAF,
+    TableRoot,
 };
 use crate::record::Record;
-
-/// More radix levels than this would address more than 2^64 ids: a corrupt root.
-pub(crate) const MAX_HEIGHT: u64 = 7;
-
-/// Leaves addressable below a root of `height` radix levels (saturating).
-pub(crate) fn leaf_capacity(height: u64) -> u64 {
-    u32::try_from(height)
-        .ok()
-        .and_then(|h| (RADIX_FANOUT as u64).checked_pow(h))
-        .unwrap_or(u64::MAX)
-}
-
-/// The child index at radix level `level` (0 = just above the leaves) on the way to `leaf`.
-pub(crate) fn child_index(leaf: u64, level: u64) -> usize {
-    let below = leaf_capacity(level);
-    // `% RADIX_FANOUT` keeps the index below 510.
-    ((leaf / below) % RADIX_FANOUT as u64) as usize
-}
 
 /// A table of records with dense ids. The value is the table's root; the owner persists
 /// [`RecordTable::root`] after a write transaction changes it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RecordTable {
-    root: u64,
+    leaves: RadixVec,
     next_id: u64,
     live: u64,
-    height: u64,
-}
-
-/// The path a write copied: the leaf, and each radix page above it with the child index taken.
-struct LeafPath {
-    leaf: PageId,
-    parents: Vec<(PageId, usize)>,
 }
 
 impl RecordTable {
@@ -53,17 +30,14 @@ impl RecordTable {
 
     /// The table whose root was persisted as `root`.
     pub fn open(root: TableRoot) -> Result<RecordTable> {
+        let leaves = RadixVec::open(root.root.get(), root.height.get())?;
         let table = RecordTable {
-            root: root.root.get(),
+            leaves,
             next_id: root.next_id.get(),
             live: root.live.get(),
-            height: root.height.get(),
         };
-        let leaves = table.next_id.div_ceil(SLOTS_PER_LEAF as u64);
-        if table.height > MAX_HEIGHT
-            || leaves > leaf_capacity(table.height)
-            || table.live > table.next_id
-        {
+        let leaf_count = table.next_id.div_ceil(SLOTS_PER_LEAF as u64);
+        if leaf_count > pager_mmap::radix_capacity(leaves.height) || table.live > table.next_id {
             return Err(Error::Corrupt(format!("impossible table root {root:?}")));
         }
         Ok(table)
@@ -72,11 +46,16 @@ impl RecordTable {
     /// What to persist to find this table again.
     pub fn root(&self) -> TableRoot {
         TableRoot {
-            root: U64::new(self.root),
+            root: U64::new(self.leaves.root),
             next_id: U64::new(self.next_id),
             live: U64::new(self.live),
-            height: U64::new(self.height),
+            height: U64::new(self.leaves.height),
         }
+    }
+
+    /// The radix vector of leaf pages (for `check`).
+    pub(crate) fn leaves(&self) -> &RadixVec {
+        &self.leaves
     }
 
     /// Live records.
@@ -120,26 +99,15 @@ impl RecordTable {
         src: &'a S,
         index: u64,
     ) -> Result<Option<&'a LeafPage>> {
-        if self.root == 0 {
+        let Some(page) = self.leaves.get(src, index)? else {
             return Ok(None);
-        }
-        let mut page = self.root;
-        for level in (0..self.height).rev() {
-            let radix = src.page_as::<RadixPage>(PageId(page))?;
-            page = radix
-                .children
-                .get(child_index(index, level))
-                .map_or(0, |c| c.get());
-            if page == 0 {
-                return Ok(None);
-            }
-        }
-        let leaf = src.page_as::<LeafPage>(PageId(page))?;
-        if leaf.first_id.get() != index * SLOTS_PER_LEAF as u64 {
+        };
+        let leaf = src.page_as::<LeafPage>(page)?;
+        let first_id = index * SLOTS_PER_LEAF as u64;
+        if leaf.first_id.get() != first_id {
             return Err(Error::Corrupt(format!(
-                "leaf page {page} starts at id {}, expected {}",
-                leaf.first_id.get(),
-                index * SLOTS_PER_LEAF as u64
+                "leaf page {page} starts at id {}, expected {first_id}",
+                leaf.first_id.get()
             )));
         }
         Ok(Some(leaf))
@@ -161,9 +129,7 @@ impl RecordTable {
     pub fn push(&mut self, txn: &mut WriteTxn, attrs: &Attrs, payload: &[u8]) -> Result<u64> {
         check_len(payload)?;
         let id = self.next_id;
-        let path = self
-            .leaf_mut(txn, id / SLOTS_PER_LEAF as u64, true)?
-            .ok_or_else(|| Error::Corrupt("leaf not created".into()))?;
+        let path = self.leaf_for_new(txn, id)?;
         self.store(txn, path.leaf, id, attrs, payload)?;
         let leaf = txn.page_mut_as::<LeafPage>(path.leaf)?;
         leaf.live = U16::new(leaf.live.get().saturating_add(1));
@@ -207,7 +173,7 @@ impl RecordTable {
         let now_empty = leaf.live.get() == 0;
         self.live -= 1;
         if now_empty {
-            self.remove_leaf(txn, path)?;
+            self.leaves.remove_leaf(txn, path)?;
         }
         Ok(())
     }
@@ -260,105 +226,27 @@ impl RecordTable {
     }
 
     /// The copied path to the leaf of live record `id`.
-    fn existing_leaf_mut(&mut self, txn: &mut WriteTxn, id: u64) -> Result<LeafPath> {
+    fn existing_leaf_mut(&mut self, txn: &mut WriteTxn, id: u64) -> Result<RadixPath> {
         if self.get(&*txn, id)?.is_none() {
             return Err(Error::NotFound(id));
         }
-        self.leaf_mut(txn, id / SLOTS_PER_LEAF as u64, false)?
+        self.leaves
+            .leaf_mut(txn, id / SLOTS_PER_LEAF as u64, None)?
             .ok_or(Error::NotFound(id))
     }
 
-    /// Copies (or, with `create`, makes) the path from the root to leaf `index`.
-    fn leaf_mut(
-        &mut self,
-        txn: &mut WriteTxn,
-        index: u64,
-        create: bool,
-    ) -> Result<Option<LeafPath>> {
-        if create {
-            self.ensure_height(txn, index)?;
+    /// Copies (or makes) the path to the leaf that holds `id`.
+    fn leaf_for_new(&mut self, txn: &mut WriteTxn, id: u64) -> Result<RadixPath> {
+        let index = id / SLOTS_PER_LEAF as u64;
+        let path = self
+            .leaves
+            .leaf_mut(txn, index, Some(LEAF))?
+            .ok_or_else(|| Error::Corrupt("leaf not created".into()))?;
+        if path.created {
+            txn.page_mut_as::<LeafPage>(path.leaf)?.first_id =
+                U64::new(index * SLOTS_PER_LEAF as u64);
         }
-        if self.root == 0 {
-            if !create {
-                return Ok(None);
-            }
-            self.root = self.new_page(txn, self.height, index)?.0;
-        } else {
-            self.root = txn.cow(PageId(self.root))?.0;
-        }
-        let mut page = PageId(self.root);
-        let mut parents = Vec::with_capacity(self.height as usize);
-        for level in (0..self.height).rev() {
-            let i = child_index(index, level);
-            let child = txn
-                .page_as::<RadixPage>(page)?
-                .children
-                .get(i)
-                .map_or(0, |c| c.get());
-            let child = if child != 0 {
-                txn.cow(PageId(child))?
-            } else if create {
-                self.new_page(txn, level, index)?
-            } else {
-                return Ok(None);
-            };
-            if let Some(entry) = txn.page_mut_as::<RadixPage>(page)?.children.get_mut(i) {
-                *entry = U64::new(child.0);
-            }
-            parents.push((page, i));
-            page = child;
-        }
-        Ok(Some(LeafPath {
-            leaf: page,
-            parents,
-        }))
-    }
-
-    /// A new page at `level` (0: a leaf; above: a radix page) on the way to leaf `index`.
-    fn new_page(&self, txn: &mut WriteTxn, level: u64, index: u64) -> Result<PageId> {
-        if level == 0 {
-            let (id, leaf) = txn.alloc_as::<LeafPage>()?;
-            leaf.first_id = U64::new(index * SLOTS_PER_LEAF as u64);
-            Ok(id)
-        } else {
-            Ok(txn.alloc_as::<RadixPage>()?.0)
-        }
-    }
-
-    /// Adds radix levels above the root until leaf `index` is addressable.
-    fn ensure_height(&mut self, txn: &mut WriteTxn, index: u64) -> Result<()> {
-        while index >= leaf_capacity(self.height) {
-            if self.height >= MAX_HEIGHT {
-                return Err(Error::Corrupt("the table cannot address more ids".into()));
-            }
-            if self.root != 0 {
-                let (id, radix) = txn.alloc_as::<RadixPage>()?;
-                if let Some(first) = radix.children.first_mut() {
-                    *first = U64::new(self.root);
-                }
-                self.root = id.0;
-            }
-            self.height += 1;
-        }
-        Ok(())
-    }
-
-    /// Frees an empty leaf and every radix page above it left without children.
-    fn remove_leaf(&mut self, txn: &mut WriteTxn, path: LeafPath) -> Result<()> {
-        txn.free(path.leaf)?;
-        for (parent, i) in path.parents.into_iter().rev() {
-            let radix = txn.page_mut_as::<RadixPage>(parent)?;
-            if let Some(entry) = radix.children.get_mut(i) {
-                *entry = U64::new(0);
-            }
-            if radix.children.iter().any(|c| c.get() != 0) {
-                return Ok(());
-            }
-            txn.free(parent)?;
-        }
-        self.root = 0;
-        self.height = 0;
-        Ok(())
+        Ok(path)
     }
 }
 

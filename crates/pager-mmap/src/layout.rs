@@ -64,6 +64,8 @@ impl PageType {
     pub const FREE_LIST: PageType = PageType(3);
     /// A page of an overflow chain (a large value of any structure).
     pub const OVERFLOW: PageType = PageType(4);
+    /// An inner page of a radix vector (any structure's dense index of pages).
+    pub const RADIX: PageType = PageType(5);
 }
 
 /// The common header at the start of every page.

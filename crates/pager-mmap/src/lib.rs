@@ -33,6 +33,7 @@ mod layout;
 mod meta;
 mod overflow;
 mod pager;
+mod radix;
 mod read;
 mod registry;
 mod storage;
@@ -51,6 +52,7 @@ pub use overflow::{
     overflow_pieces, read_overflow, write_overflow,
 };
 pub use pager::{Durability, Options, Pager, PagerStats};
+pub use radix::{RADIX_FANOUT, RADIX_MAX_HEIGHT, RadixPage, RadixPath, RadixVec, radix_capacity};
 pub use read::{PageSource, ReadTxn, typed};
 pub use storage::{FileStorage, MemStorage, Region, SimFault, SimStorage, Storage};
 pub use write::WriteTxn;
