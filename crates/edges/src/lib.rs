@@ -1,5 +1,29 @@
-//! Adjacency storage for mmgraph: for each node and direction, neighbour entries in
-//! contiguous runs in edge pages, read in place like a CSR row.
+//! Adjacency storage for mmgraph: for each node and direction, its neighbour entries
+//! (neighbour, edge, edge type) in contiguous runs, read in place like a CSR row.
 //!
-//! Sits on `pager-mmap` and under `graph`. Not built yet: see the project's open issues.
+//! Sits on `pager-mmap` and under `graph`. Lists are found by arithmetic: a radix vector
+//! ([`pager_mmap::RadixVec`]) of adjacency leaves, one per 32 nodes, each holding the 64 list
+//! slots of its nodes (out and in) and the pages those lists live in. A list of up to
+//! [`HUB_THRESHOLD`] entries is one run in a run page shared with its leaf's other short lists;
+//! a longer list becomes a *hub*: per edge type, a radix vector of full segments, so that
+//! appending costs O(log degree) and a type filter reads only that type. Every page has exactly
+//! one parent, so a copy-on-write change repoints one page.
 #![forbid(unsafe_code)]
+#![deny(clippy::indexing_slicing)]
+
+mod adjacency;
+mod check;
+mod error;
+mod hub;
+mod layout;
+mod neighbors;
+mod run;
+
+pub use adjacency::{Adjacency, Direction, Neighbor};
+pub use error::{Error, Result};
+pub use layout::{
+    ADJ_LEAF, AdjEntry, AdjLeafPage, HUB, HUB_THRESHOLD, HUB_TYPE_CAPACITY, HubPage, HubType,
+    LEAF_PAGES, ListSlot, NODES_PER_LEAF, RUN, RUN_CAPACITY, RunPage, SEGMENT, SEGMENT_CAPACITY,
+    SegEntry, SegmentPage,
+};
+pub use neighbors::Neighbors;

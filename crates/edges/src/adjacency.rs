@@ -1,0 +1,331 @@
+//! The adjacency store: where each node's list in each direction is, and the changes to it.
+
+use pager_mmap::{PageId, PageSource, RadixPath, RadixVec, WriteTxn};
+use zerocopy::little_endian::{U16, U32, U64};
+
+use crate::error::{Error, Result};
+use crate::hub;
+use crate::layout::{
+    ADJ_LEAF, AdjEntry, AdjLeafPage, FORM_EMPTY, FORM_HUB, FORM_RUN, HUB_THRESHOLD, HubPage,
+    ListSlot, NODES_PER_LEAF, RunPage,
+};
+use crate::neighbors::{List, Neighbors};
+use crate::run;
+
+/// Which way an edge points, seen from a node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// Edges from the node.
+    Out,
+    /// Edges to the node.
+    In,
+}
+
+impl Direction {
+    /// 0 for out, 1 for in: the on-disk encoding.
+    pub fn index(self) -> u8 {
+        match self {
+            Direction::Out => 0,
+            Direction::In => 1,
+        }
+    }
+
+    /// The other direction.
+    pub fn reverse(self) -> Direction {
+        match self {
+            Direction::Out => Direction::In,
+            Direction::In => Direction::Out,
+        }
+    }
+}
+
+/// One entry of a neighbour list: the node at the other end, the edge, its type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Neighbor {
+    /// The node at the other end of the edge.
+    pub node: u64,
+    /// The edge's id.
+    pub edge: u64,
+    /// The edge's type.
+    pub edge_type: u32,
+}
+
+impl Neighbor {
+    pub(crate) fn entry(self) -> AdjEntry {
+        AdjEntry {
+            neighbor: U64::new(self.node),
+            edge: U64::new(self.edge),
+            edge_type: U32::new(self.edge_type),
+        }
+    }
+
+    pub(crate) fn from_entry(e: &AdjEntry) -> Neighbor {
+        Neighbor {
+            node: e.neighbor.get(),
+            edge: e.edge.get(),
+            edge_type: e.edge_type.get(),
+        }
+    }
+}
+
+/// The neighbour lists of every node, in both directions. The value is the store's root; its
+/// owner persists [`Adjacency::root`] after a write transaction changes it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Adjacency {
+    leaves: RadixVec,
+}
+
+/// The slot index of `node`'s list in `direction` within its leaf.
+pub(crate) fn slot_index(node: u64, direction: Direction) -> usize {
+    // `% NODES_PER_LEAF` keeps it below 32.
+    2 * (node % NODES_PER_LEAF as u64) as usize + usize::from(direction.index())
+}
+
+impl Adjacency {
+    /// The store whose root was persisted as (`root`, `height`).
+    pub fn open(root: u64, height: u64) -> Result<Adjacency> {
+        Ok(Adjacency {
+            leaves: RadixVec::open(root, height)?,
+        })
+    }
+
+    /// What to persist to find the store again: the root page and height of its leaves.
+    pub fn root(&self) -> RadixVec {
+        self.leaves
+    }
+
+    /// The leaf holding `node`'s lists, if it exists.
+    pub(crate) fn leaf<'a, S: PageSource>(
+        &self,
+        src: &'a S,
+        node: u64,
+    ) -> Result<Option<&'a AdjLeafPage>> {
+        let index = node / NODES_PER_LEAF as u64;
+        let Some(page) = self.leaves.get(src, index)? else {
+            return Ok(None);
+        };
+        let leaf = src.page_as::<AdjLeafPage>(page)?;
+        if leaf.first_node.get() != index * NODES_PER_LEAF as u64 {
+            return Err(Error::Corrupt(format!(
+                "adjacency leaf {page} starts at node {}",
+                leaf.first_node.get()
+            )));
+        }
+        Ok(Some(leaf))
+    }
+
+    /// Where `node`'s list in `direction` is.
+    pub(crate) fn list<'a, S: PageSource>(
+        &self,
+        src: &'a S,
+        node: u64,
+        direction: Direction,
+    ) -> Result<List<'a>> {
+        let Some(leaf) = self.leaf(src, node)? else {
+            return Ok(List::Empty);
+        };
+        let slot = run::slot(leaf, slot_index(node, direction))?;
+        match slot.form {
+            FORM_EMPTY => Ok(List::Empty),
+            FORM_RUN => {
+                let page = src.page_as::<RunPage>(run::owned_page(leaf, slot.page.get())?)?;
+                let start = usize::from(slot.offset.get());
+                let end = start + usize::from(slot.count.get());
+                let entries = page
+                    .entries
+                    .get(start..end)
+                    .ok_or_else(|| Error::Corrupt(format!("run {start}..{end} beyond its page")))?;
+                Ok(List::Run(entries))
+            }
+            FORM_HUB => Ok(List::Hub(
+                src.page_as::<HubPage>(run::owned_page(leaf, slot.page.get())?)?,
+            )),
+            other => Err(Error::Corrupt(format!(
+                "list slot of node {node} has form {other}"
+            ))),
+        }
+    }
+
+    /// The number of `node`'s edges in `direction`: O(1).
+    pub fn degree(&self, src: &impl PageSource, node: u64, direction: Direction) -> Result<u64> {
+        Ok(match self.list(src, node, direction)? {
+            List::Empty => 0,
+            List::Run(entries) => entries.len() as u64,
+            List::Hub(hub) => hub.degree.get(),
+        })
+    }
+
+    /// `node`'s neighbours in `direction`, all or only those of `edge_type`, read in place. A
+    /// long list with many types reads only the segments of the type asked for.
+    pub fn neighbors<'a, S: PageSource>(
+        &self,
+        src: &'a S,
+        node: u64,
+        direction: Direction,
+        edge_type: Option<u32>,
+    ) -> Result<Neighbors<'a, S>> {
+        Neighbors::new(src, self.list(src, node, direction)?, edge_type)
+    }
+
+    /// Adds `neighbor` to `node`'s list in `direction`.
+    pub fn insert(
+        &mut self,
+        txn: &mut WriteTxn,
+        node: u64,
+        direction: Direction,
+        neighbor: Neighbor,
+    ) -> Result<()> {
+        let path = self
+            .leaf_mut(txn, node, true)?
+            .ok_or_else(|| Error::Corrupt("adjacency leaf not created".into()))?;
+        let index = slot_index(node, direction);
+        let slot = run::slot(txn.page_as::<AdjLeafPage>(path.leaf)?, index)?;
+        match slot.form {
+            FORM_HUB => {
+                let hub_id = run::cow_owned(txn, path.leaf, slot.page.get())?;
+                hub::push(txn, hub_id, neighbor)
+            }
+            FORM_RUN if usize::from(slot.count.get()) >= HUB_THRESHOLD => {
+                self.make_hub(txn, path.leaf, node, direction, slot, neighbor)
+            }
+            _ => run::push(txn, path.leaf, index, neighbor.entry()),
+        }
+    }
+
+    /// Turns a full run into a hub holding its entries and `neighbor`.
+    fn make_hub(
+        &mut self,
+        txn: &mut WriteTxn,
+        leaf: PageId,
+        node: u64,
+        direction: Direction,
+        slot: ListSlot,
+        neighbor: Neighbor,
+    ) -> Result<()> {
+        let page = run::owned_page(txn.page_as::<AdjLeafPage>(leaf)?, slot.page.get())?;
+        let entries = run::run_entries(txn.page_as::<RunPage>(page)?, &slot)?;
+        let index = slot_index(node, direction);
+        run::set_slot(txn, leaf, index, run::EMPTY)?;
+        run::release_if_unused(txn, leaf, slot.page.get())?;
+        let hub_id = hub::create(txn, node, direction.index())?;
+        let page_index = run::adopt(txn, leaf, hub_id)?;
+        for e in &entries {
+            hub::push(txn, hub_id, Neighbor::from_entry(e))?;
+        }
+        hub::push(txn, hub_id, neighbor)?;
+        run::set_slot(
+            txn,
+            leaf,
+            index,
+            ListSlot {
+                form: FORM_HUB,
+                reserved: 0,
+                page: U16::new(page_index),
+                offset: U16::ZERO,
+                count: U16::ZERO,
+            },
+        )
+    }
+
+    /// Removes the entry of `neighbor.edge` (whose type is `neighbor.edge_type`) from `node`'s
+    /// list in `direction`. Returns whether it was there.
+    pub fn remove(
+        &mut self,
+        txn: &mut WriteTxn,
+        node: u64,
+        direction: Direction,
+        neighbor: Neighbor,
+    ) -> Result<bool> {
+        let Some(path) = self.leaf_mut(txn, node, false)? else {
+            return Ok(false);
+        };
+        let index = slot_index(node, direction);
+        let slot = run::slot(txn.page_as::<AdjLeafPage>(path.leaf)?, index)?;
+        let removed = match slot.form {
+            FORM_RUN => run::remove(txn, path.leaf, index, neighbor.edge)?,
+            FORM_HUB => {
+                let hub_id = run::cow_owned(txn, path.leaf, slot.page.get())?;
+                match hub::remove(txn, hub_id, neighbor)? {
+                    Some(0) => {
+                        run::set_slot(txn, path.leaf, index, run::EMPTY)?;
+                        hub::free(txn, hub_id)?;
+                        run::clear_owned(txn, path.leaf, slot.page.get())?;
+                        true
+                    }
+                    Some(_) => true,
+                    None => false,
+                }
+            }
+            _ => false,
+        };
+        self.drop_leaf_if_empty(txn, path)?;
+        Ok(removed)
+    }
+
+    /// Removes `node`'s whole list in `direction` and returns what it held.
+    pub fn remove_all(
+        &mut self,
+        txn: &mut WriteTxn,
+        node: u64,
+        direction: Direction,
+    ) -> Result<Vec<Neighbor>> {
+        let Some(path) = self.leaf_mut(txn, node, false)? else {
+            return Ok(Vec::new());
+        };
+        let index = slot_index(node, direction);
+        let slot = run::slot(txn.page_as::<AdjLeafPage>(path.leaf)?, index)?;
+        let removed = match slot.form {
+            FORM_RUN => {
+                let page =
+                    run::owned_page(txn.page_as::<AdjLeafPage>(path.leaf)?, slot.page.get())?;
+                let entries = run::run_entries(txn.page_as::<RunPage>(page)?, &slot)?;
+                run::set_slot(txn, path.leaf, index, run::EMPTY)?;
+                run::release_if_unused(txn, path.leaf, slot.page.get())?;
+                entries.iter().map(Neighbor::from_entry).collect()
+            }
+            FORM_HUB => {
+                let hub_id =
+                    run::owned_page(txn.page_as::<AdjLeafPage>(path.leaf)?, slot.page.get())?;
+                let entries = hub::entries(&*txn, hub_id)?;
+                run::set_slot(txn, path.leaf, index, run::EMPTY)?;
+                hub::free(txn, hub_id)?;
+                run::clear_owned(txn, path.leaf, slot.page.get())?;
+                entries
+            }
+            _ => Vec::new(),
+        };
+        self.drop_leaf_if_empty(txn, path)?;
+        Ok(removed)
+    }
+
+    /// Copies (or, with `create`, makes) the path to `node`'s leaf.
+    fn leaf_mut(
+        &mut self,
+        txn: &mut WriteTxn,
+        node: u64,
+        create: bool,
+    ) -> Result<Option<RadixPath>> {
+        let index = node / NODES_PER_LEAF as u64;
+        let path = self
+            .leaves
+            .leaf_mut(txn, index, create.then_some(ADJ_LEAF))?;
+        if let Some(path) = &path
+            && path.created
+        {
+            txn.page_mut_as::<AdjLeafPage>(path.leaf)?.first_node =
+                U64::new(index * NODES_PER_LEAF as u64);
+        }
+        Ok(path)
+    }
+
+    /// Frees a leaf whose lists are all empty.
+    fn drop_leaf_if_empty(&mut self, txn: &mut WriteTxn, path: RadixPath) -> Result<()> {
+        let leaf = txn.page_as::<AdjLeafPage>(path.leaf)?;
+        if leaf.slots.iter().all(|s| s.form == FORM_EMPTY)
+            && leaf.pages.iter().all(|p| p.get() == 0)
+        {
+            self.leaves.remove_leaf(txn, path)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,261 @@
+//! `check` for the adjacency store: every leaf, run, hub and segment, verified from the bytes.
+
+use std::collections::BTreeSet;
+
+use pager_mmap::{PageId, PageSource};
+
+use crate::adjacency::{Adjacency, Direction, Neighbor};
+use crate::error::Result;
+use crate::hub::{hub_types, segment_entries, segments};
+use crate::layout::{
+    AdjLeafPage, FORM_EMPTY, FORM_HUB, FORM_RUN, HUB_THRESHOLD, HubPage, NODES_PER_LEAF,
+    RUN_CAPACITY, RunPage, SEGMENT_CAPACITY,
+};
+
+/// What the walk found.
+struct Walk<'p, V> {
+    pages: &'p mut Vec<PageId>,
+    problems: Vec<String>,
+    visit: V,
+}
+
+impl Adjacency {
+    /// Walks every list: leaves at their nodes; every owned page referenced by runs or by exactly
+    /// one hub, of the matching type; runs inside their page's used entries, not overlapping, at
+    /// most [`HUB_THRESHOLD`] long; hubs owned by their node and direction, with distinct types
+    /// whose counts add up to the degree, each with exactly the segments its count needs. Calls
+    /// `visit(node, direction, neighbor)` for every entry, appends every page the store reaches
+    /// to `pages`, and returns the problems found.
+    pub fn check<S: PageSource>(
+        &self,
+        src: &S,
+        pages: &mut Vec<PageId>,
+        visit: impl FnMut(u64, Direction, Neighbor),
+    ) -> Result<Vec<String>> {
+        let mut leaves = Vec::new();
+        let mut problems = Vec::new();
+        let collect = |index, page| {
+            leaves.push((index, page));
+            Ok(())
+        };
+        if let Err(e) = self.root().walk(src, collect, pages) {
+            problems.push(format!("adjacency radix pages: {e}"));
+        }
+        let mut walk = Walk {
+            pages,
+            problems,
+            visit,
+        };
+        for (index, page) in leaves {
+            walk.pages.push(page);
+            match src.page_as::<AdjLeafPage>(page) {
+                Ok(leaf) => walk.leaf(src, page, leaf, index * NODES_PER_LEAF as u64),
+                Err(e) => walk.problems.push(format!("adjacency leaf {page}: {e}")),
+            }
+        }
+        Ok(walk.problems)
+    }
+}
+
+fn direction_of(slot: usize) -> Direction {
+    if slot.is_multiple_of(2) {
+        Direction::Out
+    } else {
+        Direction::In
+    }
+}
+
+impl<V: FnMut(u64, Direction, Neighbor)> Walk<'_, V> {
+    fn leaf<S: PageSource>(&mut self, src: &S, id: PageId, leaf: &AdjLeafPage, first_node: u64) {
+        if leaf.first_node.get() != first_node {
+            self.problems.push(format!(
+                "adjacency leaf {id} says node {}, its position {first_node}",
+                leaf.first_node.get()
+            ));
+        }
+        let mut used = false;
+        for (i, slot) in leaf.slots.iter().enumerate() {
+            let referenced = leaf
+                .pages
+                .get(usize::from(slot.page.get()))
+                .is_some_and(|p| p.get() != 0);
+            match slot.form {
+                FORM_EMPTY => {}
+                FORM_RUN | FORM_HUB if !referenced => {
+                    self.problems.push(format!(
+                        "leaf {id} slot {i} refers to empty page slot {}",
+                        slot.page.get()
+                    ));
+                }
+                FORM_RUN | FORM_HUB => used = true,
+                other => self
+                    .problems
+                    .push(format!("leaf {id} slot {i} has form {other}")),
+            }
+        }
+        for (index, page) in leaf.pages.iter().enumerate() {
+            if page.get() == 0 {
+                continue;
+            }
+            used = true;
+            let page = PageId(page.get());
+            let runs: Vec<usize> = (0..leaf.slots.len())
+                .filter(|i| {
+                    leaf.slots
+                        .get(*i)
+                        .is_some_and(|s| s.form == FORM_RUN && usize::from(s.page.get()) == index)
+                })
+                .collect();
+            let hubs: Vec<usize> = (0..leaf.slots.len())
+                .filter(|i| {
+                    leaf.slots
+                        .get(*i)
+                        .is_some_and(|s| s.form == FORM_HUB && usize::from(s.page.get()) == index)
+                })
+                .collect();
+            match (runs.is_empty(), hubs.as_slice()) {
+                (false, []) => self.run_page(src, leaf, page, first_node, &runs),
+                (true, [slot]) => self.hub(
+                    src,
+                    page,
+                    first_node + (*slot / 2) as u64,
+                    direction_of(*slot),
+                ),
+                (true, []) => self
+                    .problems
+                    .push(format!("leaf {id} owns page {page}, which no list uses")),
+                _ => self.problems.push(format!(
+                    "leaf {id}: page {page} is used by more than one hub, or by a hub and runs"
+                )),
+            }
+        }
+        if !used {
+            self.problems.push(format!(
+                "adjacency leaf {id} is empty and should have been freed"
+            ));
+        }
+    }
+
+    fn run_page<S: PageSource>(
+        &mut self,
+        src: &S,
+        leaf: &AdjLeafPage,
+        id: PageId,
+        first_node: u64,
+        runs: &[usize],
+    ) {
+        self.pages.push(id);
+        let page = match src.page_as::<RunPage>(id) {
+            Ok(page) => page,
+            Err(e) => return self.problems.push(format!("run page {id}: {e}")),
+        };
+        let used = usize::from(page.used.get());
+        if used > RUN_CAPACITY {
+            self.problems.push(format!(
+                "run page {id} uses {used} of {RUN_CAPACITY} entries"
+            ));
+        }
+        let mut ranges = BTreeSet::new();
+        for &slot_index in runs {
+            let Some(slot) = leaf.slots.get(slot_index) else {
+                continue;
+            };
+            let start = usize::from(slot.offset.get());
+            let count = usize::from(slot.count.get());
+            if count == 0 || count > HUB_THRESHOLD || start + count > used {
+                self.problems.push(format!("run page {id}: run {start}+{count} is empty, too long or past the used mark {used}"));
+                continue;
+            }
+            ranges.insert((start, start + count));
+            let node = first_node + (slot_index / 2) as u64;
+            for e in page.entries.get(start..start + count).unwrap_or_default() {
+                (self.visit)(node, direction_of(slot_index), Neighbor::from_entry(e));
+            }
+        }
+        let ranges: Vec<_> = ranges.into_iter().collect();
+        for pair in ranges.windows(2) {
+            if let [(_, end), (start, _)] = pair
+                && start < end
+            {
+                self.problems
+                    .push(format!("run page {id}: runs overlap at entry {start}"));
+            }
+        }
+    }
+
+    fn hub<S: PageSource>(&mut self, src: &S, id: PageId, node: u64, direction: Direction) {
+        self.pages.push(id);
+        let hub = match src.page_as::<HubPage>(id) {
+            Ok(hub) => hub,
+            Err(e) => return self.problems.push(format!("hub page {id}: {e}")),
+        };
+        if hub.node.get() != node || hub.direction != direction.index() {
+            self.problems.push(format!(
+                "hub {id} says node {} direction {}, its slot node {node} {direction:?}",
+                hub.node.get(),
+                hub.direction
+            ));
+        }
+        let types = match hub_types(hub) {
+            Ok(types) => types,
+            Err(e) => return self.problems.push(format!("hub {id}: {e}")),
+        };
+        let distinct: BTreeSet<u32> = types.iter().map(|t| t.edge_type.get()).collect();
+        if distinct.len() != types.len() {
+            self.problems
+                .push(format!("hub {id} lists an edge type twice"));
+        }
+        let total: u64 = types.iter().map(|t| t.count.get()).sum();
+        if total != hub.degree.get() {
+            self.problems.push(format!(
+                "hub {id}: degree {} but its types hold {total}",
+                hub.degree.get()
+            ));
+        }
+        for t in &types {
+            let wanted = t.count.get().div_ceil(SEGMENT_CAPACITY as u64);
+            let mut indexes = Vec::new();
+            let walked = segments(t).and_then(|segs| {
+                segs.walk(
+                    src,
+                    |i, page| {
+                        indexes.push((i, page));
+                        Ok(())
+                    },
+                    self.pages,
+                )
+                .map_err(Into::into)
+            });
+            if let Err(e) = walked {
+                self.problems
+                    .push(format!("hub {id} type {}: {e}", t.edge_type.get()));
+                continue;
+            }
+            if t.count.get() == 0 || indexes.iter().map(|(i, _)| *i).ne(0..wanted) {
+                self.problems.push(format!(
+                    "hub {id} type {}: {} segments for {} entries",
+                    t.edge_type.get(),
+                    indexes.len(),
+                    t.count.get()
+                ));
+                continue;
+            }
+            for (i, page) in indexes {
+                self.pages.push(page);
+                match segment_entries(src, t, i) {
+                    Ok(entries) => {
+                        for e in entries {
+                            let n = Neighbor {
+                                node: e.neighbor.get(),
+                                edge: e.edge.get(),
+                                edge_type: t.edge_type.get(),
+                            };
+                            (self.visit)(node, direction, n);
+                        }
+                    }
+                    Err(e) => self.problems.push(format!("hub {id}: {e}")),
+                }
+            }
+        }
+    }
+}

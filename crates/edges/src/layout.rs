@@ -1,0 +1,204 @@
+//! The adjacency store's pages. `docs/format.md` describes them byte by byte.
+
+use pager_mmap::{PAGE_SIZE, Page, PageHeader, PageType};
+use zerocopy::little_endian::{U16, U32, U64};
+use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
+
+/// Type tag of an adjacency leaf.
+pub const ADJ_LEAF: PageType = PageType(48);
+/// Type tag of a run page.
+pub const RUN: PageType = PageType(49);
+/// Type tag of a hub page.
+pub const HUB: PageType = PageType(50);
+/// Type tag of a segment page.
+pub const SEGMENT: PageType = PageType(51);
+
+/// Nodes per adjacency leaf.
+pub const NODES_PER_LEAF: usize = 32;
+
+/// A neighbour list longer than this becomes a hub.
+pub const HUB_THRESHOLD: usize = 128;
+
+/// One neighbour in a short list.
+#[repr(C)]
+#[derive(
+    FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned, Clone, Copy, Debug, PartialEq, Eq,
+)]
+pub struct AdjEntry {
+    /// The node at the other end.
+    pub neighbor: U64,
+    /// The edge.
+    pub edge: U64,
+    /// The edge's type.
+    pub edge_type: U32,
+}
+const _: () = assert!(size_of::<AdjEntry>() == 20);
+
+/// Where one node's list in one direction is.
+#[repr(C)]
+#[derive(FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned, Clone, Copy, Debug)]
+pub struct ListSlot {
+    /// [`FORM_EMPTY`], [`FORM_RUN`] or [`FORM_HUB`].
+    pub form: u8,
+    /// Zero.
+    pub reserved: u8,
+    /// Index into the leaf's `pages` of the run page or hub page.
+    pub page: U16,
+    /// A run's first entry within its run page.
+    pub offset: U16,
+    /// A run's entries.
+    pub count: U16,
+}
+const _: () = assert!(size_of::<ListSlot>() == 8);
+
+/// Slot form: no neighbours.
+pub const FORM_EMPTY: u8 = 0;
+/// Slot form: a run in a run page.
+pub const FORM_RUN: u8 = 1;
+/// Slot form: a hub page.
+pub const FORM_HUB: u8 = 2;
+
+/// List slots per leaf: one per node and direction.
+pub const SLOTS_PER_LEAF: usize = 2 * NODES_PER_LEAF;
+
+/// Page ids one adjacency leaf can own.
+pub const LEAF_PAGES: usize = (PAGE_SIZE - 32 - SLOTS_PER_LEAF * size_of::<ListSlot>()) / 8;
+const _: () = assert!(LEAF_PAGES == 444);
+
+/// The lists of nodes `first_node .. first_node + 32`, and the pages that hold them.
+#[repr(C)]
+#[derive(FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned)]
+pub struct AdjLeafPage {
+    /// Type [`ADJ_LEAF`].
+    pub header: PageHeader,
+    /// The first node of the leaf; a multiple of [`NODES_PER_LEAF`].
+    pub first_node: U64,
+    /// Zero.
+    pub reserved: [u8; 8],
+    /// Slot `2 * (node - first_node) + direction`.
+    pub slots: [ListSlot; SLOTS_PER_LEAF],
+    /// Run and hub pages owned by this leaf (and by no other page); 0 = unused.
+    pub pages: [U64; LEAF_PAGES],
+}
+const _: () = assert!(size_of::<AdjLeafPage>() == PAGE_SIZE);
+
+impl Page for AdjLeafPage {
+    const TYPE: PageType = ADJ_LEAF;
+}
+
+/// Entries one run page holds.
+pub const RUN_CAPACITY: usize = (PAGE_SIZE - 32) / size_of::<AdjEntry>();
+const _: () = assert!(RUN_CAPACITY == 203);
+// A full short list plus the entry that makes it a hub still fits one run page.
+const _: () = assert!(HUB_THRESHOLD < RUN_CAPACITY);
+
+/// Short lists of one leaf, each a contiguous run of entries.
+#[repr(C)]
+#[derive(FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned)]
+pub struct RunPage {
+    /// Type [`RUN`].
+    pub header: PageHeader,
+    /// Entries `0..used` may belong to runs; later ones are free.
+    pub used: U16,
+    /// Zero.
+    pub reserved: [u8; 14],
+    /// The entries.
+    pub entries: [AdjEntry; RUN_CAPACITY],
+    /// Zero.
+    pub padding: [u8; 4],
+}
+const _: () = assert!(size_of::<RunPage>() == PAGE_SIZE);
+
+impl Page for RunPage {
+    const TYPE: PageType = RUN;
+}
+
+/// The neighbours of a hub of one edge type.
+#[repr(C)]
+#[derive(FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned, Clone, Copy, Debug)]
+pub struct HubType {
+    /// The edge type.
+    pub edge_type: U32,
+    /// Zero.
+    pub reserved: U32,
+    /// Neighbours of this type.
+    pub count: U64,
+    /// Root of the radix vector of segment pages.
+    pub segments_root: U64,
+    /// Height of that radix vector.
+    pub segments_height: U64,
+}
+const _: () = assert!(size_of::<HubType>() == 32);
+
+/// Edge types one hub holds.
+pub const HUB_TYPE_CAPACITY: usize = (PAGE_SIZE - 48) / size_of::<HubType>();
+const _: () = assert!(HUB_TYPE_CAPACITY == 126);
+
+/// A long list: its degree and, per edge type, a vector of segments.
+#[repr(C)]
+#[derive(FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned)]
+pub struct HubPage {
+    /// Type [`HUB`].
+    pub header: PageHeader,
+    /// The node whose list this is.
+    pub node: U64,
+    /// 0 = out, 1 = in.
+    pub direction: u8,
+    /// Zero.
+    pub reserved: [u8; 3],
+    /// Entries of `types` in use.
+    pub type_count: U32,
+    /// Neighbours over all types.
+    pub degree: U64,
+    /// Zero.
+    pub reserved2: [u8; 8],
+    /// One entry per edge type.
+    pub types: [HubType; HUB_TYPE_CAPACITY],
+    /// Zero.
+    pub padding: [u8; 16],
+}
+const _: () = assert!(size_of::<HubPage>() == PAGE_SIZE);
+
+impl Page for HubPage {
+    const TYPE: PageType = HUB;
+}
+
+/// One neighbour in a segment (the type is the segment's).
+#[repr(C)]
+#[derive(
+    FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned, Clone, Copy, Debug, PartialEq, Eq,
+)]
+pub struct SegEntry {
+    /// The node at the other end.
+    pub neighbor: U64,
+    /// The edge.
+    pub edge: U64,
+}
+const _: () = assert!(size_of::<SegEntry>() == 16);
+
+/// Entries one segment holds.
+pub const SEGMENT_CAPACITY: usize = (PAGE_SIZE - 32) / size_of::<SegEntry>();
+const _: () = assert!(SEGMENT_CAPACITY == 254);
+
+/// Up to 254 neighbours of one hub and edge type; every segment but the last is full.
+#[repr(C)]
+#[derive(FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned)]
+pub struct SegmentPage {
+    /// Type [`SEGMENT`].
+    pub header: PageHeader,
+    /// Entries in use.
+    pub count: U16,
+    /// Zero.
+    pub reserved: [u8; 2],
+    /// The edge type of every entry.
+    pub edge_type: U32,
+    /// Zero.
+    pub reserved2: [u8; 8],
+    /// The entries.
+    pub entries: [SegEntry; SEGMENT_CAPACITY],
+}
+const _: () = assert!(size_of::<SegmentPage>() == PAGE_SIZE);
+
+impl Page for SegmentPage {
+    const TYPE: PageType = SEGMENT;
+}

@@ -1,0 +1,338 @@
+//! Short neighbour lists: contiguous runs in the run pages a leaf owns.
+//!
+//! A leaf's slots say where each run is (page index in the leaf's `pages`, offset, count), so
+//! the live entries of a run page are derived from the slots; nothing else records them. A run
+//! grows in place when it ends at the page's used mark, and otherwise moves to a page with room
+//! (packing that page first if its free space is fragmented). A page left without runs is freed.
+
+use pager_mmap::{PageId, PageSource, WriteTxn};
+use zerocopy::little_endian::{U16, U64};
+
+use crate::error::{Error, Result};
+use crate::layout::{
+    AdjEntry, AdjLeafPage, FORM_EMPTY, FORM_HUB, FORM_RUN, LEAF_PAGES, ListSlot, RUN_CAPACITY,
+    RunPage,
+};
+
+/// A slot of the leaf, copied out.
+pub(crate) fn slot(leaf: &AdjLeafPage, index: usize) -> Result<ListSlot> {
+    leaf.slots
+        .get(index)
+        .copied()
+        .ok_or_else(|| Error::Corrupt(format!("no list slot {index}")))
+}
+
+/// Overwrites a slot of the leaf.
+pub(crate) fn set_slot(
+    txn: &mut WriteTxn,
+    leaf: PageId,
+    index: usize,
+    value: ListSlot,
+) -> Result<()> {
+    let page = txn.page_mut_as::<AdjLeafPage>(leaf)?;
+    let slot = page
+        .slots
+        .get_mut(index)
+        .ok_or_else(|| Error::Corrupt(format!("no list slot {index}")))?;
+    *slot = value;
+    Ok(())
+}
+
+/// An empty slot.
+pub(crate) const EMPTY: ListSlot = ListSlot {
+    form: FORM_EMPTY,
+    reserved: 0,
+    page: U16::ZERO,
+    offset: U16::ZERO,
+    count: U16::ZERO,
+};
+
+/// The page id at `index` of the leaf's page array.
+pub(crate) fn owned_page(leaf: &AdjLeafPage, index: u16) -> Result<PageId> {
+    match leaf.pages.get(usize::from(index)).map(|p| p.get()) {
+        Some(id) if id != 0 => Ok(PageId(id)),
+        _ => Err(Error::Corrupt(format!(
+            "list refers to empty page slot {index}"
+        ))),
+    }
+}
+
+/// Makes the leaf's page `index` writable, repointing the leaf at the copy.
+pub(crate) fn cow_owned(txn: &mut WriteTxn, leaf: PageId, index: u16) -> Result<PageId> {
+    let old = owned_page(txn.page_as::<AdjLeafPage>(leaf)?, index)?;
+    let new = txn.cow(old)?;
+    if new != old {
+        set_owned(txn, leaf, index, new)?;
+    }
+    Ok(new)
+}
+
+fn set_owned(txn: &mut WriteTxn, leaf: PageId, index: u16, page: PageId) -> Result<()> {
+    let entry = txn
+        .page_mut_as::<AdjLeafPage>(leaf)?
+        .pages
+        .get_mut(usize::from(index))
+        .ok_or_else(|| Error::Corrupt(format!("no page slot {index}")))?;
+    *entry = U64::new(page.0);
+    Ok(())
+}
+
+/// Puts a new page into the leaf's first free page slot.
+pub(crate) fn adopt(txn: &mut WriteTxn, leaf: PageId, page: PageId) -> Result<u16> {
+    let free = txn
+        .page_as::<AdjLeafPage>(leaf)?
+        .pages
+        .iter()
+        .position(|p| p.get() == 0);
+    // At most 64 lists of at most 128 entries need 41 run pages, plus 64 hubs: < 444 slots.
+    let index =
+        free.ok_or_else(|| Error::Corrupt("an adjacency leaf has no free page slot".into()))?;
+    let index = u16::try_from(index).map_err(|_| Error::Corrupt("page slot index".into()))?;
+    set_owned(txn, leaf, index, page)?;
+    Ok(index)
+}
+
+/// Frees the leaf's page `index` and clears its slot.
+pub(crate) fn release(txn: &mut WriteTxn, leaf: PageId, index: u16) -> Result<()> {
+    let page = owned_page(txn.page_as::<AdjLeafPage>(leaf)?, index)?;
+    txn.free(page)?;
+    clear_owned(txn, leaf, index)
+}
+
+/// Clears the leaf's page slot `index` (its page already freed).
+pub(crate) fn clear_owned(txn: &mut WriteTxn, leaf: PageId, index: u16) -> Result<()> {
+    set_owned(txn, leaf, index, PageId(0))
+}
+
+/// Entries of runs on page `index`, from the slots.
+fn live_entries(leaf: &AdjLeafPage, index: u16) -> usize {
+    leaf.slots
+        .iter()
+        .filter(|s| s.form == FORM_RUN && s.page.get() == index)
+        .map(|s| usize::from(s.count.get()))
+        .sum()
+}
+
+/// The entries of a run, copied out of its page.
+pub(crate) fn run_entries(page: &RunPage, slot: &ListSlot) -> Result<Vec<AdjEntry>> {
+    let start = usize::from(slot.offset.get());
+    let end = start + usize::from(slot.count.get());
+    page.entries
+        .get(start..end)
+        .map(<[AdjEntry]>::to_vec)
+        .ok_or_else(|| Error::Corrupt(format!("a run {start}..{end} beyond its page")))
+}
+
+/// Appends `entry` to the run in slot `index` (empty or a run with room for one more).
+pub(crate) fn push(txn: &mut WriteTxn, leaf: PageId, index: usize, entry: AdjEntry) -> Result<()> {
+    let current = slot(txn.page_as::<AdjLeafPage>(leaf)?, index)?;
+    if current.form == FORM_RUN {
+        let page_id = cow_owned(txn, leaf, current.page.get())?;
+        let page = txn.page_mut_as::<RunPage>(page_id)?;
+        let end = current.offset.get() + current.count.get();
+        let used = page.used.get();
+        if end == used && usize::from(used) < RUN_CAPACITY {
+            if let Some(e) = page.entries.get_mut(usize::from(used)) {
+                *e = entry;
+            }
+            page.used = U16::new(used + 1);
+            let grown = ListSlot {
+                count: U16::new(current.count.get() + 1),
+                ..current
+            };
+            return set_slot(txn, leaf, index, grown);
+        }
+    }
+    let mut entries = match current.form {
+        FORM_RUN => {
+            let page = owned_page(txn.page_as::<AdjLeafPage>(leaf)?, current.page.get())?;
+            run_entries(txn.page_as::<RunPage>(page)?, &current)?
+        }
+        _ => Vec::new(),
+    };
+    entries.push(entry);
+    place(
+        txn,
+        leaf,
+        index,
+        &entries,
+        (current.form == FORM_RUN).then_some(current.page.get()),
+    )
+}
+
+/// Stores `entries` as the run of slot `index`, moving it from page `from` (if given).
+pub(crate) fn place(
+    txn: &mut WriteTxn,
+    leaf: PageId,
+    index: usize,
+    entries: &[AdjEntry],
+    from: Option<u16>,
+) -> Result<()> {
+    set_slot(txn, leaf, index, EMPTY)?;
+    let needed = entries.len();
+    let target = match find_room(txn, leaf, needed, from)? {
+        Some(page) => page,
+        None => {
+            let (id, _) = txn.alloc_as::<RunPage>()?;
+            adopt(txn, leaf, id)?
+        }
+    };
+    let page_id = cow_owned(txn, leaf, target)?;
+    let page = txn.page_mut_as::<RunPage>(page_id)?;
+    let offset = page.used.get();
+    let dst = page
+        .entries
+        .get_mut(usize::from(offset)..usize::from(offset) + needed)
+        .ok_or_else(|| Error::Corrupt("no room where room was found".into()))?;
+    dst.copy_from_slice(entries);
+    // `needed <= RUN_CAPACITY` < 2^16, checked by `get_mut` above.
+    let count = u16::try_from(needed).unwrap_or(u16::MAX);
+    page.used = U16::new(offset + count);
+    set_slot(
+        txn,
+        leaf,
+        index,
+        ListSlot {
+            form: FORM_RUN,
+            reserved: 0,
+            page: U16::new(target),
+            offset: U16::new(offset),
+            count: U16::new(count),
+        },
+    )?;
+    if let Some(from) = from
+        && from != target
+    {
+        release_if_unused(txn, leaf, from)?;
+    }
+    Ok(())
+}
+
+/// A run page of the leaf (preferring `prefer`) with room for `needed` more entries after the
+/// used mark, packing it first if only its fragmented space would fit them.
+fn find_room(
+    txn: &mut WriteTxn,
+    leaf: PageId,
+    needed: usize,
+    prefer: Option<u16>,
+) -> Result<Option<u16>> {
+    let page = txn.page_as::<AdjLeafPage>(leaf)?;
+    let is_run_page = |i: u16| {
+        page.slots
+            .iter()
+            .any(|s| s.form == FORM_RUN && s.page.get() == i)
+    };
+    let has_room = |i: u16| live_entries(page, i) + needed <= RUN_CAPACITY;
+    // The page the list is leaving comes first (its runs, without the list, are on it still).
+    let others = (0..LEAF_PAGES as u16)
+        .filter(|i| Some(*i) != prefer)
+        .filter(|i| {
+            page.pages
+                .get(usize::from(*i))
+                .is_some_and(|p| p.get() != 0)
+                && is_run_page(*i)
+        });
+    let candidates: Vec<u16> = prefer
+        .into_iter()
+        .chain(others)
+        .filter(|i| has_room(*i))
+        .collect();
+    let Some(&target) = candidates.first() else {
+        return Ok(None);
+    };
+    let page_id = cow_owned(txn, leaf, target)?;
+    if usize::from(txn.page_as::<RunPage>(page_id)?.used.get()) + needed > RUN_CAPACITY {
+        pack(txn, leaf, target, page_id)?;
+    }
+    Ok(Some(target))
+}
+
+/// Moves the runs of a (writable) run page together at its start.
+fn pack(txn: &mut WriteTxn, leaf: PageId, index: u16, page_id: PageId) -> Result<()> {
+    let slots: Vec<(usize, ListSlot)> = txn
+        .page_as::<AdjLeafPage>(leaf)?
+        .slots
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|(_, s)| s.form == FORM_RUN && s.page.get() == index)
+        .collect();
+    let mut packed: Vec<AdjEntry> = Vec::with_capacity(RUN_CAPACITY);
+    let mut moved = Vec::with_capacity(slots.len());
+    {
+        let page = txn.page_as::<RunPage>(page_id)?;
+        for (i, s) in &slots {
+            // `packed.len() <= RUN_CAPACITY` < 2^16.
+            moved.push((
+                *i,
+                ListSlot {
+                    offset: U16::new(packed.len() as u16),
+                    ..*s
+                },
+            ));
+            packed.extend(run_entries(page, s)?);
+        }
+    }
+    let page = txn.page_mut_as::<RunPage>(page_id)?;
+    let dst = page
+        .entries
+        .get_mut(..packed.len())
+        .ok_or_else(|| Error::Corrupt("a run page over capacity".into()))?;
+    dst.copy_from_slice(&packed);
+    page.used = U16::new(packed.len() as u16);
+    for (i, s) in moved {
+        set_slot(txn, leaf, i, s)?;
+    }
+    Ok(())
+}
+
+/// Frees run page `index` if no run lives on it any more.
+pub(crate) fn release_if_unused(txn: &mut WriteTxn, leaf: PageId, index: u16) -> Result<()> {
+    let page = txn.page_as::<AdjLeafPage>(leaf)?;
+    let in_use = page
+        .slots
+        .iter()
+        .any(|s| (s.form == FORM_RUN || s.form == FORM_HUB) && s.page.get() == index);
+    if !in_use {
+        release(txn, leaf, index)?;
+    }
+    Ok(())
+}
+
+/// Removes the entry of edge `edge` from the run of slot `index`; false if it is not there.
+pub(crate) fn remove(txn: &mut WriteTxn, leaf: PageId, index: usize, edge: u64) -> Result<bool> {
+    let current = slot(txn.page_as::<AdjLeafPage>(leaf)?, index)?;
+    let page_id = owned_page(txn.page_as::<AdjLeafPage>(leaf)?, current.page.get())?;
+    let entries = run_entries(txn.page_as::<RunPage>(page_id)?, &current)?;
+    let Some(pos) = entries.iter().position(|e| e.edge.get() == edge) else {
+        return Ok(false);
+    };
+    let page_id = cow_owned(txn, leaf, current.page.get())?;
+    let page = txn.page_mut_as::<RunPage>(page_id)?;
+    let start = usize::from(current.offset.get());
+    let last = start + entries.len() - 1;
+    if let Some(moved) = page.entries.get(last).copied()
+        && let Some(hole) = page.entries.get_mut(start + pos)
+    {
+        *hole = moved;
+    }
+    if usize::from(page.used.get()) == last + 1 {
+        page.used = U16::new(last as u16);
+    }
+    let count = current.count.get() - 1;
+    if count == 0 {
+        set_slot(txn, leaf, index, EMPTY)?;
+        release_if_unused(txn, leaf, current.page.get())?;
+    } else {
+        set_slot(
+            txn,
+            leaf,
+            index,
+            ListSlot {
+                count: U16::new(count),
+                ..current
+            },
+        )?;
+    }
+    Ok(true)
+}

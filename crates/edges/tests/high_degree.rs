@@ -1,0 +1,125 @@
+//! A node with a million neighbours: inserting works without reading the list, the degree is
+//! O(1), a type filter reads only its type, and removing entries and whole lists gives the pages
+//! back.
+
+use edges::{Adjacency, Direction, Neighbor};
+use pager_mmap::{MemStorage, Options, Pager};
+
+#[test]
+fn a_node_with_a_million_neighbours() {
+    let pager = Pager::with_storage(Box::new(MemStorage::new()), Options::default()).expect("open");
+    let mut adjacency = Adjacency::default();
+    let hub = 1_000u64;
+    let n = 1_000_000u64;
+    let mut txn = pager.begin_write().expect("write");
+    for i in 0..n {
+        // Three types; type 2 is rare.
+        let edge_type = if i % 1000 == 0 { 2 } else { (i % 2) as u32 };
+        adjacency
+            .insert(
+                &mut txn,
+                hub,
+                Direction::Out,
+                Neighbor {
+                    node: i,
+                    edge: i,
+                    edge_type,
+                },
+            )
+            .expect("insert");
+    }
+    txn.commit().expect("commit");
+
+    let read = pager.begin_read().expect("read");
+    assert_eq!(
+        adjacency
+            .degree(&read, hub, Direction::Out)
+            .expect("degree"),
+        n
+    );
+    assert_eq!(
+        adjacency.degree(&read, hub, Direction::In).expect("degree"),
+        0
+    );
+    let rare: Vec<Neighbor> = adjacency
+        .neighbors(&read, hub, Direction::Out, Some(2))
+        .expect("list")
+        .map(|r| r.expect("entry"))
+        .collect();
+    assert_eq!(rare.len(), 1000);
+    assert!(rare.iter().all(|r| r.node % 1000 == 0 && r.edge_type == 2));
+    let mut count = 0u64;
+    let mut sum = 0u64;
+    for neighbor in adjacency
+        .neighbors(&read, hub, Direction::Out, None)
+        .expect("list")
+    {
+        let neighbor = neighbor.expect("entry");
+        count += 1;
+        sum += neighbor.node;
+    }
+    assert_eq!((count, sum), (n, n * (n - 1) / 2));
+    let mut pages = Vec::new();
+    let problems = adjacency
+        .check(&read, &mut pages, |_, _, _| {})
+        .expect("check");
+    assert!(problems.is_empty(), "{problems:?}");
+    assert!(read.check(&pages).expect("pager check").is_clean());
+    drop(read);
+
+    // Remove a scattering of entries, then the whole list.
+    let mut txn = pager.begin_write().expect("write");
+    for i in (0..n).step_by(997) {
+        let edge_type = if i % 1000 == 0 { 2 } else { (i % 2) as u32 };
+        assert!(
+            adjacency
+                .remove(
+                    &mut txn,
+                    hub,
+                    Direction::Out,
+                    Neighbor {
+                        node: i,
+                        edge: i,
+                        edge_type
+                    }
+                )
+                .expect("remove")
+        );
+    }
+    let removed = (0..n).step_by(997).count() as u64;
+    assert_eq!(
+        adjacency.degree(&txn, hub, Direction::Out).expect("degree"),
+        n - removed
+    );
+    txn.commit().expect("commit");
+    let read = pager.begin_read().expect("read");
+    let mut pages = Vec::new();
+    assert!(
+        adjacency
+            .check(&read, &mut pages, |_, _, _| {})
+            .expect("check")
+            .is_empty()
+    );
+    assert!(read.check(&pages).expect("pager check").is_clean());
+    drop(read);
+
+    let mut txn = pager.begin_write().expect("write");
+    let all = adjacency
+        .remove_all(&mut txn, hub, Direction::Out)
+        .expect("remove all");
+    assert_eq!(all.len() as u64, n - removed);
+    txn.commit().expect("commit");
+    assert_eq!(
+        adjacency.root().root,
+        0,
+        "every page of the store was freed"
+    );
+    assert!(
+        pager
+            .begin_read()
+            .expect("read")
+            .check(&[])
+            .expect("pager check")
+            .is_clean()
+    );
+}

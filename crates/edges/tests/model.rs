@@ -1,0 +1,269 @@
+//! Random inserts and removals against a model, with commits, aborts and reopen at random
+//! points. Skewed so that some nodes pass the hub threshold (and fall back under it). After every
+//! step every list, filtered by each type and not, every degree, and every entry `check()` visits
+//! equal the model's. `PROPTEST_CASES` sets the number of sequences.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use edges::{Adjacency, Direction, Neighbor};
+use pager_mmap::{MemStorage, Options, PageSource, Pager, WriteTxn};
+use proptest::prelude::*;
+
+const NODES: u64 = 70;
+const TYPES: u32 = 4;
+
+#[derive(Clone, Debug)]
+enum Op {
+    /// Insert into the list of `node` (or, one time in three, the hub-to-be node 5).
+    Insert {
+        node: u64,
+        out: bool,
+        neighbor: u64,
+        edge_type: u32,
+        to_hub: bool,
+        burst: u8,
+    },
+    Remove {
+        pick: usize,
+    },
+    RemoveAll {
+        node: u64,
+        out: bool,
+    },
+    Commit,
+    Abort,
+    Reopen,
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        10 => (0..NODES, any::<bool>(), 0..NODES, 0..TYPES, any::<bool>(), 0u8..60)
+            .prop_map(|(node, out, neighbor, edge_type, to_hub, burst)| Op::Insert { node, out, neighbor, edge_type, to_hub, burst }),
+        4 => any::<usize>().prop_map(|pick| Op::Remove { pick }),
+        1 => (0..NODES, any::<bool>()).prop_map(|(node, out)| Op::RemoveAll { node, out }),
+        2 => Just(Op::Commit),
+        1 => Just(Op::Abort),
+        1 => Just(Op::Reopen),
+    ]
+}
+
+type Model = BTreeMap<(u64, bool), Vec<Neighbor>>;
+
+fn dir(out: bool) -> Direction {
+    if out { Direction::Out } else { Direction::In }
+}
+
+struct Harness {
+    storage: Arc<MemStorage>,
+    pager: Pager,
+    txn: Option<WriteTxn>,
+    adjacency: Adjacency,
+    model: Model,
+    next_edge: u64,
+    committed: (Adjacency, Model),
+}
+
+fn sorted(mut v: Vec<Neighbor>) -> Vec<Neighbor> {
+    v.sort();
+    v
+}
+
+fn assert_same(adjacency: &Adjacency, src: &impl PageSource, model: &Model) {
+    for node in 0..NODES {
+        for out in [true, false] {
+            let expected = model.get(&(node, out)).cloned().unwrap_or_default();
+            let found: Vec<Neighbor> = adjacency
+                .neighbors(src, node, dir(out), None)
+                .expect("list")
+                .map(|n| n.expect("entry"))
+                .collect();
+            assert_eq!(
+                sorted(found),
+                sorted(expected.clone()),
+                "node {node} out {out}"
+            );
+            assert_eq!(
+                adjacency.degree(src, node, dir(out)).expect("degree"),
+                expected.len() as u64
+            );
+            for t in 0..TYPES {
+                let found: Vec<Neighbor> = adjacency
+                    .neighbors(src, node, dir(out), Some(t))
+                    .expect("list")
+                    .map(|n| n.expect("entry"))
+                    .collect();
+                let wanted: Vec<Neighbor> = expected
+                    .iter()
+                    .filter(|n| n.edge_type == t)
+                    .copied()
+                    .collect();
+                assert_eq!(
+                    sorted(found),
+                    sorted(wanted),
+                    "node {node} out {out} type {t}"
+                );
+            }
+        }
+    }
+}
+
+fn assert_clean(pager: &Pager, adjacency: &Adjacency, model: &Model) {
+    let read = pager.begin_read().expect("read");
+    let mut pages = Vec::new();
+    let mut seen: Model = BTreeMap::new();
+    let problems = adjacency
+        .check(&read, &mut pages, |node, d, n| {
+            seen.entry((node, d == Direction::Out)).or_default().push(n)
+        })
+        .expect("check");
+    assert!(problems.is_empty(), "{problems:?}");
+    let expected: Model = model
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (*k, sorted(v.clone())))
+        .collect();
+    let seen: Model = seen.into_iter().map(|(k, v)| (k, sorted(v))).collect();
+    assert_eq!(
+        seen, expected,
+        "check visited other entries than the model holds"
+    );
+    let report = read.check(&pages).expect("pager check");
+    assert!(report.is_clean(), "{:?}", report.problems);
+}
+
+fn save(txn: &mut WriteTxn, adjacency: &Adjacency) {
+    txn.set_root(0, adjacency.root().root).expect("slot");
+    txn.set_root(1, adjacency.root().height).expect("slot");
+}
+
+impl Harness {
+    fn new() -> Harness {
+        let storage = Arc::new(MemStorage::new());
+        let pager =
+            Pager::with_storage(Box::new(Arc::clone(&storage)), Options::default()).expect("open");
+        Harness {
+            storage,
+            pager,
+            txn: None,
+            adjacency: Adjacency::default(),
+            model: Model::new(),
+            next_edge: 0,
+            committed: Default::default(),
+        }
+    }
+
+    fn txn(&mut self) -> &mut WriteTxn {
+        self.txn
+            .get_or_insert_with(|| self.pager.begin_write().expect("write"))
+    }
+
+    fn apply(&mut self, op: Op) {
+        match op {
+            Op::Insert {
+                node,
+                out,
+                neighbor,
+                edge_type,
+                to_hub,
+                burst,
+            } => {
+                let node = if to_hub { 5 } else { node };
+                let mut adjacency = self.adjacency;
+                for _ in 0..=(if to_hub { burst } else { 0 }) {
+                    let n = Neighbor {
+                        node: neighbor,
+                        edge: self.next_edge,
+                        edge_type,
+                    };
+                    self.next_edge += 1;
+                    adjacency
+                        .insert(self.txn(), node, dir(out), n)
+                        .expect("insert");
+                    self.model.entry((node, out)).or_default().push(n);
+                }
+                self.adjacency = adjacency;
+            }
+            Op::Remove { pick } => {
+                let all: Vec<((u64, bool), Neighbor)> = self
+                    .model
+                    .iter()
+                    .flat_map(|(k, v)| v.iter().map(move |n| (*k, *n)))
+                    .collect();
+                if all.is_empty() {
+                    return;
+                }
+                let ((node, out), n) = all[pick % all.len()];
+                let mut adjacency = self.adjacency;
+                assert!(
+                    adjacency
+                        .remove(self.txn(), node, dir(out), n)
+                        .expect("remove"),
+                    "entry not found"
+                );
+                self.adjacency = adjacency;
+                self.model
+                    .get_mut(&(node, out))
+                    .expect("list")
+                    .retain(|m| m.edge != n.edge);
+            }
+            Op::RemoveAll { node, out } => {
+                let mut adjacency = self.adjacency;
+                let removed = adjacency
+                    .remove_all(self.txn(), node, dir(out))
+                    .expect("remove all");
+                self.adjacency = adjacency;
+                let expected = self.model.remove(&(node, out)).unwrap_or_default();
+                assert_eq!(sorted(removed), sorted(expected));
+            }
+            Op::Commit => {
+                let adjacency = self.adjacency;
+                save(self.txn(), &adjacency);
+                self.txn.take().expect("open").commit().expect("commit");
+                self.committed = (self.adjacency, self.model.clone());
+                assert_clean(&self.pager, &self.adjacency, &self.model);
+            }
+            Op::Abort => {
+                self.txn = None;
+                (self.adjacency, self.model) = self.committed.clone();
+            }
+            Op::Reopen => {
+                self.txn = None;
+                self.pager =
+                    Pager::with_storage(Box::new(Arc::clone(&self.storage)), Options::default())
+                        .expect("reopen");
+                let read = self.pager.begin_read().expect("read");
+                self.adjacency =
+                    Adjacency::open(read.root(0).expect("slot"), read.root(1).expect("slot"))
+                        .expect("root");
+                drop(read);
+                (_, self.model) = self.committed.clone();
+                assert_eq!(self.adjacency, self.committed.0);
+                assert_clean(&self.pager, &self.adjacency, &self.model);
+            }
+        }
+        match &self.txn {
+            Some(txn) => assert_same(&self.adjacency, txn, &self.model),
+            None => assert_same(
+                &self.adjacency,
+                &self.pager.begin_read().expect("read"),
+                &self.model,
+            ),
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(256), ..ProptestConfig::default() })]
+    #[test]
+    fn lists_match_a_model_through_commits_aborts_and_reopens(ops in proptest::collection::vec(op(), 1..300)) {
+        let mut harness = Harness::new();
+        for op in ops {
+            harness.apply(op);
+        }
+        let adjacency = harness.adjacency;
+        save(harness.txn(), &adjacency);
+        harness.txn.take().expect("open").commit().expect("commit");
+        assert_clean(&harness.pager, &harness.adjacency, &harness.model);
+    }
+}
