@@ -1,5 +1,58 @@
-//! The public API of mmgraph: `Graph`, read and write transactions, traversals, algorithms and
-//! `check`, built from the node store, the adjacency store and the B+tree indexes.
+//! mmgraph: an embedded graph database in one memory-mapped file.
 //!
-//! Sits on every other crate of the workspace. Not built yet: see the project's open issues.
+//! This crate is the public API, built on the rest of the workspace: node and edge records in
+//! dense-id record tables (`nodepage`), adjacency lists in contiguous runs (`edges`), the
+//! kind and name indexes and the string tables in copy-on-write B+trees (`btree`), all in the
+//! pages of one file (`pager-mmap`) and inside the same transactions.
+//!
+//! - [`Graph::open`] a file; [`Graph::begin_write`] for the one writer, [`Graph::begin_read`]
+//!   for snapshot readers (`Send`, cheap, never blocked).
+//! - Writes ([`WriteTxn`]): add, update and delete nodes and edges; deleting a node deletes its
+//!   edges. [`WriteTxn::commit`] or drop to abort.
+//! - Reads ([`GraphRead`], on both transactions): nodes and edges by id as zero-copy views,
+//!   neighbours by direction and edge type, degree, nodes by kind, by name and by name prefix,
+//!   all nodes and edges, BFS with a depth limit, k-hop, shortest path.
+//! - [`Graph::check`] verifies every structure and checksum; [`Graph::stats`] counts.
+//!
+//! ```
+//! use graph::{Direction, Graph, GraphRead};
+//!
+//! let dir = tempfile::tempdir()?;
+//! let path = dir.path().join("example.mmg");
+//! {
+//!     let graph = Graph::open(&path)?;
+//!     let mut txn = graph.begin_write()?;
+//!     let a = txn.add_node("city", "Lisbon", b"")?;
+//!     let b = txn.add_node("city", "Porto", b"")?;
+//!     txn.add_edge(a, b, "road", b"313 km")?;
+//!     txn.commit()?;
+//! }
+//! let graph = Graph::open(&path)?;
+//! let read = graph.begin_read()?;
+//! let lisbon = read.nodes_by_name("Lisbon").next().unwrap()?;
+//! assert_eq!(read.degree(lisbon, Direction::Out)?, 1);
+//! assert_eq!(read.count_by_kind("city")?, 2);
+//! assert!(graph.check()?.is_clean());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![forbid(unsafe_code)]
+
+mod check;
+mod error;
+mod graph;
+mod ids;
+mod read;
+mod roots;
+mod schema;
+mod strings;
+mod traverse;
+mod write;
+
+pub use check::{CheckReport, Stats, page_type_name};
+pub use error::{Error, Result};
+pub use graph::{Graph, ReadTxn};
+pub use ids::{EdgeId, NodeId};
+pub use pager_mmap::{Durability, Options};
+pub use read::{Direction, EdgeRef, GraphRead, Neighbor, Neighbors, NodeRef};
+pub use schema::{MAX_LABEL_LEN, MAX_NAME_LEN};
+pub use write::WriteTxn;

@@ -1,0 +1,291 @@
+//! `check` and `stats`: every structure walked, every page accounted for, and the structures
+//! verified against each other (records, adjacency, indexes, string tables).
+
+use std::collections::BTreeMap;
+
+use pager_mmap::{PageId, PageSource, page_type_of};
+
+use crate::error::Result;
+use crate::graph::{Graph, ReadTxn};
+use crate::read::{GraphRead, sealed::Access};
+use crate::schema::{EdgeAttrs, kind_key, name_key};
+use crate::strings::{self, Label};
+
+/// Problems beyond this many are counted, not listed.
+const MAX_LISTED: usize = 100;
+
+/// What [`Graph::check`] found. Clean when `problem_count` is 0.
+#[derive(Clone, Debug, Default)]
+pub struct CheckReport {
+    /// Live nodes.
+    pub nodes: u64,
+    /// Live edges.
+    pub edges: u64,
+    /// Pages the structures reach.
+    pub pages: u64,
+    /// Free pages.
+    pub free_pages: u64,
+    /// Pages in the file's format.
+    pub page_count: u64,
+    /// Problems found, one sentence each (the first hundred).
+    pub problems: Vec<String>,
+    /// Problems found in all.
+    pub problem_count: u64,
+}
+
+impl CheckReport {
+    /// Whether nothing is wrong.
+    pub fn is_clean(&self) -> bool {
+        self.problem_count == 0
+    }
+
+    fn problem(&mut self, what: String) {
+        self.problem_count += 1;
+        if self.problems.len() < MAX_LISTED {
+            self.problems.push(what);
+        }
+    }
+
+    fn problems(&mut self, context: &str, found: impl IntoIterator<Item = String>) {
+        for p in found {
+            self.problem(format!("{context}: {p}"));
+        }
+    }
+}
+
+/// Counts describing a graph at one commit.
+#[derive(Clone, Debug, Default)]
+pub struct Stats {
+    /// The commit the counts describe.
+    pub txn_id: u64,
+    /// Live nodes.
+    pub nodes: u64,
+    /// Live edges.
+    pub edges: u64,
+    /// Kinds ever used.
+    pub kinds: u64,
+    /// Edge types ever used.
+    pub edge_types: u64,
+    /// Pages in the file's format.
+    pub page_count: u64,
+    /// Free pages.
+    pub free_pages: u64,
+    /// The file's length in bytes (pre-allocated space included).
+    pub file_len: u64,
+    /// Pages the structures reach, by page type.
+    pub pages_by_type: BTreeMap<&'static str, u64>,
+}
+
+/// A name for each page type tag the graph's structures use.
+pub fn page_type_name(tag: u8) -> &'static str {
+    match tag {
+        4 => "overflow",
+        5 => "radix",
+        16 => "btree leaf",
+        17 => "btree branch",
+        18 => "btree overflow",
+        33 => "record leaf",
+        48 => "adjacency leaf",
+        49 => "adjacency run",
+        50 => "adjacency hub",
+        51 => "adjacency segment",
+        _ => "other",
+    }
+}
+
+/// Two bits per edge id: seen in its source's out-list, seen in its target's in-list.
+struct Seen {
+    out: Vec<bool>,
+    incoming: Vec<bool>,
+}
+
+impl Graph {
+    /// Walks every structure of the latest commit and verifies every invariant and checksum:
+    /// see [`ReadTxn::check`].
+    pub fn check(&self) -> Result<CheckReport> {
+        self.begin_read()?.check()
+    }
+
+    /// Counts of the latest commit: see [`ReadTxn::stats`].
+    pub fn stats(&self) -> Result<Stats> {
+        let mut stats = self.begin_read()?.stats()?;
+        stats.file_len = self.pager().stats()?.file_len;
+        Ok(stats)
+    }
+}
+
+impl ReadTxn {
+    /// Every page the graph's structures reach, and the problems found while walking them.
+    /// With `seen`, every adjacency entry is also matched against its edge record.
+    fn walk(&self, report: &mut CheckReport, mut seen: Option<&mut Seen>) -> Result<Vec<PageId>> {
+        let src = self.source();
+        let roots = self.roots();
+        let mut pages = Vec::new();
+        let problems = roots.nodes.check(src, &mut pages)?;
+        report.problems("node records", problems);
+        let problems = roots.edges.check(src, &mut pages)?;
+        report.problems("edge records", problems);
+        let mut entry_problems = Vec::new();
+        let problems = roots
+            .adjacency
+            .check(src, &mut pages, |node, direction, n| {
+                let Some(seen) = seen.as_deref_mut() else {
+                    return;
+                };
+                let record = match roots.edges.get(src, n.edge) {
+                    Ok(Some(record)) => EdgeAttrs::read(record.attrs()),
+                    Ok(None) => {
+                        return entry_problems.push(format!(
+                            "node {node} lists edge {} that does not exist",
+                            n.edge
+                        ));
+                    }
+                    Err(e) => return entry_problems.push(format!("edge {}: {e}", n.edge)),
+                };
+                let (here, there, bits) = match direction {
+                    edges::Direction::Out => (record.from.get(), record.to.get(), &mut seen.out),
+                    edges::Direction::In => {
+                        (record.to.get(), record.from.get(), &mut seen.incoming)
+                    }
+                };
+                if here != node || there != n.node || record.edge_type.get() != n.edge_type {
+                    entry_problems.push(format!(
+                        "node {node} {direction:?} lists edge {} wrongly",
+                        n.edge
+                    ));
+                }
+                match usize::try_from(n.edge).ok().and_then(|i| bits.get_mut(i)) {
+                    Some(bit) if *bit => entry_problems.push(format!(
+                        "edge {} is listed twice {direction:?} at node {node}",
+                        n.edge
+                    )),
+                    Some(bit) => *bit = true,
+                    None => entry_problems.push(format!("edge {} is beyond the edge ids", n.edge)),
+                }
+            })?;
+        report.problems("adjacency", problems);
+        report.problems("adjacency", entry_problems);
+        for (name, tree) in [
+            ("string table", roots.strings),
+            ("kind index", roots.by_kind),
+            ("name index", roots.by_name),
+        ] {
+            let tree_report = tree.check(src)?;
+            report.problems(name, tree_report.problems);
+            pages.extend(tree_report.pages);
+        }
+        Ok(pages)
+    }
+
+    /// Walks every structure and verifies every invariant and checksum: the pager's (every
+    /// page reachable once or free), each structure's own, and their agreement: every edge
+    /// listed once in its source's out-list and once in its target's in-list and nowhere else,
+    /// its endpoints alive, every node in the kind and name indexes and nothing else there,
+    /// every kind and edge type in the string table.
+    pub fn check(&self) -> Result<CheckReport> {
+        let src = self.source();
+        let roots = self.roots();
+        let mut report = CheckReport {
+            nodes: roots.nodes.len(),
+            edges: roots.edges.len(),
+            ..CheckReport::default()
+        };
+        let ids = usize::try_from(roots.edges.next_id()).unwrap_or(0);
+        let mut seen = Seen {
+            out: vec![false; ids],
+            incoming: vec![false; ids],
+        };
+        let pages = self.walk(&mut report, Some(&mut seen))?;
+
+        let mut string_problems = Vec::new();
+        let kinds = strings::check(&roots.strings, src, Label::Kind, &mut string_problems)?;
+        let types = strings::check(&roots.strings, src, Label::EdgeType, &mut string_problems)?;
+        report.problems("string table", string_problems);
+
+        for edge in self.edges() {
+            let edge = edge?;
+            let id = edge.id().0;
+            let listed = usize::try_from(id)
+                .ok()
+                .map(|i| (seen.out.get(i), seen.incoming.get(i)));
+            if listed != Some((Some(&true), Some(&true))) {
+                report.problem(format!("edge {id} is missing from an endpoint's list"));
+            }
+            for node in [edge.from(), edge.to()] {
+                if self.node(node)?.is_none() {
+                    report.problem(format!(
+                        "edge {id} touches node {node}, which does not exist"
+                    ));
+                }
+            }
+            if u64::from(edge.edge_type_id()) >= types {
+                report.problem(format!(
+                    "edge {id} has unknown type id {}",
+                    edge.edge_type_id()
+                ));
+            }
+        }
+        for node in self.nodes() {
+            let node = node?;
+            let id = node.id().0;
+            if u64::from(node.kind_id()) >= kinds {
+                report.problem(format!("node {id} has unknown kind id {}", node.kind_id()));
+            }
+            if !roots
+                .by_kind
+                .contains_key(src, &kind_key(node.kind_id(), id))?
+            {
+                report.problem(format!("node {id} is missing from the kind index"));
+            }
+            if !roots
+                .by_name
+                .contains_key(src, &name_key(node.name()?.as_bytes(), id))?
+            {
+                report.problem(format!("node {id} is missing from the name index"));
+            }
+        }
+        for (name, tree) in [("kind index", roots.by_kind), ("name index", roots.by_name)] {
+            if tree.len() != roots.nodes.len() {
+                report.problem(format!(
+                    "the {name} has {} entries for {} nodes",
+                    tree.len(),
+                    roots.nodes.len()
+                ));
+            }
+        }
+
+        let pager_report = self.source().check(&pages)?;
+        report.pages = pages.len() as u64;
+        report.free_pages = pager_report.free_pages;
+        report.page_count = pager_report.page_count;
+        let unlisted = pager_report
+            .problem_count
+            .saturating_sub(pager_report.problems.len() as u64);
+        report.problems("pages", pager_report.problems);
+        report.problem_count += unlisted;
+        Ok(report)
+    }
+
+    /// Counts of this snapshot: nodes, edges, kinds, edge types, and pages by type.
+    pub fn stats(&self) -> Result<Stats> {
+        let src = self.source();
+        let pages = self.walk(&mut CheckReport::default(), None)?;
+        let mut pages_by_type = BTreeMap::new();
+        for page in pages {
+            *pages_by_type
+                .entry(page_type_name(page_type_of(src.page(page)?).0))
+                .or_insert(0) += 1;
+        }
+        Ok(Stats {
+            txn_id: self.txn_id(),
+            nodes: self.node_count(),
+            edges: self.edge_count(),
+            kinds: self.kinds()?.len() as u64,
+            edge_types: self.edge_types()?.len() as u64,
+            page_count: src.page_count(),
+            free_pages: src.free_page_count(),
+            file_len: 0,
+            pages_by_type,
+        })
+    }
+}

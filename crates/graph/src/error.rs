@@ -1,0 +1,48 @@
+//! The graph's error type: what the API reports, with the lower crates' errors inside.
+
+use crate::ids::{EdgeId, NodeId};
+
+/// Everything that can go wrong in a graph operation.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The file, its pages, or the storage under them (I/O, full disk, corrupt page, lock).
+    #[error(transparent)]
+    Pager(#[from] pager_mmap::Error),
+    /// The node or edge record store.
+    #[error(transparent)]
+    Records(#[from] nodepage::Error),
+    /// The adjacency store.
+    #[error(transparent)]
+    Adjacency(#[from] edges::Error),
+    /// An index or string table.
+    #[error(transparent)]
+    Index(#[from] btree::Error),
+    /// No node has this id (never made, or deleted).
+    #[error("no node with id {0}")]
+    NodeNotFound(NodeId),
+    /// No edge has this id (never made, or deleted).
+    #[error("no edge with id {0}")]
+    EdgeNotFound(EdgeId),
+    /// A name, kind or edge type that is too long or contains a NUL byte.
+    #[error("invalid {what}: {why}")]
+    InvalidString {
+        /// "node name", "kind" or "edge type".
+        what: &'static str,
+        /// What is wrong with it.
+        why: String,
+    },
+    /// The file is an mmgraph file but holds no graph, or a graph of another layout version.
+    #[error("not a graph database: {0}")]
+    NotAGraph(String),
+    /// The graph's structures contradict each other.
+    #[error("corrupt graph: {0}")]
+    Corrupt(String),
+    /// Node or edge data is not the JSON the caller asked for.
+    #[cfg(feature = "serde")]
+    #[error("JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// The graph's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

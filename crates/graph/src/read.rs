@@ -1,0 +1,428 @@
+//! Reading a graph: the [`GraphRead`] trait that both transactions implement, and the
+//! zero-copy views it returns.
+
+use std::borrow::Cow;
+
+use pager_mmap::PageSource;
+
+use crate::error::{Error, Result};
+use crate::ids::{EdgeId, NodeId};
+use crate::schema::{EdgeAttrs, NodeAttrs, node_of_key};
+use crate::strings::{self, Label};
+
+pub(crate) mod sealed {
+    /// What a transaction gives the read methods: its pages and its roots.
+    pub trait Access {
+        /// The pages the transaction reads.
+        type Source: pager_mmap::PageSource;
+        /// The transaction's pages.
+        fn source(&self) -> &Self::Source;
+        /// The transaction's roots.
+        fn roots(&self) -> &crate::roots::Roots;
+    }
+}
+
+/// Which edges of a node: leaving it, entering it, or both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// Edges from the node.
+    Out,
+    /// Edges to the node.
+    In,
+    /// Both: out-edges first, then in-edges.
+    Both,
+}
+
+impl Direction {
+    /// The stored directions this direction reads.
+    pub(crate) fn stored(self) -> &'static [edges::Direction] {
+        match self {
+            Direction::Out => &[edges::Direction::Out],
+            Direction::In => &[edges::Direction::In],
+            Direction::Both => &[edges::Direction::Out, edges::Direction::In],
+        }
+    }
+}
+
+/// One neighbour of a node: the node at the other end, the edge, and the edge's type id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Neighbor {
+    /// The node at the other end.
+    pub node: NodeId,
+    /// The edge.
+    pub edge: EdgeId,
+    /// The edge's type id ([`GraphRead::edge_type_name`] gives its name).
+    pub edge_type: u32,
+}
+
+/// A node, read in place. Lives as long as the transaction that returned it.
+pub struct NodeRef<'a, S> {
+    src: &'a S,
+    record: nodepage::Record<'a, S>,
+    strings: btree::Tree,
+}
+
+impl<'a, S: PageSource> NodeRef<'a, S> {
+    /// The node's id.
+    pub fn id(&self) -> NodeId {
+        NodeId(self.record.id())
+    }
+
+    /// The id of the node's kind.
+    pub fn kind_id(&self) -> u32 {
+        NodeAttrs::read(self.record.attrs()).kind.get()
+    }
+
+    /// The node's kind.
+    pub fn kind(&self) -> Result<Cow<'a, str>> {
+        strings::name_of(&self.strings, self.src, Label::Kind, self.kind_id())
+    }
+
+    fn name_len(&self) -> usize {
+        NodeAttrs::read(self.record.attrs()).name_len.get() as usize
+    }
+
+    /// The node's name.
+    pub fn name(&self) -> Result<Cow<'a, str>> {
+        let bytes = self.record.payload_range(0, self.name_len())?;
+        match bytes {
+            Cow::Borrowed(b) => std::str::from_utf8(b).map(Cow::Borrowed),
+            Cow::Owned(b) => String::from_utf8(b)
+                .map(Cow::Owned)
+                .map_err(|e| e.utf8_error()),
+        }
+        .map_err(|_| {
+            Error::Corrupt(format!(
+                "node {} has a name that is not UTF-8",
+                self.record.id()
+            ))
+        })
+    }
+
+    /// The node's data: borrowed from the page when it is small, read from its overflow pages
+    /// when it is large.
+    pub fn data(&self) -> Result<Cow<'a, [u8]>> {
+        let name_len = self.name_len();
+        let len = self
+            .record
+            .payload_len()
+            .checked_sub(name_len)
+            .ok_or_else(|| {
+                Error::Corrupt(format!(
+                    "node {} name longer than its payload",
+                    self.record.id()
+                ))
+            })?;
+        Ok(self.record.payload_range(name_len, len)?)
+    }
+
+    /// The node's data parsed as JSON.
+    #[cfg(feature = "serde")]
+    pub fn data_json<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
+        Ok(serde_json::from_slice(&self.data()?)?)
+    }
+}
+
+impl<S: PageSource> std::fmt::Debug for NodeRef<'_, S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NodeRef")
+            .field("id", &self.record.id())
+            .finish()
+    }
+}
+
+/// An edge, read in place. Lives as long as the transaction that returned it.
+pub struct EdgeRef<'a, S> {
+    src: &'a S,
+    record: nodepage::Record<'a, S>,
+    strings: btree::Tree,
+}
+
+impl<'a, S: PageSource> EdgeRef<'a, S> {
+    /// The edge's id.
+    pub fn id(&self) -> EdgeId {
+        EdgeId(self.record.id())
+    }
+
+    /// The source node.
+    pub fn from(&self) -> NodeId {
+        NodeId(EdgeAttrs::read(self.record.attrs()).from.get())
+    }
+
+    /// The target node.
+    pub fn to(&self) -> NodeId {
+        NodeId(EdgeAttrs::read(self.record.attrs()).to.get())
+    }
+
+    /// The id of the edge's type.
+    pub fn edge_type_id(&self) -> u32 {
+        EdgeAttrs::read(self.record.attrs()).edge_type.get()
+    }
+
+    /// The edge's type.
+    pub fn edge_type(&self) -> Result<Cow<'a, str>> {
+        strings::name_of(
+            &self.strings,
+            self.src,
+            Label::EdgeType,
+            self.edge_type_id(),
+        )
+    }
+
+    /// The edge's data.
+    pub fn data(&self) -> Result<Cow<'a, [u8]>> {
+        Ok(self.record.payload()?)
+    }
+
+    /// The edge's data parsed as JSON.
+    #[cfg(feature = "serde")]
+    pub fn data_json<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
+        Ok(serde_json::from_slice(&self.data()?)?)
+    }
+}
+
+impl<S: PageSource> std::fmt::Debug for EdgeRef<'_, S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EdgeRef")
+            .field("id", &self.record.id())
+            .finish()
+    }
+}
+
+/// The neighbours of a node, read in place from its adjacency runs.
+pub struct Neighbors<'a, S> {
+    lists: Vec<edges::Neighbors<'a, S>>,
+}
+
+impl<S: PageSource> Iterator for Neighbors<'_, S> {
+    type Item = Result<Neighbor>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let list = self.lists.last_mut()?;
+            match list.next() {
+                Some(n) => {
+                    return Some(n.map_err(Error::from).map(|n| Neighbor {
+                        node: NodeId(n.node),
+                        edge: EdgeId(n.edge),
+                        edge_type: n.edge_type,
+                    }));
+                }
+                None => {
+                    self.lists.pop();
+                }
+            }
+        }
+    }
+}
+
+/// Node ids read from an index, in key order.
+fn index_ids<'a, S: PageSource>(
+    range: btree::Range<'a, S>,
+) -> impl Iterator<Item = Result<NodeId>> + 'a {
+    range.map(|entry| Ok(NodeId(node_of_key(entry?.key())?)))
+}
+
+/// Reads of a graph: implemented by [`crate::ReadTxn`] and [`crate::WriteTxn`] (which sees its
+/// own changes). Everything returned borrows the transaction and reads pages in place.
+pub trait GraphRead: sealed::Access {
+    /// The node `id`, or `None` if it does not exist.
+    fn node(&self, id: NodeId) -> Result<Option<NodeRef<'_, Self::Source>>> {
+        let roots = self.roots();
+        Ok(roots.nodes.get(self.source(), id.0)?.map(|record| NodeRef {
+            src: self.source(),
+            record,
+            strings: roots.strings,
+        }))
+    }
+
+    /// The edge `id`, or `None` if it does not exist.
+    fn edge(&self, id: EdgeId) -> Result<Option<EdgeRef<'_, Self::Source>>> {
+        let roots = self.roots();
+        Ok(roots.edges.get(self.source(), id.0)?.map(|record| EdgeRef {
+            src: self.source(),
+            record,
+            strings: roots.strings,
+        }))
+    }
+
+    /// Live nodes. O(1).
+    fn node_count(&self) -> u64 {
+        self.roots().nodes.len()
+    }
+
+    /// Live edges. O(1).
+    fn edge_count(&self) -> u64 {
+        self.roots().edges.len()
+    }
+
+    /// The number of `node`'s edges in `direction`. O(1); 0 for a node that does not exist.
+    fn degree(&self, node: NodeId, direction: Direction) -> Result<u64> {
+        let mut degree = 0;
+        for d in direction.stored() {
+            degree += self.roots().adjacency.degree(self.source(), node.0, *d)?;
+        }
+        Ok(degree)
+    }
+
+    /// `node`'s neighbours in `direction`, all or those whose edge type is `edge_type`. A node
+    /// that does not exist, or a type that was never used, has none.
+    fn neighbors(
+        &self,
+        node: NodeId,
+        direction: Direction,
+        edge_type: Option<&str>,
+    ) -> Result<Neighbors<'_, Self::Source>> {
+        let filter = match edge_type {
+            Some(name) => match self.edge_type_id(name)? {
+                Some(id) => Some(id),
+                None => return Ok(Neighbors { lists: Vec::new() }),
+            },
+            None => None,
+        };
+        self.neighbors_by_type_id(node, direction, filter)
+    }
+
+    /// [`GraphRead::neighbors`] with the edge type given by id.
+    fn neighbors_by_type_id(
+        &self,
+        node: NodeId,
+        direction: Direction,
+        edge_type: Option<u32>,
+    ) -> Result<Neighbors<'_, Self::Source>> {
+        let mut lists = Vec::with_capacity(2);
+        // Popped from the back: push in reverse so out-edges come first.
+        for d in direction.stored().iter().rev() {
+            lists.push(
+                self.roots()
+                    .adjacency
+                    .neighbors(self.source(), node.0, *d, edge_type)?,
+            );
+        }
+        Ok(Neighbors { lists })
+    }
+
+    /// The id of kind `kind`, if any node ever had it.
+    fn kind_id(&self, kind: &str) -> Result<Option<u32>> {
+        strings::id_of(&self.roots().strings, self.source(), Label::Kind, kind)
+    }
+
+    /// The id of edge type `edge_type`, if any edge ever had it.
+    fn edge_type_id(&self, edge_type: &str) -> Result<Option<u32>> {
+        strings::id_of(
+            &self.roots().strings,
+            self.source(),
+            Label::EdgeType,
+            edge_type,
+        )
+    }
+
+    /// The name of edge type id `id`.
+    fn edge_type_name(&self, id: u32) -> Result<Cow<'_, str>> {
+        strings::name_of(&self.roots().strings, self.source(), Label::EdgeType, id)
+    }
+
+    /// Every kind ever used, by id.
+    fn kinds(&self) -> Result<Vec<(u32, String)>> {
+        strings::all(&self.roots().strings, self.source(), Label::Kind)
+    }
+
+    /// Every edge type ever used, by id.
+    fn edge_types(&self) -> Result<Vec<(u32, String)>> {
+        strings::all(&self.roots().strings, self.source(), Label::EdgeType)
+    }
+
+    /// The nodes of kind `kind`, by id.
+    fn nodes_by_kind(&self, kind: &str) -> Result<Box<dyn Iterator<Item = Result<NodeId>> + '_>> {
+        let Some(kind) = self.kind_id(kind)? else {
+            return Ok(Box::new(std::iter::empty()));
+        };
+        let prefix = btree::keys::u32_key(kind);
+        Ok(Box::new(index_ids(
+            self.roots().by_kind.prefix(self.source(), &prefix),
+        )))
+    }
+
+    /// The number of nodes of kind `kind` (one index range scan).
+    fn count_by_kind(&self, kind: &str) -> Result<u64> {
+        let mut count = 0;
+        for id in self.nodes_by_kind(kind)? {
+            id?;
+            count += 1;
+        }
+        Ok(count)
+    }
+
+    /// The nodes named exactly `name`, by id.
+    fn nodes_by_name(&self, name: &str) -> Box<dyn Iterator<Item = Result<NodeId>> + '_> {
+        let mut prefix = name.as_bytes().to_vec();
+        prefix.push(0);
+        Box::new(index_ids(
+            self.roots().by_name.prefix(self.source(), &prefix),
+        ))
+    }
+
+    /// The nodes whose name starts with `prefix`, by name and then id.
+    fn nodes_by_name_prefix(&self, prefix: &str) -> Box<dyn Iterator<Item = Result<NodeId>> + '_> {
+        Box::new(index_ids(
+            self.roots()
+                .by_name
+                .prefix(self.source(), prefix.as_bytes()),
+        ))
+    }
+
+    /// Every live node, by id.
+    fn nodes(&self) -> Box<dyn Iterator<Item = Result<NodeRef<'_, Self::Source>>> + '_> {
+        let strings = self.roots().strings;
+        let src = self.source();
+        Box::new(self.roots().nodes.iter(src).map(move |r| {
+            r.map(|record| NodeRef {
+                src,
+                record,
+                strings,
+            })
+            .map_err(Error::from)
+        }))
+    }
+
+    /// Every live edge, by id.
+    fn edges(&self) -> Box<dyn Iterator<Item = Result<EdgeRef<'_, Self::Source>>> + '_> {
+        let strings = self.roots().strings;
+        let src = self.source();
+        Box::new(self.roots().edges.iter(src).map(move |r| {
+            r.map(|record| EdgeRef {
+                src,
+                record,
+                strings,
+            })
+            .map_err(Error::from)
+        }))
+    }
+
+    /// Breadth-first search from `start` along `direction`, to at most `max_depth` hops (`None`:
+    /// no limit). Returns each reached node once with its depth, in visiting order, `start`
+    /// first at depth 0.
+    fn bfs(
+        &self,
+        start: NodeId,
+        direction: Direction,
+        max_depth: Option<u32>,
+    ) -> Result<Vec<(NodeId, u32)>> {
+        crate::traverse::bfs(self, start, direction, max_depth)
+    }
+
+    /// The distinct nodes within `k` hops of `start` along `direction`, `start` excluded.
+    fn k_hop(&self, start: NodeId, k: u32, direction: Direction) -> Result<Vec<NodeId>> {
+        Ok(crate::traverse::bfs(self, start, direction, Some(k))?
+            .into_iter()
+            .skip(1)
+            .map(|(n, _)| n)
+            .collect())
+    }
+
+    /// A shortest path from `from` to `to` along out-edges (unweighted, by bidirectional BFS),
+    /// both ends included; `None` if `to` cannot be reached.
+    fn shortest_path(&self, from: NodeId, to: NodeId) -> Result<Option<Vec<NodeId>>> {
+        crate::traverse::shortest_path(self, from, to)
+    }
+}

@@ -1,0 +1,87 @@
+//! The roots of every structure of a graph, as one transaction sees them.
+
+use btree::Tree;
+use edges::Adjacency;
+use nodepage::RecordTable;
+use pager_mmap::{PageSource, WriteTxn};
+
+use crate::error::{Error, Result};
+use crate::schema::{
+    GRAPH_MARKER, LAYOUT_VERSION, SLOT_ADJACENCY, SLOT_BY_KIND, SLOT_BY_NAME, SLOT_EDGES,
+    SLOT_MARKER, SLOT_NODES, SLOT_STRINGS, SLOT_VERSION, table_from_slots,
+};
+
+/// Where each structure starts: node and edge records, adjacency, string table, indexes.
+#[derive(Clone, Debug)]
+pub struct Roots {
+    pub(crate) nodes: RecordTable,
+    pub(crate) edges: RecordTable,
+    pub(crate) adjacency: Adjacency,
+    pub(crate) strings: Tree,
+    pub(crate) by_kind: Tree,
+    pub(crate) by_name: Tree,
+}
+
+fn words(src: &impl PageSource, first: usize) -> Result<[u64; 4]> {
+    Ok([
+        src.root(first)?,
+        src.root(first + 1)?,
+        src.root(first + 2)?,
+        src.root(first + 3)?,
+    ])
+}
+
+impl Roots {
+    /// Reads the roots from the pager's root slots, checking the graph marker and version.
+    pub(crate) fn load(src: &impl PageSource) -> Result<Roots> {
+        let marker = src.root(SLOT_MARKER)?;
+        if marker != GRAPH_MARKER {
+            return Err(Error::NotAGraph(format!(
+                "root slot 0 holds {marker:#x}, not the graph marker"
+            )));
+        }
+        let version = src.root(SLOT_VERSION)?;
+        if version != LAYOUT_VERSION {
+            return Err(Error::NotAGraph(format!(
+                "graph layout version {version}; this build reads {LAYOUT_VERSION}"
+            )));
+        }
+        Ok(Roots {
+            nodes: table_from_slots(words(src, SLOT_NODES)?)?,
+            edges: table_from_slots(words(src, SLOT_EDGES)?)?,
+            adjacency: Adjacency::open(src.root(SLOT_ADJACENCY)?, src.root(SLOT_ADJACENCY + 1)?)?,
+            strings: Tree::from_slot(src, SLOT_STRINGS)?,
+            by_kind: Tree::from_slot(src, SLOT_BY_KIND)?,
+            by_name: Tree::from_slot(src, SLOT_BY_NAME)?,
+        })
+    }
+
+    /// The roots of an empty graph.
+    pub(crate) fn empty() -> Roots {
+        Roots {
+            nodes: RecordTable::new(),
+            edges: RecordTable::new(),
+            adjacency: Adjacency::default(),
+            strings: Tree::EMPTY,
+            by_kind: Tree::EMPTY,
+            by_name: Tree::EMPTY,
+        }
+    }
+
+    /// Writes the roots into the pager's root slots, for the commit.
+    pub(crate) fn save(&self, txn: &mut WriteTxn) -> Result<()> {
+        txn.set_root(SLOT_MARKER, GRAPH_MARKER)?;
+        txn.set_root(SLOT_VERSION, LAYOUT_VERSION)?;
+        for (first, table) in [(SLOT_NODES, &self.nodes), (SLOT_EDGES, &self.edges)] {
+            for (i, word) in table.root().to_words().into_iter().enumerate() {
+                txn.set_root(first + i, word)?;
+            }
+        }
+        txn.set_root(SLOT_ADJACENCY, self.adjacency.root().root)?;
+        txn.set_root(SLOT_ADJACENCY + 1, self.adjacency.root().height)?;
+        self.strings.save_to_slot(txn, SLOT_STRINGS)?;
+        self.by_kind.save_to_slot(txn, SLOT_BY_KIND)?;
+        self.by_name.save_to_slot(txn, SLOT_BY_NAME)?;
+        Ok(())
+    }
+}

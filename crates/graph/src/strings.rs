@@ -1,0 +1,140 @@
+//! The string tables: kind names and edge-type names, interned to dense `u32` ids, in one
+//! B+tree. Keys: tag 1 + kind name -> kind id; tag 2 + kind id -> name; tags 3 and 4 the same
+//! for edge types. Ids are big-endian, so the last key of a tag is the highest id.
+
+use std::borrow::Cow;
+
+use btree::Tree;
+use btree::keys::{decode_u32, u32_key};
+use pager_mmap::{PageSource, WriteTxn};
+
+use crate::error::{Error, Result};
+
+/// Which table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Label {
+    Kind,
+    EdgeType,
+}
+
+impl Label {
+    fn by_name(self) -> u8 {
+        match self {
+            Label::Kind => 1,
+            Label::EdgeType => 3,
+        }
+    }
+
+    fn by_id(self) -> u8 {
+        self.by_name() + 1
+    }
+}
+
+fn name_key(label: Label, name: &str) -> Vec<u8> {
+    let mut key = Vec::with_capacity(name.len() + 1);
+    key.push(label.by_name());
+    key.extend_from_slice(name.as_bytes());
+    key
+}
+
+fn id_key(label: Label, id: u32) -> [u8; 5] {
+    let [a, b, c, d] = u32_key(id);
+    [label.by_id(), a, b, c, d]
+}
+
+/// The id of `name`, if it was interned.
+pub(crate) fn id_of(
+    tree: &Tree,
+    src: &impl PageSource,
+    label: Label,
+    name: &str,
+) -> Result<Option<u32>> {
+    match tree.get(src, &name_key(label, name))? {
+        Some(value) => Ok(Some(decode_u32(&value).ok_or_else(|| {
+            Error::Corrupt(format!("string table value for {name:?}"))
+        })?)),
+        None => Ok(None),
+    }
+}
+
+/// The name of id `id`.
+pub(crate) fn name_of<'a, S: PageSource>(
+    tree: &Tree,
+    src: &'a S,
+    label: Label,
+    id: u32,
+) -> Result<Cow<'a, str>> {
+    let bytes = tree
+        .get(src, &id_key(label, id))?
+        .ok_or_else(|| Error::Corrupt(format!("{label:?} id {id} has no name")))?;
+    match bytes {
+        Cow::Borrowed(b) => std::str::from_utf8(b).map(Cow::Borrowed),
+        Cow::Owned(b) => String::from_utf8(b)
+            .map(Cow::Owned)
+            .map_err(|e| e.utf8_error()),
+    }
+    .map_err(|_| Error::Corrupt(format!("{label:?} id {id} has a name that is not UTF-8")))
+}
+
+/// The id of `name`, interning it with the next free id if it is new.
+pub(crate) fn intern(tree: &mut Tree, txn: &mut WriteTxn, label: Label, name: &str) -> Result<u32> {
+    if let Some(id) = id_of(tree, txn, label, name)? {
+        return Ok(id);
+    }
+    let next = match tree.prefix(txn, &[label.by_id()]).next_back() {
+        Some(last) => {
+            let last = last?;
+            let id = last
+                .key()
+                .get(1..)
+                .and_then(decode_u32)
+                .ok_or_else(|| Error::Corrupt("string table id key".into()))?;
+            id.checked_add(1)
+                .ok_or_else(|| Error::Corrupt("string table ids exhausted".into()))?
+        }
+        None => 0,
+    };
+    tree.insert(txn, &name_key(label, name), &u32_key(next))?;
+    tree.insert(txn, &id_key(label, next), name.as_bytes())?;
+    Ok(next)
+}
+
+/// Every (id, name) of a table, by id.
+pub(crate) fn all(tree: &Tree, src: &impl PageSource, label: Label) -> Result<Vec<(u32, String)>> {
+    let mut out = Vec::new();
+    for entry in tree.prefix(src, &[label.by_id()]) {
+        let entry = entry?;
+        let id = entry
+            .key()
+            .get(1..)
+            .and_then(decode_u32)
+            .ok_or_else(|| Error::Corrupt("string table id key".into()))?;
+        let name = String::from_utf8(entry.value()?.into_owned())
+            .map_err(|_| Error::Corrupt(format!("{label:?} {id} is not UTF-8")))?;
+        out.push((id, name));
+    }
+    Ok(out)
+}
+
+/// Whether every name maps to an id that maps back to it, and the other way round.
+pub(crate) fn check(
+    tree: &Tree,
+    src: &impl PageSource,
+    label: Label,
+    problems: &mut Vec<String>,
+) -> Result<u64> {
+    let by_id = all(tree, src, label)?;
+    for (id, name) in &by_id {
+        if id_of(tree, src, label, name)? != Some(*id) {
+            problems.push(format!("{label:?} {name:?} does not map back to id {id}"));
+        }
+    }
+    let names = tree.prefix(src, &[label.by_name()]).count();
+    if names != by_id.len() {
+        problems.push(format!(
+            "{label:?} table has {names} names for {} ids",
+            by_id.len()
+        ));
+    }
+    Ok(by_id.len() as u64)
+}

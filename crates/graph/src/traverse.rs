@@ -1,0 +1,157 @@
+//! Traversals: breadth-first search with a depth limit, and unweighted shortest paths by
+//! bidirectional breadth-first search.
+
+use std::collections::HashMap;
+
+use crate::error::{Error, Result};
+use crate::ids::NodeId;
+use crate::read::{Direction, GraphRead};
+
+/// One bit per possible node id: visited or not.
+struct Visited {
+    bits: Vec<u64>,
+}
+
+impl Visited {
+    fn new(ids: u64) -> Visited {
+        Visited {
+            bits: vec![0; usize::try_from(ids.div_ceil(64)).unwrap_or(0)],
+        }
+    }
+
+    /// Marks `node`; true if it was not marked before.
+    fn insert(&mut self, node: NodeId) -> Result<bool> {
+        let word = usize::try_from(node.0 / 64)
+            .ok()
+            .and_then(|w| self.bits.get_mut(w))
+            .ok_or_else(|| {
+                Error::Corrupt(format!(
+                    "an edge leads to node {node}, which was never created"
+                ))
+            })?;
+        let bit = 1u64 << (node.0 % 64);
+        let fresh = *word & bit == 0;
+        *word |= bit;
+        Ok(fresh)
+    }
+}
+
+pub(crate) fn bfs<G: GraphRead + ?Sized>(
+    g: &G,
+    start: NodeId,
+    direction: Direction,
+    max_depth: Option<u32>,
+) -> Result<Vec<(NodeId, u32)>> {
+    if g.node(start)?.is_none() {
+        return Err(Error::NodeNotFound(start));
+    }
+    let mut visited = Visited::new(g.roots().nodes.next_id());
+    visited.insert(start)?;
+    let mut order = vec![(start, 0u32)];
+    let mut head = 0;
+    while let Some(&(node, depth)) = order.get(head) {
+        head += 1;
+        if max_depth.is_some_and(|max| depth >= max) {
+            continue;
+        }
+        for n in g.neighbors_by_type_id(node, direction, None)? {
+            let n = n?;
+            if visited.insert(n.node)? {
+                order.push((n.node, depth + 1));
+            }
+        }
+    }
+    Ok(order)
+}
+
+/// One side of a bidirectional search: each reached node's parent (towards the side's start)
+/// and depth, and the nodes of the last level.
+struct Side {
+    reached: HashMap<NodeId, (NodeId, u32)>,
+    frontier: Vec<NodeId>,
+    depth: u32,
+    direction: Direction,
+}
+
+impl Side {
+    fn new(start: NodeId, direction: Direction) -> Side {
+        Side {
+            reached: HashMap::from([(start, (start, 0))]),
+            frontier: vec![start],
+            depth: 0,
+            direction,
+        }
+    }
+
+    /// Expands one level; returns the best meeting node with the other side, if any.
+    fn expand<G: GraphRead + ?Sized>(&mut self, g: &G, other: &Side) -> Result<Option<NodeId>> {
+        let mut next = Vec::new();
+        let mut best: Option<(u32, NodeId)> = None;
+        for node in std::mem::take(&mut self.frontier) {
+            for n in g.neighbors_by_type_id(node, self.direction, None)? {
+                let n = n?.node;
+                if self.reached.contains_key(&n) {
+                    continue;
+                }
+                self.reached.insert(n, (node, self.depth + 1));
+                if let Some(&(_, other_depth)) = other.reached.get(&n)
+                    && best.is_none_or(|(d, _)| other_depth < d)
+                {
+                    best = Some((other_depth, n));
+                }
+                next.push(n);
+            }
+        }
+        self.depth += 1;
+        self.frontier = next;
+        Ok(best.map(|(_, n)| n))
+    }
+
+    /// The path from this side's start to `node`, start first.
+    fn path_to(&self, node: NodeId) -> Vec<NodeId> {
+        let mut path = vec![node];
+        let mut at = node;
+        while let Some(&(parent, depth)) = self.reached.get(&at) {
+            if depth == 0 {
+                break;
+            }
+            path.push(parent);
+            at = parent;
+        }
+        path.reverse();
+        path
+    }
+}
+
+pub(crate) fn shortest_path<G: GraphRead + ?Sized>(
+    g: &G,
+    from: NodeId,
+    to: NodeId,
+) -> Result<Option<Vec<NodeId>>> {
+    for node in [from, to] {
+        if g.node(node)?.is_none() {
+            return Err(Error::NodeNotFound(node));
+        }
+    }
+    if from == to {
+        return Ok(Some(vec![from]));
+    }
+    let mut forward = Side::new(from, Direction::Out);
+    let mut backward = Side::new(to, Direction::In);
+    while !forward.frontier.is_empty() && !backward.frontier.is_empty() {
+        // Expand the smaller frontier: the search stays as narrow as the graph allows.
+        let meeting = if forward.frontier.len() <= backward.frontier.len() {
+            forward.expand(g, &backward)?
+        } else {
+            backward.expand(g, &forward)?
+        };
+        if let Some(meeting) = meeting {
+            let mut path = forward.path_to(meeting);
+            let mut back = backward.path_to(meeting);
+            back.pop();
+            path.extend(back.into_iter().rev());
+            return Ok(Some(path));
+        }
+    }
+    Ok(None)
+}

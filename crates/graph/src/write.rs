@@ -1,0 +1,309 @@
+//! The write transaction: adding, changing and deleting nodes and edges, with their indexes.
+
+use edges::Neighbor as Entry;
+use pager_mmap::Durability;
+
+use crate::error::{Error, Result};
+use crate::ids::{EdgeId, NodeId};
+use crate::read::{GraphRead, sealed};
+use crate::roots::Roots;
+use crate::schema::{EdgeAttrs, NodeAttrs, check_label, check_name, kind_key, name_key};
+use crate::strings::{self, Label};
+
+/// The one write transaction of a graph. It sees its own changes through [`GraphRead`].
+/// [`WriteTxn::commit`] makes them visible (and, by default, durable); dropping the
+/// transaction instead, or calling [`WriteTxn::abort`], discards them. After an error the
+/// transaction may be half done: abort it.
+pub struct WriteTxn {
+    txn: pager_mmap::WriteTxn,
+    roots: Roots,
+}
+
+impl sealed::Access for WriteTxn {
+    type Source = pager_mmap::WriteTxn;
+
+    fn source(&self) -> &pager_mmap::WriteTxn {
+        &self.txn
+    }
+
+    fn roots(&self) -> &Roots {
+        &self.roots
+    }
+}
+
+impl GraphRead for WriteTxn {}
+
+/// A node's name and kind, read before a change.
+struct NodeKey {
+    kind: u32,
+    name: Vec<u8>,
+}
+
+impl WriteTxn {
+    pub(crate) fn new(txn: pager_mmap::WriteTxn, roots: Roots) -> WriteTxn {
+        WriteTxn { txn, roots }
+    }
+
+    /// Chooses how this transaction's commit reaches the disk.
+    pub fn set_durability(&mut self, durability: Durability) {
+        self.txn.set_durability(durability);
+    }
+
+    /// Adds a node and returns its id. `kind` is interned; `name` is indexed (exact and
+    /// prefix); `data` may be empty or up to 4 GiB.
+    pub fn add_node(&mut self, kind: &str, name: &str, data: &[u8]) -> Result<NodeId> {
+        check_label("kind", kind)?;
+        check_name(name)?;
+        let kind_id = strings::intern(&mut self.roots.strings, &mut self.txn, Label::Kind, kind)?;
+        let attrs = NodeAttrs::encode(kind_id, name.len())?;
+        let id = self
+            .roots
+            .nodes
+            .push(&mut self.txn, &attrs, &payload(name, data))?;
+        self.index(kind_id, name.as_bytes(), id)?;
+        Ok(NodeId(id))
+    }
+
+    /// Adds a node whose data is `value` as JSON.
+    #[cfg(feature = "serde")]
+    pub fn add_node_json<T: serde::Serialize>(
+        &mut self,
+        kind: &str,
+        name: &str,
+        value: &T,
+    ) -> Result<NodeId> {
+        self.add_node(kind, name, &serde_json::to_vec(value)?)
+    }
+
+    /// Replaces a node's kind, name and data. Its edges stay.
+    pub fn update_node(&mut self, id: NodeId, kind: &str, name: &str, data: &[u8]) -> Result<()> {
+        check_label("kind", kind)?;
+        check_name(name)?;
+        let old = self.node_key(id)?;
+        self.unindex(&old, id.0)?;
+        let kind_id = strings::intern(&mut self.roots.strings, &mut self.txn, Label::Kind, kind)?;
+        let attrs = NodeAttrs::encode(kind_id, name.len())?;
+        self.roots
+            .nodes
+            .update(&mut self.txn, id.0, &attrs, Some(&payload(name, data)))?;
+        self.index(kind_id, name.as_bytes(), id.0)
+    }
+
+    /// Replaces a node's data, keeping its kind and name.
+    pub fn set_node_data(&mut self, id: NodeId, data: &[u8]) -> Result<()> {
+        let old = self.node_key(id)?;
+        let mut bytes = old.name.clone();
+        bytes.extend_from_slice(data);
+        let attrs = NodeAttrs::encode(old.kind, old.name.len())?;
+        self.roots
+            .nodes
+            .update(&mut self.txn, id.0, &attrs, Some(&bytes))?;
+        Ok(())
+    }
+
+    /// Deletes a node and every edge to or from it.
+    pub fn delete_node(&mut self, id: NodeId) -> Result<()> {
+        let old = self.node_key(id)?;
+        let out = self
+            .roots
+            .adjacency
+            .remove_all(&mut self.txn, id.0, edges::Direction::Out)?;
+        let incoming =
+            self.roots
+                .adjacency
+                .remove_all(&mut self.txn, id.0, edges::Direction::In)?;
+        for (entries, other_side) in [
+            (out, edges::Direction::In),
+            (incoming, edges::Direction::Out),
+        ] {
+            for e in entries {
+                if e.node != id.0 {
+                    let mirrored = Entry { node: id.0, ..e };
+                    self.roots
+                        .adjacency
+                        .remove(&mut self.txn, e.node, other_side, mirrored)?;
+                }
+                // A self-loop is listed both ways; its record goes with the first.
+                if self.roots.edges.get(&self.txn, e.edge)?.is_some() {
+                    self.roots.edges.delete(&mut self.txn, e.edge)?;
+                }
+            }
+        }
+        self.unindex(&old, id.0)?;
+        self.roots.nodes.delete(&mut self.txn, id.0)?;
+        Ok(())
+    }
+
+    /// Adds an edge from `from` to `to` and returns its id. Both nodes must exist.
+    pub fn add_edge(
+        &mut self,
+        from: NodeId,
+        to: NodeId,
+        edge_type: &str,
+        data: &[u8],
+    ) -> Result<EdgeId> {
+        check_label("edge type", edge_type)?;
+        for node in [from, to] {
+            if self.roots.nodes.get(&self.txn, node.0)?.is_none() {
+                return Err(Error::NodeNotFound(node));
+            }
+        }
+        let type_id = strings::intern(
+            &mut self.roots.strings,
+            &mut self.txn,
+            Label::EdgeType,
+            edge_type,
+        )?;
+        let id = self.roots.edges.push(
+            &mut self.txn,
+            &EdgeAttrs::encode(from.0, to.0, type_id),
+            data,
+        )?;
+        self.roots.adjacency.insert(
+            &mut self.txn,
+            from.0,
+            edges::Direction::Out,
+            Entry {
+                node: to.0,
+                edge: id,
+                edge_type: type_id,
+            },
+        )?;
+        self.roots.adjacency.insert(
+            &mut self.txn,
+            to.0,
+            edges::Direction::In,
+            Entry {
+                node: from.0,
+                edge: id,
+                edge_type: type_id,
+            },
+        )?;
+        Ok(EdgeId(id))
+    }
+
+    /// Adds an edge whose data is `value` as JSON.
+    #[cfg(feature = "serde")]
+    pub fn add_edge_json<T: serde::Serialize>(
+        &mut self,
+        from: NodeId,
+        to: NodeId,
+        edge_type: &str,
+        value: &T,
+    ) -> Result<EdgeId> {
+        self.add_edge(from, to, edge_type, &serde_json::to_vec(value)?)
+    }
+
+    /// Replaces an edge's data.
+    pub fn set_edge_data(&mut self, id: EdgeId, data: &[u8]) -> Result<()> {
+        let attrs = *self
+            .roots
+            .edges
+            .get(&self.txn, id.0)?
+            .ok_or(Error::EdgeNotFound(id))?
+            .attrs();
+        self.roots
+            .edges
+            .update(&mut self.txn, id.0, &attrs, Some(data))?;
+        Ok(())
+    }
+
+    /// Deletes an edge.
+    pub fn delete_edge(&mut self, id: EdgeId) -> Result<()> {
+        let attrs = EdgeAttrs::read(
+            self.roots
+                .edges
+                .get(&self.txn, id.0)?
+                .ok_or(Error::EdgeNotFound(id))?
+                .attrs(),
+        );
+        let (from, to, edge_type) = (attrs.from.get(), attrs.to.get(), attrs.edge_type.get());
+        let out = Entry {
+            node: to,
+            edge: id.0,
+            edge_type,
+        };
+        let incoming = Entry {
+            node: from,
+            edge: id.0,
+            edge_type,
+        };
+        let found_out =
+            self.roots
+                .adjacency
+                .remove(&mut self.txn, from, edges::Direction::Out, out)?;
+        let found_in =
+            self.roots
+                .adjacency
+                .remove(&mut self.txn, to, edges::Direction::In, incoming)?;
+        if !(found_out && found_in) {
+            return Err(Error::Corrupt(format!(
+                "edge {id} was missing from its endpoints' lists"
+            )));
+        }
+        self.roots.edges.delete(&mut self.txn, id.0)?;
+        Ok(())
+    }
+
+    /// Makes the transaction's changes visible to new readers and, unless the transaction is
+    /// non-durable, durable.
+    pub fn commit(mut self) -> Result<()> {
+        self.roots.save(&mut self.txn)?;
+        self.txn.commit()?;
+        Ok(())
+    }
+
+    /// Discards the transaction's changes (as dropping it does).
+    pub fn abort(self) {}
+
+    fn node_key(&self, id: NodeId) -> Result<NodeKey> {
+        let node = self.node(id)?.ok_or(Error::NodeNotFound(id))?;
+        Ok(NodeKey {
+            kind: node.kind_id(),
+            name: node.name()?.as_bytes().to_vec(),
+        })
+    }
+
+    fn index(&mut self, kind: u32, name: &[u8], id: u64) -> Result<()> {
+        self.roots
+            .by_kind
+            .insert(&mut self.txn, &kind_key(kind, id), &[])?;
+        self.roots
+            .by_name
+            .insert(&mut self.txn, &name_key(name, id), &[])?;
+        Ok(())
+    }
+
+    fn unindex(&mut self, key: &NodeKey, id: u64) -> Result<()> {
+        let by_kind = self
+            .roots
+            .by_kind
+            .remove(&mut self.txn, &kind_key(key.kind, id))?;
+        let by_name = self
+            .roots
+            .by_name
+            .remove(&mut self.txn, &name_key(&key.name, id))?;
+        if by_kind.is_none() || by_name.is_none() {
+            return Err(Error::Corrupt(format!(
+                "node {id} was missing from an index"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// A node's stored payload: its name, then its data.
+fn payload(name: &str, data: &[u8]) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(name.len() + data.len());
+    bytes.extend_from_slice(name.as_bytes());
+    bytes.extend_from_slice(data);
+    bytes
+}
+
+impl std::fmt::Debug for WriteTxn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WriteTxn")
+            .field("txn_id", &self.txn.txn_id())
+            .finish()
+    }
+}
