@@ -7,8 +7,20 @@ use pager_mmap::{Error, Options, Pager};
 
 const CHILD_ENV: &str = "PAGER_MMAP_LOCK_CHILD_PATH";
 
+/// The tests of this file run one at a time: a child process spawned by one holds, between
+/// fork and exec, duplicates of every descriptor of this process, and with them the flock of
+/// whatever database another test has open, so that test's reopen could see `Locked`.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 #[test]
 fn a_second_open_in_the_same_process_is_locked() {
+    let _serial = serial();
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("db");
     let first = Pager::open(&path, Options::default()).expect("open");
@@ -22,6 +34,7 @@ fn a_second_open_in_the_same_process_is_locked() {
 
 #[test]
 fn a_second_open_from_another_process_is_locked() {
+    let _serial = serial();
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("db");
     let first = Pager::open(&path, Options::default()).expect("open");

@@ -5,6 +5,7 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::io;
 use std::os::unix::fs::FileExt as _;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use memmap2::MmapOptions;
 
@@ -15,6 +16,10 @@ use crate::error::{Error, Result};
 /// The database file. It is the only `File` of the database in the workspace.
 pub struct FileStorage {
     file: File,
+    /// The file's length, kept here rather than asked of the kernel: an `fstat` before each
+    /// write makes the next `fdatasync` write the inode too (an extra device write per sync).
+    /// Only `grow` changes the length, and this handle is the only writer (the lock).
+    len: AtomicU64,
 }
 
 impl FileStorage {
@@ -29,7 +34,10 @@ impl FileStorage {
             .truncate(false)
             .open(path)?;
         match file.try_lock() {
-            Ok(()) => Ok(FileStorage { file }),
+            Ok(()) => {
+                let len = AtomicU64::new(file.metadata()?.len());
+                Ok(FileStorage { file, len })
+            }
             Err(TryLockError::WouldBlock) => Err(Error::Locked),
             Err(TryLockError::Error(e)) => Err(Error::Io(e)),
         }
@@ -51,7 +59,7 @@ impl FileStorage {
 
 impl Storage for FileStorage {
     fn file_len(&self) -> io::Result<u64> {
-        Ok(self.file.metadata()?.len())
+        Ok(self.len.load(Ordering::Acquire))
     }
 
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
@@ -78,10 +86,12 @@ impl Storage for FileStorage {
         // Real blocks, never a sparse hole: a hole under a mapping turns a full disk into
         // SIGBUS on first touch, instead of an error here.
         match fs4::fs_std::FileExt::allocate(&self.file, len) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == io::ErrorKind::Unsupported => self.grow_by_writing(old, len),
-            Err(e) => Err(e),
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::Unsupported => self.grow_by_writing(old, len)?,
+            Err(e) => return Err(e),
         }
+        self.len.store(len, Ordering::Release);
+        Ok(())
     }
 
     fn map(&self, len: u64) -> io::Result<Region> {
