@@ -1,0 +1,424 @@
+//! [`Tree`]: the descriptor of one tree, and its point operations.
+
+use std::borrow::Cow;
+
+use pager_mmap::{PageId, PageSource, WriteTxn};
+
+use crate::balance::{Outcome, Split, node_state, propagate, store};
+use crate::cell::{ValueRef, encode_branch_cell, encode_leaf_cell};
+use crate::error::{Error, Result, corrupt};
+use crate::layout::{BRANCH, INLINE_PAYLOAD_MAX, LEAF, MAX_HEIGHT, MAX_KEY_LEN, MAX_VALUE_LEN};
+use crate::node::NodeRef;
+use crate::overflow::{chain_page_ids, free_chain, read_chain, write_chain};
+use crate::slotted::{read_cells, remove, set_child, set_tree_len, try_insert, write_cells};
+
+/// One B+tree: the id of its root page, with the entry count and height read from it.
+///
+/// A tree is identified by its root page id alone ([`Tree::root`]); the root page records the
+/// entry count, and every node its level. Store the root id wherever the tree is anchored:
+/// a pager root slot ([`Tree::save_to_slot`]) or a [`crate::Catalog`] entry.
+///
+/// Changes copy the path from the leaf to the root, so **the root id changes**: after
+/// changing a tree in a write transaction, store its new root before committing, or the
+/// anchor keeps pointing at pages the change has freed. Copies of a `Tree` taken before a
+/// change are stale afterwards. After an error from a changing method, abort the transaction:
+/// the tree may be half changed.
+///
+/// Reads take any [`PageSource`] (a [`pager_mmap::ReadTxn`] or the [`WriteTxn`] itself) and
+/// borrow keys and inline values from its pages without copying.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tree {
+    root: u64,
+    len: u64,
+    height: u8,
+}
+
+/// Checks a key against [`MAX_KEY_LEN`].
+pub(crate) fn check_key(key: &[u8]) -> Result<()> {
+    if key.len() > MAX_KEY_LEN {
+        return Err(Error::KeyTooLong { len: key.len() });
+    }
+    Ok(())
+}
+
+/// Stores `value` for `key`: inline when small enough, else in a new overflow chain.
+pub(crate) fn store_value<'v>(
+    txn: &mut WriteTxn,
+    key: &[u8],
+    value: &'v [u8],
+) -> Result<ValueRef<'v>> {
+    if value.len() > MAX_VALUE_LEN {
+        return Err(Error::ValueTooLong { len: value.len() });
+    }
+    if key.len() + value.len() <= INLINE_PAYLOAD_MAX {
+        return Ok(ValueRef::Inline(value));
+    }
+    let first = write_chain(txn, value)?;
+    Ok(ValueRef::Overflow {
+        first,
+        len: u32::try_from(value.len()).map_err(|_| Error::ValueTooLong { len: value.len() })?,
+    })
+}
+
+/// The bytes of a stored value: borrowed when inline, read from its chain otherwise.
+pub(crate) fn load_value<'a, S: PageSource>(
+    src: &'a S,
+    value: ValueRef<'a>,
+) -> Result<Cow<'a, [u8]>> {
+    match value {
+        ValueRef::Inline(bytes) => Ok(Cow::Borrowed(bytes)),
+        ValueRef::Overflow { first, len } => Ok(Cow::Owned(read_chain(src, first, len as usize)?)),
+    }
+}
+
+impl Tree {
+    /// The empty tree. It has no pages until the first insert.
+    pub const EMPTY: Tree = Tree {
+        root: 0,
+        len: 0,
+        height: 0,
+    };
+
+    /// The tree whose root page is `root` (0: the empty tree), as stored by [`Tree::root`].
+    pub fn load<S: PageSource>(src: &S, root: u64) -> Result<Tree> {
+        if root == 0 {
+            return Ok(Tree::EMPTY);
+        }
+        let node = NodeRef::read(src, PageId(root), None)?;
+        Ok(Tree {
+            root,
+            len: node.tree_len()?,
+            height: node.level + 1,
+        })
+    }
+
+    /// The tree anchored in pager root slot `slot`.
+    pub fn from_slot<S: PageSource>(src: &S, slot: usize) -> Result<Tree> {
+        Tree::load(src, src.root(slot)?)
+    }
+
+    /// Anchors the tree in pager root slot `slot`.
+    pub fn save_to_slot(&self, txn: &mut WriteTxn, slot: usize) -> Result<()> {
+        txn.set_root(slot, self.root)?;
+        Ok(())
+    }
+
+    /// The root page id that identifies the tree (0 when empty).
+    pub fn root(&self) -> u64 {
+        self.root
+    }
+
+    /// The number of entries. O(1): the count is kept in the root page.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Whether the tree has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The number of levels: 0 when empty, 1 when the root is a leaf.
+    pub fn height(&self) -> u8 {
+        self.height
+    }
+
+    /// The level of the root page.
+    pub(crate) fn root_level(&self) -> Result<u8> {
+        self.height
+            .checked_sub(1)
+            .ok_or_else(|| corrupt(PageId(self.root), "a tree with a root and no height"))
+    }
+
+    /// The leaf whose range holds `key`, and where `key` is (or would be) in it.
+    pub(crate) fn find<'a, S: PageSource>(
+        &self,
+        src: &'a S,
+        key: &[u8],
+    ) -> Result<Option<(NodeRef<'a>, Result<usize, usize>)>> {
+        if self.root == 0 {
+            return Ok(None);
+        }
+        let mut node = NodeRef::read(src, PageId(self.root), Some(self.root_level()?))?;
+        while !node.is_leaf {
+            let child = node.child(node.search_branch(key)?)?;
+            node = NodeRef::read(src, child, Some(node.level - 1))?;
+        }
+        Ok(Some((node, node.search_leaf(key)?)))
+    }
+
+    /// The value stored for `key`: borrowed from the page when inline, read into a new
+    /// buffer when it lives in overflow pages.
+    pub fn get<'a, S: PageSource>(&self, src: &'a S, key: &[u8]) -> Result<Option<Cow<'a, [u8]>>> {
+        match self.find(src, key)? {
+            Some((node, Ok(index))) => Ok(Some(load_value(src, node.entry(index)?.1)?)),
+            _ => Ok(None),
+        }
+    }
+
+    /// Whether the tree holds `key` (reads no overflow pages).
+    pub fn contains_key<S: PageSource>(&self, src: &S, key: &[u8]) -> Result<bool> {
+        Ok(matches!(self.find(src, key)?, Some((_, Ok(_)))))
+    }
+
+    /// Stores `value` under `key`; returns the value it replaces.
+    pub fn insert(
+        &mut self,
+        txn: &mut WriteTxn,
+        key: &[u8],
+        value: &[u8],
+    ) -> Result<Option<Vec<u8>>> {
+        check_key(key)?;
+        if value.len() > MAX_VALUE_LEN {
+            return Err(Error::ValueTooLong { len: value.len() });
+        }
+        if self.root == 0 {
+            let stored = store_value(txn, key, value)?;
+            let cell = encode_leaf_cell(key, &stored);
+            let (id, page) = txn.alloc(LEAF)?;
+            write_cells(id, page, LEAF, 0, &[cell])?;
+            self.root = id.0;
+            self.height = 1;
+            self.finish(txn, Outcome::Done, 1)?;
+            return Ok(None);
+        }
+        let (path, leaf) = self.copy_path(txn, key)?;
+        let (found, old) = {
+            let node = NodeRef::read(txn, leaf, Some(0))?;
+            match node.search_leaf(key)? {
+                Ok(index) => {
+                    let value = node.entry(index)?.1;
+                    (
+                        Ok(index),
+                        Some((load_value(txn, value)?.into_owned(), value_chain(value))),
+                    )
+                }
+                Err(index) => (Err(index), None),
+            }
+        };
+        let mut old_value = None;
+        if let Some((bytes, chain)) = old {
+            if let Some((first, len)) = chain {
+                free_chain(txn, first, len)?;
+            }
+            old_value = Some(bytes);
+        }
+        let stored = store_value(txn, key, value)?;
+        let cell = encode_leaf_cell(key, &stored);
+        let is_root = path.is_empty();
+        let page = txn.page_mut(leaf)?;
+        let index = match found {
+            Ok(index) => {
+                remove(leaf, page, index)?;
+                index
+            }
+            Err(index) => index,
+        };
+        let outcome = if try_insert(leaf, page, index, &cell)? {
+            if found.is_ok() {
+                node_state(txn, leaf, is_root)?
+            } else {
+                Outcome::Done
+            }
+        } else {
+            let mut cells = read_cells(&NodeRef::read(txn, leaf, Some(0))?)?;
+            if index > cells.len() {
+                return Err(corrupt(leaf, "insert beyond the last cell"));
+            }
+            cells.insert(index, cell);
+            let split = if index + 1 == cells.len() {
+                Split::Append
+            } else {
+                Split::Even
+            };
+            store(txn, leaf, 0, cells, is_root, split)?
+        };
+        let top = propagate(txn, &path, outcome)?;
+        let len = if found.is_ok() {
+            self.len
+        } else {
+            self.len + 1
+        };
+        self.finish(txn, top, len)?;
+        Ok(old_value)
+    }
+
+    /// Removes `key`; returns its value if it was there. Changes nothing if it was not.
+    pub fn remove(&mut self, txn: &mut WriteTxn, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        if key.len() > MAX_KEY_LEN || !self.contains_key(txn, key)? {
+            return Ok(None);
+        }
+        let (path, leaf) = self.copy_path(txn, key)?;
+        let (index, old, chain) = {
+            let node = NodeRef::read(txn, leaf, Some(0))?;
+            let index = node
+                .search_leaf(key)?
+                .map_err(|_| corrupt(leaf, "a key vanished while copying its path"))?;
+            let value = node.entry(index)?.1;
+            (
+                index,
+                load_value(txn, value)?.into_owned(),
+                value_chain(value),
+            )
+        };
+        if let Some((first, len)) = chain {
+            free_chain(txn, first, len)?;
+        }
+        remove(leaf, txn.page_mut(leaf)?, index)?;
+        let outcome = node_state(txn, leaf, path.is_empty())?;
+        let top = propagate(txn, &path, outcome)?;
+        self.finish(txn, top, self.len.saturating_sub(1))?;
+        Ok(Some(old))
+    }
+
+    /// Removes every entry and frees every page of the tree.
+    pub fn clear(&mut self, txn: &mut WriteTxn) -> Result<()> {
+        for id in self.pages(txn)? {
+            txn.free(id)?;
+        }
+        *self = Tree::EMPTY;
+        Ok(())
+    }
+
+    /// Every page the tree uses: nodes and overflow chains.
+    pub fn pages<S: PageSource>(&self, src: &S) -> Result<Vec<PageId>> {
+        let mut pages = Vec::new();
+        if self.root == 0 {
+            return Ok(pages);
+        }
+        let mut seen = std::collections::HashSet::new();
+        let mut stack = vec![(PageId(self.root), self.root_level()?)];
+        while let Some((id, level)) = stack.pop() {
+            let node = NodeRef::read(src, id, Some(level))?;
+            // Levels fall by one per step, so no walk loops; a page reached twice would make
+            // the walk revisit whole subtrees, so it ends it.
+            if !seen.insert(id) {
+                return Err(corrupt(id, "a page is reached twice"));
+            }
+            pages.push(id);
+            for index in 0..node.count {
+                if node.is_leaf {
+                    if let Some((first, len)) = value_chain(node.entry(index)?.1) {
+                        pages.extend(chain_page_ids(src, first, len)?);
+                    }
+                } else {
+                    stack.push((node.child(index)?, level - 1));
+                }
+            }
+        }
+        Ok(pages)
+    }
+
+    /// Copies the path from the root to the leaf whose range holds `key` into pages this
+    /// transaction owns, pointing each parent at the copy of its child. Returns the branches
+    /// with the index of the child taken, root first, and the leaf.
+    fn copy_path(
+        &mut self,
+        txn: &mut WriteTxn,
+        key: &[u8],
+    ) -> Result<(Vec<(PageId, usize)>, PageId)> {
+        let mut id = txn.cow(PageId(self.root))?;
+        self.root = id.0;
+        let mut level = self.root_level()?;
+        let mut path = Vec::with_capacity(usize::from(self.height));
+        loop {
+            let (index, child) = {
+                let node = NodeRef::read(txn, id, Some(level))?;
+                if node.is_leaf {
+                    return Ok((path, id));
+                }
+                let index = node.search_branch(key)?;
+                (index, node.child(index)?)
+            };
+            let copy = txn.cow(child)?;
+            if copy != child {
+                set_child(id, txn.page_mut(id)?, index, copy)?;
+            }
+            path.push((id, index));
+            id = copy;
+            level -= 1;
+        }
+    }
+
+    /// Ends a change: grows the tree by a level if the root split, shrinks it while the root
+    /// is a branch with one child (or an empty leaf), and records `len` in the root.
+    pub(crate) fn finish(&mut self, txn: &mut WriteTxn, outcome: Outcome, len: u64) -> Result<()> {
+        if let Outcome::Split { sep, right } = outcome {
+            if self.height >= MAX_HEIGHT {
+                return Err(corrupt(PageId(self.root), "the tree is too high"));
+            }
+            let cells = [
+                encode_branch_cell(PageId(self.root), &[]),
+                encode_branch_cell(right, &sep),
+            ];
+            let (id, page) = txn.alloc(BRANCH)?;
+            write_cells(id, page, BRANCH, self.height, &cells)?;
+            self.root = id.0;
+            self.height += 1;
+        }
+        while self.root != 0 {
+            let node = NodeRef::read(txn, PageId(self.root), Some(self.root_level()?))?;
+            let (count, is_leaf) = (node.count, node.is_leaf);
+            if is_leaf && count == 0 {
+                txn.free(PageId(self.root))?;
+                *self = Tree::EMPTY;
+            } else if !is_leaf && count == 1 {
+                let child = node.child(0)?;
+                txn.free(PageId(self.root))?;
+                self.root = child.0;
+                self.height -= 1;
+            } else {
+                break;
+            }
+        }
+        if self.root != 0 {
+            self.len = len;
+            let root = txn.cow(PageId(self.root))?;
+            self.root = root.0;
+            set_tree_len(root, txn.page_mut(root)?, len)?;
+        }
+        Ok(())
+    }
+}
+
+/// The overflow chain of a value, if it has one.
+pub(crate) fn value_chain(value: ValueRef<'_>) -> Option<(PageId, usize)> {
+    match value {
+        ValueRef::Inline(_) => None,
+        ValueRef::Overflow { first, len } => Some((first, len as usize)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pager_mmap::{MemStorage, Options, Pager};
+
+    #[test]
+    fn a_tree_survives_commit_and_reload_by_its_root_id() {
+        let pager =
+            Pager::with_storage(Box::new(MemStorage::new()), Options::default()).expect("pager");
+        let mut txn = pager.begin_write().expect("write");
+        let mut tree = Tree::EMPTY;
+        for i in 0u32..2000 {
+            let key = format!("key{i:05}");
+            assert_eq!(
+                tree.insert(&mut txn, key.as_bytes(), &i.to_le_bytes())
+                    .expect("insert"),
+                None
+            );
+        }
+        tree.save_to_slot(&mut txn, 3).expect("slot");
+        txn.commit().expect("commit");
+        let read = pager.begin_read().expect("read");
+        let loaded = Tree::from_slot(&read, 3).expect("load");
+        assert_eq!(loaded, tree);
+        assert_eq!(loaded.len(), 2000);
+        assert!(loaded.height() >= 2);
+        assert_eq!(
+            loaded.get(&read, b"key01234").expect("get").as_deref(),
+            Some(&1234u32.to_le_bytes()[..])
+        );
+        assert_eq!(loaded.get(&read, b"key99999").expect("get"), None);
+    }
+}
