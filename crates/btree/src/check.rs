@@ -11,8 +11,8 @@ use crate::layout::{
     INLINE_PAYLOAD_MAX, MAX_KEY_LEN, MAX_VALUE_LEN, NODE_BODY, NODE_HEADER_SIZE, SLOT_SIZE,
 };
 use crate::node::NodeRef;
-use crate::overflow::walk_chain;
 use crate::tree::Tree;
+use pager_mmap::overflow_chain_pages;
 
 /// Problems beyond this many are counted, not listed.
 const MAX_LISTED_PROBLEMS: usize = 100;
@@ -281,14 +281,14 @@ impl<'a, S: PageSource> Checker<'a, S> {
             self.report
                 .problem(format!("page {id}: an overflow value of {len} bytes"));
         }
-        let mut chain = Vec::new();
-        if let Err(e) = walk_chain(self.src, first, len, |page, _| {
-            chain.push(page);
-            Ok(())
-        }) {
-            self.report
-                .problem(format!("overflow chain from page {id}: {e}"));
-        }
+        let chain = match overflow_chain_pages(self.src, first, len as u64) {
+            Ok(chain) => chain,
+            Err(e) => {
+                self.report
+                    .problem(format!("overflow chain from page {id}: {e}"));
+                Vec::new()
+            }
+        };
         for page in chain {
             if self.reach(page) {
                 self.report.overflow_pages += 1;

@@ -15,8 +15,6 @@ use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 pub const LEAF: PageType = PageType(16);
 /// Tag of a branch node page.
 pub const BRANCH: PageType = PageType(17);
-/// Tag of an overflow page (part of a large value).
-pub const OVERFLOW: PageType = PageType(18);
 
 /// The header of a leaf or branch page.
 #[repr(C)]
@@ -121,39 +119,6 @@ pub struct BranchCellHeader {
 pub const BRANCH_CELL_HEADER: usize = size_of::<BranchCellHeader>();
 const _: () = assert!(BRANCH_CELL_HEADER == 10);
 
-/// The header of an overflow page.
-#[repr(C)]
-#[derive(FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned, Clone, Copy, Debug)]
-pub struct OverflowHeader {
-    /// The pager's header, type [`OVERFLOW`].
-    pub page: PageHeader,
-    /// The next page of the chain, or 0 in the last page.
-    pub next: U64,
-    /// Bytes of `payload` that belong to the value.
-    pub used: U32,
-    /// Zero.
-    pub reserved: U32,
-}
-const _: () = assert!(size_of::<OverflowHeader>() == 32);
-
-/// Value bytes one overflow page holds.
-pub const OVERFLOW_PAYLOAD: usize = PAGE_SIZE - size_of::<OverflowHeader>();
-
-/// One page of a large value's chain.
-#[repr(C)]
-#[derive(FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned)]
-pub struct OverflowPage {
-    /// Type [`OVERFLOW`].
-    pub header: OverflowHeader,
-    /// The value's bytes; `payload[..used]` are meaningful, the rest is zero.
-    pub payload: [u8; OVERFLOW_PAYLOAD],
-}
-const _: () = assert!(size_of::<OverflowPage>() == PAGE_SIZE);
-
-impl Page for OverflowPage {
-    const TYPE: PageType = OVERFLOW;
-}
-
 /// The longest key, in bytes.
 pub const MAX_KEY_LEN: usize = 1024;
 
@@ -224,6 +189,5 @@ mod tests {
         assert_eq!(MIN_LEAF_FILL, 1511);
         assert_eq!(MIN_BRANCH_FILL, 996);
         assert_eq!(MERGE_BELOW, 2032);
-        assert_eq!(OVERFLOW_PAYLOAD, 4064);
     }
 }

@@ -48,7 +48,6 @@ mod error;
 pub mod keys;
 pub mod layout;
 mod node;
-mod overflow;
 mod slotted;
 mod tree;
 

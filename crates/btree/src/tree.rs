@@ -9,8 +9,8 @@ use crate::cell::{ValueRef, encode_branch_cell, encode_leaf_cell};
 use crate::error::{Error, Result, corrupt};
 use crate::layout::{BRANCH, INLINE_PAYLOAD_MAX, LEAF, MAX_HEIGHT, MAX_KEY_LEN, MAX_VALUE_LEN};
 use crate::node::NodeRef;
-use crate::overflow::{chain_page_ids, free_chain, read_chain, write_chain};
 use crate::slotted::{read_cells, remove, set_child, set_tree_len, try_insert, write_cells};
+use pager_mmap::{free_overflow, overflow_chain_pages, read_overflow, write_overflow};
 
 /// One B+tree: the id of its root page, with the entry count and height read from it.
 ///
@@ -53,7 +53,7 @@ pub(crate) fn store_value<'v>(
     if key.len() + value.len() <= INLINE_PAYLOAD_MAX {
         return Ok(ValueRef::Inline(value));
     }
-    let first = write_chain(txn, value)?;
+    let first = write_overflow(txn, value)?;
     Ok(ValueRef::Overflow {
         first,
         len: u32::try_from(value.len()).map_err(|_| Error::ValueTooLong { len: value.len() })?,
@@ -67,7 +67,9 @@ pub(crate) fn load_value<'a, S: PageSource>(
 ) -> Result<Cow<'a, [u8]>> {
     match value {
         ValueRef::Inline(bytes) => Ok(Cow::Borrowed(bytes)),
-        ValueRef::Overflow { first, len } => Ok(Cow::Owned(read_chain(src, first, len as usize)?)),
+        ValueRef::Overflow { first, len } => {
+            Ok(Cow::Owned(read_overflow(src, first, u64::from(len))?))
+        }
     }
 }
 
@@ -199,7 +201,7 @@ impl Tree {
         let mut old_value = None;
         if let Some((bytes, chain)) = old {
             if let Some((first, len)) = chain {
-                free_chain(txn, first, len)?;
+                free_overflow(txn, first, len as u64)?;
             }
             old_value = Some(bytes);
         }
@@ -262,7 +264,7 @@ impl Tree {
             )
         };
         if let Some((first, len)) = chain {
-            free_chain(txn, first, len)?;
+            free_overflow(txn, first, len as u64)?;
         }
         remove(leaf, txn.page_mut(leaf)?, index)?;
         let outcome = node_state(txn, leaf, path.is_empty())?;
@@ -299,7 +301,7 @@ impl Tree {
             for index in 0..node.count {
                 if node.is_leaf {
                     if let Some((first, len)) = value_chain(node.entry(index)?.1) {
-                        pages.extend(chain_page_ids(src, first, len)?);
+                        pages.extend(overflow_chain_pages(src, first, len as u64)?);
                     }
                 } else {
                     stack.push((node.child(index)?, level - 1));

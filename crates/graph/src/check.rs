@@ -83,7 +83,6 @@ pub fn page_type_name(tag: u8) -> &'static str {
         5 => "radix",
         16 => "btree leaf",
         17 => "btree branch",
-        18 => "btree overflow",
         33 => "record leaf",
         48 => "adjacency leaf",
         49 => "adjacency run",
