@@ -219,7 +219,7 @@ impl Adjacency {
             index,
             ListSlot {
                 form: FORM_HUB,
-                reserved: 0,
+                capacity: 0,
                 page: U16::new(page_index),
                 offset: U16::ZERO,
                 count: U16::ZERO,

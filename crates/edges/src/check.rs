@@ -162,11 +162,13 @@ impl<V: FnMut(u64, Direction, Neighbor)> Walk<'_, V> {
             };
             let start = usize::from(slot.offset.get());
             let count = usize::from(slot.count.get());
-            if count == 0 || count > HUB_THRESHOLD || start + count > used {
-                self.problems.push(format!("run page {id}: run {start}+{count} is empty, too long or past the used mark {used}"));
+            let capacity = usize::from(slot.capacity);
+            if count == 0 || count > capacity || capacity > HUB_THRESHOLD || start + capacity > used
+            {
+                self.problems.push(format!("run page {id}: run {start}+{count} (capacity {capacity}) is empty, too long or past the used mark {used}"));
                 continue;
             }
-            ranges.insert((start, start + count));
+            ranges.insert((start, start + capacity));
             let node = first_node + (slot_index / 2) as u64;
             for e in page.entries.get(start..start + count).unwrap_or_default() {
                 (self.visit)(node, direction_of(slot_index), Neighbor::from_entry(e));

@@ -40,8 +40,8 @@ const _: () = assert!(size_of::<AdjEntry>() == 20);
 pub struct ListSlot {
     /// [`FORM_EMPTY`], [`FORM_RUN`] or [`FORM_HUB`].
     pub form: u8,
-    /// Zero.
-    pub reserved: u8,
+    /// A run's reserved entries from `offset` (at least `count`): appends fill them in place.
+    pub capacity: u8,
     /// Index into the leaf's `pages` of the run page or hub page.
     pub page: U16,
     /// A run's first entry within its run page.

@@ -6,12 +6,13 @@
 //! (packing that page first if its free space is fragmented). A page left without runs is freed.
 
 use pager_mmap::{PageId, PageSource, WriteTxn};
+use zerocopy::FromZeros;
 use zerocopy::little_endian::{U16, U64};
 
 use crate::error::{Error, Result};
 use crate::layout::{
-    AdjEntry, AdjLeafPage, FORM_EMPTY, FORM_HUB, FORM_RUN, LEAF_PAGES, ListSlot, RUN_CAPACITY,
-    RunPage,
+    AdjEntry, AdjLeafPage, FORM_EMPTY, FORM_HUB, FORM_RUN, HUB_THRESHOLD, LEAF_PAGES, ListSlot,
+    RUN_CAPACITY, RunPage,
 };
 
 /// A slot of the leaf, copied out.
@@ -41,7 +42,7 @@ pub(crate) fn set_slot(
 /// An empty slot.
 pub(crate) const EMPTY: ListSlot = ListSlot {
     form: FORM_EMPTY,
-    reserved: 0,
+    capacity: 0,
     page: U16::ZERO,
     offset: U16::ZERO,
     count: U16::ZERO,
@@ -104,13 +105,21 @@ pub(crate) fn clear_owned(txn: &mut WriteTxn, leaf: PageId, index: u16) -> Resul
     set_owned(txn, leaf, index, PageId(0))
 }
 
-/// Entries of runs on page `index`, from the slots.
-fn live_entries(leaf: &AdjLeafPage, index: u16) -> usize {
-    leaf.slots
-        .iter()
-        .filter(|s| s.form == FORM_RUN && s.page.get() == index)
-        .map(|s| usize::from(s.count.get()))
-        .sum()
+/// Entries reserved by the runs on each of the leaf's pages (0 for hub pages and unused slots).
+fn reserved_by_page(leaf: &AdjLeafPage) -> [usize; LEAF_PAGES] {
+    let mut reserved = [0usize; LEAF_PAGES];
+    for s in leaf.slots.iter().filter(|s| s.form == FORM_RUN) {
+        if let Some(r) = reserved.get_mut(usize::from(s.page.get())) {
+            *r += usize::from(s.capacity);
+        }
+    }
+    reserved
+}
+
+/// The capacity a run of `count` entries gets when it moves: room to double, within a short
+/// list's limit.
+fn grown_capacity(count: usize) -> usize {
+    (2 * count).clamp(4, HUB_THRESHOLD).max(count)
 }
 
 /// The entries of a run, copied out of its page.
@@ -123,25 +132,25 @@ pub(crate) fn run_entries(page: &RunPage, slot: &ListSlot) -> Result<Vec<AdjEntr
         .ok_or_else(|| Error::Corrupt(format!("a run {start}..{end} beyond its page")))
 }
 
-/// Appends `entry` to the run in slot `index` (empty or a run with room for one more).
+/// Appends `entry` to the run in slot `index` (empty, or a run of fewer than
+/// [`HUB_THRESHOLD`] entries): in place while the run has spare capacity, else by moving it.
 pub(crate) fn push(txn: &mut WriteTxn, leaf: PageId, index: usize, entry: AdjEntry) -> Result<()> {
     let current = slot(txn.page_as::<AdjLeafPage>(leaf)?, index)?;
-    if current.form == FORM_RUN {
+    let count = usize::from(current.count.get());
+    if current.form == FORM_RUN && count < usize::from(current.capacity) {
         let page_id = cow_owned(txn, leaf, current.page.get())?;
-        let page = txn.page_mut_as::<RunPage>(page_id)?;
-        let end = current.offset.get() + current.count.get();
-        let used = page.used.get();
-        if end == used && usize::from(used) < RUN_CAPACITY {
-            if let Some(e) = page.entries.get_mut(usize::from(used)) {
-                *e = entry;
-            }
-            page.used = U16::new(used + 1);
-            let grown = ListSlot {
-                count: U16::new(current.count.get() + 1),
-                ..current
-            };
-            return set_slot(txn, leaf, index, grown);
-        }
+        let at = usize::from(current.offset.get()) + count;
+        let slot_entry = txn
+            .page_mut_as::<RunPage>(page_id)?
+            .entries
+            .get_mut(at)
+            .ok_or_else(|| Error::Corrupt(format!("run entry {at} beyond its page")))?;
+        *slot_entry = entry;
+        let grown = ListSlot {
+            count: U16::new(current.count.get() + 1),
+            ..current
+        };
+        return set_slot(txn, leaf, index, grown);
     }
     let mut entries = match current.form {
         FORM_RUN => {
@@ -151,26 +160,29 @@ pub(crate) fn push(txn: &mut WriteTxn, leaf: PageId, index: usize, entry: AdjEnt
         _ => Vec::new(),
     };
     entries.push(entry);
+    let capacity = grown_capacity(entries.len());
     place(
         txn,
         leaf,
         index,
         &entries,
+        capacity,
         (current.form == FORM_RUN).then_some(current.page.get()),
     )
 }
 
-/// Stores `entries` as the run of slot `index`, moving it from page `from` (if given).
+/// Stores `entries` as the run of slot `index` with room for `capacity` entries, moving it from
+/// page `from` (if given).
 pub(crate) fn place(
     txn: &mut WriteTxn,
     leaf: PageId,
     index: usize,
     entries: &[AdjEntry],
+    capacity: usize,
     from: Option<u16>,
 ) -> Result<()> {
     set_slot(txn, leaf, index, EMPTY)?;
-    let needed = entries.len();
-    let target = match find_room(txn, leaf, needed, from)? {
+    let target = match find_room(txn, leaf, capacity, from)? {
         Some(page) => page,
         None => {
             let (id, _) = txn.alloc_as::<RunPage>()?;
@@ -182,24 +194,20 @@ pub(crate) fn place(
     let offset = page.used.get();
     let dst = page
         .entries
-        .get_mut(usize::from(offset)..usize::from(offset) + needed)
+        .get_mut(usize::from(offset)..usize::from(offset) + entries.len())
         .ok_or_else(|| Error::Corrupt("no room where room was found".into()))?;
     dst.copy_from_slice(entries);
-    // `needed <= RUN_CAPACITY` < 2^16, checked by `get_mut` above.
-    let count = u16::try_from(needed).unwrap_or(u16::MAX);
-    page.used = U16::new(offset + count);
-    set_slot(
-        txn,
-        leaf,
-        index,
-        ListSlot {
-            form: FORM_RUN,
-            reserved: 0,
-            page: U16::new(target),
-            offset: U16::new(offset),
-            count: U16::new(count),
-        },
-    )?;
+    // `capacity <= HUB_THRESHOLD` < 2^8, and `offset + capacity <= RUN_CAPACITY` (found room).
+    page.used = U16::new(offset + capacity as u16);
+    let count = U16::new(entries.len() as u16);
+    let moved = ListSlot {
+        form: FORM_RUN,
+        capacity: capacity as u8,
+        page: U16::new(target),
+        offset: U16::new(offset),
+        count,
+    };
+    set_slot(txn, leaf, index, moved)?;
     if let Some(from) = from
         && from != target
     {
@@ -217,27 +225,22 @@ fn find_room(
     prefer: Option<u16>,
 ) -> Result<Option<u16>> {
     let page = txn.page_as::<AdjLeafPage>(leaf)?;
-    let is_run_page = |i: u16| {
-        page.slots
-            .iter()
-            .any(|s| s.form == FORM_RUN && s.page.get() == i)
+    let reserved = reserved_by_page(page);
+    let fits = |i: u16| {
+        reserved
+            .get(usize::from(i))
+            .is_some_and(|r| r + needed <= RUN_CAPACITY)
     };
-    let has_room = |i: u16| live_entries(page, i) + needed <= RUN_CAPACITY;
-    // The page the list is leaving comes first (its runs, without the list, are on it still).
-    let others = (0..LEAF_PAGES as u16)
-        .filter(|i| Some(*i) != prefer)
-        .filter(|i| {
-            page.pages
+    // The page the list is leaving comes first (its other runs are still on it).
+    let others = (0..LEAF_PAGES as u16).filter(|i| {
+        Some(*i) != prefer
+            && page
+                .pages
                 .get(usize::from(*i))
                 .is_some_and(|p| p.get() != 0)
-                && is_run_page(*i)
-        });
-    let candidates: Vec<u16> = prefer
-        .into_iter()
-        .chain(others)
-        .filter(|i| has_room(*i))
-        .collect();
-    let Some(&target) = candidates.first() else {
+            && reserved.get(usize::from(*i)).is_some_and(|r| *r > 0)
+    });
+    let Some(target) = prefer.into_iter().chain(others).find(|i| fits(*i)) else {
         return Ok(None);
     };
     let page_id = cow_owned(txn, leaf, target)?;
@@ -262,7 +265,7 @@ fn pack(txn: &mut WriteTxn, leaf: PageId, index: u16, page_id: PageId) -> Result
     {
         let page = txn.page_as::<RunPage>(page_id)?;
         for (i, s) in &slots {
-            // `packed.len() <= RUN_CAPACITY` < 2^16.
+            // `packed.len() <= RUN_CAPACITY` < 2^16: the reserved capacities fit the page.
             moved.push((
                 *i,
                 ListSlot {
@@ -270,7 +273,10 @@ fn pack(txn: &mut WriteTxn, leaf: PageId, index: u16, page_id: PageId) -> Result
                     ..*s
                 },
             ));
-            packed.extend(run_entries(page, s)?);
+            let entries = run_entries(page, s)?;
+            let spare = usize::from(s.capacity).saturating_sub(entries.len());
+            packed.extend(entries);
+            packed.extend(std::iter::repeat_n(AdjEntry::new_zeroed(), spare));
         }
     }
     let page = txn.page_mut_as::<RunPage>(page_id)?;
@@ -315,9 +321,6 @@ pub(crate) fn remove(txn: &mut WriteTxn, leaf: PageId, index: usize, edge: u64) 
         && let Some(hole) = page.entries.get_mut(start + pos)
     {
         *hole = moved;
-    }
-    if usize::from(page.used.get()) == last + 1 {
-        page.used = U16::new(last as u16);
     }
     let count = current.count.get() - 1;
     if count == 0 {

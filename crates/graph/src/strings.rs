@@ -11,7 +11,7 @@ use pager_mmap::{PageSource, WriteTxn};
 use crate::error::{Error, Result};
 
 /// Which table.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Label {
     Kind,
     EdgeType,

@@ -1,5 +1,7 @@
 //! The write transaction: adding, changing and deleting nodes and edges, with their indexes.
 
+use std::collections::HashMap;
+
 use edges::Neighbor as Entry;
 use pager_mmap::Durability;
 
@@ -17,6 +19,10 @@ use crate::strings::{self, Label};
 pub struct WriteTxn {
     txn: pager_mmap::WriteTxn,
     roots: Roots,
+    /// Kind and edge-type ids interned by this transaction or looked up by it, so a bulk load
+    /// asks the string table once per label rather than once per node or edge.
+    kinds: HashMap<String, u32>,
+    edge_types: HashMap<String, u32>,
 }
 
 impl sealed::Access for WriteTxn {
@@ -41,7 +47,12 @@ struct NodeKey {
 
 impl WriteTxn {
     pub(crate) fn new(txn: pager_mmap::WriteTxn, roots: Roots) -> WriteTxn {
-        WriteTxn { txn, roots }
+        WriteTxn {
+            txn,
+            roots,
+            kinds: HashMap::new(),
+            edge_types: HashMap::new(),
+        }
     }
 
     /// Chooses how this transaction's commit reaches the disk.
@@ -54,7 +65,7 @@ impl WriteTxn {
     pub fn add_node(&mut self, kind: &str, name: &str, data: &[u8]) -> Result<NodeId> {
         check_label("kind", kind)?;
         check_name(name)?;
-        let kind_id = strings::intern(&mut self.roots.strings, &mut self.txn, Label::Kind, kind)?;
+        let kind_id = self.intern(Label::Kind, kind)?;
         let attrs = NodeAttrs::encode(kind_id, name.len())?;
         let id = self
             .roots
@@ -81,7 +92,7 @@ impl WriteTxn {
         check_name(name)?;
         let old = self.node_key(id)?;
         self.unindex(&old, id.0)?;
-        let kind_id = strings::intern(&mut self.roots.strings, &mut self.txn, Label::Kind, kind)?;
+        let kind_id = self.intern(Label::Kind, kind)?;
         let attrs = NodeAttrs::encode(kind_id, name.len())?;
         self.roots
             .nodes
@@ -255,6 +266,20 @@ impl WriteTxn {
 
     /// Discards the transaction's changes (as dropping it does).
     pub fn abort(self) {}
+
+    /// The id of a kind or edge type, interning it if it is new.
+    fn intern(&mut self, label: Label, name: &str) -> Result<u32> {
+        let cache = match label {
+            Label::Kind => &mut self.kinds,
+            Label::EdgeType => &mut self.edge_types,
+        };
+        if let Some(id) = cache.get(name) {
+            return Ok(*id);
+        }
+        let id = strings::intern(&mut self.roots.strings, &mut self.txn, label, name)?;
+        cache.insert(name.to_owned(), id);
+        Ok(id)
+    }
 
     fn node_key(&self, id: NodeId) -> Result<NodeKey> {
         let node = self.node(id)?.ok_or(Error::NodeNotFound(id))?;
