@@ -84,6 +84,7 @@ pub fn page_type_name(tag: u8) -> &'static str {
         16 => "btree leaf",
         17 => "btree branch",
         33 => "record leaf",
+        34 => "record heap",
         48 => "adjacency leaf",
         49 => "adjacency run",
         50 => "adjacency hub",

@@ -102,7 +102,7 @@ impl Graph {
         if fresh {
             drop(read);
             let mut txn = pager.begin_write()?;
-            Roots::empty().save(&mut txn)?;
+            Roots::empty()?.save(&mut txn)?;
             txn.commit()?;
         } else {
             Roots::load(&read)?;

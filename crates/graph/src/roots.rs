@@ -7,8 +7,9 @@ use pager_mmap::{PageSource, WriteTxn};
 
 use crate::error::{Error, Result};
 use crate::schema::{
-    GRAPH_MARKER, LAYOUT_VERSION, SLOT_ADJACENCY, SLOT_BY_KIND, SLOT_BY_NAME, SLOT_EDGES,
-    SLOT_MARKER, SLOT_NODES, SLOT_STRINGS, SLOT_VERSION, table_from_slots,
+    EDGE_SLOTS, GRAPH_MARKER, LAYOUT_VERSION, NODE_SLOTS, SLOT_ADJACENCY, SLOT_BY_KIND,
+    SLOT_BY_NAME, SLOT_EDGES, SLOT_MARKER, SLOT_NODES, SLOT_STRINGS, SLOT_VERSION,
+    table_from_slots,
 };
 
 /// Where each structure starts: node and edge records, adjacency, string table, indexes.
@@ -47,8 +48,8 @@ impl Roots {
             )));
         }
         Ok(Roots {
-            nodes: table_from_slots(words(src, SLOT_NODES)?)?,
-            edges: table_from_slots(words(src, SLOT_EDGES)?)?,
+            nodes: table_from_slots(words(src, SLOT_NODES)?, NODE_SLOTS)?,
+            edges: table_from_slots(words(src, SLOT_EDGES)?, EDGE_SLOTS)?,
             adjacency: Adjacency::open(src.root(SLOT_ADJACENCY)?, src.root(SLOT_ADJACENCY + 1)?)?,
             strings: Tree::from_slot(src, SLOT_STRINGS)?,
             by_kind: Tree::from_slot(src, SLOT_BY_KIND)?,
@@ -57,15 +58,15 @@ impl Roots {
     }
 
     /// The roots of an empty graph.
-    pub(crate) fn empty() -> Roots {
-        Roots {
-            nodes: RecordTable::new(),
-            edges: RecordTable::new(),
+    pub(crate) fn empty() -> Result<Roots> {
+        Ok(Roots {
+            nodes: RecordTable::new(NODE_SLOTS)?,
+            edges: RecordTable::new(EDGE_SLOTS)?,
             adjacency: Adjacency::default(),
             strings: Tree::EMPTY,
             by_kind: Tree::EMPTY,
             by_name: Tree::EMPTY,
-        }
+        })
     }
 
     /// Writes the roots into the pager's root slots, for the commit.

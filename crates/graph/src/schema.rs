@@ -22,6 +22,12 @@ pub(crate) const SLOT_BY_KIND: usize = 12;
 pub(crate) const SLOT_BY_NAME: usize = 13;
 pub(crate) const SLOT_VERSION: usize = 14;
 
+/// Node records per record-table leaf: nodes carry a name and data, so fewer per leaf leave
+/// each a larger share of the leaf's heap.
+pub(crate) const NODE_SLOTS: usize = 32;
+/// Edge records per record-table leaf: most edges carry little or no data.
+pub(crate) const EDGE_SLOTS: usize = 96;
+
 /// The longest kind or edge type name, in bytes.
 pub const MAX_LABEL_LEN: usize = 255;
 /// The longest node name, in bytes: the name index key is name, NUL, id.
@@ -160,7 +166,10 @@ pub(crate) fn node_of_key(key: &[u8]) -> Result<u64> {
         .ok_or_else(|| Error::Corrupt(format!("an index key of {} bytes", key.len())))
 }
 
-/// The words a record table's root occupies in four consecutive slots.
-pub(crate) fn table_from_slots(words: [u64; 4]) -> Result<RecordTable> {
-    Ok(RecordTable::open(TableRoot::from_words(words))?)
+/// The record table whose root occupies four consecutive slots as `words`.
+pub(crate) fn table_from_slots(words: [u64; 4], slots_per_leaf: usize) -> Result<RecordTable> {
+    Ok(RecordTable::open(
+        TableRoot::from_words(words),
+        slots_per_leaf,
+    )?)
 }

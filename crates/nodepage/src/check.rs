@@ -3,8 +3,9 @@
 use pager_mmap::{PageId, PageSource, overflow_chain_pages};
 
 use crate::error::Result;
-use crate::heap::inline_payload;
-use crate::layout::{FLAG_LIVE, FLAG_OVERFLOW, LeafPage, SLOTS_PER_LEAF};
+use crate::heap::{inline_payload, is_inline};
+use crate::layout::{FLAG_LIVE, FLAG_OVERFLOW, HeapPage, LeafPage};
+use crate::leaf::{own_heap, slots};
 use crate::table::RecordTable;
 
 /// What walking the leaves found.
@@ -16,9 +17,10 @@ struct Walk<'p> {
 
 impl RecordTable {
     /// Walks the whole table: radix pages and leaves of the right type at the right depth, each
-    /// leaf at its id, its live count right, no live slot at or past `next_id`, inline payloads
-    /// inside the used heap and not overlapping, overflow chains valid, and the live total equal
-    /// to the root's. Appends every page the table reaches to `pages` (for the pager's check)
+    /// leaf at its id with the table's slots per leaf, its live count right, no live slot at or
+    /// past `next_id`, heap pages of the right type and used, inline payloads inside their heap's
+    /// used bytes and not overlapping, overflow chains valid, and the live total equal to the
+    /// root's. Appends every page the table reaches to `pages` (for the pager's check)
     /// and returns the problems found.
     pub fn check<S: PageSource>(&self, src: &S, pages: &mut Vec<PageId>) -> Result<Vec<String>> {
         let mut leaves = Vec::new();
@@ -62,23 +64,44 @@ impl Walk<'_> {
         leaf: &LeafPage,
         index: u64,
     ) {
-        let first_id = index.saturating_mul(SLOTS_PER_LEAF as u64);
+        let per_leaf = table.slots_per_leaf();
+        let first_id = index.saturating_mul(per_leaf as u64);
         if leaf.first_id.get() != first_id {
             self.problems.push(format!(
                 "leaf {id} says it starts at id {}, its position says {first_id}",
                 leaf.first_id.get()
             ));
         }
-        let heap_used = usize::from(leaf.heap_used.get());
-        if heap_used > leaf.heap.len() {
+        let all = match slots(leaf, per_leaf) {
+            Ok(all) => all,
+            Err(e) => return self.problems.push(format!("leaf {id}: {e}")),
+        };
+        let own = own_heap(leaf, per_leaf).map_or(0, <[u8]>::len);
+        if usize::from(leaf.heap_used.get()) > own {
             self.problems.push(format!(
-                "leaf {id} uses {heap_used} heap bytes of {}",
-                leaf.heap.len()
+                "leaf {id} uses {} heap bytes of {own}",
+                leaf.heap_used.get()
             ));
+        }
+        for (i, page) in leaf.heap_pages.iter().enumerate() {
+            if page.get() == 0 {
+                continue;
+            }
+            let page = PageId(page.get());
+            self.pages.push(page);
+            if let Err(e) = src.page_as::<HeapPage>(page) {
+                self.problems.push(format!("leaf {id} heap page {i}: {e}"));
+            }
+            let area = i as u8 + 1;
+            if !all.iter().any(|s| is_inline(s) && s.area == area) {
+                self.problems.push(format!(
+                    "leaf {id} keeps heap page {page}, which no payload uses"
+                ));
+            }
         }
         let mut live = 0u16;
         let mut ranges = Vec::new();
-        for (i, slot) in leaf.slots.iter().enumerate() {
+        for (i, slot) in all.iter().enumerate() {
             if slot.flags & FLAG_LIVE == 0 {
                 continue;
             }
@@ -98,25 +121,17 @@ impl Walk<'_> {
                         .problems
                         .push(format!("record {record}: overflow chain: {e}")),
                 }
-            } else {
-                match inline_payload(slot, &leaf.heap) {
-                    Ok(_) => {
-                        let start = usize::from(slot.heap_offset.get());
-                        let end = start + slot.payload_len.get() as usize;
-                        if end > heap_used {
-                            self.problems.push(format!("record {record}: payload ends at {end}, past the used heap ({heap_used})"));
-                        }
-                        if end > start {
-                            ranges.push((start, end, record));
-                        }
-                    }
-                    Err(e) => self.problems.push(format!("record {record}: {e}")),
-                }
+            } else if let Err(e) = inline_payload(src, leaf, per_leaf, slot) {
+                self.problems.push(format!("record {record}: {e}"));
+            } else if len > 0 {
+                let start = usize::from(slot.heap_offset.get());
+                ranges.push((slot.area, start, start + len as usize, record));
             }
         }
         ranges.sort_unstable();
         for pair in ranges.windows(2) {
-            if let [(_, end, a), (start, _, b)] = pair
+            if let [(area_a, _, end, a), (area_b, start, _, b)] = pair
+                && area_a == area_b
                 && start < end
             {
                 self.problems

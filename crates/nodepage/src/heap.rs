@@ -1,85 +1,267 @@
-//! Inline payloads in a leaf page's heap: placing one, packing the heap when its free tail is
-//! too short, and reading one back with its bounds checked.
+//! Inline payloads: where they are (the leaf's own heap, or one of the heap pages the leaf
+//! owns), placing one, packing a heap when its free tail is too short, and freeing heap pages
+//! no payload uses any more.
+
+use pager_mmap::{PageId, PageSource, WriteTxn};
+use zerocopy::little_endian::{U16, U64};
 
 use crate::error::{Error, Result};
-use crate::layout::{FLAG_LIVE, FLAG_OVERFLOW, HEAP_SIZE, INLINE_LIMIT, LeafPage, RecordSlot};
-use zerocopy::little_endian::U16;
+use crate::layout::{
+    FLAG_LIVE, FLAG_OVERFLOW, HEAP_PAGE_BYTES, HEAP_PAGES, HeapPage, INLINE_LIMIT, LeafPage,
+    RecordSlot,
+};
+use crate::leaf::{own_heap, parts_mut, slots};
 
-/// The inline payload of `slot` within `heap`, bounds-checked.
-pub(crate) fn inline_payload<'a>(slot: &RecordSlot, heap: &'a [u8; HEAP_SIZE]) -> Result<&'a [u8]> {
+/// Whether `slot` holds a live inline payload.
+pub(crate) fn is_inline(slot: &RecordSlot) -> bool {
+    slot.flags & FLAG_LIVE != 0 && slot.flags & FLAG_OVERFLOW == 0
+}
+
+/// The heap page of `area` (1..=8) of `leaf`, if the leaf has one there.
+fn heap_page_id(leaf: &LeafPage, area: u8) -> Option<PageId> {
+    let index = usize::from(area).checked_sub(1)?;
+    leaf.heap_pages
+        .get(index)
+        .map(|p| p.get())
+        .filter(|p| *p != 0)
+        .map(PageId)
+}
+
+/// The bytes of heap `area` of `leaf`, and how many of them are in use.
+fn area_bytes<'a, S: PageSource>(
+    src: &'a S,
+    leaf: &'a LeafPage,
+    slots_per_leaf: usize,
+    area: u8,
+) -> Result<(&'a [u8], usize)> {
+    if area == 0 {
+        return Ok((
+            own_heap(leaf, slots_per_leaf)?,
+            usize::from(leaf.heap_used.get()),
+        ));
+    }
+    let page = heap_page_id(leaf, area)
+        .ok_or_else(|| Error::Corrupt(format!("a payload in missing heap page {area}")))?;
+    let heap = src.page_as::<HeapPage>(page)?;
+    Ok((&heap.bytes[..], usize::from(heap.used.get())))
+}
+
+/// The inline payload of `slot` in `leaf`, bounds-checked.
+pub(crate) fn inline_payload<'a, S: PageSource>(
+    src: &'a S,
+    leaf: &'a LeafPage,
+    slots_per_leaf: usize,
+    slot: &RecordSlot,
+) -> Result<&'a [u8]> {
+    let (bytes, used) = area_bytes(src, leaf, slots_per_leaf, slot.area)?;
     let start = usize::from(slot.heap_offset.get());
     let len = usize::try_from(slot.payload_len.get()).unwrap_or(usize::MAX);
     start
         .checked_add(len)
-        .and_then(|end| heap.get(start..end))
+        .filter(|end| *end <= used)
+        .and_then(|end| bytes.get(start..end))
         .ok_or_else(|| {
             Error::Corrupt(format!(
-                "an inline payload of {len} bytes at {start} leaves the heap"
+                "an inline payload of {len} bytes at {start} leaves its heap"
             ))
         })
 }
 
-fn is_inline(slot: &RecordSlot) -> bool {
-    slot.flags & FLAG_LIVE != 0 && slot.flags & FLAG_OVERFLOW == 0
+/// Live inline payload bytes in each area, not counting slot `except`.
+fn live_by_area(all: &[RecordSlot], except: usize) -> [usize; HEAP_PAGES + 1] {
+    let mut live = [0usize; HEAP_PAGES + 1];
+    for (i, s) in all.iter().enumerate() {
+        if i != except
+            && is_inline(s)
+            && let Some(l) = live.get_mut(usize::from(s.area))
+        {
+            *l += s.payload_len.get() as usize;
+        }
+    }
+    live
 }
 
-/// Stores `payload` inline for slot `index`, packing the other inline payloads if the free tail
-/// is too short. Returns false, changing nothing, when it cannot fit (or is over the inline
-/// limit). The slot's own previous inline bytes count as free. Sets the slot's offset, not its
-/// flags or length.
-pub(crate) fn place_inline(leaf: &mut LeafPage, index: usize, payload: &[u8]) -> Result<bool> {
+/// Stores `payload` inline for slot `index` of the (writable) leaf: at the end of the first
+/// heap with room, else in the first heap that has room once packed, else in a new heap page.
+/// Returns false, changing nothing, when none of that is possible (or the payload is over the
+/// inline limit). Sets the slot's area and offset, not its flags or length.
+pub(crate) fn place_inline(
+    txn: &mut WriteTxn,
+    leaf_id: PageId,
+    slots_per_leaf: usize,
+    index: usize,
+    payload: &[u8],
+) -> Result<bool> {
     if payload.len() > INLINE_LIMIT {
         return Ok(false);
     }
-    let used = usize::from(leaf.heap_used.get());
-    if let Some(dst) = used
-        .checked_add(payload.len())
-        .and_then(|end| leaf.heap.get_mut(used..end))
-    {
-        dst.copy_from_slice(payload);
-        set_offset(leaf, index, used)?;
-        leaf.heap_used = U16::new(u16::try_from(used + payload.len()).unwrap_or(u16::MAX));
-        return Ok(true);
-    }
-    let mut packed = [0u8; HEAP_SIZE];
-    let mut end = 0usize;
-    let mut offsets = [None; crate::layout::SLOTS_PER_LEAF];
-    for (i, slot) in leaf.slots.iter().enumerate() {
-        if i == index || !is_inline(slot) {
-            continue;
-        }
-        let bytes = inline_payload(slot, &leaf.heap)?;
-        let Some(dst) = packed.get_mut(end..end + bytes.len()) else {
-            return Ok(false);
+    let leaf = txn.page_as::<LeafPage>(leaf_id)?;
+    let live = live_by_area(slots(leaf, slots_per_leaf)?, index);
+    let own_capacity = own_heap(leaf, slots_per_leaf)?.len();
+    let mut tail_fit = None;
+    let mut packed_fit = None;
+    let mut free_page = None;
+    for area in 0..=HEAP_PAGES as u8 {
+        let (capacity, used) = match area {
+            0 => (own_capacity, usize::from(leaf.heap_used.get())),
+            _ => match heap_page_id(leaf, area) {
+                Some(page) => (
+                    HEAP_PAGE_BYTES,
+                    usize::from(txn.page_as::<HeapPage>(page)?.used.get()),
+                ),
+                None => {
+                    free_page = free_page.or(Some(area));
+                    continue;
+                }
+            },
         };
-        dst.copy_from_slice(bytes);
-        if let Some(o) = offsets.get_mut(i) {
-            *o = Some(end);
+        if used + payload.len() <= capacity && tail_fit.is_none() {
+            tail_fit = Some(area);
         }
-        end += bytes.len();
+        let live_here = live.get(usize::from(area)).copied().unwrap_or(0);
+        if live_here + payload.len() <= capacity && packed_fit.is_none() {
+            packed_fit = Some(area);
+        }
     }
-    let Some(dst) = packed.get_mut(end..end + payload.len()) else {
-        return Ok(false);
+    let area = match (tail_fit, packed_fit, free_page) {
+        (Some(area), _, _) => area,
+        (None, Some(area), _) => {
+            pack(txn, leaf_id, slots_per_leaf, area, index)?;
+            area
+        }
+        (None, None, Some(area)) => {
+            let (page, _) = txn.alloc_as::<HeapPage>()?;
+            set_heap_page(txn, leaf_id, area, page)?;
+            area
+        }
+        (None, None, None) => return Ok(false),
     };
-    dst.copy_from_slice(payload);
-    for (i, offset) in offsets.iter().enumerate() {
-        if let Some(offset) = offset {
-            set_offset(leaf, i, *offset)?;
-        }
-    }
-    set_offset(leaf, index, end)?;
-    leaf.heap = packed;
-    // `end + payload.len() <= HEAP_SIZE < 2^16`, checked by the `get_mut` above.
-    leaf.heap_used = U16::new(u16::try_from(end + payload.len()).unwrap_or(u16::MAX));
+    let offset = append(txn, leaf_id, slots_per_leaf, area, payload)?;
+    let (all, _) = parts_mut(txn.page_mut_as::<LeafPage>(leaf_id)?, slots_per_leaf)?;
+    let slot = all
+        .get_mut(index)
+        .ok_or_else(|| Error::Corrupt(format!("no slot {index}")))?;
+    slot.area = area;
+    slot.heap_offset = U16::new(offset);
     Ok(true)
 }
 
-fn set_offset(leaf: &mut LeafPage, index: usize, offset: usize) -> Result<()> {
-    let slot = leaf
-        .slots
-        .get_mut(index)
-        .ok_or_else(|| Error::Corrupt(format!("slot {index} does not exist")))?;
-    // Offsets are below HEAP_SIZE < 2^16.
-    slot.heap_offset = U16::new(u16::try_from(offset).unwrap_or(u16::MAX));
+fn set_heap_page(txn: &mut WriteTxn, leaf_id: PageId, area: u8, page: PageId) -> Result<()> {
+    let leaf = txn.page_mut_as::<LeafPage>(leaf_id)?;
+    let entry = usize::from(area)
+        .checked_sub(1)
+        .and_then(|i| leaf.heap_pages.get_mut(i))
+        .ok_or_else(|| Error::Corrupt(format!("heap area {area}")))?;
+    *entry = U64::new(page.0);
+    Ok(())
+}
+
+/// The writable heap page of `area`, repointing the leaf at the copy.
+fn heap_page_mut(txn: &mut WriteTxn, leaf_id: PageId, area: u8) -> Result<PageId> {
+    let old = heap_page_id(txn.page_as::<LeafPage>(leaf_id)?, area)
+        .ok_or_else(|| Error::Corrupt(format!("heap area {area} has no page")))?;
+    let new = txn.cow(old)?;
+    if new != old {
+        set_heap_page(txn, leaf_id, area, new)?;
+    }
+    Ok(new)
+}
+
+/// The bytes of heap `area` of the (writable) leaf and its used mark, writable.
+fn area_mut(
+    txn: &mut WriteTxn,
+    leaf_id: PageId,
+    slots_per_leaf: usize,
+    area: u8,
+) -> Result<(&mut [u8], &mut U16)> {
+    if area == 0 {
+        let leaf = txn.page_mut_as::<LeafPage>(leaf_id)?;
+        let heap = leaf
+            .body
+            .get_mut(slots_per_leaf * crate::layout::SLOT_SIZE..)
+            .ok_or_else(|| Error::Corrupt("leaf heap".into()))?;
+        return Ok((heap, &mut leaf.heap_used));
+    }
+    let page = heap_page_mut(txn, leaf_id, area)?;
+    let heap = txn.page_mut_as::<HeapPage>(page)?;
+    Ok((&mut heap.bytes[..], &mut heap.used))
+}
+
+/// Appends `payload` at the used mark of heap `area` (which has room) and returns its offset.
+fn append(
+    txn: &mut WriteTxn,
+    leaf_id: PageId,
+    slots_per_leaf: usize,
+    area: u8,
+    payload: &[u8],
+) -> Result<u16> {
+    let (bytes, used) = area_mut(txn, leaf_id, slots_per_leaf, area)?;
+    let start = usize::from(used.get());
+    let dst = bytes
+        .get_mut(start..start + payload.len())
+        .ok_or_else(|| Error::Corrupt("no room where room was found".into()))?;
+    dst.copy_from_slice(payload);
+    // Heaps are smaller than 2^16 bytes (const-asserted in `layout`).
+    *used = U16::new((start + payload.len()) as u16);
+    Ok(start as u16)
+}
+
+/// Moves the live payloads of heap `area` (but slot `except`'s) together at its start.
+fn pack(
+    txn: &mut WriteTxn,
+    leaf_id: PageId,
+    slots_per_leaf: usize,
+    area: u8,
+    except: usize,
+) -> Result<()> {
+    let mut packed = Vec::new();
+    let mut moved = Vec::new();
+    {
+        let leaf = txn.page_as::<LeafPage>(leaf_id)?;
+        for (i, s) in slots(leaf, slots_per_leaf)?.iter().enumerate() {
+            if i != except && is_inline(s) && s.area == area {
+                // Heaps are smaller than 2^16 bytes.
+                moved.push((i, packed.len() as u16));
+                packed.extend_from_slice(inline_payload(txn, leaf, slots_per_leaf, s)?);
+            }
+        }
+    }
+    let (all, _) = parts_mut(txn.page_mut_as::<LeafPage>(leaf_id)?, slots_per_leaf)?;
+    for (i, offset) in moved {
+        if let Some(s) = all.get_mut(i) {
+            s.heap_offset = U16::new(offset);
+        }
+    }
+    let (bytes, used) = area_mut(txn, leaf_id, slots_per_leaf, area)?;
+    bytes
+        .get_mut(..packed.len())
+        .ok_or_else(|| Error::Corrupt("packed heap overflows".into()))?
+        .copy_from_slice(&packed);
+    *used = U16::new(packed.len() as u16);
+    Ok(())
+}
+
+/// Frees the heap pages of the (writable) leaf that no live payload uses.
+pub(crate) fn release_unused(
+    txn: &mut WriteTxn,
+    leaf_id: PageId,
+    slots_per_leaf: usize,
+) -> Result<()> {
+    let leaf = txn.page_as::<LeafPage>(leaf_id)?;
+    let mut unused = Vec::new();
+    for area in 1..=HEAP_PAGES as u8 {
+        // Counted by slot, not by bytes: empty payloads live in a heap too.
+        if let Some(page) = heap_page_id(leaf, area)
+            && !slots(leaf, slots_per_leaf)?
+                .iter()
+                .any(|s| is_inline(s) && s.area == area)
+        {
+            unused.push((area, page));
+        }
+    }
+    for (area, page) in unused {
+        txn.free(page)?;
+        set_heap_page(txn, leaf_id, area, PageId(0))?;
+    }
     Ok(())
 }

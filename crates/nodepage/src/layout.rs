@@ -1,5 +1,6 @@
-//! The record table's pages: radix pages (the descent) and leaf pages (32 record slots and a
-//! heap for small payloads). `docs/format.md` describes them byte by byte.
+//! The record table's pages: leaf pages (record slots, and a heap for small payloads) and the
+//! heap pages a leaf owns when its own heap is full. `docs/format.md` describes them byte by
+//! byte.
 
 use pager_mmap::{PAGE_SIZE, Page, PageHeader, PageType};
 use zerocopy::little_endian::{U16, U32, U64};
@@ -7,6 +8,8 @@ use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
 /// Type tag of a leaf page.
 pub const LEAF: PageType = PageType(33);
+/// Type tag of a heap page (an extension of one leaf's heap).
+pub const HEAP: PageType = PageType(34);
 
 /// Bytes of caller-defined attributes in every record.
 pub const ATTR_SIZE: usize = 24;
@@ -16,7 +19,7 @@ pub type Attrs = [u8; ATTR_SIZE];
 
 /// Slot flag: the slot holds a live record.
 pub(crate) const FLAG_LIVE: u8 = 1;
-/// Slot flag: the payload is in an overflow chain, not in the heap.
+/// Slot flag: the payload is in an overflow chain, not in a heap.
 pub(crate) const FLAG_OVERFLOW: u8 = 2;
 
 /// One record's fixed part.
@@ -25,9 +28,9 @@ pub(crate) const FLAG_OVERFLOW: u8 = 2;
 pub struct RecordSlot {
     /// `FLAG_LIVE` (1) and `FLAG_OVERFLOW` (2); 0 for an empty or deleted slot.
     pub flags: u8,
-    /// Zero.
-    pub reserved: u8,
-    /// Offset of an inline payload within the page's heap.
+    /// Where an inline payload is: 0 the leaf's own heap, `k` the leaf's heap page `k - 1`.
+    pub area: u8,
+    /// Offset of an inline payload within its heap.
     pub heap_offset: U16,
     /// The payload's length in bytes.
     pub payload_len: U32,
@@ -36,40 +39,50 @@ pub struct RecordSlot {
     /// The caller's attributes.
     pub attrs: Attrs,
 }
-const _: () = assert!(size_of::<RecordSlot>() == 40);
 
-/// Records per leaf page.
-pub const SLOTS_PER_LEAF: usize = 32;
+/// Size of a record slot.
+pub const SLOT_SIZE: usize = size_of::<RecordSlot>();
+const _: () = assert!(SLOT_SIZE == 40);
 
-/// Bytes of a leaf page's heap: what the header and slots leave of the page.
-pub const HEAP_SIZE: usize = PAGE_SIZE - 32 - SLOTS_PER_LEAF * size_of::<RecordSlot>();
-const _: () = assert!(HEAP_SIZE == 2784);
+/// Heap pages one leaf may own.
+pub const HEAP_PAGES: usize = 8;
 
-/// Payloads up to this length are stored inline when they fit; longer ones always overflow.
+/// Bytes of a leaf after its header: the slots, then the leaf's own heap.
+pub const LEAF_BODY: usize = PAGE_SIZE - 32 - 8 * HEAP_PAGES;
+const _: () = assert!(LEAF_BODY == 4000);
+
+/// The fewest and most slots a leaf may have (chosen per table by its owner).
+pub const MIN_SLOTS: usize = 8;
+/// See [`MIN_SLOTS`]. At the most, 160 bytes of own heap are left.
+pub const MAX_SLOTS: usize = 96;
+const _: () = assert!(MAX_SLOTS * SLOT_SIZE < LEAF_BODY);
+
+/// Payloads up to this length are stored in a heap when they fit; longer ones always overflow.
 pub const INLINE_LIMIT: usize = 1024;
-const _: () = assert!(INLINE_LIMIT <= HEAP_SIZE && INLINE_LIMIT <= u16::MAX as usize);
 
 /// The longest payload a record can have (its length is stored in 32 bits).
 pub const MAX_PAYLOAD: usize = u32::MAX as usize;
 
-/// A leaf page: the records with ids `first_id .. first_id + 32`.
+/// A leaf page: the records with ids `first_id .. first_id + slot_count`.
 #[repr(C)]
 #[derive(FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned)]
 pub struct LeafPage {
     /// Type [`LEAF`].
     pub header: PageHeader,
-    /// The id of slot 0; a multiple of [`SLOTS_PER_LEAF`].
+    /// The id of slot 0; a multiple of `slot_count`.
     pub first_id: U64,
     /// Live slots.
     pub live: U16,
-    /// Bytes of `heap` in use, from its start; inline payloads lie within.
+    /// Slots in `body`: the table's slots per leaf.
+    pub slot_count: U16,
+    /// Bytes of the own heap in use, from its start.
     pub heap_used: U16,
     /// Zero.
-    pub reserved: U32,
-    /// The records.
-    pub slots: [RecordSlot; SLOTS_PER_LEAF],
-    /// Inline payloads.
-    pub heap: [u8; HEAP_SIZE],
+    pub reserved: U16,
+    /// The heap pages this leaf owns (and no other page); 0 = none.
+    pub heap_pages: [U64; HEAP_PAGES],
+    /// `slot_count` record slots, then the own heap.
+    pub body: [u8; LEAF_BODY],
 }
 const _: () = assert!(size_of::<LeafPage>() == PAGE_SIZE);
 
@@ -77,7 +90,31 @@ impl Page for LeafPage {
     const TYPE: PageType = LEAF;
 }
 
-/// Where a table lives: what its owner persists (32 bytes) to find it again.
+/// Bytes of payload one heap page holds.
+pub const HEAP_PAGE_BYTES: usize = PAGE_SIZE - 32;
+
+/// More heap for one leaf's small payloads.
+#[repr(C)]
+#[derive(FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned)]
+pub struct HeapPage {
+    /// Type [`HEAP`].
+    pub header: PageHeader,
+    /// Bytes of `bytes` in use, from its start.
+    pub used: U16,
+    /// Zero.
+    pub reserved: [u8; 14],
+    /// Inline payloads.
+    pub bytes: [u8; HEAP_PAGE_BYTES],
+}
+const _: () = assert!(size_of::<HeapPage>() == PAGE_SIZE);
+const _: () = assert!(INLINE_LIMIT <= HEAP_PAGE_BYTES && HEAP_PAGE_BYTES < u16::MAX as usize);
+
+impl Page for HeapPage {
+    const TYPE: PageType = HEAP;
+}
+
+/// Where a table lives: what its owner persists (32 bytes) to find it again. The owner also
+/// knows the table's slots per leaf, which every leaf records too.
 #[repr(C)]
 #[derive(
     FromBytes,
@@ -93,7 +130,7 @@ impl Page for LeafPage {
     Eq,
 )]
 pub struct TableRoot {
-    /// The root page (a leaf at height 0, else a radix page), or 0 for an empty table.
+    /// The root page of the radix vector of leaves, or 0 for a table without pages.
     pub root: U64,
     /// The next id to hand out; ids are never reused.
     pub next_id: U64,

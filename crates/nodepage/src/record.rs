@@ -5,15 +5,15 @@ use std::borrow::Cow;
 use pager_mmap::{PageId, PageSource, overflow_pieces};
 
 use crate::error::{Error, Result};
-use crate::heap::inline_payload;
-use crate::layout::{Attrs, FLAG_OVERFLOW, HEAP_SIZE, RecordSlot};
+use crate::layout::{Attrs, RecordSlot};
 
 /// One live record, read in place from its leaf page. Lives as long as the transaction.
 pub struct Record<'a, S> {
     pub(crate) src: &'a S,
     pub(crate) id: u64,
     pub(crate) slot: &'a RecordSlot,
-    pub(crate) heap: &'a [u8; HEAP_SIZE],
+    /// The payload, when it lies in a heap (found when the record was read).
+    pub(crate) inline: Option<&'a [u8]>,
 }
 
 impl<'a, S: PageSource> Record<'a, S> {
@@ -34,7 +34,7 @@ impl<'a, S: PageSource> Record<'a, S> {
 
     /// Whether the payload lies in the leaf page (and is returned without copying).
     pub fn is_inline(&self) -> bool {
-        self.slot.flags & FLAG_OVERFLOW == 0
+        self.inline.is_some()
     }
 
     /// The whole payload: borrowed from the page when inline, read from the overflow chain
@@ -55,8 +55,7 @@ impl<'a, S: PageSource> Record<'a, S> {
                     self.payload_len()
                 ))
             })?;
-        if self.is_inline() {
-            let bytes = inline_payload(self.slot, self.heap)?;
+        if let Some(bytes) = self.inline {
             return Ok(Cow::Borrowed(bytes.get(start..end).unwrap_or_default()));
         }
         let head = PageId(self.slot.overflow_head.get());

@@ -6,37 +6,45 @@ use pager_mmap::{
 use zerocopy::little_endian::{U16, U32, U64};
 
 use crate::error::{Error, Result};
-use crate::heap::place_inline;
+use crate::heap::{inline_payload, is_inline, place_inline, release_unused};
 use crate::layout::{
-    Attrs, FLAG_LIVE, FLAG_OVERFLOW, LEAF, LeafPage, MAX_PAYLOAD, RecordSlot, SLOTS_PER_LEAF,
+    Attrs, FLAG_LIVE, FLAG_OVERFLOW, LEAF, LeafPage, MAX_PAYLOAD, MAX_SLOTS, MIN_SLOTS, RecordSlot,
     TableRoot,
 };
+use crate::leaf::{slot, slot_mut};
 use crate::record::Record;
 
 /// A table of records with dense ids. The value is the table's root; the owner persists
-/// [`RecordTable::root`] after a write transaction changes it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// [`RecordTable::root`] after a write transaction changes it, and opens the table again with
+/// the same slots per leaf.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RecordTable {
     leaves: RadixVec,
     next_id: u64,
     live: u64,
+    slots: usize,
 }
 
 impl RecordTable {
-    /// An empty table.
-    pub fn new() -> RecordTable {
-        RecordTable::default()
+    /// An empty table whose leaves hold `slots_per_leaf` records each (between [`MIN_SLOTS`]
+    /// and [`MAX_SLOTS`]): more for small records, fewer for records with larger payloads.
+    pub fn new(slots_per_leaf: usize) -> Result<RecordTable> {
+        RecordTable::open(TableRoot::default(), slots_per_leaf)
     }
 
-    /// The table whose root was persisted as `root`.
-    pub fn open(root: TableRoot) -> Result<RecordTable> {
+    /// The table whose root was persisted as `root`, with `slots_per_leaf` records per leaf.
+    pub fn open(root: TableRoot, slots_per_leaf: usize) -> Result<RecordTable> {
+        if !(MIN_SLOTS..=MAX_SLOTS).contains(&slots_per_leaf) {
+            return Err(Error::Corrupt(format!("{slots_per_leaf} slots per leaf")));
+        }
         let leaves = RadixVec::open(root.root.get(), root.height.get())?;
         let table = RecordTable {
             leaves,
             next_id: root.next_id.get(),
             live: root.live.get(),
+            slots: slots_per_leaf,
         };
-        let leaf_count = table.next_id.div_ceil(SLOTS_PER_LEAF as u64);
+        let leaf_count = table.next_id.div_ceil(slots_per_leaf as u64);
         if leaf_count > pager_mmap::radix_capacity(leaves.height) || table.live > table.next_id {
             return Err(Error::Corrupt(format!("impossible table root {root:?}")));
         }
@@ -51,6 +59,11 @@ impl RecordTable {
             live: U64::new(self.live),
             height: U64::new(self.leaves.height),
         }
+    }
+
+    /// Records per leaf.
+    pub fn slots_per_leaf(&self) -> usize {
+        self.slots
     }
 
     /// The radix vector of leaf pages (for `check`).
@@ -73,23 +86,47 @@ impl RecordTable {
         self.next_id
     }
 
+    /// The leaf index and slot index of record `id`.
+    fn position(&self, id: u64) -> (u64, usize) {
+        let per_leaf = self.slots as u64;
+        // `% per_leaf` keeps the slot index below `slots`.
+        (id / per_leaf, (id % per_leaf) as usize)
+    }
+
     /// The live record `id`, read in place, or `None`.
     pub fn get<'a, S: PageSource>(&self, src: &'a S, id: u64) -> Result<Option<Record<'a, S>>> {
         if id >= self.next_id {
             return Ok(None);
         }
-        let Some(leaf) = self.leaf(src, id / SLOTS_PER_LEAF as u64)? else {
+        let (index, slot_index) = self.position(id);
+        let Some(leaf) = self.leaf(src, index)? else {
             return Ok(None);
         };
-        let slot = slot_in(leaf, id)?;
+        self.record(src, leaf, id, slot_index)
+    }
+
+    /// The record in slot `slot_index` of `leaf`, if live.
+    pub(crate) fn record<'a, S: PageSource>(
+        &self,
+        src: &'a S,
+        leaf: &'a LeafPage,
+        id: u64,
+        slot_index: usize,
+    ) -> Result<Option<Record<'a, S>>> {
+        let slot = slot(leaf, self.slots, slot_index)?;
         if slot.flags & FLAG_LIVE == 0 {
             return Ok(None);
         }
+        let inline = if is_inline(slot) {
+            Some(inline_payload(src, leaf, self.slots, slot)?)
+        } else {
+            None
+        };
         Ok(Some(Record {
             src,
             id,
             slot,
-            heap: &leaf.heap,
+            inline,
         }))
     }
 
@@ -103,11 +140,13 @@ impl RecordTable {
             return Ok(None);
         };
         let leaf = src.page_as::<LeafPage>(page)?;
-        let first_id = index * SLOTS_PER_LEAF as u64;
-        if leaf.first_id.get() != first_id {
+        let first_id = index * self.slots as u64;
+        if leaf.first_id.get() != first_id || usize::from(leaf.slot_count.get()) != self.slots {
             return Err(Error::Corrupt(format!(
-                "leaf page {page} starts at id {}, expected {first_id}",
-                leaf.first_id.get()
+                "leaf page {page} holds {} records from id {}, expected {} from {first_id}",
+                leaf.slot_count.get(),
+                leaf.first_id.get(),
+                self.slots
             )));
         }
         Ok(Some(leaf))
@@ -153,33 +192,42 @@ impl RecordTable {
         match payload {
             Some(payload) => {
                 self.free_payload(txn, path.leaf, id)?;
-                self.store(txn, path.leaf, id, attrs, payload)
+                self.store(txn, path.leaf, id, attrs, payload)?;
+                release_unused(txn, path.leaf, self.slots)
             }
             None => {
-                slot_mut(txn.page_mut_as::<LeafPage>(path.leaf)?, id)?.attrs = *attrs;
+                let (_, slot_index) = self.position(id);
+                slot_mut(
+                    txn.page_mut_as::<LeafPage>(path.leaf)?,
+                    self.slots,
+                    slot_index,
+                )?
+                .attrs = *attrs;
                 Ok(())
             }
         }
     }
 
-    /// Deletes record `id`. Its id is not handed out again. A leaf left empty is freed, and so
-    /// is every radix page left without children.
+    /// Deletes record `id`. Its id is not handed out again. A leaf left empty is freed with its
+    /// heap pages, and so is every radix page left without children.
     pub fn delete(&mut self, txn: &mut WriteTxn, id: u64) -> Result<()> {
         let path = self.existing_leaf_mut(txn, id)?;
         self.free_payload(txn, path.leaf, id)?;
+        let (_, slot_index) = self.position(id);
         let leaf = txn.page_mut_as::<LeafPage>(path.leaf)?;
-        *slot_mut(leaf, id)? = empty_slot();
+        *slot_mut(leaf, self.slots, slot_index)? = empty_slot();
         leaf.live = U16::new(leaf.live.get().saturating_sub(1));
         let now_empty = leaf.live.get() == 0;
         self.live -= 1;
+        release_unused(txn, path.leaf, self.slots)?;
         if now_empty {
             self.leaves.remove_leaf(txn, path)?;
         }
         Ok(())
     }
 
-    /// Writes `payload` and `attrs` into the slot of `id` in the (writable) leaf, inline when
-    /// it fits, else in a new overflow chain. Any old overflow chain must be freed already.
+    /// Writes `payload` and `attrs` into the slot of `id` in the (writable) leaf, in a heap
+    /// when it fits, else in a new overflow chain. Any old overflow chain must be freed already.
     fn store(
         &mut self,
         txn: &mut WriteTxn,
@@ -188,14 +236,18 @@ impl RecordTable {
         attrs: &Attrs,
         payload: &[u8],
     ) -> Result<()> {
-        let index = slot_index(id);
-        let inline = place_inline(txn.page_mut_as::<LeafPage>(leaf_id)?, index, payload)?;
+        let (_, slot_index) = self.position(id);
+        let inline = place_inline(txn, leaf_id, self.slots, slot_index, payload)?;
         let overflow_head = if inline {
             0
         } else {
             write_overflow(txn, payload)?.0
         };
-        let slot = slot_mut(txn.page_mut_as::<LeafPage>(leaf_id)?, id)?;
+        let slot = slot_mut(
+            txn.page_mut_as::<LeafPage>(leaf_id)?,
+            self.slots,
+            slot_index,
+        )?;
         slot.flags = if inline {
             FLAG_LIVE
         } else {
@@ -206,7 +258,8 @@ impl RecordTable {
         slot.overflow_head = U64::new(overflow_head);
         slot.attrs = *attrs;
         if !inline {
-            // An inline payload's offset was set by `place_inline`.
+            // An inline payload's area and offset were set by `place_inline`.
+            slot.area = 0;
             slot.heap_offset = U16::new(0);
         }
         Ok(())
@@ -214,7 +267,8 @@ impl RecordTable {
 
     /// Frees the overflow chain of `id`'s payload, if it has one.
     fn free_payload(&mut self, txn: &mut WriteTxn, leaf_id: PageId, id: u64) -> Result<()> {
-        let slot = *slot_in(txn.page_as::<LeafPage>(leaf_id)?, id)?;
+        let (_, slot_index) = self.position(id);
+        let slot = *slot(txn.page_as::<LeafPage>(leaf_id)?, self.slots, slot_index)?;
         if slot.flags & FLAG_OVERFLOW != 0 {
             free_overflow(
                 txn,
@@ -230,21 +284,24 @@ impl RecordTable {
         if self.get(&*txn, id)?.is_none() {
             return Err(Error::NotFound(id));
         }
+        let (index, _) = self.position(id);
         self.leaves
-            .leaf_mut(txn, id / SLOTS_PER_LEAF as u64, None)?
+            .leaf_mut(txn, index, None)?
             .ok_or(Error::NotFound(id))
     }
 
     /// Copies (or makes) the path to the leaf that holds `id`.
     fn leaf_for_new(&mut self, txn: &mut WriteTxn, id: u64) -> Result<RadixPath> {
-        let index = id / SLOTS_PER_LEAF as u64;
+        let (index, _) = self.position(id);
         let path = self
             .leaves
             .leaf_mut(txn, index, Some(LEAF))?
             .ok_or_else(|| Error::Corrupt("leaf not created".into()))?;
         if path.created {
-            txn.page_mut_as::<LeafPage>(path.leaf)?.first_id =
-                U64::new(index * SLOTS_PER_LEAF as u64);
+            let leaf = txn.page_mut_as::<LeafPage>(path.leaf)?;
+            leaf.first_id = U64::new(index * self.slots as u64);
+            // `slots <= MAX_SLOTS` < 2^16, checked at open.
+            leaf.slot_count = U16::new(self.slots as u16);
         }
         Ok(path)
     }
@@ -260,27 +317,10 @@ fn check_len(payload: &[u8]) -> Result<()> {
     Ok(())
 }
 
-fn slot_index(id: u64) -> usize {
-    // `% SLOTS_PER_LEAF` keeps it below 32.
-    (id % SLOTS_PER_LEAF as u64) as usize
-}
-
-fn slot_in(leaf: &LeafPage, id: u64) -> Result<&RecordSlot> {
-    leaf.slots
-        .get(slot_index(id))
-        .ok_or_else(|| Error::Corrupt(format!("no slot for id {id}")))
-}
-
-fn slot_mut(leaf: &mut LeafPage, id: u64) -> Result<&mut RecordSlot> {
-    leaf.slots
-        .get_mut(slot_index(id))
-        .ok_or_else(|| Error::Corrupt(format!("no slot for id {id}")))
-}
-
 fn empty_slot() -> RecordSlot {
     RecordSlot {
         flags: 0,
-        reserved: 0,
+        area: 0,
         heap_offset: U16::new(0),
         payload_len: U32::new(0),
         overflow_head: U64::new(0),
@@ -302,27 +342,32 @@ impl<'a, S: PageSource> Iterator for Records<'a, S> {
     type Item = Result<Record<'a, S>>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        let per_leaf = self.table.slots;
         loop {
             if self.failed {
                 return None;
             }
             if let Some(leaf) = self.leaf {
-                while let Some(slot) = leaf.slots.get(self.slot) {
+                while self.slot < per_leaf {
                     let id = leaf.first_id.get() + self.slot as u64;
+                    let slot_index = self.slot;
                     self.slot += 1;
-                    if slot.flags & FLAG_LIVE != 0 && id < self.table.next_id {
-                        return Some(Ok(Record {
-                            src: self.src,
-                            id,
-                            slot,
-                            heap: &leaf.heap,
-                        }));
+                    if id >= self.table.next_id {
+                        break;
+                    }
+                    match self.table.record(self.src, leaf, id, slot_index) {
+                        Ok(Some(record)) => return Some(Ok(record)),
+                        Ok(None) => {}
+                        Err(e) => {
+                            self.failed = true;
+                            return Some(Err(e));
+                        }
                     }
                 }
                 self.leaf = None;
                 self.leaf_index += 1;
             }
-            if self.leaf_index.saturating_mul(SLOTS_PER_LEAF as u64) >= self.table.next_id {
+            if self.leaf_index.saturating_mul(per_leaf as u64) >= self.table.next_id {
                 return None;
             }
             match self.table.leaf(self.src, self.leaf_index) {

@@ -1,7 +1,9 @@
 //! Payloads from empty to 16 MiB, and tables that grow to many leaves and radix levels and are
 //! emptied again, returning their pages.
 
-use nodepage::{RecordTable, SLOTS_PER_LEAF};
+use nodepage::RecordTable;
+
+const SLOTS: usize = 32;
 use pager_mmap::{MemStorage, Options, PageSource, Pager};
 
 fn pager() -> Pager {
@@ -12,7 +14,7 @@ fn pager() -> Pager {
 fn a_sixteen_mebibyte_payload_round_trips_and_a_prefix_reads_only_its_pages() {
     let pager = pager();
     let big: Vec<u8> = (0..16usize << 20).map(|i| (i % 253) as u8).collect();
-    let mut table = RecordTable::new();
+    let mut table = RecordTable::new(SLOTS).expect("slots");
     let mut txn = pager.begin_write().expect("write");
     let small = table.push(&mut txn, &[1; 24], b"small").expect("push");
     let large = table.push(&mut txn, &[2; 24], &big).expect("push");
@@ -40,7 +42,7 @@ fn a_sixteen_mebibyte_payload_round_trips_and_a_prefix_reads_only_its_pages() {
 #[test]
 fn a_million_records_span_radix_levels_and_deleting_them_returns_the_pages() {
     let pager = pager();
-    let mut table = RecordTable::new();
+    let mut table = RecordTable::new(SLOTS).expect("slots");
     let n = 600_000u64; // beyond 510 leaves of 32: two radix levels
     let mut txn = pager.begin_write().expect("write");
     for i in 0..n {
@@ -62,7 +64,7 @@ fn a_million_records_span_radix_levels_and_deleting_them_returns_the_pages() {
     let mut pages = Vec::new();
     assert!(table.check(&read, &mut pages).expect("check").is_empty());
     assert!(read.check(&pages).expect("pager check").is_clean());
-    assert!(pages.len() as u64 >= n / SLOTS_PER_LEAF as u64);
+    assert!(pages.len() as u64 >= n / SLOTS as u64);
     let page_count = read.page_count();
     drop(read);
 
@@ -108,7 +110,7 @@ fn a_million_records_span_radix_levels_and_deleting_them_returns_the_pages() {
 #[test]
 fn unknown_ids_are_errors_for_writes_and_none_for_reads() {
     let pager = pager();
-    let mut table = RecordTable::new();
+    let mut table = RecordTable::new(SLOTS).expect("slots");
     let mut txn = pager.begin_write().expect("write");
     let id = table.push(&mut txn, &[0; 24], b"x").expect("push");
     assert!(matches!(

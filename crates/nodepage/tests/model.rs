@@ -75,9 +75,9 @@ fn save_root(txn: &mut WriteTxn, table: &RecordTable) {
     }
 }
 
-fn load_root(src: &impl PageSource) -> RecordTable {
+fn load_root(src: &impl PageSource, slots: usize) -> RecordTable {
     let words = std::array::from_fn(|slot| src.root(slot).expect("root slot"));
-    RecordTable::open(TableRoot::from_words(words)).expect("a valid root")
+    RecordTable::open(TableRoot::from_words(words), slots).expect("a valid root")
 }
 
 fn assert_same(table: &RecordTable, src: &impl PageSource, model: &Model) {
@@ -121,17 +121,18 @@ fn assert_clean(pager: &Pager, table: &RecordTable) {
 }
 
 impl Harness {
-    fn new() -> Harness {
+    fn new(slots: usize) -> Harness {
         let storage = Arc::new(MemStorage::new());
         let pager =
             Pager::with_storage(Box::new(Arc::clone(&storage)), Options::default()).expect("open");
+        let table = RecordTable::new(slots).expect("slots");
         Harness {
             storage,
             pager,
             txn: None,
-            table: RecordTable::new(),
+            table: table.clone(),
             model: Model::new(),
-            committed: (RecordTable::new(), Model::new()),
+            committed: (table, Model::new()),
         }
     }
 
@@ -193,7 +194,10 @@ impl Harness {
                 self.pager =
                     Pager::with_storage(Box::new(Arc::clone(&self.storage)), Options::default())
                         .expect("reopen");
-                self.table = load_root(&self.pager.begin_read().expect("read"));
+                self.table = load_root(
+                    &self.pager.begin_read().expect("read"),
+                    self.table.slots_per_leaf(),
+                );
                 (_, self.model) = self.committed.clone();
                 assert_eq!(self.table, self.committed.0, "the persisted root differs");
                 assert_clean(&self.pager, &self.table);
@@ -212,8 +216,8 @@ impl Harness {
 
 proptest! {
     #[test]
-    fn the_table_matches_a_model_through_commits_aborts_and_reopens(ops in proptest::collection::vec(op(), 1..400)) {
-        let mut harness = Harness::new();
+    fn the_table_matches_a_model_through_commits_aborts_and_reopens(slots in prop_oneof![Just(8usize), Just(32), Just(96)], ops in proptest::collection::vec(op(), 1..400)) {
+        let mut harness = Harness::new(slots);
         for op in ops {
             harness.apply(op);
         }
