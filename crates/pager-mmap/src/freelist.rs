@@ -474,11 +474,21 @@ mod tests {
         // chunks to the next reusable one. (The layout before waiting chunks were kept below
         // reusable ones wrote 19,181 chunks in these 1,996 commits, more with every commit.)
         let total: usize = written.iter().sum();
-        assert!(10 * total <= 21 * written.len(), "{total} chunk writes in {} commits", written.len());
+        assert!(
+            10 * total <= 21 * written.len(),
+            "{total} chunk writes in {} commits",
+            written.len()
+        );
         let waiting = alloc.chunks.iter().filter(|c| c.freed_by > 3).count();
         let max = written.iter().max().copied().unwrap_or(0);
-        assert!(max <= waiting + 2, "one commit rewrote {max} chunks, with {waiting} waiting");
+        assert!(
+            max <= waiting + 2,
+            "one commit rewrote {max} chunks, with {waiting} waiting"
+        );
         let (chunks, entries) = alloc.chunk_pages_and_entries();
-        assert_eq!(chunks.len() + entries.len() + 1 + FIRST_DATA_PAGE as usize, alloc.page_count() as usize);
+        assert_eq!(
+            chunks.len() + entries.len() + 1 + FIRST_DATA_PAGE as usize,
+            alloc.page_count() as usize
+        );
     }
 }

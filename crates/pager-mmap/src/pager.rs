@@ -118,9 +118,12 @@ impl Shared {
 
 impl Drop for Shared {
     fn drop(&mut self) {
-        // A clean close makes non-durable commits durable. Errors cannot be reported from
-        // drop; `Pager::flush` reports them for callers who want to know.
-        let _ = crate::write::flush(self);
+        // A clean close makes non-durable commits durable, then gives back the pre-allocated
+        // space past the last page. Errors cannot be reported from drop; `Pager::flush`
+        // reports them for callers who want to know.
+        if crate::write::flush(self).is_ok() {
+            let _ = crate::write::trim(self);
+        }
     }
 }
 

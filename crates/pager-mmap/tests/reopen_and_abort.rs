@@ -177,3 +177,49 @@ fn a_failed_sync_stops_writes_but_not_reads() {
         vec![1]
     );
 }
+
+#[test]
+fn a_clean_close_gives_back_the_preallocated_space() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("db");
+    let page_count = {
+        let options = Options {
+            initial_size: 64 << 20,
+            ..Options::default()
+        };
+        let pager = Pager::open(&path, options).expect("open");
+        let mut txn = pager.begin_write().expect("write");
+        for i in 0..300 {
+            common::set(&mut txn, i, i as u64).expect("set");
+        }
+        txn.commit().expect("commit");
+        let stats = pager.stats().expect("stats");
+        assert_eq!(
+            stats.file_len,
+            64 << 20,
+            "the file starts at its initial size"
+        );
+        stats.page_count
+    };
+    let len = std::fs::metadata(&path).expect("file").len();
+    assert_eq!(
+        len,
+        page_count * pager_mmap::PAGE_SIZE_U64,
+        "the file was not trimmed to its pages"
+    );
+    let pager = open(&path);
+    let read = pager.begin_read().expect("read");
+    assert_eq!(
+        common::values(&read).expect("values"),
+        (0..300).collect::<Vec<u64>>()
+    );
+    assert!(
+        read.check(&common::pages(&read).expect("pages"))
+            .expect("check")
+            .is_clean()
+    );
+    drop(read);
+    let mut txn = pager.begin_write().expect("write");
+    common::set(&mut txn, 300, 300).expect("the file grows again");
+    txn.commit().expect("commit");
+}

@@ -94,6 +94,14 @@ impl Storage for FileStorage {
         Ok(())
     }
 
+    fn truncate(&self, len: u64) -> io::Result<()> {
+        if len < self.len.load(Ordering::Acquire) {
+            self.file.set_len(len)?;
+            self.len.store(len, Ordering::Release);
+        }
+        Ok(())
+    }
+
     fn map(&self, len: u64) -> io::Result<Region> {
         let file_len = self.file_len()?;
         if len > file_len || len == 0 {

@@ -48,14 +48,7 @@ impl MemStorage {
         let storage = MemStorage::new();
         storage.grow(bytes.len() as u64)?;
         storage.write_at(0, bytes)?;
-        storage.truncate_to(bytes.len() as u64);
         Ok(storage)
-    }
-
-    /// Sets the length without touching the bytes below it.
-    fn truncate_to(&self, len: u64) {
-        let mut inner = self.lock();
-        inner.len = len.min(inner.capacity as u64);
     }
 
     fn lock(&self) -> MutexGuard<'_, MemInner> {
@@ -156,6 +149,12 @@ impl Storage for MemStorage {
             }
         }
         inner.len = len;
+        Ok(())
+    }
+
+    fn truncate(&self, len: u64) -> io::Result<()> {
+        let mut inner = self.lock();
+        inner.len = inner.len.min(len);
         Ok(())
     }
 

@@ -35,6 +35,9 @@ pub trait Storage: Send + Sync {
     fn grow(&self, len: u64) -> io::Result<()>;
     /// A read-only view of bytes `0..len`, which must lie within the current length.
     fn map(&self, len: u64) -> io::Result<Region>;
+    /// Shortens the storage to `len` bytes. The pager calls it only at a clean close, with
+    /// every byte past `len` free, so a crash that keeps or loses it changes nothing.
+    fn truncate(&self, len: u64) -> io::Result<()>;
 }
 
 /// The error a storage returns for a range beyond its end.
@@ -65,5 +68,8 @@ impl<S: Storage + ?Sized> Storage for std::sync::Arc<S> {
     }
     fn map(&self, len: u64) -> io::Result<Region> {
         (**self).map(len)
+    }
+    fn truncate(&self, len: u64) -> io::Result<()> {
+        (**self).truncate(len)
     }
 }

@@ -35,6 +35,7 @@ pub enum SimFault {
 enum Pending {
     Write { offset: u64, data: Vec<u8> },
     Grow { len: u64 },
+    Truncate { len: u64 },
 }
 
 #[derive(Default)]
@@ -118,6 +119,11 @@ impl SimStorage {
                 Pending::Grow { len: grown } => {
                     if rng.below(2) == 0 {
                         len = len.max(*grown);
+                    }
+                }
+                Pending::Truncate { len: cut } => {
+                    if rng.below(2) == 0 {
+                        len = len.min(*cut);
                     }
                 }
                 Pending::Write { offset, data } => {
@@ -272,6 +278,10 @@ impl Storage for SimStorage {
                         state.durable.resize(len, 0);
                     }
                 }
+                Pending::Truncate { len } => {
+                    let len = usize::try_from(len).unwrap_or(usize::MAX);
+                    state.durable.truncate(len);
+                }
             }
         }
         state.syncs += 1;
@@ -288,6 +298,14 @@ impl Storage for SimStorage {
 
     fn map(&self, len: u64) -> io::Result<Region> {
         self.volatile.map(len)
+    }
+
+    fn truncate(&self, len: u64) -> io::Result<()> {
+        let mut state = self.lock();
+        Self::check_fault(&mut state, OpKind::Grow)?;
+        self.volatile.truncate(len)?;
+        state.pending.push(Pending::Truncate { len });
+        Ok(())
     }
 }
 
