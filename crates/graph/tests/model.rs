@@ -323,6 +323,9 @@ impl Harness {
             }
             Op::Reopen => {
                 self.txn = None;
+                // Close the old handle before opening the storage again, as a file's lock
+                // requires (its clean close trims the storage).
+                self.graph = Graph::in_memory().expect("placeholder");
                 self.graph =
                     Graph::with_storage(Box::new(Arc::clone(&self.storage)), Options::default())
                         .expect("reopen");

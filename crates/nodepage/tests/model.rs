@@ -191,6 +191,10 @@ impl Harness {
             }
             Op::Reopen => {
                 self.txn = None;
+                // Close the old handle before opening the storage again, as a file's lock
+                // requires (its clean close trims the storage).
+                self.pager = Pager::with_storage(Box::new(MemStorage::new()), Options::default())
+                    .expect("placeholder");
                 self.pager =
                     Pager::with_storage(Box::new(Arc::clone(&self.storage)), Options::default())
                         .expect("reopen");

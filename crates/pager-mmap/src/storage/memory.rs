@@ -11,6 +11,10 @@ use super::{Storage, out_of_range};
 
 /// Bytes in memory, behaving like a file under a shared mapping.
 ///
+/// Like a file, a storage must have at most one open pager at a time: the pager locks a file,
+/// but cannot lock memory, so keeping to this is the caller's duty (a pager's clean close trims
+/// the storage under any other).
+///
 /// Growth beyond the block's capacity moves the bytes to a larger block; regions mapped
 /// earlier keep the old block alive and keep showing what it held. That is enough for the
 /// pager: a reader only reads pages of its snapshot, all written before it began and before
