@@ -14,7 +14,7 @@ pub const HUB: PageType = PageType(50);
 pub const SEGMENT: PageType = PageType(51);
 
 /// Nodes per adjacency leaf.
-pub const NODES_PER_LEAF: usize = 32;
+pub const NODES_PER_LEAF: usize = 64;
 
 /// A neighbour list longer than this becomes a hub.
 pub const HUB_THRESHOLD: usize = 128;
@@ -63,7 +63,11 @@ pub const SLOTS_PER_LEAF: usize = 2 * NODES_PER_LEAF;
 
 /// Page ids one adjacency leaf can own.
 pub const LEAF_PAGES: usize = (PAGE_SIZE - 32 - SLOTS_PER_LEAF * size_of::<ListSlot>()) / 8;
-const _: () = assert!(LEAF_PAGES == 444);
+const _: () = assert!(LEAF_PAGES == 380);
+// Room for the worst case: every list a hub, or every list a full run (128 entries) with
+// runs packed first-fit, which needs at most twice the pages their entries fill.
+const _: () = assert!(SLOTS_PER_LEAF <= LEAF_PAGES);
+const _: () = assert!(2 * (SLOTS_PER_LEAF * HUB_THRESHOLD).div_ceil(RUN_CAPACITY) <= LEAF_PAGES);
 
 /// The lists of nodes `first_node .. first_node + 32`, and the pages that hold them.
 #[repr(C)]

@@ -2,7 +2,7 @@
 //! (neighbour, edge, edge type) in contiguous runs, read in place like a CSR row.
 //!
 //! Sits on `pager-mmap` and under `graph`. Lists are found by arithmetic: a radix vector
-//! ([`pager_mmap::RadixVec`]) of adjacency leaves, one per 32 nodes, each holding the 64 list
+//! ([`pager_mmap::RadixVec`]) of adjacency leaves, one per 64 nodes, each holding the 128 list
 //! slots of its nodes (out and in) and the pages those lists live in. A list of up to
 //! [`HUB_THRESHOLD`] entries is one run in a run page shared with its leaf's other short lists;
 //! a longer list becomes a *hub*: per edge type, a radix vector of full segments, so that
