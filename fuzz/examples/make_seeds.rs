@@ -1,12 +1,48 @@
-//! Writes the seed corpus of the `open_file` target: small valid databases, empty and with a
-//! free list, so the fuzzer starts from real files. Run from `fuzz/`:
-//! `cargo run --example make_seeds`.
+//! Writes the seed corpora of the `open_file` and `open_graph` targets: small valid databases
+//! (empty, with a free list; small graphs with a hub and a large value), so the fuzzer starts
+//! from real files. Run from `fuzz/`: `cargo run --example make_seeds`.
 
 use std::sync::Arc;
 
 use pager_mmap::{MemStorage, Options, PageId, PageType, Pager, Storage};
 
+/// The bytes of a memory storage.
+fn bytes_of(storage: &MemStorage) -> Vec<u8> {
+    let mut bytes = vec![0u8; storage.file_len().expect("len") as usize];
+    storage.read_at(0, &mut bytes).expect("read");
+    bytes
+}
+
+/// Small graphs: a few nodes and edges; a node past the hub threshold; a large node value.
+fn graph_seeds() {
+    let dir = std::path::Path::new("corpus/open_graph");
+    std::fs::create_dir_all(dir).expect("corpus directory");
+    for (name, nodes, hub_edges, big) in [("seed-small", 5u64, 0u64, false), ("seed-hub", 20, 140, false), ("seed-big-value", 3, 2, true)] {
+        let storage = Arc::new(MemStorage::new());
+        let options = Options { initial_size: 0, ..Options::default() };
+        {
+            let graph = graph::Graph::with_storage(Box::new(Arc::clone(&storage)), options).expect("create");
+            let mut txn = graph.begin_write().expect("write");
+            let ids: Vec<graph::NodeId> = (0..nodes)
+                .map(|i| txn.add_node(["a", "b"][i as usize % 2], &format!("n{i}"), format!("{i}").as_bytes()).expect("node"))
+                .collect();
+            for i in 0..nodes {
+                txn.add_edge(ids[i as usize], ids[((i + 1) % nodes) as usize], "next", b"").expect("edge");
+            }
+            for i in 0..hub_edges {
+                txn.add_edge(ids[0], ids[(i % nodes) as usize], ["x", "y"][i as usize % 2], b"").expect("edge");
+            }
+            if big {
+                txn.add_node("a", "big", &vec![9u8; 9000]).expect("node");
+            }
+            txn.commit().expect("commit");
+        }
+        std::fs::write(dir.join(name), bytes_of(&storage)).expect("write seed");
+    }
+}
+
 fn main() {
+    graph_seeds();
     let dir = std::path::Path::new("corpus/open_file");
     std::fs::create_dir_all(dir).expect("corpus directory");
     for (name, commits) in [("seed-empty", 0u64), ("seed-one-commit", 1), ("seed-free-list", 6)] {
@@ -28,8 +64,6 @@ fn main() {
             txn.commit().expect("commit");
         }
         drop(pager);
-        let mut bytes = vec![0u8; storage.file_len().expect("len") as usize];
-        storage.read_at(0, &mut bytes).expect("read");
-        std::fs::write(dir.join(name), bytes).expect("write seed");
+        std::fs::write(dir.join(name), bytes_of(&storage)).expect("write seed");
     }
 }

@@ -239,7 +239,10 @@ impl Tree {
         let len = if found.is_ok() {
             self.len
         } else {
-            self.len + 1
+            // The count comes from the root page: a corrupt one could claim u64::MAX entries.
+            self.len
+                .checked_add(1)
+                .ok_or_else(|| corrupt(PageId(self.root), "the entry count overflows"))?
         };
         self.finish(txn, top, len)?;
         Ok(old_value)

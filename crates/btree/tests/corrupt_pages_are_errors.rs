@@ -127,3 +127,23 @@ fn damaged_tree_pages_give_errors_and_check_finds_them() {
         );
     }
 }
+
+/// Found by the `open_graph` fuzz target: the entry count comes from the root page, and one
+/// insert more than `u64::MAX` entries overflowed instead of reporting the corruption.
+#[test]
+fn a_root_claiming_u64_max_entries_makes_insert_an_error() {
+    use pager_mmap::{MemStorage, Options, PageId, Pager};
+    let pager = Pager::with_storage(Box::new(MemStorage::new()), Options::default()).expect("open");
+    let mut txn = pager.begin_write().expect("write");
+    let mut tree = btree::Tree::EMPTY;
+    tree.insert(&mut txn, b"a", b"1").expect("insert");
+    let root = PageId(tree.root());
+    txn.page_mut(root).expect("the root is this transaction's")[16..24]
+        .copy_from_slice(&u64::MAX.to_le_bytes());
+    let mut tree = btree::Tree::load(&txn, root.0).expect("load");
+    assert_eq!(tree.len(), u64::MAX);
+    assert!(matches!(
+        tree.insert(&mut txn, b"b", b"2"),
+        Err(btree::Error::Corrupt { .. })
+    ));
+}

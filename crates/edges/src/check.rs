@@ -207,7 +207,10 @@ impl<V: FnMut(u64, Direction, Neighbor)> Walk<'_, V> {
             self.problems
                 .push(format!("hub {id} lists an edge type twice"));
         }
-        let total: u64 = types.iter().map(|t| t.count.get()).sum();
+        // Counts come from the page: add without overflowing, a corrupt one must not panic.
+        let total = types
+            .iter()
+            .fold(0u64, |sum, t| sum.saturating_add(t.count.get()));
         if total != hub.degree.get() {
             self.problems.push(format!(
                 "hub {id}: degree {} but its types hold {total}",

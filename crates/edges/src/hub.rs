@@ -125,7 +125,12 @@ pub(crate) fn push(txn: &mut WriteTxn, hub_id: PageId, n: Neighbor) -> Result<()
     };
     // `pos < SEGMENT_CAPACITY` < 2^16.
     seg.count = U16::new(pos as u16 + 1);
-    t.count = U64::new(t.count.get() + 1);
+    t.count = U64::new(
+        t.count
+            .get()
+            .checked_add(1)
+            .ok_or_else(|| Error::Corrupt("a hub type count overflows".into()))?,
+    );
     t.segments_root = U64::new(segs.root);
     t.segments_height = U64::new(segs.height);
     let hub = txn.page_mut_as::<HubPage>(hub_id)?;
@@ -133,7 +138,12 @@ pub(crate) fn push(txn: &mut WriteTxn, hub_id: PageId, n: Neighbor) -> Result<()
     if ti == all.len() {
         hub.type_count = U32::new(hub.type_count.get() + 1);
     }
-    hub.degree = U64::new(hub.degree.get() + 1);
+    hub.degree = U64::new(
+        hub.degree
+            .get()
+            .checked_add(1)
+            .ok_or_else(|| Error::Corrupt("a hub degree overflows".into()))?,
+    );
     Ok(())
 }
 
@@ -214,7 +224,12 @@ pub(crate) fn remove(txn: &mut WriteTxn, hub_id: PageId, n: Neighbor) -> Result<
     } else {
         set_type(hub, ti, t)?;
     }
-    hub.degree = U64::new(hub.degree.get() - 1);
+    hub.degree = U64::new(
+        hub.degree
+            .get()
+            .checked_sub(1)
+            .ok_or_else(|| Error::Corrupt("a hub with entries claims degree 0".into()))?,
+    );
     Ok(Some(hub.degree.get()))
 }
 

@@ -172,8 +172,14 @@ impl RecordTable {
         self.store(txn, path.leaf, id, attrs, payload)?;
         let leaf = txn.page_mut_as::<LeafPage>(path.leaf)?;
         leaf.live = U16::new(leaf.live.get().saturating_add(1));
-        self.next_id += 1;
-        self.live += 1;
+        // The counts come from the persisted root: a corrupt one must give an error, not wrap.
+        self.next_id = id
+            .checked_add(1)
+            .ok_or_else(|| Error::Corrupt("record ids exhausted".into()))?;
+        self.live = self
+            .live
+            .checked_add(1)
+            .ok_or_else(|| Error::Corrupt("the live count overflows".into()))?;
         Ok(id)
     }
 
@@ -218,7 +224,10 @@ impl RecordTable {
         *slot_mut(leaf, self.slots, slot_index)? = empty_slot();
         leaf.live = U16::new(leaf.live.get().saturating_sub(1));
         let now_empty = leaf.live.get() == 0;
-        self.live -= 1;
+        self.live = self
+            .live
+            .checked_sub(1)
+            .ok_or_else(|| Error::Corrupt("a live record in a table that counts none".into()))?;
         release_unused(txn, path.leaf, self.slots)?;
         if now_empty {
             self.leaves.remove_leaf(txn, path)?;
