@@ -105,17 +105,6 @@ pub(crate) fn clear_owned(txn: &mut WriteTxn, leaf: PageId, index: u16) -> Resul
     set_owned(txn, leaf, index, PageId(0))
 }
 
-/// Entries reserved by the runs on each of the leaf's pages (0 for hub pages and unused slots).
-fn reserved_by_page(leaf: &AdjLeafPage) -> [usize; LEAF_PAGES] {
-    let mut reserved = [0usize; LEAF_PAGES];
-    for s in leaf.slots.iter().filter(|s| s.form == FORM_RUN) {
-        if let Some(r) = reserved.get_mut(usize::from(s.page.get())) {
-            *r += usize::from(s.capacity);
-        }
-    }
-    reserved
-}
-
 /// The capacity a run of `count` entries gets when it moves: room to grow by half (at least 4
 /// entries), within a short list's limit. Growing by half rather than doubling keeps a third
 /// less slack for about one more move per list.
@@ -226,21 +215,22 @@ fn find_room(
     prefer: Option<u16>,
 ) -> Result<Option<u16>> {
     let page = txn.page_as::<AdjLeafPage>(leaf)?;
-    let reserved = reserved_by_page(page);
+    // Entries reserved on each page by the leaf's runs, in one pass over the slots (0 for hub
+    // pages and unused page slots).
+    let mut reserved = [0u16; LEAF_PAGES];
+    for s in page.slots.iter().filter(|s| s.form == FORM_RUN) {
+        if let Some(r) = reserved.get_mut(usize::from(s.page.get())) {
+            *r = r.saturating_add(u16::from(s.capacity));
+        }
+    }
     let fits = |i: u16| {
         reserved
             .get(usize::from(i))
-            .is_some_and(|r| r + needed <= RUN_CAPACITY)
+            .is_some_and(|r| usize::from(*r) + needed <= RUN_CAPACITY)
     };
     // The page the list is leaving comes first (its other runs are still on it).
-    let others = (0..LEAF_PAGES as u16).filter(|i| {
-        Some(*i) != prefer
-            && page
-                .pages
-                .get(usize::from(*i))
-                .is_some_and(|p| p.get() != 0)
-            && reserved.get(usize::from(*i)).is_some_and(|r| *r > 0)
-    });
+    let others = (0..LEAF_PAGES as u16)
+        .filter(|i| Some(*i) != prefer && reserved.get(usize::from(*i)).is_some_and(|r| *r > 0));
     let Some(target) = prefer.into_iter().chain(others).find(|i| fits(*i)) else {
         return Ok(None);
     };

@@ -155,7 +155,7 @@ impl WriteTxn {
     ) -> Result<EdgeId> {
         check_label("edge type", edge_type)?;
         for node in [from, to] {
-            if self.roots.nodes.get(&self.txn, node.0)?.is_none() {
+            if !self.roots.nodes.contains(&self.txn, node.0)? {
                 return Err(Error::NodeNotFound(node));
             }
         }

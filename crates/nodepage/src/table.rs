@@ -105,6 +105,19 @@ impl RecordTable {
         self.record(src, leaf, id, slot_index)
     }
 
+    /// Whether record `id` is live: the descent and the slot's flag, without reading its
+    /// payload.
+    pub fn contains<S: PageSource>(&self, src: &S, id: u64) -> Result<bool> {
+        if id >= self.next_id {
+            return Ok(false);
+        }
+        let (index, slot_index) = self.position(id);
+        let Some(leaf) = self.leaf(src, index)? else {
+            return Ok(false);
+        };
+        Ok(slot(leaf, self.slots, slot_index)?.flags & FLAG_LIVE != 0)
+    }
+
     /// The record in slot `slot_index` of `leaf`, if live.
     pub(crate) fn record<'a, S: PageSource>(
         &self,
