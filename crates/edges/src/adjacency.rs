@@ -192,6 +192,49 @@ impl Adjacency {
         }
     }
 
+    /// Adds every entry of `batch` to `node`'s list in `direction`: for a short list that stays
+    /// short, one descent and one placement for the whole batch instead of one per entry.
+    pub fn extend(
+        &mut self,
+        txn: &mut WriteTxn,
+        node: u64,
+        direction: Direction,
+        batch: &[Neighbor],
+    ) -> Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let path = self
+            .leaf_mut(txn, node, true)?
+            .ok_or_else(|| Error::Corrupt("adjacency leaf not created".into()))?;
+        let index = slot_index(node, direction);
+        let slot = run::slot(txn.page_as::<AdjLeafPage>(path.leaf)?, index)?;
+        let mut entries = match slot.form {
+            FORM_EMPTY => Vec::new(),
+            FORM_RUN => {
+                let page =
+                    run::owned_page(txn.page_as::<AdjLeafPage>(path.leaf)?, slot.page.get())?;
+                run::run_entries(txn.page_as::<RunPage>(page)?, &slot)?
+            }
+            _ => Vec::new(),
+        };
+        if slot.form == FORM_HUB || entries.len() + batch.len() > HUB_THRESHOLD {
+            return batch
+                .iter()
+                .try_for_each(|n| self.insert(txn, node, direction, *n));
+        }
+        entries.extend(batch.iter().map(|n| n.entry()));
+        let from = (slot.form == FORM_RUN).then_some(slot.page.get());
+        run::place(
+            txn,
+            path.leaf,
+            index,
+            &entries,
+            run::grown_capacity(entries.len()),
+            from,
+        )
+    }
+
     /// Turns a full run into a hub holding its entries and `neighbor`.
     fn make_hub(
         &mut self,

@@ -108,7 +108,7 @@ pub(crate) fn clear_owned(txn: &mut WriteTxn, leaf: PageId, index: u16) -> Resul
 /// The capacity a run of `count` entries gets when it moves: room to grow by half (at least 4
 /// entries), within a short list's limit. Growing by half rather than doubling keeps a third
 /// less slack for about one more move per list.
-fn grown_capacity(count: usize) -> usize {
+pub(crate) fn grown_capacity(count: usize) -> usize {
     (count + count / 2).clamp(4, HUB_THRESHOLD).max(count)
 }
 

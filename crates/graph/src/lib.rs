@@ -55,4 +55,4 @@ pub use ids::{EdgeId, NodeId};
 pub use pager_mmap::{Durability, Options};
 pub use read::{Direction, EdgeRef, GraphRead, Neighbor, Neighbors, NodeRef};
 pub use schema::{MAX_LABEL_LEN, MAX_NAME_LEN};
-pub use write::WriteTxn;
+pub use write::{NewEdge, WriteTxn};

@@ -39,6 +39,19 @@ impl sealed::Access for WriteTxn {
 
 impl GraphRead for WriteTxn {}
 
+/// One edge for [`WriteTxn::add_edges`].
+#[derive(Clone, Copy, Debug)]
+pub struct NewEdge<'a> {
+    /// The source node.
+    pub from: NodeId,
+    /// The target node.
+    pub to: NodeId,
+    /// The edge's type.
+    pub edge_type: &'a str,
+    /// The edge's data.
+    pub data: &'a [u8],
+}
+
 /// A node's name and kind, read before a change.
 struct NodeKey {
     kind: u32,
@@ -191,6 +204,68 @@ impl WriteTxn {
             },
         )?;
         Ok(EdgeId(id))
+    }
+
+    /// Adds many edges and returns their ids, in order: the same as [`WriteTxn::add_edge`] for
+    /// each, but each node's list is extended once per call rather than once per edge, which
+    /// makes bulk loads several times faster. Either every edge is added or, on an error (such
+    /// as a missing node), the transaction must be aborted.
+    pub fn add_edges<'e>(
+        &mut self,
+        edges: impl IntoIterator<Item = NewEdge<'e>>,
+    ) -> Result<Vec<EdgeId>> {
+        let mut ids = Vec::new();
+        let mut outgoing: Vec<(u64, Entry)> = Vec::new();
+        let mut incoming: Vec<(u64, Entry)> = Vec::new();
+        for edge in edges {
+            check_label("edge type", edge.edge_type)?;
+            for node in [edge.from, edge.to] {
+                if !self.roots.nodes.contains(&self.txn, node.0)? {
+                    return Err(Error::NodeNotFound(node));
+                }
+            }
+            let type_id = self.intern(Label::EdgeType, edge.edge_type)?;
+            let (from, to) = (edge.from.0, edge.to.0);
+            let id = self.roots.edges.push(
+                &mut self.txn,
+                &EdgeAttrs::encode(from, to, type_id),
+                edge.data,
+            )?;
+            outgoing.push((
+                from,
+                Entry {
+                    node: to,
+                    edge: id,
+                    edge_type: type_id,
+                },
+            ));
+            incoming.push((
+                to,
+                Entry {
+                    node: from,
+                    edge: id,
+                    edge_type: type_id,
+                },
+            ));
+            ids.push(EdgeId(id));
+        }
+        for (entries, direction) in [
+            (outgoing, edges::Direction::Out),
+            (incoming, edges::Direction::In),
+        ] {
+            let mut entries = entries;
+            entries.sort_unstable_by_key(|(node, e)| (*node, e.edge));
+            for group in entries.chunk_by(|a, b| a.0 == b.0) {
+                let Some((node, _)) = group.first() else {
+                    continue;
+                };
+                let batch: Vec<Entry> = group.iter().map(|(_, e)| *e).collect();
+                self.roots
+                    .adjacency
+                    .extend(&mut self.txn, *node, direction, &batch)?;
+            }
+        }
+        Ok(ids)
     }
 
     /// Adds an edge whose data is `value` as JSON.

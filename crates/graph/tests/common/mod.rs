@@ -98,7 +98,8 @@ impl Spec {
         }
     }
 
-    /// Writes the whole graph, committing every `batch` operations.
+    /// Writes the whole graph: nodes one by one, committing every `batch` of them, then edges
+    /// through `add_edges` in batches of `batch`, a commit each.
     pub fn write(&self, graph: &Graph, batch: u64) {
         let mut txn = graph.begin_write().expect("write");
         let mut pending = 0;
@@ -114,24 +115,28 @@ impl Spec {
                 pending = 0;
             }
         }
-        for (j, &(from, to, t)) in self.edges.iter().enumerate() {
-            let id = txn
-                .add_edge(
-                    NodeId(from.into()),
-                    NodeId(to.into()),
-                    EDGE_TYPES[t as usize],
-                    &Spec::edge_data(j as u64),
-                )
-                .expect("add edge");
-            assert_eq!(id, EdgeId(j as u64));
-            pending += 1;
-            if pending == batch {
-                txn.commit().expect("commit");
-                txn = graph.begin_write().expect("write");
-                pending = 0;
-            }
-        }
         txn.commit().expect("commit");
+        // Edges through the bulk path, in batches of `batch`, their data made batch by batch.
+        for (b, chunk) in self.edges.chunks(batch as usize).enumerate() {
+            let first = b * batch as usize;
+            let data: Vec<Vec<u8>> = (first..first + chunk.len())
+                .map(|j| Spec::edge_data(j as u64))
+                .collect();
+            let mut txn = graph.begin_write().expect("write");
+            let batch_edges =
+                chunk
+                    .iter()
+                    .zip(&data)
+                    .map(|(&(from, to, t), data)| graph::NewEdge {
+                        from: NodeId(from.into()),
+                        to: NodeId(to.into()),
+                        edge_type: EDGE_TYPES[t as usize],
+                        data,
+                    });
+            let ids = txn.add_edges(batch_edges).expect("add edges");
+            assert_eq!(ids.first(), Some(&EdgeId(first as u64)));
+            txn.commit().expect("commit");
+        }
     }
 
     /// Expected out- and in-lists, as (neighbour, edge, type) sorted, in CSR form.

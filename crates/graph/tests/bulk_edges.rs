@@ -1,0 +1,96 @@
+//! `add_edges` gives the same graph as `add_edge` one by one: on random edges with hubs (lists
+//! that pass the hub threshold within one batch and across batches), onto lists that already
+//! exist, with self-loops, in several batches.
+
+use graph::{Direction, Graph, GraphRead, NewEdge, NodeId};
+
+fn lists(graph: &Graph, nodes: u64) -> Vec<Vec<(u64, u64, u32)>> {
+    let read = graph.begin_read().expect("read");
+    let mut out = Vec::new();
+    for i in 0..nodes {
+        for direction in [Direction::Out, Direction::In] {
+            let mut list: Vec<(u64, u64, u32)> = read
+                .neighbors(NodeId(i), direction, None)
+                .expect("list")
+                .map(|n| n.map(|n| (n.node.0, n.edge.0, n.edge_type)).expect("entry"))
+                .collect();
+            list.sort_unstable();
+            out.push(list);
+        }
+    }
+    out
+}
+
+#[test]
+fn bulk_and_single_inserts_build_the_same_lists() {
+    let nodes = 300u64;
+    let mut rng = fastrand::Rng::with_seed(7);
+    // Node 0 is a hub: a third of all edges start there.
+    let edges: Vec<(u64, u64, &str)> = (0..6_000)
+        .map(|i| {
+            let from = if i % 3 == 0 { 0 } else { rng.u64(0..nodes) };
+            (from, rng.u64(0..nodes), ["a", "b", "c"][rng.usize(0..3)])
+        })
+        .collect();
+    let single = Graph::in_memory().expect("graph");
+    let bulk = Graph::in_memory().expect("graph");
+    for graph in [&single, &bulk] {
+        let mut txn = graph.begin_write().expect("write");
+        for i in 0..nodes {
+            txn.add_node("k", &format!("n{i}"), b"").expect("node");
+        }
+        txn.commit().expect("commit");
+    }
+    let mut txn = single.begin_write().expect("write");
+    for &(from, to, t) in &edges {
+        txn.add_edge(NodeId(from), NodeId(to), t, b"")
+            .expect("edge");
+    }
+    txn.commit().expect("commit");
+    for chunk in edges.chunks(1_700) {
+        let mut txn = bulk.begin_write().expect("write");
+        let batch = chunk.iter().map(|&(from, to, edge_type)| NewEdge {
+            from: NodeId(from),
+            to: NodeId(to),
+            edge_type,
+            data: b"",
+        });
+        txn.add_edges(batch).expect("edges");
+        txn.commit().expect("commit");
+    }
+    assert_eq!(lists(&bulk, nodes), lists(&single, nodes));
+    assert!(
+        bulk.begin_read()
+            .expect("read")
+            .degree(NodeId(0), Direction::Out)
+            .expect("degree")
+            > 1_900
+    );
+    let report = bulk.check().expect("check");
+    assert!(report.is_clean(), "{:?}", report.problems);
+}
+
+#[test]
+fn a_missing_endpoint_is_an_error() {
+    let graph = Graph::in_memory().expect("graph");
+    let mut txn = graph.begin_write().expect("write");
+    let a = txn.add_node("k", "a", b"").expect("node");
+    let batch = [
+        NewEdge {
+            from: a,
+            to: a,
+            edge_type: "t",
+            data: b"",
+        },
+        NewEdge {
+            from: a,
+            to: NodeId(9),
+            edge_type: "t",
+            data: b"",
+        },
+    ];
+    assert!(matches!(
+        txn.add_edges(batch),
+        Err(graph::Error::NodeNotFound(NodeId(9)))
+    ));
+}
