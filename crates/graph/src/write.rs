@@ -68,6 +68,12 @@ impl WriteTxn {
         }
     }
 
+    /// The id this transaction will commit as: a reader that begins after the commit sees it
+    /// as [`crate::ReadTxn::txn_id`].
+    pub fn txn_id(&self) -> u64 {
+        self.txn.txn_id()
+    }
+
     /// Chooses how this transaction's commit reaches the disk.
     pub fn set_durability(&mut self, durability: Durability) {
         self.txn.set_durability(durability);
