@@ -1,0 +1,154 @@
+//! A small graph file written by this format (version 1) is committed in `fixtures/`; it must
+//! open, check clean and read back exactly, so that any change of the format is noticed. A file
+//! from an unknown version, or with another page size, is refused with an error that says so.
+//!
+//! The fixture is made by `MMGRAPH_WRITE_FIXTURE=1 cargo test -p graph --test format_fixture --
+//! --ignored`; rewrite it only together with a new format version and a way to read the old one.
+
+use std::path::PathBuf;
+
+use graph::{Direction, Graph, GraphRead, NewEdge, NodeId};
+
+fn fixture() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/format-v1.mmg")
+}
+
+/// What the fixture holds: 40 nodes of 3 kinds, a chain of edges, a hub, one large value, and
+/// a deleted node (so the free list is not empty).
+fn write(path: &std::path::Path) {
+    let graph = Graph::open(path).expect("create");
+    let mut txn = graph.begin_write().expect("write");
+    let nodes: Vec<NodeId> = (0..40)
+        .map(|i| {
+            txn.add_node(
+                ["a", "b", "c"][i % 3],
+                &format!("node{i}"),
+                format!("data{i}").as_bytes(),
+            )
+            .expect("node")
+        })
+        .collect();
+    txn.add_node("big", "big", &vec![7u8; 10_000])
+        .expect("node");
+    let chain = (0..39).map(|i| NewEdge {
+        from: nodes[i],
+        to: nodes[i + 1],
+        edge_type: "next",
+        data: b"",
+    });
+    txn.add_edges(chain).expect("edges");
+    let hub = (0..200).map(|i| NewEdge {
+        from: nodes[0],
+        to: nodes[i % 40],
+        edge_type: ["x", "y"][i % 2],
+        data: b"h",
+    });
+    txn.add_edges(hub).expect("edges");
+    txn.commit().expect("commit");
+    let mut txn = graph.begin_write().expect("write");
+    txn.delete_node(nodes[39]).expect("delete");
+    txn.commit().expect("commit");
+}
+
+#[test]
+#[ignore = "writes the fixture; run only with a deliberate format change"]
+fn write_fixture() {
+    if std::env::var_os("MMGRAPH_WRITE_FIXTURE").is_some() {
+        let path = fixture();
+        let _ = std::fs::remove_file(&path);
+        write(&path);
+    }
+}
+
+#[test]
+fn the_committed_fixture_of_format_version_1_opens_and_reads_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let copy = dir.path().join("fixture.mmg");
+    std::fs::copy(fixture(), &copy).expect("the fixture file is committed");
+    let graph = Graph::open(&copy).expect("a version-1 file opens");
+    let report = graph.check().expect("check");
+    assert!(report.is_clean(), "{:?}", report.problems);
+    let read = graph.begin_read().expect("read");
+    // 39 chain edges and 200 hub edges, less the 6 that touched the deleted node 39.
+    assert_eq!((read.node_count(), read.edge_count()), (40, 233));
+    let n5 = read.node(NodeId(5)).expect("node").expect("live");
+    assert_eq!(
+        (
+            n5.kind().expect("kind").as_ref(),
+            n5.name().expect("name").as_ref()
+        ),
+        ("c", "node5")
+    );
+    assert_eq!(&*n5.data().expect("data"), b"data5");
+    assert_eq!(
+        read.node(NodeId(40))
+            .expect("node")
+            .expect("live")
+            .data()
+            .expect("data")
+            .len(),
+        10_000
+    );
+    assert!(read.node(NodeId(39)).expect("node").is_none());
+    assert_eq!(read.degree(NodeId(0), Direction::Out).expect("degree"), 196);
+    assert_eq!(
+        read.neighbors(NodeId(0), Direction::Out, Some("x"))
+            .expect("list")
+            .count(),
+        100
+    );
+    assert_eq!(
+        read.shortest_path(NodeId(1), NodeId(30))
+            .expect("path")
+            .map(|p| p.len()),
+        Some(30)
+    );
+    assert_eq!(
+        read.nodes_by_name("node7")
+            .map(|id| id.expect("id"))
+            .collect::<Vec<_>>(),
+        vec![NodeId(7)]
+    );
+}
+
+/// A copy of the fixture with the header's `u32` at `at` (24: format version, 28: page size)
+/// set to `value`, in a directory that lives as long as the returned guard.
+fn with_header_field(at: usize, value: u32) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("changed.mmg");
+    let mut bytes = std::fs::read(fixture()).expect("fixture");
+    bytes[at..at + 4].copy_from_slice(&value.to_le_bytes());
+    std::fs::write(&path, bytes).expect("write");
+    (dir, path)
+}
+
+#[test]
+fn a_file_of_an_unknown_version_is_refused_with_its_version() {
+    let (_dir, path) = with_header_field(24, 2);
+    let err = Graph::open(path).expect_err("version 2 is unknown");
+    assert!(
+        matches!(
+            err,
+            graph::Error::Pager(pager_mmap::Error::UnsupportedVersion {
+                found: 2,
+                supported: 1
+            })
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("version 2"), "{err}");
+}
+
+#[test]
+fn a_file_with_another_page_size_is_refused_with_its_page_size() {
+    let (_dir, path) = with_header_field(28, 16384);
+    let err = Graph::open(path).expect_err("16 KiB pages");
+    assert!(
+        matches!(
+            err,
+            graph::Error::Pager(pager_mmap::Error::UnsupportedPageSize { found: 16384 })
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("16384"), "{err}");
+}
