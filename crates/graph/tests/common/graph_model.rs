@@ -1,0 +1,381 @@
+//! A model of the graph API for randomized tests: operations, an in-memory model graph, and a
+//! harness that applies each operation to both and compares every answer after every step
+//! (and `check()` after every commit and reopen). Shared by the `model` proptest and the
+//! `graph_ops` fuzz target.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use graph::{Direction, EdgeId, Graph, GraphRead, NodeId, Options};
+use pager_mmap::MemStorage;
+
+pub const KINDS: [&str; 3] = ["person", "city", "thing"];
+pub const TYPES: [&str; 3] = ["knows", "lives_in", "owns"];
+
+#[derive(Clone, Debug)]
+pub enum Op {
+    AddNode {
+        kind: usize,
+        name: u8,
+        data: u16,
+    },
+    UpdateNode {
+        pick: usize,
+        kind: usize,
+        name: u8,
+        data: u16,
+    },
+    SetNodeData {
+        pick: usize,
+        data: u16,
+    },
+    DeleteNode {
+        pick: usize,
+    },
+    AddEdge {
+        from: usize,
+        to: usize,
+        edge_type: usize,
+        data: u16,
+    },
+    SetEdgeData {
+        pick: usize,
+        data: u16,
+    },
+    DeleteEdge {
+        pick: usize,
+    },
+    Commit,
+    Abort,
+    Reopen,
+}
+
+pub fn name(seed: u8) -> String {
+    // Few distinct names, sharing prefixes, so lookups find several nodes.
+    format!("{}{}", ["ab", "abc", "b"][usize::from(seed % 3)], seed % 7)
+}
+
+pub fn data(len: u16, salt: u64) -> Vec<u8> {
+    (0..len).map(|i| (u64::from(i) ^ salt) as u8).collect()
+}
+
+#[derive(Clone, Default, Debug)]
+pub struct Model {
+    nodes: BTreeMap<u64, (usize, String, Vec<u8>)>,
+    edges: BTreeMap<u64, (u64, u64, usize, Vec<u8>)>,
+}
+
+impl Model {
+    fn pick_node(&self, pick: usize) -> Option<u64> {
+        (!self.nodes.is_empty()).then(|| {
+            *self
+                .nodes
+                .keys()
+                .nth(pick % self.nodes.len())
+                .expect("in range")
+        })
+    }
+
+    fn pick_edge(&self, pick: usize) -> Option<u64> {
+        (!self.edges.is_empty()).then(|| {
+            *self
+                .edges
+                .keys()
+                .nth(pick % self.edges.len())
+                .expect("in range")
+        })
+    }
+
+    /// (neighbour, edge, type) of `node` in `direction`, sorted.
+    fn neighbors(
+        &self,
+        node: u64,
+        direction: Direction,
+        edge_type: Option<usize>,
+    ) -> Vec<(u64, u64, usize)> {
+        let mut out = Vec::new();
+        for (&id, &(from, to, t, _)) in &self.edges {
+            if edge_type.is_some_and(|f| f != t) {
+                continue;
+            }
+            if from == node && direction != Direction::In {
+                out.push((to, id, t));
+            }
+            if to == node && direction != Direction::Out {
+                out.push((from, id, t));
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+}
+
+pub fn assert_same(g: &impl GraphRead, model: &Model) {
+    assert_eq!(g.node_count(), model.nodes.len() as u64);
+    assert_eq!(g.edge_count(), model.edges.len() as u64);
+    let type_of = |id: u32| {
+        TYPES
+            .iter()
+            .position(|t| g.edge_type_id(t).expect("type") == Some(id))
+            .expect("known type")
+    };
+    for (&id, (kind, name, data)) in &model.nodes {
+        let node = g.node(NodeId(id)).expect("node").expect("live");
+        assert_eq!(node.kind().expect("kind"), KINDS[*kind]);
+        assert_eq!(node.name().expect("name"), *name);
+        assert_eq!(&*node.data().expect("data"), &data[..]);
+        for direction in [Direction::Out, Direction::In, Direction::Both] {
+            for filter in [None, Some(0), Some(2)] {
+                let mut found: Vec<(u64, u64, usize)> = g
+                    .neighbors(NodeId(id), direction, filter.map(|t| TYPES[t]))
+                    .expect("neighbors")
+                    .map(|n| {
+                        let n = n.expect("neighbor");
+                        (n.node.0, n.edge.0, type_of(n.edge_type))
+                    })
+                    .collect();
+                found.sort_unstable();
+                assert_eq!(
+                    found,
+                    model.neighbors(id, direction, filter),
+                    "node {id} {direction:?} {filter:?}"
+                );
+            }
+            assert_eq!(
+                g.degree(NodeId(id), direction).expect("degree"),
+                model.neighbors(id, direction, None).len() as u64
+            );
+        }
+    }
+    for (&id, (from, to, t, data)) in &model.edges {
+        let edge = g.edge(EdgeId(id)).expect("edge").expect("live");
+        assert_eq!((edge.from().0, edge.to().0), (*from, *to));
+        assert_eq!(edge.edge_type().expect("type"), TYPES[*t]);
+        assert_eq!(&*edge.data().expect("data"), &data[..]);
+    }
+    for (k, kind) in KINDS.iter().enumerate() {
+        let expected: Vec<u64> = model
+            .nodes
+            .iter()
+            .filter(|(_, n)| n.0 == k)
+            .map(|(id, _)| *id)
+            .collect();
+        let found: Vec<u64> = g
+            .nodes_by_kind(kind)
+            .expect("by kind")
+            .map(|id| id.expect("id").0)
+            .collect();
+        assert_eq!(found, expected, "kind {kind}");
+    }
+    for seed in 0..21u8 {
+        let n = name(seed);
+        let mut expected: Vec<u64> = model
+            .nodes
+            .iter()
+            .filter(|(_, v)| v.1 == n)
+            .map(|(id, _)| *id)
+            .collect();
+        expected.sort_unstable();
+        let found: Vec<u64> = g.nodes_by_name(&n).map(|id| id.expect("id").0).collect();
+        assert_eq!(found, expected, "name {n}");
+    }
+    let mut expected: Vec<u64> = model
+        .nodes
+        .iter()
+        .filter(|(_, v)| v.1.starts_with("ab"))
+        .map(|(id, _)| *id)
+        .collect();
+    expected.sort_unstable();
+    let mut found: Vec<u64> = g
+        .nodes_by_name_prefix("ab")
+        .map(|id| id.expect("id").0)
+        .collect();
+    found.sort_unstable();
+    assert_eq!(found, expected, "prefix ab");
+}
+
+pub struct Harness {
+    storage: Arc<MemStorage>,
+    graph: Graph,
+    txn: Option<graph::WriteTxn>,
+    model: Model,
+    committed: Model,
+    salt: u64,
+}
+
+impl Harness {
+    fn txn(&mut self) -> &mut graph::WriteTxn {
+        self.txn
+            .get_or_insert_with(|| self.graph.begin_write().expect("write"))
+    }
+
+    pub fn apply(&mut self, op: Op) {
+        self.salt += 1;
+        let salt = self.salt;
+        match op {
+            Op::AddNode {
+                kind,
+                name: n,
+                data: d,
+            } => {
+                let id = self
+                    .txn()
+                    .add_node(KINDS[kind], &name(n), &data(d, salt))
+                    .expect("add node");
+                self.model
+                    .nodes
+                    .insert(id.0, (kind, name(n), data(d, salt)));
+            }
+            Op::UpdateNode {
+                pick,
+                kind,
+                name: n,
+                data: d,
+            } => {
+                let Some(id) = self.model.pick_node(pick) else {
+                    return;
+                };
+                self.txn()
+                    .update_node(NodeId(id), KINDS[kind], &name(n), &data(d, salt))
+                    .expect("update");
+                self.model.nodes.insert(id, (kind, name(n), data(d, salt)));
+            }
+            Op::SetNodeData { pick, data: d } => {
+                let Some(id) = self.model.pick_node(pick) else {
+                    return;
+                };
+                self.txn()
+                    .set_node_data(NodeId(id), &data(d, salt))
+                    .expect("set data");
+                self.model.nodes.get_mut(&id).expect("live").2 = data(d, salt);
+            }
+            Op::DeleteNode { pick } => {
+                let Some(id) = self.model.pick_node(pick) else {
+                    return;
+                };
+                self.txn().delete_node(NodeId(id)).expect("delete node");
+                self.model.nodes.remove(&id);
+                self.model.edges.retain(|_, e| e.0 != id && e.1 != id);
+            }
+            Op::AddEdge {
+                from,
+                to,
+                edge_type,
+                data: d,
+            } => {
+                let (Some(from), Some(to)) = (self.model.pick_node(from), self.model.pick_node(to))
+                else {
+                    return;
+                };
+                let id = self
+                    .txn()
+                    .add_edge(NodeId(from), NodeId(to), TYPES[edge_type], &data(d, salt))
+                    .expect("add edge");
+                self.model
+                    .edges
+                    .insert(id.0, (from, to, edge_type, data(d, salt)));
+            }
+            Op::SetEdgeData { pick, data: d } => {
+                let Some(id) = self.model.pick_edge(pick) else {
+                    return;
+                };
+                self.txn()
+                    .set_edge_data(EdgeId(id), &data(d, salt))
+                    .expect("set edge data");
+                self.model.edges.get_mut(&id).expect("live").3 = data(d, salt);
+            }
+            Op::DeleteEdge { pick } => {
+                let Some(id) = self.model.pick_edge(pick) else {
+                    return;
+                };
+                self.txn().delete_edge(EdgeId(id)).expect("delete edge");
+                self.model.edges.remove(&id);
+            }
+            Op::Commit => {
+                if let Some(txn) = self.txn.take() {
+                    txn.commit().expect("commit");
+                }
+                self.committed = self.model.clone();
+                let report = self.graph.check().expect("check");
+                assert!(report.is_clean(), "{:?}", report.problems);
+            }
+            Op::Abort => {
+                self.txn = None;
+                self.model = self.committed.clone();
+            }
+            Op::Reopen => {
+                self.txn = None;
+                // Close the old handle before opening the storage again, as a file's lock
+                // requires (its clean close trims the storage).
+                self.graph = Graph::in_memory().expect("placeholder");
+                self.graph =
+                    Graph::with_storage(Box::new(Arc::clone(&self.storage)), Options::default())
+                        .expect("reopen");
+                self.model = self.committed.clone();
+                let report = self.graph.check().expect("check");
+                assert!(report.is_clean(), "{:?}", report.problems);
+            }
+        }
+        match &self.txn {
+            Some(txn) => assert_same(txn, &self.model),
+            None => assert_same(&self.graph.begin_read().expect("read"), &self.model),
+        }
+    }
+}
+
+/// Runs `ops` on a new in-memory graph and its model.
+pub fn run(ops: impl IntoIterator<Item = Op>) {
+    let storage = Arc::new(MemStorage::new());
+    let graph =
+        Graph::with_storage(Box::new(Arc::clone(&storage)), Options::default()).expect("open");
+    let mut harness = Harness {
+        storage,
+        graph,
+        txn: None,
+        model: Model::default(),
+        committed: Model::default(),
+        salt: 0,
+    };
+    for op in ops {
+        harness.apply(op);
+    }
+}
+
+/// Operations decoded from arbitrary bytes (for fuzzing): four bytes an operation.
+pub fn decode(data: &[u8]) -> Vec<Op> {
+    data.chunks_exact(4)
+        .map(|c| {
+            let (a, b, d) = (usize::from(c[1]), usize::from(c[2]), u16::from(c[3]));
+            match c[0] % 16 {
+                0..=3 => Op::AddNode {
+                    kind: a % KINDS.len(),
+                    name: c[2],
+                    data: d * if c[1] & 0x80 != 0 { 30 } else { 1 },
+                },
+                4 => Op::UpdateNode {
+                    pick: a,
+                    kind: b % KINDS.len(),
+                    name: c[3],
+                    data: d,
+                },
+                5 => Op::SetNodeData {
+                    pick: a,
+                    data: d * 20,
+                },
+                6 => Op::DeleteNode { pick: a },
+                7..=10 => Op::AddEdge {
+                    from: a,
+                    to: b,
+                    edge_type: usize::from(c[3]) % TYPES.len(),
+                    data: d % 7,
+                },
+                11 => Op::SetEdgeData { pick: a, data: d },
+                12 => Op::DeleteEdge { pick: a },
+                13 => Op::Commit,
+                14 => Op::Abort,
+                _ => Op::Reopen,
+            }
+        })
+        .collect()
+}
