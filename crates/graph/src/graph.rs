@@ -5,7 +5,7 @@ use std::path::Path;
 use pager_mmap::{FIRST_DATA_PAGE, MemStorage, Options, PageSource, Pager, Storage};
 
 use crate::error::Result;
-use crate::read::{GraphRead, sealed};
+use crate::read::{GraphRead, Labels, sealed};
 use crate::roots::Roots;
 use crate::schema::SLOT_MARKER;
 use crate::write::WriteTxn;
@@ -43,6 +43,7 @@ pub struct Graph {
 pub struct ReadTxn {
     txn: pager_mmap::ReadTxn,
     roots: Roots,
+    labels: Labels,
 }
 
 impl sealed::Access for ReadTxn {
@@ -54,6 +55,10 @@ impl sealed::Access for ReadTxn {
 
     fn roots(&self) -> &Roots {
         &self.roots
+    }
+
+    fn labels(&self) -> Option<&Labels> {
+        Some(&self.labels)
     }
 }
 
@@ -114,7 +119,11 @@ impl Graph {
     pub fn begin_read(&self) -> Result<ReadTxn> {
         let txn = self.pager.begin_read()?;
         let roots = Roots::load(&txn)?;
-        Ok(ReadTxn { txn, roots })
+        Ok(ReadTxn {
+            txn,
+            roots,
+            labels: Labels::default(),
+        })
     }
 
     /// Begins the write transaction, waiting while another one is active.

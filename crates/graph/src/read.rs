@@ -19,6 +19,65 @@ pub(crate) mod sealed {
         fn source(&self) -> &Self::Source;
         /// The transaction's roots.
         fn roots(&self) -> &crate::roots::Roots;
+        /// Kind and edge-type names cached for the transaction's life, if it keeps them (a read
+        /// transaction does; a write transaction's labels can change).
+        fn labels(&self) -> Option<&crate::read::Labels> {
+            None
+        }
+    }
+}
+
+/// Kind and edge-type names by id, read from the string table once per read transaction.
+#[derive(Default)]
+pub struct Labels {
+    kinds: std::cell::OnceCell<Vec<String>>,
+    edge_types: std::cell::OnceCell<Vec<String>>,
+}
+
+impl Labels {
+    /// The name of `id` in the table `label`, loading the table on first use.
+    fn name<'a, S: PageSource>(
+        &'a self,
+        strings: &btree::Tree,
+        src: &S,
+        label: Label,
+        id: u32,
+    ) -> Result<&'a str> {
+        let cell = match label {
+            Label::Kind => &self.kinds,
+            Label::EdgeType => &self.edge_types,
+        };
+        if cell.get().is_none() {
+            let mut names = Vec::new();
+            for (expected, (id, name)) in strings::all(strings, src, label)?.into_iter().enumerate()
+            {
+                if id as usize != expected {
+                    return Err(Error::Corrupt(format!(
+                        "{label:?} ids are not dense at {id}"
+                    )));
+                }
+                names.push(name);
+            }
+            let _ = cell.set(names);
+        }
+        cell.get()
+            .and_then(|names| names.get(id as usize))
+            .map(String::as_str)
+            .ok_or_else(|| Error::Corrupt(format!("{label:?} id {id} has no name")))
+    }
+}
+
+/// A label's name: from the transaction's cache when it has one, else from the string table.
+fn label_name<'a, S: PageSource>(
+    labels: Option<&'a Labels>,
+    strings: &btree::Tree,
+    src: &'a S,
+    label: Label,
+    id: u32,
+) -> Result<Cow<'a, str>> {
+    match labels {
+        Some(labels) => labels.name(strings, src, label, id).map(Cow::Borrowed),
+        None => strings::name_of(strings, src, label, id),
     }
 }
 
@@ -60,6 +119,7 @@ pub struct NodeRef<'a, S> {
     src: &'a S,
     record: nodepage::Record<'a, S>,
     strings: btree::Tree,
+    labels: Option<&'a Labels>,
 }
 
 impl<'a, S: PageSource> NodeRef<'a, S> {
@@ -75,7 +135,13 @@ impl<'a, S: PageSource> NodeRef<'a, S> {
 
     /// The node's kind.
     pub fn kind(&self) -> Result<Cow<'a, str>> {
-        strings::name_of(&self.strings, self.src, Label::Kind, self.kind_id())
+        label_name(
+            self.labels,
+            &self.strings,
+            self.src,
+            Label::Kind,
+            self.kind_id(),
+        )
     }
 
     fn name_len(&self) -> usize {
@@ -136,6 +202,7 @@ pub struct EdgeRef<'a, S> {
     src: &'a S,
     record: nodepage::Record<'a, S>,
     strings: btree::Tree,
+    labels: Option<&'a Labels>,
 }
 
 impl<'a, S: PageSource> EdgeRef<'a, S> {
@@ -161,7 +228,8 @@ impl<'a, S: PageSource> EdgeRef<'a, S> {
 
     /// The edge's type.
     pub fn edge_type(&self) -> Result<Cow<'a, str>> {
-        strings::name_of(
+        label_name(
+            self.labels,
             &self.strings,
             self.src,
             Label::EdgeType,
@@ -189,30 +257,28 @@ impl<S: PageSource> std::fmt::Debug for EdgeRef<'_, S> {
     }
 }
 
-/// The neighbours of a node, read in place from its adjacency runs.
+/// The neighbours of a node, read in place from its adjacency runs: the out-list, then (for
+/// [`Direction::Both`]) the in-list. No allocation.
 pub struct Neighbors<'a, S> {
-    lists: Vec<edges::Neighbors<'a, S>>,
+    lists: [Option<edges::Neighbors<'a, S>>; 2],
+    current: usize,
 }
 
 impl<S: PageSource> Iterator for Neighbors<'_, S> {
     type Item = Result<Neighbor>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            let list = self.lists.last_mut()?;
-            match list.next() {
-                Some(n) => {
-                    return Some(n.map_err(Error::from).map(|n| Neighbor {
-                        node: NodeId(n.node),
-                        edge: EdgeId(n.edge),
-                        edge_type: n.edge_type,
-                    }));
-                }
-                None => {
-                    self.lists.pop();
-                }
+        while let Some(slot) = self.lists.get_mut(self.current) {
+            if let Some(n) = slot.as_mut().and_then(Iterator::next) {
+                return Some(n.map_err(Error::from).map(|n| Neighbor {
+                    node: NodeId(n.node),
+                    edge: EdgeId(n.edge),
+                    edge_type: n.edge_type,
+                }));
             }
+            self.current += 1;
         }
+        None
     }
 }
 
@@ -233,6 +299,7 @@ pub trait GraphRead: sealed::Access {
             src: self.source(),
             record,
             strings: roots.strings,
+            labels: self.labels(),
         }))
     }
 
@@ -243,6 +310,7 @@ pub trait GraphRead: sealed::Access {
             src: self.source(),
             record,
             strings: roots.strings,
+            labels: self.labels(),
         }))
     }
 
@@ -276,7 +344,12 @@ pub trait GraphRead: sealed::Access {
         let filter = match edge_type {
             Some(name) => match self.edge_type_id(name)? {
                 Some(id) => Some(id),
-                None => return Ok(Neighbors { lists: Vec::new() }),
+                None => {
+                    return Ok(Neighbors {
+                        lists: [None, None],
+                        current: 0,
+                    });
+                }
             },
             None => None,
         };
@@ -290,16 +363,12 @@ pub trait GraphRead: sealed::Access {
         direction: Direction,
         edge_type: Option<u32>,
     ) -> Result<Neighbors<'_, Self::Source>> {
-        let mut lists = Vec::with_capacity(2);
-        // Popped from the back: push in reverse so out-edges come first.
-        for d in direction.stored().iter().rev() {
-            lists.push(
-                self.roots()
-                    .adjacency
-                    .neighbors(self.source(), node.0, *d, edge_type)?,
-            );
+        let adjacency = &self.roots().adjacency;
+        let mut lists = [None, None];
+        for (slot, d) in lists.iter_mut().zip(direction.stored()) {
+            *slot = Some(adjacency.neighbors(self.source(), node.0, *d, edge_type)?);
         }
-        Ok(Neighbors { lists })
+        Ok(Neighbors { lists, current: 0 })
     }
 
     /// The id of kind `kind`, if any node ever had it.
@@ -319,7 +388,13 @@ pub trait GraphRead: sealed::Access {
 
     /// The name of edge type id `id`.
     fn edge_type_name(&self, id: u32) -> Result<Cow<'_, str>> {
-        strings::name_of(&self.roots().strings, self.source(), Label::EdgeType, id)
+        label_name(
+            self.labels(),
+            &self.roots().strings,
+            self.source(),
+            Label::EdgeType,
+            id,
+        )
     }
 
     /// Every kind ever used, by id.
@@ -373,13 +448,13 @@ pub trait GraphRead: sealed::Access {
 
     /// Every live node, by id.
     fn nodes(&self) -> Box<dyn Iterator<Item = Result<NodeRef<'_, Self::Source>>> + '_> {
-        let strings = self.roots().strings;
-        let src = self.source();
+        let (strings, src, labels) = (self.roots().strings, self.source(), self.labels());
         Box::new(self.roots().nodes.iter(src).map(move |r| {
             r.map(|record| NodeRef {
                 src,
                 record,
                 strings,
+                labels,
             })
             .map_err(Error::from)
         }))
@@ -387,13 +462,13 @@ pub trait GraphRead: sealed::Access {
 
     /// Every live edge, by id.
     fn edges(&self) -> Box<dyn Iterator<Item = Result<EdgeRef<'_, Self::Source>>> + '_> {
-        let strings = self.roots().strings;
-        let src = self.source();
+        let (strings, src, labels) = (self.roots().strings, self.source(), self.labels());
         Box::new(self.roots().edges.iter(src).map(move |r| {
             r.map(|record| EdgeRef {
                 src,
                 record,
                 strings,
+                labels,
             })
             .map_err(Error::from)
         }))

@@ -37,11 +37,24 @@ impl Page for RadixPage {
 
 /// Leaves addressable below `height` radix levels (saturating).
 pub fn radix_capacity(height: u64) -> u64 {
-    u32::try_from(height)
+    usize::try_from(height)
         .ok()
-        .and_then(|h| (RADIX_FANOUT as u64).checked_pow(h))
+        .and_then(|h| RADIX_POWERS.get(h))
+        .copied()
         .unwrap_or(u64::MAX)
 }
+
+/// `510^h` for every height a vector can have (and one more): descents divide by these on
+/// every level, so they are computed once, at compile time.
+const RADIX_POWERS: [u64; RADIX_MAX_HEIGHT as usize + 1] = {
+    let mut powers = [1u64; RADIX_MAX_HEIGHT as usize + 1];
+    let mut h = 1;
+    while h < powers.len() {
+        powers[h] = powers[h - 1] * RADIX_FANOUT as u64;
+        h += 1;
+    }
+    powers
+};
 
 /// The child to take at radix `level` (0 = the level just above the leaves) towards `index`.
 fn child_index(index: u64, level: u64) -> usize {
