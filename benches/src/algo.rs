@@ -1,0 +1,145 @@
+//! The traversals for the engines that have none of their own (the CSR and SQLite), written
+//! as mmgraph's are (`crates/graph/src/traverse.rs`): BFS with a bitset of visited nodes and a
+//! depth limit; unweighted shortest path by bidirectional BFS expanding the smaller frontier a
+//! whole level at a time, with a hash map of reached nodes per side. The same algorithm and
+//! data structures on every engine, so that the ratios measure the storage, not the code.
+
+use std::collections::HashMap;
+
+use crate::Result;
+
+/// Which way to follow edges.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dir {
+    /// From a node to the targets of its edges.
+    Out,
+    /// From a node to the sources of the edges into it.
+    In,
+}
+
+/// A graph the traversals can walk: appends `node`'s neighbours in `dir` to `out`.
+pub trait Adjacent {
+    /// Appends the neighbours of `node` in direction `dir` to `out`.
+    fn append_neighbors(&mut self, node: u64, dir: Dir, out: &mut Vec<u64>) -> Result<()>;
+}
+
+/// BFS from `start` along out-edges to at most `max_depth` hops: each reached node once with
+/// its depth, in visiting order, `start` first.
+pub fn bfs<G: Adjacent>(
+    g: &mut G,
+    nodes: u64,
+    start: u64,
+    max_depth: Option<u32>,
+) -> Result<Vec<(u64, u32)>> {
+    let mut visited = vec![0u64; nodes.div_ceil(64) as usize];
+    visited[(start / 64) as usize] |= 1 << (start % 64);
+    let mut order = vec![(start, 0u32)];
+    let mut scratch = Vec::new();
+    let mut head = 0;
+    while let Some(&(node, depth)) = order.get(head) {
+        head += 1;
+        if max_depth.is_some_and(|max| depth >= max) {
+            continue;
+        }
+        scratch.clear();
+        g.append_neighbors(node, Dir::Out, &mut scratch)?;
+        for &n in &scratch {
+            let word = visited
+                .get_mut((n / 64) as usize)
+                .ok_or_else(|| format!("an edge leads to node {n}, beyond the graph"))?;
+            let bit = 1u64 << (n % 64);
+            if *word & bit == 0 {
+                *word |= bit;
+                order.push((n, depth + 1));
+            }
+        }
+    }
+    Ok(order)
+}
+
+/// One side of a bidirectional search.
+struct Side {
+    reached: HashMap<u64, (u64, u32)>,
+    frontier: Vec<u64>,
+    depth: u32,
+    dir: Dir,
+}
+
+impl Side {
+    fn new(start: u64, dir: Dir) -> Side {
+        Side {
+            reached: HashMap::from([(start, (start, 0))]),
+            frontier: vec![start],
+            depth: 0,
+            dir,
+        }
+    }
+
+    fn expand<G: Adjacent>(
+        &mut self,
+        g: &mut G,
+        other: &Side,
+        scratch: &mut Vec<u64>,
+    ) -> Result<Option<u64>> {
+        let mut next = Vec::new();
+        let mut best: Option<(u32, u64)> = None;
+        for node in std::mem::take(&mut self.frontier) {
+            scratch.clear();
+            g.append_neighbors(node, self.dir, scratch)?;
+            for &n in scratch.iter() {
+                if self.reached.contains_key(&n) {
+                    continue;
+                }
+                self.reached.insert(n, (node, self.depth + 1));
+                if let Some(&(_, other_depth)) = other.reached.get(&n)
+                    && best.is_none_or(|(d, _)| other_depth < d)
+                {
+                    best = Some((other_depth, n));
+                }
+                next.push(n);
+            }
+        }
+        self.depth += 1;
+        self.frontier = next;
+        Ok(best.map(|(_, n)| n))
+    }
+
+    fn path_to(&self, node: u64) -> Vec<u64> {
+        let mut path = vec![node];
+        let mut at = node;
+        while let Some(&(parent, depth)) = self.reached.get(&at) {
+            if depth == 0 {
+                break;
+            }
+            path.push(parent);
+            at = parent;
+        }
+        path.reverse();
+        path
+    }
+}
+
+/// A shortest path from `from` to `to` along out-edges, both ends included, or `None`.
+pub fn shortest_path<G: Adjacent>(g: &mut G, from: u64, to: u64) -> Result<Option<Vec<u64>>> {
+    if from == to {
+        return Ok(Some(vec![from]));
+    }
+    let mut forward = Side::new(from, Dir::Out);
+    let mut backward = Side::new(to, Dir::In);
+    let mut scratch = Vec::new();
+    while !forward.frontier.is_empty() && !backward.frontier.is_empty() {
+        let meeting = if forward.frontier.len() <= backward.frontier.len() {
+            forward.expand(g, &backward, &mut scratch)?
+        } else {
+            backward.expand(g, &forward, &mut scratch)?
+        };
+        if let Some(meeting) = meeting {
+            let mut path = forward.path_to(meeting);
+            let mut back = backward.path_to(meeting);
+            back.pop();
+            path.extend(back.into_iter().rev());
+            return Ok(Some(path));
+        }
+    }
+    Ok(None)
+}
