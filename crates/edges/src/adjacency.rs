@@ -167,6 +167,40 @@ impl Adjacency {
         Neighbors::new(src, self.list(src, node, direction)?, edge_type)
     }
 
+    /// Calls `visit` with the node at the other end of each of `node`'s edges in `direction`:
+    /// the traversal path, a plain loop over the run (or the hub's segments) in place. Stops at
+    /// the first error `visit` returns.
+    pub fn for_each_neighbor<S: PageSource, E: From<Error>>(
+        &self,
+        src: &S,
+        node: u64,
+        direction: Direction,
+        mut visit: impl FnMut(u64) -> Result<(), E>,
+    ) -> Result<(), E> {
+        match self.list(src, node, direction)? {
+            List::Empty => {}
+            List::Run(entries) => {
+                for e in entries {
+                    visit(e.neighbor.get())?;
+                }
+            }
+            List::Hub(hub) => {
+                for t in hub::hub_types(hub)? {
+                    for index in 0..t
+                        .count
+                        .get()
+                        .div_ceil(crate::layout::SEGMENT_CAPACITY as u64)
+                    {
+                        for e in hub::segment_entries(src, &t, index)? {
+                            visit(e.neighbor.get())?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Adds `neighbor` to `node`'s list in `direction`.
     pub fn insert(
         &mut self,

@@ -36,6 +36,21 @@ impl Visited {
     }
 }
 
+/// Calls `visit` with each neighbour of `node` in `direction`, read in place.
+fn for_each_neighbor<G: GraphRead + ?Sized>(
+    g: &G,
+    node: NodeId,
+    direction: Direction,
+    mut visit: impl FnMut(NodeId) -> Result<()>,
+) -> Result<()> {
+    for d in direction.stored() {
+        g.roots()
+            .adjacency
+            .for_each_neighbor(g.source(), node.0, *d, |n| visit(NodeId(n)))?;
+    }
+    Ok(())
+}
+
 pub(crate) fn bfs<G: GraphRead + ?Sized>(
     g: &G,
     start: NodeId,
@@ -54,12 +69,12 @@ pub(crate) fn bfs<G: GraphRead + ?Sized>(
         if max_depth.is_some_and(|max| depth >= max) {
             continue;
         }
-        for n in g.neighbors_by_type_id(node, direction, None)? {
-            let n = n?;
-            if visited.insert(n.node)? {
-                order.push((n.node, depth + 1));
+        for_each_neighbor(g, node, direction, |n| {
+            if visited.insert(n)? {
+                order.push((n, depth + 1));
             }
-        }
+            Ok(())
+        })?;
     }
     Ok(order)
 }
@@ -87,22 +102,24 @@ impl Side {
     fn expand<G: GraphRead + ?Sized>(&mut self, g: &G, other: &Side) -> Result<Option<NodeId>> {
         let mut next = Vec::new();
         let mut best: Option<(u32, NodeId)> = None;
+        let (direction, depth) = (self.direction, self.depth + 1);
+        let reached = &mut self.reached;
         for node in std::mem::take(&mut self.frontier) {
-            for n in g.neighbors_by_type_id(node, self.direction, None)? {
-                let n = n?.node;
-                if self.reached.contains_key(&n) {
-                    continue;
+            for_each_neighbor(g, node, direction, |n| {
+                if reached.contains_key(&n) {
+                    return Ok(());
                 }
-                self.reached.insert(n, (node, self.depth + 1));
+                reached.insert(n, (node, depth));
                 if let Some(&(_, other_depth)) = other.reached.get(&n)
                     && best.is_none_or(|(d, _)| other_depth < d)
                 {
                     best = Some((other_depth, n));
                 }
                 next.push(n);
-            }
+                Ok(())
+            })?;
         }
-        self.depth += 1;
+        self.depth = depth;
         self.frontier = next;
         Ok(best.map(|(_, n)| n))
     }
