@@ -179,7 +179,7 @@ impl<'a> NodeRef<'a> {
         let (mut low, mut high) = (0, self.count);
         while low < high {
             let mid = low + (high - low) / 2;
-            match self.key(mid)?.cmp(key) {
+            match cmp_keys(self.key(mid)?, key) {
                 Ordering::Less => low = mid + 1,
                 Ordering::Greater => high = mid,
                 Ordering::Equal => return Ok(Ok(mid)),
@@ -193,7 +193,7 @@ impl<'a> NodeRef<'a> {
         let (mut low, mut high) = (0, self.count);
         while low < high {
             let mid = low + (high - low) / 2;
-            let below = match self.key(mid)?.cmp(key) {
+            let below = match cmp_keys(self.key(mid)?, key) {
                 Ordering::Less => true,
                 Ordering::Equal => or_equal,
                 Ordering::Greater => false,
@@ -216,12 +216,62 @@ impl<'a> NodeRef<'a> {
         let (mut low, mut high) = (1, self.count);
         while low < high {
             let mid = low + (high - low) / 2;
-            if self.key(mid)? <= key {
+            if cmp_keys(self.key(mid)?, key) != Ordering::Greater {
                 low = mid + 1;
             } else {
                 high = mid;
             }
         }
         Ok(low - 1)
+    }
+}
+
+/// Byte-lexicographic order of two keys, eight bytes at a time (as big-endian words), never
+/// reading outside either slice. glibc's AVX-512 `memcmp` reads short keys with masked 32-byte
+/// loads, which cost about 130 ns instead of 2 when they reach into an unmapped page, as a key
+/// near the end of the last page of the mapping can; searches compare keys on every probe.
+pub(crate) fn cmp_keys(a: &[u8], b: &[u8]) -> Ordering {
+    let words = a.len().min(b.len()) / 8;
+    for (x, y) in a.chunks_exact(8).zip(b.chunks_exact(8)) {
+        // `chunks_exact(8)` yields slices of exactly 8 bytes.
+        let x =
+            zerocopy::byteorder::big_endian::U64::from_bytes(x.try_into().unwrap_or([0; 8])).get();
+        let y =
+            zerocopy::byteorder::big_endian::U64::from_bytes(y.try_into().unwrap_or([0; 8])).get();
+        if x != y {
+            return x.cmp(&y);
+        }
+    }
+    let (rest_a, rest_b) = (
+        a.get(words * 8..).unwrap_or_default(),
+        b.get(words * 8..).unwrap_or_default(),
+    );
+    for (x, y) in rest_a.iter().zip(rest_b) {
+        if x != y {
+            return x.cmp(y);
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+#[cfg(test)]
+mod cmp_tests {
+    use super::cmp_keys;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn word_wise_comparison_is_byte_lexicographic(
+            a in proptest::collection::vec(0u8..4, 0..40),
+            b in proptest::collection::vec(0u8..4, 0..40),
+            shared in proptest::collection::vec(any::<u8>(), 0..20),
+        ) {
+            let (mut x, mut y) = (shared.clone(), shared);
+            x.extend(a);
+            y.extend(b);
+            prop_assert_eq!(cmp_keys(&x, &y), x.cmp(&y));
+            prop_assert_eq!(cmp_keys(&y, &x), y.cmp(&x));
+            prop_assert_eq!(cmp_keys(&x, &x), std::cmp::Ordering::Equal);
+        }
     }
 }
