@@ -24,6 +24,7 @@
 //! the median of its samples. Every read's checksum is checked against one computed from
 //! the generated pairs, and every engine's entry count after the writes and the removals.
 
+use crate::generate::SplitMix64;
 use std::fmt::Write as _;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
@@ -247,37 +248,25 @@ pub struct Data {
     values: Vec<[u8; VALUE_LEN]>,
 }
 
-/// SplitMix64: a small, fast, fixed-seed generator (enough for benchmark data).
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn fill(&mut self, bytes: &mut [u8]) {
-        for chunk in bytes.chunks_mut(8) {
-            let word = self.next().to_le_bytes();
-            chunk.copy_from_slice(&word[..chunk.len()]);
-        }
+/// Fills `bytes` from `rng`, eight bytes at a time.
+fn fill(rng: &mut SplitMix64, bytes: &mut [u8]) {
+    for chunk in bytes.chunks_mut(8) {
+        let word = rng.next_u64().to_le_bytes();
+        chunk.copy_from_slice(&word[..chunk.len()]);
     }
 }
 
 impl Data {
     /// `count` pairs from `seed`, in generation order.
     pub fn generate(count: usize, seed: u64) -> Data {
-        let mut rng = SplitMix64(seed);
+        let mut rng = SplitMix64::new(seed);
         let mut keys = Vec::with_capacity(count);
         let mut values = Vec::with_capacity(count);
         for _ in 0..count {
             let mut key = [0u8; KEY_LEN];
             let mut value = [0u8; VALUE_LEN];
-            rng.fill(&mut key);
-            rng.fill(&mut value);
+            fill(&mut rng, &mut key);
+            fill(&mut rng, &mut value);
             keys.push(key);
             values.push(value);
         }
