@@ -45,7 +45,11 @@ impl RecordTable {
             slots: slots_per_leaf,
         };
         let leaf_count = table.next_id.div_ceil(slots_per_leaf as u64);
-        if leaf_count > pager_mmap::radix_capacity(leaves.height) || table.live > table.next_id {
+        // A table without pages (every record deleted) may have any next id: the next push
+        // grows the radix vector to it again.
+        let addressable =
+            leaves.root == 0 || leaf_count <= pager_mmap::radix_capacity(leaves.height);
+        if !addressable || table.live > table.next_id {
             return Err(Error::Corrupt(format!("impossible table root {root:?}")));
         }
         Ok(table)

@@ -126,3 +126,36 @@ fn unknown_ids_are_errors_for_writes_and_none_for_reads() {
     assert!(table.get(&txn, u64::MAX).expect("get").is_none());
     assert_eq!(txn.root(0).expect("slot"), 0);
 }
+
+/// Found by the model test in CI: deleting every record frees every page and resets the
+/// radix vector to height 0, while the next id stays past the first leaf; that root must
+/// reopen, and the next push must work.
+#[test]
+fn a_table_emptied_past_its_first_leaf_reopens_and_grows_again() {
+    let pager = pager();
+    let mut table = RecordTable::new(8).expect("slots");
+    let mut txn = pager.begin_write().expect("write");
+    for _ in 0..10 {
+        table.push(&mut txn, &[0; 24], b"").expect("push");
+    }
+    for id in 0..10 {
+        table.delete(&mut txn, id).expect("delete");
+    }
+    txn.commit().expect("commit");
+    let reopened = RecordTable::open(table.root(), 8).expect("an emptied table's root is valid");
+    assert_eq!((reopened.len(), reopened.next_id()), (0, 10));
+    let mut table = reopened;
+    let mut txn = pager.begin_write().expect("write");
+    assert_eq!(table.push(&mut txn, &[1; 24], b"again").expect("push"), 10);
+    txn.commit().expect("commit");
+    let read = pager.begin_read().expect("read");
+    assert_eq!(
+        &*table
+            .get(&read, 10)
+            .expect("get")
+            .expect("live")
+            .payload()
+            .expect("payload"),
+        b"again"
+    );
+}
