@@ -5,6 +5,20 @@
 use edges::{Adjacency, Direction, Neighbor};
 use pager_mmap::{MemStorage, Options, Pager};
 
+/// The hub's entry `i`: neighbour and edge `i`, of three types, type 2 rare.
+fn entry(i: u64) -> Neighbor {
+    let edge_type = if i.is_multiple_of(1000) {
+        2
+    } else {
+        (i % 2) as u32
+    };
+    Neighbor {
+        node: i,
+        edge: i,
+        edge_type,
+    }
+}
+
 #[test]
 fn a_node_with_a_million_neighbours() {
     let pager = Pager::with_storage(Box::new(MemStorage::new()), Options::default()).expect("open");
@@ -13,19 +27,8 @@ fn a_node_with_a_million_neighbours() {
     let n = 1_000_000u64;
     let mut txn = pager.begin_write().expect("write");
     for i in 0..n {
-        // Three types; type 2 is rare.
-        let edge_type = if i % 1000 == 0 { 2 } else { (i % 2) as u32 };
         adjacency
-            .insert(
-                &mut txn,
-                hub,
-                Direction::Out,
-                Neighbor {
-                    node: i,
-                    edge: i,
-                    edge_type,
-                },
-            )
+            .insert(&mut txn, hub, Direction::Out, entry(i))
             .expect("insert");
     }
     txn.commit().expect("commit");
@@ -70,19 +73,9 @@ fn a_node_with_a_million_neighbours() {
     // Remove a scattering of entries, then the whole list.
     let mut txn = pager.begin_write().expect("write");
     for i in (0..n).step_by(997) {
-        let edge_type = if i % 1000 == 0 { 2 } else { (i % 2) as u32 };
         assert!(
             adjacency
-                .remove(
-                    &mut txn,
-                    hub,
-                    Direction::Out,
-                    Neighbor {
-                        node: i,
-                        edge: i,
-                        edge_type
-                    }
-                )
+                .remove(&mut txn, hub, Direction::Out, entry(i))
                 .expect("remove")
         );
     }
