@@ -174,6 +174,9 @@ impl ReadTxn {
             report.problems(name, tree_report.problems);
             pages.extend(tree_report.pages);
         }
+        let kv_report = crate::kv::check(src)?;
+        report.problems("key-value spaces", kv_report.problems);
+        pages.extend(kv_report.pages);
         Ok(pages)
     }
 

@@ -12,6 +12,8 @@
 //! - Reads ([`GraphRead`], on both transactions): nodes and edges by id as zero-copy views,
 //!   neighbours by direction and edge type, degree, nodes by kind, by name and by name prefix,
 //!   all nodes and edges, BFS with a depth limit, k-hop, shortest path.
+//! - Key-value spaces beside the graph ([`WriteTxn::kv_insert`], [`GraphRead::kv_get`]), in the
+//!   same transactions.
 //! - [`Graph::check`] verifies every structure and checksum; [`Graph::stats`] counts.
 //!
 //! ```
@@ -41,8 +43,10 @@ mod check;
 mod error;
 mod graph;
 mod ids;
+mod kv;
 mod read;
 mod roots;
+pub mod sample;
 mod schema;
 mod strings;
 mod traverse;
@@ -52,7 +56,8 @@ pub use check::{CheckReport, Stats, page_type_name};
 pub use error::{Error, Result};
 pub use graph::{Graph, ReadTxn};
 pub use ids::{EdgeId, NodeId};
+pub use kv::{KvEntry, MAX_KV_KEY_LEN, MAX_SPACE_NAME_LEN};
 pub use pager_mmap::{Durability, Options};
 pub use read::{Direction, EdgeRef, GraphRead, Neighbor, Neighbors, NodeRef};
-pub use schema::{MAX_LABEL_LEN, MAX_NAME_LEN};
+pub use schema::{MAX_LABEL_LEN, MAX_NAME_LEN, check_label, check_name};
 pub use write::{NewEdge, WriteTxn};

@@ -474,6 +474,30 @@ pub trait GraphRead: sealed::Access {
         }))
     }
 
+    /// The value of `key` in key-value space `space` (see [`crate::WriteTxn::kv_insert`]).
+    fn kv_get(&self, space: &str, key: &[u8]) -> Result<Option<Cow<'_, [u8]>>> {
+        crate::kv::get(self.source(), space, key)
+    }
+
+    /// The entries of key-value space `space` whose keys start with `prefix`, in key order.
+    fn kv_prefix(
+        &self,
+        space: &str,
+        prefix: &[u8],
+    ) -> Result<Box<dyn Iterator<Item = Result<crate::KvEntry<'_>>> + '_>> {
+        crate::kv::prefix(self.source(), space, prefix)
+    }
+
+    /// The number of keys in key-value space `space`. O(1).
+    fn kv_len(&self, space: &str) -> Result<u64> {
+        crate::kv::len(self.source(), space)
+    }
+
+    /// The key-value spaces that hold at least one key, by name.
+    fn kv_spaces(&self) -> Result<Vec<String>> {
+        crate::kv::spaces(self.source())
+    }
+
     /// Breadth-first search from `start` along `direction`, to at most `max_depth` hops (`None`:
     /// no limit). Returns each reached node once with its depth, in visiting order, `start`
     /// first at depth 0.

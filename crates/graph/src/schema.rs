@@ -21,6 +21,9 @@ pub(crate) const SLOT_STRINGS: usize = 11;
 pub(crate) const SLOT_BY_KIND: usize = 12;
 pub(crate) const SLOT_BY_NAME: usize = 13;
 pub(crate) const SLOT_VERSION: usize = 14;
+/// The catalog of key-value spaces (0 until the first key is set; a layout-1 file written before
+/// the spaces existed simply has none).
+pub(crate) const SLOT_KV: usize = 15;
 
 /// Node records per record-table leaf: nodes carry a name and data, so fewer per leaf leave
 /// each a larger share of the leaf's heap.
@@ -116,7 +119,7 @@ pub(crate) fn invalid(what: &'static str, why: String) -> Error {
 }
 
 /// Checks a node name: at most [`MAX_NAME_LEN`] bytes, no NUL.
-pub(crate) fn check_name(name: &str) -> Result<()> {
+pub fn check_name(name: &str) -> Result<()> {
     if name.len() > MAX_NAME_LEN {
         return Err(invalid(
             "node name",
@@ -129,8 +132,9 @@ pub(crate) fn check_name(name: &str) -> Result<()> {
     Ok(())
 }
 
-/// Checks a kind or edge type name: 1 to [`MAX_LABEL_LEN`] bytes.
-pub(crate) fn check_label(what: &'static str, label: &str) -> Result<()> {
+/// Checks a kind or edge type name (`what` says which, for the error): 1 to [`MAX_LABEL_LEN`]
+/// bytes.
+pub fn check_label(what: &'static str, label: &str) -> Result<()> {
     if label.is_empty() || label.len() > MAX_LABEL_LEN {
         return Err(invalid(
             what,

@@ -74,6 +74,11 @@ impl WriteTxn {
         self.txn.txn_id()
     }
 
+    /// The pager transaction under the graph's, for structures kept beside the graph.
+    pub(crate) fn pager_txn(&mut self) -> &mut pager_mmap::WriteTxn {
+        &mut self.txn
+    }
+
     /// Chooses how this transaction's commit reaches the disk.
     pub fn set_durability(&mut self, durability: Durability) {
         self.txn.set_durability(durability);

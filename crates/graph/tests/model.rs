@@ -1,7 +1,7 @@
 //! Random operation sequences through the public API against an in-memory model graph, with
 //! commits, aborts and reopen at random points. After every step every node, edge, neighbour
 //! list (each direction, with and without a type filter), degree, kind count and name lookup
-//! agrees with the model; after every commit and reopen `check()` is clean.
+//! agrees with the model, and so does every key-value space; after every commit and reopen `check()` is clean.
 //! `PROPTEST_CASES` sets the number of sequences.
 
 #[path = "common/graph_model.rs"]
@@ -18,8 +18,10 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (any::<usize>(), data.clone()).prop_map(|(pick, data)| Op::SetNodeData { pick, data }),
         1 => any::<usize>().prop_map(|pick| Op::DeleteNode { pick }),
         10 => (any::<usize>(), any::<usize>(), 0..TYPES.len(), data.clone()).prop_map(|(from, to, edge_type, data)| Op::AddEdge { from, to, edge_type, data }),
-        1 => (any::<usize>(), data).prop_map(|(pick, data)| Op::SetEdgeData { pick, data }),
+        1 => (any::<usize>(), data.clone()).prop_map(|(pick, data)| Op::SetEdgeData { pick, data }),
         2 => any::<usize>().prop_map(|pick| Op::DeleteEdge { pick }),
+        2 => (any::<u8>(), any::<u8>(), data).prop_map(|(space, key, value)| Op::KvSet { space, key, value }),
+        1 => (any::<u8>(), any::<u8>()).prop_map(|(space, key)| Op::KvRemove { space, key }),
         2 => Just(Op::Commit),
         1 => Just(Op::Abort),
         1 => Just(Op::Reopen),

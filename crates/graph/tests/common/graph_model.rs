@@ -46,9 +46,30 @@ pub enum Op {
     DeleteEdge {
         pick: usize,
     },
+    /// Sets key `key` of key-value space `space % 2` to a value of `value` bytes.
+    KvSet {
+        space: u8,
+        key: u8,
+        value: u16,
+    },
+    KvRemove {
+        space: u8,
+        key: u8,
+    },
     Commit,
     Abort,
     Reopen,
+}
+
+/// The key-value spaces the operations use.
+pub const SPACES: [&str; 2] = ["ids", "settings"];
+
+fn kv_key(key: u8) -> Vec<u8> {
+    // Keys sharing prefixes, some empty, so prefix scans split them.
+    vec![b'k'; usize::from(key % 4)]
+        .into_iter()
+        .chain([key / 4])
+        .collect()
 }
 
 pub fn name(seed: u8) -> String {
@@ -64,6 +85,8 @@ pub fn data(len: u16, salt: u64) -> Vec<u8> {
 pub struct Model {
     nodes: BTreeMap<u64, (usize, String, Vec<u8>)>,
     edges: BTreeMap<u64, (u64, u64, usize, Vec<u8>)>,
+    /// (space index, key) -> value.
+    kv: BTreeMap<(usize, Vec<u8>), Vec<u8>>,
 }
 
 impl Model {
@@ -193,6 +216,34 @@ pub fn assert_same(g: &impl GraphRead, model: &Model) {
         .collect();
     found.sort_unstable();
     assert_eq!(found, expected, "prefix ab");
+    for (s, space) in SPACES.iter().enumerate() {
+        let expected: Vec<(Vec<u8>, Vec<u8>)> = model
+            .kv
+            .iter()
+            .filter(|((m, _), _)| *m == s)
+            .map(|((_, k), v)| (k.clone(), v.clone()))
+            .collect();
+        let found: Vec<(Vec<u8>, Vec<u8>)> = g
+            .kv_prefix(space, b"")
+            .expect("kv prefix")
+            .map(|e| {
+                let (k, v) = e.expect("kv entry");
+                (k.to_vec(), v.into_owned())
+            })
+            .collect();
+        assert_eq!(found, expected, "space {space}");
+        assert_eq!(g.kv_len(space).expect("kv len"), expected.len() as u64);
+        for (k, v) in &expected {
+            assert_eq!(g.kv_get(space, k).expect("kv get").as_deref(), Some(&v[..]));
+        }
+    }
+    let spaces: Vec<String> = SPACES
+        .iter()
+        .enumerate()
+        .filter(|(s, _)| model.kv.keys().any(|(m, _)| m == s))
+        .map(|(_, n)| (*n).to_owned())
+        .collect();
+    assert_eq!(g.kv_spaces().expect("spaces"), spaces);
 }
 
 pub struct Harness {
@@ -292,6 +343,16 @@ impl Harness {
                 self.txn().delete_edge(EdgeId(id)).expect("delete edge");
                 self.model.edges.remove(&id);
             }
+            Op::KvSet { space, key, value } => {
+                let (s, k, v) = (usize::from(space % 2), kv_key(key), data(value, salt));
+                let previous = self.txn().kv_insert(SPACES[s], &k, &v).expect("kv insert");
+                assert_eq!(previous, self.model.kv.insert((s, k), v));
+            }
+            Op::KvRemove { space, key } => {
+                let (s, k) = (usize::from(space % 2), kv_key(key));
+                let previous = self.txn().kv_remove(SPACES[s], &k).expect("kv remove");
+                assert_eq!(previous, self.model.kv.remove(&(s, k)));
+            }
             Op::Commit => {
                 if let Some(txn) = self.txn.take() {
                     txn.commit().expect("commit");
@@ -347,7 +408,7 @@ pub fn decode(data: &[u8]) -> Vec<Op> {
     data.chunks_exact(4)
         .map(|c| {
             let (a, b, d) = (usize::from(c[1]), usize::from(c[2]), u16::from(c[3]));
-            match c[0] % 16 {
+            match c[0] % 18 {
                 0..=3 => Op::AddNode {
                     kind: a % KINDS.len(),
                     name: c[2],
@@ -374,7 +435,16 @@ pub fn decode(data: &[u8]) -> Vec<Op> {
                 12 => Op::DeleteEdge { pick: a },
                 13 => Op::Commit,
                 14 => Op::Abort,
-                _ => Op::Reopen,
+                15 => Op::Reopen,
+                16 => Op::KvSet {
+                    space: c[1],
+                    key: c[2],
+                    value: d * 8,
+                },
+                _ => Op::KvRemove {
+                    space: c[1],
+                    key: c[2],
+                },
             }
         })
         .collect()

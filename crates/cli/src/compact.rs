@@ -1,0 +1,116 @@
+//! `mmgraph compact`: a new file holding the database's live data only. The graph is copied
+//! record by record in id order, so node and edge ids stay as they are: an id whose record was
+//! deleted gets a placeholder that is deleted again before the last commit. The key-value
+//! spaces are copied too.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use graph::{Graph, GraphRead, ReadTxn};
+
+use crate::cli::Output;
+use crate::db;
+use crate::error::{Error, Result};
+use crate::inspect::mib;
+
+/// Records copied per transaction.
+const BATCH: u64 = 100_000;
+/// The kind and edge type of placeholders (deleted before the copy's last commit).
+const PLACEHOLDER: &str = "mmgraph.placeholder";
+
+/// Runs `mmgraph compact`.
+pub fn run(db_path: &Path, out_path: &Path, out: Output) -> Result<ExitCode> {
+    let started = Instant::now();
+    let source = db::open_existing(db_path)?;
+    if out_path.exists() {
+        return Err(Error::Exists(out_path.to_owned()));
+    }
+    let read = source.begin_read()?;
+    let target = db::open(out_path)?;
+    let copied = copy(&read, &target);
+    if let Err(e) = copied {
+        drop(target);
+        // The copy is incomplete; leave no half-made file behind.
+        let _ = std::fs::remove_file(out_path);
+        return Err(e);
+    }
+    drop(target);
+    let before = std::fs::metadata(db_path).map(|m| m.len()).unwrap_or(0);
+    let after = std::fs::metadata(out_path).map(|m| m.len()).unwrap_or(0);
+    if out.json {
+        println!(
+            "{}",
+            serde_json::json!({"nodes": read.node_count(), "edges": read.edge_count(), "bytes_before": before, "bytes_after": after, "seconds": started.elapsed().as_secs_f64()})
+        );
+    } else {
+        println!(
+            "compacted {} nodes and {} edges: {:.1} MiB -> {:.1} MiB in {:.1?}",
+            read.node_count(),
+            read.edge_count(),
+            mib(before),
+            mib(after),
+            started.elapsed()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn copy(read: &ReadTxn, target: &Graph) -> Result<()> {
+    let mut batch = db::Batch::new(target, BATCH);
+    let mut placeholder_nodes = Vec::new();
+    for node in read.nodes() {
+        let node = node?;
+        // The copy's nodes are dense from 0 until the placeholders go: the next id is the count.
+        while batch.txn()?.node_count() < node.id().0 {
+            placeholder_nodes.push(batch.txn()?.add_node(PLACEHOLDER, "", b"")?);
+            batch.counted(1)?;
+        }
+        let id = batch
+            .txn()?
+            .add_node(&node.kind()?, &node.name()?, &node.data()?)?;
+        same_id(id.0, node.id().0, "node")?;
+        batch.counted(1)?;
+    }
+    let mut placeholder_edges = Vec::new();
+    for edge in read.edges() {
+        let edge = edge?;
+        while batch.txn()?.edge_count() < edge.id().0 {
+            let anchor = edge.from();
+            placeholder_edges.push(batch.txn()?.add_edge(anchor, anchor, PLACEHOLDER, b"")?);
+            batch.counted(1)?;
+        }
+        let id =
+            batch
+                .txn()?
+                .add_edge(edge.from(), edge.to(), &edge.edge_type()?, &edge.data()?)?;
+        same_id(id.0, edge.id().0, "edge")?;
+        batch.counted(1)?;
+    }
+    for id in placeholder_edges {
+        batch.txn()?.delete_edge(id)?;
+        batch.counted(1)?;
+    }
+    for id in placeholder_nodes {
+        batch.txn()?.delete_node(id)?;
+        batch.counted(1)?;
+    }
+    for space in read.kv_spaces()? {
+        for entry in read.kv_prefix(&space, b"")? {
+            let (key, value) = entry?;
+            batch.txn()?.kv_insert(&space, key, &value)?;
+            batch.counted(1)?;
+        }
+    }
+    batch.finish()
+}
+
+fn same_id(copy: u64, original: u64, what: &str) -> Result<()> {
+    if copy == original {
+        Ok(())
+    } else {
+        Err(Error::Invalid(format!(
+            "the copy's {what} {original} got id {copy}; the copy is abandoned"
+        )))
+    }
+}

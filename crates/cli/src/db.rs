@@ -1,0 +1,138 @@
+//! Opening databases, and the external-id index that imports keep beside the graph.
+
+use std::borrow::Cow;
+use std::path::Path;
+
+use graph::{Graph, GraphRead, NodeId, WriteTxn};
+
+use crate::cli::IdArgs;
+use crate::error::{Error, Result};
+
+/// The key-value space mapping an imported file's ids to node ids (value: the node id as 8
+/// little-endian bytes).
+pub const EXTERNAL_IDS: &str = "mmgraph.external_ids";
+/// The reverse: node id (8 big-endian bytes, so keys sort by id) to external id.
+pub const EXTERNAL_ID_OF: &str = "mmgraph.external_id_of";
+
+/// Opens an existing database; a missing file is an error rather than a new database.
+pub fn open_existing(path: &Path) -> Result<Graph> {
+    if !path.exists() {
+        return Err(Error::NoDatabase(path.to_owned()));
+    }
+    open(path)
+}
+
+/// Opens a database, making it if the file does not exist.
+pub fn open(path: &Path) -> Result<Graph> {
+    Graph::open(path).map_err(|source| Error::Open {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// The node an import gave external id `ext`.
+pub fn node_of_external(read: &impl GraphRead, ext: &str) -> Result<Option<NodeId>> {
+    let Some(value) = read.kv_get(EXTERNAL_IDS, ext.as_bytes())? else {
+        return Ok(None);
+    };
+    let bytes: [u8; 8] = value.as_ref().try_into().map_err(|_| {
+        graph::Error::Corrupt(format!("external id {ext:?} maps to {} bytes", value.len()))
+    })?;
+    Ok(Some(NodeId(u64::from_le_bytes(bytes))))
+}
+
+/// `node` as a key of [`EXTERNAL_ID_OF`]: big-endian, so keys sort by id.
+pub fn node_key(node: NodeId) -> [u8; 8] {
+    zerocopy::big_endian::U64::new(node.0).to_bytes()
+}
+
+/// The external id of `node`, if an import gave it one.
+pub fn external_of(read: &impl GraphRead, node: NodeId) -> Result<Option<String>> {
+    Ok(read
+        .kv_get(EXTERNAL_ID_OF, &node_key(node))?
+        .map(|v| String::from_utf8_lossy(&v).into_owned()))
+}
+
+/// Records that external id `ext` is `node`.
+pub fn record_external(txn: &mut WriteTxn, ext: &str, node: NodeId) -> Result<()> {
+    txn.kv_insert(EXTERNAL_IDS, ext.as_bytes(), &node.0.to_le_bytes())?;
+    txn.kv_insert(EXTERNAL_ID_OF, &node_key(node), ext.as_bytes())?;
+    Ok(())
+}
+
+/// The node a command-line argument names: a node id, or with `--external` an external id.
+pub fn resolve(read: &impl GraphRead, arg: &str, ids: IdArgs) -> Result<NodeId> {
+    let node = if ids.external {
+        node_of_external(read, arg)?
+    } else {
+        let id: u64 = arg.parse().map_err(|_| {
+            Error::Invalid(format!(
+                "{arg:?} is not a node id (a number); use -x for an external id"
+            ))
+        })?;
+        read.node(NodeId(id))?.map(|n| n.id())
+    };
+    let what = if ids.external { "with external id" } else { "" };
+    node.ok_or_else(|| Error::NoNode(format!("{what} {arg}").trim().to_owned()))
+}
+
+/// How a node is named in output for people: its id, its external id when it has one, and its
+/// name.
+pub fn describe(read: &impl GraphRead, node: NodeId) -> Result<String> {
+    let name: Cow<'_, str> = match read.node(node)? {
+        Some(n) => Cow::Owned(n.name()?.into_owned()),
+        None => Cow::Borrowed("(deleted)"),
+    };
+    Ok(match external_of(read, node)? {
+        Some(ext) => format!("{node} [{ext}] {name}"),
+        None => format!("{node} {name}"),
+    })
+}
+
+/// Write transactions of `size` records each, begun when first needed.
+pub struct Batch<'g> {
+    graph: &'g Graph,
+    txn: Option<WriteTxn>,
+    size: u64,
+    pending: u64,
+}
+
+impl<'g> Batch<'g> {
+    /// Transactions of `size` records on `graph`.
+    pub fn new(graph: &'g Graph, size: u64) -> Batch<'g> {
+        Batch {
+            graph,
+            txn: None,
+            size,
+            pending: 0,
+        }
+    }
+
+    /// The current transaction.
+    pub fn txn(&mut self) -> Result<&mut WriteTxn> {
+        Ok(match &mut self.txn {
+            Some(txn) => txn,
+            empty => empty.insert(self.graph.begin_write()?),
+        })
+    }
+
+    /// Counts `records` more; commits when the batch is full.
+    pub fn counted(&mut self, records: u64) -> Result<()> {
+        self.pending += records;
+        if self.pending >= self.size {
+            self.pending = 0;
+            if let Some(txn) = self.txn.take() {
+                txn.commit()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Commits what is pending.
+    pub fn finish(mut self) -> Result<()> {
+        if let Some(txn) = self.txn.take() {
+            txn.commit()?;
+        }
+        Ok(())
+    }
+}

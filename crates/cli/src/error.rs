@@ -1,0 +1,57 @@
+//! What stops a command, with the file or line it concerns.
+
+use std::path::PathBuf;
+
+/// Everything a command reports instead of finishing.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// What happened.
+        source: std::io::Error,
+    },
+    /// A database could not be opened (not a database, locked, damaged).
+    #[error("{path}: {source}")]
+    Open {
+        /// The database file.
+        path: PathBuf,
+        /// Why.
+        source: graph::Error,
+    },
+    /// A read command named a database file that does not exist.
+    #[error("{0}: no such database")]
+    NoDatabase(PathBuf),
+    /// A command that writes a new file found one there.
+    #[error("{0}: already exists; choose a new file")]
+    Exists(PathBuf),
+    /// A graph operation failed.
+    #[error(transparent)]
+    Graph(#[from] graph::Error),
+    /// Input lines that cannot be imported; nothing was written.
+    #[error("{count} bad input line(s); nothing was imported:\n{listed}")]
+    BadInput {
+        /// How many problems were found.
+        count: u64,
+        /// The first ones, `file:line: what` each.
+        listed: String,
+    },
+    /// No node has the id, external id or name given.
+    #[error("no node {0}")]
+    NoNode(String),
+    /// An argument that makes no sense here.
+    #[error("{0}")]
+    Invalid(String),
+    /// Standard output or the output file failed.
+    #[error("writing output: {0}")]
+    Output(#[from] std::io::Error),
+    /// The demo's graph differs from what it wrote.
+    #[error("the demo graph differs from what was written:\n{0}")]
+    Demo(String),
+}
+
+/// The commands' result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,436 @@
+//! `mmgraph import`: files of edge lists, taxonomy TSV or JSON lines into a database.
+//!
+//! The input is read three times. The first pass checks every line and every id and writes
+//! nothing, so a bad line or an edge to an unknown id leaves the database as it was. The second
+//! adds the nodes, the third the edges (so edges may name nodes defined later in the input);
+//! both commit every `--batch` records. The input's ids are kept in the key-value space
+//! [`db::EXTERNAL_IDS`], so a later import can refer to them.
+
+mod parse;
+mod source;
+
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::path::Path;
+use std::process::ExitCode;
+use std::rc::Rc;
+use std::time::Instant;
+
+use graph::{Graph, NewEdge, NodeId, ReadTxn, WriteTxn};
+
+pub use parse::to_hex;
+use parse::{EDGE_LIST_KIND, Parsed, parse_line};
+use source::{Input, Line};
+
+use crate::cli::{ImportArgs, Output};
+use crate::db;
+use crate::error::{Error, Result};
+use crate::progress::Progress;
+
+/// Bad lines listed in the error; the rest are counted.
+const MAX_LISTED: usize = 20;
+
+/// How the input defines an id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Defined {
+    /// By a node line (taxonomy, JSON): exactly once.
+    Explicit,
+    /// As an edge list's endpoint: made on first sight unless a node line defines it.
+    Implicit,
+}
+
+/// Where a line is: the input's index and the line number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct At {
+    file: usize,
+    line: u64,
+}
+
+/// What the import added.
+#[derive(Debug, Default)]
+struct Added {
+    nodes: u64,
+    edges: u64,
+}
+
+/// The inputs' lines, with the options that say how to read them.
+struct Lines<'a> {
+    inputs: &'a [Input],
+    args: &'a ImportArgs,
+    progress: &'a Progress,
+}
+
+/// The check pass: the lines, and the database as it is if there is one.
+struct Checker<'a> {
+    lines: Lines<'a>,
+    read: Option<ReadTxn>,
+}
+
+/// The writing passes: the lines and the database.
+struct Import<'a> {
+    graph: &'a Graph,
+    lines: Lines<'a>,
+}
+
+/// Runs `mmgraph import`.
+pub fn run(args: &ImportArgs, out: Output) -> Result<ExitCode> {
+    let inputs = args
+        .files
+        .iter()
+        .map(|path| Input::new(path, args.format))
+        .collect::<Result<Vec<_>>>()?;
+    graph::check_label("edge type", &args.edge_type)?;
+    let started = Instant::now();
+    let progress = Progress::new(inputs.iter().map(|i| i.len).sum(), args.quiet);
+    // A new database is made only once the input has passed the check.
+    let existing = match args.db.exists() {
+        true => Some(db::open(&args.db)?),
+        false => None,
+    };
+    let checker = Checker {
+        lines: Lines {
+            inputs: &inputs,
+            args,
+            progress: &progress,
+        },
+        read: existing.as_ref().map(Graph::begin_read).transpose()?,
+    };
+    progress.pass("checking");
+    let defined = checker.check()?;
+    drop(checker);
+    let graph = match existing {
+        Some(graph) => graph,
+        None => db::open(&args.db)?,
+    };
+    let import = Import {
+        graph: &graph,
+        lines: Lines {
+            inputs: &inputs,
+            args,
+            progress: &progress,
+        },
+    };
+    progress.pass("nodes");
+    let mut added = Added::default();
+    let ids = import.add_nodes(&defined, &mut added)?;
+    drop(defined);
+    progress.pass("edges");
+    import.add_edges(&ids, &mut added)?;
+    progress.finish();
+    let seconds = started.elapsed().as_secs_f64();
+    if out.json {
+        println!(
+            "{}",
+            serde_json::json!({"nodes_added": added.nodes, "edges_added": added.edges, "seconds": seconds})
+        );
+    } else {
+        println!(
+            "imported {} nodes and {} edges from {} file(s) into {} in {seconds:.1} s",
+            added.nodes,
+            added.edges,
+            inputs.len(),
+            args.db.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+impl Lines<'_> {
+    /// Calls `each` for every line that holds a record, in input order, with its parse.
+    fn each_line(
+        &self,
+        mut each: impl FnMut(At, Result<Parsed<'_>, String>) -> Result<()>,
+    ) -> Result<()> {
+        let mut done = 0;
+        let mut records = 0u64;
+        for (file, input) in self.inputs.iter().enumerate() {
+            let read = Rc::new(Cell::new(0));
+            let mut lines = input.lines(Rc::clone(&read))?;
+            while let Some(line) = lines.next_line()? {
+                let (at, parsed) = match line {
+                    Line::Text(line, text) => (
+                        At { file, line },
+                        parse_line(input.format, text, &self.args.edge_type),
+                    ),
+                    Line::NotUtf8(line) => (At { file, line }, Err("not UTF-8".to_owned())),
+                };
+                let parsed = match parsed {
+                    Ok(None) => continue,
+                    Ok(Some(parsed)) => Ok(parsed),
+                    Err(e) => Err(e),
+                };
+                each(at, parsed)?;
+                records += 1;
+                if records.is_multiple_of(4096) {
+                    self.progress.update(done + read.get(), records);
+                }
+            }
+            done += input.len;
+        }
+        Ok(())
+    }
+
+    fn location(&self, at: At) -> String {
+        let path = self.inputs.get(at.file).map_or(Path::new("?"), |i| &i.path);
+        format!("{}:{}", path.display(), at.line)
+    }
+
+    /// The error for a line that passed the check and then failed: the file changed.
+    fn changed(&self, at: At, what: &str) -> Error {
+        Error::Invalid(format!(
+            "{}: {what} (the file changed during the import; the batches before it were committed)",
+            self.location(at)
+        ))
+    }
+}
+
+impl Checker<'_> {
+    /// The node the database gives external id `ext`, if there is a database.
+    fn existing(&self, ext: &str) -> Result<Option<NodeId>> {
+        match &self.read {
+            Some(read) => db::node_of_external(read, ext),
+            None => Ok(None),
+        }
+    }
+
+    /// Pass 1: parses every line and resolves every id, writing nothing. Returns the ids the
+    /// input defines.
+    fn check(&self) -> Result<HashMap<Box<str>, Defined>> {
+        let mut defined: HashMap<Box<str>, Defined> = HashMap::new();
+        let mut problems: Vec<(At, String)> = Vec::new();
+        let mut count = 0u64;
+        // Edge ends not defined when their line was read: resolved at the end.
+        let mut forward: Vec<(At, Box<str>)> = Vec::new();
+        let mut problem = |at: At, what: String, problems: &mut Vec<(At, String)>| {
+            count += 1;
+            if problems.len() < MAX_LISTED {
+                problems.push((at, what));
+            }
+        };
+        self.lines.each_line(|at, parsed| {
+            let parsed = match parsed {
+                Ok(parsed) => parsed,
+                Err(what) => {
+                    problem(at, what, &mut problems);
+                    return Ok(());
+                }
+            };
+            if let Err(what) = valid(&parsed) {
+                problem(at, what, &mut problems);
+                return Ok(());
+            }
+            if let Some(node) = &parsed.node {
+                match defined.entry(node.ext.as_ref().into()) {
+                    Entry::Occupied(mut e) if *e.get() == Defined::Implicit => {
+                        e.insert(Defined::Explicit);
+                    }
+                    Entry::Occupied(_) => {
+                        problem(
+                            at,
+                            format!("id {} is defined twice", node.ext),
+                            &mut problems,
+                        );
+                        return Ok(());
+                    }
+                    Entry::Vacant(e) => {
+                        if let Some(id) = self.existing(&node.ext)? {
+                            problem(
+                                at,
+                                format!("id {} is already in the database (node {id})", node.ext),
+                                &mut problems,
+                            );
+                            return Ok(());
+                        }
+                        e.insert(Defined::Explicit);
+                    }
+                }
+            }
+            if let Some(edge) = &parsed.edge {
+                for end in [&edge.from, &edge.to] {
+                    if parsed.implicit_ends {
+                        defined
+                            .entry(end.as_ref().into())
+                            .or_insert(Defined::Implicit);
+                    } else if !defined.contains_key(end.as_ref()) && self.existing(end)?.is_none() {
+                        forward.push((at, end.as_ref().into()));
+                    }
+                }
+            }
+            Ok(())
+        })?;
+        let mut unknown = Vec::new();
+        for (at, end) in forward {
+            if !defined.contains_key(&end) {
+                count += 1;
+                if unknown.len() < MAX_LISTED {
+                    unknown.push((at, format!("an edge to unknown id {end}")));
+                }
+            }
+        }
+        if count > 0 {
+            problems.extend(unknown);
+            problems.sort_by_key(|(at, _)| *at);
+            problems.truncate(MAX_LISTED);
+            let mut listed: Vec<String> = problems
+                .iter()
+                .map(|(at, what)| format!("  {}: {what}", self.lines.location(*at)))
+                .collect();
+            if count > problems.len() as u64 {
+                listed.push(format!("  and {} more", count - problems.len() as u64));
+            }
+            self.lines.progress.finish();
+            return Err(Error::BadInput {
+                count,
+                listed: listed.join("\n"),
+            });
+        }
+        Ok(defined)
+    }
+}
+
+impl Import<'_> {
+    /// Pass 2: adds every node, explicit or implicit. Returns the node of every input id.
+    fn add_nodes(
+        &self,
+        defined: &HashMap<Box<str>, Defined>,
+        added: &mut Added,
+    ) -> Result<HashMap<Box<str>, NodeId>> {
+        let mut ids: HashMap<Box<str>, NodeId> = HashMap::with_capacity(defined.len());
+        let mut batch = db::Batch::new(self.graph, self.lines.args.batch);
+        self.lines.each_line(|at, parsed| {
+            let parsed = parsed.map_err(|what| self.lines.changed(at, &what))?;
+            let txn = batch.txn()?;
+            if let Some(node) = &parsed.node {
+                let id = txn.add_node(&node.kind, &node.name, &node.data)?;
+                db::record_external(txn, &node.ext, id)?;
+                ids.insert(node.ext.as_ref().into(), id);
+                added.nodes += 1;
+            }
+            if let (true, Some(edge)) = (parsed.implicit_ends, &parsed.edge) {
+                for end in [&edge.from, &edge.to] {
+                    if ids.contains_key(end.as_ref())
+                        || defined.get(end.as_ref()) == Some(&Defined::Explicit)
+                    {
+                        continue;
+                    }
+                    let id = match db::node_of_external(&*txn, end)? {
+                        Some(id) => id,
+                        None => {
+                            let id = txn.add_node(EDGE_LIST_KIND, end, b"")?;
+                            db::record_external(txn, end, id)?;
+                            added.nodes += 1;
+                            id
+                        }
+                    };
+                    ids.insert(end.as_ref().into(), id);
+                }
+            }
+            batch.counted(1)
+        })?;
+        batch.finish()?;
+        Ok(ids)
+    }
+
+    /// Pass 3: adds every edge, in bulk per batch.
+    fn add_edges(&self, ids: &HashMap<Box<str>, NodeId>, added: &mut Added) -> Result<()> {
+        let mut batch = db::Batch::new(self.graph, self.lines.args.batch);
+        let mut pending = PendingEdges::default();
+        self.lines.each_line(|at, parsed| {
+            let parsed = parsed.map_err(|what| self.lines.changed(at, &what))?;
+            let Some(edge) = &parsed.edge else {
+                return Ok(());
+            };
+            let txn = batch.txn()?;
+            let end = |ext: &str| -> Result<NodeId> {
+                match ids.get(ext) {
+                    Some(id) => Ok(*id),
+                    None => db::node_of_external(&*txn, ext)?
+                        .ok_or_else(|| self.lines.changed(at, &format!("unknown id {ext}"))),
+                }
+            };
+            let (from, to) = (end(&edge.from)?, end(&edge.to)?);
+            pending.push(from, to, &edge.edge_type, &edge.data);
+            added.edges += 1;
+            if pending.len() as u64 >= self.lines.args.batch {
+                pending.flush(batch.txn()?)?;
+                batch.counted(self.lines.args.batch)?;
+            }
+            Ok(())
+        })?;
+        if pending.len() > 0 {
+            pending.flush(batch.txn()?)?;
+        }
+        batch.finish()
+    }
+}
+
+/// Checks what the graph would refuse, so that the check pass finds it.
+fn valid(parsed: &Parsed<'_>) -> Result<(), String> {
+    let id_ok = |id: &str| {
+        if id.len() > graph::MAX_KV_KEY_LEN {
+            Err(format!(
+                "an id of {} bytes; the limit is {}",
+                id.len(),
+                graph::MAX_KV_KEY_LEN
+            ))
+        } else {
+            Ok(())
+        }
+    };
+    if let Some(node) = &parsed.node {
+        id_ok(&node.ext)?;
+        graph::check_label("kind", &node.kind).map_err(|e| e.to_string())?;
+        graph::check_name(&node.name).map_err(|e| e.to_string())?;
+    }
+    if let Some(edge) = &parsed.edge {
+        for end in [&edge.from, &edge.to] {
+            id_ok(end)?;
+            if parsed.implicit_ends {
+                graph::check_name(end).map_err(|e| format!("as a node name: {e}"))?;
+            }
+        }
+        graph::check_label("edge type", &edge.edge_type).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// Edges read but not yet added: added together through the bulk path.
+#[derive(Default)]
+struct PendingEdges {
+    edges: Vec<(NodeId, NodeId, usize, Vec<u8>)>,
+    /// Edge type names, indexed by the edges' third field.
+    types: Vec<String>,
+    type_index: HashMap<String, usize>,
+}
+
+impl PendingEdges {
+    fn push(&mut self, from: NodeId, to: NodeId, edge_type: &str, data: &[u8]) {
+        let t = match self.type_index.get(edge_type) {
+            Some(t) => *t,
+            None => {
+                self.types.push(edge_type.to_owned());
+                self.type_index
+                    .insert(edge_type.to_owned(), self.types.len() - 1);
+                self.types.len() - 1
+            }
+        };
+        self.edges.push((from, to, t, data.to_vec()));
+    }
+
+    fn len(&self) -> usize {
+        self.edges.len()
+    }
+
+    fn flush(&mut self, txn: &mut WriteTxn) -> Result<()> {
+        let types = &self.types;
+        txn.add_edges(self.edges.iter().map(|(from, to, t, data)| NewEdge {
+            from: *from,
+            to: *to,
+            edge_type: types.get(*t).map_or("", String::as_str),
+            data,
+        }))?;
+        self.edges.clear();
+        Ok(())
+    }
+}

@@ -1,0 +1,375 @@
+//! End-to-end tests of the `mmgraph` binary: the demo, imports of each format, export round
+//! trips, inspection, compact, and the error paths (each one clear message, a failure status,
+//! and the database left as it was).
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use graph::{Graph, GraphRead};
+
+fn mmgraph() -> Command {
+    let mut cmd = Command::cargo_bin("mmgraph").expect("the mmgraph binary");
+    cmd.env_remove("RUST_LOG");
+    cmd
+}
+
+/// Runs `args`, expects success, returns standard output.
+fn ok(args: &[&str]) -> String {
+    let output = mmgraph().args(args).output().expect("run mmgraph");
+    assert!(
+        output.status.success(),
+        "mmgraph {args:?} failed: {}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8 output")
+}
+
+/// Runs `args`, expects failure, returns standard error.
+fn fails(args: &[&str]) -> String {
+    let output = mmgraph().args(args).output().expect("run mmgraph");
+    assert!(
+        !output.status.success(),
+        "mmgraph {args:?} succeeded: {}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    String::from_utf8(output.stderr).expect("UTF-8 errors")
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write input");
+    path
+}
+
+fn s(path: &Path) -> &str {
+    path.to_str().expect("UTF-8 path")
+}
+
+const PEOPLE: &str = r#"{"id":"ann","kind":"person","name":"Ann","data":{"age": 31}}
+{"id":"bob","kind":"person","name":"Bob"}
+{"id":7,"kind":"city","name":"Porto","data":"sunny"}
+{"from":"ann","to":"bob","type":"knows","data":{"since":2019}}
+{"from":"bob","to":7,"type":"lives_in"}
+{"from":"ann","to":7,"type":"lives_in","data_hex":"00ff10"}
+{"from":"bob","to":"ann","type":"knows"}
+"#;
+
+#[test]
+fn the_demo_builds_checks_and_verifies_its_graph() {
+    let out = ok(&["demo"]);
+    assert!(out.contains("check:    clean"), "{out}");
+    assert!(out.contains("verify:   as written"), "{out}");
+    assert!(out.contains("10000 nodes, 50000 edges"), "{out}");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("demo.mmg");
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&["--json", "demo", s(&db)])).expect("JSON");
+    assert_eq!(json["check"]["clean"], true);
+    assert_eq!(json["verify"]["as_written"], true);
+    assert!(ok(&["check", s(&db)]).starts_with("clean: 10000 nodes, 50000 edges"));
+    assert!(fails(&["demo", s(&db)]).contains("already exists"));
+}
+
+#[test]
+fn json_lines_import_and_inspect() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = write(dir.path(), "people.jsonl", PEOPLE);
+    let db = dir.path().join("people.mmg");
+    let out = ok(&["import", s(&db), s(&input)]);
+    assert!(out.contains("imported 3 nodes and 4 edges"), "{out}");
+
+    let node: serde_json::Value =
+        serde_json::from_str(&ok(&["--json", "node", s(&db), "-x", "ann"])).expect("JSON");
+    assert_eq!(node["name"], "Ann");
+    assert_eq!(node["kind"], "person");
+    assert_eq!(node["data"], r#"{"age": 31}"#);
+    assert_eq!(node["external_id"], "ann");
+    assert_eq!(
+        (node["out_degree"].as_u64(), node["in_degree"].as_u64()),
+        (Some(2), Some(1))
+    );
+
+    let out = ok(&["node", s(&db), "--kind", "person"]);
+    assert!(
+        out.contains("Ann") && out.contains("Bob") && out.ends_with("2 node(s)\n"),
+        "{out}"
+    );
+    let out = ok(&["node", s(&db), "--name", "Porto"]);
+    assert!(out.contains("[7] Porto"), "{out}");
+    let out = ok(&["neighbors", s(&db), "-x", "bob", "--in"]);
+    assert!(
+        out.contains("knows: 0 [ann] Ann") && out.contains("1 neighbour(s) In"),
+        "{out}"
+    );
+    let out = ok(&[
+        "neighbors",
+        s(&db),
+        "-x",
+        "ann",
+        "--both",
+        "--type",
+        "lives_in",
+    ]);
+    assert!(
+        out.contains("Porto") && out.contains("1 neighbour(s) Both"),
+        "{out}"
+    );
+    let out = ok(&["path", s(&db), "-x", "ann", "7"]);
+    assert!(out.ends_with("1 hop(s)\n"), "{out}");
+    let out = ok(&["bfs", s(&db), "-x", "bob", "--depth", "1"]);
+    assert!(out.contains("3 node(s) reached"), "{out}");
+    let stats: serde_json::Value =
+        serde_json::from_str(&ok(&["--json", "stats", s(&db)])).expect("JSON");
+    assert_eq!(
+        (stats["nodes"].as_u64(), stats["edges"].as_u64()),
+        (Some(3), Some(4))
+    );
+    // No path against the edges' direction: a failure status and a plain statement.
+    let output = mmgraph()
+        .args(["path", s(&db), "-x", "7", "ann"])
+        .output()
+        .expect("run");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stdout).starts_with("no path from"));
+}
+
+#[test]
+fn json_lines_round_trip_through_export_and_import() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = write(dir.path(), "people.jsonl", PEOPLE);
+    let first = dir.path().join("first.mmg");
+    ok(&["import", s(&first), s(&input)]);
+    let exported = ok(&["export", s(&first)]);
+    let again = write(dir.path(), "again.jsonl", &exported);
+    let second = dir.path().join("second.mmg");
+    ok(&["import", s(&second), s(&again)]);
+    assert_eq!(ok(&["export", s(&second)]), exported);
+    // Data survives byte for byte, as JSON or as hex.
+    assert!(exported.contains(r#""data":{"age": 31}"#), "{exported}");
+    assert!(exported.contains(r#""data_hex":"00ff10""#), "{exported}");
+    assert_eq!(exported.lines().count(), 7);
+    let out = dir.path().join("out.jsonl");
+    ok(&["export", s(&second), "-o", s(&out)]);
+    assert_eq!(std::fs::read_to_string(&out).expect("read"), exported);
+}
+
+#[test]
+fn edge_lists_import_compressed_and_round_trip() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = "# a SNAP-style comment\n1 2\n2\t3 follows\n3 1\n\n1 4\n";
+    let plain = write(dir.path(), "graph.txt", text);
+    let gz = dir.path().join("graph.txt.gz");
+    let mut encoder =
+        flate2::write::GzEncoder::new(std::fs::File::create(&gz).expect("gz"), Default::default());
+    std::io::Write::write_all(&mut encoder, text.as_bytes()).expect("compress");
+    encoder.finish().expect("finish");
+    let xz = dir.path().join("graph.txt.xz");
+    let mut encoder = xz2::write::XzEncoder::new(std::fs::File::create(&xz).expect("xz"), 6);
+    std::io::Write::write_all(&mut encoder, text.as_bytes()).expect("compress");
+    encoder.finish().expect("finish");
+
+    let mut exports = Vec::new();
+    for (i, input) in [&plain, &gz, &xz].into_iter().enumerate() {
+        let db = dir.path().join(format!("g{i}.mmg"));
+        let out = ok(&["import", s(&db), s(input)]);
+        assert!(out.contains("imported 4 nodes and 4 edges"), "{out}");
+        exports.push(ok(&["export", s(&db), "--format", "edges"]));
+    }
+    assert!(exports.iter().all(|e| *e == exports[0]));
+    let listed = exports[0].clone();
+    assert!(
+        listed.contains("2 3 follows\n") && listed.contains("1 4 edge\n"),
+        "{listed}"
+    );
+    let again = write(dir.path(), "again.txt", &listed);
+    let db = dir.path().join("again.mmg");
+    ok(&["import", s(&db), s(&again)]);
+    assert_eq!(ok(&["export", s(&db), "--format", "edges"]), listed);
+    // A second import refers to the nodes of the first by their ids.
+    let more = write(dir.path(), "more.txt", "4 5\n");
+    ok(&["import", s(&db), s(&more)]);
+    let stats: serde_json::Value =
+        serde_json::from_str(&ok(&["--json", "stats", s(&db)])).expect("JSON");
+    assert_eq!(
+        (stats["nodes"].as_u64(), stats["edges"].as_u64()),
+        (Some(5), Some(5))
+    );
+}
+
+/// The file's bytes, to show a failed command left it as it was.
+fn bytes(path: &Path) -> Vec<u8> {
+    std::fs::read(path).expect("read database")
+}
+
+#[test]
+fn bad_lines_are_reported_with_their_line_and_nothing_is_imported() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("db.mmg");
+    ok(&[
+        "import",
+        s(&db),
+        s(&write(dir.path(), "base.jsonl", PEOPLE)),
+    ]);
+    let before = bytes(&db);
+
+    let bad = write(
+        dir.path(),
+        "bad.jsonl",
+        "{\"id\":\"carl\"}\n{\"id\":\"dan\",\n",
+    );
+    let err = fails(&["import", s(&db), s(&bad)]);
+    assert!(err.contains("bad.jsonl:2: JSON"), "{err}");
+    assert!(err.contains("nothing was imported"), "{err}");
+    assert_eq!(err.lines().count(), 2, "one message: {err}");
+    assert_eq!(bytes(&db), before);
+
+    let unknown = write(
+        dir.path(),
+        "unknown.jsonl",
+        "{\"from\":\"ann\",\"to\":\"zed\"}\n",
+    );
+    let err = fails(&["import", s(&db), s(&unknown)]);
+    assert!(
+        err.contains("unknown.jsonl:1: an edge to unknown id zed"),
+        "{err}"
+    );
+    assert_eq!(bytes(&db), before);
+
+    let twice = write(dir.path(), "twice.jsonl", "{\"id\":\"ann\"}\n");
+    let err = fails(&["import", s(&db), s(&twice)]);
+    assert!(
+        err.contains("twice.jsonl:1: id ann is already in the database"),
+        "{err}"
+    );
+
+    let tsv = write(
+        dir.path(),
+        "tax.tsv",
+        "1\t1\tno rank\troot\n2\t1\tspecies\n3\t9\tgenus\tx\n",
+    );
+    let err = fails(&["import", s(&db), s(&tsv)]);
+    assert!(err.contains("tax.tsv:2: 3 tab-separated fields"), "{err}");
+    assert!(err.contains("tax.tsv:3: an edge to unknown id 9"), "{err}");
+    assert!(err.starts_with("mmgraph: 2 bad input line(s)"), "{err}");
+    assert_eq!(bytes(&db), before);
+    // Into a new database: the file is not even made.
+    let new = dir.path().join("new.mmg");
+    fails(&["import", s(&new), s(&tsv)]);
+    assert!(!new.exists());
+    assert!(ok(&["check", s(&db)]).starts_with("clean"));
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let not_db = write(dir.path(), "notes.txt", &"not a database\n".repeat(500));
+    let before = bytes(&not_db);
+    let input = write(dir.path(), "e.txt", "1 2\n");
+    for args in [
+        vec!["import", s(&not_db), s(&input)],
+        vec!["stats", s(&not_db)],
+        vec!["check", s(&not_db)],
+    ] {
+        let err = fails(&args);
+        assert!(err.contains("not an mmgraph database file"), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert_eq!(bytes(&not_db), before);
+    }
+    let err = fails(&["stats", s(&dir.path().join("missing.mmg"))]);
+    assert!(err.contains("missing.mmg: no such database"), "{err}");
+    assert!(!dir.path().join("missing.mmg").exists());
+}
+
+#[test]
+fn a_database_locked_by_another_process_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("db.mmg");
+    ok(&[
+        "import",
+        s(&db),
+        s(&write(dir.path(), "base.jsonl", PEOPLE)),
+    ]);
+    let before = bytes(&db);
+    // This test process holds the database open; the tool runs as another process.
+    let held = Graph::open(&db).expect("open");
+    let input = write(dir.path(), "e.txt", "1 2\n");
+    for args in [vec!["import", s(&db), s(&input)], vec!["stats", s(&db)]] {
+        let err = fails(&args);
+        assert!(err.contains("locked by another handle"), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+    drop(held);
+    assert_eq!(bytes(&db), before);
+    assert!(ok(&["check", s(&db)]).starts_with("clean"));
+}
+
+#[test]
+fn check_fails_on_a_damaged_database() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("demo.mmg");
+    ok(&["demo", s(&db)]);
+    let mut damaged = bytes(&db);
+    // Page 100 is one of the graph's pages: garble its middle.
+    for b in damaged.iter_mut().skip(100 * 4096 + 1000).take(64) {
+        *b ^= 0x5a;
+    }
+    std::fs::write(&db, damaged).expect("write");
+    let output = mmgraph().args(["check", s(&db)]).output().expect("run");
+    assert!(!output.status.success());
+    let out = String::from_utf8_lossy(&output.stdout);
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        out.contains("problem") || err.contains("mmgraph:"),
+        "{out}{err}"
+    );
+}
+
+#[test]
+fn compact_keeps_ids_and_drops_free_pages() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("big.mmg");
+    {
+        let graph = Graph::open(&db).expect("open");
+        let mut txn = graph.begin_write().expect("write");
+        let nodes: Vec<_> = (0..3_000)
+            .map(|i| {
+                txn.add_node("n", &format!("n{i}"), &[7u8; 300])
+                    .expect("node")
+            })
+            .collect();
+        for (i, pair) in nodes.windows(2).enumerate() {
+            txn.add_edge(pair[0], pair[1], if i % 2 == 0 { "a" } else { "b" }, b"")
+                .expect("edge");
+        }
+        txn.kv_insert("settings", b"colour", b"green").expect("kv");
+        txn.commit().expect("commit");
+        let mut txn = graph.begin_write().expect("write");
+        for node in nodes.iter().step_by(3).take(800) {
+            txn.delete_node(*node).expect("delete");
+        }
+        txn.delete_edge(graph::EdgeId(1)).expect("delete edge");
+        txn.commit().expect("commit");
+    }
+    let small = dir.path().join("small.mmg");
+    let out = ok(&["compact", s(&db), s(&small)]);
+    assert!(out.starts_with("compacted 2200 nodes"), "{out}");
+    assert_eq!(ok(&["export", s(&db)]), ok(&["export", s(&small)]));
+    assert!(ok(&["check", s(&small)]).starts_with("clean"));
+    let graph = Graph::open(&small).expect("open");
+    let read = graph.begin_read().expect("read");
+    assert_eq!(
+        read.kv_get("settings", b"colour").expect("kv").as_deref(),
+        Some(&b"green"[..])
+    );
+    assert!(read.node(graph::NodeId(0)).expect("node").is_none());
+    assert_eq!(
+        read.node(graph::NodeId(2_999))
+            .expect("node")
+            .expect("live")
+            .name()
+            .expect("name"),
+        "n2999"
+    );
+    assert!(fails(&["compact", s(&db), s(&small)]).contains("already exists"));
+}
