@@ -197,6 +197,13 @@ fn edge_lists_import_compressed_and_round_trip() {
     );
 }
 
+/// A database in `dir` holding `PEOPLE`.
+fn people_db(dir: &Path) -> PathBuf {
+    let db = dir.join("db.mmg");
+    ok(&["import", s(&db), s(&write(dir, "base.jsonl", PEOPLE))]);
+    db
+}
+
 /// The file's bytes, to show a failed command left it as it was.
 fn bytes(path: &Path) -> Vec<u8> {
     std::fs::read(path).expect("read database")
@@ -205,12 +212,7 @@ fn bytes(path: &Path) -> Vec<u8> {
 #[test]
 fn bad_lines_are_reported_with_their_line_and_nothing_is_imported() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("db.mmg");
-    ok(&[
-        "import",
-        s(&db),
-        s(&write(dir.path(), "base.jsonl", PEOPLE)),
-    ]);
+    let db = people_db(dir.path());
     let before = bytes(&db);
 
     let bad = write(
@@ -284,12 +286,7 @@ fn a_file_that_is_not_a_database_is_refused_and_left_alone() {
 #[test]
 fn a_database_locked_by_another_process_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("db.mmg");
-    ok(&[
-        "import",
-        s(&db),
-        s(&write(dir.path(), "base.jsonl", PEOPLE)),
-    ]);
+    let db = people_db(dir.path());
     let before = bytes(&db);
     // This test process holds the database open; the tool runs as another process.
     let held = Graph::open(&db).expect("open");
