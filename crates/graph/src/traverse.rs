@@ -1,7 +1,7 @@
 //! Traversals: breadth-first search with a depth limit, and unweighted shortest paths by
 //! bidirectional breadth-first search.
 
-use std::collections::HashMap;
+use pager_mmap::DenseIdMap;
 
 use crate::error::{Error, Result};
 use crate::ids::NodeId;
@@ -82,7 +82,7 @@ pub(crate) fn bfs<G: GraphRead + ?Sized>(
 /// One side of a bidirectional search: each reached node's parent (towards the side's start)
 /// and depth, and the nodes of the last level.
 struct Side {
-    reached: HashMap<NodeId, (NodeId, u32)>,
+    reached: DenseIdMap<NodeId, (NodeId, u32)>,
     frontier: Vec<NodeId>,
     depth: u32,
     direction: Direction,
@@ -91,7 +91,7 @@ struct Side {
 impl Side {
     fn new(start: NodeId, direction: Direction) -> Side {
         Side {
-            reached: HashMap::from([(start, (start, 0))]),
+            reached: DenseIdMap::from_iter([(start, (start, 0))]),
             frontier: vec![start],
             depth: 0,
             direction,

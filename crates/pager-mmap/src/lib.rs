@@ -27,6 +27,7 @@
 //! ```
 
 mod check;
+mod dense_hash;
 mod error;
 mod freelist;
 mod layout;
@@ -41,6 +42,7 @@ mod sync;
 mod write;
 
 pub use check::CheckReport;
+pub use dense_hash::{DenseIdHasher, DenseIdMap, DenseIdSet};
 pub use error::{Error, Result};
 pub use layout::{
     FIRST_DATA_PAGE, FORMAT_VERSION, FREE_LIST_CAPACITY, FileHeaderPage, FreeListPage, MAGIC,

@@ -6,10 +6,9 @@
 //! meta write fails its checksum and the other slot wins. `docs/durability.md` has the
 //! whole argument.
 
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::MutexGuard;
 
+use crate::dense_hash::{DenseIdMap, DenseIdSet};
 use crate::error::{Error, Result};
 use crate::freelist::Allocator;
 use crate::layout::{
@@ -21,31 +20,8 @@ use crate::pager::{Durability, Shared, Snapshot, WriterState, growth_target, sna
 use crate::read::{PageSource, root_of, typed};
 use crate::sync::Arc;
 
-/// Hashes page ids for the transaction's maps: ids are dense numbers, so one multiplication
-/// (Fibonacci hashing) spreads them over the table's high bits, several times faster than
-/// SipHash on the lookups every page access makes. Keys come from this process, not from an
-/// adversary, so there is nothing to defend against.
-#[derive(Default)]
-struct PageIdHasher(u64);
-
-impl Hasher for PageIdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-
-    fn write_u64(&mut self, id: u64) {
-        self.0 = id.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
-
-type PageMap<V> = HashMap<PageId, V, BuildHasherDefault<PageIdHasher>>;
-type PageSet = HashSet<PageId, BuildHasherDefault<PageIdHasher>>;
+type PageMap<V> = DenseIdMap<PageId, V>;
+type PageSet = DenseIdSet<PageId>;
 
 /// The one write transaction. Dropping it without [`WriteTxn::commit`] aborts it: nothing it
 /// did is visible to anyone, in memory or on disk.
