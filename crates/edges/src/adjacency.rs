@@ -220,14 +220,15 @@ impl Adjacency {
                 hub::push(txn, hub_id, neighbor)
             }
             FORM_RUN if usize::from(slot.count.get()) >= HUB_THRESHOLD => {
-                self.make_hub(txn, path.leaf, node, direction, slot, neighbor)
+                make_hub(txn, path.leaf, node, direction, slot, &[neighbor])
             }
-            _ => run::push(txn, path.leaf, index, neighbor.entry()),
+            _ => run::append(txn, path.leaf, index, &[neighbor.entry()]),
         }
     }
 
-    /// Adds every entry of `batch` to `node`'s list in `direction`: for a short list that stays
-    /// short, one descent and one placement for the whole batch instead of one per entry.
+    /// Adds every entry of `batch` to `node`'s list in `direction`: one descent and one
+    /// placement for the whole batch instead of one per entry. A new short list reserves exactly
+    /// the batch; a list that passes [`HUB_THRESHOLD`] becomes a hub at once.
     pub fn extend(
         &mut self,
         txn: &mut WriteTxn,
@@ -243,65 +244,19 @@ impl Adjacency {
             .ok_or_else(|| Error::Corrupt("adjacency leaf not created".into()))?;
         let index = slot_index(node, direction);
         let slot = run::slot(txn.page_as::<AdjLeafPage>(path.leaf)?, index)?;
-        let mut entries = match slot.form {
-            FORM_EMPTY => Vec::new(),
-            FORM_RUN => {
-                let page =
-                    run::owned_page(txn.page_as::<AdjLeafPage>(path.leaf)?, slot.page.get())?;
-                run::run_entries(txn.page_as::<RunPage>(page)?, &slot)?
-            }
-            _ => Vec::new(),
+        if slot.form == FORM_HUB {
+            let hub_id = run::cow_owned(txn, path.leaf, slot.page.get())?;
+            return batch.iter().try_for_each(|n| hub::push(txn, hub_id, *n));
+        }
+        let count = match slot.form {
+            FORM_RUN => usize::from(slot.count.get()),
+            _ => 0,
         };
-        if slot.form == FORM_HUB || entries.len() + batch.len() > HUB_THRESHOLD {
-            return batch
-                .iter()
-                .try_for_each(|n| self.insert(txn, node, direction, *n));
+        if count + batch.len() > HUB_THRESHOLD {
+            return make_hub(txn, path.leaf, node, direction, slot, batch);
         }
-        entries.extend(batch.iter().map(|n| n.entry()));
-        let from = (slot.form == FORM_RUN).then_some(slot.page.get());
-        run::place(
-            txn,
-            path.leaf,
-            index,
-            &entries,
-            run::grown_capacity(entries.len()),
-            from,
-        )
-    }
-
-    /// Turns a full run into a hub holding its entries and `neighbor`.
-    fn make_hub(
-        &mut self,
-        txn: &mut WriteTxn,
-        leaf: PageId,
-        node: u64,
-        direction: Direction,
-        slot: ListSlot,
-        neighbor: Neighbor,
-    ) -> Result<()> {
-        let page = run::owned_page(txn.page_as::<AdjLeafPage>(leaf)?, slot.page.get())?;
-        let entries = run::run_entries(txn.page_as::<RunPage>(page)?, &slot)?;
-        let index = slot_index(node, direction);
-        run::set_slot(txn, leaf, index, run::EMPTY)?;
-        run::release_if_unused(txn, leaf, slot.page.get())?;
-        let hub_id = hub::create(txn, node, direction.index())?;
-        let page_index = run::adopt(txn, leaf, hub_id)?;
-        for e in &entries {
-            hub::push(txn, hub_id, Neighbor::from_entry(e))?;
-        }
-        hub::push(txn, hub_id, neighbor)?;
-        run::set_slot(
-            txn,
-            leaf,
-            index,
-            ListSlot {
-                form: FORM_HUB,
-                capacity: 0,
-                page: U16::new(page_index),
-                offset: U16::ZERO,
-                count: U16::ZERO,
-            },
-        )
+        let entries: Vec<AdjEntry> = batch.iter().map(|n| n.entry()).collect();
+        run::append(txn, path.leaf, index, &entries)
     }
 
     /// Removes the entry of `neighbor.edge` (whose type is `neighbor.edge_type`) from `node`'s
@@ -405,4 +360,47 @@ impl Adjacency {
         }
         Ok(())
     }
+}
+
+/// Turns the list in `slot` (empty or a run) into a hub holding its entries and `added`.
+fn make_hub(
+    txn: &mut WriteTxn,
+    leaf: PageId,
+    node: u64,
+    direction: Direction,
+    slot: ListSlot,
+    added: &[Neighbor],
+) -> Result<()> {
+    let index = slot_index(node, direction);
+    let entries = match slot.form {
+        FORM_RUN => {
+            let page = run::owned_page(txn.page_as::<AdjLeafPage>(leaf)?, slot.page.get())?;
+            let entries = run::run_entries(txn.page_as::<RunPage>(page)?, &slot)?;
+            run::set_slot(txn, leaf, index, run::EMPTY)?;
+            run::release_if_unused(txn, leaf, slot.page.get())?;
+            entries
+        }
+        _ => Vec::new(),
+    };
+    let hub_id = hub::create(txn, node, direction.index())?;
+    let page_index = run::adopt(txn, leaf, hub_id)?;
+    let all = entries
+        .iter()
+        .map(Neighbor::from_entry)
+        .chain(added.iter().copied());
+    for n in all {
+        hub::push(txn, hub_id, n)?;
+    }
+    run::set_slot(
+        txn,
+        leaf,
+        index,
+        ListSlot {
+            form: FORM_HUB,
+            capacity: 0,
+            page: U16::new(page_index),
+            offset: U16::ZERO,
+            count: U16::ZERO,
+        },
+    )
 }

@@ -1,9 +1,10 @@
 //! Short neighbour lists: contiguous runs in the run pages a leaf owns.
 //!
 //! A leaf's slots say where each run is (page index in the leaf's `pages`, offset, count), so
-//! the live entries of a run page are derived from the slots; nothing else records them. A run
-//! grows in place when it ends at the page's used mark, and otherwise moves to a page with room
-//! (packing that page first if its free space is fragmented). A page left without runs is freed.
+//! the live entries of a run page are derived from the slots; nothing else records them. A new
+//! list's run reserves exactly its entries. A run that outgrows its capacity grows in place when
+//! the entries after it are free, and otherwise moves to a page with room (packing that page
+//! first if its free space is fragmented). A page left without runs is freed.
 
 use pager_mmap::{PageId, PageSource, WriteTxn};
 use zerocopy::FromZeros;
@@ -122,43 +123,109 @@ pub(crate) fn run_entries(page: &RunPage, slot: &ListSlot) -> Result<Vec<AdjEntr
         .ok_or_else(|| Error::Corrupt(format!("a run {start}..{end} beyond its page")))
 }
 
-/// Appends `entry` to the run in slot `index` (empty, or a run of fewer than
-/// [`HUB_THRESHOLD`] entries): in place while the run has spare capacity, else by moving it.
-pub(crate) fn push(txn: &mut WriteTxn, leaf: PageId, index: usize, entry: AdjEntry) -> Result<()> {
-    let current = slot(txn.page_as::<AdjLeafPage>(leaf)?, index)?;
-    let count = usize::from(current.count.get());
-    if current.form == FORM_RUN && count < usize::from(current.capacity) {
-        let page_id = cow_owned(txn, leaf, current.page.get())?;
-        let at = usize::from(current.offset.get()) + count;
-        let slot_entry = txn
-            .page_mut_as::<RunPage>(page_id)?
-            .entries
-            .get_mut(at)
-            .ok_or_else(|| Error::Corrupt(format!("run entry {at} beyond its page")))?;
-        *slot_entry = entry;
-        let grown = ListSlot {
-            count: U16::new(current.count.get() + 1),
-            ..current
-        };
-        return set_slot(txn, leaf, index, grown);
+/// Appends `new` to the list in slot `index` (empty, or a run), which must stay within
+/// [`HUB_THRESHOLD`] entries. A new list's run reserves exactly its entries: most lists never
+/// grow, so slack is given only to a list that does. A run with spare capacity takes the entries
+/// in place; one that outgrows it gets room to grow by half, in place if the entries after it
+/// are free, else by moving. A run moves only after growing by half since its last move, so the
+/// copying amortises to O(1) per appended entry.
+pub(crate) fn append(
+    txn: &mut WriteTxn,
+    leaf: PageId,
+    index: usize,
+    new: &[AdjEntry],
+) -> Result<()> {
+    if new.is_empty() {
+        return Ok(());
     }
-    let mut entries = match current.form {
-        FORM_RUN => {
-            let page = owned_page(txn.page_as::<AdjLeafPage>(leaf)?, current.page.get())?;
-            run_entries(txn.page_as::<RunPage>(page)?, &current)?
-        }
-        _ => Vec::new(),
-    };
-    entries.push(entry);
-    let capacity = grown_capacity(entries.len());
+    let current = slot(txn.page_as::<AdjLeafPage>(leaf)?, index)?;
+    if current.form != FORM_RUN {
+        return place(txn, leaf, index, new, new.len(), None);
+    }
+    let total = usize::from(current.count.get()) + new.len();
+    if total <= usize::from(current.capacity) {
+        return fill(txn, leaf, index, current, new);
+    }
+    let capacity = grown_capacity(total);
+    if let Some(grown) = grow_in_place(txn, leaf, index, current, capacity)? {
+        return fill(txn, leaf, index, grown, new);
+    }
+    let page = owned_page(txn.page_as::<AdjLeafPage>(leaf)?, current.page.get())?;
+    let mut entries = run_entries(txn.page_as::<RunPage>(page)?, &current)?;
+    entries.extend_from_slice(new);
     place(
         txn,
         leaf,
         index,
         &entries,
         capacity,
-        (current.form == FORM_RUN).then_some(current.page.get()),
+        Some(current.page.get()),
     )
+}
+
+/// Writes `new` after the run `current` of slot `index`, whose capacity has room for them.
+fn fill(
+    txn: &mut WriteTxn,
+    leaf: PageId,
+    index: usize,
+    current: ListSlot,
+    new: &[AdjEntry],
+) -> Result<()> {
+    let page_id = cow_owned(txn, leaf, current.page.get())?;
+    let at = usize::from(current.offset.get()) + usize::from(current.count.get());
+    let dst = txn
+        .page_mut_as::<RunPage>(page_id)?
+        .entries
+        .get_mut(at..at + new.len())
+        .ok_or_else(|| Error::Corrupt(format!("run entry {at} beyond its page")))?;
+    dst.copy_from_slice(new);
+    // The run stays within its capacity (< 2^8), so the count fits.
+    let grown = ListSlot {
+        count: U16::new(current.count.get() + new.len() as u16),
+        ..current
+    };
+    set_slot(txn, leaf, index, grown)
+}
+
+/// Widens the run `current` of slot `index` to `capacity` entries where it is, if the entries
+/// after its reserved range are free that far (no other run starts there and the page has
+/// room); returns the widened slot (not yet stored with a new count), or `None`.
+fn grow_in_place(
+    txn: &mut WriteTxn,
+    leaf: PageId,
+    index: usize,
+    current: ListSlot,
+    capacity: usize,
+) -> Result<Option<ListSlot>> {
+    let leaf_page = txn.page_as::<AdjLeafPage>(leaf)?;
+    let start = usize::from(current.offset.get());
+    // Reserved ranges do not overlap, so the first run starting after this one's start bounds
+    // its room.
+    let next = leaf_page
+        .slots
+        .iter()
+        .enumerate()
+        .filter(|(i, s)| *i != index && s.form == FORM_RUN && s.page == current.page)
+        .map(|(_, s)| usize::from(s.offset.get()))
+        .filter(|offset| *offset > start)
+        .min()
+        .unwrap_or(RUN_CAPACITY);
+    if start + capacity > next {
+        return Ok(None);
+    }
+    let page_id = cow_owned(txn, leaf, current.page.get())?;
+    let page = txn.page_mut_as::<RunPage>(page_id)?;
+    // `start + capacity <= RUN_CAPACITY` < 2^16, `capacity <= HUB_THRESHOLD` < 2^8.
+    let end = (start + capacity) as u16;
+    if page.used.get() < end {
+        page.used = U16::new(end);
+    }
+    let grown = ListSlot {
+        capacity: capacity as u8,
+        ..current
+    };
+    set_slot(txn, leaf, index, grown)?;
+    Ok(Some(grown))
 }
 
 /// Stores `entries` as the run of slot `index` with room for `capacity` entries, moving it from

@@ -1,4 +1,4 @@
-//! Random inserts and removals against a model, with commits, aborts and reopen at random
+//! Random inserts, bulk extensions and removals against a model, with commits, aborts and reopen at random
 //! points. Skewed so that some nodes pass the hub threshold (and fall back under it). After every
 //! step every list, filtered by each type and not, every degree, and every entry `check()` visits
 //! equal the model's. `PROPTEST_CASES` sets the number of sequences.
@@ -24,6 +24,15 @@ enum Op {
         to_hub: bool,
         burst: u8,
     },
+    /// Extend the list of `node` (or node 5) by `len` entries at once, of two types.
+    Extend {
+        node: u64,
+        out: bool,
+        neighbor: u64,
+        edge_type: u32,
+        to_hub: bool,
+        len: u8,
+    },
     Remove {
         pick: usize,
     },
@@ -40,6 +49,8 @@ fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         10 => (0..NODES, any::<bool>(), 0..NODES, 0..TYPES, any::<bool>(), 0u8..60)
             .prop_map(|(node, out, neighbor, edge_type, to_hub, burst)| Op::Insert { node, out, neighbor, edge_type, to_hub, burst }),
+        3 => (0..NODES, any::<bool>(), 0..NODES, 0..TYPES, any::<bool>(), 1u8..140)
+            .prop_map(|(node, out, neighbor, edge_type, to_hub, len)| Op::Extend { node, out, neighbor, edge_type, to_hub, len }),
         4 => any::<usize>().prop_map(|pick| Op::Remove { pick }),
         1 => (0..NODES, any::<bool>()).prop_map(|(node, out)| Op::RemoveAll { node, out }),
         2 => Just(Op::Commit),
@@ -182,6 +193,30 @@ impl Harness {
                         .expect("insert");
                     self.model.entry((node, out)).or_default().push(n);
                 }
+                self.adjacency = adjacency;
+            }
+            Op::Extend {
+                node,
+                out,
+                neighbor,
+                edge_type,
+                to_hub,
+                len,
+            } => {
+                let node = if to_hub { 5 } else { node };
+                let batch: Vec<Neighbor> = (0..u64::from(len))
+                    .map(|i| Neighbor {
+                        node: (neighbor + i) % NODES,
+                        edge: self.next_edge + i,
+                        edge_type: (edge_type + (i % 2) as u32) % TYPES,
+                    })
+                    .collect();
+                self.next_edge += u64::from(len);
+                let mut adjacency = self.adjacency;
+                adjacency
+                    .extend(self.txn(), node, dir(out), &batch)
+                    .expect("extend");
+                self.model.entry((node, out)).or_default().extend(batch);
                 self.adjacency = adjacency;
             }
             Op::Remove { pick } => {

@@ -144,7 +144,9 @@ fn child_process_workload() {
     loop {
         commit(&graph, &mode, k);
         k += 1;
-        println!("committed {k}");
+        // A line of its own: the test harness's "test child_process_workload ... " has no
+        // newline, and the first count must not be lost on its line.
+        println!("\ncommitted {k}");
     }
 }
 

@@ -1,0 +1,136 @@
+//! How much room short lists take: a new list reserves exactly its entries, a list that grows
+//! gets room by a constant factor (so appends stay amortised O(1)), and runs fill their pages.
+
+use edges::{AdjLeafPage, Adjacency, Direction, HUB_THRESHOLD, Neighbor, RunPage};
+use pager_mmap::{MemStorage, Options, PageSource, Pager, WriteTxn};
+
+fn pager() -> Pager {
+    Pager::with_storage(Box::new(MemStorage::new()), Options::default()).expect("open")
+}
+
+fn neighbor(i: u64) -> Neighbor {
+    Neighbor {
+        node: i,
+        edge: i,
+        edge_type: (i % 3) as u32,
+    }
+}
+
+/// The run pages and adjacency leaves the store reaches, after a clean check.
+fn run_pages_and_leaves(adjacency: &Adjacency, src: &impl PageSource) -> (usize, usize) {
+    let mut pages = Vec::new();
+    let problems = adjacency
+        .check(src, &mut pages, |_, _, _| {})
+        .expect("check");
+    assert!(problems.is_empty(), "{problems:?}");
+    let runs = pages
+        .iter()
+        .filter(|p| src.page_as::<RunPage>(**p).is_ok())
+        .count();
+    let leaves = pages
+        .iter()
+        .filter(|p| src.page_as::<AdjLeafPage>(**p).is_ok())
+        .count();
+    (runs, leaves)
+}
+
+/// The capacity of `node`'s out-list, read from its leaf's slot.
+fn out_capacity(adjacency: &Adjacency, txn: &WriteTxn, node: u64) -> u8 {
+    let mut pages = Vec::new();
+    adjacency
+        .check(txn, &mut pages, |_, _, _| {})
+        .expect("check");
+    let leaf = pages
+        .iter()
+        .find_map(|p| txn.page_as::<AdjLeafPage>(*p).ok())
+        .expect("a leaf");
+    leaf.slots[2 * (node % 64) as usize].capacity
+}
+
+#[test]
+fn sixty_four_single_entry_lists_share_one_run_page() {
+    let pager = pager();
+    let mut adjacency = Adjacency::default();
+    let mut txn = pager.begin_write().expect("write");
+    for node in 0..32 {
+        adjacency
+            .extend(&mut txn, node, Direction::In, &[neighbor(node + 100)])
+            .expect("extend");
+    }
+    for node in 32..64 {
+        adjacency
+            .insert(&mut txn, node, Direction::In, neighbor(node + 100))
+            .expect("insert");
+    }
+    txn.commit().expect("commit");
+    let read = pager.begin_read().expect("read");
+    assert_eq!(run_pages_and_leaves(&adjacency, &read), (1, 1));
+}
+
+#[test]
+fn bulk_loaded_lists_fill_their_run_pages() {
+    let pager = pager();
+    let mut adjacency = Adjacency::default();
+    let mut txn = pager.begin_write().expect("write");
+    // 128 lists of 10: 1280 entries, 20 lists to a run page (203 entries), so 7 pages; with 50%
+    // slack for every list it would be 10.
+    for node in 0..64 {
+        let out: Vec<Neighbor> = (0..10).map(|i| neighbor(node * 100 + i)).collect();
+        let incoming: Vec<Neighbor> = (0..10).map(|i| neighbor(node * 100 + 50 + i)).collect();
+        adjacency
+            .extend(&mut txn, node, Direction::Out, &out)
+            .expect("extend");
+        adjacency
+            .extend(&mut txn, node, Direction::In, &incoming)
+            .expect("extend");
+    }
+    txn.commit().expect("commit");
+    let read = pager.begin_read().expect("read");
+    assert_eq!(run_pages_and_leaves(&adjacency, &read), (7, 1));
+}
+
+#[test]
+fn a_list_grown_one_entry_at_a_time_changes_capacity_a_logarithmic_number_of_times() {
+    let pager = pager();
+    let mut adjacency = Adjacency::default();
+    let mut txn = pager.begin_write().expect("write");
+    let mut capacities = Vec::new();
+    for i in 0..HUB_THRESHOLD as u64 {
+        adjacency
+            .insert(&mut txn, 7, Direction::Out, neighbor(i))
+            .expect("insert");
+        let capacity = out_capacity(&adjacency, &txn, 7);
+        assert!(
+            usize::from(capacity) > i as usize,
+            "capacity below the count"
+        );
+        if capacities.last() != Some(&capacity) {
+            capacities.push(capacity);
+        }
+    }
+    // Exactly 1 at first, then room to grow by half (at least 4) at each move.
+    assert_eq!(capacities, [1, 4, 7, 12, 19, 30, 46, 70, 106, 128]);
+}
+
+#[test]
+fn a_list_extended_again_gets_room_to_grow_by_half() {
+    let pager = pager();
+    let mut adjacency = Adjacency::default();
+    let mut txn = pager.begin_write().expect("write");
+    let first: Vec<Neighbor> = (0..10).map(neighbor).collect();
+    adjacency
+        .extend(&mut txn, 3, Direction::Out, &first)
+        .expect("extend");
+    assert_eq!(out_capacity(&adjacency, &txn, 3), 10);
+    let second: Vec<Neighbor> = (10..20).map(neighbor).collect();
+    adjacency
+        .extend(&mut txn, 3, Direction::Out, &second)
+        .expect("extend");
+    assert_eq!(out_capacity(&adjacency, &txn, 3), 30);
+    let listed: Vec<Neighbor> = adjacency
+        .neighbors(&txn, 3, Direction::Out, None)
+        .expect("list")
+        .map(|n| n.expect("entry"))
+        .collect();
+    assert_eq!(listed, (0..20).map(neighbor).collect::<Vec<_>>());
+}
