@@ -1,10 +1,11 @@
 //! The traversals for the engines that have none of their own (the CSR and SQLite), written
-//! as mmgraph's are (`crates/graph/src/traverse.rs`): BFS with a bitset of visited nodes and a
-//! depth limit; unweighted shortest path by bidirectional BFS expanding the smaller frontier a
-//! whole level at a time, with a hash map of reached nodes per side. The same algorithm and
+//! as mmgraph's are (`crates/graph/src/traverse.rs`): BFS level by level, each level in id
+//! order, with a bitset of visited nodes and a depth limit; unweighted shortest path by
+//! bidirectional BFS expanding the smaller frontier a whole level at a time, with a map of
+//! reached nodes per side (hashed by multiplication, as mmgraph's). The same algorithm and
 //! data structures on every engine, so that the ratios measure the storage, not the code.
 
-use std::collections::HashMap;
+use pager_mmap::DenseIdMap;
 
 use crate::Result;
 
@@ -35,31 +36,35 @@ pub fn bfs<G: Adjacent>(
     visited[(start / 64) as usize] |= 1 << (start % 64);
     let mut order = vec![(start, 0u32)];
     let mut scratch = Vec::new();
-    let mut head = 0;
-    while let Some(&(node, depth)) = order.get(head) {
-        head += 1;
-        if max_depth.is_some_and(|max| depth >= max) {
-            continue;
-        }
-        scratch.clear();
-        g.append_neighbors(node, Dir::Out, &mut scratch)?;
-        for &n in &scratch {
-            let word = visited
-                .get_mut((n / 64) as usize)
-                .ok_or_else(|| format!("an edge leads to node {n}, beyond the graph"))?;
-            let bit = 1u64 << (n % 64);
-            if *word & bit == 0 {
-                *word |= bit;
-                order.push((n, depth + 1));
+    let mut level = 0..1;
+    let mut depth = 0;
+    while !level.is_empty() && max_depth.is_none_or(|max| depth < max) {
+        depth += 1;
+        for i in level.clone() {
+            let node = order[i].0;
+            scratch.clear();
+            g.append_neighbors(node, Dir::Out, &mut scratch)?;
+            for &n in &scratch {
+                let word = visited
+                    .get_mut((n / 64) as usize)
+                    .ok_or_else(|| format!("an edge leads to node {n}, beyond the graph"))?;
+                let bit = 1u64 << (n % 64);
+                if *word & bit == 0 {
+                    *word |= bit;
+                    order.push((n, depth));
+                }
             }
         }
+        let next = level.end..order.len();
+        order[next.clone()].sort_unstable_by_key(|(n, _)| *n);
+        level = next;
     }
     Ok(order)
 }
 
 /// One side of a bidirectional search.
 struct Side {
-    reached: HashMap<u64, (u64, u32)>,
+    reached: DenseIdMap<u64, (u64, u32)>,
     frontier: Vec<u64>,
     depth: u32,
     dir: Dir,
@@ -68,7 +73,7 @@ struct Side {
 impl Side {
     fn new(start: u64, dir: Dir) -> Side {
         Side {
-            reached: HashMap::from([(start, (start, 0))]),
+            reached: DenseIdMap::from_iter([(start, (start, 0))]),
             frontier: vec![start],
             depth: 0,
             dir,

@@ -63,18 +63,28 @@ pub(crate) fn bfs<G: GraphRead + ?Sized>(
     let mut visited = Visited::new(g.roots().nodes.next_id());
     visited.insert(start)?;
     let mut order = vec![(start, 0u32)];
-    let mut head = 0;
-    while let Some(&(node, depth)) = order.get(head) {
-        head += 1;
-        if max_depth.is_some_and(|max| depth >= max) {
-            continue;
+    let mut level = 0..1;
+    let mut depth = 0;
+    while !level.is_empty() && max_depth.is_none_or(|max| depth < max) {
+        depth += 1;
+        for i in level.clone() {
+            let Some(&(node, _)) = order.get(i) else {
+                break;
+            };
+            for_each_neighbor(g, node, direction, |n| {
+                if visited.insert(n)? {
+                    order.push((n, depth));
+                }
+                Ok(())
+            })?;
         }
-        for_each_neighbor(g, node, direction, |n| {
-            if visited.insert(n)? {
-                order.push((n, depth + 1));
-            }
-            Ok(())
-        })?;
+        let next = level.end..order.len();
+        // Each level in id order: neighbouring ids share adjacency leaves and run pages, so the
+        // next level's reads walk the map forwards instead of jumping about.
+        if let Some(slice) = order.get_mut(next.clone()) {
+            slice.sort_unstable_by_key(|(n, _)| *n);
+        }
+        level = next;
     }
     Ok(order)
 }

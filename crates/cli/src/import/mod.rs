@@ -96,7 +96,7 @@ pub fn run(args: &ImportArgs, out: Output) -> Result<ExitCode> {
         },
         read: existing.as_ref().map(Graph::begin_read).transpose()?,
     };
-    progress.pass("checking");
+    progress.pass("1/3 checking");
     let defined = checker.check()?;
     drop(checker);
     let graph = match existing {
@@ -111,11 +111,11 @@ pub fn run(args: &ImportArgs, out: Output) -> Result<ExitCode> {
             progress: &progress,
         },
     };
-    progress.pass("nodes");
+    progress.pass("2/3 nodes");
     let mut added = Added::default();
     let ids = import.add_nodes(&defined, &mut added)?;
     drop(defined);
-    progress.pass("edges");
+    progress.pass("3/3 edges");
     import.add_edges(&ids, &mut added)?;
     progress.finish();
     let seconds = started.elapsed().as_secs_f64();
