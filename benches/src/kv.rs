@@ -132,6 +132,9 @@ pub struct Config {
     pub dir: PathBuf,
     /// The PRNG seed of the pairs.
     pub seed: u64,
+    /// The fill of [`Tree::bulk_load_with_fill`] in percent; `None`: [`Tree::bulk_load`]'s
+    /// default ([`btree::BulkFill::DEFAULT`]).
+    pub bulk_fill: Option<u8>,
 }
 
 impl Default for Config {
@@ -149,6 +152,7 @@ impl Default for Config {
             engines: EngineKind::ALL.to_vec(),
             dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/tmp")),
             seed: 3,
+            bulk_fill: None,
         }
     }
 }
@@ -529,6 +533,8 @@ struct Mmgraph {
     pager: Pager,
     /// Bulk load with [`Tree::bulk_load`] (after sorting) rather than inserts.
     bulk: bool,
+    /// The fill of the bulk load, if not the default.
+    fill: Option<u8>,
 }
 
 impl Kv for Mmgraph {
@@ -539,7 +545,12 @@ impl Kv for Mmgraph {
         let mut sorted: Vec<(&[u8; KEY_LEN], &[u8; VALUE_LEN])> = data.pairs(0..n).collect();
         sorted.sort_unstable_by_key(|&(key, _)| key);
         let mut txn = self.pager.begin_write()?;
-        let tree = Tree::bulk_load(&mut txn, sorted)?;
+        let tree = match self.fill {
+            Some(percent) => {
+                Tree::bulk_load_with_fill(&mut txn, sorted, btree::BulkFill::percent(percent))?
+            }
+            None => Tree::bulk_load(&mut txn, sorted)?,
+        };
         tree.save_to_slot(&mut txn, SLOT)?;
         txn.commit()?;
         Ok(())
@@ -593,7 +604,8 @@ impl Kv for Mmgraph {
         let mut tree = Tree::from_slot(&txn, SLOT)?;
         let mut removed = 0;
         for key in &data.keys[..n] {
-            removed += u64::from(tree.remove(&mut txn, key)?.is_some());
+            // `delete`, as LMDB's: says whether the key was there, copies no value out.
+            removed += u64::from(tree.delete(&mut txn, key)?);
         }
         tree.save_to_slot(&mut txn, SLOT)?;
         txn.commit()?;
@@ -826,6 +838,7 @@ fn run_engine(
             let mut kv = Mmgraph {
                 pager,
                 bulk: kind == EngineKind::MmgraphBulk,
+                fill: config.bulk_fill,
             };
             workload(&mut kv, dir, config, data, expected, name)?
         }
@@ -995,10 +1008,15 @@ fn report(
     let _ = writeln!(
         out,
         "kv_compare: {} pairs of {KEY_LEN}-byte keys and {VALUE_LEN}-byte values (seed {}), \
+         mmgraph's bulk load filling pages to {} %, \
          {} repetitions of the workload, {} rounds of each read per repetition; \
          load average before `{}`, after `{}`; {:.0} s in all.\n",
         thousands(config.pairs as u64),
         config.seed,
+        config
+            .bulk_fill
+            .map_or(btree::BulkFill::DEFAULT, btree::BulkFill::percent)
+            .get(),
         config.reps.max(1),
         config.read_rounds.max(1),
         notes.load_before,

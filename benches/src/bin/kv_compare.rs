@@ -30,6 +30,7 @@ OPTIONS
   --engines LIST   comma-separated: lmdb, redb, mmgraph-bulk, mmgraph-insert
                                                                    [default: all four]
   --seed N         PRNG seed of the pairs                          [default: 3]
+  --bulk-fill P    mmgraph (bulk_load): fill pages to P percent     [default: btree's, 85]
   --dir PATH       where the database files go (removed after)     [default: target/tmp]
   --help           this text
 
@@ -63,6 +64,11 @@ fn parse_args() -> Result<Config, String> {
             "--reps" => config.reps = number(value()?)?.max(1),
             "--read-rounds" => config.read_rounds = number(value()?)?.max(1),
             "--seed" => config.seed = number(value()?)? as u64,
+            "--bulk-fill" => {
+                let percent = number(value()?)?;
+                config.bulk_fill =
+                    Some(u8::try_from(percent).map_err(|_| "--bulk-fill: a percentage")?);
+            }
             "--engines" => {
                 config.engines = value()?
                     .split(',')

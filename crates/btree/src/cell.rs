@@ -156,6 +156,25 @@ pub(crate) fn leaf_cell_at(bytes: &[u8], offset: usize, page: PageId) -> Result<
     })
 }
 
+/// The key of the leaf or branch cell at `offset` of `bytes`, without decoding the rest of
+/// the cell: what a search compares on every probe. The key is bounds-checked; the value is
+/// not looked at (it is checked when the entry is read).
+pub(crate) fn key_at(bytes: &[u8], offset: usize, is_leaf: bool, page: PageId) -> Result<&[u8]> {
+    let rest = bytes
+        .get(offset..)
+        .ok_or_else(|| corrupt(page, format!("cell offset {offset} is beyond the page")))?;
+    let cut_off = || corrupt(page, format!("cell at {offset} is cut off"));
+    let (key_len, rest) = if is_leaf {
+        let (header, rest) = LeafCellHeader::ref_from_prefix(rest).map_err(|_| cut_off())?;
+        (header.key_len.get(), rest)
+    } else {
+        let (header, rest) = BranchCellHeader::ref_from_prefix(rest).map_err(|_| cut_off())?;
+        (header.key_len.get(), rest)
+    };
+    rest.get(..usize::from(key_len))
+        .ok_or_else(|| corrupt(page, format!("cell at {offset}: key runs off the page")))
+}
+
 /// Decodes the branch cell at `offset` of `bytes`.
 pub(crate) fn branch_cell_at(bytes: &[u8], offset: usize, page: PageId) -> Result<BranchCell<'_>> {
     let rest = bytes
@@ -213,6 +232,20 @@ mod tests {
             (decoded.child, decoded.key, decoded.len),
             (PageId(9), &b"sep"[..], 13)
         );
+    }
+
+    #[test]
+    fn key_only_decoding_reads_the_key_the_full_decoding_reads() {
+        let leaf = encode_leaf_cell(b"key", &ValueRef::Inline(b"value"));
+        assert_eq!(key_at(&leaf, 0, true, PageId(1)).expect("key"), b"key");
+        let branch = encode_branch_cell(PageId(3), b"sep");
+        assert_eq!(key_at(&branch, 0, false, PageId(1)).expect("key"), b"sep");
+        for cut in 0..LEAF_CELL_HEADER + 3 {
+            assert!(key_at(&leaf[..cut], 0, true, PageId(1)).is_err());
+        }
+        for cut in 0..BRANCH_CELL_HEADER + 3 {
+            assert!(key_at(&branch[..cut], 0, false, PageId(1)).is_err());
+        }
     }
 
     #[test]

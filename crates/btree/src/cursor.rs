@@ -1,6 +1,6 @@
 //! Ordered iteration: a [`Cursor`] walks the leaves through a stack of nodes from the root
 //! (copy-on-write trees have no sibling links), and [`Range`] runs two cursors, one from each
-//! end, towards each other.
+//! end, towards each other. Neither allocates: paths and short bounds are held inline.
 
 use std::borrow::Cow;
 use std::ops::{Bound, RangeBounds};
@@ -9,7 +9,9 @@ use pager_mmap::{PageId, PageSource};
 
 use crate::cell::ValueRef;
 use crate::error::Result;
-use crate::node::NodeRef;
+use crate::key_buf::KeyBuf;
+use crate::node::{NodeRef, cmp_keys};
+use crate::path::NodePath;
 use crate::tree::{Tree, load_value};
 
 /// One entry met by iteration: the key and value are read in place.
@@ -60,10 +62,12 @@ impl<S: PageSource> std::fmt::Debug for Entry<'_, S> {
     }
 }
 
-/// A position in a tree: the nodes from the root to a leaf, with the index taken in each
-/// (the child index in a branch, the entry index in the leaf).
+/// A position in a tree: the branches from the root down, each with the child index taken,
+/// and the leaf below them with the entry index (which may be one past the last entry).
+/// Held inline: see [`NodePath`] for why the depth is bounded.
 struct Cursor<'a> {
-    stack: Vec<(NodeRef<'a>, usize)>,
+    branches: NodePath,
+    leaf: Option<(NodeRef<'a>, usize)>,
 }
 
 /// Where to place a cursor.
@@ -76,13 +80,22 @@ enum Seek<'k> {
 }
 
 impl<'a> Cursor<'a> {
-    /// A cursor on the entry `seek` asks for; `None` when there is none.
-    fn seek<S: PageSource>(src: &'a S, tree: &Tree, seek: Seek<'_>) -> Result<Option<Cursor<'a>>> {
+    /// A cursor on no entry.
+    fn new() -> Cursor<'a> {
+        Cursor {
+            branches: NodePath::new(),
+            leaf: None,
+        }
+    }
+
+    /// Places the cursor on the entry `seek` asks for; false when there is none.
+    fn seek<S: PageSource>(&mut self, src: &'a S, tree: &Tree, seek: Seek<'_>) -> Result<bool> {
+        self.branches.clear();
+        self.leaf = None;
         if tree.root() == 0 {
-            return Ok(None);
+            return Ok(false);
         }
         let mut node = NodeRef::read(src, PageId(tree.root()), Some(tree.root_level()?))?;
-        let mut stack = Vec::with_capacity(usize::from(tree.height()));
         while !node.is_leaf {
             let index = match seek {
                 Seek::Forward(Bound::Unbounded) => 0,
@@ -92,10 +105,9 @@ impl<'a> Cursor<'a> {
                     node.search_branch(k)?
                 }
             };
-            stack.push((node, index));
+            self.branches.push(&node, index)?;
             node = NodeRef::read(src, node.child(index)?, Some(node.level - 1))?;
         }
-        let mut cursor = Cursor { stack };
         match seek {
             Seek::Forward(bound) => {
                 let index = match bound {
@@ -103,9 +115,9 @@ impl<'a> Cursor<'a> {
                     Bound::Included(k) => node.partition(k, false)?,
                     Bound::Excluded(k) => node.partition(k, true)?,
                 };
-                cursor.stack.push((node, index));
-                if index >= node.count && !cursor.advance(src)? {
-                    return Ok(None);
+                self.leaf = Some((node, index));
+                if index >= node.count {
+                    return self.advance(src);
                 }
             }
             Seek::Backward(bound) => {
@@ -114,115 +126,128 @@ impl<'a> Cursor<'a> {
                     Bound::Included(k) => node.partition(k, true)?,
                     Bound::Excluded(k) => node.partition(k, false)?,
                 };
-                cursor.stack.push((node, after.saturating_sub(1)));
-                if after == 0 && !cursor.retreat(src)? {
-                    return Ok(None);
+                self.leaf = Some((node, after.saturating_sub(1)));
+                if after == 0 {
+                    return self.retreat(src);
                 }
             }
         }
-        Ok(Some(cursor))
+        Ok(true)
     }
 
-    /// The entry under the cursor.
+    /// The entry under the cursor, decoded once.
     fn entry(&self) -> Result<Option<(&'a [u8], ValueRef<'a>)>> {
-        match self.stack.last() {
-            Some((leaf, index)) if *index < leaf.count => Ok(Some(leaf.entry(*index)?)),
+        match self.leaf {
+            Some((leaf, index)) if index < leaf.count => Ok(Some(leaf.entry(index)?)),
             _ => Ok(None),
         }
     }
 
     /// Moves to the next entry; false when there is none.
     fn advance<S: PageSource>(&mut self, src: &'a S) -> Result<bool> {
-        if let Some((leaf, index)) = self.stack.last_mut() {
+        if let Some((leaf, index)) = &mut self.leaf {
             *index += 1;
             if *index < leaf.count {
                 return Ok(true);
             }
         }
-        // Climb to the first ancestor with a child to the right, then take the leftmost path
-        // down from there. Empty leaves (only in corrupt trees) are stepped over.
+        // Climb to the nearest branch with a child to the right, then take the leftmost path
+        // down from there. Empty nodes (only in corrupt trees) are stepped over.
         loop {
-            self.stack.pop();
-            let Some((node, index)) = self.stack.last_mut() else {
+            let Some((node, index)) = self.branches.last(src)? else {
+                self.leaf = None;
                 return Ok(false);
             };
-            *index += 1;
-            if *index >= node.count {
+            let index = index + 1;
+            if index >= node.count {
+                self.branches.pop();
                 continue;
             }
-            let (mut child, mut level) = (node.child(*index)?, node.level - 1);
+            self.branches.set_last_index(index);
+            let (mut child, mut level) = (node.child(index)?, node.level - 1);
             loop {
                 let next = NodeRef::read(src, child, Some(level))?;
-                self.stack.push((next, 0));
-                if next.is_leaf || next.count == 0 {
+                if next.is_leaf {
+                    self.leaf = Some((next, 0));
+                    if next.count > 0 {
+                        return Ok(true);
+                    }
+                    break;
+                }
+                self.branches.push(&next, 0)?;
+                if next.count == 0 {
                     break;
                 }
                 (child, level) = (next.child(0)?, level - 1);
-            }
-            if let Some((leaf, _)) = self.stack.last()
-                && leaf.is_leaf
-                && leaf.count > 0
-            {
-                return Ok(true);
             }
         }
     }
 
     /// Moves to the previous entry; false when there is none.
     fn retreat<S: PageSource>(&mut self, src: &'a S) -> Result<bool> {
-        if let Some((_, index)) = self.stack.last_mut()
+        if let Some((_, index)) = &mut self.leaf
             && *index > 0
         {
             *index -= 1;
             return Ok(true);
         }
         loop {
-            self.stack.pop();
-            let Some((node, index)) = self.stack.last_mut() else {
+            let Some((node, index)) = self.branches.last(src)? else {
+                self.leaf = None;
                 return Ok(false);
             };
-            if *index == 0 {
+            let Some(index) = index.checked_sub(1) else {
+                self.branches.pop();
                 continue;
-            }
-            *index -= 1;
-            let (mut child, mut level) = (node.child(*index)?, node.level - 1);
+            };
+            self.branches.set_last_index(index);
+            let (mut child, mut level) = (node.child(index)?, node.level - 1);
             loop {
                 let next = NodeRef::read(src, child, Some(level))?;
                 let last = next.count.saturating_sub(1);
-                self.stack.push((next, last));
-                if next.is_leaf || next.count == 0 {
+                if next.is_leaf {
+                    self.leaf = Some((next, last));
+                    if next.count > 0 {
+                        return Ok(true);
+                    }
+                    break;
+                }
+                self.branches.push(&next, last)?;
+                if next.count == 0 {
                     break;
                 }
                 (child, level) = (next.child(last)?, level - 1);
-            }
-            if let Some((leaf, _)) = self.stack.last()
-                && leaf.is_leaf
-                && leaf.count > 0
-            {
-                return Ok(true);
             }
         }
     }
 }
 
-/// One end of a [`Range`].
-enum End<'a> {
-    /// Not placed yet.
+/// Where one end of a [`Range`] stands.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum End {
+    /// Its cursor is not placed yet.
     Unplaced,
-    /// On the next entry to yield (`pending`: after first moving past the one last yielded).
-    Placed { cursor: Cursor<'a>, pending: bool },
+    /// Its cursor is on the next entry to yield.
+    Placed,
+    /// Its cursor is on the entry last yielded: move past it first.
+    Pending,
 }
 
 /// The entries of a tree within bounds, in key order; also iterates backwards. Created by
 /// [`Tree::range`], [`Tree::iter`] and [`Tree::prefix`]. Yields an error (and then ends) if
 /// a page turns out corrupt.
+///
+/// Creating one allocates nothing for bounds of up to 62 bytes: the cursors' paths and short
+/// bounds are held inline.
 pub struct Range<'a, S: PageSource> {
     src: &'a S,
     tree: Tree,
-    start: Bound<Vec<u8>>,
-    end: Bound<Vec<u8>>,
-    front: End<'a>,
-    back: End<'a>,
+    start: Bound<KeyBuf>,
+    end: Bound<KeyBuf>,
+    front: Cursor<'a>,
+    back: Cursor<'a>,
+    front_end: End,
+    back_end: End,
     /// The keys last yielded from each end: the ends must not cross.
     front_last: Option<&'a [u8]>,
     back_last: Option<&'a [u8]>,
@@ -230,7 +255,7 @@ pub struct Range<'a, S: PageSource> {
 }
 
 impl<'a, S: PageSource> Range<'a, S> {
-    pub(crate) fn new(src: &'a S, tree: Tree, start: Bound<Vec<u8>>, end: Bound<Vec<u8>>) -> Self {
+    pub(crate) fn new(src: &'a S, tree: Tree, start: Bound<KeyBuf>, end: Bound<KeyBuf>) -> Self {
         let empty = match (&start, &end) {
             (Bound::Included(s), Bound::Included(e)) => s > e,
             (Bound::Included(s) | Bound::Excluded(s), Bound::Excluded(e))
@@ -242,8 +267,10 @@ impl<'a, S: PageSource> Range<'a, S> {
             tree,
             start,
             end,
-            front: End::Unplaced,
-            back: End::Unplaced,
+            front: Cursor::new(),
+            back: Cursor::new(),
+            front_end: End::Unplaced,
+            back_end: End::Unplaced,
             front_last: None,
             back_last: None,
             done: empty,
@@ -252,50 +279,38 @@ impl<'a, S: PageSource> Range<'a, S> {
 
     fn step(&mut self, forward: bool) -> Result<Option<Entry<'a, S>>> {
         let src = self.src;
-        let (end, seek) = if forward {
-            (&mut self.front, Seek::Forward(as_ref(&self.start)))
+        let (cursor, end, seek) = if forward {
+            (
+                &mut self.front,
+                &mut self.front_end,
+                Seek::Forward(as_ref(&self.start)),
+            )
         } else {
-            (&mut self.back, Seek::Backward(as_ref(&self.end)))
+            (
+                &mut self.back,
+                &mut self.back_end,
+                Seek::Backward(as_ref(&self.end)),
+            )
         };
-        let cursor = match end {
-            End::Unplaced => match Cursor::seek(src, &self.tree, seek)? {
-                Some(cursor) => {
-                    *end = End::Placed {
-                        cursor,
-                        pending: false,
-                    };
-                    match end {
-                        End::Placed { cursor, .. } => cursor,
-                        End::Unplaced => return Ok(None),
-                    }
-                }
-                None => return Ok(None),
-            },
-            End::Placed { cursor, pending } => {
-                if *pending {
-                    *pending = false;
-                    let moved = if forward {
-                        cursor.advance(src)?
-                    } else {
-                        cursor.retreat(src)?
-                    };
-                    if !moved {
-                        return Ok(None);
-                    }
-                }
-                cursor
-            }
+        let placed = match *end {
+            End::Unplaced => cursor.seek(src, &self.tree, seek)?,
+            End::Placed => true,
+            End::Pending if forward => cursor.advance(src)?,
+            End::Pending => cursor.retreat(src)?,
         };
+        *end = End::Placed;
+        if !placed {
+            return Ok(None);
+        }
         let Some((key, value)) = cursor.entry()? else {
             return Ok(None);
         };
-        if let End::Placed { pending, .. } = end {
-            *pending = true;
-        }
+        *end = End::Pending;
         let within = if forward {
-            before_end(key, &self.end) && self.back_last.is_none_or(|b| key < b)
+            before_end(key, &self.end) && self.back_last.is_none_or(|b| cmp_keys(key, b).is_lt())
         } else {
-            after_start(key, &self.start) && self.front_last.is_none_or(|f| key > f)
+            after_start(key, &self.start)
+                && self.front_last.is_none_or(|f| cmp_keys(key, f).is_gt())
         };
         if !within {
             return Ok(None);
@@ -326,26 +341,26 @@ impl<'a, S: PageSource> Range<'a, S> {
     }
 }
 
-fn as_ref(bound: &Bound<Vec<u8>>) -> Bound<&[u8]> {
+fn as_ref(bound: &Bound<KeyBuf>) -> Bound<&[u8]> {
     match bound {
-        Bound::Included(k) => Bound::Included(k),
-        Bound::Excluded(k) => Bound::Excluded(k),
+        Bound::Included(k) => Bound::Included(k.as_slice()),
+        Bound::Excluded(k) => Bound::Excluded(k.as_slice()),
         Bound::Unbounded => Bound::Unbounded,
     }
 }
 
-fn before_end(key: &[u8], end: &Bound<Vec<u8>>) -> bool {
+fn before_end(key: &[u8], end: &Bound<KeyBuf>) -> bool {
     match end {
-        Bound::Included(e) => key <= e.as_slice(),
-        Bound::Excluded(e) => key < e.as_slice(),
+        Bound::Included(e) => cmp_keys(key, e.as_slice()).is_le(),
+        Bound::Excluded(e) => cmp_keys(key, e.as_slice()).is_lt(),
         Bound::Unbounded => true,
     }
 }
 
-fn after_start(key: &[u8], start: &Bound<Vec<u8>>) -> bool {
+fn after_start(key: &[u8], start: &Bound<KeyBuf>) -> bool {
     match start {
-        Bound::Included(s) => key >= s.as_slice(),
-        Bound::Excluded(s) => key > s.as_slice(),
+        Bound::Included(s) => cmp_keys(key, s.as_slice()).is_ge(),
+        Bound::Excluded(s) => cmp_keys(key, s.as_slice()).is_gt(),
         Bound::Unbounded => true,
     }
 }
@@ -389,7 +404,7 @@ impl Tree {
         K: AsRef<[u8]> + ?Sized,
         R: RangeBounds<K>,
     {
-        let own = |b: Bound<&K>| b.map(|k| k.as_ref().to_vec());
+        let own = |b: Bound<&K>| b.map(|k| KeyBuf::new(k.as_ref()));
         Range::new(
             src,
             *self,
@@ -405,8 +420,8 @@ impl Tree {
 
     /// The entries whose keys start with `prefix`, in key order.
     pub fn prefix<'a, S: PageSource>(&self, src: &'a S, prefix: &[u8]) -> Range<'a, S> {
-        let end = prefix_end(prefix).map_or(Bound::Unbounded, Bound::Excluded);
-        Range::new(src, *self, Bound::Included(prefix.to_vec()), end)
+        let end = KeyBuf::prefix_end(prefix).map_or(Bound::Unbounded, Bound::Excluded);
+        Range::new(src, *self, Bound::Included(KeyBuf::new(prefix)), end)
     }
 
     /// The entry with the smallest key.

@@ -45,12 +45,15 @@ mod cell;
 mod check;
 mod cursor;
 mod error;
+mod key_buf;
 pub mod keys;
 pub mod layout;
 mod node;
+mod path;
 mod slotted;
 mod tree;
 
+pub use bulk::BulkFill;
 pub use catalog::Catalog;
 pub use check::TreeReport;
 pub use cursor::{Entry, Range, prefix_end};

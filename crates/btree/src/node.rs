@@ -10,7 +10,7 @@ use pager_mmap::{PAGE_SIZE, PageBytes, PageId, PageSource, page_type_of};
 use zerocopy::FromBytes;
 use zerocopy::little_endian::U16;
 
-use crate::cell::{BranchCell, LeafCell, ValueRef, branch_cell_at, leaf_cell_at};
+use crate::cell::{BranchCell, LeafCell, ValueRef, branch_cell_at, key_at, leaf_cell_at};
 use crate::error::{Result, corrupt};
 use crate::layout::{BRANCH, LEAF, MAX_HEIGHT, NODE_HEADER_SIZE, NodeHeader, SLOT_SIZE};
 
@@ -154,13 +154,10 @@ impl<'a> NodeRef<'a> {
             .ok_or_else(|| corrupt(self.id, "cell runs off the page"))
     }
 
-    /// The key of entry `index` (a branch's cell 0 has an empty key).
+    /// The key of entry `index` (a branch's cell 0 has an empty key), read without decoding
+    /// the rest of the cell.
     pub(crate) fn key(&self, index: usize) -> Result<&'a [u8]> {
-        if self.is_leaf {
-            Ok(self.leaf_cell(index)?.key)
-        } else {
-            Ok(self.branch_cell(index)?.key)
-        }
+        key_at(self.page, self.slot(index)?, self.is_leaf, self.id)
     }
 
     /// Leaf entry `index`.
@@ -190,21 +187,12 @@ impl<'a> NodeRef<'a> {
 
     /// In a leaf: the number of entries whose key is below `key` (`or_equal`: at most `key`).
     pub(crate) fn partition(&self, key: &[u8], or_equal: bool) -> Result<usize> {
-        let (mut low, mut high) = (0, self.count);
-        while low < high {
-            let mid = low + (high - low) / 2;
-            let below = match cmp_keys(self.key(mid)?, key) {
-                Ordering::Less => true,
-                Ordering::Equal => or_equal,
-                Ordering::Greater => false,
-            };
-            if below {
-                low = mid + 1;
-            } else {
-                high = mid;
-            }
-        }
-        Ok(low)
+        // Keys in a leaf are unique: once `key` is found the answer is known, which saves the
+        // remaining probes (each a likely cache miss in a page not read lately).
+        Ok(match self.search_leaf(key)? {
+            Ok(index) if or_equal => index + 1,
+            Ok(index) | Err(index) => index,
+        })
     }
 
     /// In a branch: the index of the child whose range holds `key`: the last cell whose

@@ -32,7 +32,8 @@ pub(crate) fn cells_size(cells: &[Vec<u8>]) -> usize {
 }
 
 /// Formats `page` as a node of type `page_type` at `level` holding `cells` in order, packed
-/// at the end of the page; every other byte but the checksum is zeroed.
+/// at the end of the page (in key order, ascending); every other byte but the checksum is
+/// zeroed.
 pub(crate) fn write_cells(
     id: PageId,
     page: &mut PageBytes,
@@ -47,15 +48,18 @@ pub(crate) fn write_cells(
         ));
     }
     page.get_mut(8..).unwrap_or_default().fill(0);
-    let mut end = PAGE_SIZE;
+    // Cells go in key order at ascending addresses, so that a scan reads the page forwards.
+    let cells_start = PAGE_SIZE - cells.iter().map(Vec::len).sum::<usize>();
+    let mut start = cells_start;
     for (index, cell) in cells.iter().enumerate() {
-        let start = end - cell.len();
+        let end = start + cell.len();
         page.get_mut(start..end)
             .ok_or_else(|| corrupt(id, "cell beyond the page"))?
             .copy_from_slice(cell);
         write_u16(id, page, NODE_HEADER_SIZE + SLOT_SIZE * index, start)?;
-        end = start;
+        start = end;
     }
+    let end = cells_start;
     let header = header_mut(id, page)?;
     header.page.page_type = page_type.0;
     header.level = level;

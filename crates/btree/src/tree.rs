@@ -250,21 +250,47 @@ impl Tree {
 
     /// Removes `key`; returns its value if it was there. Changes nothing if it was not.
     pub fn remove(&mut self, txn: &mut WriteTxn, key: &[u8]) -> Result<Option<Vec<u8>>> {
-        if key.len() > MAX_KEY_LEN || !self.contains_key(txn, key)? {
+        self.remove_with(txn, key, |txn, value| {
+            Ok(load_value(txn, value)?.into_owned())
+        })
+    }
+
+    /// Removes `key`; returns whether it was there. Changes nothing if it was not. Cheaper
+    /// than [`Tree::remove`] when the value is not wanted: it is not copied out (nor read,
+    /// if it lives in overflow pages, whose pages are freed all the same).
+    pub fn delete(&mut self, txn: &mut WriteTxn, key: &[u8]) -> Result<bool> {
+        Ok(self.remove_with(txn, key, |_, _| Ok(()))?.is_some())
+    }
+
+    /// Removes `key` if it is there, first passing its value to `take`. One descent finds the
+    /// key without changing anything (an absent key copies no page); the path it took is
+    /// then copied by the child indices it found, without searching again.
+    fn remove_with<T>(
+        &mut self,
+        txn: &mut WriteTxn,
+        key: &[u8],
+        take: impl FnOnce(&WriteTxn, ValueRef<'_>) -> Result<T>,
+    ) -> Result<Option<T>> {
+        if key.len() > MAX_KEY_LEN || self.root == 0 {
             return Ok(None);
         }
-        let (path, leaf) = self.copy_path(txn, key)?;
-        let (index, old, chain) = {
-            let node = NodeRef::read(txn, leaf, Some(0))?;
-            let index = node
-                .search_leaf(key)?
-                .map_err(|_| corrupt(leaf, "a key vanished while copying its path"))?;
-            let value = node.entry(index)?.1;
-            (
-                index,
-                load_value(txn, value)?.into_owned(),
-                value_chain(value),
-            )
+        let mut path = Vec::with_capacity(usize::from(self.height));
+        let (leaf, index) = {
+            let mut node = NodeRef::read(txn, PageId(self.root), Some(self.root_level()?))?;
+            while !node.is_leaf {
+                let index = node.search_branch(key)?;
+                path.push((node.id, index));
+                node = NodeRef::read(txn, node.child(index)?, Some(node.level - 1))?;
+            }
+            match node.search_leaf(key)? {
+                Ok(index) => (node.id, index),
+                Err(_) => return Ok(None),
+            }
+        };
+        let leaf = self.copy_found_path(txn, &mut path, leaf)?;
+        let (taken, chain) = {
+            let value = NodeRef::read(txn, leaf, Some(0))?.entry(index)?.1;
+            (take(txn, value)?, value_chain(value))
         };
         if let Some((first, len)) = chain {
             free_overflow(txn, first, len as u64)?;
@@ -273,7 +299,7 @@ impl Tree {
         let outcome = node_state(txn, leaf, path.is_empty())?;
         let top = propagate(txn, &path, outcome)?;
         self.finish(txn, top, self.len.saturating_sub(1))?;
-        Ok(Some(old))
+        Ok(Some(taken))
     }
 
     /// Removes every entry and frees every page of the tree.
@@ -322,8 +348,7 @@ impl Tree {
         txn: &mut WriteTxn,
         key: &[u8],
     ) -> Result<(Vec<(PageId, usize)>, PageId)> {
-        let mut id = txn.cow(PageId(self.root))?;
-        self.root = id.0;
+        let mut id = self.copy_child(txn, None, PageId(self.root))?;
         let mut level = self.root_level()?;
         let mut path = Vec::with_capacity(usize::from(self.height));
         loop {
@@ -335,14 +360,49 @@ impl Tree {
                 let index = node.search_branch(key)?;
                 (index, node.child(index)?)
             };
-            let copy = txn.cow(child)?;
-            if copy != child {
-                set_child(id, txn.page_mut(id)?, index, copy)?;
-            }
+            let copy = self.copy_child(txn, Some((id, index)), child)?;
             path.push((id, index));
             id = copy;
             level -= 1;
         }
+    }
+
+    /// Copies the path a read-only descent took into pages this transaction owns: `path`
+    /// holds the branches from the root down with the child index taken in each, and `leaf`
+    /// is where it ended. Rewrites `path` with the copies' ids (the indices stay valid: a
+    /// copy has the same cells) and returns the copy of the leaf.
+    fn copy_found_path(
+        &mut self,
+        txn: &mut WriteTxn,
+        path: &mut [(PageId, usize)],
+        leaf: PageId,
+    ) -> Result<PageId> {
+        let mut parent: Option<(PageId, usize)> = None;
+        for (id, index) in path.iter_mut() {
+            let copy = self.copy_child(txn, parent, *id)?;
+            *id = copy;
+            parent = Some((copy, *index));
+        }
+        self.copy_child(txn, parent, leaf)
+    }
+
+    /// Copies page `id` into a page this transaction owns (if it does not already) and
+    /// points `parent`'s child index at the copy, or the tree at it when `id` is the root.
+    fn copy_child(
+        &mut self,
+        txn: &mut WriteTxn,
+        parent: Option<(PageId, usize)>,
+        id: PageId,
+    ) -> Result<PageId> {
+        let copy = txn.cow(id)?;
+        match parent {
+            None => self.root = copy.0,
+            Some((parent, index)) if copy != id => {
+                set_child(parent, txn.page_mut(parent)?, index, copy)?;
+            }
+            Some(_) => {}
+        }
+        Ok(copy)
     }
 
     /// Ends a change: grows the tree by a level if the root split, shrinks it while the root

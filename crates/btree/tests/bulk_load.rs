@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use btree::{Error, Tree};
+use btree::{BulkFill, Error, Tree};
 use pager_mmap::{MemStorage, Options, Pager, WriteTxn};
 
 fn pager() -> Pager {
@@ -116,5 +116,48 @@ fn bulk_load_is_faster_than_inserts_and_packs_tighter() {
     );
     assert!(bulk_time < insert_time, "bulk load was not faster");
     assert!(bulk_report.leaf_pages < insert_report.leaf_pages);
-    assert!(bulk_report.fill() > 0.95);
+    let default = BulkFill::DEFAULT.get() as f64 / 100.0;
+    assert!(bulk_report.fill() > default - 0.05 && bulk_report.fill() <= default);
+}
+
+#[test]
+fn the_fill_sets_how_full_bulk_loaded_pages_are() {
+    let input = entries(50_000, 16, 40);
+    let pager = pager();
+    let mut txn = pager.begin_write().expect("write");
+    let mut leaves = Vec::new();
+    for percent in [0, 64, 75, 90, 100, 200] {
+        let fill = BulkFill::percent(percent);
+        let tree = Tree::bulk_load_with_fill(&mut txn, input.iter().map(|(k, v)| (k, v)), fill)
+            .expect("bulk");
+        assert_holds(&txn, &tree, &input);
+        let report = tree.check_uncommitted(&txn).expect("check");
+        // Pages hold the fill asked for, less at most one entry (58 bytes here).
+        let asked = fill.get() as f64 / 100.0;
+        assert!(
+            report.fill() <= asked && report.fill() > asked - 0.03,
+            "asked {asked}, got {}",
+            report.fill()
+        );
+        leaves.push(report.leaf_pages);
+    }
+    assert_eq!(
+        BulkFill::percent(0),
+        BulkFill::percent(BulkFill::MIN_PERCENT)
+    );
+    assert_eq!(BulkFill::percent(200), BulkFill::FULL);
+    assert!(leaves.windows(2).all(|w| w[0] >= w[1]), "{leaves:?}");
+}
+
+#[test]
+fn a_full_bulk_load_packs_leaves_to_the_brim() {
+    let input = entries(20_000, 16, 8);
+    let pager = pager();
+    let mut txn = pager.begin_write().expect("write");
+    let tree =
+        Tree::bulk_load_with_fill(&mut txn, input.iter().map(|(k, v)| (k, v)), BulkFill::FULL)
+            .expect("bulk");
+    let report = tree.check_uncommitted(&txn).expect("check");
+    assert!(report.is_clean());
+    assert!(report.fill() > 0.95, "{}", report.fill());
 }

@@ -13,7 +13,7 @@ use std::collections::VecDeque;
 use std::ops::Bound;
 use std::sync::Arc;
 
-use btree::{MAX_KEY_LEN, Tree};
+use btree::{BulkFill, MAX_KEY_LEN, Tree};
 use common::Model;
 use pager_mmap::{MemStorage, Options, Pager, ReadTxn, WriteTxn};
 use proptest::collection::vec;
@@ -24,12 +24,15 @@ use proptest::test_runner::Config;
 enum Op {
     Insert(usize, Vec<u8>, Vec<u8>),
     Remove(usize, Vec<u8>),
+    /// Removes without taking the value out.
+    Delete(usize, Vec<u8>),
     Get(usize, Vec<u8>),
     /// Bounds, then the ends to take entries from (true: front).
     Range(usize, Bound<Vec<u8>>, Bound<Vec<u8>>, Vec<bool>),
     Prefix(usize, Vec<u8>),
-    /// Replaces the tree by one bulk-loaded from these entries (sorted and deduplicated).
-    BulkLoad(usize, Vec<(Vec<u8>, Vec<u8>)>),
+    /// Replaces the tree by one bulk-loaded from these entries (sorted and deduplicated),
+    /// its pages filled to this percentage (clamped by `BulkFill::percent`).
+    BulkLoad(usize, Vec<(Vec<u8>, Vec<u8>)>, u8),
     Clear(usize),
     Commit,
     Abort,
@@ -74,12 +77,14 @@ fn op() -> impl Strategy<Value = Op> {
     let tree = 0usize..2;
     prop_oneof![
         40 => (tree.clone(), key(), value()).prop_map(|(t, k, v)| Op::Insert(t, k, v)),
-        15 => (tree.clone(), key()).prop_map(|(t, k)| Op::Remove(t, k)),
+        10 => (tree.clone(), key()).prop_map(|(t, k)| Op::Remove(t, k)),
+        5 => (tree.clone(), key()).prop_map(|(t, k)| Op::Delete(t, k)),
         8 => (tree.clone(), key()).prop_map(|(t, k)| Op::Get(t, k)),
         6 => (tree.clone(), bound(), bound(), vec(any::<bool>(), 0..40))
             .prop_map(|(t, s, e, ends)| Op::Range(t, s, e, ends)),
         2 => (tree.clone(), vec(0u8..4, 0..3)).prop_map(|(t, p)| Op::Prefix(t, p)),
-        1 => (tree.clone(), vec((key(), value()), 0..1500)).prop_map(|(t, e)| Op::BulkLoad(t, e)),
+        1 => (tree.clone(), vec((key(), value()), 0..1500), 40u8..=110)
+            .prop_map(|(t, e, fill)| Op::BulkLoad(t, e, fill)),
         1 => tree.prop_map(Op::Clear),
         4 => Just(Op::Commit),
         2 => Just(Op::Abort),
@@ -193,6 +198,15 @@ impl Harness {
                     "remove returned a wrong value"
                 );
             }
+            Op::Delete(t, k) => {
+                let was = common::change(self.txn(), t, |txn, tree| tree.delete(txn, &k))
+                    .expect("delete");
+                assert_eq!(
+                    was,
+                    self.pending[t].remove(&k).is_some(),
+                    "delete said the key was (not) there"
+                );
+            }
             Op::Get(t, k) => {
                 let expected = self.pending[t].get(&k).cloned();
                 let found = self.read(|tree, src| src.get(&tree(t), &k));
@@ -225,11 +239,11 @@ impl Harness {
                 let found = self.read(|tree, src| src.prefix(&tree(t), &p));
                 assert_eq!(found, expected, "prefix {p:?}");
             }
-            Op::BulkLoad(t, entries) => {
+            Op::BulkLoad(t, entries, fill) => {
                 let sorted: Model = entries.into_iter().collect();
                 common::change(self.txn(), t, |txn, tree| {
                     tree.clear(txn)?;
-                    *tree = Tree::bulk_load(txn, sorted.iter())?;
+                    *tree = Tree::bulk_load_with_fill(txn, sorted.iter(), BulkFill::percent(fill))?;
                     Ok(())
                 })
                 .expect("bulk load");
