@@ -113,9 +113,13 @@ impl WriteTxn {
         check_space_name(space)?;
         let txn = self.pager_txn();
         let mut catalog = catalog(txn)?;
-        let mut tree = catalog.tree(txn, space.as_bytes())?;
+        let before = catalog.get(txn, space.as_bytes())?;
+        let mut tree = before.unwrap_or(Tree::EMPTY);
         let previous = tree.insert(txn, key, value)?;
-        catalog.set(txn, space.as_bytes(), &tree)?;
+        // The catalog holds only the root, which stays put once this transaction has copied it.
+        if before.map(|t| t.root()) != Some(tree.root()) {
+            catalog.set(txn, space.as_bytes(), &tree)?;
+        }
         Ok(previous)
     }
 
@@ -123,14 +127,17 @@ impl WriteTxn {
     pub fn kv_remove(&mut self, space: &str, key: &[u8]) -> Result<Option<Vec<u8>>> {
         let txn = self.pager_txn();
         let mut catalog = catalog(txn)?;
-        let Some(mut tree) = catalog.get(txn, space.as_bytes())? else {
+        let Some(before) = catalog.get(txn, space.as_bytes())? else {
             return Ok(None);
         };
+        let mut tree = before;
         let previous = tree.remove(txn, key)?;
-        // Record the new root first: `Catalog::remove` frees the pages of the root it finds.
-        catalog.set(txn, space.as_bytes(), &tree)?;
         if tree.is_empty() {
+            // Record the new root first: `Catalog::remove` frees the pages of the root it finds.
+            catalog.set(txn, space.as_bytes(), &tree)?;
             catalog.remove(txn, space.as_bytes())?;
+        } else if tree.root() != before.root() {
+            catalog.set(txn, space.as_bytes(), &tree)?;
         }
         Ok(previous)
     }
