@@ -1,6 +1,5 @@
 //! Opening databases, and the external-id index that imports keep beside the graph.
 
-use std::borrow::Cow;
 use std::path::Path;
 
 use graph::{Graph, GraphRead, NodeId, WriteTxn};
@@ -79,9 +78,9 @@ pub fn resolve(read: &impl GraphRead, arg: &str, ids: IdArgs) -> Result<NodeId> 
 /// How a node is named in output for people: its id, its external id when it has one, and its
 /// name.
 pub fn describe(read: &impl GraphRead, node: NodeId) -> Result<String> {
-    let name: Cow<'_, str> = match read.node(node)? {
-        Some(n) => Cow::Owned(n.name()?.into_owned()),
-        None => Cow::Borrowed("(deleted)"),
+    let name = match read.node(node)? {
+        Some(n) => n.name()?.into_owned(),
+        None => "(deleted)".to_owned(),
     };
     Ok(match external_of(read, node)? {
         Some(ext) => format!("{node} [{ext}] {name}"),

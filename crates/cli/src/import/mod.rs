@@ -55,6 +55,7 @@ struct Added {
 }
 
 /// The inputs' lines, with the options that say how to read them.
+#[derive(Clone, Copy)]
 struct Lines<'a> {
     inputs: &'a [Input],
     args: &'a ImportArgs,
@@ -88,12 +89,13 @@ pub fn run(args: &ImportArgs, out: Output) -> Result<ExitCode> {
         true => Some(db::open(&args.db)?),
         false => None,
     };
+    let lines = Lines {
+        inputs: &inputs,
+        args,
+        progress: &progress,
+    };
     let checker = Checker {
-        lines: Lines {
-            inputs: &inputs,
-            args,
-            progress: &progress,
-        },
+        lines,
         read: existing.as_ref().map(Graph::begin_read).transpose()?,
     };
     progress.pass("1/3 checking");
@@ -105,11 +107,7 @@ pub fn run(args: &ImportArgs, out: Output) -> Result<ExitCode> {
     };
     let import = Import {
         graph: &graph,
-        lines: Lines {
-            inputs: &inputs,
-            args,
-            progress: &progress,
-        },
+        lines,
     };
     progress.pass("2/3 nodes");
     let mut added = Added::default();
@@ -198,26 +196,19 @@ impl Checker<'_> {
     /// input defines.
     fn check(&self) -> Result<HashMap<Box<str>, Defined>> {
         let mut defined: HashMap<Box<str>, Defined> = HashMap::new();
-        let mut problems: Vec<(At, String)> = Vec::new();
-        let mut count = 0u64;
+        let mut problems = Problems::default();
         // Edge ends not defined when their line was read: resolved at the end.
         let mut forward: Vec<(At, Box<str>)> = Vec::new();
-        let mut problem = |at: At, what: String, problems: &mut Vec<(At, String)>| {
-            count += 1;
-            if problems.len() < MAX_LISTED {
-                problems.push((at, what));
-            }
-        };
         self.lines.each_line(|at, parsed| {
             let parsed = match parsed {
                 Ok(parsed) => parsed,
                 Err(what) => {
-                    problem(at, what, &mut problems);
+                    problems.add(at, what);
                     return Ok(());
                 }
             };
             if let Err(what) = valid(&parsed) {
-                problem(at, what, &mut problems);
+                problems.add(at, what);
                 return Ok(());
             }
             if let Some(node) = &parsed.node {
@@ -226,20 +217,14 @@ impl Checker<'_> {
                         e.insert(Defined::Explicit);
                     }
                     Entry::Occupied(_) => {
-                        problem(
-                            at,
-                            format!("id {} is defined twice", node.ext),
-                            &mut problems,
-                        );
+                        problems.add(at, format!("id {} is defined twice", node.ext));
                         return Ok(());
                     }
                     Entry::Vacant(e) => {
                         if let Some(id) = self.existing(&node.ext)? {
-                            problem(
-                                at,
-                                format!("id {} is already in the database (node {id})", node.ext),
-                                &mut problems,
-                            );
+                            let what =
+                                format!("id {} is already in the database (node {id})", node.ext);
+                            problems.add(at, what);
                             return Ok(());
                         }
                         e.insert(Defined::Explicit);
@@ -259,31 +244,18 @@ impl Checker<'_> {
             }
             Ok(())
         })?;
-        let mut unknown = Vec::new();
+        // Listed apart and merged: an unknown id can sit on an earlier line than the parse
+        // problems already listed.
+        let mut unknown = Problems::default();
         for (at, end) in forward {
             if !defined.contains_key(&end) {
-                count += 1;
-                if unknown.len() < MAX_LISTED {
-                    unknown.push((at, format!("an edge to unknown id {end}")));
-                }
+                unknown.add(at, format!("an edge to unknown id {end}"));
             }
         }
-        if count > 0 {
-            problems.extend(unknown);
-            problems.sort_by_key(|(at, _)| *at);
-            problems.truncate(MAX_LISTED);
-            let mut listed: Vec<String> = problems
-                .iter()
-                .map(|(at, what)| format!("  {}: {what}", self.lines.location(*at)))
-                .collect();
-            if count > problems.len() as u64 {
-                listed.push(format!("  and {} more", count - problems.len() as u64));
-            }
+        problems.merge(unknown);
+        if problems.count > 0 {
             self.lines.progress.finish();
-            return Err(Error::BadInput {
-                count,
-                listed: listed.join("\n"),
-            });
+            return Err(problems.into_error(&self.lines));
         }
         Ok(defined)
     }
@@ -362,6 +334,45 @@ impl Import<'_> {
             pending.flush(batch.txn()?)?;
         }
         batch.finish()
+    }
+}
+
+/// Bad lines found by the check: how many, and the first [`MAX_LISTED`] in line order.
+#[derive(Default)]
+struct Problems {
+    count: u64,
+    first: Vec<(At, String)>,
+}
+
+impl Problems {
+    fn add(&mut self, at: At, what: String) {
+        self.count += 1;
+        if self.first.len() < MAX_LISTED {
+            self.first.push((at, what));
+        }
+    }
+
+    fn merge(&mut self, other: Problems) {
+        self.count += other.count;
+        self.first.extend(other.first);
+        self.first.sort_by_key(|(at, _)| *at);
+        self.first.truncate(MAX_LISTED);
+    }
+
+    fn into_error(self, lines: &Lines<'_>) -> Error {
+        let mut listed: Vec<String> = self
+            .first
+            .iter()
+            .map(|(at, what)| format!("  {}: {what}", lines.location(*at)))
+            .collect();
+        let unlisted = self.count - self.first.len() as u64;
+        if unlisted > 0 {
+            listed.push(format!("  and {unlisted} more"));
+        }
+        Error::BadInput {
+            count: self.count,
+            listed: listed.join("\n"),
+        }
     }
 }
 
