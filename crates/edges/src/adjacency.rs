@@ -1,7 +1,7 @@
 //! The adjacency store: where each node's list in each direction is, and the changes to it.
 
-use pager_mmap::{PageId, PageSource, RadixPath, RadixVec, WriteTxn};
-use zerocopy::little_endian::{U16, U32, U64};
+use pager_mmap::{PageId, PageSource, RadixPath, RadixVec, U40, WriteTxn};
+use zerocopy::little_endian::{U16, U64};
 
 use crate::error::{Error, Result};
 use crate::hub;
@@ -39,7 +39,9 @@ impl Direction {
     }
 }
 
-/// One entry of a neighbour list: the node at the other end, the edge, its type.
+/// One entry of a neighbour list: the node at the other end, the edge, its type. The store holds
+/// node and edge ids up to [`U40::MAX`] and edge types up to `u16::MAX`; writes refuse larger
+/// ones with [`Error::OutOfRange`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Neighbor {
     /// The node at the other end of the edge.
@@ -51,21 +53,42 @@ pub struct Neighbor {
 }
 
 impl Neighbor {
-    pub(crate) fn entry(self) -> AdjEntry {
-        AdjEntry {
-            neighbor: U64::new(self.node),
-            edge: U64::new(self.edge),
-            edge_type: U32::new(self.edge_type),
-        }
+    /// The stored form, or [`Error::OutOfRange`] if an id or the type does not fit it.
+    pub(crate) fn entry(self) -> Result<AdjEntry> {
+        let edge_type = u16::try_from(self.edge_type).map_err(|_| Error::OutOfRange {
+            what: "edge type",
+            value: u64::from(self.edge_type),
+            limit: u64::from(u16::MAX),
+        })?;
+        Ok(AdjEntry {
+            neighbor: id40("node id", self.node)?,
+            edge: id40("edge id", self.edge)?,
+            edge_type: U16::new(edge_type),
+        })
     }
 
     pub(crate) fn from_entry(e: &AdjEntry) -> Neighbor {
         Neighbor {
             node: e.neighbor.get(),
             edge: e.edge.get(),
-            edge_type: e.edge_type.get(),
+            edge_type: u32::from(e.edge_type.get()),
         }
     }
+}
+
+/// `value` as a stored id, or [`Error::OutOfRange`] naming `what`.
+fn id40(what: &'static str, value: u64) -> Result<U40> {
+    U40::new(value).ok_or(Error::OutOfRange {
+        what,
+        value,
+        limit: U40::MAX,
+    })
+}
+
+/// The stored form of `batch` for `node`'s list, checked in full before anything changes.
+fn encode(node: u64, batch: &[Neighbor]) -> Result<Vec<AdjEntry>> {
+    id40("node id", node)?;
+    batch.iter().map(|n| n.entry()).collect()
 }
 
 /// The neighbour lists of every node, in both directions. The value is the store's root; its
@@ -77,7 +100,7 @@ pub struct Adjacency {
 
 /// The slot index of `node`'s list in `direction` within its leaf.
 pub(crate) fn slot_index(node: u64, direction: Direction) -> usize {
-    // `% NODES_PER_LEAF` keeps it below 32.
+    // `% NODES_PER_LEAF` makes the cast lossless.
     2 * (node % NODES_PER_LEAF as u64) as usize + usize::from(direction.index())
 }
 
@@ -201,7 +224,9 @@ impl Adjacency {
         Ok(())
     }
 
-    /// Adds `neighbor` to `node`'s list in `direction`.
+    /// Adds `neighbor` to `node`'s list in `direction`. An id above [`U40::MAX`] (`node`'s or
+    /// the entry's) or a type above `u16::MAX` is refused with [`Error::OutOfRange`], the store
+    /// unchanged.
     pub fn insert(
         &mut self,
         txn: &mut WriteTxn,
@@ -209,6 +234,8 @@ impl Adjacency {
         direction: Direction,
         neighbor: Neighbor,
     ) -> Result<()> {
+        id40("node id", node)?;
+        let entry = neighbor.entry()?;
         let path = self
             .leaf_mut(txn, node, true)?
             .ok_or_else(|| Error::Corrupt("adjacency leaf not created".into()))?;
@@ -217,18 +244,19 @@ impl Adjacency {
         match slot.form {
             FORM_HUB => {
                 let hub_id = run::cow_owned(txn, path.leaf, slot.page.get())?;
-                hub::push(txn, hub_id, neighbor)
+                hub::push(txn, hub_id, entry)
             }
             FORM_RUN if usize::from(slot.count.get()) >= HUB_THRESHOLD => {
-                make_hub(txn, path.leaf, node, direction, slot, &[neighbor])
+                make_hub(txn, path.leaf, node, direction, slot, &[entry])
             }
-            _ => run::append(txn, path.leaf, index, &[neighbor.entry()]),
+            _ => run::append(txn, path.leaf, index, &[entry]),
         }
     }
 
     /// Adds every entry of `batch` to `node`'s list in `direction`: one descent and one
     /// placement for the whole batch instead of one per entry. A new short list reserves exactly
-    /// the batch; a list that passes [`HUB_THRESHOLD`] becomes a hub at once.
+    /// the batch; a list that passes [`HUB_THRESHOLD`] becomes a hub at once. If any id or type
+    /// is out of range (as for [`Adjacency::insert`]), none is added.
     pub fn extend(
         &mut self,
         txn: &mut WriteTxn,
@@ -236,7 +264,8 @@ impl Adjacency {
         direction: Direction,
         batch: &[Neighbor],
     ) -> Result<()> {
-        if batch.is_empty() {
+        let entries = encode(node, batch)?;
+        if entries.is_empty() {
             return Ok(());
         }
         let path = self
@@ -246,21 +275,21 @@ impl Adjacency {
         let slot = run::slot(txn.page_as::<AdjLeafPage>(path.leaf)?, index)?;
         if slot.form == FORM_HUB {
             let hub_id = run::cow_owned(txn, path.leaf, slot.page.get())?;
-            return batch.iter().try_for_each(|n| hub::push(txn, hub_id, *n));
+            return entries.iter().try_for_each(|e| hub::push(txn, hub_id, *e));
         }
         let count = match slot.form {
             FORM_RUN => usize::from(slot.count.get()),
             _ => 0,
         };
-        if count + batch.len() > HUB_THRESHOLD {
-            return make_hub(txn, path.leaf, node, direction, slot, batch);
+        if count + entries.len() > HUB_THRESHOLD {
+            return make_hub(txn, path.leaf, node, direction, slot, &entries);
         }
-        let entries: Vec<AdjEntry> = batch.iter().map(|n| n.entry()).collect();
         run::append(txn, path.leaf, index, &entries)
     }
 
     /// Removes the entry of `neighbor.edge` (whose type is `neighbor.edge_type`) from `node`'s
-    /// list in `direction`. Returns whether it was there.
+    /// list in `direction`. Returns whether it was there (never, for an id or type the store
+    /// cannot hold).
     pub fn remove(
         &mut self,
         txn: &mut WriteTxn,
@@ -369,7 +398,7 @@ fn make_hub(
     node: u64,
     direction: Direction,
     slot: ListSlot,
-    added: &[Neighbor],
+    added: &[AdjEntry],
 ) -> Result<()> {
     let index = slot_index(node, direction);
     let entries = match slot.form {
@@ -384,12 +413,8 @@ fn make_hub(
     };
     let hub_id = hub::create(txn, node, direction.index())?;
     let page_index = run::adopt(txn, leaf, hub_id)?;
-    let all = entries
-        .iter()
-        .map(Neighbor::from_entry)
-        .chain(added.iter().copied());
-    for n in all {
-        hub::push(txn, hub_id, n)?;
+    for e in entries.iter().chain(added) {
+        hub::push(txn, hub_id, *e)?;
     }
     run::set_slot(
         txn,

@@ -23,7 +23,8 @@ impl Adjacency {
     /// Walks every list: leaves at their nodes; every owned page referenced by runs or by exactly
     /// one hub, of the matching type; runs inside their page's used entries, not overlapping, at
     /// most [`HUB_THRESHOLD`] long; hubs owned by their node and direction, with distinct types
-    /// whose counts add up to the degree, each with exactly the segments its count needs. Calls
+    /// of at most 16 bits whose counts add up to the degree, each with exactly the segments its
+    /// count needs. Calls
     /// `visit(node, direction, neighbor)` for every entry, appends every page the store reaches
     /// to `pages`, and returns the problems found.
     pub fn check<S: PageSource>(
@@ -206,6 +207,10 @@ impl<V: FnMut(u64, Direction, Neighbor)> Walk<'_, V> {
         if distinct.len() != types.len() {
             self.problems
                 .push(format!("hub {id} lists an edge type twice"));
+        }
+        if let Some(wide) = distinct.last().filter(|t| **t > u32::from(u16::MAX)) {
+            self.problems
+                .push(format!("hub {id} has edge type {wide}, above {}", u16::MAX));
         }
         // Counts come from the page: add without overflowing, a corrupt one must not panic.
         let total = types

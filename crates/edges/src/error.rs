@@ -19,6 +19,16 @@ pub enum Error {
         /// [`crate::HUB_THRESHOLD`].
         threshold: usize,
     },
+    /// An id or edge type is larger than the store's entries hold; nothing was changed.
+    #[error("{what} {value} is above the adjacency store's limit {limit}")]
+    OutOfRange {
+        /// `"node id"`, `"edge id"` or `"edge type"`.
+        what: &'static str,
+        /// The value given.
+        value: u64,
+        /// The largest value stored: [`pager_mmap::U40::MAX`] for ids, `u16::MAX` for types.
+        limit: u64,
+    },
     /// The store's pages contradict each other.
     #[error("corrupt adjacency: {0}")]
     Corrupt(String),

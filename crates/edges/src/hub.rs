@@ -10,8 +10,8 @@ use zerocopy::little_endian::{U16, U32, U64};
 use crate::Neighbor;
 use crate::error::{Error, Result};
 use crate::layout::{
-    HUB_THRESHOLD, HUB_TYPE_CAPACITY, HubPage, HubType, SEGMENT, SEGMENT_CAPACITY, SegEntry,
-    SegmentPage,
+    AdjEntry, HUB_THRESHOLD, HUB_TYPE_CAPACITY, HubPage, HubType, SEGMENT, SEGMENT_CAPACITY,
+    SegEntry, SegmentPage,
 };
 
 /// The radix vector of segments of one type.
@@ -24,7 +24,7 @@ pub(crate) fn segments(t: &HubType) -> Result<RadixVec> {
 
 /// Where entry `i` of a type lies: segment index and position.
 fn position(i: u64) -> (u64, usize) {
-    // `% SEGMENT_CAPACITY` keeps the position below 254.
+    // `% SEGMENT_CAPACITY` makes the cast lossless.
     (
         i / SEGMENT_CAPACITY as u64,
         (i % SEGMENT_CAPACITY as u64) as usize,
@@ -78,20 +78,21 @@ pub(crate) fn create(txn: &mut WriteTxn, node: u64, direction: u8) -> Result<Pag
     Ok(id)
 }
 
-/// Appends `n` to the (writable) hub.
-pub(crate) fn push(txn: &mut WriteTxn, hub_id: PageId, n: Neighbor) -> Result<()> {
+/// Appends `e` (already in range: its stored form) to the (writable) hub.
+pub(crate) fn push(txn: &mut WriteTxn, hub_id: PageId, e: AdjEntry) -> Result<()> {
+    let edge_type = u32::from(e.edge_type.get());
     let hub = txn.page_as::<HubPage>(hub_id)?;
     let all = types(hub)?;
     let (ti, mut t) = match all
         .iter()
         .enumerate()
-        .find(|(_, t)| t.edge_type.get() == n.edge_type)
+        .find(|(_, t)| t.edge_type.get() == edge_type)
     {
         Some((ti, t)) => (ti, *t),
         None if all.len() < HUB_TYPE_CAPACITY => (
             all.len(),
             HubType {
-                edge_type: U32::new(n.edge_type),
+                edge_type: U32::new(edge_type),
                 reserved: U32::ZERO,
                 count: U64::ZERO,
                 segments_root: U64::ZERO,
@@ -113,15 +114,15 @@ pub(crate) fn push(txn: &mut WriteTxn, hub_id: PageId, n: Neighbor) -> Result<()
         .ok_or_else(|| Error::Corrupt("segment not created".into()))?;
     let seg = txn.page_mut_as::<SegmentPage>(path.leaf)?;
     if path.created {
-        seg.edge_type = U32::new(n.edge_type);
+        seg.edge_type = U32::new(edge_type);
     }
     let slot = seg
         .entries
         .get_mut(pos)
         .ok_or_else(|| Error::Corrupt("segment position".into()))?;
     *slot = SegEntry {
-        neighbor: U64::new(n.node),
-        edge: U64::new(n.edge),
+        neighbor: e.neighbor,
+        edge: e.edge,
     };
     // `pos < SEGMENT_CAPACITY` < 2^16.
     seg.count = U16::new(pos as u16 + 1);

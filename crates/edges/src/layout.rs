@@ -1,6 +1,6 @@
 //! The adjacency store's pages. `docs/format.md` describes them byte by byte.
 
-use pager_mmap::{PAGE_SIZE, Page, PageHeader, PageType};
+use pager_mmap::{PAGE_SIZE, Page, PageHeader, PageType, U40};
 use zerocopy::little_endian::{U16, U32, U64};
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
@@ -18,21 +18,24 @@ pub const NODES_PER_LEAF: usize = 64;
 
 /// A neighbour list longer than this becomes a hub.
 pub const HUB_THRESHOLD: usize = 128;
+// A run's capacity is a `u8` in its slot.
+const _: () = assert!(HUB_THRESHOLD <= u8::MAX as usize);
 
-/// One neighbour in a short list.
+/// One neighbour in a short list: 12 bytes. Node and edge ids are 40-bit and edge types 16-bit
+/// everywhere in the store; the writers refuse larger ones.
 #[repr(C)]
 #[derive(
     FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned, Clone, Copy, Debug, PartialEq, Eq,
 )]
 pub struct AdjEntry {
     /// The node at the other end.
-    pub neighbor: U64,
+    pub neighbor: U40,
     /// The edge.
-    pub edge: U64,
+    pub edge: U40,
     /// The edge's type.
-    pub edge_type: U32,
+    pub edge_type: U16,
 }
-const _: () = assert!(size_of::<AdjEntry>() == 20);
+const _: () = assert!(size_of::<AdjEntry>() == 12);
 
 /// Where one node's list in one direction is.
 #[repr(C)]
@@ -64,12 +67,12 @@ pub const SLOTS_PER_LEAF: usize = 2 * NODES_PER_LEAF;
 /// Page ids one adjacency leaf can own.
 pub const LEAF_PAGES: usize = (PAGE_SIZE - 32 - SLOTS_PER_LEAF * size_of::<ListSlot>()) / 8;
 const _: () = assert!(LEAF_PAGES == 380);
-// Room for the worst case: every list a hub, or every list a full run (128 entries) with
-// runs packed first-fit, which needs at most twice the pages their entries fill.
+// Room for the worst case: every list a hub, or every list a full run (HUB_THRESHOLD entries)
+// with runs packed first-fit, which needs at most twice the pages their entries fill.
 const _: () = assert!(SLOTS_PER_LEAF <= LEAF_PAGES);
 const _: () = assert!(2 * (SLOTS_PER_LEAF * HUB_THRESHOLD).div_ceil(RUN_CAPACITY) <= LEAF_PAGES);
 
-/// The lists of nodes `first_node .. first_node + 32`, and the pages that hold them.
+/// The lists of nodes `first_node .. first_node + NODES_PER_LEAF`, and the pages that hold them.
 #[repr(C)]
 #[derive(FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned)]
 pub struct AdjLeafPage {
@@ -90,11 +93,13 @@ impl Page for AdjLeafPage {
     const TYPE: PageType = ADJ_LEAF;
 }
 
-/// Entries one run page holds.
+/// Entries one run page holds: 338.
 pub const RUN_CAPACITY: usize = (PAGE_SIZE - 32) / size_of::<AdjEntry>();
-const _: () = assert!(RUN_CAPACITY == 203);
+const _: () = assert!(RUN_CAPACITY == 338);
 // A full short list plus the entry that makes it a hub still fits one run page.
 const _: () = assert!(HUB_THRESHOLD < RUN_CAPACITY);
+// Offsets and `used` within a run page are `u16`s.
+const _: () = assert!(RUN_CAPACITY <= u16::MAX as usize);
 
 /// Short lists of one leaf, each a contiguous run of entries.
 #[repr(C)]
@@ -109,7 +114,7 @@ pub struct RunPage {
     /// The entries.
     pub entries: [AdjEntry; RUN_CAPACITY],
     /// Zero.
-    pub padding: [u8; 4],
+    pub padding: [u8; PAGE_SIZE - 32 - RUN_CAPACITY * size_of::<AdjEntry>()],
 }
 const _: () = assert!(size_of::<RunPage>() == PAGE_SIZE);
 
@@ -167,24 +172,27 @@ impl Page for HubPage {
     const TYPE: PageType = HUB;
 }
 
-/// One neighbour in a segment (the type is the segment's).
+/// One neighbour in a segment (the type is the segment's): 10 bytes.
 #[repr(C)]
 #[derive(
     FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned, Clone, Copy, Debug, PartialEq, Eq,
 )]
 pub struct SegEntry {
     /// The node at the other end.
-    pub neighbor: U64,
+    pub neighbor: U40,
     /// The edge.
-    pub edge: U64,
+    pub edge: U40,
 }
-const _: () = assert!(size_of::<SegEntry>() == 16);
+const _: () = assert!(size_of::<SegEntry>() == 10);
 
-/// Entries one segment holds.
+/// Entries one segment holds: 406.
 pub const SEGMENT_CAPACITY: usize = (PAGE_SIZE - 32) / size_of::<SegEntry>();
-const _: () = assert!(SEGMENT_CAPACITY == 254);
+const _: () = assert!(SEGMENT_CAPACITY == 406);
+// A segment's `count` is a `u16`.
+const _: () = assert!(SEGMENT_CAPACITY <= u16::MAX as usize);
 
-/// Up to 254 neighbours of one hub and edge type; every segment but the last is full.
+/// Up to [`SEGMENT_CAPACITY`] neighbours of one hub and edge type; every segment but the last
+/// is full.
 #[repr(C)]
 #[derive(FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned)]
 pub struct SegmentPage {
@@ -200,9 +208,58 @@ pub struct SegmentPage {
     pub reserved2: [u8; 8],
     /// The entries.
     pub entries: [SegEntry; SEGMENT_CAPACITY],
+    /// Zero.
+    pub padding: [u8; PAGE_SIZE - 32 - SEGMENT_CAPACITY * size_of::<SegEntry>()],
 }
 const _: () = assert!(size_of::<SegmentPage>() == PAGE_SIZE);
 
 impl Page for SegmentPage {
     const TYPE: PageType = SEGMENT;
+}
+
+#[cfg(test)]
+mod tests {
+    use std::mem::offset_of;
+
+    use pager_mmap::U40;
+    use zerocopy::IntoBytes;
+    use zerocopy::little_endian::U16;
+
+    use super::{AdjEntry, RunPage, SegEntry, SegmentPage};
+
+    fn id(value: u64) -> U40 {
+        U40::new(value).unwrap_or_default()
+    }
+
+    #[test]
+    fn entries_are_five_byte_ids_then_a_two_byte_type_little_endian() {
+        let entry = AdjEntry {
+            neighbor: id(0x01_0203_0405),
+            edge: id(0x0a_0b0c_0d0e),
+            edge_type: U16::new(0x1112),
+        };
+        assert_eq!(
+            entry.as_bytes(),
+            [5, 4, 3, 2, 1, 0x0e, 0x0d, 0x0c, 0x0b, 0x0a, 0x12, 0x11]
+        );
+        let segment = SegEntry {
+            neighbor: entry.neighbor,
+            edge: entry.edge,
+        };
+        assert_eq!(
+            segment.as_bytes(),
+            [5, 4, 3, 2, 1, 0x0e, 0x0d, 0x0c, 0x0b, 0x0a]
+        );
+    }
+
+    #[test]
+    fn run_and_segment_pages_have_the_documented_offsets() {
+        assert_eq!(offset_of!(RunPage, used), 16);
+        assert_eq!(offset_of!(RunPage, entries), 32);
+        assert_eq!(offset_of!(RunPage, padding), 4088);
+        assert_eq!(offset_of!(SegmentPage, count), 16);
+        assert_eq!(offset_of!(SegmentPage, edge_type), 20);
+        assert_eq!(offset_of!(SegmentPage, entries), 32);
+        assert_eq!(offset_of!(SegmentPage, padding), 4092);
+    }
 }

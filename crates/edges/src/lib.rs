@@ -1,6 +1,11 @@
 //! Adjacency storage for mmgraph: for each node and direction, its neighbour entries
 //! (neighbour, edge, edge type) in contiguous runs, read in place like a CSR row.
 //!
+//! An entry is 12 bytes ([`AdjEntry`]: 40-bit neighbour and edge ids, a 16-bit type), 338 to a
+//! run page; a hub's segment entry, whose type is its segment's, is 10 bytes ([`SegEntry`]), 406
+//! to a segment. Writes refuse an id above [`pager_mmap::U40::MAX`] or a type above `u16::MAX`
+//! with [`Error::OutOfRange`] and change nothing.
+//!
 //! Sits on `pager-mmap` and under `graph`. Lists are found by arithmetic: a radix vector
 //! ([`pager_mmap::RadixVec`]) of adjacency leaves, one per 64 nodes, each holding the 128 list
 //! slots of its nodes (out and in) and the pages those lists live in. A list of up to

@@ -79,7 +79,10 @@ impl<S: PageSource> Iterator for Neighbors<'_, S> {
 
     fn next(&mut self) -> Option<Self::Item> {
         for e in self.run.by_ref() {
-            if self.edge_type.is_none_or(|t| e.edge_type.get() == t) {
+            if self
+                .edge_type
+                .is_none_or(|t| u32::from(e.edge_type.get()) == t)
+            {
                 return Some(Ok(Neighbor::from_entry(e)));
             }
         }

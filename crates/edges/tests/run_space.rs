@@ -1,8 +1,8 @@
 //! How much room short lists take: a new list reserves exactly its entries, a list that grows
 //! gets room by a constant factor (so appends stay amortised O(1)), and runs fill their pages.
 
-use edges::{AdjLeafPage, Adjacency, Direction, HUB_THRESHOLD, Neighbor, RunPage};
-use pager_mmap::{MemStorage, Options, PageSource, Pager, WriteTxn};
+use edges::{AdjLeafPage, Adjacency, Direction, HUB_THRESHOLD, Neighbor, RUN_CAPACITY, RunPage};
+use pager_mmap::{MemStorage, Options, PageId, PageSource, Pager, WriteTxn};
 
 fn pager() -> Pager {
     Pager::with_storage(Box::new(MemStorage::new()), Options::default()).expect("open")
@@ -16,13 +16,19 @@ fn neighbor(i: u64) -> Neighbor {
     }
 }
 
-/// The run pages and adjacency leaves the store reaches, after a clean check.
-fn run_pages_and_leaves(adjacency: &Adjacency, src: &impl PageSource) -> (usize, usize) {
+/// The pages the store reaches, after a clean check.
+fn reached(adjacency: &Adjacency, src: &impl PageSource) -> Vec<PageId> {
     let mut pages = Vec::new();
     let problems = adjacency
         .check(src, &mut pages, |_, _, _| {})
         .expect("check");
     assert!(problems.is_empty(), "{problems:?}");
+    pages
+}
+
+/// The run pages and adjacency leaves the store reaches, after a clean check.
+fn run_pages_and_leaves(adjacency: &Adjacency, src: &impl PageSource) -> (usize, usize) {
+    let pages = reached(adjacency, src);
     let runs = pages
         .iter()
         .filter(|p| src.page_as::<RunPage>(**p).is_ok())
@@ -72,8 +78,8 @@ fn bulk_loaded_lists_fill_their_run_pages() {
     let pager = pager();
     let mut adjacency = Adjacency::default();
     let mut txn = pager.begin_write().expect("write");
-    // 128 lists of 10: 1280 entries, 20 lists to a run page (203 entries), so 7 pages; with 50%
-    // slack for every list it would be 10.
+    // 128 lists of 10: 1280 entries, 33 lists to a run page (338 entries), so 4 pages; with 50%
+    // slack for every list (15 entries, 22 lists to a page) it would be 6.
     for node in 0..64 {
         let out: Vec<Neighbor> = (0..10).map(|i| neighbor(node * 100 + i)).collect();
         let incoming: Vec<Neighbor> = (0..10).map(|i| neighbor(node * 100 + 50 + i)).collect();
@@ -86,7 +92,48 @@ fn bulk_loaded_lists_fill_their_run_pages() {
     }
     txn.commit().expect("commit");
     let read = pager.begin_read().expect("read");
-    assert_eq!(run_pages_and_leaves(&adjacency, &read), (7, 1));
+    assert_eq!(run_pages_and_leaves(&adjacency, &read), (4, 1));
+}
+
+#[test]
+fn runs_fill_a_run_page_to_its_last_entry() {
+    assert_eq!(RUN_CAPACITY, 338);
+    let pager = pager();
+    let mut adjacency = Adjacency::default();
+    let mut txn = pager.begin_write().expect("write");
+    // Two full short lists and one of 82: 128 + 128 + 82 = 338 entries, exactly one page.
+    let lists: [(u64, Direction, Vec<Neighbor>); 3] = [
+        (0, Direction::Out, (0..128).map(neighbor).collect()),
+        (0, Direction::In, (1000..1128).map(neighbor).collect()),
+        (1, Direction::Out, (2000..2082).map(neighbor).collect()),
+    ];
+    for (node, direction, list) in &lists {
+        adjacency
+            .extend(&mut txn, *node, *direction, list)
+            .expect("extend");
+    }
+    assert_eq!(run_pages_and_leaves(&adjacency, &txn), (1, 1));
+    let used: Vec<usize> = reached(&adjacency, &txn)
+        .iter()
+        .filter_map(|p| txn.page_as::<RunPage>(*p).ok())
+        .map(|page| usize::from(page.used.get()))
+        .collect();
+    assert_eq!(used, [RUN_CAPACITY]);
+    for (node, direction, list) in &lists {
+        let listed: Vec<Neighbor> = adjacency
+            .neighbors(&txn, *node, *direction, None)
+            .expect("list")
+            .map(|n| n.expect("entry"))
+            .collect();
+        assert_eq!(&listed, list);
+    }
+    // One more entry anywhere in the leaf needs a second page.
+    adjacency
+        .insert(&mut txn, 1, Direction::In, neighbor(3000))
+        .expect("insert");
+    txn.commit().expect("commit");
+    let read = pager.begin_read().expect("read");
+    assert_eq!(run_pages_and_leaves(&adjacency, &read), (2, 1));
 }
 
 #[test]

@@ -148,7 +148,7 @@ impl ReadTxn {
                         (record.to.get(), record.from.get(), &mut seen.incoming)
                     }
                 };
-                if here != node || there != n.node || record.edge_type.get() != n.edge_type {
+                if here != node || there != n.node || u32::from(record.edge_type.get()) != n.edge_type {
                     entry_problems.push(format!(
                         "node {node} {direction:?} lists edge {} wrongly",
                         n.edge

@@ -32,7 +32,27 @@ pub enum Error {
         /// What is wrong with it.
         why: String,
     },
-    /// The file is an mmgraph file but holds no graph, or a graph of another layout version.
+    /// The graph holds as many nodes, edges or edge types as its layout can number.
+    #[error("too many {what}: the limit is {limit}")]
+    LimitReached {
+        /// "node ids", "edge ids" or "edge types".
+        what: &'static str,
+        /// How many the layout can number.
+        limit: u64,
+    },
+    /// The file holds a graph of a layout version this build does not read (layout 1 was
+    /// written by builds before the 40-bit ids; nothing converts it in place).
+    #[error(
+        "the graph has layout version {found} and this build reads layout {supported}: \
+         export it with the build that wrote it (`mmgraph export`) and import the export"
+    )]
+    UnsupportedLayout {
+        /// The file's layout version.
+        found: u64,
+        /// The layout this build reads and writes.
+        supported: u64,
+    },
+    /// The file is an mmgraph file but holds no graph.
     #[error("not a graph database: {0}")]
     NotAGraph(String),
     /// The graph's structures contradict each other.

@@ -223,7 +223,7 @@ impl<'a, S: PageSource> EdgeRef<'a, S> {
 
     /// The id of the edge's type.
     pub fn edge_type_id(&self) -> u32 {
-        EdgeAttrs::read(self.record.attrs()).edge_type.get()
+        u32::from(EdgeAttrs::read(self.record.attrs()).edge_type.get())
     }
 
     /// The edge's type.

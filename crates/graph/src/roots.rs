@@ -43,9 +43,10 @@ impl Roots {
         }
         let version = src.root(SLOT_VERSION)?;
         if version != LAYOUT_VERSION {
-            return Err(Error::NotAGraph(format!(
-                "graph layout version {version}; this build reads {LAYOUT_VERSION}"
-            )));
+            return Err(Error::UnsupportedLayout {
+                found: version,
+                supported: LAYOUT_VERSION,
+            });
         }
         Ok(Roots {
             nodes: table_from_slots(words(src, SLOT_NODES)?, NODE_SLOTS)?,

@@ -2,7 +2,8 @@
 //! `docs/format.md` ("Graph") describes the same, byte by byte.
 
 use nodepage::{Attrs, RecordTable, TableRoot};
-use zerocopy::little_endian::{U32, U64};
+use pager_mmap::U40;
+use zerocopy::little_endian::{U16, U32};
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
 use crate::error::{Error, Result};
@@ -11,7 +12,7 @@ use crate::error::{Error, Result};
 /// in slot 14: a file whose slot 0 is 0 holds no graph yet.
 pub(crate) const GRAPH_MARKER: u64 = u64::from_le_bytes(*b"MMGGRAPH");
 /// The graph layout version this build reads and writes.
-pub(crate) const LAYOUT_VERSION: u64 = 1;
+pub(crate) const LAYOUT_VERSION: u64 = 2;
 
 pub(crate) const SLOT_MARKER: usize = 0;
 pub(crate) const SLOT_NODES: usize = 1;
@@ -26,15 +27,21 @@ pub(crate) const SLOT_VERSION: usize = 14;
 pub(crate) const SLOT_KV: usize = 15;
 
 /// Node records per record-table leaf: nodes carry a name and data, so fewer per leaf leave
-/// each a larger share of the leaf's heap.
-pub(crate) const NODE_SLOTS: usize = 32;
+/// each a larger share of the leaf's heap (80 slots of 22 bytes leave 2,264 bytes of the leaf,
+/// 28 bytes a node, and a leaf may add heap pages).
+pub(crate) const NODE_SLOTS: usize = 80;
 /// Edge records per record-table leaf: most edges carry little or no data.
-pub(crate) const EDGE_SLOTS: usize = 96;
+pub(crate) const EDGE_SLOTS: usize = nodepage::MAX_SLOTS;
+
+/// Node ids and edge ids stay below this: records and adjacency entries store them in 40 bits.
+pub const MAX_IDS: u64 = pager_mmap::U40::MAX + 1;
+/// Edge type ids stay below this: records and adjacency entries store them in 16 bits.
+pub const MAX_EDGE_TYPES: u64 = 1 << 16;
 
 /// The longest kind or edge type name, in bytes.
 pub const MAX_LABEL_LEN: usize = 255;
-/// The longest node name, in bytes: the name index key is name, NUL, id.
-pub const MAX_NAME_LEN: usize = btree::MAX_KEY_LEN - 9;
+/// The longest node name, in bytes: the name index key is name, NUL, id (5 bytes).
+pub const MAX_NAME_LEN: usize = btree::MAX_KEY_LEN - 1 - KEY_ID_LEN;
 
 /// A node record's attributes.
 #[repr(C)]
@@ -45,7 +52,7 @@ pub(crate) struct NodeAttrs {
     /// Bytes of the payload that are the name; the rest is the data.
     pub(crate) name_len: U32,
     /// Zero.
-    pub(crate) reserved: [u8; 16],
+    pub(crate) reserved: [u8; 4],
 }
 const _: () = assert!(size_of::<NodeAttrs>() == nodepage::ATTR_SIZE);
 
@@ -54,13 +61,11 @@ const _: () = assert!(size_of::<NodeAttrs>() == nodepage::ATTR_SIZE);
 #[derive(FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned, Clone, Copy)]
 pub(crate) struct EdgeAttrs {
     /// The source node.
-    pub(crate) from: U64,
+    pub(crate) from: U40,
     /// The target node.
-    pub(crate) to: U64,
+    pub(crate) to: U40,
     /// The edge type's id in the string table.
-    pub(crate) edge_type: U32,
-    /// Zero.
-    pub(crate) reserved: U32,
+    pub(crate) edge_type: U16,
 }
 const _: () = assert!(size_of::<EdgeAttrs>() == nodepage::ATTR_SIZE);
 
@@ -71,7 +76,7 @@ impl NodeAttrs {
         let attrs = NodeAttrs {
             kind: U32::new(kind),
             name_len: U32::new(name_len),
-            reserved: [0; 16],
+            reserved: [0; 4],
         };
         Ok(attrs_bytes(attrs.as_bytes()))
     }
@@ -81,31 +86,45 @@ impl NodeAttrs {
         NodeAttrs::read_from_bytes(attrs).unwrap_or(NodeAttrs {
             kind: U32::ZERO,
             name_len: U32::ZERO,
-            reserved: [0; 16],
+            reserved: [0; 4],
         })
     }
 }
 
 impl EdgeAttrs {
-    pub(crate) fn encode(from: u64, to: u64, edge_type: u32) -> Attrs {
+    /// The attributes of an edge between two existing nodes (whose ids are below
+    /// [`MAX_IDS`], see [`check_new_id`]) of an interned type (below [`MAX_EDGE_TYPES`]).
+    pub(crate) fn encode(from: u64, to: u64, edge_type: u32) -> Result<Attrs> {
         let attrs = EdgeAttrs {
-            from: U64::new(from),
-            to: U64::new(to),
-            edge_type: U32::new(edge_type),
-            reserved: U32::ZERO,
+            from: U40::new(from).ok_or_else(|| Error::Corrupt(format!("node id {from}")))?,
+            to: U40::new(to).ok_or_else(|| Error::Corrupt(format!("node id {to}")))?,
+            edge_type: u16::try_from(edge_type)
+                .map(U16::new)
+                .map_err(|_| Error::Corrupt(format!("edge type id {edge_type}")))?,
         };
-        attrs_bytes(attrs.as_bytes())
+        Ok(attrs_bytes(attrs.as_bytes()))
     }
 
     pub(crate) fn read(attrs: &Attrs) -> EdgeAttrs {
         // `EdgeAttrs` is exactly `ATTR_SIZE` bytes, asserted above.
         EdgeAttrs::read_from_bytes(attrs).unwrap_or(EdgeAttrs {
-            from: U64::ZERO,
-            to: U64::ZERO,
-            edge_type: U32::ZERO,
-            reserved: U32::ZERO,
+            from: U40::ZERO,
+            to: U40::ZERO,
+            edge_type: U16::ZERO,
         })
     }
+}
+
+/// Refuses a new node or edge (`what`) when the table would hand out an id of [`MAX_IDS`]:
+/// records and adjacency entries store ids in 40 bits.
+pub(crate) fn check_new_id(table: &RecordTable, what: &'static str) -> Result<()> {
+    if table.next_id() >= MAX_IDS {
+        return Err(Error::LimitReached {
+            what,
+            limit: MAX_IDS,
+        });
+    }
+    Ok(())
 }
 
 fn attrs_bytes(bytes: &[u8]) -> Attrs {
@@ -144,29 +163,39 @@ pub fn check_label(what: &'static str, label: &str) -> Result<()> {
     Ok(())
 }
 
-/// The by-kind index key: kind (4 bytes, big-endian), node (8 bytes, big-endian).
-pub(crate) fn kind_key(kind: u32, node: u64) -> [u8; 12] {
-    let mut key = [0u8; 12];
-    key[..4].copy_from_slice(&btree::keys::u32_key(kind));
-    key[4..].copy_from_slice(&btree::keys::u64_key(node));
-    key
+/// Bytes of a node id in an index key: its low 5 bytes, big-endian (ids are below
+/// [`MAX_IDS`], so the 3 high bytes are zero).
+const KEY_ID_LEN: usize = 5;
+
+/// Node `node` as the last bytes of an index key (ids sort as their keys do).
+fn id_key_bytes(node: u64) -> [u8; KEY_ID_LEN] {
+    let [_, _, _, a, b, c, d, e] = btree::keys::u64_key(node);
+    [a, b, c, d, e]
 }
 
-/// The by-name index key: name, NUL, node (8 bytes, big-endian).
+/// The by-kind index key: kind (4 bytes, big-endian), node (5 bytes, big-endian).
+pub(crate) fn kind_key(kind: u32, node: u64) -> [u8; 4 + KEY_ID_LEN] {
+    let [k0, k1, k2, k3] = btree::keys::u32_key(kind);
+    let [a, b, c, d, e] = id_key_bytes(node);
+    [k0, k1, k2, k3, a, b, c, d, e]
+}
+
+/// The by-name index key: name, NUL, node (5 bytes, big-endian).
 pub(crate) fn name_key(name: &[u8], node: u64) -> Vec<u8> {
-    let mut key = Vec::with_capacity(name.len() + 9);
+    let mut key = Vec::with_capacity(name.len() + 1 + KEY_ID_LEN);
     key.extend_from_slice(name);
     key.push(0);
-    key.extend_from_slice(&btree::keys::u64_key(node));
+    key.extend_from_slice(&id_key_bytes(node));
     key
 }
 
 /// The node id at the end of an index key.
 pub(crate) fn node_of_key(key: &[u8]) -> Result<u64> {
     key.len()
-        .checked_sub(8)
+        .checked_sub(KEY_ID_LEN)
         .and_then(|at| key.get(at..))
-        .and_then(btree::keys::decode_u64)
+        .and_then(|id| <[u8; KEY_ID_LEN]>::try_from(id).ok())
+        .and_then(|[a, b, c, d, e]| btree::keys::decode_u64(&[0, 0, 0, a, b, c, d, e]))
         .ok_or_else(|| Error::Corrupt(format!("an index key of {} bytes", key.len())))
 }
 
@@ -176,4 +205,57 @@ pub(crate) fn table_from_slots(words: [u64; 4], slots_per_leaf: usize) -> Result
         TableRoot::from_words(words),
         slots_per_leaf,
     )?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table_with_next_id(next_id: u64) -> RecordTable {
+        let root = TableRoot {
+            next_id: zerocopy::little_endian::U64::new(next_id),
+            ..TableRoot::default()
+        };
+        RecordTable::open(root, NODE_SLOTS).expect("a table without pages may have any next id")
+    }
+
+    #[test]
+    fn new_ids_stop_below_the_40_bit_limit() {
+        assert!(check_new_id(&table_with_next_id(MAX_IDS - 1), "node ids").is_ok());
+        let err = check_new_id(&table_with_next_id(MAX_IDS), "node ids").expect_err("full");
+        assert!(
+            matches!(
+                err,
+                Error::LimitReached {
+                    what: "node ids",
+                    limit: MAX_IDS
+                }
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn index_keys_end_in_the_node_id_and_sort_by_it() {
+        for node in [0, 1, 255, 256, 1 << 32, MAX_IDS - 1] {
+            assert_eq!(node_of_key(&kind_key(3, node)).ok(), Some(node));
+            assert_eq!(node_of_key(&name_key(b"n", node)).ok(), Some(node));
+        }
+        assert!(kind_key(3, 255) < kind_key(3, 256));
+        assert!(kind_key(3, MAX_IDS - 1) < kind_key(4, 0));
+        assert!(name_key(b"a", 1 << 32) < name_key(b"a", (1 << 32) + 1));
+        assert!(node_of_key(&[1, 2, 3]).is_err());
+    }
+
+    #[test]
+    fn edge_attributes_round_trip_at_the_limits_and_refuse_beyond() {
+        let attrs = EdgeAttrs::encode(MAX_IDS - 1, 7, u16::MAX.into()).expect("in range");
+        let read = EdgeAttrs::read(&attrs);
+        assert_eq!(
+            (read.from.get(), read.to.get(), read.edge_type.get()),
+            (MAX_IDS - 1, 7, u16::MAX)
+        );
+        assert!(EdgeAttrs::encode(MAX_IDS, 7, 0).is_err());
+        assert!(EdgeAttrs::encode(0, 7, u32::from(u16::MAX) + 1).is_err());
+    }
 }

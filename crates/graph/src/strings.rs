@@ -1,5 +1,5 @@
-//! The string tables: kind names and edge-type names, interned to dense `u32` ids, in one
-//! B+tree. Keys: tag 1 + kind name -> kind id; tag 2 + kind id -> name; tags 3 and 4 the same
+//! The string tables: kind names and edge-type names, interned to dense `u32` ids (edge types
+//! below [`MAX_EDGE_TYPES`]), in one B+tree. Keys: tag 1 + kind name -> kind id; tag 2 + kind id -> name; tags 3 and 4 the same
 //! for edge types. Ids are big-endian, so the last key of a tag is the highest id.
 
 use std::borrow::Cow;
@@ -9,6 +9,7 @@ use btree::keys::{decode_u32, u32_key};
 use pager_mmap::{PageSource, WriteTxn};
 
 use crate::error::{Error, Result};
+use crate::schema::MAX_EDGE_TYPES;
 
 /// Which table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -27,6 +28,21 @@ impl Label {
 
     fn by_id(self) -> u8 {
         self.by_name() + 1
+    }
+
+    /// How many ids the layout can number: edge types are stored in 16 bits.
+    fn limit(self) -> u64 {
+        match self {
+            Label::Kind => u64::from(u32::MAX) + 1,
+            Label::EdgeType => MAX_EDGE_TYPES,
+        }
+    }
+
+    fn plural(self) -> &'static str {
+        match self {
+            Label::Kind => "kinds",
+            Label::EdgeType => "edge types",
+        }
     }
 }
 
@@ -89,11 +105,17 @@ pub(crate) fn intern(tree: &mut Tree, txn: &mut WriteTxn, label: Label, name: &s
                 .get(1..)
                 .and_then(decode_u32)
                 .ok_or_else(|| Error::Corrupt("string table id key".into()))?;
-            id.checked_add(1)
-                .ok_or_else(|| Error::Corrupt("string table ids exhausted".into()))?
+            u64::from(id) + 1
         }
         None => 0,
     };
+    let next = u32::try_from(next)
+        .ok()
+        .filter(|next| u64::from(*next) < label.limit())
+        .ok_or(Error::LimitReached {
+            what: label.plural(),
+            limit: label.limit(),
+        })?;
     tree.insert(txn, &name_key(label, name), &u32_key(next))?;
     tree.insert(txn, &id_key(label, next), name.as_bytes())?;
     Ok(next)

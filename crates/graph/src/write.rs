@@ -9,7 +9,9 @@ use crate::error::{Error, Result};
 use crate::ids::{EdgeId, NodeId};
 use crate::read::{GraphRead, sealed};
 use crate::roots::Roots;
-use crate::schema::{EdgeAttrs, NodeAttrs, check_label, check_name, kind_key, name_key};
+use crate::schema::{
+    EdgeAttrs, NodeAttrs, check_label, check_name, check_new_id, kind_key, name_key,
+};
 use crate::strings::{self, Label};
 
 /// The one write transaction of a graph. It sees its own changes through [`GraphRead`].
@@ -89,6 +91,7 @@ impl WriteTxn {
     pub fn add_node(&mut self, kind: &str, name: &str, data: &[u8]) -> Result<NodeId> {
         check_label("kind", kind)?;
         check_name(name)?;
+        check_new_id(&self.roots.nodes, "node ids")?;
         let kind_id = self.intern(Label::Kind, kind)?;
         let attrs = NodeAttrs::encode(kind_id, name.len())?;
         let id = self
@@ -183,6 +186,7 @@ impl WriteTxn {
                 return Err(Error::NodeNotFound(node));
             }
         }
+        check_new_id(&self.roots.edges, "edge ids")?;
         let type_id = strings::intern(
             &mut self.roots.strings,
             &mut self.txn,
@@ -191,7 +195,7 @@ impl WriteTxn {
         )?;
         let id = self.roots.edges.push(
             &mut self.txn,
-            &EdgeAttrs::encode(from.0, to.0, type_id),
+            &EdgeAttrs::encode(from.0, to.0, type_id)?,
             data,
         )?;
         self.roots.adjacency.insert(
@@ -235,11 +239,12 @@ impl WriteTxn {
                     return Err(Error::NodeNotFound(node));
                 }
             }
+            check_new_id(&self.roots.edges, "edge ids")?;
             let type_id = self.intern(Label::EdgeType, edge.edge_type)?;
             let (from, to) = (edge.from.0, edge.to.0);
             let id = self.roots.edges.push(
                 &mut self.txn,
-                &EdgeAttrs::encode(from, to, type_id),
+                &EdgeAttrs::encode(from, to, type_id)?,
                 edge.data,
             )?;
             outgoing.push((
@@ -314,7 +319,7 @@ impl WriteTxn {
                 .ok_or(Error::EdgeNotFound(id))?
                 .attrs(),
         );
-        let (from, to, edge_type) = (attrs.from.get(), attrs.to.get(), attrs.edge_type.get());
+        let (from, to, edge_type) = (attrs.from.get(), attrs.to.get(), u32::from(attrs.edge_type.get()));
         let out = Entry {
             node: to,
             edge: id.0,

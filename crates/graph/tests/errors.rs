@@ -158,3 +158,45 @@ fn a_file_that_is_not_a_graph_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn the_edge_type_after_the_last_16_bit_id_is_refused_and_nothing_is_lost() {
+    let graph = Graph::in_memory().expect("open");
+    let (a, b, e) = committed_pair(&graph);
+    let mut txn = graph.begin_write().expect("write");
+    // Spread over 600 nodes, so that no list holds more types than a hub can.
+    let nodes: Vec<NodeId> = (0..600)
+        .map(|i| txn.add_node("k", &format!("m{i}"), b"").expect("node"))
+        .collect();
+    // Type "t" holds id 0 already; ids 1 ..= 65535 fill the 16-bit space.
+    let types: Vec<String> = (1..graph::MAX_EDGE_TYPES).map(|i| format!("t{i}")).collect();
+    let new_edges = types.iter().enumerate().map(|(i, t)| graph::NewEdge {
+        from: nodes[i % nodes.len()],
+        to: nodes[(i + 1) % nodes.len()],
+        edge_type: t,
+        data: b"",
+    });
+    txn.add_edges(new_edges).expect("65,536 edge types in all");
+    let err = txn
+        .add_edge(b, a, "one too many", b"")
+        .expect_err("the 65,537th type");
+    assert!(
+        matches!(
+            err,
+            Error::LimitReached {
+                what: "edge types",
+                limit: 65_536
+            }
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("65536"), "{err}");
+    // A type that exists still works, in the same transaction.
+    let last = txn.add_edge(b, a, "t65535", b"").expect("a known type");
+    assert_eq!(txn.edge(last).expect("edge").expect("live").edge_type().expect("type"), "t65535");
+    txn.abort();
+    let read = graph.begin_read().expect("read");
+    assert_eq!((read.node_count(), read.edge_count()), (2, 1));
+    assert!(read.edge(e).expect("edge").is_some());
+    assert!(graph.check().expect("check").is_clean());
+}

@@ -3,7 +3,7 @@
 use pager_mmap::{PageId, PageSource, overflow_chain_pages};
 
 use crate::error::Result;
-use crate::heap::{inline_payload, is_inline};
+use crate::heap::{inline_area, inline_payload};
 use crate::layout::{FLAG_LIVE, FLAG_OVERFLOW, HeapPage, LeafPage};
 use crate::leaf::{own_heap, slots};
 use crate::table::RecordTable;
@@ -93,7 +93,7 @@ impl Walk<'_> {
                 self.problems.push(format!("leaf {id} heap page {i}: {e}"));
             }
             let area = i as u8 + 1;
-            if !all.iter().any(|s| is_inline(s) && s.area == area) {
+            if !all.iter().any(|s| inline_area(s) == Some(area)) {
                 self.problems.push(format!(
                     "leaf {id} keeps heap page {page}, which no payload uses"
                 ));
@@ -115,7 +115,7 @@ impl Walk<'_> {
             }
             let len = u64::from(slot.payload_len.get());
             if slot.flags & FLAG_OVERFLOW != 0 {
-                match overflow_chain_pages(src, PageId(slot.overflow_head.get()), len) {
+                match overflow_chain_pages(src, slot.overflow_head(), len) {
                     Ok(chain) => self.pages.extend(chain),
                     Err(e) => self
                         .problems
@@ -124,8 +124,9 @@ impl Walk<'_> {
             } else if let Err(e) = inline_payload(src, leaf, per_leaf, slot) {
                 self.problems.push(format!("record {record}: {e}"));
             } else if len > 0 {
-                let start = usize::from(slot.heap_offset.get());
-                ranges.push((slot.area, start, start + len as usize, record));
+                let (area, offset) = slot.inline_place();
+                let start = usize::from(offset);
+                ranges.push((area, start, start + len as usize, record));
             }
         }
         ranges.sort_unstable();

@@ -18,6 +18,16 @@ pub enum Error {
         /// [`crate::MAX_PAYLOAD`].
         limit: usize,
     },
+    /// A page the table must point at has an id above the 40 bits a leaf stores
+    /// ([`pager_mmap::U40::MAX`]): a file of more than 4 PiB. The write transaction may be
+    /// half done: abort it.
+    #[error("page {page} is above the largest page id a record table stores ({limit})")]
+    PageOutOfRange {
+        /// The page's id.
+        page: u64,
+        /// [`pager_mmap::U40::MAX`].
+        limit: u64,
+    },
     /// The table's pages contradict each other or its root.
     #[error("corrupt record table: {0}")]
     Corrupt(String),

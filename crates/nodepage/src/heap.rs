@@ -3,18 +3,23 @@
 //! no payload uses any more.
 
 use pager_mmap::{PageId, PageSource, WriteTxn};
-use zerocopy::little_endian::{U16, U64};
+use zerocopy::little_endian::U16;
 
 use crate::error::{Error, Result};
 use crate::layout::{
     FLAG_LIVE, FLAG_OVERFLOW, HEAP_PAGE_BYTES, HEAP_PAGES, HeapPage, INLINE_LIMIT, LeafPage,
-    RecordSlot,
+    RecordSlot, stored_page_id,
 };
 use crate::leaf::{own_heap, parts_mut, slots};
 
 /// Whether `slot` holds a live inline payload.
 pub(crate) fn is_inline(slot: &RecordSlot) -> bool {
     slot.flags & FLAG_LIVE != 0 && slot.flags & FLAG_OVERFLOW == 0
+}
+
+/// The heap area of `slot`'s payload when it is live and inline.
+pub(crate) fn inline_area(slot: &RecordSlot) -> Option<u8> {
+    is_inline(slot).then(|| slot.inline_place().0)
 }
 
 /// The heap page of `area` (1..=8) of `leaf`, if the leaf has one there.
@@ -53,8 +58,9 @@ pub(crate) fn inline_payload<'a, S: PageSource>(
     slots_per_leaf: usize,
     slot: &RecordSlot,
 ) -> Result<&'a [u8]> {
-    let (bytes, used) = area_bytes(src, leaf, slots_per_leaf, slot.area)?;
-    let start = usize::from(slot.heap_offset.get());
+    let (area, offset) = slot.inline_place();
+    let (bytes, used) = area_bytes(src, leaf, slots_per_leaf, area)?;
+    let start = usize::from(offset);
     let len = usize::try_from(slot.payload_len.get()).unwrap_or(usize::MAX);
     start
         .checked_add(len)
@@ -72,8 +78,8 @@ fn live_by_area(all: &[RecordSlot], except: usize) -> [usize; HEAP_PAGES + 1] {
     let mut live = [0usize; HEAP_PAGES + 1];
     for (i, s) in all.iter().enumerate() {
         if i != except
-            && is_inline(s)
-            && let Some(l) = live.get_mut(usize::from(s.area))
+            && let Some(area) = inline_area(s)
+            && let Some(l) = live.get_mut(usize::from(area))
         {
             *l += s.payload_len.get() as usize;
         }
@@ -141,18 +147,20 @@ pub(crate) fn place_inline(
     let slot = all
         .get_mut(index)
         .ok_or_else(|| Error::Corrupt(format!("no slot {index}")))?;
-    slot.area = area;
-    slot.heap_offset = U16::new(offset);
+    slot.set_inline_place(area, offset);
     Ok(true)
 }
 
+/// Records `page` (0 for none) as the leaf's heap page of `area`; an error, changing nothing,
+/// when its id does not fit the leaf's 40 bits.
 fn set_heap_page(txn: &mut WriteTxn, leaf_id: PageId, area: u8, page: PageId) -> Result<()> {
+    let stored = stored_page_id(page)?;
     let leaf = txn.page_mut_as::<LeafPage>(leaf_id)?;
     let entry = usize::from(area)
         .checked_sub(1)
         .and_then(|i| leaf.heap_pages.get_mut(i))
         .ok_or_else(|| Error::Corrupt(format!("heap area {area}")))?;
-    *entry = U64::new(page.0);
+    *entry = stored;
     Ok(())
 }
 
@@ -219,7 +227,7 @@ fn pack(
     {
         let leaf = txn.page_as::<LeafPage>(leaf_id)?;
         for (i, s) in slots(leaf, slots_per_leaf)?.iter().enumerate() {
-            if i != except && is_inline(s) && s.area == area {
+            if i != except && inline_area(s) == Some(area) {
                 // Heaps are smaller than 2^16 bytes.
                 moved.push((i, packed.len() as u16));
                 packed.extend_from_slice(inline_payload(txn, leaf, slots_per_leaf, s)?);
@@ -229,7 +237,7 @@ fn pack(
     let (all, _) = parts_mut(txn.page_mut_as::<LeafPage>(leaf_id)?, slots_per_leaf)?;
     for (i, offset) in moved {
         if let Some(s) = all.get_mut(i) {
-            s.heap_offset = U16::new(offset);
+            s.set_inline_place(area, offset);
         }
     }
     let (bytes, used) = area_mut(txn, leaf_id, slots_per_leaf, area)?;
@@ -254,7 +262,7 @@ pub(crate) fn release_unused(
         if let Some(page) = heap_page_id(leaf, area)
             && !slots(leaf, slots_per_leaf)?
                 .iter()
-                .any(|s| is_inline(s) && s.area == area)
+                .any(|s| inline_area(s) == Some(area))
         {
             unused.push((area, page));
         }

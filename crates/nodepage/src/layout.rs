@@ -2,9 +2,11 @@
 //! heap pages a leaf owns when its own heap is full. `docs/format.md` describes them byte by
 //! byte.
 
-use pager_mmap::{PAGE_SIZE, Page, PageHeader, PageType};
+use pager_mmap::{PAGE_SIZE, Page, PageHeader, PageId, PageType, U40};
 use zerocopy::little_endian::{U16, U32, U64};
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
+
+use crate::error::{Error, Result};
 
 /// Type tag of a leaf page.
 pub const LEAF: PageType = PageType(33);
@@ -12,7 +14,7 @@ pub const LEAF: PageType = PageType(33);
 pub const HEAP: PageType = PageType(34);
 
 /// Bytes of caller-defined attributes in every record.
-pub const ATTR_SIZE: usize = 24;
+pub const ATTR_SIZE: usize = 12;
 
 /// A record's attributes.
 pub type Attrs = [u8; ATTR_SIZE];
@@ -22,40 +24,92 @@ pub(crate) const FLAG_LIVE: u8 = 1;
 /// Slot flag: the payload is in an overflow chain, not in a heap.
 pub(crate) const FLAG_OVERFLOW: u8 = 2;
 
-/// One record's fixed part.
+/// One record's fixed part: 22 bytes.
 #[repr(C)]
 #[derive(FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned, Clone, Copy, Debug)]
 pub struct RecordSlot {
     /// `FLAG_LIVE` (1) and `FLAG_OVERFLOW` (2); 0 for an empty or deleted slot.
     pub flags: u8,
-    /// Where an inline payload is: 0 the leaf's own heap, `k` the leaf's heap page `k - 1`.
-    pub area: u8,
-    /// Offset of an inline payload within its heap.
-    pub heap_offset: U16,
     /// The payload's length in bytes.
     pub payload_len: U32,
-    /// Head of the payload's overflow chain when `FLAG_OVERFLOW` is set, else 0.
-    pub overflow_head: U64,
+    /// Where the payload is. Inline: `area << 16 | offset`, `area` 0 for the leaf's own heap
+    /// and `k` for the leaf's heap page `k - 1`, `offset` within that heap (see
+    /// [`RecordSlot::inline_place`]). With `FLAG_OVERFLOW`: the head page of the payload's
+    /// overflow chain (see [`RecordSlot::overflow_head`]). 0 in an empty slot.
+    pub location: U40,
     /// The caller's attributes.
     pub attrs: Attrs,
 }
 
 /// Size of a record slot.
 pub const SLOT_SIZE: usize = size_of::<RecordSlot>();
-const _: () = assert!(SLOT_SIZE == 40);
+const _: () = assert!(SLOT_SIZE == 1 + 4 + 5 + ATTR_SIZE && SLOT_SIZE == 22);
+
+impl RecordSlot {
+    /// An empty (never used or deleted) slot: all zero.
+    pub const EMPTY: RecordSlot = RecordSlot {
+        flags: 0,
+        payload_len: U32::ZERO,
+        location: U40::ZERO,
+        attrs: [0; ATTR_SIZE],
+    };
+
+    /// The heap area and offset of an inline payload: `location` is `area << 16 | offset`,
+    /// so its little-endian bytes are the offset's two, the area's one, and two zero bytes. An
+    /// area past [`HEAP_PAGES`] (`u8::MAX` when those last bytes are not zero) names no heap,
+    /// so reading the payload there reports a corrupt table.
+    pub fn inline_place(&self) -> (u8, u16) {
+        let [low, high, area, top @ ..]: [u8; 5] = zerocopy::transmute!(self.location);
+        let area = if top == [0, 0] { area } else { u8::MAX };
+        (area, u16::from_le_bytes([low, high]))
+    }
+
+    /// Points the slot at an inline payload at `offset` in heap `area`.
+    pub fn set_inline_place(&mut self, area: u8, offset: u16) {
+        let [low, high] = offset.to_le_bytes();
+        self.location = zerocopy::transmute!([low, high, area, 0u8, 0u8]);
+    }
+
+    /// The head page of an overflowed payload's chain.
+    pub fn overflow_head(&self) -> PageId {
+        PageId(self.location.get())
+    }
+
+    /// Points the slot at an overflow chain starting at `head`; an error, changing nothing,
+    /// when `head` is above [`U40::MAX`].
+    pub fn set_overflow_head(&mut self, head: PageId) -> Result<()> {
+        self.location = stored_page_id(head)?;
+        Ok(())
+    }
+}
+
+/// `page` as the 40 bits a leaf stores of a page id, or [`Error::PageOutOfRange`].
+pub(crate) fn stored_page_id(page: PageId) -> Result<U40> {
+    U40::new(page.0).ok_or(Error::PageOutOfRange {
+        page: page.0,
+        limit: U40::MAX,
+    })
+}
 
 /// Heap pages one leaf may own.
 pub const HEAP_PAGES: usize = 8;
 
-/// Bytes of a leaf after its header: the slots, then the leaf's own heap.
-pub const LEAF_BODY: usize = PAGE_SIZE - 32 - 8 * HEAP_PAGES;
-const _: () = assert!(LEAF_BODY == 4000);
+/// Bytes of a leaf's header fields before `heap_pages`.
+const LEAF_HEAD: usize = 32;
+
+/// Bytes of a leaf after its header and heap page ids: the slots, then the leaf's own heap.
+pub const LEAF_BODY: usize = PAGE_SIZE - LEAF_HEAD - size_of::<U40>() * HEAP_PAGES;
+const _: () = assert!(LEAF_BODY == 4024);
 
 /// The fewest and most slots a leaf may have (chosen per table by its owner).
 pub const MIN_SLOTS: usize = 8;
-/// See [`MIN_SLOTS`]. At the most, 160 bytes of own heap are left.
-pub const MAX_SLOTS: usize = 96;
-const _: () = assert!(MAX_SLOTS * SLOT_SIZE < LEAF_BODY);
+/// See [`MIN_SLOTS`]. At the most, 176 slots of 22 bytes leave 152 bytes of own heap.
+pub const MAX_SLOTS: usize = 176;
+const _: () =
+    assert!(MAX_SLOTS * SLOT_SIZE < LEAF_BODY && LEAF_BODY - MAX_SLOTS * SLOT_SIZE == 152);
+// A leaf's 16-bit `slot_count` holds any slots per leaf, and `u8::MAX`, which `inline_place`
+// returns for a corrupt `location`, is never a heap area.
+const _: () = assert!(MAX_SLOTS <= u16::MAX as usize && HEAP_PAGES < u8::MAX as usize);
 
 /// Payloads up to this length are stored in a heap when they fit; longer ones always overflow.
 pub const INLINE_LIMIT: usize = 1024;
@@ -80,11 +134,12 @@ pub struct LeafPage {
     /// Zero.
     pub reserved: U16,
     /// The heap pages this leaf owns (and no other page); 0 = none.
-    pub heap_pages: [U64; HEAP_PAGES],
+    pub heap_pages: [U40; HEAP_PAGES],
     /// `slot_count` record slots, then the own heap.
     pub body: [u8; LEAF_BODY],
 }
 const _: () = assert!(size_of::<LeafPage>() == PAGE_SIZE);
+const _: () = assert!(std::mem::offset_of!(LeafPage, heap_pages) == LEAF_HEAD);
 
 impl Page for LeafPage {
     const TYPE: PageType = LEAF;
@@ -161,5 +216,99 @@ impl TableRoot {
             live,
             height,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::mem::offset_of;
+
+    use pager_mmap::{PageId, U40};
+    use zerocopy::IntoBytes;
+    use zerocopy::little_endian::U32;
+
+    use super::{
+        ATTR_SIZE, HEAP_PAGES, LEAF_BODY, LeafPage, MAX_SLOTS, RecordSlot, SLOT_SIZE,
+        stored_page_id,
+    };
+    use crate::error::Error;
+
+    #[test]
+    fn a_record_slot_is_22_bytes_with_its_fields_at_the_documented_offsets() {
+        assert_eq!(
+            (size_of::<RecordSlot>(), SLOT_SIZE, ATTR_SIZE),
+            (22, 22, 12)
+        );
+        assert_eq!(offset_of!(RecordSlot, flags), 0);
+        assert_eq!(offset_of!(RecordSlot, payload_len), 1);
+        assert_eq!(offset_of!(RecordSlot, location), 5);
+        assert_eq!(offset_of!(RecordSlot, attrs), 10);
+        let slot = RecordSlot {
+            flags: 3,
+            payload_len: U32::new(0x0403_0201),
+            location: U40::new(0x09_0807_0605).expect("40 bits"),
+            attrs: std::array::from_fn(|i| 10 + i as u8),
+        };
+        let expected: Vec<u8> = (3..4).chain(1..22).collect();
+        assert_eq!(slot.as_bytes(), &expected[..]);
+    }
+
+    #[test]
+    fn a_leaf_holds_176_slots_after_a_72_byte_head() {
+        assert_eq!(offset_of!(LeafPage, first_id), 16);
+        assert_eq!(offset_of!(LeafPage, live), 24);
+        assert_eq!(offset_of!(LeafPage, slot_count), 26);
+        assert_eq!(offset_of!(LeafPage, heap_used), 28);
+        assert_eq!(offset_of!(LeafPage, reserved), 30);
+        assert_eq!(offset_of!(LeafPage, heap_pages), 32);
+        assert_eq!(offset_of!(LeafPage, body), 32 + 5 * HEAP_PAGES);
+        assert_eq!((LEAF_BODY, MAX_SLOTS), (4024, 176));
+        assert_eq!(LEAF_BODY - MAX_SLOTS * SLOT_SIZE, 152);
+    }
+
+    #[test]
+    fn an_inline_place_is_area_times_65536_plus_offset() {
+        for area in 0..=HEAP_PAGES as u8 {
+            for offset in [0, 1, 0x1234, u16::MAX] {
+                let mut slot = RecordSlot::EMPTY;
+                slot.set_inline_place(area, offset);
+                assert_eq!(slot.inline_place(), (area, offset));
+                assert_eq!(
+                    slot.location.get(),
+                    u64::from(area) << 16 | u64::from(offset)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn an_inline_place_with_bits_above_the_area_names_no_heap() {
+        let mut slot = RecordSlot::EMPTY;
+        slot.location = U40::new(1 << 24 | 2 << 16 | 7).expect("40 bits");
+        assert_eq!(slot.inline_place(), (u8::MAX, 7));
+        slot.location = U40::new(U40::MAX).expect("40 bits");
+        assert_eq!(slot.inline_place(), (u8::MAX, u16::MAX));
+    }
+
+    #[test]
+    fn an_overflow_head_is_stored_whole_up_to_40_bits_and_refused_above() {
+        let mut slot = RecordSlot::EMPTY;
+        for head in [1, 0x12_3456_789a, U40::MAX] {
+            slot.set_overflow_head(PageId(head)).expect("fits");
+            assert_eq!(slot.overflow_head(), PageId(head));
+        }
+        for head in [U40::MAX + 1, u64::MAX] {
+            match slot.set_overflow_head(PageId(head)) {
+                Err(Error::PageOutOfRange { page, limit }) => {
+                    assert_eq!((page, limit), (head, U40::MAX));
+                }
+                other => panic!("head {head}: {other:?}"),
+            }
+            assert_eq!(slot.overflow_head(), PageId(U40::MAX), "unchanged");
+        }
+        assert!(matches!(
+            stored_page_id(PageId(U40::MAX + 1)),
+            Err(Error::PageOutOfRange { .. })
+        ));
     }
 }

@@ -1,11 +1,12 @@
 //! Dense-id record tables for mmgraph: the storage of node records (and edge records) by id.
 //!
 //! Sits on `pager-mmap` and under `graph`. A [`RecordTable`] maps dense ids `0, 1, 2, ...` to
-//! records, each a fixed 24-byte attribute block (what the caller stores there is its own: a
+//! records, each a fixed 12-byte attribute block (what the caller stores there is its own: a
 //! node's kind and name length; an edge's endpoints and type) plus a payload of any length (a
-//! node's name and data). Finding a record is arithmetic plus a fixed-fanout descent through
-//! the pager's radix pages ([`pager_mmap::RadixVec`]), never a key search: with `n` slots per
-//! leaf (chosen per table), `id / n` selects a leaf page and `id % n` its slot. Payloads up to
+//! node's name and data), in a 22-byte [`RecordSlot`] of a leaf page. Finding a record is
+//! arithmetic plus a fixed-fanout descent through the pager's radix pages
+//! ([`pager_mmap::RadixVec`]), never a key search: with `n` slots per leaf (chosen per table,
+//! up to [`MAX_SLOTS`]), `id / n` selects a leaf page and `id % n` its slot. Payloads up to
 //! [`INLINE_LIMIT`] bytes live in the leaf's own heap or in up to [`HEAP_PAGES`] heap pages the
 //! leaf owns; larger ones, or ones that fit nowhere, go to an overflow chain. Reads are
 //! zero-copy for inline payloads.

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use pager_mmap::{PageId, PageSource, overflow_pieces};
+use pager_mmap::{PageSource, overflow_pieces};
 
 use crate::error::{Error, Result};
 use crate::layout::{Attrs, RecordSlot};
@@ -58,7 +58,7 @@ impl<'a, S: PageSource> Record<'a, S> {
         if let Some(bytes) = self.inline {
             return Ok(Cow::Borrowed(bytes.get(start..end).unwrap_or_default()));
         }
-        let head = PageId(self.slot.overflow_head.get());
+        let head = self.slot.overflow_head();
         let mut out = Vec::with_capacity(len);
         let mut at = 0usize;
         for piece in overflow_pieces(self.src, head, self.payload_len() as u64) {

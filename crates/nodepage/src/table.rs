@@ -238,7 +238,7 @@ impl RecordTable {
         self.free_payload(txn, path.leaf, id)?;
         let (_, slot_index) = self.position(id);
         let leaf = txn.page_mut_as::<LeafPage>(path.leaf)?;
-        *slot_mut(leaf, self.slots, slot_index)? = empty_slot();
+        *slot_mut(leaf, self.slots, slot_index)? = RecordSlot::EMPTY;
         leaf.live = U16::new(leaf.live.get().saturating_sub(1));
         let now_empty = leaf.live.get() == 0;
         self.live = self
@@ -265,29 +265,26 @@ impl RecordTable {
         let (_, slot_index) = self.position(id);
         let inline = place_inline(txn, leaf_id, self.slots, slot_index, payload)?;
         let overflow_head = if inline {
-            0
+            None
         } else {
-            write_overflow(txn, payload)?.0
+            Some(write_overflow(txn, payload)?)
         };
         let slot = slot_mut(
             txn.page_mut_as::<LeafPage>(leaf_id)?,
             self.slots,
             slot_index,
         )?;
-        slot.flags = if inline {
-            FLAG_LIVE
-        } else {
-            FLAG_LIVE | FLAG_OVERFLOW
-        };
+        match overflow_head {
+            // An inline payload's area and offset were set by `place_inline`.
+            None => slot.flags = FLAG_LIVE,
+            Some(head) => {
+                slot.set_overflow_head(head)?;
+                slot.flags = FLAG_LIVE | FLAG_OVERFLOW;
+            }
+        }
         // `check_len` bounds the length by `MAX_PAYLOAD` = `u32::MAX`.
         slot.payload_len = U32::new(u32::try_from(payload.len()).unwrap_or(u32::MAX));
-        slot.overflow_head = U64::new(overflow_head);
         slot.attrs = *attrs;
-        if !inline {
-            // An inline payload's area and offset were set by `place_inline`.
-            slot.area = 0;
-            slot.heap_offset = U16::new(0);
-        }
         Ok(())
     }
 
@@ -296,11 +293,7 @@ impl RecordTable {
         let (_, slot_index) = self.position(id);
         let slot = *slot(txn.page_as::<LeafPage>(leaf_id)?, self.slots, slot_index)?;
         if slot.flags & FLAG_OVERFLOW != 0 {
-            free_overflow(
-                txn,
-                PageId(slot.overflow_head.get()),
-                u64::from(slot.payload_len.get()),
-            )?;
+            free_overflow(txn, slot.overflow_head(), u64::from(slot.payload_len.get()))?;
         }
         Ok(())
     }
@@ -341,17 +334,6 @@ fn check_len(payload: &[u8]) -> Result<()> {
         });
     }
     Ok(())
-}
-
-fn empty_slot() -> RecordSlot {
-    RecordSlot {
-        flags: 0,
-        area: 0,
-        heap_offset: U16::new(0),
-        payload_len: U32::new(0),
-        overflow_head: U64::new(0),
-        attrs: [0; 24],
-    }
 }
 
 /// The live records of a table in id order; see [`RecordTable::iter`]. One descent per leaf.

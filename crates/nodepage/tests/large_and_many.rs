@@ -1,7 +1,7 @@
 //! Payloads from empty to 16 MiB, and tables that grow to many leaves and radix levels and are
 //! emptied again, returning their pages.
 
-use nodepage::RecordTable;
+use nodepage::{ATTR_SIZE, RecordTable};
 
 const SLOTS: usize = 32;
 use pager_mmap::{MemStorage, Options, PageSource, Pager};
@@ -16,8 +16,10 @@ fn a_sixteen_mebibyte_payload_round_trips_and_a_prefix_reads_only_its_pages() {
     let big: Vec<u8> = (0..16usize << 20).map(|i| (i % 253) as u8).collect();
     let mut table = RecordTable::new(SLOTS).expect("slots");
     let mut txn = pager.begin_write().expect("write");
-    let small = table.push(&mut txn, &[1; 24], b"small").expect("push");
-    let large = table.push(&mut txn, &[2; 24], &big).expect("push");
+    let small = table
+        .push(&mut txn, &[1; ATTR_SIZE], b"small")
+        .expect("push");
+    let large = table.push(&mut txn, &[2; ATTR_SIZE], &big).expect("push");
     txn.commit().expect("commit");
     let read = pager.begin_read().expect("read");
     let record = table.get(&read, large).expect("get").expect("live");
@@ -48,7 +50,7 @@ fn a_million_records_span_radix_levels_and_deleting_them_returns_the_pages() {
     for i in 0..n {
         let name = format!("record_{i}");
         table
-            .push(&mut txn, &[(i % 7) as u8; 24], name.as_bytes())
+            .push(&mut txn, &[(i % 7) as u8; ATTR_SIZE], name.as_bytes())
             .expect("push");
     }
     txn.commit().expect("commit");
@@ -93,7 +95,7 @@ fn a_million_records_span_radix_levels_and_deleting_them_returns_the_pages() {
     let mut txn = pager.begin_write().expect("write");
     for i in 0..n {
         table
-            .push(&mut txn, &[0; 24], format!("again_{i}").as_bytes())
+            .push(&mut txn, &[0; ATTR_SIZE], format!("again_{i}").as_bytes())
             .expect("push");
     }
     txn.commit().expect("commit");
@@ -112,9 +114,9 @@ fn unknown_ids_are_errors_for_writes_and_none_for_reads() {
     let pager = pager();
     let mut table = RecordTable::new(SLOTS).expect("slots");
     let mut txn = pager.begin_write().expect("write");
-    let id = table.push(&mut txn, &[0; 24], b"x").expect("push");
+    let id = table.push(&mut txn, &[0; ATTR_SIZE], b"x").expect("push");
     assert!(matches!(
-        table.update(&mut txn, id + 1, &[0; 24], None),
+        table.update(&mut txn, id + 1, &[0; ATTR_SIZE], None),
         Err(nodepage::Error::NotFound(_))
     ));
     table.delete(&mut txn, id).expect("delete");
@@ -136,7 +138,7 @@ fn a_table_emptied_past_its_first_leaf_reopens_and_grows_again() {
     let mut table = RecordTable::new(8).expect("slots");
     let mut txn = pager.begin_write().expect("write");
     for _ in 0..10 {
-        table.push(&mut txn, &[0; 24], b"").expect("push");
+        table.push(&mut txn, &[0; ATTR_SIZE], b"").expect("push");
     }
     for id in 0..10 {
         table.delete(&mut txn, id).expect("delete");
@@ -146,7 +148,12 @@ fn a_table_emptied_past_its_first_leaf_reopens_and_grows_again() {
     assert_eq!((reopened.len(), reopened.next_id()), (0, 10));
     let mut table = reopened;
     let mut txn = pager.begin_write().expect("write");
-    assert_eq!(table.push(&mut txn, &[1; 24], b"again").expect("push"), 10);
+    assert_eq!(
+        table
+            .push(&mut txn, &[1; ATTR_SIZE], b"again")
+            .expect("push"),
+        10
+    );
     txn.commit().expect("commit");
     let read = pager.begin_read().expect("read");
     assert_eq!(

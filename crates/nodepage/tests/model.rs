@@ -220,7 +220,7 @@ impl Harness {
 
 proptest! {
     #[test]
-    fn the_table_matches_a_model_through_commits_aborts_and_reopens(slots in prop_oneof![Just(8usize), Just(32), Just(96)], ops in proptest::collection::vec(op(), 1..400)) {
+    fn the_table_matches_a_model_through_commits_aborts_and_reopens(slots in prop_oneof![Just(8usize), Just(32), Just(96), Just(nodepage::MAX_SLOTS)], ops in proptest::collection::vec(op(), 1..400)) {
         let mut harness = Harness::new(slots);
         for op in ops {
             harness.apply(op);
