@@ -8,7 +8,7 @@ use pager_mmap::{PageId, PageSource, page_type_of};
 use crate::error::Result;
 use crate::graph::{Graph, ReadTxn};
 use crate::read::{GraphRead, sealed::Access};
-use crate::schema::{EdgeAttrs, kind_key, name_key};
+use crate::schema::{EdgeAttrs, edge_of_data_key, kind_key, name_key};
 use crate::strings::{self, Label};
 
 /// Problems beyond this many are counted, not listed.
@@ -85,6 +85,7 @@ pub fn page_type_name(tag: u8) -> &'static str {
         17 => "btree branch",
         33 => "record leaf",
         34 => "record heap",
+        35 => "attribute leaf",
         48 => "adjacency leaf",
         49 => "adjacency run",
         50 => "adjacency hub",
@@ -133,7 +134,7 @@ impl ReadTxn {
                     return;
                 };
                 let record = match roots.edges.get(src, n.edge) {
-                    Ok(Some(record)) => EdgeAttrs::read(record.attrs()),
+                    Ok(Some(attrs)) => EdgeAttrs::read(attrs),
                     Ok(None) => {
                         return entry_problems.push(format!(
                             "node {node} lists edge {} that does not exist",
@@ -148,7 +149,10 @@ impl ReadTxn {
                         (record.to.get(), record.from.get(), &mut seen.incoming)
                     }
                 };
-                if here != node || there != n.node || u32::from(record.edge_type.get()) != n.edge_type {
+                if here != node
+                    || there != n.node
+                    || u32::from(record.edge_type.get()) != n.edge_type
+                {
                     entry_problems.push(format!(
                         "node {node} {direction:?} lists edge {} wrongly",
                         n.edge
@@ -166,6 +170,7 @@ impl ReadTxn {
         report.problems("adjacency", problems);
         report.problems("adjacency", entry_problems);
         for (name, tree) in [
+            ("edge data", roots.edge_data),
             ("string table", roots.strings),
             ("kind index", roots.by_kind),
             ("name index", roots.by_name),
@@ -184,7 +189,7 @@ impl ReadTxn {
     /// page reachable once or free), each structure's own, and their agreement: every edge
     /// listed once in its source's out-list and once in its target's in-list and nowhere else,
     /// its endpoints alive, every node in the kind and name indexes and nothing else there,
-    /// every kind and edge type in the string table.
+    /// every kind and edge type in the string table, edge data only for live edges.
     pub fn check(&self) -> Result<CheckReport> {
         let src = self.source();
         let roots = self.roots();
@@ -245,6 +250,19 @@ impl ReadTxn {
                 .contains_key(src, &name_key(node.name()?.as_bytes(), id))?
             {
                 report.problem(format!("node {id} is missing from the name index"));
+            }
+        }
+        for entry in roots.edge_data.iter(src) {
+            let entry = entry?;
+            match edge_of_data_key(entry.key()) {
+                Ok(edge) if !roots.edges.contains(src, edge)? => {
+                    report.problem(format!("edge {edge} has data but does not exist"));
+                }
+                Ok(edge) if entry.value_len() == 0 => {
+                    report.problem(format!("edge {edge} has an empty data entry"));
+                }
+                Ok(_) => {}
+                Err(e) => report.problem(format!("edge data: {e}")),
             }
         }
         for (name, tree) in [("kind index", roots.by_kind), ("name index", roots.by_name)] {

@@ -7,7 +7,8 @@ use pager_mmap::PageSource;
 
 use crate::error::{Error, Result};
 use crate::ids::{EdgeId, NodeId};
-use crate::schema::{EdgeAttrs, NodeAttrs, node_of_key};
+use crate::roots::Roots;
+use crate::schema::{EdgeAttrs, NodeAttrs, edge_data_key, node_of_key};
 use crate::strings::{self, Label};
 
 pub(crate) mod sealed {
@@ -200,30 +201,50 @@ impl<S: PageSource> std::fmt::Debug for NodeRef<'_, S> {
 /// An edge, read in place. Lives as long as the transaction that returned it.
 pub struct EdgeRef<'a, S> {
     src: &'a S,
-    record: nodepage::Record<'a, S>,
+    id: u64,
+    attrs: EdgeAttrs,
+    edge_data: btree::Tree,
     strings: btree::Tree,
     labels: Option<&'a Labels>,
 }
 
 impl<'a, S: PageSource> EdgeRef<'a, S> {
+    /// The edge `id` with its record's attributes, in the transaction whose roots are `roots`.
+    fn new(
+        src: &'a S,
+        roots: &Roots,
+        labels: Option<&'a Labels>,
+        id: u64,
+        attrs: &nodepage::Attrs,
+    ) -> Self {
+        EdgeRef {
+            src,
+            id,
+            attrs: EdgeAttrs::read(attrs),
+            edge_data: roots.edge_data,
+            strings: roots.strings,
+            labels,
+        }
+    }
+
     /// The edge's id.
     pub fn id(&self) -> EdgeId {
-        EdgeId(self.record.id())
+        EdgeId(self.id)
     }
 
     /// The source node.
     pub fn from(&self) -> NodeId {
-        NodeId(EdgeAttrs::read(self.record.attrs()).from.get())
+        NodeId(self.attrs.from.get())
     }
 
     /// The target node.
     pub fn to(&self) -> NodeId {
-        NodeId(EdgeAttrs::read(self.record.attrs()).to.get())
+        NodeId(self.attrs.to.get())
     }
 
     /// The id of the edge's type.
     pub fn edge_type_id(&self) -> u32 {
-        u32::from(EdgeAttrs::read(self.record.attrs()).edge_type.get())
+        u32::from(self.attrs.edge_type.get())
     }
 
     /// The edge's type.
@@ -237,9 +258,13 @@ impl<'a, S: PageSource> EdgeRef<'a, S> {
         )
     }
 
-    /// The edge's data.
+    /// The edge's data: borrowed from the edge data tree's page, or read from its overflow
+    /// pages when long; empty for an edge without data.
     pub fn data(&self) -> Result<Cow<'a, [u8]>> {
-        Ok(self.record.payload()?)
+        Ok(self
+            .edge_data
+            .get(self.src, &edge_data_key(self.id))?
+            .unwrap_or_default())
     }
 
     /// The edge's data parsed as JSON.
@@ -251,9 +276,7 @@ impl<'a, S: PageSource> EdgeRef<'a, S> {
 
 impl<S: PageSource> std::fmt::Debug for EdgeRef<'_, S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EdgeRef")
-            .field("id", &self.record.id())
-            .finish()
+        f.debug_struct("EdgeRef").field("id", &self.id).finish()
     }
 }
 
@@ -306,12 +329,10 @@ pub trait GraphRead: sealed::Access {
     /// The edge `id`, or `None` if it does not exist.
     fn edge(&self, id: EdgeId) -> Result<Option<EdgeRef<'_, Self::Source>>> {
         let roots = self.roots();
-        Ok(roots.edges.get(self.source(), id.0)?.map(|record| EdgeRef {
-            src: self.source(),
-            record,
-            strings: roots.strings,
-            labels: self.labels(),
-        }))
+        Ok(roots
+            .edges
+            .get(self.source(), id.0)?
+            .map(|attrs| EdgeRef::new(self.source(), roots, self.labels(), id.0, attrs)))
     }
 
     /// Live nodes. O(1).
@@ -462,15 +483,10 @@ pub trait GraphRead: sealed::Access {
 
     /// Every live edge, by id.
     fn edges(&self) -> Box<dyn Iterator<Item = Result<EdgeRef<'_, Self::Source>>> + '_> {
-        let (strings, src, labels) = (self.roots().strings, self.source(), self.labels());
-        Box::new(self.roots().edges.iter(src).map(move |r| {
-            r.map(|record| EdgeRef {
-                src,
-                record,
-                strings,
-                labels,
-            })
-            .map_err(Error::from)
+        let (roots, src, labels) = (self.roots(), self.source(), self.labels());
+        Box::new(roots.edges.iter(src).map(move |r| {
+            r.map(|(id, attrs)| EdgeRef::new(src, roots, labels, id, attrs))
+                .map_err(Error::from)
         }))
     }
 

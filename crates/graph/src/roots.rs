@@ -2,21 +2,23 @@
 
 use btree::Tree;
 use edges::Adjacency;
-use nodepage::RecordTable;
+use nodepage::{AttrTable, RecordTable, TableRoot};
 use pager_mmap::{PageSource, WriteTxn};
 
 use crate::error::{Error, Result};
 use crate::schema::{
-    EDGE_SLOTS, GRAPH_MARKER, LAYOUT_VERSION, NODE_SLOTS, SLOT_ADJACENCY, SLOT_BY_KIND,
-    SLOT_BY_NAME, SLOT_EDGES, SLOT_MARKER, SLOT_NODES, SLOT_STRINGS, SLOT_VERSION,
+    GRAPH_MARKER, LAYOUT_VERSION, NODE_SLOTS, SLOT_ADJACENCY, SLOT_BY_KIND, SLOT_BY_NAME,
+    SLOT_EDGE_DATA, SLOT_EDGES, SLOT_MARKER, SLOT_NODES, SLOT_STRINGS, SLOT_VERSION,
     table_from_slots,
 };
 
-/// Where each structure starts: node and edge records, adjacency, string table, indexes.
+/// Where each structure starts: node and edge records, edge data, adjacency, string table,
+/// indexes.
 #[derive(Clone, Debug)]
 pub struct Roots {
     pub(crate) nodes: RecordTable,
-    pub(crate) edges: RecordTable,
+    pub(crate) edges: AttrTable,
+    pub(crate) edge_data: Tree,
     pub(crate) adjacency: Adjacency,
     pub(crate) strings: Tree,
     pub(crate) by_kind: Tree,
@@ -50,7 +52,8 @@ impl Roots {
         }
         Ok(Roots {
             nodes: table_from_slots(words(src, SLOT_NODES)?, NODE_SLOTS)?,
-            edges: table_from_slots(words(src, SLOT_EDGES)?, EDGE_SLOTS)?,
+            edges: AttrTable::open(TableRoot::from_words(words(src, SLOT_EDGES)?))?,
+            edge_data: Tree::from_slot(src, SLOT_EDGE_DATA)?,
             adjacency: Adjacency::open(src.root(SLOT_ADJACENCY)?, src.root(SLOT_ADJACENCY + 1)?)?,
             strings: Tree::from_slot(src, SLOT_STRINGS)?,
             by_kind: Tree::from_slot(src, SLOT_BY_KIND)?,
@@ -62,7 +65,8 @@ impl Roots {
     pub(crate) fn empty() -> Result<Roots> {
         Ok(Roots {
             nodes: RecordTable::new(NODE_SLOTS)?,
-            edges: RecordTable::new(EDGE_SLOTS)?,
+            edges: AttrTable::new(),
+            edge_data: Tree::EMPTY,
             adjacency: Adjacency::default(),
             strings: Tree::EMPTY,
             by_kind: Tree::EMPTY,
@@ -74,11 +78,15 @@ impl Roots {
     pub(crate) fn save(&self, txn: &mut WriteTxn) -> Result<()> {
         txn.set_root(SLOT_MARKER, GRAPH_MARKER)?;
         txn.set_root(SLOT_VERSION, LAYOUT_VERSION)?;
-        for (first, table) in [(SLOT_NODES, &self.nodes), (SLOT_EDGES, &self.edges)] {
-            for (i, word) in table.root().to_words().into_iter().enumerate() {
+        for (first, root) in [
+            (SLOT_NODES, self.nodes.root()),
+            (SLOT_EDGES, self.edges.root()),
+        ] {
+            for (i, word) in root.to_words().into_iter().enumerate() {
                 txn.set_root(first + i, word)?;
             }
         }
+        self.edge_data.save_to_slot(txn, SLOT_EDGE_DATA)?;
         txn.set_root(SLOT_ADJACENCY, self.adjacency.root().root)?;
         txn.set_root(SLOT_ADJACENCY + 1, self.adjacency.root().height)?;
         self.strings.save_to_slot(txn, SLOT_STRINGS)?;

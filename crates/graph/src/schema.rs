@@ -22,21 +22,23 @@ pub(crate) const SLOT_STRINGS: usize = 11;
 pub(crate) const SLOT_BY_KIND: usize = 12;
 pub(crate) const SLOT_BY_NAME: usize = 13;
 pub(crate) const SLOT_VERSION: usize = 14;
-/// The catalog of key-value spaces (0 until the first key is set; a layout-1 file written before
-/// the spaces existed simply has none).
+/// The catalog of key-value spaces (0 until the first key is set).
 pub(crate) const SLOT_KV: usize = 15;
+/// The edge data tree: edge id (5 bytes, big-endian) -> the edge's data, for edges whose data is
+/// not empty.
+pub(crate) const SLOT_EDGE_DATA: usize = 16;
 
 /// Node records per record-table leaf: nodes carry a name and data, so fewer per leaf leave
 /// each a larger share of the leaf's heap (80 slots of 22 bytes leave 2,264 bytes of the leaf,
 /// 28 bytes a node, and a leaf may add heap pages).
 pub(crate) const NODE_SLOTS: usize = 80;
-/// Edge records per record-table leaf: most edges carry little or no data.
-pub(crate) const EDGE_SLOTS: usize = nodepage::MAX_SLOTS;
 
 /// Node ids and edge ids stay below this: records and adjacency entries store them in 40 bits.
 pub const MAX_IDS: u64 = pager_mmap::U40::MAX + 1;
 /// Edge type ids stay below this: records and adjacency entries store them in 16 bits.
 pub const MAX_EDGE_TYPES: u64 = 1 << 16;
+/// The longest edge data, in bytes: edge data lives in a B+tree (node data may be longer).
+pub const MAX_EDGE_DATA_LEN: usize = btree::MAX_VALUE_LEN;
 
 /// The longest kind or edge type name, in bytes.
 pub const MAX_LABEL_LEN: usize = 255;
@@ -117,8 +119,8 @@ impl EdgeAttrs {
 
 /// Refuses a new node or edge (`what`) when the table would hand out an id of [`MAX_IDS`]:
 /// records and adjacency entries store ids in 40 bits.
-pub(crate) fn check_new_id(table: &RecordTable, what: &'static str) -> Result<()> {
-    if table.next_id() >= MAX_IDS {
+pub(crate) fn check_new_id(next_id: u64, what: &'static str) -> Result<()> {
+    if next_id >= MAX_IDS {
         return Err(Error::LimitReached {
             what,
             limit: MAX_IDS,
@@ -173,6 +175,33 @@ fn id_key_bytes(node: u64) -> [u8; KEY_ID_LEN] {
     [a, b, c, d, e]
 }
 
+/// The edge data tree's key of edge `edge`.
+pub(crate) fn edge_data_key(edge: u64) -> [u8; KEY_ID_LEN] {
+    id_key_bytes(edge)
+}
+
+/// The edge whose data is at `key` in the edge data tree.
+pub(crate) fn edge_of_data_key(key: &[u8]) -> Result<u64> {
+    if key.len() != KEY_ID_LEN {
+        return Err(Error::Corrupt(format!(
+            "an edge data key of {} bytes",
+            key.len()
+        )));
+    }
+    node_of_key(key)
+}
+
+/// Refuses edge data longer than [`MAX_EDGE_DATA_LEN`], before anything is written.
+pub(crate) fn check_edge_data(data: &[u8]) -> Result<()> {
+    if data.len() > MAX_EDGE_DATA_LEN {
+        return Err(Error::LimitReached {
+            what: "bytes of edge data",
+            limit: MAX_EDGE_DATA_LEN as u64,
+        });
+    }
+    Ok(())
+}
+
 /// The by-kind index key: kind (4 bytes, big-endian), node (5 bytes, big-endian).
 pub(crate) fn kind_key(kind: u32, node: u64) -> [u8; 4 + KEY_ID_LEN] {
     let [k0, k1, k2, k3] = btree::keys::u32_key(kind);
@@ -221,8 +250,9 @@ mod tests {
 
     #[test]
     fn new_ids_stop_below_the_40_bit_limit() {
-        assert!(check_new_id(&table_with_next_id(MAX_IDS - 1), "node ids").is_ok());
-        let err = check_new_id(&table_with_next_id(MAX_IDS), "node ids").expect_err("full");
+        assert!(check_new_id(table_with_next_id(MAX_IDS - 1).next_id(), "node ids").is_ok());
+        let err =
+            check_new_id(table_with_next_id(MAX_IDS).next_id(), "node ids").expect_err("full");
         assert!(
             matches!(
                 err,
@@ -245,6 +275,11 @@ mod tests {
         assert!(kind_key(3, MAX_IDS - 1) < kind_key(4, 0));
         assert!(name_key(b"a", 1 << 32) < name_key(b"a", (1 << 32) + 1));
         assert!(node_of_key(&[1, 2, 3]).is_err());
+        assert_eq!(
+            edge_of_data_key(&edge_data_key(MAX_IDS - 1)).ok(),
+            Some(MAX_IDS - 1)
+        );
+        assert!(edge_of_data_key(&kind_key(0, 1)).is_err());
     }
 
     #[test]

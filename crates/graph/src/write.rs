@@ -10,7 +10,8 @@ use crate::ids::{EdgeId, NodeId};
 use crate::read::{GraphRead, sealed};
 use crate::roots::Roots;
 use crate::schema::{
-    EdgeAttrs, NodeAttrs, check_label, check_name, check_new_id, kind_key, name_key,
+    EdgeAttrs, NodeAttrs, check_edge_data, check_label, check_name, check_new_id, edge_data_key,
+    kind_key, name_key,
 };
 use crate::strings::{self, Label};
 
@@ -91,7 +92,7 @@ impl WriteTxn {
     pub fn add_node(&mut self, kind: &str, name: &str, data: &[u8]) -> Result<NodeId> {
         check_label("kind", kind)?;
         check_name(name)?;
-        check_new_id(&self.roots.nodes, "node ids")?;
+        check_new_id(self.roots.nodes.next_id(), "node ids")?;
         let kind_id = self.intern(Label::Kind, kind)?;
         let attrs = NodeAttrs::encode(kind_id, name.len())?;
         let id = self
@@ -162,8 +163,8 @@ impl WriteTxn {
                         .remove(&mut self.txn, e.node, other_side, mirrored)?;
                 }
                 // A self-loop is listed both ways; its record goes with the first.
-                if self.roots.edges.get(&self.txn, e.edge)?.is_some() {
-                    self.roots.edges.delete(&mut self.txn, e.edge)?;
+                if self.roots.edges.contains(&self.txn, e.edge)? {
+                    self.delete_edge_record(e.edge)?;
                 }
             }
         }
@@ -181,23 +182,20 @@ impl WriteTxn {
         data: &[u8],
     ) -> Result<EdgeId> {
         check_label("edge type", edge_type)?;
+        check_edge_data(data)?;
         for node in [from, to] {
             if !self.roots.nodes.contains(&self.txn, node.0)? {
                 return Err(Error::NodeNotFound(node));
             }
         }
-        check_new_id(&self.roots.edges, "edge ids")?;
+        check_new_id(self.roots.edges.next_id(), "edge ids")?;
         let type_id = strings::intern(
             &mut self.roots.strings,
             &mut self.txn,
             Label::EdgeType,
             edge_type,
         )?;
-        let id = self.roots.edges.push(
-            &mut self.txn,
-            &EdgeAttrs::encode(from.0, to.0, type_id)?,
-            data,
-        )?;
+        let id = self.push_edge_record(from.0, to.0, type_id, data)?;
         self.roots.adjacency.insert(
             &mut self.txn,
             from.0,
@@ -234,19 +232,16 @@ impl WriteTxn {
         let mut incoming: Vec<(u64, Entry)> = Vec::new();
         for edge in edges {
             check_label("edge type", edge.edge_type)?;
+            check_edge_data(edge.data)?;
             for node in [edge.from, edge.to] {
                 if !self.roots.nodes.contains(&self.txn, node.0)? {
                     return Err(Error::NodeNotFound(node));
                 }
             }
-            check_new_id(&self.roots.edges, "edge ids")?;
+            check_new_id(self.roots.edges.next_id(), "edge ids")?;
             let type_id = self.intern(Label::EdgeType, edge.edge_type)?;
             let (from, to) = (edge.from.0, edge.to.0);
-            let id = self.roots.edges.push(
-                &mut self.txn,
-                &EdgeAttrs::encode(from, to, type_id)?,
-                edge.data,
-            )?;
+            let id = self.push_edge_record(from, to, type_id, edge.data)?;
             outgoing.push((
                 from,
                 Entry {
@@ -296,17 +291,18 @@ impl WriteTxn {
         self.add_edge(from, to, edge_type, &serde_json::to_vec(value)?)
     }
 
-    /// Replaces an edge's data.
+    /// Replaces an edge's data (up to [`crate::MAX_EDGE_DATA_LEN`] bytes).
     pub fn set_edge_data(&mut self, id: EdgeId, data: &[u8]) -> Result<()> {
-        let attrs = *self
-            .roots
-            .edges
-            .get(&self.txn, id.0)?
-            .ok_or(Error::EdgeNotFound(id))?
-            .attrs();
-        self.roots
-            .edges
-            .update(&mut self.txn, id.0, &attrs, Some(data))?;
+        check_edge_data(data)?;
+        if !self.roots.edges.contains(&self.txn, id.0)? {
+            return Err(Error::EdgeNotFound(id));
+        }
+        let key = edge_data_key(id.0);
+        if data.is_empty() {
+            self.roots.edge_data.delete(&mut self.txn, &key)?;
+        } else {
+            self.roots.edge_data.insert(&mut self.txn, &key, data)?;
+        }
         Ok(())
     }
 
@@ -316,10 +312,13 @@ impl WriteTxn {
             self.roots
                 .edges
                 .get(&self.txn, id.0)?
-                .ok_or(Error::EdgeNotFound(id))?
-                .attrs(),
+                .ok_or(Error::EdgeNotFound(id))?,
         );
-        let (from, to, edge_type) = (attrs.from.get(), attrs.to.get(), u32::from(attrs.edge_type.get()));
+        let (from, to, edge_type) = (
+            attrs.from.get(),
+            attrs.to.get(),
+            u32::from(attrs.edge_type.get()),
+        );
         let out = Entry {
             node: to,
             edge: id.0,
@@ -343,7 +342,27 @@ impl WriteTxn {
                 "edge {id} was missing from its endpoints' lists"
             )));
         }
-        self.roots.edges.delete(&mut self.txn, id.0)?;
+        self.delete_edge_record(id.0)
+    }
+
+    /// Stores a new edge's record and, when it has any, its data; returns its id.
+    fn push_edge_record(&mut self, from: u64, to: u64, edge_type: u32, data: &[u8]) -> Result<u64> {
+        let attrs = EdgeAttrs::encode(from, to, edge_type)?;
+        let id = self.roots.edges.push(&mut self.txn, &attrs)?;
+        if !data.is_empty() {
+            self.roots
+                .edge_data
+                .insert(&mut self.txn, &edge_data_key(id), data)?;
+        }
+        Ok(id)
+    }
+
+    /// Deletes a live edge's record and its data.
+    fn delete_edge_record(&mut self, edge: u64) -> Result<()> {
+        self.roots.edges.delete(&mut self.txn, edge)?;
+        self.roots
+            .edge_data
+            .delete(&mut self.txn, &edge_data_key(edge))?;
         Ok(())
     }
 

@@ -169,7 +169,9 @@ fn the_edge_type_after_the_last_16_bit_id_is_refused_and_nothing_is_lost() {
         .map(|i| txn.add_node("k", &format!("m{i}"), b"").expect("node"))
         .collect();
     // Type "t" holds id 0 already; ids 1 ..= 65535 fill the 16-bit space.
-    let types: Vec<String> = (1..graph::MAX_EDGE_TYPES).map(|i| format!("t{i}")).collect();
+    let types: Vec<String> = (1..graph::MAX_EDGE_TYPES)
+        .map(|i| format!("t{i}"))
+        .collect();
     let new_edges = types.iter().enumerate().map(|(i, t)| graph::NewEdge {
         from: nodes[i % nodes.len()],
         to: nodes[(i + 1) % nodes.len()],
@@ -193,7 +195,14 @@ fn the_edge_type_after_the_last_16_bit_id_is_refused_and_nothing_is_lost() {
     assert!(err.to_string().contains("65536"), "{err}");
     // A type that exists still works, in the same transaction.
     let last = txn.add_edge(b, a, "t65535", b"").expect("a known type");
-    assert_eq!(txn.edge(last).expect("edge").expect("live").edge_type().expect("type"), "t65535");
+    assert_eq!(
+        txn.edge(last)
+            .expect("edge")
+            .expect("live")
+            .edge_type()
+            .expect("type"),
+        "t65535"
+    );
     txn.abort();
     let read = graph.begin_read().expect("read");
     assert_eq!((read.node_count(), read.edge_count()), (2, 1));

@@ -2,9 +2,31 @@
 //! slots per leaf, checked against what the leaf records.
 
 use zerocopy::FromBytes;
+use zerocopy::little_endian::{U16, U64};
 
+use crate::dense::DenseLeaf;
 use crate::error::{Error, Result};
 use crate::layout::{LeafPage, RecordSlot, SLOT_SIZE};
+
+impl DenseLeaf for LeafPage {
+    fn first_id(&self) -> u64 {
+        self.first_id.get()
+    }
+
+    fn slot_count(&self) -> usize {
+        usize::from(self.slot_count.get())
+    }
+
+    fn live(&self) -> u16 {
+        self.live.get()
+    }
+
+    fn init(&mut self, first_id: u64, slot_count: usize) {
+        self.first_id = U64::new(first_id);
+        // A record table's slots per leaf is at most `MAX_SLOTS` < 2^16, checked at open.
+        self.slot_count = U16::new(u16::try_from(slot_count).unwrap_or(u16::MAX));
+    }
+}
 
 /// The slots of `leaf`, which must have `slots` of them.
 pub(crate) fn slots(leaf: &LeafPage, slots: usize) -> Result<&[RecordSlot]> {

@@ -1,4 +1,4 @@
-//! Dense-id record tables for mmgraph: the storage of node records (and edge records) by id.
+//! Dense-id record tables for mmgraph: the storage of node records and edge attributes by id.
 //!
 //! Sits on `pager-mmap` and under `graph`. A [`RecordTable`] maps dense ids `0, 1, 2, ...` to
 //! records, each a fixed 12-byte attribute block (what the caller stores there is its own: a
@@ -10,10 +10,19 @@
 //! [`INLINE_LIMIT`] bytes live in the leaf's own heap or in up to [`HEAP_PAGES`] heap pages the
 //! leaf owns; larger ones, or ones that fit nowhere, go to an overflow chain. Reads are
 //! zero-copy for inline payloads.
+//!
+//! An [`AttrTable`] is the same without payloads: dense ids to the 12 attribute bytes alone,
+//! in 13-byte [`AttrSlot`]s, [`ATTR_SLOTS`] (312) to an [`AttrLeafPage`] on the same radix
+//! vector and [`TableRoot`]. The graph keeps its edges (endpoints and type) there, since most
+//! edges carry no data.
 #![forbid(unsafe_code)]
 #![deny(clippy::indexing_slicing)]
 
+mod attr_check;
+mod attr_leaf;
+mod attr_table;
 mod check;
+mod dense;
 mod error;
 mod heap;
 mod layout;
@@ -21,6 +30,8 @@ mod leaf;
 mod record;
 mod table;
 
+pub use attr_leaf::{ATTR_LEAF, ATTR_SLOTS, AttrLeafPage, AttrSlot};
+pub use attr_table::{AttrRecords, AttrTable};
 pub use error::{Error, Result};
 pub use layout::{
     ATTR_SIZE, Attrs, HEAP, HEAP_PAGE_BYTES, HEAP_PAGES, HeapPage, INLINE_LIMIT, LEAF, LEAF_BODY,

@@ -1,14 +1,13 @@
 //! The record table: the descent from an id to its slot, and the changes a write makes.
 
-use pager_mmap::{
-    PageId, PageSource, RadixPath, RadixVec, WriteTxn, free_overflow, write_overflow,
-};
-use zerocopy::little_endian::{U16, U32, U64};
+use pager_mmap::{PageId, PageSource, RadixPath, WriteTxn, free_overflow, write_overflow};
+use zerocopy::little_endian::{U16, U32};
 
+use crate::dense::{DenseTable, SlotCursor};
 use crate::error::{Error, Result};
 use crate::heap::{inline_payload, is_inline, place_inline, release_unused};
 use crate::layout::{
-    Attrs, FLAG_LIVE, FLAG_OVERFLOW, LEAF, LeafPage, MAX_PAYLOAD, MAX_SLOTS, MIN_SLOTS, RecordSlot,
+    Attrs, FLAG_LIVE, FLAG_OVERFLOW, LeafPage, MAX_PAYLOAD, MAX_SLOTS, MIN_SLOTS, RecordSlot,
     TableRoot,
 };
 use crate::leaf::{slot, slot_mut};
@@ -19,10 +18,7 @@ use crate::record::Record;
 /// the same slots per leaf.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RecordTable {
-    leaves: RadixVec,
-    next_id: u64,
-    live: u64,
-    slots: usize,
+    dense: DenseTable,
 }
 
 impl RecordTable {
@@ -37,73 +33,44 @@ impl RecordTable {
         if !(MIN_SLOTS..=MAX_SLOTS).contains(&slots_per_leaf) {
             return Err(Error::Corrupt(format!("{slots_per_leaf} slots per leaf")));
         }
-        let leaves = RadixVec::open(root.root.get(), root.height.get())?;
-        let table = RecordTable {
-            leaves,
-            next_id: root.next_id.get(),
-            live: root.live.get(),
-            slots: slots_per_leaf,
-        };
-        let leaf_count = table.next_id.div_ceil(slots_per_leaf as u64);
-        // A table without pages (every record deleted) may have any next id: the next push
-        // grows the radix vector to it again.
-        let addressable =
-            leaves.root == 0 || leaf_count <= pager_mmap::radix_capacity(leaves.height);
-        if !addressable || table.live > table.next_id {
-            return Err(Error::Corrupt(format!("impossible table root {root:?}")));
-        }
-        Ok(table)
+        Ok(RecordTable {
+            dense: DenseTable::open(root, slots_per_leaf)?,
+        })
     }
 
     /// What to persist to find this table again.
     pub fn root(&self) -> TableRoot {
-        TableRoot {
-            root: U64::new(self.leaves.root),
-            next_id: U64::new(self.next_id),
-            live: U64::new(self.live),
-            height: U64::new(self.leaves.height),
-        }
+        self.dense.root()
     }
 
     /// Records per leaf.
     pub fn slots_per_leaf(&self) -> usize {
-        self.slots
+        self.dense.per_leaf()
     }
 
-    /// The radix vector of leaf pages (for `check`).
-    pub(crate) fn leaves(&self) -> &RadixVec {
-        &self.leaves
+    /// The leaves, next id and counts (for `check`).
+    pub(crate) fn dense(&self) -> &DenseTable {
+        &self.dense
     }
 
     /// Live records.
     pub fn len(&self) -> u64 {
-        self.live
+        self.dense.len()
     }
 
     /// Whether the table has no live record.
     pub fn is_empty(&self) -> bool {
-        self.live == 0
+        self.dense.len() == 0
     }
 
     /// The id the next [`RecordTable::push`] returns; every id below it was handed out once.
     pub fn next_id(&self) -> u64 {
-        self.next_id
-    }
-
-    /// The leaf index and slot index of record `id`.
-    fn position(&self, id: u64) -> (u64, usize) {
-        let per_leaf = self.slots as u64;
-        // `% per_leaf` keeps the slot index below `slots`.
-        (id / per_leaf, (id % per_leaf) as usize)
+        self.dense.next_id()
     }
 
     /// The live record `id`, read in place, or `None`.
     pub fn get<'a, S: PageSource>(&self, src: &'a S, id: u64) -> Result<Option<Record<'a, S>>> {
-        if id >= self.next_id {
-            return Ok(None);
-        }
-        let (index, slot_index) = self.position(id);
-        let Some(leaf) = self.leaf(src, index)? else {
+        let Some((leaf, slot_index)) = self.dense.leaf_of::<LeafPage, S>(src, id)? else {
             return Ok(None);
         };
         self.record(src, leaf, id, slot_index)
@@ -112,14 +79,10 @@ impl RecordTable {
     /// Whether record `id` is live: the descent and the slot's flag, without reading its
     /// payload.
     pub fn contains<S: PageSource>(&self, src: &S, id: u64) -> Result<bool> {
-        if id >= self.next_id {
-            return Ok(false);
-        }
-        let (index, slot_index) = self.position(id);
-        let Some(leaf) = self.leaf(src, index)? else {
+        let Some((leaf, slot_index)) = self.dense.leaf_of::<LeafPage, S>(src, id)? else {
             return Ok(false);
         };
-        Ok(slot(leaf, self.slots, slot_index)?.flags & FLAG_LIVE != 0)
+        Ok(slot(leaf, self.slots_per_leaf(), slot_index)?.flags & FLAG_LIVE != 0)
     }
 
     /// The record in slot `slot_index` of `leaf`, if live.
@@ -130,12 +93,12 @@ impl RecordTable {
         id: u64,
         slot_index: usize,
     ) -> Result<Option<Record<'a, S>>> {
-        let slot = slot(leaf, self.slots, slot_index)?;
+        let slot = slot(leaf, self.slots_per_leaf(), slot_index)?;
         if slot.flags & FLAG_LIVE == 0 {
             return Ok(None);
         }
         let inline = if is_inline(slot) {
-            Some(inline_payload(src, leaf, self.slots, slot)?)
+            Some(inline_payload(src, leaf, self.slots_per_leaf(), slot)?)
         } else {
             None
         };
@@ -147,57 +110,24 @@ impl RecordTable {
         }))
     }
 
-    /// The leaf page holding leaf index `index`, if it exists.
-    pub(crate) fn leaf<'a, S: PageSource>(
-        &self,
-        src: &'a S,
-        index: u64,
-    ) -> Result<Option<&'a LeafPage>> {
-        let Some(page) = self.leaves.get(src, index)? else {
-            return Ok(None);
-        };
-        let leaf = src.page_as::<LeafPage>(page)?;
-        let first_id = index * self.slots as u64;
-        if leaf.first_id.get() != first_id || usize::from(leaf.slot_count.get()) != self.slots {
-            return Err(Error::Corrupt(format!(
-                "leaf page {page} holds {} records from id {}, expected {} from {first_id}",
-                leaf.slot_count.get(),
-                leaf.first_id.get(),
-                self.slots
-            )));
-        }
-        Ok(Some(leaf))
-    }
-
     /// Every live record in id order.
     pub fn iter<'a, S: PageSource>(&self, src: &'a S) -> Records<'a, S> {
         Records {
             table: self.clone(),
             src,
-            leaf_index: 0,
-            leaf: None,
-            slot: 0,
-            failed: false,
+            cursor: SlotCursor::new(),
         }
     }
 
     /// Adds a record and returns its id.
     pub fn push(&mut self, txn: &mut WriteTxn, attrs: &Attrs, payload: &[u8]) -> Result<u64> {
         check_len(payload)?;
-        let id = self.next_id;
-        let path = self.leaf_for_new(txn, id)?;
+        let id = self.dense.next_id();
+        let path = self.dense.leaf_for_push::<LeafPage>(txn)?;
         self.store(txn, path.leaf, id, attrs, payload)?;
         let leaf = txn.page_mut_as::<LeafPage>(path.leaf)?;
         leaf.live = U16::new(leaf.live.get().saturating_add(1));
-        // The counts come from the persisted root: a corrupt one must give an error, not wrap.
-        self.next_id = id
-            .checked_add(1)
-            .ok_or_else(|| Error::Corrupt("record ids exhausted".into()))?;
-        self.live = self
-            .live
-            .checked_add(1)
-            .ok_or_else(|| Error::Corrupt("the live count overflows".into()))?;
-        Ok(id)
+        self.dense.count_push()
     }
 
     /// Replaces the attributes of record `id`, and its payload when `payload` is given.
@@ -216,13 +146,13 @@ impl RecordTable {
             Some(payload) => {
                 self.free_payload(txn, path.leaf, id)?;
                 self.store(txn, path.leaf, id, attrs, payload)?;
-                release_unused(txn, path.leaf, self.slots)
+                release_unused(txn, path.leaf, self.slots_per_leaf())
             }
             None => {
-                let (_, slot_index) = self.position(id);
+                let (_, slot_index) = self.dense.position(id);
                 slot_mut(
                     txn.page_mut_as::<LeafPage>(path.leaf)?,
-                    self.slots,
+                    self.slots_per_leaf(),
                     slot_index,
                 )?
                 .attrs = *attrs;
@@ -236,18 +166,15 @@ impl RecordTable {
     pub fn delete(&mut self, txn: &mut WriteTxn, id: u64) -> Result<()> {
         let path = self.existing_leaf_mut(txn, id)?;
         self.free_payload(txn, path.leaf, id)?;
-        let (_, slot_index) = self.position(id);
+        let (_, slot_index) = self.dense.position(id);
         let leaf = txn.page_mut_as::<LeafPage>(path.leaf)?;
-        *slot_mut(leaf, self.slots, slot_index)? = RecordSlot::EMPTY;
+        *slot_mut(leaf, self.slots_per_leaf(), slot_index)? = RecordSlot::EMPTY;
         leaf.live = U16::new(leaf.live.get().saturating_sub(1));
         let now_empty = leaf.live.get() == 0;
-        self.live = self
-            .live
-            .checked_sub(1)
-            .ok_or_else(|| Error::Corrupt("a live record in a table that counts none".into()))?;
-        release_unused(txn, path.leaf, self.slots)?;
+        self.dense.count_delete()?;
+        release_unused(txn, path.leaf, self.slots_per_leaf())?;
         if now_empty {
-            self.leaves.remove_leaf(txn, path)?;
+            self.dense.remove_leaf(txn, path)?;
         }
         Ok(())
     }
@@ -262,8 +189,8 @@ impl RecordTable {
         attrs: &Attrs,
         payload: &[u8],
     ) -> Result<()> {
-        let (_, slot_index) = self.position(id);
-        let inline = place_inline(txn, leaf_id, self.slots, slot_index, payload)?;
+        let (_, slot_index) = self.dense.position(id);
+        let inline = place_inline(txn, leaf_id, self.slots_per_leaf(), slot_index, payload)?;
         let overflow_head = if inline {
             None
         } else {
@@ -271,7 +198,7 @@ impl RecordTable {
         };
         let slot = slot_mut(
             txn.page_mut_as::<LeafPage>(leaf_id)?,
-            self.slots,
+            self.slots_per_leaf(),
             slot_index,
         )?;
         match overflow_head {
@@ -290,8 +217,12 @@ impl RecordTable {
 
     /// Frees the overflow chain of `id`'s payload, if it has one.
     fn free_payload(&mut self, txn: &mut WriteTxn, leaf_id: PageId, id: u64) -> Result<()> {
-        let (_, slot_index) = self.position(id);
-        let slot = *slot(txn.page_as::<LeafPage>(leaf_id)?, self.slots, slot_index)?;
+        let (_, slot_index) = self.dense.position(id);
+        let slot = *slot(
+            txn.page_as::<LeafPage>(leaf_id)?,
+            self.slots_per_leaf(),
+            slot_index,
+        )?;
         if slot.flags & FLAG_OVERFLOW != 0 {
             free_overflow(txn, slot.overflow_head(), u64::from(slot.payload_len.get()))?;
         }
@@ -303,26 +234,7 @@ impl RecordTable {
         if self.get(&*txn, id)?.is_none() {
             return Err(Error::NotFound(id));
         }
-        let (index, _) = self.position(id);
-        self.leaves
-            .leaf_mut(txn, index, None)?
-            .ok_or(Error::NotFound(id))
-    }
-
-    /// Copies (or makes) the path to the leaf that holds `id`.
-    fn leaf_for_new(&mut self, txn: &mut WriteTxn, id: u64) -> Result<RadixPath> {
-        let (index, _) = self.position(id);
-        let path = self
-            .leaves
-            .leaf_mut(txn, index, Some(LEAF))?
-            .ok_or_else(|| Error::Corrupt("leaf not created".into()))?;
-        if path.created {
-            let leaf = txn.page_mut_as::<LeafPage>(path.leaf)?;
-            leaf.first_id = U64::new(index * self.slots as u64);
-            // `slots <= MAX_SLOTS` < 2^16, checked at open.
-            leaf.slot_count = U16::new(self.slots as u16);
-        }
-        Ok(path)
+        self.dense.existing_leaf_mut(txn, id)
     }
 }
 
@@ -340,52 +252,23 @@ fn check_len(payload: &[u8]) -> Result<()> {
 pub struct Records<'a, S> {
     table: RecordTable,
     src: &'a S,
-    leaf_index: u64,
-    leaf: Option<&'a LeafPage>,
-    slot: usize,
-    failed: bool,
+    cursor: SlotCursor<'a, LeafPage>,
 }
 
 impl<'a, S: PageSource> Iterator for Records<'a, S> {
     type Item = Result<Record<'a, S>>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let per_leaf = self.table.slots;
         loop {
-            if self.failed {
-                return None;
-            }
-            if let Some(leaf) = self.leaf {
-                while self.slot < per_leaf {
-                    let id = leaf.first_id.get() + self.slot as u64;
-                    let slot_index = self.slot;
-                    self.slot += 1;
-                    if id >= self.table.next_id {
-                        break;
-                    }
-                    match self.table.record(self.src, leaf, id, slot_index) {
-                        Ok(Some(record)) => return Some(Ok(record)),
-                        Ok(None) => {}
-                        Err(e) => {
-                            self.failed = true;
-                            return Some(Err(e));
-                        }
-                    }
-                }
-                self.leaf = None;
-                self.leaf_index += 1;
-            }
-            if self.leaf_index.saturating_mul(per_leaf as u64) >= self.table.next_id {
-                return None;
-            }
-            match self.table.leaf(self.src, self.leaf_index) {
-                Ok(Some(leaf)) => {
-                    self.leaf = Some(leaf);
-                    self.slot = 0;
-                }
-                Ok(None) => self.leaf_index += 1,
+            let (leaf, id, slot_index) = match self.cursor.next_slot(&self.table.dense, self.src)? {
+                Ok(found) => found,
+                Err(e) => return Some(Err(e)),
+            };
+            match self.table.record(self.src, leaf, id, slot_index) {
+                Ok(Some(record)) => return Some(Ok(record)),
+                Ok(None) => {}
                 Err(e) => {
-                    self.failed = true;
+                    self.cursor.stop();
                     return Some(Err(e));
                 }
             }

@@ -1,0 +1,222 @@
+//! An `AttrTable` against a `BTreeMap` model: random pushes, sets and deletes with commits,
+//! aborts and reopens (from the persisted root) at random points; after every step the table
+//! and the model agree record by record (`get`, `contains`, `iter`, `len`), and after every
+//! commit and reopen `check()` is clean. `PROPTEST_CASES` sets the number of sequences.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use nodepage::{AttrTable, Attrs, Error, TableRoot};
+use pager_mmap::{MemStorage, Options, PageSource, Pager, WriteTxn};
+use proptest::prelude::*;
+
+#[derive(Clone, Debug)]
+enum Op {
+    /// Pushes `count` records in a row (many at once, to fill leaves and reach radix levels).
+    Push {
+        seed: u8,
+        count: usize,
+    },
+    Set {
+        pick: usize,
+        seed: u8,
+    },
+    /// Deletes `count` records from the `pick`th live one on.
+    Delete {
+        pick: usize,
+        count: usize,
+    },
+    Commit,
+    Abort,
+    Reopen,
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        6 => (any::<u8>(), 1usize..4).prop_map(|(seed, count)| Op::Push { seed, count }),
+        1 => (any::<u8>(), 100usize..500).prop_map(|(seed, count)| Op::Push { seed, count }),
+        3 => (any::<usize>(), any::<u8>()).prop_map(|(pick, seed)| Op::Set { pick, seed }),
+        3 => (any::<usize>(), 1usize..3).prop_map(|(pick, count)| Op::Delete { pick, count }),
+        1 => (any::<usize>(), 100usize..400).prop_map(|(pick, count)| Op::Delete { pick, count }),
+        2 => Just(Op::Commit),
+        1 => Just(Op::Abort),
+        1 => Just(Op::Reopen),
+    ]
+}
+
+fn attrs(seed: u8, id: u64) -> Attrs {
+    std::array::from_fn(|i| seed.wrapping_mul(i as u8 + 1) ^ (id as u8))
+}
+
+type Model = BTreeMap<u64, Attrs>;
+
+struct Harness {
+    storage: Arc<MemStorage>,
+    pager: Pager,
+    txn: Option<WriteTxn>,
+    table: AttrTable,
+    model: Model,
+    committed: (AttrTable, Model),
+}
+
+fn save_root(txn: &mut WriteTxn, table: &AttrTable) {
+    for (slot, word) in table.root().to_words().into_iter().enumerate() {
+        txn.set_root(slot, word).expect("root slot");
+    }
+}
+
+fn load_root(src: &impl PageSource) -> AttrTable {
+    let words = std::array::from_fn(|slot| src.root(slot).expect("root slot"));
+    AttrTable::open(TableRoot::from_words(words)).expect("a valid root")
+}
+
+fn assert_same(table: &AttrTable, src: &impl PageSource, model: &Model) {
+    assert_eq!(table.len(), model.len() as u64);
+    assert_eq!(table.is_empty(), model.is_empty());
+    for id in 0..table.next_id() + 2 {
+        let found = table.get(src, id).expect("get");
+        assert_eq!(found, model.get(&id), "record {id}");
+        assert_eq!(
+            table.contains(src, id).expect("contains"),
+            model.contains_key(&id)
+        );
+    }
+    let all: Vec<(u64, Attrs)> = table
+        .iter(src)
+        .map(|r| r.map(|(id, attrs)| (id, *attrs)).expect("iter"))
+        .collect();
+    assert_eq!(all, model.iter().map(|(k, v)| (*k, *v)).collect::<Vec<_>>());
+}
+
+fn assert_clean(pager: &Pager, table: &AttrTable) {
+    let read = pager.begin_read().expect("read");
+    let mut pages = Vec::new();
+    let problems = table.check(&read, &mut pages).expect("check");
+    assert!(problems.is_empty(), "{problems:?}");
+    // The pager's check also finds every page not reached and not free: a leak.
+    let report = read.check(&pages).expect("pager check");
+    assert!(report.is_clean(), "{:?}", report.problems);
+}
+
+impl Harness {
+    fn new() -> Harness {
+        let storage = Arc::new(MemStorage::new());
+        let pager =
+            Pager::with_storage(Box::new(Arc::clone(&storage)), Options::default()).expect("open");
+        let table = AttrTable::new();
+        Harness {
+            storage,
+            pager,
+            txn: None,
+            table: table.clone(),
+            model: Model::new(),
+            committed: (table, Model::new()),
+        }
+    }
+
+    fn txn(&mut self) -> &mut WriteTxn {
+        self.txn
+            .get_or_insert_with(|| self.pager.begin_write().expect("write"))
+    }
+
+    fn pick(&self, pick: usize) -> Option<u64> {
+        let n = self.model.len();
+        (n > 0).then(|| *self.model.keys().nth(pick % n).expect("in range"))
+    }
+
+    fn apply(&mut self, op: Op) {
+        match op {
+            Op::Push { seed, count } => {
+                let mut table = self.table.clone();
+                for _ in 0..count {
+                    let expected = table.next_id();
+                    let id = table
+                        .push(self.txn(), &attrs(seed, expected))
+                        .expect("push");
+                    assert_eq!(id, expected, "push returns the old next id");
+                    self.model.insert(id, attrs(seed, id));
+                }
+                self.table = table;
+            }
+            Op::Set { pick, seed } => {
+                let Some(id) = self.pick(pick) else { return };
+                let mut table = self.table.clone();
+                table.set(self.txn(), id, &attrs(seed, id)).expect("set");
+                self.table = table;
+                self.model.insert(id, attrs(seed, id));
+            }
+            Op::Delete { pick, count } => {
+                let Some(first) = self.pick(pick) else { return };
+                let ids: Vec<u64> = self
+                    .model
+                    .range(first..)
+                    .take(count)
+                    .map(|(k, _)| *k)
+                    .collect();
+                let mut table = self.table.clone();
+                for id in ids {
+                    table.delete(self.txn(), id).expect("delete");
+                    self.model.remove(&id);
+                    // A deleted (or never handed out) record is an error for writes.
+                    let txn = self.txn();
+                    assert!(matches!(table.delete(txn, id), Err(Error::NotFound(i)) if i == id));
+                    assert!(matches!(
+                        table.set(txn, id, &[0; 12]),
+                        Err(Error::NotFound(i)) if i == id
+                    ));
+                }
+                let next = table.next_id();
+                assert!(matches!(
+                    table.set(self.txn(), next, &[0; 12]),
+                    Err(Error::NotFound(_))
+                ));
+                self.table = table;
+            }
+            Op::Commit => {
+                let table = self.table.clone();
+                save_root(self.txn(), &table);
+                self.txn.take().expect("open").commit().expect("commit");
+                self.committed = (self.table.clone(), self.model.clone());
+                assert_clean(&self.pager, &self.table);
+            }
+            Op::Abort => {
+                self.txn = None;
+                (self.table, self.model) = self.committed.clone();
+            }
+            Op::Reopen => {
+                self.txn = None;
+                // Close the old handle before opening the storage again, as a file's lock
+                // requires (its clean close trims the storage).
+                self.pager = Pager::with_storage(Box::new(MemStorage::new()), Options::default())
+                    .expect("placeholder");
+                self.pager =
+                    Pager::with_storage(Box::new(Arc::clone(&self.storage)), Options::default())
+                        .expect("reopen");
+                self.table = load_root(&self.pager.begin_read().expect("read"));
+                (_, self.model) = self.committed.clone();
+                assert_eq!(self.table, self.committed.0, "the persisted root differs");
+                assert_clean(&self.pager, &self.table);
+            }
+        }
+        match &self.txn {
+            Some(txn) => assert_same(&self.table, txn, &self.model),
+            None => assert_same(
+                &self.table,
+                &self.pager.begin_read().expect("read"),
+                &self.model,
+            ),
+        }
+    }
+}
+
+proptest! {
+    #[test]
+    fn the_attr_table_matches_a_model_through_commits_aborts_and_reopens(
+        ops in proptest::collection::vec(op(), 1..200),
+    ) {
+        let mut harness = Harness::new();
+        for op in ops {
+            harness.apply(op);
+        }
+    }
+}
