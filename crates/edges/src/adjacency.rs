@@ -422,7 +422,8 @@ fn make_hub(
         index,
         ListSlot {
             form: FORM_HUB,
-            capacity: 0,
+            reserved: 0,
+            capacity: U16::ZERO,
             page: U16::new(page_index),
             offset: U16::ZERO,
             count: U16::ZERO,

@@ -163,7 +163,7 @@ impl<V: FnMut(u64, Direction, Neighbor)> Walk<'_, V> {
             };
             let start = usize::from(slot.offset.get());
             let count = usize::from(slot.count.get());
-            let capacity = usize::from(slot.capacity);
+            let capacity = usize::from(slot.capacity.get());
             if count == 0 || count > capacity || capacity > HUB_THRESHOLD || start + capacity > used
             {
                 self.problems.push(format!("run page {id}: run {start}+{count} (capacity {capacity}) is empty, too long or past the used mark {used}"));

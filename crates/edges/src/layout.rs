@@ -16,10 +16,14 @@ pub const SEGMENT: PageType = PageType(51);
 /// Nodes per adjacency leaf.
 pub const NODES_PER_LEAF: usize = 64;
 
-/// A neighbour list longer than this becomes a hub.
-pub const HUB_THRESHOLD: usize = 128;
-// A run's capacity is a `u8` in its slot.
-const _: () = assert!(HUB_THRESHOLD <= u8::MAX as usize);
+/// A neighbour list longer than this becomes a hub: 337, one less than a run page holds, so a
+/// short list is at most one contiguous run of a run page's worth of entries (a type-filtered
+/// scan of it reads one page) and only lists too long for that pay for a hub page and a segment
+/// per edge type.
+pub const HUB_THRESHOLD: usize = RUN_CAPACITY - 1;
+const _: () = assert!(HUB_THRESHOLD == 337);
+// A run's `capacity` and `count` are `u16`s in its slot.
+const _: () = assert!(HUB_THRESHOLD <= u16::MAX as usize);
 
 /// One neighbour in a short list: 12 bytes. Node and edge ids are 40-bit and edge types 16-bit
 /// everywhere in the store; the writers refuse larger ones.
@@ -43,8 +47,11 @@ const _: () = assert!(size_of::<AdjEntry>() == 12);
 pub struct ListSlot {
     /// [`FORM_EMPTY`], [`FORM_RUN`] or [`FORM_HUB`].
     pub form: u8,
-    /// A run's reserved entries from `offset` (at least `count`): appends fill them in place.
-    pub capacity: u8,
+    /// Zero.
+    pub reserved: u8,
+    /// A run's reserved entries from `offset` (`count` to [`HUB_THRESHOLD`]): appends fill them
+    /// in place.
+    pub capacity: U16,
     /// Index into the leaf's `pages` of the run page or hub page.
     pub page: U16,
     /// A run's first entry within its run page.
@@ -52,7 +59,7 @@ pub struct ListSlot {
     /// A run's entries.
     pub count: U16,
 }
-const _: () = assert!(size_of::<ListSlot>() == 8);
+const _: () = assert!(size_of::<ListSlot>() == 10);
 
 /// Slot form: no neighbours.
 pub const FORM_EMPTY: u8 = 0;
@@ -66,11 +73,15 @@ pub const SLOTS_PER_LEAF: usize = 2 * NODES_PER_LEAF;
 
 /// Page ids one adjacency leaf can own.
 pub const LEAF_PAGES: usize = (PAGE_SIZE - 32 - SLOTS_PER_LEAF * size_of::<ListSlot>()) / 8;
-const _: () = assert!(LEAF_PAGES == 380);
-// Room for the worst case: every list a hub, or every list a full run (HUB_THRESHOLD entries)
-// with runs packed first-fit, which needs at most twice the pages their entries fill.
-const _: () = assert!(SLOTS_PER_LEAF <= LEAF_PAGES);
+const _: () = assert!(LEAF_PAGES == 348);
+// Room for the worst case: every list on a page of its own (a hub, say), plus the page a run
+// moves to before the one it leaves is freed; or every list a full run (HUB_THRESHOLD entries)
+// with runs packed first-fit, which needs at most twice the pages their entries fill. The leaf
+// is exactly a page with no padding: 32 + 128 * 10 + 348 * 8 = 4096.
+const _: () = assert!(SLOTS_PER_LEAF < LEAF_PAGES);
 const _: () = assert!(2 * (SLOTS_PER_LEAF * HUB_THRESHOLD).div_ceil(RUN_CAPACITY) <= LEAF_PAGES);
+// A slot's `page` (an index into `pages`) is a `u16`.
+const _: () = assert!(LEAF_PAGES <= u16::MAX as usize);
 
 /// The lists of nodes `first_node .. first_node + NODES_PER_LEAF`, and the pages that hold them.
 #[repr(C)]
@@ -98,7 +109,7 @@ pub const RUN_CAPACITY: usize = (PAGE_SIZE - 32) / size_of::<AdjEntry>();
 const _: () = assert!(RUN_CAPACITY == 338);
 // A full short list plus the entry that makes it a hub still fits one run page.
 const _: () = assert!(HUB_THRESHOLD < RUN_CAPACITY);
-// Offsets and `used` within a run page are `u16`s.
+// A slot's `offset` and a run page's `used` (at most RUN_CAPACITY) are `u16`s.
 const _: () = assert!(RUN_CAPACITY <= u16::MAX as usize);
 
 /// Short lists of one leaf, each a contiguous run of entries.
@@ -225,7 +236,7 @@ mod tests {
     use zerocopy::IntoBytes;
     use zerocopy::little_endian::U16;
 
-    use super::{AdjEntry, RunPage, SegEntry, SegmentPage};
+    use super::{AdjEntry, AdjLeafPage, ListSlot, RunPage, SegEntry, SegmentPage};
 
     fn id(value: u64) -> U40 {
         U40::new(value).unwrap_or_default()
@@ -249,6 +260,31 @@ mod tests {
         assert_eq!(
             segment.as_bytes(),
             [5, 4, 3, 2, 1, 0x0e, 0x0d, 0x0c, 0x0b, 0x0a]
+        );
+    }
+
+    #[test]
+    fn list_slots_and_leaves_have_the_documented_offsets() {
+        assert_eq!(offset_of!(ListSlot, form), 0);
+        assert_eq!(offset_of!(ListSlot, reserved), 1);
+        assert_eq!(offset_of!(ListSlot, capacity), 2);
+        assert_eq!(offset_of!(ListSlot, page), 4);
+        assert_eq!(offset_of!(ListSlot, offset), 6);
+        assert_eq!(offset_of!(ListSlot, count), 8);
+        assert_eq!(offset_of!(AdjLeafPage, first_node), 16);
+        assert_eq!(offset_of!(AdjLeafPage, slots), 32);
+        assert_eq!(offset_of!(AdjLeafPage, pages), 1312);
+        let slot = ListSlot {
+            form: 1,
+            reserved: 0,
+            capacity: U16::new(0x0151),
+            page: U16::new(0x0203),
+            offset: U16::new(0x0405),
+            count: U16::new(0x0150),
+        };
+        assert_eq!(
+            slot.as_bytes(),
+            [1, 0, 0x51, 0x01, 0x03, 0x02, 0x05, 0x04, 0x50, 0x01]
         );
     }
 

@@ -9,8 +9,9 @@
 //! Sits on `pager-mmap` and under `graph`. Lists are found by arithmetic: a radix vector
 //! ([`pager_mmap::RadixVec`]) of adjacency leaves, one per 64 nodes, each holding the 128 list
 //! slots of its nodes (out and in) and the pages those lists live in. A list of up to
-//! [`HUB_THRESHOLD`] entries is one run in a run page shared with its leaf's other short lists;
-//! a longer list becomes a *hub*: per edge type, a radix vector of full segments, so that
+//! [`HUB_THRESHOLD`] entries (337: a run page's worth less one) is one run in a run page shared
+//! with its leaf's other short lists, so reading it, filtered by type or not, reads at most one
+//! page. A longer list becomes a *hub*: per edge type, a radix vector of full segments, so that
 //! appending costs O(log degree) and a type filter reads only that type. Every page has exactly
 //! one parent, so a copy-on-write change repoints one page.
 #![forbid(unsafe_code)]

@@ -43,7 +43,8 @@ pub(crate) fn set_slot(
 /// An empty slot.
 pub(crate) const EMPTY: ListSlot = ListSlot {
     form: FORM_EMPTY,
-    capacity: 0,
+    reserved: 0,
+    capacity: U16::ZERO,
     page: U16::ZERO,
     offset: U16::ZERO,
     count: U16::ZERO,
@@ -143,7 +144,7 @@ pub(crate) fn append(
         return place(txn, leaf, index, new, new.len(), None);
     }
     let total = usize::from(current.count.get()) + new.len();
-    if total <= usize::from(current.capacity) {
+    if total <= usize::from(current.capacity.get()) {
         return fill(txn, leaf, index, current, new);
     }
     let capacity = grown_capacity(total);
@@ -179,7 +180,7 @@ fn fill(
         .get_mut(at..at + new.len())
         .ok_or_else(|| Error::Corrupt(format!("run entry {at} beyond its page")))?;
     dst.copy_from_slice(new);
-    // The run stays within its capacity (< 2^8), so the count fits.
+    // The run stays within its capacity (at most HUB_THRESHOLD < 2^16), so the count fits.
     let grown = ListSlot {
         count: U16::new(current.count.get() + new.len() as u16),
         ..current
@@ -215,13 +216,13 @@ fn grow_in_place(
     }
     let page_id = cow_owned(txn, leaf, current.page.get())?;
     let page = txn.page_mut_as::<RunPage>(page_id)?;
-    // `start + capacity <= RUN_CAPACITY` < 2^16, `capacity <= HUB_THRESHOLD` < 2^8.
+    // `capacity <= start + capacity <= RUN_CAPACITY` < 2^16.
     let end = (start + capacity) as u16;
     if page.used.get() < end {
         page.used = U16::new(end);
     }
     let grown = ListSlot {
-        capacity: capacity as u8,
+        capacity: U16::new(capacity as u16),
         ..current
     };
     set_slot(txn, leaf, index, grown)?;
@@ -254,12 +255,13 @@ pub(crate) fn place(
         .get_mut(usize::from(offset)..usize::from(offset) + entries.len())
         .ok_or_else(|| Error::Corrupt("no room where room was found".into()))?;
     dst.copy_from_slice(entries);
-    // `capacity <= HUB_THRESHOLD` < 2^8, and `offset + capacity <= RUN_CAPACITY` (found room).
+    // `offset + capacity <= RUN_CAPACITY` < 2^16 (found room).
     page.used = U16::new(offset + capacity as u16);
     let count = U16::new(entries.len() as u16);
     let moved = ListSlot {
         form: FORM_RUN,
-        capacity: capacity as u8,
+        reserved: 0,
+        capacity: U16::new(capacity as u16),
         page: U16::new(target),
         offset: U16::new(offset),
         count,
@@ -287,7 +289,7 @@ fn find_room(
     let mut reserved = [0u16; LEAF_PAGES];
     for s in page.slots.iter().filter(|s| s.form == FORM_RUN) {
         if let Some(r) = reserved.get_mut(usize::from(s.page.get())) {
-            *r = r.saturating_add(u16::from(s.capacity));
+            *r = r.saturating_add(s.capacity.get());
         }
     }
     let fits = |i: u16| {
@@ -332,7 +334,7 @@ fn pack(txn: &mut WriteTxn, leaf: PageId, index: u16, page_id: PageId) -> Result
                 },
             ));
             let entries = run_entries(page, s)?;
-            let spare = usize::from(s.capacity).saturating_sub(entries.len());
+            let spare = usize::from(s.capacity.get()).saturating_sub(entries.len());
             packed.extend(entries);
             packed.extend(std::iter::repeat_n(AdjEntry::new_zeroed(), spare));
         }

@@ -41,7 +41,7 @@ fn run_pages_and_leaves(adjacency: &Adjacency, src: &impl PageSource) -> (usize,
 }
 
 /// The capacity of `node`'s out-list, read from its leaf's slot.
-fn out_capacity(adjacency: &Adjacency, txn: &WriteTxn, node: u64) -> u8 {
+fn out_capacity(adjacency: &Adjacency, txn: &WriteTxn, node: u64) -> u16 {
     let mut pages = Vec::new();
     adjacency
         .check(txn, &mut pages, |_, _, _| {})
@@ -50,7 +50,7 @@ fn out_capacity(adjacency: &Adjacency, txn: &WriteTxn, node: u64) -> u8 {
         .iter()
         .find_map(|p| txn.page_as::<AdjLeafPage>(*p).ok())
         .expect("a leaf");
-    leaf.slots[2 * (node % 64) as usize].capacity
+    leaf.slots[2 * (node % 64) as usize].capacity.get()
 }
 
 #[test]
@@ -101,11 +101,11 @@ fn runs_fill_a_run_page_to_its_last_entry() {
     let pager = pager();
     let mut adjacency = Adjacency::default();
     let mut txn = pager.begin_write().expect("write");
-    // Two full short lists and one of 82: 128 + 128 + 82 = 338 entries, exactly one page.
-    let lists: [(u64, Direction, Vec<Neighbor>); 3] = [
-        (0, Direction::Out, (0..128).map(neighbor).collect()),
-        (0, Direction::In, (1000..1128).map(neighbor).collect()),
-        (1, Direction::Out, (2000..2082).map(neighbor).collect()),
+    assert_eq!(HUB_THRESHOLD, 337);
+    // A full short list and one of a single entry: 337 + 1 = 338 entries, exactly one page.
+    let lists: [(u64, Direction, Vec<Neighbor>); 2] = [
+        (0, Direction::Out, (0..337).map(neighbor).collect()),
+        (1, Direction::Out, (2000..2001).map(neighbor).collect()),
     ];
     for (node, direction, list) in &lists {
         adjacency
@@ -155,8 +155,12 @@ fn a_list_grown_one_entry_at_a_time_changes_capacity_a_logarithmic_number_of_tim
             capacities.push(capacity);
         }
     }
-    // Exactly 1 at first, then room to grow by half (at least 4) at each move.
-    assert_eq!(capacities, [1, 4, 7, 12, 19, 30, 46, 70, 106, 128]);
+    // Exactly 1 at first, then room to grow by half (at least 4) at each move, up to the
+    // threshold: past what a `u8` holds.
+    assert_eq!(
+        capacities,
+        [1, 4, 7, 12, 19, 30, 46, 70, 106, 160, 241, 337]
+    );
 }
 
 #[test]
