@@ -104,6 +104,104 @@ pub(crate) fn slot_index(node: u64, direction: Direction) -> usize {
     2 * (node % NODES_PER_LEAF as u64) as usize + usize::from(direction.index())
 }
 
+/// Where `node`'s list in `direction` is, given its leaf (`None`: the leaf does not exist).
+fn list_in_leaf<'a, S: PageSource>(
+    src: &'a S,
+    leaf: Option<&'a AdjLeafPage>,
+    node: u64,
+    direction: Direction,
+) -> Result<List<'a>> {
+    let Some(leaf) = leaf else {
+        return Ok(List::Empty);
+    };
+    let slot = run::slot(leaf, slot_index(node, direction))?;
+    match slot.form {
+        FORM_EMPTY => Ok(List::Empty),
+        FORM_RUN => {
+            let page = src.page_as::<RunPage>(run::owned_page(leaf, slot.page.get())?)?;
+            let start = usize::from(slot.offset.get());
+            let end = start + usize::from(slot.count.get());
+            let entries = page
+                .entries
+                .get(start..end)
+                .ok_or_else(|| Error::Corrupt(format!("run {start}..{end} beyond its page")))?;
+            Ok(List::Run(entries))
+        }
+        FORM_HUB => Ok(List::Hub(
+            src.page_as::<HubPage>(run::owned_page(leaf, slot.page.get())?)?,
+        )),
+        other => Err(Error::Corrupt(format!(
+            "list slot of node {node} has form {other}"
+        ))),
+    }
+}
+
+/// Calls `visit` with the node at the other end of each entry of `list`, in order.
+fn visit_list<S: PageSource, E: From<Error>>(
+    src: &S,
+    list: List<'_>,
+    mut visit: impl FnMut(u64) -> Result<(), E>,
+) -> Result<(), E> {
+    match list {
+        List::Empty => {}
+        List::Run(entries) => {
+            for e in entries {
+                visit(e.neighbor.get())?;
+            }
+        }
+        List::Hub(hub) => {
+            for t in hub::hub_types(hub)? {
+                for index in 0..t
+                    .count
+                    .get()
+                    .div_ceil(crate::layout::SEGMENT_CAPACITY as u64)
+                {
+                    for e in hub::segment_entries(src, &t, index)? {
+                        visit(e.neighbor.get())?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads the lists of many nodes, one after another, keeping the adjacency leaf it last
+/// descended to: a traversal that visits nodes in id order (64 nodes share a leaf) descends the
+/// radix vector once per leaf instead of once per node. Made by [`Adjacency::reader`].
+pub struct ListReader<'a, S> {
+    adjacency: Adjacency,
+    src: &'a S,
+    /// The leaf index last descended to, and its leaf (`None` when it does not exist).
+    leaf: Option<(u64, Option<&'a AdjLeafPage>)>,
+}
+
+impl<'a, S: PageSource> ListReader<'a, S> {
+    /// Calls `visit` with the node at the other end of each of `node`'s edges in `direction`,
+    /// as [`Adjacency::for_each_neighbor`] does.
+    pub fn for_each_neighbor<E: From<Error>>(
+        &mut self,
+        node: u64,
+        direction: Direction,
+        visit: impl FnMut(u64) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let index = node / NODES_PER_LEAF as u64;
+        let leaf = match self.leaf {
+            Some((cached, leaf)) if cached == index => leaf,
+            _ => {
+                let leaf = self.adjacency.leaf(self.src, node)?;
+                self.leaf = Some((index, leaf));
+                leaf
+            }
+        };
+        visit_list(
+            self.src,
+            list_in_leaf(self.src, leaf, node, direction)?,
+            visit,
+        )
+    }
+}
+
 impl Adjacency {
     /// The store whose root was persisted as (`root`, `height`).
     pub fn open(root: u64, height: u64) -> Result<Adjacency> {
@@ -144,28 +242,15 @@ impl Adjacency {
         node: u64,
         direction: Direction,
     ) -> Result<List<'a>> {
-        let Some(leaf) = self.leaf(src, node)? else {
-            return Ok(List::Empty);
-        };
-        let slot = run::slot(leaf, slot_index(node, direction))?;
-        match slot.form {
-            FORM_EMPTY => Ok(List::Empty),
-            FORM_RUN => {
-                let page = src.page_as::<RunPage>(run::owned_page(leaf, slot.page.get())?)?;
-                let start = usize::from(slot.offset.get());
-                let end = start + usize::from(slot.count.get());
-                let entries = page
-                    .entries
-                    .get(start..end)
-                    .ok_or_else(|| Error::Corrupt(format!("run {start}..{end} beyond its page")))?;
-                Ok(List::Run(entries))
-            }
-            FORM_HUB => Ok(List::Hub(
-                src.page_as::<HubPage>(run::owned_page(leaf, slot.page.get())?)?,
-            )),
-            other => Err(Error::Corrupt(format!(
-                "list slot of node {node} has form {other}"
-            ))),
+        list_in_leaf(src, self.leaf(src, node)?, node, direction)
+    }
+
+    /// A reader of many lists that keeps the last leaf it descended to (see [`ListReader`]).
+    pub fn reader<'a, S: PageSource>(&self, src: &'a S) -> ListReader<'a, S> {
+        ListReader {
+            adjacency: *self,
+            src,
+            leaf: None,
         }
     }
 
@@ -198,30 +283,9 @@ impl Adjacency {
         src: &S,
         node: u64,
         direction: Direction,
-        mut visit: impl FnMut(u64) -> Result<(), E>,
+        visit: impl FnMut(u64) -> Result<(), E>,
     ) -> Result<(), E> {
-        match self.list(src, node, direction)? {
-            List::Empty => {}
-            List::Run(entries) => {
-                for e in entries {
-                    visit(e.neighbor.get())?;
-                }
-            }
-            List::Hub(hub) => {
-                for t in hub::hub_types(hub)? {
-                    for index in 0..t
-                        .count
-                        .get()
-                        .div_ceil(crate::layout::SEGMENT_CAPACITY as u64)
-                    {
-                        for e in hub::segment_entries(src, &t, index)? {
-                            visit(e.neighbor.get())?;
-                        }
-                    }
-                }
-            }
-        }
-        Ok(())
+        visit_list(src, self.list(src, node, direction)?, visit)
     }
 
     /// Adds `neighbor` to `node`'s list in `direction`. An id above [`U40::MAX`] (`node`'s or

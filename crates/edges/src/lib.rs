@@ -25,7 +25,7 @@ mod layout;
 mod neighbors;
 mod run;
 
-pub use adjacency::{Adjacency, Direction, Neighbor};
+pub use adjacency::{Adjacency, Direction, ListReader, Neighbor};
 pub use error::{Error, Result};
 pub use layout::{
     ADJ_LEAF, AdjEntry, AdjLeafPage, HUB, HUB_THRESHOLD, HUB_TYPE_CAPACITY, HubPage, HubType,

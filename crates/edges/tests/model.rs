@@ -85,6 +85,27 @@ fn sorted(mut v: Vec<Neighbor>) -> Vec<Neighbor> {
 }
 
 fn assert_same(adjacency: &Adjacency, src: &impl PageSource, model: &Model) {
+    // One reader over every node, forwards then backwards, so its kept leaf is both reused
+    // and replaced (nodes past the last leaf have none).
+    let mut lists = adjacency.reader(src);
+    for node in (0..NODES).chain((0..NODES).rev()) {
+        for out in [true, false] {
+            let mut found = Vec::new();
+            lists
+                .for_each_neighbor(node, dir(out), |n| {
+                    found.push(n);
+                    Ok::<(), edges::Error>(())
+                })
+                .expect("list");
+            let mut expected: Vec<u64> = model
+                .get(&(node, out))
+                .map(|list| list.iter().map(|n| n.node).collect())
+                .unwrap_or_default();
+            found.sort_unstable();
+            expected.sort_unstable();
+            assert_eq!(found, expected, "reader: node {node} out {out}");
+        }
+    }
     for node in 0..NODES {
         for out in [true, false] {
             let expected = model.get(&(node, out)).cloned().unwrap_or_default();

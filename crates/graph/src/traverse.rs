@@ -1,7 +1,8 @@
 //! Traversals: breadth-first search with a depth limit, and unweighted shortest paths by
 //! bidirectional breadth-first search.
 
-use pager_mmap::DenseIdMap;
+use edges::ListReader;
+use pager_mmap::{DenseIdMap, PageSource};
 
 use crate::error::{Error, Result};
 use crate::ids::NodeId;
@@ -36,17 +37,16 @@ impl Visited {
     }
 }
 
-/// Calls `visit` with each neighbour of `node` in `direction`, read in place.
-fn for_each_neighbor<G: GraphRead + ?Sized>(
-    g: &G,
+/// Calls `visit` with each neighbour of `node` in `direction`, read in place through `lists`
+/// (which keeps the last adjacency leaf, so nodes visited in id order share its descent).
+fn for_each_neighbor<S: PageSource>(
+    lists: &mut ListReader<'_, S>,
     node: NodeId,
     direction: Direction,
     mut visit: impl FnMut(NodeId) -> Result<()>,
 ) -> Result<()> {
     for d in direction.stored() {
-        g.roots()
-            .adjacency
-            .for_each_neighbor(g.source(), node.0, *d, |n| visit(NodeId(n)))?;
+        lists.for_each_neighbor(node.0, *d, |n| visit(NodeId(n)))?;
     }
     Ok(())
 }
@@ -60,6 +60,7 @@ pub(crate) fn bfs<G: GraphRead + ?Sized>(
     if g.node(start)?.is_none() {
         return Err(Error::NodeNotFound(start));
     }
+    let mut lists = g.roots().adjacency.reader(g.source());
     let mut visited = Visited::new(g.roots().nodes.next_id());
     visited.insert(start)?;
     let mut order = vec![(start, 0u32)];
@@ -71,7 +72,7 @@ pub(crate) fn bfs<G: GraphRead + ?Sized>(
             let Some(&(node, _)) = order.get(i) else {
                 break;
             };
-            for_each_neighbor(g, node, direction, |n| {
+            for_each_neighbor(&mut lists, node, direction, |n| {
                 if visited.insert(n)? {
                     order.push((n, depth));
                 }
@@ -114,8 +115,9 @@ impl Side {
         let mut best: Option<(u32, NodeId)> = None;
         let (direction, depth) = (self.direction, self.depth + 1);
         let reached = &mut self.reached;
+        let mut lists = g.roots().adjacency.reader(g.source());
         for node in std::mem::take(&mut self.frontier) {
-            for_each_neighbor(g, node, direction, |n| {
+            for_each_neighbor(&mut lists, node, direction, |n| {
                 if reached.contains_key(&n) {
                     return Ok(());
                 }
