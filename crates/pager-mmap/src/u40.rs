@@ -48,7 +48,7 @@ mod tests {
 
     #[test]
     fn round_trips_every_width_and_refuses_wider() {
-        for value in [0, 1, 255, 256, 0x1234_5678_9a, U40::MAX] {
+        for value in [0, 1, 255, 256, 0x0012_3456_789a, U40::MAX] {
             assert_eq!(U40::new(value).map(U40::get), Some(value));
         }
         assert_eq!(U40::new(U40::MAX + 1), None);
@@ -58,7 +58,7 @@ mod tests {
 
     #[test]
     fn stores_little_endian_bytes() {
-        let value = U40::new(0x01_0203_0405).unwrap_or_default();
+        let value = U40::new(0x0001_0203_0405).unwrap_or_default();
         assert_eq!(zerocopy::IntoBytes::as_bytes(&value), &[5, 4, 3, 2, 1]);
     }
 }
