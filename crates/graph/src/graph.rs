@@ -49,14 +49,17 @@ pub struct ReadTxn {
 impl sealed::Access for ReadTxn {
     type Source = pager_mmap::ReadTxn;
 
+    #[inline]
     fn source(&self) -> &pager_mmap::ReadTxn {
         &self.txn
     }
 
+    #[inline]
     fn roots(&self) -> &Roots {
         &self.roots
     }
 
+    #[inline]
     fn labels(&self) -> Option<&Labels> {
         Some(&self.labels)
     }

@@ -130,6 +130,7 @@ impl<'a, S: PageSource> NodeRef<'a, S> {
     }
 
     /// The id of the node's kind.
+    #[inline]
     pub fn kind_id(&self) -> u32 {
         NodeAttrs::read(self.record.attrs()).kind.get()
     }
@@ -145,11 +146,13 @@ impl<'a, S: PageSource> NodeRef<'a, S> {
         )
     }
 
+    #[inline]
     fn name_len(&self) -> usize {
         NodeAttrs::read(self.record.attrs()).name_len.get() as usize
     }
 
     /// The node's name.
+    #[inline]
     pub fn name(&self) -> Result<Cow<'a, str>> {
         let bytes = self.record.payload_range(0, self.name_len())?;
         match bytes {
@@ -168,6 +171,7 @@ impl<'a, S: PageSource> NodeRef<'a, S> {
 
     /// The node's data: borrowed from the page when it is small, read from its overflow pages
     /// when it is large.
+    #[inline]
     pub fn data(&self) -> Result<Cow<'a, [u8]>> {
         let name_len = self.name_len();
         let len = self
@@ -316,6 +320,7 @@ fn index_ids<'a, S: PageSource>(
 /// own changes). Everything returned borrows the transaction and reads pages in place.
 pub trait GraphRead: sealed::Access {
     /// The node `id`, or `None` if it does not exist.
+    #[inline]
     fn node(&self, id: NodeId) -> Result<Option<NodeRef<'_, Self::Source>>> {
         let roots = self.roots();
         Ok(roots.nodes.get(self.source(), id.0)?.map(|record| NodeRef {
@@ -327,6 +332,7 @@ pub trait GraphRead: sealed::Access {
     }
 
     /// The edge `id`, or `None` if it does not exist.
+    #[inline]
     fn edge(&self, id: EdgeId) -> Result<Option<EdgeRef<'_, Self::Source>>> {
         let roots = self.roots();
         Ok(roots

@@ -83,6 +83,7 @@ impl NodeAttrs {
         Ok(attrs_bytes(attrs.as_bytes()))
     }
 
+    #[inline]
     pub(crate) fn read(attrs: &Attrs) -> NodeAttrs {
         // `NodeAttrs` is exactly `ATTR_SIZE` bytes, asserted above.
         NodeAttrs::read_from_bytes(attrs).unwrap_or(NodeAttrs {
@@ -107,6 +108,7 @@ impl EdgeAttrs {
         Ok(attrs_bytes(attrs.as_bytes()))
     }
 
+    #[inline]
     pub(crate) fn read(attrs: &Attrs) -> EdgeAttrs {
         // `EdgeAttrs` is exactly `ATTR_SIZE` bytes, asserted above.
         EdgeAttrs::read_from_bytes(attrs).unwrap_or(EdgeAttrs {

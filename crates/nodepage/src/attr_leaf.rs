@@ -73,10 +73,12 @@ impl Page for AttrLeafPage {
 }
 
 impl DenseLeaf for AttrLeafPage {
+    #[inline]
     fn first_id(&self) -> u64 {
         self.first_id.get()
     }
 
+    #[inline]
     fn slot_count(&self) -> usize {
         ATTR_SLOTS
     }

@@ -66,6 +66,7 @@ impl AttrTable {
 
     /// The attributes of live record `id`, read in place, or `None` for an id never handed
     /// out or deleted.
+    #[inline]
     pub fn get<'a, S: PageSource>(&self, src: &'a S, id: u64) -> Result<Option<&'a Attrs>> {
         match self.dense.leaf_of::<AttrLeafPage, S>(src, id)? {
             Some((leaf, slot_index)) => live_attrs(leaf, id, slot_index),

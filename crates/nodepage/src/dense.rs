@@ -89,6 +89,7 @@ impl DenseTable {
     }
 
     /// The leaf index and slot index of `id`.
+    #[inline]
     pub(crate) fn position(&self, id: u64) -> (u64, usize) {
         let per_leaf = self.per_leaf as u64;
         // `% per_leaf` keeps the slot index below `per_leaf`.
@@ -96,6 +97,7 @@ impl DenseTable {
     }
 
     /// The leaf page of leaf index `index`, if it exists, checked to be where it says it is.
+    #[inline]
     pub(crate) fn leaf<'a, L: DenseLeaf, S: PageSource>(
         &self,
         src: &'a S,
@@ -119,6 +121,7 @@ impl DenseTable {
 
     /// The leaf holding `id` and its slot index there, or `None` when `id` was never handed
     /// out or its leaf is gone.
+    #[inline]
     pub(crate) fn leaf_of<'a, L: DenseLeaf, S: PageSource>(
         &self,
         src: &'a S,

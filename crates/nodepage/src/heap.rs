@@ -13,6 +13,7 @@ use crate::layout::{
 use crate::leaf::{own_heap, parts_mut, slots};
 
 /// Whether `slot` holds a live inline payload.
+#[inline]
 pub(crate) fn is_inline(slot: &RecordSlot) -> bool {
     slot.flags & FLAG_LIVE != 0 && slot.flags & FLAG_OVERFLOW == 0
 }
@@ -23,6 +24,7 @@ pub(crate) fn inline_area(slot: &RecordSlot) -> Option<u8> {
 }
 
 /// The heap page of `area` (1..=8) of `leaf`, if the leaf has one there.
+#[inline]
 fn heap_page_id(leaf: &LeafPage, area: u8) -> Option<PageId> {
     let index = usize::from(area).checked_sub(1)?;
     leaf.heap_pages
@@ -33,6 +35,7 @@ fn heap_page_id(leaf: &LeafPage, area: u8) -> Option<PageId> {
 }
 
 /// The bytes of heap `area` of `leaf`, and how many of them are in use.
+#[inline]
 fn area_bytes<'a, S: PageSource>(
     src: &'a S,
     leaf: &'a LeafPage,
@@ -52,6 +55,7 @@ fn area_bytes<'a, S: PageSource>(
 }
 
 /// The inline payload of `slot` in `leaf`, bounds-checked.
+#[inline]
 pub(crate) fn inline_payload<'a, S: PageSource>(
     src: &'a S,
     leaf: &'a LeafPage,

@@ -58,6 +58,7 @@ impl RecordSlot {
     /// so its little-endian bytes are the offset's two, the area's one, and two zero bytes. An
     /// area past [`HEAP_PAGES`] (`u8::MAX` when those last bytes are not zero) names no heap,
     /// so reading the payload there reports a corrupt table.
+    #[inline]
     pub fn inline_place(&self) -> (u8, u16) {
         let [low, high, area, top @ ..]: [u8; 5] = zerocopy::transmute!(self.location);
         let area = if top == [0, 0] { area } else { u8::MAX };
@@ -71,6 +72,7 @@ impl RecordSlot {
     }
 
     /// The head page of an overflowed payload's chain.
+    #[inline]
     pub fn overflow_head(&self) -> PageId {
         PageId(self.location.get())
     }

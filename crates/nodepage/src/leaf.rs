@@ -9,10 +9,12 @@ use crate::error::{Error, Result};
 use crate::layout::{LeafPage, RecordSlot, SLOT_SIZE};
 
 impl DenseLeaf for LeafPage {
+    #[inline]
     fn first_id(&self) -> u64 {
         self.first_id.get()
     }
 
+    #[inline]
     fn slot_count(&self) -> usize {
         usize::from(self.slot_count.get())
     }
@@ -29,11 +31,13 @@ impl DenseLeaf for LeafPage {
 }
 
 /// The slots of `leaf`, which must have `slots` of them.
+#[inline]
 pub(crate) fn slots(leaf: &LeafPage, slots: usize) -> Result<&[RecordSlot]> {
     let bytes = slot_bytes(leaf, slots)?;
     <[RecordSlot]>::ref_from_bytes(bytes).map_err(|_| Error::Corrupt("leaf slot array".into()))
 }
 
+#[inline]
 fn slot_bytes(leaf: &LeafPage, slots: usize) -> Result<&[u8]> {
     if usize::from(leaf.slot_count.get()) != slots {
         return Err(Error::Corrupt(format!(
@@ -47,6 +51,7 @@ fn slot_bytes(leaf: &LeafPage, slots: usize) -> Result<&[u8]> {
 }
 
 /// The slot of `index` in `leaf`.
+#[inline]
 pub(crate) fn slot(leaf: &LeafPage, slots_per_leaf: usize, index: usize) -> Result<&RecordSlot> {
     slots(leaf, slots_per_leaf)?
         .get(index)
@@ -83,6 +88,7 @@ pub(crate) fn slot_mut(
 }
 
 /// The own heap of `leaf`.
+#[inline]
 pub(crate) fn own_heap(leaf: &LeafPage, slots: usize) -> Result<&[u8]> {
     slot_bytes(leaf, slots)?;
     leaf.body

@@ -18,33 +18,39 @@ pub struct Record<'a, S> {
 
 impl<'a, S: PageSource> Record<'a, S> {
     /// The record's id.
+    #[inline]
     pub fn id(&self) -> u64 {
         self.id
     }
 
     /// The caller-defined attributes.
+    #[inline]
     pub fn attrs(&self) -> &'a Attrs {
         &self.slot.attrs
     }
 
     /// The payload's length.
+    #[inline]
     pub fn payload_len(&self) -> usize {
         usize::try_from(self.slot.payload_len.get()).unwrap_or(usize::MAX)
     }
 
     /// Whether the payload lies in the leaf page (and is returned without copying).
+    #[inline]
     pub fn is_inline(&self) -> bool {
         self.inline.is_some()
     }
 
     /// The whole payload: borrowed from the page when inline, read from the overflow chain
     /// otherwise.
+    #[inline]
     pub fn payload(&self) -> Result<Cow<'a, [u8]>> {
         self.payload_range(0, self.payload_len())
     }
 
     /// `len` bytes of the payload from `start`; from an overflow chain, only the pages up to
     /// the end of the range are read.
+    #[inline]
     pub fn payload_range(&self, start: usize, len: usize) -> Result<Cow<'a, [u8]>> {
         let end = start
             .checked_add(len)
@@ -55,11 +61,17 @@ impl<'a, S: PageSource> Record<'a, S> {
                     self.payload_len()
                 ))
             })?;
-        if let Some(bytes) = self.inline {
-            return Ok(Cow::Borrowed(bytes.get(start..end).unwrap_or_default()));
+        match self.inline {
+            Some(bytes) => Ok(Cow::Borrowed(bytes.get(start..end).unwrap_or_default())),
+            None => self.overflow_range(start, end),
         }
+    }
+
+    /// Bytes `start..end` (within the payload) of an overflowed payload, copied out of its
+    /// chain. Kept out of line: [`Record::payload_range`] is inlined for the in-page case.
+    fn overflow_range(&self, start: usize, end: usize) -> Result<Cow<'a, [u8]>> {
         let head = self.slot.overflow_head();
-        let mut out = Vec::with_capacity(len);
+        let mut out = Vec::with_capacity(end - start);
         let mut at = 0usize;
         for piece in overflow_pieces(self.src, head, self.payload_len() as u64) {
             if at >= end {

@@ -44,6 +44,7 @@ impl RecordTable {
     }
 
     /// Records per leaf.
+    #[inline]
     pub fn slots_per_leaf(&self) -> usize {
         self.dense.per_leaf()
     }
@@ -69,6 +70,7 @@ impl RecordTable {
     }
 
     /// The live record `id`, read in place, or `None`.
+    #[inline]
     pub fn get<'a, S: PageSource>(&self, src: &'a S, id: u64) -> Result<Option<Record<'a, S>>> {
         let Some((leaf, slot_index)) = self.dense.leaf_of::<LeafPage, S>(src, id)? else {
             return Ok(None);
@@ -86,6 +88,7 @@ impl RecordTable {
     }
 
     /// The record in slot `slot_index` of `leaf`, if live.
+    #[inline]
     pub(crate) fn record<'a, S: PageSource>(
         &self,
         src: &'a S,

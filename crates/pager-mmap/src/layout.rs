@@ -115,6 +115,7 @@ pub fn checksum_matches(id: PageId, page: &PageBytes) -> bool {
 }
 
 /// The type tag of a page.
+#[inline]
 pub fn page_type_of(page: &PageBytes) -> PageType {
     PageType(page[PAGE_TYPE_OFFSET])
 }

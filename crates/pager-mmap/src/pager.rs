@@ -333,6 +333,7 @@ fn newest_meta(storage: &dyn Storage, file_len: u64) -> Result<(usize, MetaState
 }
 
 /// The page at `id` in `snapshot`, bounds-checked against its page count.
+#[inline]
 pub(crate) fn snapshot_page(snapshot: &Snapshot, id: PageId) -> Result<&PageBytes> {
     let page_count = snapshot.meta.page_count;
     if id.0 >= page_count {

@@ -36,6 +36,7 @@ impl Page for RadixPage {
 }
 
 /// Leaves addressable below `height` radix levels (saturating).
+#[inline]
 pub fn radix_capacity(height: u64) -> u64 {
     usize::try_from(height)
         .ok()
@@ -57,6 +58,7 @@ const RADIX_POWERS: [u64; RADIX_MAX_HEIGHT as usize + 1] = {
 };
 
 /// The child to take at radix `level` (0 = the level just above the leaves) towards `index`.
+#[inline]
 fn child_index(index: u64, level: u64) -> usize {
     // `% RADIX_FANOUT` keeps it below 510.
     ((index / radix_capacity(level)) % RADIX_FANOUT as u64) as usize
@@ -92,6 +94,7 @@ impl RadixVec {
     }
 
     /// The leaf at `index`, if it exists.
+    #[inline]
     pub fn get(&self, src: &impl PageSource, index: u64) -> Result<Option<PageId>> {
         if self.root == 0 || index >= radix_capacity(self.height) {
             return Ok(None);

@@ -14,12 +14,14 @@ pub trait PageSource {
     fn root(&self, slot: usize) -> Result<u64>;
 
     /// Page `id` decoded as `T`, after checking its type tag.
+    #[inline]
     fn page_as<T: Page>(&self, id: PageId) -> Result<&T> {
         typed(id, self.page(id)?)
     }
 }
 
 /// Decodes `bytes` (page `id`) as `T`, refusing a page whose tag is not `T::TYPE`.
+#[inline]
 pub fn typed<T: Page>(id: PageId, bytes: &PageBytes) -> Result<&T> {
     let found = page_type_of(bytes);
     if found != T::TYPE {
@@ -34,6 +36,7 @@ pub fn typed<T: Page>(id: PageId, bytes: &PageBytes) -> Result<&T> {
 }
 
 /// A root slot's value, or an error for a slot that does not exist.
+#[inline]
 pub(crate) fn root_of(roots: &[u64; ROOT_SLOTS], slot: usize) -> Result<u64> {
     roots.get(slot).copied().ok_or(Error::NoSuchRootSlot(slot))
 }
@@ -79,10 +82,12 @@ impl ReadTxn {
 }
 
 impl PageSource for ReadTxn {
+    #[inline]
     fn page(&self, id: PageId) -> Result<&PageBytes> {
         snapshot_page(&self.snapshot, id)
     }
 
+    #[inline]
     fn root(&self, slot: usize) -> Result<u64> {
         root_of(&self.snapshot.meta.roots, slot)
     }

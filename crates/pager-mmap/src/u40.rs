@@ -30,6 +30,7 @@ impl U40 {
     }
 
     /// The value.
+    #[inline]
     pub fn get(self) -> u64 {
         let [a, b, c, d, e] = self.0;
         u64::from_le_bytes([a, b, c, d, e, 0, 0, 0])

@@ -60,6 +60,7 @@ impl Region {
     /// pager never writes such a page while the snapshot lives: pages are copied on write and a
     /// freed page is reused only once no older reader remains. That is what makes the shared
     /// reference below valid for its whole lifetime.
+    #[inline]
     pub fn page(&self, id: PageId) -> Option<&PageBytes> {
         let start = usize::try_from(id.0).ok()?.checked_mul(PAGE_SIZE)?;
         let end = start.checked_add(PAGE_SIZE)?;
