@@ -41,7 +41,8 @@ pub enum Error {
         limit: u64,
     },
     /// The file holds a graph of a layout version this build does not read (layout 1 was
-    /// written by builds before the 40-bit ids; nothing converts it in place).
+    /// written by builds before the 40-bit ids, layout 2 by builds before payloads in record
+    /// slots; nothing converts a file in place).
     #[error(
         "the graph has layout version {found} and this build reads layout {supported}: \
          export it with the build that wrote it (`mmgraph export`) and import the export"

@@ -320,7 +320,7 @@ fn index_ids<'a, S: PageSource>(
 /// own changes). Everything returned borrows the transaction and reads pages in place.
 pub trait GraphRead: sealed::Access {
     /// The node `id`, or `None` if it does not exist.
-    #[inline]
+    #[inline(always)]
     fn node(&self, id: NodeId) -> Result<Option<NodeRef<'_, Self::Source>>> {
         let roots = self.roots();
         Ok(roots.nodes.get(self.source(), id.0)?.map(|record| NodeRef {

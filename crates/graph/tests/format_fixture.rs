@@ -1,7 +1,8 @@
-//! A small graph file written by this layout (graph layout 2) is committed in `fixtures/`; it
+//! A small graph file written by this layout (graph layout 3) is committed in `fixtures/`; it
 //! must open, check clean and read back exactly, so that any change of the format is noticed.
-//! The same graph written by layout 1 (64-bit ids in records and entries) is kept too: it must
-//! be refused with an error that names both versions, and left as it was. A file from an unknown
+//! The same graph written by the earlier layouts is kept too (layout 1: 64-bit ids in records
+//! and entries; layout 2: 22-byte record slots without payloads): each must be refused with an
+//! error that names both versions, and left as it was. A file from an unknown
 //! pager format version, or with another page size, is refused with an error that says so.
 //!
 //! The fixture is made by `MMGRAPH_WRITE_FIXTURE=1 cargo test -p graph --test format_fixture --
@@ -13,7 +14,7 @@ use graph::{Direction, Graph, GraphRead, NewEdge, NodeId};
 
 /// The fixture of the current layout.
 fn fixture() -> PathBuf {
-    fixture_of_layout(2)
+    fixture_of_layout(3)
 }
 
 fn fixture_of_layout(version: u32) -> PathBuf {
@@ -68,11 +69,11 @@ fn write_fixture() {
 }
 
 #[test]
-fn the_committed_fixture_of_layout_2_opens_and_reads_back() {
+fn the_committed_fixture_of_layout_3_opens_and_reads_back() {
     let dir = tempfile::tempdir().expect("tempdir");
     let copy = dir.path().join("fixture.mmg");
     std::fs::copy(fixture(), &copy).expect("the fixture file is committed");
-    let graph = Graph::open(&copy).expect("a layout-2 file opens");
+    let graph = Graph::open(&copy).expect("a layout-3 file opens");
     let report = graph.check().expect("check");
     assert!(report.is_clean(), "{:?}", report.problems);
     let read = graph.begin_read().expect("read");
@@ -119,28 +120,27 @@ fn the_committed_fixture_of_layout_2_opens_and_reads_back() {
 }
 
 #[test]
-fn a_file_of_layout_1_is_refused_with_both_versions_and_left_unchanged() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let copy = dir.path().join("old.mmg");
-    std::fs::copy(fixture_of_layout(1), &copy).expect("the old fixture is committed");
-    let before = std::fs::read(&copy).expect("read");
-    let err = Graph::open(&copy).expect_err("layout 1 is not read");
-    assert!(
-        matches!(
-            err,
-            graph::Error::UnsupportedLayout {
-                found: 1,
-                supported: 2
-            }
-        ),
-        "{err}"
-    );
-    let message = err.to_string();
-    assert!(
-        message.contains("layout version 1") && message.contains("layout 2"),
-        "{message}"
-    );
-    assert_eq!(std::fs::read(&copy).expect("read"), before);
+fn files_of_layouts_1_and_2_are_refused_with_both_versions_and_left_unchanged() {
+    for old in [1, 2] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let copy = dir.path().join("old.mmg");
+        std::fs::copy(fixture_of_layout(old), &copy).expect("the old fixture is committed");
+        let before = std::fs::read(&copy).expect("read");
+        let err = Graph::open(&copy).expect_err("an old layout is not read");
+        assert!(
+            matches!(
+                err,
+                graph::Error::UnsupportedLayout { found, supported: 3 } if found == u64::from(old)
+            ),
+            "{err}"
+        );
+        let message = err.to_string();
+        assert!(
+            message.contains(&format!("layout version {old}")) && message.contains("layout 3"),
+            "{message}"
+        );
+        assert_eq!(std::fs::read(&copy).expect("read"), before);
+    }
 }
 
 /// A copy of the fixture with the header's `u32` at `at` (24: format version, 28: page size)

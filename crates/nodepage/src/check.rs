@@ -4,16 +4,16 @@ use pager_mmap::{PageId, PageSource, overflow_chain_pages};
 
 use crate::dense::LeafFindings;
 use crate::error::Result;
-use crate::heap::{inline_area, inline_payload};
-use crate::layout::{FLAG_LIVE, FLAG_OVERFLOW, HeapPage, LeafPage};
+use crate::heap::{in_slot_payload, inline_area, inline_payload};
+use crate::layout::{FLAG_IN_SLOT, FLAG_LIVE, FLAG_OVERFLOW, HeapPage, LeafPage, RecordSlot};
 use crate::leaf::{own_heap, slots};
 use crate::table::RecordTable;
 
 impl RecordTable {
     /// Walks the whole table: radix pages and leaves of the right type at the right depth, each
     /// leaf at its id with the table's slots per leaf, its live count right, no live slot at or
-    /// past `next_id`, heap pages of the right type and used, inline payloads inside their heap's
-    /// used bytes and not overlapping, overflow chains valid, and the live total equal to the
+    /// past `next_id`, heap pages of the right type and used, in-slot payloads inside their slot
+    /// with zeros after them, heap payloads inside their heap's used bytes and not overlapping, overflow chains valid, and the live total equal to the
     /// root's. Appends every page the table reaches to `pages` (for the pager's check)
     /// and returns the problems found.
     pub fn check<S: PageSource>(&self, src: &S, pages: &mut Vec<PageId>) -> Result<Vec<String>> {
@@ -69,7 +69,13 @@ fn leaf_slots<S: PageSource>(
         let record = first_id.saturating_add(i as u64);
         findings.live_record(record);
         let len = u64::from(slot.payload_len.get());
-        if slot.flags & FLAG_OVERFLOW != 0 {
+        if slot.flags & FLAG_IN_SLOT != 0 {
+            if let Some(problem) = in_slot_problem(slot) {
+                findings
+                    .problems
+                    .push(format!("record {record}: {problem}"));
+            }
+        } else if slot.flags & FLAG_OVERFLOW != 0 {
             match overflow_chain_pages(src, slot.overflow_head(), len) {
                 Ok(chain) => findings.pages.extend(chain),
                 Err(e) => findings
@@ -96,4 +102,20 @@ fn leaf_slots<S: PageSource>(
         }
     }
     Ok(())
+}
+
+/// What is wrong with a slot that keeps its payload in itself, if anything: also an overflow
+/// flag, a length past the slot, or bytes after the payload that are not zero.
+fn in_slot_problem(slot: &RecordSlot) -> Option<String> {
+    if slot.flags & FLAG_OVERFLOW != 0 {
+        return Some("both in its slot and in an overflow chain".into());
+    }
+    let payload = match in_slot_payload(slot) {
+        Ok(payload) => payload,
+        Err(e) => return Some(e.to_string()),
+    };
+    let rest = slot.place.get(payload.len()..).unwrap_or_default();
+    rest.iter()
+        .any(|b| *b != 0)
+        .then(|| "bytes after its in-slot payload are not zero".into())
 }

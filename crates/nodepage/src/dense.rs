@@ -97,7 +97,7 @@ impl DenseTable {
     }
 
     /// The leaf page of leaf index `index`, if it exists, checked to be where it says it is.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn leaf<'a, L: DenseLeaf, S: PageSource>(
         &self,
         src: &'a S,
@@ -121,7 +121,7 @@ impl DenseTable {
 
     /// The leaf holding `id` and its slot index there, or `None` when `id` was never handed
     /// out or its leaf is gone.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn leaf_of<'a, L: DenseLeaf, S: PageSource>(
         &self,
         src: &'a S,

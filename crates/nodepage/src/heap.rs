@@ -7,15 +7,29 @@ use zerocopy::little_endian::U16;
 
 use crate::error::{Error, Result};
 use crate::layout::{
-    FLAG_LIVE, FLAG_OVERFLOW, HEAP_PAGE_BYTES, HEAP_PAGES, HeapPage, INLINE_LIMIT, LeafPage,
-    RecordSlot, stored_page_id,
+    FLAG_IN_SLOT, FLAG_LIVE, FLAG_OVERFLOW, HEAP_PAGE_BYTES, HEAP_PAGES, HeapPage, IN_SLOT_LIMIT,
+    INLINE_LIMIT, LeafPage, RecordSlot, stored_page_id,
 };
 use crate::leaf::{own_heap, parts_mut, slots};
 
-/// Whether `slot` holds a live inline payload.
+/// Whether `slot` holds a live payload in a heap (not in an overflow chain or the slot).
 #[inline]
 pub(crate) fn is_inline(slot: &RecordSlot) -> bool {
-    slot.flags & FLAG_LIVE != 0 && slot.flags & FLAG_OVERFLOW == 0
+    slot.flags & FLAG_LIVE != 0 && slot.flags & (FLAG_OVERFLOW | FLAG_IN_SLOT) == 0
+}
+
+/// The payload `slot` keeps in itself, bounds-checked.
+#[inline]
+pub(crate) fn in_slot_payload(slot: &RecordSlot) -> Result<&[u8]> {
+    let len = slot.payload_len.get();
+    usize::try_from(len)
+        .ok()
+        .and_then(|len| slot.place.get(..len))
+        .ok_or_else(|| {
+            Error::Corrupt(format!(
+                "a payload of {len} bytes in a slot of {IN_SLOT_LIMIT}"
+            ))
+        })
 }
 
 /// The heap area of `slot`'s payload when it is live and inline.
@@ -24,7 +38,6 @@ pub(crate) fn inline_area(slot: &RecordSlot) -> Option<u8> {
 }
 
 /// The heap page of `area` (1..=8) of `leaf`, if the leaf has one there.
-#[inline]
 fn heap_page_id(leaf: &LeafPage, area: u8) -> Option<PageId> {
     let index = usize::from(area).checked_sub(1)?;
     leaf.heap_pages
@@ -35,7 +48,6 @@ fn heap_page_id(leaf: &LeafPage, area: u8) -> Option<PageId> {
 }
 
 /// The bytes of heap `area` of `leaf`, and how many of them are in use.
-#[inline]
 fn area_bytes<'a, S: PageSource>(
     src: &'a S,
     leaf: &'a LeafPage,
@@ -55,7 +67,6 @@ fn area_bytes<'a, S: PageSource>(
 }
 
 /// The inline payload of `slot` in `leaf`, bounds-checked.
-#[inline]
 pub(crate) fn inline_payload<'a, S: PageSource>(
     src: &'a S,
     leaf: &'a LeafPage,

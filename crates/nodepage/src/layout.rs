@@ -23,65 +23,102 @@ pub type Attrs = [u8; ATTR_SIZE];
 pub(crate) const FLAG_LIVE: u8 = 1;
 /// Slot flag: the payload is in an overflow chain, not in a heap.
 pub(crate) const FLAG_OVERFLOW: u8 = 2;
+/// Slot flag: the payload is in the slot itself (its first `payload_len` bytes of `place`).
+pub(crate) const FLAG_IN_SLOT: u8 = 4;
 
-/// One record's fixed part: 22 bytes.
+/// Bytes of a slot's `place`: where a payload of up to this many bytes is kept in the slot
+/// itself, so that reading the record touches no other part of the page.
+pub const IN_SLOT_LIMIT: usize = 23;
+
+/// One record's fixed part: 40 bytes.
 #[repr(C)]
 #[derive(FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned, Clone, Copy, Debug)]
 pub struct RecordSlot {
-    /// `FLAG_LIVE` (1) and `FLAG_OVERFLOW` (2); 0 for an empty or deleted slot.
+    /// `FLAG_LIVE` (1), `FLAG_OVERFLOW` (2) and `FLAG_IN_SLOT` (4), at most one of the last two;
+    /// 0 for an empty or deleted slot.
     pub flags: u8,
     /// The payload's length in bytes.
     pub payload_len: U32,
-    /// Where the payload is. Inline: `area << 16 | offset`, `area` 0 for the leaf's own heap
-    /// and `k` for the leaf's heap page `k - 1`, `offset` within that heap (see
-    /// [`RecordSlot::inline_place`]). With `FLAG_OVERFLOW`: the head page of the payload's
-    /// overflow chain (see [`RecordSlot::overflow_head`]). 0 in an empty slot.
-    pub location: U40,
     /// The caller's attributes.
     pub attrs: Attrs,
+    /// Where the payload is. With `FLAG_IN_SLOT`: the payload itself, then zeros. In a heap:
+    /// the first 5 bytes are a `u40` `area << 16 | offset`, `area` 0 for the leaf's own heap
+    /// and `k` for the leaf's heap page `k - 1`, `offset` within that heap (see
+    /// [`RecordSlot::inline_place`]). With `FLAG_OVERFLOW`: the first 5 bytes are the head page
+    /// of the payload's overflow chain (see [`RecordSlot::overflow_head`]). The bytes a form
+    /// does not use are 0, as is all of an empty slot's.
+    pub place: [u8; IN_SLOT_LIMIT],
 }
 
 /// Size of a record slot.
 pub const SLOT_SIZE: usize = size_of::<RecordSlot>();
-const _: () = assert!(SLOT_SIZE == 1 + 4 + 5 + ATTR_SIZE && SLOT_SIZE == 22);
+const _: () = assert!(SLOT_SIZE == 1 + 4 + ATTR_SIZE + IN_SLOT_LIMIT && SLOT_SIZE == 40);
 
 impl RecordSlot {
     /// An empty (never used or deleted) slot: all zero.
     pub const EMPTY: RecordSlot = RecordSlot {
         flags: 0,
         payload_len: U32::ZERO,
-        location: U40::ZERO,
         attrs: [0; ATTR_SIZE],
+        place: [0; IN_SLOT_LIMIT],
     };
 
-    /// The heap area and offset of an inline payload: `location` is `area << 16 | offset`,
+    /// The `u40` in the first 5 bytes of `place`: a heap place or an overflow head.
+    #[inline]
+    fn location(&self) -> u64 {
+        let [a, b, c, d, e, ..] = self.place;
+        u64::from_le_bytes([a, b, c, d, e, 0, 0, 0])
+    }
+
+    /// Sets `place` to the low 5 bytes of `location` (at most [`U40::MAX`]), then zeros.
+    fn set_location(&mut self, location: u64) {
+        self.place = [0; IN_SLOT_LIMIT];
+        for (dst, src) in self
+            .place
+            .iter_mut()
+            .zip(location.to_le_bytes().iter().take(5))
+        {
+            *dst = *src;
+        }
+    }
+
+    /// The heap area and offset of a payload in a heap: the location is `area << 16 | offset`,
     /// so its little-endian bytes are the offset's two, the area's one, and two zero bytes. An
     /// area past [`HEAP_PAGES`] (`u8::MAX` when those last bytes are not zero) names no heap,
     /// so reading the payload there reports a corrupt table.
     #[inline]
     pub fn inline_place(&self) -> (u8, u16) {
-        let [low, high, area, top @ ..]: [u8; 5] = zerocopy::transmute!(self.location);
-        let area = if top == [0, 0] { area } else { u8::MAX };
+        let [low, high, area, top @ ..] = self.location().to_le_bytes();
+        let area = if top == [0; 5] { area } else { u8::MAX };
         (area, u16::from_le_bytes([low, high]))
     }
 
-    /// Points the slot at an inline payload at `offset` in heap `area`.
+    /// Points the slot at a payload at `offset` in heap `area`.
     pub fn set_inline_place(&mut self, area: u8, offset: u16) {
-        let [low, high] = offset.to_le_bytes();
-        self.location = zerocopy::transmute!([low, high, area, 0u8, 0u8]);
+        self.set_location(u64::from(area) << 16 | u64::from(offset));
     }
 
     /// The head page of an overflowed payload's chain.
     #[inline]
     pub fn overflow_head(&self) -> PageId {
-        PageId(self.location.get())
+        PageId(self.location())
     }
 
     /// Points the slot at an overflow chain starting at `head`; an error, changing nothing,
     /// when `head` is above [`U40::MAX`].
     pub fn set_overflow_head(&mut self, head: PageId) -> Result<()> {
-        self.location = stored_page_id(head)?;
+        let stored = stored_page_id(head)?;
+        self.set_location(stored.get());
         Ok(())
+    }
+
+    /// Keeps `payload` (at most [`IN_SLOT_LIMIT`] bytes; longer ones are cut) in the slot,
+    /// zeroing the rest of `place`.
+    pub(crate) fn set_in_slot(&mut self, payload: &[u8]) {
+        self.place = [0; IN_SLOT_LIMIT];
+        for (dst, src) in self.place.iter_mut().zip(payload) {
+            *dst = *src;
+        }
     }
 }
 
@@ -105,15 +142,15 @@ const _: () = assert!(LEAF_BODY == 4024);
 
 /// The fewest and most slots a leaf may have (chosen per table by its owner).
 pub const MIN_SLOTS: usize = 8;
-/// See [`MIN_SLOTS`]. At the most, 176 slots of 22 bytes leave 152 bytes of own heap.
-pub const MAX_SLOTS: usize = 176;
-const _: () =
-    assert!(MAX_SLOTS * SLOT_SIZE < LEAF_BODY && LEAF_BODY - MAX_SLOTS * SLOT_SIZE == 152);
+/// See [`MIN_SLOTS`]. At the most, 100 slots of 40 bytes leave 24 bytes of own heap.
+pub const MAX_SLOTS: usize = 100;
+const _: () = assert!(MAX_SLOTS * SLOT_SIZE < LEAF_BODY && LEAF_BODY - MAX_SLOTS * SLOT_SIZE == 24);
 // A leaf's 16-bit `slot_count` holds any slots per leaf, and `u8::MAX`, which `inline_place`
 // returns for a corrupt `location`, is never a heap area.
 const _: () = assert!(MAX_SLOTS <= u16::MAX as usize && HEAP_PAGES < u8::MAX as usize);
 
-/// Payloads up to this length are stored in a heap when they fit; longer ones always overflow.
+/// Payloads up to this length (and over [`IN_SLOT_LIMIT`]) are stored in a heap when they fit;
+/// longer ones always overflow.
 pub const INLINE_LIMIT: usize = 1024;
 
 /// The longest payload a record can have (its length is stored in 32 bits).
@@ -230,33 +267,46 @@ mod tests {
     use zerocopy::little_endian::U32;
 
     use super::{
-        ATTR_SIZE, HEAP_PAGES, LEAF_BODY, LeafPage, MAX_SLOTS, RecordSlot, SLOT_SIZE,
-        stored_page_id,
+        ATTR_SIZE, HEAP_PAGES, IN_SLOT_LIMIT, LEAF_BODY, LeafPage, MAX_SLOTS, RecordSlot,
+        SLOT_SIZE, stored_page_id,
     };
     use crate::error::Error;
 
     #[test]
-    fn a_record_slot_is_22_bytes_with_its_fields_at_the_documented_offsets() {
+    fn a_record_slot_is_40_bytes_with_its_fields_at_the_documented_offsets() {
         assert_eq!(
-            (size_of::<RecordSlot>(), SLOT_SIZE, ATTR_SIZE),
-            (22, 22, 12)
+            (size_of::<RecordSlot>(), SLOT_SIZE, ATTR_SIZE, IN_SLOT_LIMIT),
+            (40, 40, 12, 23)
         );
         assert_eq!(offset_of!(RecordSlot, flags), 0);
         assert_eq!(offset_of!(RecordSlot, payload_len), 1);
-        assert_eq!(offset_of!(RecordSlot, location), 5);
-        assert_eq!(offset_of!(RecordSlot, attrs), 10);
+        assert_eq!(offset_of!(RecordSlot, attrs), 5);
+        assert_eq!(offset_of!(RecordSlot, place), 17);
         let slot = RecordSlot {
-            flags: 3,
+            flags: 5,
             payload_len: U32::new(0x0403_0201),
-            location: U40::new(0x09_0807_0605).expect("40 bits"),
-            attrs: std::array::from_fn(|i| 10 + i as u8),
+            attrs: std::array::from_fn(|i| 5 + i as u8),
+            place: std::array::from_fn(|i| 17 + i as u8),
         };
-        let expected: Vec<u8> = (3..4).chain(1..22).collect();
+        let expected: Vec<u8> = (5..6).chain(1..40).collect();
         assert_eq!(slot.as_bytes(), &expected[..]);
     }
 
     #[test]
-    fn a_leaf_holds_176_slots_after_a_72_byte_head() {
+    fn an_in_slot_payload_is_followed_by_zeros() {
+        let mut slot = RecordSlot::EMPTY;
+        slot.set_overflow_head(PageId(U40::MAX)).expect("fits");
+        let payload = br#"n7{"id":7}"#;
+        slot.set_in_slot(payload);
+        let (stored, rest) = slot.place.split_at(payload.len());
+        assert_eq!(stored, payload);
+        assert!(rest.iter().all(|b| *b == 0));
+        slot.set_in_slot(&[9; IN_SLOT_LIMIT]);
+        assert_eq!(slot.place, [9; IN_SLOT_LIMIT]);
+    }
+
+    #[test]
+    fn a_leaf_holds_100_slots_after_a_72_byte_head() {
         assert_eq!(offset_of!(LeafPage, first_id), 16);
         assert_eq!(offset_of!(LeafPage, live), 24);
         assert_eq!(offset_of!(LeafPage, slot_count), 26);
@@ -264,8 +314,8 @@ mod tests {
         assert_eq!(offset_of!(LeafPage, reserved), 30);
         assert_eq!(offset_of!(LeafPage, heap_pages), 32);
         assert_eq!(offset_of!(LeafPage, body), 32 + 5 * HEAP_PAGES);
-        assert_eq!((LEAF_BODY, MAX_SLOTS), (4024, 176));
-        assert_eq!(LEAF_BODY - MAX_SLOTS * SLOT_SIZE, 152);
+        assert_eq!((LEAF_BODY, MAX_SLOTS), (4024, 100));
+        assert_eq!(LEAF_BODY - MAX_SLOTS * SLOT_SIZE, 24);
     }
 
     #[test]
@@ -275,10 +325,8 @@ mod tests {
                 let mut slot = RecordSlot::EMPTY;
                 slot.set_inline_place(area, offset);
                 assert_eq!(slot.inline_place(), (area, offset));
-                assert_eq!(
-                    slot.location.get(),
-                    u64::from(area) << 16 | u64::from(offset)
-                );
+                assert_eq!(slot.location(), u64::from(area) << 16 | u64::from(offset));
+                assert!(slot.place.iter().skip(5).all(|b| *b == 0));
             }
         }
     }
@@ -286,9 +334,9 @@ mod tests {
     #[test]
     fn an_inline_place_with_bits_above_the_area_names_no_heap() {
         let mut slot = RecordSlot::EMPTY;
-        slot.location = U40::new(1 << 24 | 2 << 16 | 7).expect("40 bits");
+        slot.set_location(1 << 24 | 2 << 16 | 7);
         assert_eq!(slot.inline_place(), (u8::MAX, 7));
-        slot.location = U40::new(U40::MAX).expect("40 bits");
+        slot.set_location(U40::MAX);
         assert_eq!(slot.inline_place(), (u8::MAX, u16::MAX));
     }
 

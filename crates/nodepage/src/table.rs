@@ -5,10 +5,10 @@ use zerocopy::little_endian::{U16, U32};
 
 use crate::dense::{DenseTable, SlotCursor};
 use crate::error::{Error, Result};
-use crate::heap::{inline_payload, is_inline, place_inline, release_unused};
+use crate::heap::{in_slot_payload, inline_payload, place_inline, release_unused};
 use crate::layout::{
-    Attrs, FLAG_LIVE, FLAG_OVERFLOW, LeafPage, MAX_PAYLOAD, MAX_SLOTS, MIN_SLOTS, RecordSlot,
-    TableRoot,
+    Attrs, FLAG_IN_SLOT, FLAG_LIVE, FLAG_OVERFLOW, IN_SLOT_LIMIT, LeafPage, MAX_PAYLOAD, MAX_SLOTS,
+    MIN_SLOTS, RecordSlot, TableRoot,
 };
 use crate::leaf::{slot, slot_mut};
 use crate::record::Record;
@@ -70,7 +70,7 @@ impl RecordTable {
     }
 
     /// The live record `id`, read in place, or `None`.
-    #[inline]
+    #[inline(always)]
     pub fn get<'a, S: PageSource>(&self, src: &'a S, id: u64) -> Result<Option<Record<'a, S>>> {
         let Some((leaf, slot_index)) = self.dense.leaf_of::<LeafPage, S>(src, id)? else {
             return Ok(None);
@@ -88,7 +88,7 @@ impl RecordTable {
     }
 
     /// The record in slot `slot_index` of `leaf`, if live.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn record<'a, S: PageSource>(
         &self,
         src: &'a S,
@@ -100,10 +100,15 @@ impl RecordTable {
         if slot.flags & FLAG_LIVE == 0 {
             return Ok(None);
         }
-        let inline = if is_inline(slot) {
-            Some(inline_payload(src, leaf, self.slots_per_leaf(), slot)?)
-        } else {
-            None
+        let inline = match slot.flags & (FLAG_OVERFLOW | FLAG_IN_SLOT) {
+            FLAG_IN_SLOT => Some(in_slot_payload(slot)?),
+            0 => Some(inline_payload(src, leaf, self.slots_per_leaf(), slot)?),
+            FLAG_OVERFLOW => None,
+            _ => {
+                return Err(Error::Corrupt(format!(
+                    "record {id} is both in its slot and in an overflow chain"
+                )));
+            }
         };
         Ok(Some(Record {
             src,
@@ -182,8 +187,9 @@ impl RecordTable {
         Ok(())
     }
 
-    /// Writes `payload` and `attrs` into the slot of `id` in the (writable) leaf, in a heap
-    /// when it fits, else in a new overflow chain. Any old overflow chain must be freed already.
+    /// Writes `payload` and `attrs` into the slot of `id` in the (writable) leaf: in the slot
+    /// when it is short enough, else in a heap when it fits, else in a new overflow chain. Any
+    /// old overflow chain must be freed already.
     fn store(
         &mut self,
         txn: &mut WriteTxn,
@@ -193,21 +199,23 @@ impl RecordTable {
         payload: &[u8],
     ) -> Result<()> {
         let (_, slot_index) = self.dense.position(id);
-        let inline = place_inline(txn, leaf_id, self.slots_per_leaf(), slot_index, payload)?;
-        let overflow_head = if inline {
-            None
+        let per_leaf = self.slots_per_leaf();
+        let place = if payload.len() <= IN_SLOT_LIMIT {
+            Place::InSlot
+        } else if place_inline(txn, leaf_id, per_leaf, slot_index, payload)? {
+            Place::Heap
         } else {
-            Some(write_overflow(txn, payload)?)
+            Place::Overflow(write_overflow(txn, payload)?)
         };
-        let slot = slot_mut(
-            txn.page_mut_as::<LeafPage>(leaf_id)?,
-            self.slots_per_leaf(),
-            slot_index,
-        )?;
-        match overflow_head {
-            // An inline payload's area and offset were set by `place_inline`.
-            None => slot.flags = FLAG_LIVE,
-            Some(head) => {
+        let slot = slot_mut(txn.page_mut_as::<LeafPage>(leaf_id)?, per_leaf, slot_index)?;
+        match place {
+            Place::InSlot => {
+                slot.set_in_slot(payload);
+                slot.flags = FLAG_LIVE | FLAG_IN_SLOT;
+            }
+            // The payload's heap area and offset were set by `place_inline`.
+            Place::Heap => slot.flags = FLAG_LIVE,
+            Place::Overflow(head) => {
                 slot.set_overflow_head(head)?;
                 slot.flags = FLAG_LIVE | FLAG_OVERFLOW;
             }
@@ -239,6 +247,16 @@ impl RecordTable {
         }
         self.dense.existing_leaf_mut(txn, id)
     }
+}
+
+/// Where [`RecordTable::store`] puts a payload.
+enum Place {
+    /// In the record's slot.
+    InSlot,
+    /// In a heap of the leaf (placed already).
+    Heap,
+    /// In the overflow chain starting at this page.
+    Overflow(PageId),
 }
 
 fn check_len(payload: &[u8]) -> Result<()> {

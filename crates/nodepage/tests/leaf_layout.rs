@@ -1,20 +1,21 @@
-//! The layout-2 leaf read back from the page bytes: 176 slots of 22 bytes, each slot's
-//! `location` holding an inline payload's heap area and offset or an overflow chain's head, and
-//! heap pages 1 to 8 in use.
+//! The layout-3 leaf read back from the page bytes: up to 100 slots of 40 bytes, each slot's
+//! `place` holding a short payload itself, a heap payload's area and offset, or an overflow
+//! chain's head, and heap pages 1 to 8 in use.
 
 use nodepage::{
-    ATTR_SIZE, Attrs, HEAP_PAGES, HeapPage, INLINE_LIMIT, LeafPage, MAX_SLOTS, RecordSlot,
-    RecordTable,
+    ATTR_SIZE, Attrs, HEAP_PAGES, HeapPage, IN_SLOT_LIMIT, INLINE_LIMIT, LeafPage, MAX_SLOTS,
+    RecordSlot, RecordTable,
 };
 use pager_mmap::{MemStorage, Options, OverflowPage, PageId, PageSource, Pager, U40, WriteTxn};
 use zerocopy::{FromBytes, IntoBytes};
 
 const SLOT_SIZE: usize = size_of::<RecordSlot>();
-const _: () = assert!(SLOT_SIZE == 22);
+const _: () = assert!(SLOT_SIZE == 40);
 
-/// `FLAG_LIVE` and `FLAG_OVERFLOW`, as `docs/format.md` gives them.
+/// `FLAG_LIVE`, `FLAG_OVERFLOW` and `FLAG_IN_SLOT`, as `docs/format.md` gives them.
 const LIVE: u8 = 1;
 const OVERFLOW: u8 = 2;
+const IN_SLOT: u8 = 4;
 
 fn pager() -> Pager {
     Pager::with_storage(Box::new(MemStorage::new()), Options::default()).expect("open")
@@ -40,8 +41,14 @@ fn slots_of(leaf: &LeafPage) -> Vec<RecordSlot> {
     leaf.body
         .chunks_exact(SLOT_SIZE)
         .take(usize::from(leaf.slot_count.get()))
-        .map(|bytes| RecordSlot::read_from_bytes(bytes).expect("22 bytes"))
+        .map(|bytes| RecordSlot::read_from_bytes(bytes).expect("40 bytes"))
         .collect()
+}
+
+/// The `u40` in the first 5 bytes of a slot's `place`.
+fn place_u40(slot: &RecordSlot) -> u64 {
+    let [a, b, c, d, e, ..] = slot.place;
+    u64::from_le_bytes([a, b, c, d, e, 0, 0, 0])
 }
 
 fn assert_clean(src: &impl PageSource, table: &RecordTable) -> Vec<PageId> {
@@ -69,11 +76,11 @@ fn assert_records(src: &impl PageSource, table: &RecordTable, lens: &[usize]) {
 }
 
 #[test]
-fn a_full_leaf_holds_176_records_of_empty_and_small_payloads() {
+fn a_full_leaf_holds_100_records_with_short_payloads_in_their_slots() {
     let pager = pager();
     let mut table = RecordTable::new(MAX_SLOTS).expect("slots");
-    // 0 to 3 bytes each: 264 bytes, past the 152 bytes of own heap.
-    let lens: Vec<usize> = (0..MAX_SLOTS).map(|i| i % 4).collect();
+    // 0 to 23 bytes each: every one fits its slot, so no heap is used.
+    let lens: Vec<usize> = (0..MAX_SLOTS).map(|i| i % (IN_SLOT_LIMIT + 1)).collect();
     let mut txn = pager.begin_write().expect("write");
     push_all(&mut txn, &mut table, &lens);
     txn.commit().expect("commit");
@@ -84,32 +91,32 @@ fn a_full_leaf_holds_176_records_of_empty_and_small_payloads() {
     let (_, leaf) = only_leaf(&read, &table);
     assert_eq!(
         (leaf.first_id.get(), leaf.live.get(), leaf.slot_count.get()),
-        (0, 176, 176)
+        (0, 100, 100)
     );
-    assert!(usize::from(leaf.heap_used.get()) <= 152);
-    assert_ne!(leaf.heap_pages[0], U40::ZERO, "heap page 0 takes the rest");
-    assert!(leaf.heap_pages[1..].iter().all(|p| *p == U40::ZERO));
+    assert_eq!(leaf.heap_used.get(), 0);
+    assert!(leaf.heap_pages.iter().all(|p| *p == U40::ZERO));
     let slots = slots_of(leaf);
-    assert_eq!(slots.len(), 176);
+    assert_eq!(slots.len(), 100);
     for (i, slot) in slots.iter().enumerate() {
-        assert_eq!(slot.flags, LIVE, "slot {i}");
+        assert_eq!(slot.flags, LIVE | IN_SLOT, "slot {i}");
         assert_eq!(slot.payload_len.get() as usize, lens[i]);
         assert_eq!(slot.attrs, attrs(i));
-        assert_eq!(slot.location.get() >> 16, u64::from(slot.inline_place().0));
+        let (payload_bytes, rest) = slot.place.split_at(lens[i]);
+        assert_eq!(payload_bytes, &payload(i, lens[i])[..]);
         assert!(
-            slot.inline_place().0 <= 1,
-            "slot {i} in the own heap or heap page 0"
+            rest.iter().all(|b| *b == 0),
+            "zeros after slot {i}'s payload"
         );
     }
     drop(read);
 
-    // Record 176 starts the second leaf.
+    // Record 100 starts the second leaf.
     let mut txn = pager.begin_write().expect("write");
     assert_eq!(
         table
             .push(&mut txn, &[9; ATTR_SIZE], b"next")
             .expect("push"),
-        176
+        100
     );
     txn.commit().expect("commit");
     let read = pager.begin_read().expect("read");
@@ -121,14 +128,14 @@ fn a_full_leaf_holds_176_records_of_empty_and_small_payloads() {
 fn heap_pages_one_to_eight_fill_and_then_payloads_overflow_with_location_the_chain_head() {
     let pager = pager();
     let mut table = RecordTable::new(MAX_SLOTS).expect("slots");
-    // Every tenth payload is over the inline limit; of the others, 18 of 40 bytes and 140 of
-    // 240 are more than the own heap and 8 heap pages hold (152 + 8 * 4064 bytes), so the last
-    // fit nowhere.
+    // Every tenth payload is over the inline limit. Of the others, 10 of 24 bytes (one fits the
+    // 24 bytes of own heap) and 80 of 500 are more than the own heap and 8 heap pages hold
+    // (24 + 8 * 4064 bytes), so the last fit nowhere.
     let lens: Vec<usize> = (0..MAX_SLOTS)
         .map(|i| match i % 10 {
-            0 => 40,
+            0 => IN_SLOT_LIMIT + 1,
             9 => INLINE_LIMIT + 1,
-            _ => 240,
+            _ => 500,
         })
         .collect();
     let mut txn = pager.begin_write().expect("write");
@@ -152,12 +159,14 @@ fn heap_pages_one_to_eight_fill_and_then_payloads_overflow_with_location_the_cha
         if slot.flags == LIVE | OVERFLOW {
             overflowed_small += usize::from(lens[i] <= INLINE_LIMIT);
             let head = slot.overflow_head();
-            assert_eq!(head.0, slot.location.get());
+            assert_eq!(head.0, place_u40(slot));
+            assert!(slot.place[5..].iter().all(|b| *b == 0));
             read.page_as::<OverflowPage>(head)
-                .expect("the location is the chain's head");
+                .expect("the place is the chain's head");
         } else {
             assert_eq!(slot.flags, LIVE);
             assert!(lens[i] <= INLINE_LIMIT);
+            assert_eq!(place_u40(slot) >> 16, u64::from(slot.inline_place().0));
             areas[usize::from(slot.inline_place().0)] += 1;
         }
     }
@@ -189,17 +198,23 @@ fn heap_pages_one_to_eight_fill_and_then_payloads_overflow_with_location_the_cha
 }
 
 #[test]
-fn an_update_moves_a_payload_between_a_heap_and_an_overflow_chain_and_a_delete_zeroes_the_slot() {
+fn an_update_moves_a_payload_between_slot_heap_and_overflow_chain_and_a_delete_zeroes_the_slot() {
     let pager = pager();
-    let mut table = RecordTable::new(MAX_SLOTS).expect("slots");
+    // 80 slots leave 824 bytes of own heap.
+    let mut table = RecordTable::new(80).expect("slots");
     let mut txn = pager.begin_write().expect("write");
-    let keep = table.push(&mut txn, &attrs(1), b"neighbour").expect("push");
-    let id = table.push(&mut txn, &attrs(2), b"small").expect("push");
+    let keep = table
+        .push(&mut txn, &attrs(1), &payload(1, 30))
+        .expect("push");
+    let id = table
+        .push(&mut txn, &attrs(2), &payload(2, 40))
+        .expect("push");
     let slot_of = |txn: &WriteTxn, table: &RecordTable| -> RecordSlot {
         let (_, leaf) = only_leaf(txn, table);
         slots_of(leaf)[id as usize]
     };
-    assert_eq!(slot_of(&txn, &table).inline_place(), (0, 9));
+    assert_eq!(slot_of(&txn, &table).inline_place(), (0, 30));
+    assert_eq!(slot_of(&txn, &table).flags, LIVE);
 
     let large = payload(3, 3 * INLINE_LIMIT);
     table
@@ -216,8 +231,30 @@ fn an_update_moves_a_payload_between_a_heap_and_an_overflow_chain_and_a_delete_z
         .update(&mut txn, id, &attrs(4), Some(b"tiny"))
         .expect("update");
     let slot = slot_of(&txn, &table);
+    assert_eq!(slot.flags, LIVE | IN_SLOT);
+    assert_eq!(&slot.place[..4], b"tiny");
+    assert_clean(&txn, &table);
+
+    let medium = payload(5, 50);
+    table
+        .update(&mut txn, id, &attrs(5), Some(&medium))
+        .expect("update");
+    let slot = slot_of(&txn, &table);
     assert_eq!(slot.flags, LIVE);
     assert_eq!(slot.inline_place().0, 0, "back in the own heap");
+    assert!(
+        slot.place[5..].iter().all(|b| *b == 0),
+        "no bytes of \"tiny\" left"
+    );
+    assert_eq!(
+        &*table
+            .get(&txn, id)
+            .expect("get")
+            .expect("live")
+            .payload()
+            .expect("payload"),
+        &medium[..]
+    );
     assert_clean(&txn, &table);
 
     table.delete(&mut txn, id).expect("delete");

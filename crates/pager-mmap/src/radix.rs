@@ -94,7 +94,7 @@ impl RadixVec {
     }
 
     /// The leaf at `index`, if it exists.
-    #[inline]
+    #[inline(always)]
     pub fn get(&self, src: &impl PageSource, index: u64) -> Result<Option<PageId>> {
         if self.root == 0 || index >= radix_capacity(self.height) {
             return Ok(None);
