@@ -78,11 +78,15 @@ impl Neighbor {
 
 /// `value` as a stored id, or [`Error::OutOfRange`] naming `what`.
 fn id40(what: &'static str, value: u64) -> Result<U40> {
-    U40::new(value).ok_or(Error::OutOfRange {
-        what,
-        value,
-        limit: U40::MAX,
-    })
+    // Not `ok_or(..)`: an error built eagerly is dropped (a call) on every entry written.
+    match U40::new(value) {
+        Some(id) => Ok(id),
+        None => Err(Error::OutOfRange {
+            what,
+            value,
+            limit: U40::MAX,
+        }),
+    }
 }
 
 /// The stored form of `batch` for `node`'s list, checked in full before anything changes.

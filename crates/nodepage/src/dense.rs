@@ -139,9 +139,10 @@ impl DenseTable {
     /// Copies the path to the existing leaf of `id`, which the caller knows to be live.
     pub(crate) fn existing_leaf_mut(&mut self, txn: &mut WriteTxn, id: u64) -> Result<RadixPath> {
         let (index, _) = self.position(id);
-        self.leaves
-            .leaf_mut(txn, index, None)?
-            .ok_or(Error::NotFound(id))
+        match self.leaves.leaf_mut(txn, index, None)? {
+            Some(path) => Ok(path),
+            None => Err(Error::NotFound(id)),
+        }
     }
 
     /// Copies (or makes) the path to the leaf of the next id; a leaf made here is filled in

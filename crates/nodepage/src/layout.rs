@@ -124,10 +124,13 @@ impl RecordSlot {
 
 /// `page` as the 40 bits a leaf stores of a page id, or [`Error::PageOutOfRange`].
 pub(crate) fn stored_page_id(page: PageId) -> Result<U40> {
-    U40::new(page.0).ok_or(Error::PageOutOfRange {
-        page: page.0,
-        limit: U40::MAX,
-    })
+    match U40::new(page.0) {
+        Some(stored) => Ok(stored),
+        None => Err(Error::PageOutOfRange {
+            page: page.0,
+            limit: U40::MAX,
+        }),
+    }
 }
 
 /// Heap pages one leaf may own.

@@ -299,10 +299,12 @@ fn read_chunk<'a>(
             "free-list chunk {at} is outside the file"
         )));
     }
-    let bytes = read(at).ok_or(Error::PageOutOfBounds {
-        page: at,
-        page_count,
-    })?;
+    let Some(bytes) = read(at) else {
+        return Err(Error::PageOutOfBounds {
+            page: at,
+            page_count,
+        });
+    };
     if page_type_of(bytes) != PageType::FREE_LIST {
         return Err(Error::WrongPageType {
             page: at,

@@ -312,7 +312,7 @@ pub(crate) fn read_meta(storage: &dyn Storage, slot: usize, file_len: u64) -> Re
     let at = META_PAGES
         .get(slot)
         .copied()
-        .ok_or(Error::Corrupt(format!("no meta slot {slot}")))?;
+        .ok_or_else(|| Error::Corrupt(format!("no meta slot {slot}")))?;
     let mut page: Box<PageBytes> = Box::new([0; PAGE_SIZE]);
     storage.read_at(at.offset(), &mut page[..])?;
     MetaState::decode(at, &page, file_len)
@@ -342,10 +342,15 @@ pub(crate) fn snapshot_page(snapshot: &Snapshot, id: PageId) -> Result<&PageByte
             page_count,
         });
     }
-    snapshot.region.page(id).ok_or(Error::PageOutOfBounds {
-        page: id,
-        page_count,
-    })
+    // The error is built only when needed: built eagerly (`ok_or(..)`), every successful read
+    // would drop it, a call to the error's drop glue on the hottest path there is.
+    let Some(page) = snapshot.region.page(id) else {
+        return Err(Error::PageOutOfBounds {
+            page: id,
+            page_count,
+        });
+    };
+    Ok(page)
 }
 
 #[cfg(test)]

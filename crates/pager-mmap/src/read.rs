@@ -38,7 +38,10 @@ pub fn typed<T: Page>(id: PageId, bytes: &PageBytes) -> Result<&T> {
 /// A root slot's value, or an error for a slot that does not exist.
 #[inline]
 pub(crate) fn root_of(roots: &[u64; ROOT_SLOTS], slot: usize) -> Result<u64> {
-    roots.get(slot).copied().ok_or(Error::NoSuchRootSlot(slot))
+    match roots.get(slot) {
+        Some(root) => Ok(*root),
+        None => Err(Error::NoSuchRootSlot(slot)),
+    }
 }
 
 /// A snapshot of one commit. `Send`, cheap to begin, never blocked by the writer.

@@ -98,10 +98,9 @@ impl WriteTxn {
 
     /// Sets the root recorded in `slot`.
     pub fn set_root(&mut self, slot: usize, root: u64) -> Result<()> {
-        let entry = self
-            .roots
-            .get_mut(slot)
-            .ok_or(Error::NoSuchRootSlot(slot))?;
+        let Some(entry) = self.roots.get_mut(slot) else {
+            return Err(Error::NoSuchRootSlot(slot));
+        };
         *entry = root;
         Ok(())
     }
