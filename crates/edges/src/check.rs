@@ -24,9 +24,8 @@ impl Adjacency {
     /// one hub, of the matching type; runs inside their page's used entries, not overlapping, at
     /// most [`HUB_THRESHOLD`] long; hubs owned by their node and direction, with distinct types
     /// of at most 16 bits whose counts add up to the degree, each with exactly the segments its
-    /// count needs. Calls
-    /// `visit(node, direction, neighbor)` for every entry, appends every page the store reaches
-    /// to `pages`, and returns the problems found.
+    /// count needs. Calls `visit(node, direction, neighbor)` for every entry, appends every page
+    /// the store reaches to `pages`, and returns the problems found.
     pub fn check<S: PageSource>(
         &self,
         src: &S,

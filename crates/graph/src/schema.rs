@@ -29,8 +29,8 @@ pub(crate) const SLOT_KV: usize = 15;
 pub(crate) const SLOT_EDGE_DATA: usize = 16;
 
 /// Node records per record-table leaf: nodes carry a name and data, so fewer per leaf leave
-/// each a larger share of the leaf's heap (80 slots of 22 bytes leave 2,264 bytes of the leaf,
-/// 28 bytes a node, and a leaf may add heap pages).
+/// each a larger share of the leaf's heap (80 slots of 40 bytes leave 824 bytes of own heap for
+/// payloads longer than the 23 bytes a slot holds, and a leaf may add heap pages).
 pub(crate) const NODE_SLOTS: usize = 80;
 
 /// Node ids and edge ids stay below this: records and adjacency entries store them in 40 bits.

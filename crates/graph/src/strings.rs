@@ -1,6 +1,7 @@
 //! The string tables: kind names and edge-type names, interned to dense `u32` ids (edge types
-//! below [`MAX_EDGE_TYPES`]), in one B+tree. Keys: tag 1 + kind name -> kind id; tag 2 + kind id -> name; tags 3 and 4 the same
-//! for edge types. Ids are big-endian, so the last key of a tag is the highest id.
+//! below [`MAX_EDGE_TYPES`]), in one B+tree. Keys: tag 1 + kind name -> kind id; tag 2 + kind
+//! id -> name; tags 3 and 4 the same for edge types. Ids are big-endian, so the last key of a
+//! tag is the highest id.
 
 use std::borrow::Cow;
 

@@ -1,6 +1,6 @@
 //! `check` for a record table: every page, slot, payload and count, verified from the bytes.
 
-use pager_mmap::{PageId, PageSource, overflow_chain_pages};
+use pager_mmap::{PageId, PageSource, U40, overflow_chain_pages};
 
 use crate::dense::LeafFindings;
 use crate::error::Result;
@@ -12,10 +12,11 @@ use crate::table::RecordTable;
 impl RecordTable {
     /// Walks the whole table: radix pages and leaves of the right type at the right depth, each
     /// leaf at its id with the table's slots per leaf, its live count right, no live slot at or
-    /// past `next_id`, heap pages of the right type and used, in-slot payloads inside their slot
-    /// with zeros after them, heap payloads inside their heap's used bytes and not overlapping, overflow chains valid, and the live total equal to the
-    /// root's. Appends every page the table reaches to `pages` (for the pager's check)
-    /// and returns the problems found.
+    /// past `next_id`, heap pages of the right type and used, each slot's `place` in one form
+    /// with zeros after what that form uses, in-slot payloads inside their slot, heap payloads
+    /// inside their heap's used bytes and not overlapping, overflow chains valid, and the live
+    /// total equal to the root's. Appends every page the table reaches to `pages` (for the
+    /// pager's check) and returns the problems found.
     pub fn check<S: PageSource>(&self, src: &S, pages: &mut Vec<PageId>) -> Result<Vec<String>> {
         let per_leaf = self.slots_per_leaf();
         Ok(self
@@ -69,25 +70,29 @@ fn leaf_slots<S: PageSource>(
         let record = first_id.saturating_add(i as u64);
         findings.live_record(record);
         let len = u64::from(slot.payload_len.get());
-        if slot.flags & FLAG_IN_SLOT != 0 {
-            if let Some(problem) = in_slot_problem(slot) {
-                findings
-                    .problems
-                    .push(format!("record {record}: {problem}"));
-            }
-        } else if slot.flags & FLAG_OVERFLOW != 0 {
-            match overflow_chain_pages(src, slot.overflow_head(), len) {
+        if let Some(problem) = place_problem(slot) {
+            findings
+                .problems
+                .push(format!("record {record}: {problem}"));
+        }
+        match slot.flags & (FLAG_IN_SLOT | FLAG_OVERFLOW) {
+            FLAG_OVERFLOW => match overflow_chain_pages(src, slot.overflow_head(), len) {
                 Ok(chain) => findings.pages.extend(chain),
                 Err(e) => findings
                     .problems
                     .push(format!("record {record}: overflow chain: {e}")),
-            }
-        } else if let Err(e) = inline_payload(src, leaf, per_leaf, slot) {
-            findings.problems.push(format!("record {record}: {e}"));
-        } else if len > 0 {
-            let (area, offset) = slot.inline_place();
-            let start = usize::from(offset);
-            ranges.push((area, start, start + len as usize, record));
+            },
+            0 => match inline_payload(src, leaf, per_leaf, slot) {
+                Err(e) => findings.problems.push(format!("record {record}: {e}")),
+                Ok(_) if len > 0 => {
+                    let (area, offset) = slot.inline_place();
+                    let start = usize::from(offset);
+                    ranges.push((area, start, start + len as usize, record));
+                }
+                Ok(_) => {}
+            },
+            // In the slot, or both at once: `place_problem` has checked it.
+            _ => {}
         }
     }
     ranges.sort_unstable();
@@ -104,18 +109,22 @@ fn leaf_slots<S: PageSource>(
     Ok(())
 }
 
-/// What is wrong with a slot that keeps its payload in itself, if anything: also an overflow
-/// flag, a length past the slot, or bytes after the payload that are not zero.
-fn in_slot_problem(slot: &RecordSlot) -> Option<String> {
-    if slot.flags & FLAG_OVERFLOW != 0 {
-        return Some("both in its slot and in an overflow chain".into());
-    }
-    let payload = match in_slot_payload(slot) {
-        Ok(payload) => payload,
-        Err(e) => return Some(e.to_string()),
+/// What is wrong with the `place` of a live slot, if anything: both the in-slot and the
+/// overflow flag, an in-slot payload longer than the slot, or nonzero bytes after what the
+/// slot's form uses (the payload in the slot; the 5-byte location of a heap or overflow place).
+fn place_problem(slot: &RecordSlot) -> Option<String> {
+    let used = match slot.flags & (FLAG_IN_SLOT | FLAG_OVERFLOW) {
+        FLAG_IN_SLOT => match in_slot_payload(slot) {
+            Ok(payload) => payload.len(),
+            Err(e) => return Some(e.to_string()),
+        },
+        both if both == FLAG_IN_SLOT | FLAG_OVERFLOW => {
+            return Some("both in its slot and in an overflow chain".into());
+        }
+        _ => size_of::<U40>(),
     };
-    let rest = slot.place.get(payload.len()..).unwrap_or_default();
+    let rest = slot.place.get(used..).unwrap_or_default();
     rest.iter()
         .any(|b| *b != 0)
-        .then(|| "bytes after its in-slot payload are not zero".into())
+        .then(|| "bytes after its place in the slot are not zero".into())
 }

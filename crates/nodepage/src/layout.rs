@@ -65,19 +65,15 @@ impl RecordSlot {
 
     /// The `u40` in the first 5 bytes of `place`: a heap place or an overflow head.
     #[inline]
-    fn location(&self) -> u64 {
+    fn location(&self) -> U40 {
         let [a, b, c, d, e, ..] = self.place;
-        u64::from_le_bytes([a, b, c, d, e, 0, 0, 0])
+        zerocopy::transmute!([a, b, c, d, e])
     }
 
-    /// Sets `place` to the low 5 bytes of `location` (at most [`U40::MAX`]), then zeros.
-    fn set_location(&mut self, location: u64) {
+    /// Sets `place` to `location`, then zeros.
+    fn set_location(&mut self, location: U40) {
         self.place = [0; IN_SLOT_LIMIT];
-        for (dst, src) in self
-            .place
-            .iter_mut()
-            .zip(location.to_le_bytes().iter().take(5))
-        {
+        for (dst, src) in self.place.iter_mut().zip(location.as_bytes()) {
             *dst = *src;
         }
     }
@@ -88,27 +84,27 @@ impl RecordSlot {
     /// so reading the payload there reports a corrupt table.
     #[inline]
     pub fn inline_place(&self) -> (u8, u16) {
-        let [low, high, area, top @ ..] = self.location().to_le_bytes();
-        let area = if top == [0; 5] { area } else { u8::MAX };
+        let [low, high, area, top @ ..]: [u8; 5] = zerocopy::transmute!(self.location());
+        let area = if top == [0, 0] { area } else { u8::MAX };
         (area, u16::from_le_bytes([low, high]))
     }
 
     /// Points the slot at a payload at `offset` in heap `area`.
     pub fn set_inline_place(&mut self, area: u8, offset: u16) {
-        self.set_location(u64::from(area) << 16 | u64::from(offset));
+        let [low, high] = offset.to_le_bytes();
+        self.set_location(zerocopy::transmute!([low, high, area, 0u8, 0u8]));
     }
 
     /// The head page of an overflowed payload's chain.
     #[inline]
     pub fn overflow_head(&self) -> PageId {
-        PageId(self.location())
+        PageId(self.location().get())
     }
 
     /// Points the slot at an overflow chain starting at `head`; an error, changing nothing,
     /// when `head` is above [`U40::MAX`].
     pub fn set_overflow_head(&mut self, head: PageId) -> Result<()> {
-        let stored = stored_page_id(head)?;
-        self.set_location(stored.get());
+        self.set_location(stored_page_id(head)?);
         Ok(())
     }
 
@@ -328,7 +324,10 @@ mod tests {
                 let mut slot = RecordSlot::EMPTY;
                 slot.set_inline_place(area, offset);
                 assert_eq!(slot.inline_place(), (area, offset));
-                assert_eq!(slot.location(), u64::from(area) << 16 | u64::from(offset));
+                assert_eq!(
+                    slot.location().get(),
+                    u64::from(area) << 16 | u64::from(offset)
+                );
                 assert!(slot.place.iter().skip(5).all(|b| *b == 0));
             }
         }
@@ -337,9 +336,9 @@ mod tests {
     #[test]
     fn an_inline_place_with_bits_above_the_area_names_no_heap() {
         let mut slot = RecordSlot::EMPTY;
-        slot.set_location(1 << 24 | 2 << 16 | 7);
+        slot.set_location(U40::new(1 << 24 | 2 << 16 | 7).expect("40 bits"));
         assert_eq!(slot.inline_place(), (u8::MAX, 7));
-        slot.set_location(U40::MAX);
+        slot.set_location(U40::new(U40::MAX).expect("40 bits"));
         assert_eq!(slot.inline_place(), (u8::MAX, u16::MAX));
     }
 

@@ -168,6 +168,24 @@ fn bytes_after_an_in_slot_payload_must_be_zero() {
 }
 
 #[test]
+fn bytes_after_a_heap_or_overflow_location_must_be_zero() {
+    let pager = pager();
+    let (mut txn, table) = four_records(&pager);
+    for index in [0, 1, 2] {
+        slot_mut(&mut txn, &table, index).place[5] = 1;
+        let found = problems(&txn, &table);
+        assert!(
+            found
+                .iter()
+                .any(|p| p.contains(&format!("record {index}")) && p.contains("not zero")),
+            "{found:?}"
+        );
+        slot_mut(&mut txn, &table, index).place[5] = 0;
+    }
+    assert!(problems(&txn, &table).is_empty());
+}
+
+#[test]
 fn a_slot_both_in_slot_and_overflowed_is_corrupt() {
     let pager = pager();
     let (mut txn, table) = four_records(&pager);
