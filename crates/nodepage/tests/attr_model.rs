@@ -3,11 +3,13 @@
 //! and the model agree record by record (`get`, `contains`, `iter`, `len`), and after every
 //! commit and reopen `check()` is clean. `PROPTEST_CASES` sets the number of sequences.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+mod common;
 
-use nodepage::{AttrTable, Attrs, Error, TableRoot};
-use pager_mmap::{MemStorage, Options, PageSource, Pager, WriteTxn};
+use std::collections::BTreeMap;
+
+use common::{Store, nth_live};
+use nodepage::{AttrTable, Attrs, Error};
+use pager_mmap::{PageSource, WriteTxn};
 use proptest::prelude::*;
 
 #[derive(Clone, Debug)]
@@ -51,23 +53,10 @@ fn attrs(seed: u8, id: u64) -> Attrs {
 type Model = BTreeMap<u64, Attrs>;
 
 struct Harness {
-    storage: Arc<MemStorage>,
-    pager: Pager,
-    txn: Option<WriteTxn>,
+    store: Store,
     table: AttrTable,
     model: Model,
     committed: (AttrTable, Model),
-}
-
-fn save_root(txn: &mut WriteTxn, table: &AttrTable) {
-    for (slot, word) in table.root().to_words().into_iter().enumerate() {
-        txn.set_root(slot, word).expect("root slot");
-    }
-}
-
-fn load_root(src: &impl PageSource) -> AttrTable {
-    let words = std::array::from_fn(|slot| src.root(slot).expect("root slot"));
-    AttrTable::open(TableRoot::from_words(words)).expect("a valid root")
 }
 
 fn assert_same(table: &AttrTable, src: &impl PageSource, model: &Model) {
@@ -88,26 +77,11 @@ fn assert_same(table: &AttrTable, src: &impl PageSource, model: &Model) {
     assert_eq!(all, model.iter().map(|(k, v)| (*k, *v)).collect::<Vec<_>>());
 }
 
-fn assert_clean(pager: &Pager, table: &AttrTable) {
-    let read = pager.begin_read().expect("read");
-    let mut pages = Vec::new();
-    let problems = table.check(&read, &mut pages).expect("check");
-    assert!(problems.is_empty(), "{problems:?}");
-    // The pager's check also finds every page not reached and not free: a leak.
-    let report = read.check(&pages).expect("pager check");
-    assert!(report.is_clean(), "{:?}", report.problems);
-}
-
 impl Harness {
     fn new() -> Harness {
-        let storage = Arc::new(MemStorage::new());
-        let pager =
-            Pager::with_storage(Box::new(Arc::clone(&storage)), Options::default()).expect("open");
         let table = AttrTable::new();
         Harness {
-            storage,
-            pager,
-            txn: None,
+            store: Store::new(),
             table: table.clone(),
             model: Model::new(),
             committed: (table, Model::new()),
@@ -115,13 +89,12 @@ impl Harness {
     }
 
     fn txn(&mut self) -> &mut WriteTxn {
-        self.txn
-            .get_or_insert_with(|| self.pager.begin_write().expect("write"))
+        self.store.txn()
     }
 
-    fn pick(&self, pick: usize) -> Option<u64> {
-        let n = self.model.len();
-        (n > 0).then(|| *self.model.keys().nth(pick % n).expect("in range"))
+    fn assert_clean(&self) {
+        self.store
+            .assert_clean(|read, pages| self.table.check(read, pages));
     }
 
     fn apply(&mut self, op: Op) {
@@ -139,14 +112,18 @@ impl Harness {
                 self.table = table;
             }
             Op::Set { pick, seed } => {
-                let Some(id) = self.pick(pick) else { return };
+                let Some(id) = nth_live(&self.model, pick) else {
+                    return;
+                };
                 let mut table = self.table.clone();
                 table.set(self.txn(), id, &attrs(seed, id)).expect("set");
                 self.table = table;
                 self.model.insert(id, attrs(seed, id));
             }
             Op::Delete { pick, count } => {
-                let Some(first) = self.pick(pick) else { return };
+                let Some(first) = nth_live(&self.model, pick) else {
+                    return;
+                };
                 let ids: Vec<u64> = self
                     .model
                     .range(first..)
@@ -173,36 +150,26 @@ impl Harness {
                 self.table = table;
             }
             Op::Commit => {
-                let table = self.table.clone();
-                save_root(self.txn(), &table);
-                self.txn.take().expect("open").commit().expect("commit");
+                self.store.commit(self.table.root());
                 self.committed = (self.table.clone(), self.model.clone());
-                assert_clean(&self.pager, &self.table);
+                self.assert_clean();
             }
             Op::Abort => {
-                self.txn = None;
+                self.store.abort();
                 (self.table, self.model) = self.committed.clone();
             }
             Op::Reopen => {
-                self.txn = None;
-                // Close the old handle before opening the storage again, as a file's lock
-                // requires (its clean close trims the storage).
-                self.pager = Pager::with_storage(Box::new(MemStorage::new()), Options::default())
-                    .expect("placeholder");
-                self.pager =
-                    Pager::with_storage(Box::new(Arc::clone(&self.storage)), Options::default())
-                        .expect("reopen");
-                self.table = load_root(&self.pager.begin_read().expect("read"));
+                self.table = AttrTable::open(self.store.reopen()).expect("a valid root");
                 (_, self.model) = self.committed.clone();
                 assert_eq!(self.table, self.committed.0, "the persisted root differs");
-                assert_clean(&self.pager, &self.table);
+                self.assert_clean();
             }
         }
-        match &self.txn {
+        match &self.store.txn {
             Some(txn) => assert_same(&self.table, txn, &self.model),
             None => assert_same(
                 &self.table,
-                &self.pager.begin_read().expect("read"),
+                &self.store.pager.begin_read().expect("read"),
                 &self.model,
             ),
         }

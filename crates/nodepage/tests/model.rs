@@ -2,11 +2,13 @@
 //! random points; after every step the table and the model agree record by record, and after
 //! every commit and reopen `check()` is clean. `PROPTEST_CASES` sets the number of sequences.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+mod common;
 
-use nodepage::{Attrs, RecordTable, TableRoot};
-use pager_mmap::{MemStorage, Options, PageSource, Pager, WriteTxn};
+use std::collections::BTreeMap;
+
+use common::{Store, nth_live};
+use nodepage::{Attrs, RecordTable};
+use pager_mmap::{PageSource, WriteTxn};
 use proptest::prelude::*;
 
 #[derive(Clone, Debug)]
@@ -61,23 +63,10 @@ fn payload(seed: u8, len: usize) -> Vec<u8> {
 type Model = BTreeMap<u64, (Attrs, Vec<u8>)>;
 
 struct Harness {
-    storage: Arc<MemStorage>,
-    pager: Pager,
-    txn: Option<WriteTxn>,
+    store: Store,
     table: RecordTable,
     model: Model,
     committed: (RecordTable, Model),
-}
-
-fn save_root(txn: &mut WriteTxn, table: &RecordTable) {
-    for (slot, word) in table.root().to_words().into_iter().enumerate() {
-        txn.set_root(slot, word).expect("root slot");
-    }
-}
-
-fn load_root(src: &impl PageSource, slots: usize) -> RecordTable {
-    let words = std::array::from_fn(|slot| src.root(slot).expect("root slot"));
-    RecordTable::open(TableRoot::from_words(words), slots).expect("a valid root")
 }
 
 fn assert_same(table: &RecordTable, src: &impl PageSource, model: &Model) {
@@ -111,25 +100,11 @@ fn assert_same(table: &RecordTable, src: &impl PageSource, model: &Model) {
     assert_eq!(ids, model.keys().copied().collect::<Vec<_>>());
 }
 
-fn assert_clean(pager: &Pager, table: &RecordTable) {
-    let read = pager.begin_read().expect("read");
-    let mut pages = Vec::new();
-    let problems = table.check(&read, &mut pages).expect("check");
-    assert!(problems.is_empty(), "{problems:?}");
-    let report = read.check(&pages).expect("pager check");
-    assert!(report.is_clean(), "{:?}", report.problems);
-}
-
 impl Harness {
     fn new(slots: usize) -> Harness {
-        let storage = Arc::new(MemStorage::new());
-        let pager =
-            Pager::with_storage(Box::new(Arc::clone(&storage)), Options::default()).expect("open");
         let table = RecordTable::new(slots).expect("slots");
         Harness {
-            storage,
-            pager,
-            txn: None,
+            store: Store::new(),
             table: table.clone(),
             model: Model::new(),
             committed: (table, Model::new()),
@@ -137,13 +112,12 @@ impl Harness {
     }
 
     fn txn(&mut self) -> &mut WriteTxn {
-        self.txn
-            .get_or_insert_with(|| self.pager.begin_write().expect("write"))
+        self.store.txn()
     }
 
-    fn pick(&self, pick: usize) -> Option<u64> {
-        let n = self.model.len();
-        (n > 0).then(|| *self.model.keys().nth(pick % n).expect("in range"))
+    fn assert_clean(&self) {
+        self.store
+            .assert_clean(|read, pages| self.table.check(read, pages));
     }
 
     fn apply(&mut self, op: Op) {
@@ -157,7 +131,9 @@ impl Harness {
                 self.model.insert(id, (attrs(seed), payload(seed, len)));
             }
             Op::Update { pick, seed, len } => {
-                let Some(id) = self.pick(pick) else { return };
+                let Some(id) = nth_live(&self.model, pick) else {
+                    return;
+                };
                 let new_payload = len.map(|len| payload(seed, len));
                 let mut table = self.table.clone();
                 table
@@ -171,47 +147,37 @@ impl Harness {
                 }
             }
             Op::Delete { pick } => {
-                let Some(id) = self.pick(pick) else { return };
+                let Some(id) = nth_live(&self.model, pick) else {
+                    return;
+                };
                 let mut table = self.table.clone();
                 table.delete(self.txn(), id).expect("delete");
                 self.table = table;
                 self.model.remove(&id);
             }
             Op::Commit => {
-                let table = self.table.clone();
-                let txn = self.txn();
-                save_root(txn, &table);
-                self.txn.take().expect("open").commit().expect("commit");
+                self.store.commit(self.table.root());
                 self.committed = (self.table.clone(), self.model.clone());
-                assert_clean(&self.pager, &self.table);
+                self.assert_clean();
             }
             Op::Abort => {
-                self.txn = None;
+                self.store.abort();
                 (self.table, self.model) = self.committed.clone();
             }
             Op::Reopen => {
-                self.txn = None;
-                // Close the old handle before opening the storage again, as a file's lock
-                // requires (its clean close trims the storage).
-                self.pager = Pager::with_storage(Box::new(MemStorage::new()), Options::default())
-                    .expect("placeholder");
-                self.pager =
-                    Pager::with_storage(Box::new(Arc::clone(&self.storage)), Options::default())
-                        .expect("reopen");
-                self.table = load_root(
-                    &self.pager.begin_read().expect("read"),
-                    self.table.slots_per_leaf(),
-                );
+                let root = self.store.reopen();
+                self.table =
+                    RecordTable::open(root, self.table.slots_per_leaf()).expect("a valid root");
                 (_, self.model) = self.committed.clone();
                 assert_eq!(self.table, self.committed.0, "the persisted root differs");
-                assert_clean(&self.pager, &self.table);
+                self.assert_clean();
             }
         }
-        match &self.txn {
+        match &self.store.txn {
             Some(txn) => assert_same(&self.table, txn, &self.model),
             None => assert_same(
                 &self.table,
-                &self.pager.begin_read().expect("read"),
+                &self.store.pager.begin_read().expect("read"),
                 &self.model,
             ),
         }
