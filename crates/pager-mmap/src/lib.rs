@@ -39,6 +39,7 @@ mod read;
 mod registry;
 mod storage;
 mod sync;
+mod text;
 mod u40;
 mod write;
 
@@ -58,5 +59,6 @@ pub use pager::{Durability, Options, Pager, PagerStats};
 pub use radix::{RADIX_FANOUT, RADIX_MAX_HEIGHT, RadixPage, RadixPath, RadixVec, radix_capacity};
 pub use read::{PageSource, ReadTxn, typed};
 pub use storage::{FileStorage, MemStorage, Region, SimFault, SimStorage, Storage};
+pub use text::str_from_utf8;
 pub use u40::U40;
 pub use write::WriteTxn;

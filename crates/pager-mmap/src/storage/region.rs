@@ -12,6 +12,8 @@ use crate::layout::{PAGE_SIZE, PageBytes, PageId};
 pub struct Region {
     base: *const u8,
     len: usize,
+    /// Whole pages in the view: `len / PAGE_SIZE`.
+    pages: u64,
     _owner: RegionOwner,
 }
 
@@ -40,6 +42,7 @@ impl Region {
         Region {
             base,
             len,
+            pages: (len / PAGE_SIZE) as u64,
             _owner: owner,
         }
     }
@@ -62,11 +65,12 @@ impl Region {
     /// reference below valid for its whole lifetime.
     #[inline]
     pub fn page(&self, id: PageId) -> Option<&PageBytes> {
-        let start = usize::try_from(id.0).ok()?.checked_mul(PAGE_SIZE)?;
-        let end = start.checked_add(PAGE_SIZE)?;
-        if end > self.len {
+        if id.0 >= self.pages {
             return None;
         }
+        // `id < len / PAGE_SIZE`, so `id` fits a `usize` and `start + PAGE_SIZE <= len`: one
+        // comparison instead of checked arithmetic, on the path of every page read.
+        let start = id.0 as usize * PAGE_SIZE;
         // SAFETY: `start + PAGE_SIZE <= len`, so the page lies inside the mapping, which stays
         // mapped while `self` (and so `_owner`) lives; the returned reference borrows `self`.
         // `[u8; PAGE_SIZE]` has alignment 1. No one writes these bytes while the reference
