@@ -37,6 +37,7 @@ pub struct Labels {
 
 impl Labels {
     /// The name of `id` in the table `label`, loading the table on first use.
+    #[inline]
     fn name<'a, S: PageSource>(
         &'a self,
         strings: &btree::Tree,
@@ -44,10 +45,35 @@ impl Labels {
         label: Label,
         id: u32,
     ) -> Result<&'a str> {
-        let cell = match label {
+        match self
+            .cell(label)
+            .get()
+            .and_then(|names| names.get(id as usize))
+        {
+            Some(name) => Ok(name),
+            None => self.load_name(strings, src, label, id),
+        }
+    }
+
+    fn cell(&self, label: Label) -> &std::cell::OnceCell<Vec<String>> {
+        match label {
             Label::Kind => &self.kinds,
             Label::EdgeType => &self.edge_types,
-        };
+        }
+    }
+
+    /// [`Labels::name`] when the table is not loaded yet (or `id` is not in it): loads the
+    /// table, then looks again. Out of line, off the read path.
+    #[cold]
+    #[inline(never)]
+    fn load_name<'a, S: PageSource>(
+        &'a self,
+        strings: &btree::Tree,
+        src: &S,
+        label: Label,
+        id: u32,
+    ) -> Result<&'a str> {
+        let cell = self.cell(label);
         if cell.get().is_none() {
             let mut names = Vec::new();
             for (expected, (id, name)) in strings::all(strings, src, label)?.into_iter().enumerate()
@@ -115,6 +141,11 @@ pub struct Neighbor {
     pub edge_type: u32,
 }
 
+/// What [`NodeRef`] reports for a name whose bytes are not UTF-8.
+const NOT_UTF8: &str = "has a name that is not UTF-8";
+/// What [`NodeRef`] reports for a name length past the payload.
+const NAME_PAST_PAYLOAD: &str = "has a name longer than its payload";
+
 /// A node, read in place. Lives as long as the transaction that returned it.
 pub struct NodeRef<'a, S> {
     src: &'a S,
@@ -132,7 +163,7 @@ impl<'a, S: PageSource> NodeRef<'a, S> {
     /// The id of the node's kind.
     #[inline]
     pub fn kind_id(&self) -> u32 {
-        NodeAttrs::read(self.record.attrs()).kind.get()
+        NodeAttrs::view(self.record.attrs()).kind.get()
     }
 
     /// The node's kind.
@@ -148,43 +179,66 @@ impl<'a, S: PageSource> NodeRef<'a, S> {
 
     #[inline]
     fn name_len(&self) -> usize {
-        NodeAttrs::read(self.record.attrs()).name_len.get() as usize
+        NodeAttrs::view(self.record.attrs()).name_len.get() as usize
     }
 
     /// The node's name.
-    #[inline]
+    #[inline(always)]
     pub fn name(&self) -> Result<Cow<'a, str>> {
-        let bytes = self.record.payload_range(0, self.name_len())?;
-        match bytes {
-            Cow::Borrowed(b) => std::str::from_utf8(b).map(Cow::Borrowed),
-            Cow::Owned(b) => String::from_utf8(b)
-                .map(Cow::Owned)
-                .map_err(|e| e.utf8_error()),
+        // The payload in the page is sliced here directly: going through
+        // `Record::payload_range` wrapped it in a `nodepage` result first, whose conversion
+        // moved the value through the stack on every read.
+        let Some(payload) = self.record.in_page() else {
+            return self.overflowed_name();
+        };
+        match payload
+            .get(..self.name_len())
+            .map(pager_mmap::str_from_utf8)
+        {
+            Some(Ok(name)) => Ok(Cow::Borrowed(name)),
+            Some(Err(_)) => Err(self.corrupt(NOT_UTF8)),
+            None => Err(self.corrupt(NAME_PAST_PAYLOAD)),
         }
-        .map_err(|_| {
-            Error::Corrupt(format!(
-                "node {} has a name that is not UTF-8",
-                self.record.id()
-            ))
-        })
+    }
+
+    /// [`NodeRef::name`] of a payload in an overflow chain: the name copied out of it.
+    #[inline(never)]
+    fn overflowed_name(&self) -> Result<Cow<'a, str>> {
+        let bytes = self.record.payload_range(0, self.name_len())?.into_owned();
+        String::from_utf8(bytes)
+            .map(Cow::Owned)
+            .map_err(|_| self.corrupt(NOT_UTF8))
+    }
+
+    /// The error for this node's record being inconsistent in the way `what` says. Out of
+    /// line, so that the read path keeps only the call.
+    #[cold]
+    #[inline(never)]
+    fn corrupt(&self, what: &str) -> Error {
+        Error::Corrupt(format!("node {} {what}", self.record.id()))
     }
 
     /// The node's data: borrowed from the page when it is small, read from its overflow pages
     /// when it is large.
     #[inline]
     pub fn data(&self) -> Result<Cow<'a, [u8]>> {
+        let Some(payload) = self.record.in_page() else {
+            return self.overflowed_data();
+        };
+        match payload.get(self.name_len()..) {
+            Some(data) => Ok(Cow::Borrowed(data)),
+            None => Err(self.corrupt(NAME_PAST_PAYLOAD)),
+        }
+    }
+
+    /// [`NodeRef::data`] of a payload in an overflow chain: the data copied out of it.
+    #[inline(never)]
+    fn overflowed_data(&self) -> Result<Cow<'a, [u8]>> {
         let name_len = self.name_len();
-        let len = self
-            .record
-            .payload_len()
-            .checked_sub(name_len)
-            .ok_or_else(|| {
-                Error::Corrupt(format!(
-                    "node {} name longer than its payload",
-                    self.record.id()
-                ))
-            })?;
-        Ok(self.record.payload_range(name_len, len)?)
+        match self.record.payload_len().checked_sub(name_len) {
+            Some(len) => Ok(self.record.payload_range(name_len, len)?),
+            None => Err(self.corrupt(NAME_PAST_PAYLOAD)),
+        }
     }
 
     /// The node's data parsed as JSON.

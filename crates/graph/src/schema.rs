@@ -83,14 +83,12 @@ impl NodeAttrs {
         Ok(attrs_bytes(attrs.as_bytes()))
     }
 
+    /// The attributes in place: a reference, not a copy, for the node read path (a copy was
+    /// assembled from three loads and stores and read back, stalling each read).
     #[inline]
-    pub(crate) fn read(attrs: &Attrs) -> NodeAttrs {
-        // `NodeAttrs` is exactly `ATTR_SIZE` bytes, asserted above.
-        NodeAttrs::read_from_bytes(attrs).unwrap_or(NodeAttrs {
-            kind: U32::ZERO,
-            name_len: U32::ZERO,
-            reserved: [0; 4],
-        })
+    pub(crate) fn view(attrs: &Attrs) -> &NodeAttrs {
+        // Both are `ATTR_SIZE` bytes with alignment 1; the macro checks it when compiling.
+        zerocopy::transmute_ref!(attrs)
     }
 }
 
@@ -110,12 +108,8 @@ impl EdgeAttrs {
 
     #[inline]
     pub(crate) fn read(attrs: &Attrs) -> EdgeAttrs {
-        // `EdgeAttrs` is exactly `ATTR_SIZE` bytes, asserted above.
-        EdgeAttrs::read_from_bytes(attrs).unwrap_or(EdgeAttrs {
-            from: U40::ZERO,
-            to: U40::ZERO,
-            edge_type: U16::ZERO,
-        })
+        // Both are `ATTR_SIZE` bytes with alignment 1; the macro checks it when compiling.
+        zerocopy::transmute!(*attrs)
     }
 }
 

@@ -19,17 +19,23 @@ pub(crate) fn is_inline(slot: &RecordSlot) -> bool {
 }
 
 /// The payload `slot` keeps in itself, bounds-checked.
-#[inline]
+#[inline(always)]
 pub(crate) fn in_slot_payload(slot: &RecordSlot) -> Result<&[u8]> {
     let len = slot.payload_len.get();
-    usize::try_from(len)
-        .ok()
-        .and_then(|len| slot.place.get(..len))
-        .ok_or_else(|| {
-            Error::Corrupt(format!(
-                "a payload of {len} bytes in a slot of {IN_SLOT_LIMIT}"
-            ))
-        })
+    // A length past `usize` is past the slot too.
+    match slot.place.get(..usize::try_from(len).unwrap_or(usize::MAX)) {
+        Some(payload) => Ok(payload),
+        None => Err(payload_past_slot(len)),
+    }
+}
+
+/// The error for a slot whose payload would end past it. Out of line, off the read path.
+#[cold]
+#[inline(never)]
+fn payload_past_slot(len: u32) -> Error {
+    Error::Corrupt(format!(
+        "a payload of {len} bytes in a slot of {IN_SLOT_LIMIT}"
+    ))
 }
 
 /// The heap area of `slot`'s payload when it is live and inline.

@@ -12,7 +12,8 @@ pub struct Record<'a, S> {
     pub(crate) src: &'a S,
     pub(crate) id: u64,
     pub(crate) slot: &'a RecordSlot,
-    /// The payload, when it lies in a heap (found when the record was read).
+    /// The whole payload, exactly its `payload_len` bytes, when it lies in the slot or a heap
+    /// (found when the record was read); `None` when it is in an overflow chain.
     pub(crate) inline: Option<&'a [u8]>,
 }
 
@@ -41,6 +42,13 @@ impl<'a, S: PageSource> Record<'a, S> {
         self.inline.is_some()
     }
 
+    /// The whole payload, borrowed, when it lies in the leaf (its slot or a heap); `None` when
+    /// it is in an overflow chain, which [`Record::payload_range`] reads.
+    #[inline]
+    pub fn in_page(&self) -> Option<&'a [u8]> {
+        self.inline
+    }
+
     /// The whole payload: borrowed from the page when inline, read from the overflow chain
     /// otherwise.
     #[inline]
@@ -52,24 +60,35 @@ impl<'a, S: PageSource> Record<'a, S> {
     /// the end of the range are read.
     #[inline]
     pub fn payload_range(&self, start: usize, len: usize) -> Result<Cow<'a, [u8]>> {
-        let end = start
-            .checked_add(len)
-            .filter(|end| *end <= self.payload_len())
-            .ok_or_else(|| {
-                Error::Corrupt(format!(
-                    "payload range {start}+{len} beyond its {} bytes",
-                    self.payload_len()
-                ))
-            })?;
         match self.inline {
-            Some(bytes) => Ok(Cow::Borrowed(bytes.get(start..end).unwrap_or_default())),
-            None => self.overflow_range(start, end),
+            // `inline` is exactly the payload, so the slice's bounds are the payload's.
+            Some(bytes) => match start.checked_add(len).and_then(|end| bytes.get(start..end)) {
+                Some(range) => Ok(Cow::Borrowed(range)),
+                None => Err(self.range_error(start, len)),
+            },
+            None => self.overflow_range(start, len),
         }
     }
 
-    /// Bytes `start..end` (within the payload) of an overflowed payload, copied out of its
-    /// chain. Kept out of line: [`Record::payload_range`] is inlined for the in-page case.
-    fn overflow_range(&self, start: usize, end: usize) -> Result<Cow<'a, [u8]>> {
+    /// The error for a range that ends past the payload. Out of line, off the read path.
+    #[cold]
+    #[inline(never)]
+    fn range_error(&self, start: usize, len: usize) -> Error {
+        Error::Corrupt(format!(
+            "payload range {start}+{len} beyond its {} bytes",
+            self.payload_len()
+        ))
+    }
+
+    /// `len` bytes from `start` of an overflowed payload, copied out of its chain. Kept out of
+    /// line: [`Record::payload_range`] is inlined for the in-page case.
+    fn overflow_range(&self, start: usize, len: usize) -> Result<Cow<'a, [u8]>> {
+        let Some(end) = start
+            .checked_add(len)
+            .filter(|end| *end <= self.payload_len())
+        else {
+            return Err(self.range_error(start, len));
+        };
         let head = self.slot.overflow_head();
         let mut out = Vec::with_capacity(end - start);
         let mut at = 0usize;
