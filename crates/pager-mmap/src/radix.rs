@@ -59,17 +59,19 @@ const RADIX_POWERS: [u64; RADIX_MAX_HEIGHT as usize + 1] = {
 
 /// The child to take at radix `level` (0 = the level just above the leaves) towards `index`.
 ///
-/// `index / 510^level`, divided by the constant fanout `level` times: a multiply and shift each,
-/// where dividing by `radix_capacity(level)` (a value from a table) is a hardware division, and
-/// at level 0, the last step of every lookup, no division at all.
+/// Levels 0 and 1 (vectors of up to 510^2 leaves) divide by constants, a multiply and a shift
+/// each; dividing by `radix_capacity(level)`, a value from a table, is a hardware division,
+/// which only higher levels pay.
 #[inline]
 fn child_index(index: u64, level: u64) -> usize {
-    let mut above = index;
-    for _ in 0..level {
-        above /= RADIX_FANOUT as u64;
-    }
-    // `% RADIX_FANOUT` keeps it below 510.
-    (above % RADIX_FANOUT as u64) as usize
+    const FANOUT: u64 = RADIX_FANOUT as u64;
+    let above = match level {
+        0 => index,
+        1 => index / FANOUT,
+        _ => index / radix_capacity(level),
+    };
+    // `% FANOUT` keeps it below 510.
+    (above % FANOUT) as usize
 }
 
 /// Where a radix vector lives: its root page (the only leaf at height 0) and its height.

@@ -2,7 +2,8 @@
 
 use crate::error::{Error, Result};
 use crate::layout::{Page, PageBytes, PageId, ROOT_SLOTS, page_type_of};
-use crate::pager::{Shared, Snapshot, snapshot_page};
+use crate::pager::{Shared, Snapshot};
+use crate::storage::PageWindow;
 use crate::sync::Arc;
 
 /// Read access to the pages of one transaction's view.
@@ -52,6 +53,8 @@ pub(crate) fn root_of(roots: &[u64; ROOT_SLOTS], slot: usize) -> Result<u64> {
 pub struct ReadTxn {
     pub(crate) shared: Arc<Shared>,
     pub(crate) snapshot: Arc<Snapshot>,
+    /// The snapshot's pages, read through on every page access.
+    window: PageWindow,
     slot: usize,
 }
 
@@ -61,9 +64,11 @@ impl ReadTxn {
             .registry
             .begin()
             .map_err(|_| Error::ReadersFull(shared.registry.capacity()))?;
+        let window = PageWindow::new(&snapshot.region, snapshot.meta.page_count);
         Ok(ReadTxn {
             shared,
             snapshot,
+            window,
             slot,
         })
     }
@@ -78,6 +83,16 @@ impl ReadTxn {
         self.snapshot.meta.page_count
     }
 
+    /// The error for a page past this snapshot. Out of line, off the read path.
+    #[cold]
+    #[inline(never)]
+    fn out_of_bounds(&self, id: PageId) -> Error {
+        Error::PageOutOfBounds {
+            page: id,
+            page_count: self.snapshot.meta.page_count,
+        }
+    }
+
     /// Free pages recorded in this snapshot.
     pub fn free_page_count(&self) -> u64 {
         self.snapshot.meta.free_page_count
@@ -87,7 +102,10 @@ impl ReadTxn {
 impl PageSource for ReadTxn {
     #[inline]
     fn page(&self, id: PageId) -> Result<&PageBytes> {
-        snapshot_page(&self.snapshot, id)
+        match self.window.page(id) {
+            Some(page) => Ok(page),
+            None => Err(self.out_of_bounds(id)),
+        }
     }
 
     #[inline]

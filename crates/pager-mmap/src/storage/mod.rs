@@ -12,6 +12,7 @@ mod sim;
 
 pub use file::FileStorage;
 pub use memory::MemStorage;
+pub(crate) use region::PageWindow;
 pub use region::Region;
 pub use sim::{SimFault, SimStorage};
 

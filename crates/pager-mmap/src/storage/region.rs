@@ -78,3 +78,48 @@ impl Region {
         Some(unsafe { &*(self.base.add(start).cast::<PageBytes>()) })
     }
 }
+
+/// The first pages of a region, as far as one snapshot reaches: what a read transaction reads
+/// its pages through. A page read is one comparison with the window's own bound and an offset
+/// from its own base, where going through the snapshot's region was four dependent loads (the
+/// snapshot, its page count, the region, its base) before the page's address was known.
+pub(crate) struct PageWindow {
+    base: *const u8,
+    /// Pages readable: the snapshot's page count, or the region's pages if fewer.
+    pages: u64,
+    /// Keeps the mapping alive for as long as the window: every reference it hands out
+    /// borrows the window.
+    _region: crate::sync::Arc<Region>,
+}
+
+// SAFETY: as for Region: the window hands out shared references only, to memory that its own
+// `Arc<Region>` keeps mapped and that no writer changes while a snapshot can reach it.
+unsafe impl Send for PageWindow {}
+// SAFETY: as for Send: all access through `&PageWindow` is read-only.
+unsafe impl Sync for PageWindow {}
+
+impl PageWindow {
+    /// The first `pages` pages of `region` (all of them if it has fewer).
+    pub(crate) fn new(region: &crate::sync::Arc<Region>, pages: u64) -> PageWindow {
+        PageWindow {
+            base: region.base,
+            pages: pages.min(region.pages),
+            _region: crate::sync::Arc::clone(region),
+        }
+    }
+
+    /// The bytes of page `id`, or `None` when it is past the window. The same contract as
+    /// [`Region::page`]: callers ask only for pages their snapshot reaches.
+    #[inline]
+    pub(crate) fn page(&self, id: PageId) -> Option<&PageBytes> {
+        if id.0 >= self.pages {
+            return None;
+        }
+        // `id < region.len / PAGE_SIZE`, so `id` fits a `usize` and the page ends in the region.
+        let start = id.0 as usize * PAGE_SIZE;
+        // SAFETY: `start + PAGE_SIZE <= len` of the region `_region` keeps mapped while `self`
+        // lives; the returned reference borrows `self`. `[u8; PAGE_SIZE]` has alignment 1, and
+        // no one writes a page a live snapshot reaches (see `Region::page`).
+        Some(unsafe { &*(self.base.add(start).cast::<PageBytes>()) })
+    }
+}
