@@ -150,7 +150,7 @@ const NAME_PAST_PAYLOAD: &str = "has a name longer than its payload";
 pub struct NodeRef<'a, S> {
     src: &'a S,
     record: nodepage::Record<'a, S>,
-    strings: btree::Tree,
+    strings: &'a btree::Tree,
     labels: Option<&'a Labels>,
 }
 
@@ -170,7 +170,7 @@ impl<'a, S: PageSource> NodeRef<'a, S> {
     pub fn kind(&self) -> Result<Cow<'a, str>> {
         label_name(
             self.labels,
-            &self.strings,
+            self.strings,
             self.src,
             Label::Kind,
             self.kind_id(),
@@ -380,7 +380,7 @@ pub trait GraphRead: sealed::Access {
         Ok(roots.nodes.get(self.source(), id.0)?.map(|record| NodeRef {
             src: self.source(),
             record,
-            strings: roots.strings,
+            strings: &roots.strings,
             labels: self.labels(),
         }))
     }
@@ -529,7 +529,7 @@ pub trait GraphRead: sealed::Access {
 
     /// Every live node, by id.
     fn nodes(&self) -> Box<dyn Iterator<Item = Result<NodeRef<'_, Self::Source>>> + '_> {
-        let (strings, src, labels) = (self.roots().strings, self.source(), self.labels());
+        let (strings, src, labels) = (&self.roots().strings, self.source(), self.labels());
         Box::new(self.roots().nodes.iter(src).map(move |r| {
             r.map(|record| NodeRef {
                 src,

@@ -50,12 +50,30 @@ fn slot_bytes(leaf: &LeafPage, slots: usize) -> Result<&[u8]> {
         .ok_or_else(|| Error::Corrupt(format!("{slots} slots do not fit a leaf")))
 }
 
-/// The slot of `index` in `leaf`.
+/// The slot of `index` in `leaf`, which must have `slots_per_leaf` slots.
+///
+/// Sliced out on its own: taking it from [`slots`] checked that the whole slot array is a
+/// multiple of the slot size (a division) on every record read.
 #[inline]
 pub(crate) fn slot(leaf: &LeafPage, slots_per_leaf: usize, index: usize) -> Result<&RecordSlot> {
-    slots(leaf, slots_per_leaf)?
-        .get(index)
-        .ok_or_else(|| Error::Corrupt(format!("no slot {index}")))
+    let start = index.wrapping_mul(SLOT_SIZE);
+    let bytes = (index < slots_per_leaf && usize::from(leaf.slot_count.get()) == slots_per_leaf)
+        .then(|| leaf.body.get(start..start + SLOT_SIZE))
+        .flatten();
+    match bytes.and_then(|bytes| RecordSlot::ref_from_bytes(bytes).ok()) {
+        Some(slot) => Ok(slot),
+        None => Err(no_slot(leaf, slots_per_leaf, index)),
+    }
+}
+
+/// The error for slot `index` missing from `leaf`. Out of line, off the read path.
+#[cold]
+#[inline(never)]
+fn no_slot(leaf: &LeafPage, slots_per_leaf: usize, index: usize) -> Error {
+    Error::Corrupt(format!(
+        "no slot {index} in a leaf of {} slots, its table {slots_per_leaf}",
+        leaf.slot_count.get()
+    ))
 }
 
 /// The slots and the own heap of `leaf`, writable.

@@ -57,21 +57,27 @@ const RADIX_POWERS: [u64; RADIX_MAX_HEIGHT as usize + 1] = {
     powers
 };
 
-/// The child to take at radix `level` (0 = the level just above the leaves) towards `index`.
+/// At radix `level` (0 = the level just above the leaves), with `rest` the index within the
+/// subtree of a page of that level: the child to take, and the index within the child's subtree.
 ///
-/// Levels 0 and 1 (vectors of up to 510^2 leaves) divide by constants, a multiply and a shift
-/// each; dividing by `radix_capacity(level)`, a value from a table, is a hardware division,
-/// which only higher levels pay.
+/// Levels 0 and 1 (vectors of up to 510^2 leaves) divide by constants, a multiply and a shift;
+/// dividing by `radix_capacity(level)`, a value from a table, is a hardware division, which only
+/// higher levels pay. Carrying `rest` down divides once per level, where taking each level's
+/// digit from the whole index divided once per level above it too.
 #[inline]
-fn child_index(index: u64, level: u64) -> usize {
+fn split(rest: u64, level: u64) -> (usize, u64) {
     const FANOUT: u64 = RADIX_FANOUT as u64;
-    let above = match level {
-        0 => index,
-        1 => index / FANOUT,
-        _ => index / radix_capacity(level),
+    let (child, within) = match level {
+        0 => (rest, 0),
+        1 => (rest / FANOUT, rest % FANOUT),
+        _ => {
+            let capacity = radix_capacity(level);
+            (rest / capacity, rest % capacity)
+        }
     };
-    // `% FANOUT` keeps it below 510.
-    (above % FANOUT) as usize
+    // From an index below `radix_capacity(height)` every child is below 510; the callers'
+    // `get` refuses any other.
+    (child as usize, within)
 }
 
 /// Where a radix vector lives: its root page (the only leaf at height 0) and its height.
@@ -110,12 +116,12 @@ impl RadixVec {
             return Ok(None);
         }
         let mut page = self.root;
+        let mut rest = index;
         for level in (0..self.height).rev() {
+            let (child, within) = split(rest, level);
+            rest = within;
             let radix = src.page_as::<RadixPage>(PageId(page))?;
-            page = radix
-                .children
-                .get(child_index(index, level))
-                .map_or(0, |c| c.get());
+            page = radix.children.get(child).map_or(0, |c| c.get());
             if page == 0 {
                 return Ok(None);
             }
@@ -154,8 +160,10 @@ impl RadixVec {
         };
         let mut page = PageId(self.root);
         let mut parents = Vec::with_capacity(usize::try_from(self.height).unwrap_or(0));
+        let mut rest = index;
         for level in (0..self.height).rev() {
-            let i = child_index(index, level);
+            let (i, within) = split(rest, level);
+            rest = within;
             let child = txn
                 .page_as::<RadixPage>(page)?
                 .children
