@@ -59,6 +59,45 @@ fn unknown_ids_are_errors_and_the_transaction_goes_on() {
 }
 
 #[test]
+fn an_edge_to_a_deleted_node_is_refused_one_at_a_time_and_in_bulk() {
+    let graph = Graph::in_memory().expect("open");
+    let (a, b, _) = committed_pair(&graph);
+    let mut txn = graph.begin_write().expect("write");
+    let c = txn.add_node("k", "c", b"").expect("node");
+    // Before any deletion the ends are known from the node count; after one, from the slots.
+    txn.add_edge(a, c, "t", b"").expect("every node is live");
+    txn.delete_node(b).expect("delete");
+    txn.add_edge(c, a, "t", b"")
+        .expect("a live pair after a deletion");
+    assert!(matches!(
+        txn.add_edge(a, b, "t", b""),
+        Err(Error::NodeNotFound(n)) if n == b
+    ));
+    assert!(matches!(
+        txn.add_edge(NodeId(3), a, "t", b""),
+        Err(Error::NodeNotFound(NodeId(3)))
+    ));
+    let edge = |from, to| graph::NewEdge {
+        from,
+        to,
+        edge_type: "t",
+        data: b"",
+    };
+    assert!(matches!(
+        txn.add_edges([edge(a, c), edge(c, b)]),
+        Err(Error::NodeNotFound(n)) if n == b
+    ));
+    txn.abort();
+    let read = graph.begin_read().expect("read");
+    assert_eq!(
+        read.node_count(),
+        2,
+        "the aborted transaction changed nothing"
+    );
+    assert!(graph.check().expect("check").is_clean());
+}
+
+#[test]
 fn bad_names_kinds_and_types_are_refused() {
     let graph = Graph::in_memory().expect("open");
     let (a, b, _) = committed_pair(&graph);
