@@ -45,13 +45,13 @@ impl Labels {
         label: Label,
         id: u32,
     ) -> Result<&'a str> {
-        match self
-            .cell(label)
-            .get()
-            .and_then(|names| names.get(id as usize))
-        {
+        let names = match self.cell(label).get() {
+            Some(names) => names,
+            None => self.load(strings, src, label)?,
+        };
+        match names.get(id as usize) {
             Some(name) => Ok(name),
-            None => self.load_name(strings, src, label, id),
+            None => Err(no_label_name(label, id)),
         }
     }
 
@@ -62,36 +62,33 @@ impl Labels {
         }
     }
 
-    /// [`Labels::name`] when the table is not loaded yet (or `id` is not in it): loads the
-    /// table, then looks again. Out of line, off the read path.
+    /// Reads the table `label` into its cell, once. Out of line, off the read path.
     #[cold]
     #[inline(never)]
-    fn load_name<'a, S: PageSource>(
-        &'a self,
+    fn load<S: PageSource>(
+        &self,
         strings: &btree::Tree,
         src: &S,
         label: Label,
-        id: u32,
-    ) -> Result<&'a str> {
-        let cell = self.cell(label);
-        if cell.get().is_none() {
-            let mut names = Vec::new();
-            for (expected, (id, name)) in strings::all(strings, src, label)?.into_iter().enumerate()
-            {
-                if id as usize != expected {
-                    return Err(Error::Corrupt(format!(
-                        "{label:?} ids are not dense at {id}"
-                    )));
-                }
-                names.push(name);
+    ) -> Result<&Vec<String>> {
+        let mut names = Vec::new();
+        for (expected, (id, name)) in strings::all(strings, src, label)?.into_iter().enumerate() {
+            if id as usize != expected {
+                return Err(Error::Corrupt(format!(
+                    "{label:?} ids are not dense at {id}"
+                )));
             }
-            let _ = cell.set(names);
+            names.push(name);
         }
-        cell.get()
-            .and_then(|names| names.get(id as usize))
-            .map(String::as_str)
-            .ok_or_else(|| Error::Corrupt(format!("{label:?} id {id} has no name")))
+        Ok(self.cell(label).get_or_init(|| names))
     }
+}
+
+/// The error for a label id without a name. Out of line, off the read path.
+#[cold]
+#[inline(never)]
+fn no_label_name(label: Label, id: u32) -> Error {
+    Error::Corrupt(format!("{label:?} id {id} has no name"))
 }
 
 /// A label's name: from the transaction's cache when it has one, else from the string table.
