@@ -369,7 +369,6 @@ impl WriteTxn {
     /// Discards the transaction's changes (as dropping it does).
     pub fn abort(self) {}
 
-    /// The id of a kind or edge type, interning it if it is new.
     /// Refuses an edge whose `from` or `to` node does not exist.
     ///
     /// While no node was ever deleted (`len == next_id`; ids are never reused), every id below
@@ -392,6 +391,7 @@ impl WriteTxn {
         Ok(())
     }
 
+    /// The id of a kind or edge type, interning it if it is new.
     fn intern(&mut self, label: Label, name: &str) -> Result<u32> {
         let cache = match label {
             Label::Kind => &mut self.kinds,
