@@ -56,14 +56,15 @@ fn slot_bytes(leaf: &LeafPage, slots: usize) -> Result<&[u8]> {
 /// multiple of the slot size (a division) on every record read.
 #[inline]
 pub(crate) fn slot(leaf: &LeafPage, slots_per_leaf: usize, index: usize) -> Result<&RecordSlot> {
-    let start = index.wrapping_mul(SLOT_SIZE);
-    let bytes = (index < slots_per_leaf && usize::from(leaf.slot_count.get()) == slots_per_leaf)
-        .then(|| leaf.body.get(start..start + SLOT_SIZE))
-        .flatten();
-    match bytes.and_then(|bytes| RecordSlot::ref_from_bytes(bytes).ok()) {
-        Some(slot) => Ok(slot),
-        None => Err(no_slot(leaf, slots_per_leaf, index)),
+    if index < slots_per_leaf && usize::from(leaf.slot_count.get()) == slots_per_leaf {
+        // `index` is below the slot count, a `u16`, so the multiplication cannot overflow.
+        let start = index * SLOT_SIZE;
+        let bytes = leaf.body.get(start..start + SLOT_SIZE);
+        if let Some(slot) = bytes.and_then(|bytes| RecordSlot::ref_from_bytes(bytes).ok()) {
+            return Ok(slot);
+        }
     }
+    Err(no_slot(leaf, slots_per_leaf, index))
 }
 
 /// The error for slot `index` missing from `leaf`. Out of line, off the read path.

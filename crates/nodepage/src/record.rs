@@ -36,12 +36,6 @@ impl<'a, S: PageSource> Record<'a, S> {
         usize::try_from(self.slot.payload_len.get()).unwrap_or(usize::MAX)
     }
 
-    /// Whether the payload lies in the leaf page (and is returned without copying).
-    #[inline]
-    pub fn is_inline(&self) -> bool {
-        self.inline.is_some()
-    }
-
     /// The whole payload, borrowed, when it lies in the leaf (its slot or a heap); `None` when
     /// it is in an overflow chain, which [`Record::payload_range`] reads.
     #[inline]

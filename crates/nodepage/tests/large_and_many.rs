@@ -23,7 +23,7 @@ fn a_sixteen_mebibyte_payload_round_trips_and_a_prefix_reads_only_its_pages() {
     txn.commit().expect("commit");
     let read = pager.begin_read().expect("read");
     let record = table.get(&read, large).expect("get").expect("live");
-    assert!(!record.is_inline());
+    assert!(record.in_page().is_none());
     assert_eq!(record.payload().expect("payload").len(), big.len());
     assert_eq!(&*record.payload().expect("payload"), &big[..]);
     assert_eq!(
