@@ -65,18 +65,30 @@ impl Region {
     /// reference below valid for its whole lifetime.
     #[inline]
     pub fn page(&self, id: PageId) -> Option<&PageBytes> {
-        if id.0 >= self.pages {
-            return None;
-        }
-        // `id < len / PAGE_SIZE`, so `id` fits a `usize` and `start + PAGE_SIZE <= len`: one
-        // comparison instead of checked arithmetic, on the path of every page read.
-        let start = id.0 as usize * PAGE_SIZE;
-        // SAFETY: `start + PAGE_SIZE <= len`, so the page lies inside the mapping, which stays
-        // mapped while `self` (and so `_owner`) lives; the returned reference borrows `self`.
-        // `[u8; PAGE_SIZE]` has alignment 1. No one writes these bytes while the reference
-        // lives (see the doc comment above), so the shared reference is not aliased by a write.
-        Some(unsafe { &*(self.base.add(start).cast::<PageBytes>()) })
+        // SAFETY: the region's `pages` whole pages from `base` stay mapped while `self` (and so
+        // `_owner`) lives, and the returned reference borrows `self`. No one writes these bytes
+        // while the reference lives (see the doc comment above).
+        unsafe { page_of(self.base, self.pages, id) }
     }
+}
+
+/// Page `id` of the `pages` pages mapped from `base`, or `None` past them: one comparison
+/// instead of checked arithmetic, on the path of every page read.
+///
+/// # Safety
+///
+/// `base .. base + pages * PAGE_SIZE` must be mapped and readable, and not written, for as long
+/// as the returned reference (lifetime `'a`) lives.
+#[inline]
+unsafe fn page_of<'a>(base: *const u8, pages: u64, id: PageId) -> Option<&'a PageBytes> {
+    if id.0 >= pages {
+        return None;
+    }
+    // `id < pages`, so `id` fits a `usize` and the page ends inside the pages mapped.
+    let start = id.0 as usize * PAGE_SIZE;
+    // SAFETY: the page lies inside the range the caller vouches for, mapped, readable and not
+    // written while the reference lives; `[u8; PAGE_SIZE]` has alignment 1.
+    Some(unsafe { &*(base.add(start).cast::<PageBytes>()) })
 }
 
 /// The first pages of a region, as far as one snapshot reaches: what a read transaction reads
@@ -112,14 +124,9 @@ impl PageWindow {
     /// [`Region::page`]: callers ask only for pages their snapshot reaches.
     #[inline]
     pub(crate) fn page(&self, id: PageId) -> Option<&PageBytes> {
-        if id.0 >= self.pages {
-            return None;
-        }
-        // `id < region.len / PAGE_SIZE`, so `id` fits a `usize` and the page ends in the region.
-        let start = id.0 as usize * PAGE_SIZE;
-        // SAFETY: `start + PAGE_SIZE <= len` of the region `_region` keeps mapped while `self`
-        // lives; the returned reference borrows `self`. `[u8; PAGE_SIZE]` has alignment 1, and
-        // no one writes a page a live snapshot reaches (see `Region::page`).
-        Some(unsafe { &*(self.base.add(start).cast::<PageBytes>()) })
+        // SAFETY: `pages` is at most the region's whole pages, which `_region` keeps mapped
+        // while `self` lives; the returned reference borrows `self`. No one writes a page a live
+        // snapshot reaches (see `Region::page`).
+        unsafe { page_of(self.base, self.pages, id) }
     }
 }
