@@ -101,7 +101,7 @@ impl Mmgraph {
     /// structure).
     pub fn sizes(&self, by_type: bool) -> Result<MmgraphSizes> {
         let graph = self.graph()?;
-        let pager = graph.pager().stats()?;
+        let pager = graph.storage_stats()?;
         let meta = std::fs::metadata(&self.path)?;
         Ok(MmgraphSizes {
             file_len_after_commit: self.file_len_after_commit,

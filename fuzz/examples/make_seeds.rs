@@ -4,13 +4,11 @@
 
 use std::sync::Arc;
 
-use pager_mmap::{MemStorage, Options, PageId, PageType, Pager, Storage};
+use pager_mmap::{MemStorage, Options, PageId, PageType, Pager};
 
 /// The bytes of a memory storage.
 fn bytes_of(storage: &MemStorage) -> Vec<u8> {
-    let mut bytes = vec![0u8; storage.file_len().expect("len") as usize];
-    storage.read_at(0, &mut bytes).expect("read");
-    bytes
+    storage.to_bytes()
 }
 
 /// Small graphs: a few nodes and edges; a node past the hub threshold; a large node value.

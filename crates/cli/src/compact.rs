@@ -22,7 +22,7 @@ const PLACEHOLDER: &str = "mmgraph.placeholder";
 /// Runs `mmgraph compact`.
 pub fn run(db_path: &Path, out_path: &Path, out: Output) -> Result<ExitCode> {
     let started = Instant::now();
-    let source = db::open_existing(db_path)?;
+    let source = db::open_read_only(db_path)?;
     if out_path.exists() {
         return Err(Error::Exists(out_path.to_owned()));
     }

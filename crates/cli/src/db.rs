@@ -13,12 +13,17 @@ pub const EXTERNAL_IDS: &str = "mmgraph.external_ids";
 /// The reverse: node id (8 big-endian bytes, so keys sort by id) to external id.
 pub const EXTERNAL_ID_OF: &str = "mmgraph.external_id_of";
 
-/// Opens an existing database; a missing file is an error rather than a new database.
-pub fn open_existing(path: &Path) -> Result<Graph> {
+/// Opens an existing database read-only, for a command that only reads: a missing file is an
+/// error rather than a new database, and the file is opened `O_RDONLY` under a shared lock, so
+/// it may be read-only, other readers may have it open, and no byte of it changes.
+pub fn open_read_only(path: &Path) -> Result<Graph> {
     if !path.exists() {
         return Err(Error::NoDatabase(path.to_owned()));
     }
-    open(path)
+    Graph::open_read_only(path).map_err(|source| Error::Open {
+        path: path.to_owned(),
+        source,
+    })
 }
 
 /// Opens a database, making it if the file does not exist.
@@ -35,7 +40,11 @@ pub fn node_of_external(read: &impl GraphRead, ext: &str) -> Result<Option<NodeI
         return Ok(None);
     };
     let bytes: [u8; 8] = value.as_ref().try_into().map_err(|_| {
-        graph::Error::Corrupt(format!("external id {ext:?} maps to {} bytes", value.len()))
+        graph::Error::Corrupt(graph::Damage::new(
+            "external-id map",
+            None,
+            format!("external id {ext:?} maps to {} bytes", value.len()),
+        ))
     })?;
     Ok(Some(NodeId(u64::from_le_bytes(bytes))))
 }

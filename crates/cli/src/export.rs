@@ -101,7 +101,7 @@ struct EdgeLine<'a> {
 
 /// Runs `mmgraph export`.
 pub fn run(args: &ExportArgs) -> Result<ExitCode> {
-    let graph = db::open_existing(&args.db)?;
+    let graph = db::open_read_only(&args.db)?;
     let read = graph.begin_read()?;
     let sink: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(File::create(path).map_err(|source| Error::File {

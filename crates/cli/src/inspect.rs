@@ -13,7 +13,7 @@ use crate::error::Result;
 
 /// Runs `mmgraph stats`.
 pub fn stats(path: &Path, out: Output) -> Result<ExitCode> {
-    let graph = db::open_existing(path)?;
+    let graph = db::open_read_only(path)?;
     let stats = graph.stats()?;
     let spaces = graph.begin_read()?.kv_spaces()?;
     if out.json {
@@ -57,7 +57,7 @@ pub fn stats(path: &Path, out: Output) -> Result<ExitCode> {
 
 /// Runs `mmgraph check`: success only when the database is clean.
 pub fn check(path: &Path, out: Output) -> Result<ExitCode> {
-    let graph = db::open_existing(path)?;
+    let graph = db::open_read_only(path)?;
     let report = graph.check()?;
     if out.json {
         println!(
@@ -114,7 +114,7 @@ fn node_json(read: &ReadTxn, id: NodeId) -> Result<serde_json::Value> {
 
 /// Runs `mmgraph node`: one node by id, or the nodes with a name or of a kind.
 pub fn node(args: &NodeArgs, out: Output) -> Result<ExitCode> {
-    let graph = db::open_existing(&args.db)?;
+    let graph = db::open_read_only(&args.db)?;
     let read = graph.begin_read()?;
     if let Some(id) = &args.id {
         let id = db::resolve(&read, id, args.ids)?;
@@ -166,7 +166,7 @@ pub fn node(args: &NodeArgs, out: Output) -> Result<ExitCode> {
 
 /// Runs `mmgraph neighbors`.
 pub fn neighbors(args: &NeighborsArgs, out: Output) -> Result<ExitCode> {
-    let graph = db::open_existing(&args.db)?;
+    let graph = db::open_read_only(&args.db)?;
     let read = graph.begin_read()?;
     let id = db::resolve(&read, &args.id, args.ids)?;
     let direction = if args.both {
@@ -213,7 +213,7 @@ pub fn neighbors(args: &NeighborsArgs, out: Output) -> Result<ExitCode> {
 
 /// Runs `mmgraph bfs`.
 pub fn bfs(args: &BfsArgs, out: Output) -> Result<ExitCode> {
-    let graph = db::open_existing(&args.db)?;
+    let graph = db::open_read_only(&args.db)?;
     let read = graph.begin_read()?;
     let start = db::resolve(&read, &args.id, args.ids)?;
     let direction = if args.both {
@@ -259,7 +259,7 @@ pub fn bfs(args: &BfsArgs, out: Output) -> Result<ExitCode> {
 
 /// Runs `mmgraph path`; fails when there is no path.
 pub fn path(args: &PathArgs, out: Output) -> Result<ExitCode> {
-    let graph = db::open_existing(&args.db)?;
+    let graph = db::open_read_only(&args.db)?;
     let read = graph.begin_read()?;
     let from = db::resolve(&read, &args.from, args.ids)?;
     let to = db::resolve(&read, &args.to, args.ids)?;

@@ -1,23 +1,79 @@
-//! The graph's error type: what the API reports, with the lower crates' errors inside.
+//! The graph's error type: what the API reports. Damage to the file comes back as one variant,
+//! [`Error::Corrupt`], whichever layer found it; the other failures of the layers below keep
+//! their own types ([`StorageError`], [`RecordError`], [`AdjacencyError`], [`IndexError`]).
 
 use crate::ids::{EdgeId, NodeId};
+
+pub use btree::Error as IndexError;
+pub use edges::Error as AdjacencyError;
+pub use nodepage::Error as RecordError;
+pub use pager_mmap::{Error as StorageError, LockHolder};
+
+/// Where and how a file is damaged: the structure that found it, the page when one is known,
+/// and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Damage {
+    /// The structure whose bytes are wrong: `"file"`, `"record table"`, `"adjacency"`,
+    /// `"B+tree"`, `"graph"`, ...
+    pub structure: &'static str,
+    /// The page, when the check that failed knows it.
+    pub page: Option<u64>,
+    /// What is wrong.
+    pub what: String,
+}
+
+impl Damage {
+    /// Damage to `structure`, at `page` if known.
+    pub fn new(structure: &'static str, page: Option<u64>, what: impl Into<String>) -> Damage {
+        Damage {
+            structure,
+            page,
+            what: what.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Damage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.page {
+            Some(page) => write!(f, "{}, page {page}: {}", self.structure, self.what),
+            None => write!(f, "{}: {}", self.structure, self.what),
+        }
+    }
+}
 
 /// Everything that can go wrong in a graph operation.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The file, its pages, or the storage under them (I/O, full disk, corrupt page, lock).
+    /// The file is damaged: a bad checksum, a page of the wrong type, a truncated file,
+    /// structures that contradict each other. Found by whichever layer read the bytes;
+    /// [`Error::is_corruption`] asks the same.
+    #[error("the database file is damaged: {0}")]
+    Corrupt(Damage),
+    /// Another handle, in this process or another, holds the file in a way that excludes this
+    /// open (a writer excludes everyone; read-only handles exclude a writer).
+    #[error("the database file is locked: {holder}")]
+    Locked {
+        /// Who holds it.
+        holder: LockHolder,
+    },
+    /// A write was asked of a graph opened read-only.
+    #[error("the graph is open read-only")]
+    ReadOnly,
+    /// The file or the storage under it, other than damage or locking (I/O, full disk, a file
+    /// that is not a database, another format version, ...).
     #[error(transparent)]
-    Pager(#[from] pager_mmap::Error),
-    /// The node or edge record store.
+    Storage(StorageError),
+    /// The node or edge record store, other than damage.
     #[error(transparent)]
-    Records(#[from] nodepage::Error),
-    /// The adjacency store.
+    Records(RecordError),
+    /// The adjacency store, other than damage.
     #[error(transparent)]
-    Adjacency(#[from] edges::Error),
-    /// An index or string table.
+    Adjacency(AdjacencyError),
+    /// An index or string table, other than damage.
     #[error(transparent)]
-    Index(#[from] btree::Error),
+    Index(IndexError),
     /// No node has this id (never made, or deleted).
     #[error("no node with id {0}")]
     NodeNotFound(NodeId),
@@ -56,13 +112,74 @@ pub enum Error {
     /// The file is an mmgraph file but holds no graph.
     #[error("not a graph database: {0}")]
     NotAGraph(String),
-    /// The graph's structures contradict each other.
-    #[error("corrupt graph: {0}")]
-    Corrupt(String),
     /// Node or edge data is not the JSON the caller asked for.
     #[cfg(feature = "serde")]
     #[error("JSON: {0}")]
     Json(#[from] serde_json::Error),
+}
+
+impl Error {
+    /// Whether the error means the file is damaged ([`Error::Corrupt`]).
+    pub fn is_corruption(&self) -> bool {
+        matches!(self, Error::Corrupt(_))
+    }
+
+    /// Damage the graph layer found in `what` (its structures contradict each other).
+    #[cold]
+    pub(crate) fn corrupt(what: impl Into<String>) -> Error {
+        Error::Corrupt(Damage::new("graph", None, what))
+    }
+}
+
+impl From<StorageError> for Error {
+    fn from(e: StorageError) -> Error {
+        match e {
+            StorageError::Corrupt(what) => Error::Corrupt(Damage::new("file", None, what)),
+            StorageError::WrongPageType { page, .. }
+            | StorageError::PageOutOfBounds { page, .. } => {
+                Error::Corrupt(Damage::new("file", Some(page.0), e.to_string()))
+            }
+            StorageError::Truncated { .. } => {
+                Error::Corrupt(Damage::new("file", None, e.to_string()))
+            }
+            StorageError::Locked { holder } => Error::Locked { holder },
+            StorageError::ReadOnly => Error::ReadOnly,
+            e => Error::Storage(e),
+        }
+    }
+}
+
+impl From<RecordError> for Error {
+    fn from(e: RecordError) -> Error {
+        match e {
+            RecordError::Pager(e) => e.into(),
+            RecordError::Corrupt(what) => Error::Corrupt(Damage::new("record table", None, what)),
+            e => Error::Records(e),
+        }
+    }
+}
+
+impl From<AdjacencyError> for Error {
+    fn from(e: AdjacencyError) -> Error {
+        match e {
+            AdjacencyError::Pager(e) => e.into(),
+            AdjacencyError::Corrupt(what) => Error::Corrupt(Damage::new("adjacency", None, what)),
+            e => Error::Adjacency(e),
+        }
+    }
+}
+
+impl From<IndexError> for Error {
+    fn from(e: IndexError) -> Error {
+        match e {
+            IndexError::Pager(e) => e.into(),
+            IndexError::Corrupt { page, what } => {
+                Error::Corrupt(Damage::new("B+tree", Some(page.0), what))
+            }
+            IndexError::MalformedKey(what) => Error::Corrupt(Damage::new("index key", None, what)),
+            e => Error::Index(e),
+        }
+    }
 }
 
 /// The graph's result type.

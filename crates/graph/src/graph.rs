@@ -2,13 +2,16 @@
 
 use std::path::Path;
 
-use pager_mmap::{FIRST_DATA_PAGE, MemStorage, Options, PageSource, Pager, Storage};
+use pager_mmap::{Backend, FIRST_DATA_PAGE, MemStorage, Options, PageSource, Pager};
 
 use crate::error::Result;
+
 use crate::read::{GraphRead, Labels, sealed};
 use crate::roots::Roots;
 use crate::schema::SLOT_MARKER;
 use crate::write::WriteTxn;
+/// The file's page counts at one commit ([`Graph::storage_stats`]).
+pub use pager_mmap::PagerStats as StorageStats;
 
 /// A graph database: one file, one writer at a time, any number of snapshot readers.
 ///
@@ -88,25 +91,47 @@ impl Graph {
         Graph::open_with(path, Options::default())
     }
 
-    /// Opens the graph in the file at `path` with `options` (durability, initial size, ...).
+    /// Opens the graph in the file at `path` with `options` (durability, initial size,
+    /// read-only, ...).
     pub fn open_with(path: impl AsRef<Path>, options: Options) -> Result<Graph> {
         Graph::from_pager(Pager::open(path, options)?)
     }
 
-    /// A graph in memory only, gone when the last handle is dropped.
-    pub fn in_memory() -> Result<Graph> {
-        Graph::with_storage(Box::new(MemStorage::new()), Options::default())
+    /// Opens the graph in the file at `path` read-only: the file is opened `O_RDONLY` under a
+    /// shared lock, so it may be a read-only file in a read-only directory, and any number of
+    /// processes may read it at once; a writer and read-only handles exclude each other
+    /// ([`Error::Locked`](crate::Error::Locked) names who holds the file). Nothing is ever
+    /// created, grown, trimmed or written: [`Graph::begin_write`] fails with
+    /// [`Error::ReadOnly`](crate::Error::ReadOnly), and a file that is empty or holds no graph
+    /// is refused as it is.
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Graph> {
+        let options = Options {
+            read_only: true,
+            ..Options::default()
+        };
+        Graph::open_with(path, options)
     }
 
-    /// A graph on any storage (for example the pager's crash-simulating one).
-    pub fn with_storage(storage: Box<dyn Storage>, options: Options) -> Result<Graph> {
+    /// A graph in memory only, gone when the last handle is dropped.
+    pub fn in_memory() -> Result<Graph> {
+        Graph::with_backend(Box::new(MemStorage::new()).into(), Options::default())
+    }
+
+    /// A graph on a storage the pager wraps (memory, or in tests a crash-simulating one).
+    pub(crate) fn with_backend(storage: Backend, options: Options) -> Result<Graph> {
         Graph::from_pager(Pager::with_storage(storage, options)?)
     }
 
-    /// Makes a new file a graph; checks that an existing one is.
+    /// Makes a new file a graph; checks that an existing one is. A read-only open of a file
+    /// that holds no graph yet is refused rather than written.
     fn from_pager(pager: Pager) -> Result<Graph> {
         let read = pager.begin_read()?;
         let fresh = read.root(SLOT_MARKER)? == 0 && read.page_count() == FIRST_DATA_PAGE;
+        if fresh && pager.read_only() {
+            return Err(crate::Error::NotAGraph(
+                "the file is an empty mmgraph file; open it for writing to make it a graph".into(),
+            ));
+        }
         if fresh {
             drop(read);
             let mut txn = pager.begin_write()?;
@@ -148,8 +173,19 @@ impl Graph {
         Ok(self.pager.flush()?)
     }
 
-    /// The pager underneath (for statistics and tools).
-    pub fn pager(&self) -> &Pager {
-        &self.pager
+    /// Whether the graph was opened read-only ([`Graph::open_read_only`]).
+    pub fn is_read_only(&self) -> bool {
+        self.pager.read_only()
+    }
+
+    /// The file's page counts at the latest commit: O(1), where [`Graph::stats`] walks the
+    /// graph.
+    pub fn storage_stats(&self) -> Result<StorageStats> {
+        Ok(self.pager.stats()?)
+    }
+
+    /// The length of the file (or memory) under the graph, pre-allocated space included.
+    pub(crate) fn file_len(&self) -> Result<u64> {
+        Ok(self.pager.stats()?.file_len)
     }
 }

@@ -83,7 +83,7 @@ pub(crate) fn spaces<S: PageSource>(src: &S) -> Result<Vec<String>> {
         .into_iter()
         .map(|name| {
             String::from_utf8(name)
-                .map_err(|_| Error::Corrupt("a key-value space name is not UTF-8".into()))
+                .map_err(|_| Error::corrupt("a key-value space name is not UTF-8"))
         })
         .collect()
 }

@@ -46,15 +46,20 @@ mod ids;
 mod kv;
 mod read;
 mod roots;
+#[cfg(feature = "sample")]
 pub mod sample;
 mod schema;
 mod strings;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod traverse;
 mod write;
 
 pub use check::{CheckReport, Stats, page_type_name};
-pub use error::{Error, Result};
-pub use graph::{Graph, ReadTxn};
+pub use error::{
+    AdjacencyError, Damage, Error, IndexError, LockHolder, RecordError, Result, StorageError,
+};
+pub use graph::{Graph, ReadTxn, StorageStats};
 pub use ids::{EdgeId, NodeId};
 pub use kv::{KvEntry, MAX_KV_KEY_LEN, MAX_SPACE_NAME_LEN};
 pub use pager_mmap::{Durability, Options};

@@ -74,7 +74,7 @@ impl Labels {
         let mut names = Vec::new();
         for (expected, (id, name)) in strings::all(strings, src, label)?.into_iter().enumerate() {
             if id as usize != expected {
-                return Err(Error::Corrupt(format!(
+                return Err(Error::corrupt(format!(
                     "{label:?} ids are not dense at {id}"
                 )));
             }
@@ -88,7 +88,7 @@ impl Labels {
 #[cold]
 #[inline(never)]
 fn no_label_name(label: Label, id: u32) -> Error {
-    Error::Corrupt(format!("{label:?} id {id} has no name"))
+    Error::corrupt(format!("{label:?} id {id} has no name"))
 }
 
 /// A label's name: from the transaction's cache when it has one, else from the string table.
@@ -143,15 +143,16 @@ const NOT_UTF8: &str = "has a name that is not UTF-8";
 /// What [`NodeRef`] reports for a name length past the payload.
 const NAME_PAST_PAYLOAD: &str = "has a name longer than its payload";
 
-/// A node, read in place. Lives as long as the transaction that returned it.
-pub struct NodeRef<'a, S> {
-    src: &'a S,
-    record: nodepage::Record<'a, S>,
+/// A node, read in place. Lives as long as the transaction that returned it: `T` is that
+/// transaction's type, [`crate::ReadTxn`] unless said otherwise.
+pub struct NodeRef<'a, T: sealed::Access + ?Sized = crate::ReadTxn> {
+    src: &'a T::Source,
+    record: nodepage::Record<'a, T::Source>,
     strings: &'a btree::Tree,
     labels: Option<&'a Labels>,
 }
 
-impl<'a, S: PageSource> NodeRef<'a, S> {
+impl<'a, T: sealed::Access + ?Sized> NodeRef<'a, T> {
     /// The node's id.
     pub fn id(&self) -> NodeId {
         NodeId(self.record.id())
@@ -212,7 +213,7 @@ impl<'a, S: PageSource> NodeRef<'a, S> {
     #[cold]
     #[inline(never)]
     fn corrupt(&self, what: &str) -> Error {
-        Error::Corrupt(format!("node {} {what}", self.record.id()))
+        Error::corrupt(format!("node {} {what}", self.record.id()))
     }
 
     /// The node's data: borrowed from the page when it is small, read from its overflow pages
@@ -240,12 +241,12 @@ impl<'a, S: PageSource> NodeRef<'a, S> {
 
     /// The node's data parsed as JSON.
     #[cfg(feature = "serde")]
-    pub fn data_json<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
+    pub fn data_json<J: serde::de::DeserializeOwned>(&self) -> Result<J> {
         Ok(serde_json::from_slice(&self.data()?)?)
     }
 }
 
-impl<S: PageSource> std::fmt::Debug for NodeRef<'_, S> {
+impl<T: sealed::Access + ?Sized> std::fmt::Debug for NodeRef<'_, T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NodeRef")
             .field("id", &self.record.id())
@@ -253,9 +254,10 @@ impl<S: PageSource> std::fmt::Debug for NodeRef<'_, S> {
     }
 }
 
-/// An edge, read in place. Lives as long as the transaction that returned it.
-pub struct EdgeRef<'a, S> {
-    src: &'a S,
+/// An edge, read in place. Lives as long as the transaction that returned it: `T` is that
+/// transaction's type, [`crate::ReadTxn`] unless said otherwise.
+pub struct EdgeRef<'a, T: sealed::Access + ?Sized = crate::ReadTxn> {
+    src: &'a T::Source,
     id: u64,
     attrs: EdgeAttrs,
     edge_data: btree::Tree,
@@ -263,10 +265,10 @@ pub struct EdgeRef<'a, S> {
     labels: Option<&'a Labels>,
 }
 
-impl<'a, S: PageSource> EdgeRef<'a, S> {
+impl<'a, T: sealed::Access + ?Sized> EdgeRef<'a, T> {
     /// The edge `id` with its record's attributes, in the transaction whose roots are `roots`.
     fn new(
-        src: &'a S,
+        src: &'a T::Source,
         roots: &Roots,
         labels: Option<&'a Labels>,
         id: u64,
@@ -324,25 +326,26 @@ impl<'a, S: PageSource> EdgeRef<'a, S> {
 
     /// The edge's data parsed as JSON.
     #[cfg(feature = "serde")]
-    pub fn data_json<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
+    pub fn data_json<J: serde::de::DeserializeOwned>(&self) -> Result<J> {
         Ok(serde_json::from_slice(&self.data()?)?)
     }
 }
 
-impl<S: PageSource> std::fmt::Debug for EdgeRef<'_, S> {
+impl<T: sealed::Access + ?Sized> std::fmt::Debug for EdgeRef<'_, T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EdgeRef").field("id", &self.id).finish()
     }
 }
 
 /// The neighbours of a node, read in place from its adjacency runs: the out-list, then (for
-/// [`Direction::Both`]) the in-list. No allocation.
-pub struct Neighbors<'a, S> {
-    lists: [Option<edges::Neighbors<'a, S>>; 2],
+/// [`Direction::Both`]) the in-list. No allocation. `T` is the transaction's type, as for
+/// [`NodeRef`].
+pub struct Neighbors<'a, T: sealed::Access + ?Sized = crate::ReadTxn> {
+    lists: [Option<edges::Neighbors<'a, T::Source>>; 2],
     current: usize,
 }
 
-impl<S: PageSource> Iterator for Neighbors<'_, S> {
+impl<T: sealed::Access + ?Sized> Iterator for Neighbors<'_, T> {
     type Item = Result<Neighbor>;
 
     fn next(&mut self) -> Option<Self::Item> {
@@ -372,7 +375,7 @@ fn index_ids<'a, S: PageSource>(
 pub trait GraphRead: sealed::Access {
     /// The node `id`, or `None` if it does not exist.
     #[inline(always)]
-    fn node(&self, id: NodeId) -> Result<Option<NodeRef<'_, Self::Source>>> {
+    fn node(&self, id: NodeId) -> Result<Option<NodeRef<'_, Self>>> {
         let roots = self.roots();
         Ok(roots.nodes.get(self.source(), id.0)?.map(|record| NodeRef {
             src: self.source(),
@@ -384,7 +387,7 @@ pub trait GraphRead: sealed::Access {
 
     /// The edge `id`, or `None` if it does not exist.
     #[inline]
-    fn edge(&self, id: EdgeId) -> Result<Option<EdgeRef<'_, Self::Source>>> {
+    fn edge(&self, id: EdgeId) -> Result<Option<EdgeRef<'_, Self>>> {
         let roots = self.roots();
         Ok(roots
             .edges
@@ -418,7 +421,7 @@ pub trait GraphRead: sealed::Access {
         node: NodeId,
         direction: Direction,
         edge_type: Option<&str>,
-    ) -> Result<Neighbors<'_, Self::Source>> {
+    ) -> Result<Neighbors<'_, Self>> {
         let filter = match edge_type {
             Some(name) => match self.edge_type_id(name)? {
                 Some(id) => Some(id),
@@ -440,7 +443,7 @@ pub trait GraphRead: sealed::Access {
         node: NodeId,
         direction: Direction,
         edge_type: Option<u32>,
-    ) -> Result<Neighbors<'_, Self::Source>> {
+    ) -> Result<Neighbors<'_, Self>> {
         let adjacency = &self.roots().adjacency;
         let mut lists = [None, None];
         for (slot, d) in lists.iter_mut().zip(direction.stored()) {
@@ -525,7 +528,7 @@ pub trait GraphRead: sealed::Access {
     }
 
     /// Every live node, by id.
-    fn nodes(&self) -> Box<dyn Iterator<Item = Result<NodeRef<'_, Self::Source>>> + '_> {
+    fn nodes(&self) -> Box<dyn Iterator<Item = Result<NodeRef<'_, Self>>> + '_> {
         let (strings, src, labels) = (&self.roots().strings, self.source(), self.labels());
         Box::new(self.roots().nodes.iter(src).map(move |r| {
             r.map(|record| NodeRef {
@@ -539,7 +542,7 @@ pub trait GraphRead: sealed::Access {
     }
 
     /// Every live edge, by id.
-    fn edges(&self) -> Box<dyn Iterator<Item = Result<EdgeRef<'_, Self::Source>>> + '_> {
+    fn edges(&self) -> Box<dyn Iterator<Item = Result<EdgeRef<'_, Self>>> + '_> {
         let (roots, src, labels) = (self.roots(), self.source(), self.labels());
         Box::new(roots.edges.iter(src).map(move |r| {
             r.map(|(id, attrs)| EdgeRef::new(src, roots, labels, id, attrs))

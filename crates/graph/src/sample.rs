@@ -145,7 +145,7 @@ impl SampleGraph {
         for i in 0..self.nodes {
             let id = txn.add_node(self.kind(i), &self.name(i), &self.data(i))?;
             if id != NodeId(i) {
-                return Err(Error::Corrupt(format!(
+                return Err(Error::corrupt(format!(
                     "sample node {i} got id {id}: the graph was not empty"
                 )));
             }
@@ -175,7 +175,7 @@ impl SampleGraph {
                 });
             let ids = txn.add_edges(edges)?;
             if ids.first() != Some(&EdgeId(first as u64)) {
-                return Err(Error::Corrupt(format!(
+                return Err(Error::corrupt(format!(
                     "sample edge {first} got id {:?}: the graph held edges",
                     ids.first()
                 )));

@@ -97,11 +97,11 @@ impl EdgeAttrs {
     /// [`MAX_IDS`], see [`check_new_id`]) of an interned type (below [`MAX_EDGE_TYPES`]).
     pub(crate) fn encode(from: u64, to: u64, edge_type: u32) -> Result<Attrs> {
         let attrs = EdgeAttrs {
-            from: U40::new(from).ok_or_else(|| Error::Corrupt(format!("node id {from}")))?,
-            to: U40::new(to).ok_or_else(|| Error::Corrupt(format!("node id {to}")))?,
+            from: U40::new(from).ok_or_else(|| Error::corrupt(format!("node id {from}")))?,
+            to: U40::new(to).ok_or_else(|| Error::corrupt(format!("node id {to}")))?,
             edge_type: u16::try_from(edge_type)
                 .map(U16::new)
-                .map_err(|_| Error::Corrupt(format!("edge type id {edge_type}")))?,
+                .map_err(|_| Error::corrupt(format!("edge type id {edge_type}")))?,
         };
         Ok(attrs_bytes(attrs.as_bytes()))
     }
@@ -179,7 +179,7 @@ pub(crate) fn edge_data_key(edge: u64) -> [u8; KEY_ID_LEN] {
 /// The edge whose data is at `key` in the edge data tree.
 pub(crate) fn edge_of_data_key(key: &[u8]) -> Result<u64> {
     if key.len() != KEY_ID_LEN {
-        return Err(Error::Corrupt(format!(
+        return Err(Error::corrupt(format!(
             "an edge data key of {} bytes",
             key.len()
         )));
@@ -221,7 +221,7 @@ pub(crate) fn node_of_key(key: &[u8]) -> Result<u64> {
         .and_then(|at| key.get(at..))
         .and_then(|id| <[u8; KEY_ID_LEN]>::try_from(id).ok())
         .and_then(|[a, b, c, d, e]| btree::keys::decode_u64(&[0, 0, 0, a, b, c, d, e]))
-        .ok_or_else(|| Error::Corrupt(format!("an index key of {} bytes", key.len())))
+        .ok_or_else(|| Error::corrupt(format!("an index key of {} bytes", key.len())))
 }
 
 /// The record table whose root occupies four consecutive slots as `words`.

@@ -68,7 +68,7 @@ pub(crate) fn id_of(
 ) -> Result<Option<u32>> {
     match tree.get(src, &name_key(label, name))? {
         Some(value) => Ok(Some(decode_u32(&value).ok_or_else(|| {
-            Error::Corrupt(format!("string table value for {name:?}"))
+            Error::corrupt(format!("string table value for {name:?}"))
         })?)),
         None => Ok(None),
     }
@@ -83,14 +83,14 @@ pub(crate) fn name_of<'a, S: PageSource>(
 ) -> Result<Cow<'a, str>> {
     let bytes = tree
         .get(src, &id_key(label, id))?
-        .ok_or_else(|| Error::Corrupt(format!("{label:?} id {id} has no name")))?;
+        .ok_or_else(|| Error::corrupt(format!("{label:?} id {id} has no name")))?;
     match bytes {
         Cow::Borrowed(b) => std::str::from_utf8(b).map(Cow::Borrowed),
         Cow::Owned(b) => String::from_utf8(b)
             .map(Cow::Owned)
             .map_err(|e| e.utf8_error()),
     }
-    .map_err(|_| Error::Corrupt(format!("{label:?} id {id} has a name that is not UTF-8")))
+    .map_err(|_| Error::corrupt(format!("{label:?} id {id} has a name that is not UTF-8")))
 }
 
 /// The id of `name`, interning it with the next free id if it is new.
@@ -105,7 +105,7 @@ pub(crate) fn intern(tree: &mut Tree, txn: &mut WriteTxn, label: Label, name: &s
                 .key()
                 .get(1..)
                 .and_then(decode_u32)
-                .ok_or_else(|| Error::Corrupt("string table id key".into()))?;
+                .ok_or_else(|| Error::corrupt("string table id key"))?;
             u64::from(id) + 1
         }
         None => 0,
@@ -131,9 +131,9 @@ pub(crate) fn all(tree: &Tree, src: &impl PageSource, label: Label) -> Result<Ve
             .key()
             .get(1..)
             .and_then(decode_u32)
-            .ok_or_else(|| Error::Corrupt("string table id key".into()))?;
+            .ok_or_else(|| Error::corrupt("string table id key"))?;
         let name = String::from_utf8(entry.value()?.into_owned())
-            .map_err(|_| Error::Corrupt(format!("{label:?} {id} is not UTF-8")))?;
+            .map_err(|_| Error::corrupt(format!("{label:?} {id} is not UTF-8")))?;
         out.push((id, name));
     }
     Ok(out)

@@ -26,7 +26,7 @@ impl Visited {
             .ok()
             .and_then(|w| self.bits.get_mut(w))
             .ok_or_else(|| {
-                Error::Corrupt(format!(
+                Error::corrupt(format!(
                     "an edge leads to node {node}, which was never created"
                 ))
             })?;

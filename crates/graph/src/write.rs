@@ -330,7 +330,7 @@ impl WriteTxn {
                 .adjacency
                 .remove(&mut self.txn, to, edges::Direction::In, incoming)?;
         if !(found_out && found_in) {
-            return Err(Error::Corrupt(format!(
+            return Err(Error::corrupt(format!(
                 "edge {id} was missing from its endpoints' lists"
             )));
         }
@@ -433,7 +433,7 @@ impl WriteTxn {
             .by_name
             .remove(&mut self.txn, &name_key(&key.name, id))?;
         if by_kind.is_none() || by_name.is_none() {
-            return Err(Error::Corrupt(format!(
+            return Err(Error::corrupt(format!(
                 "node {id} was missing from an index"
             )));
         }

@@ -167,7 +167,7 @@ fn readers_see_their_snapshots_while_a_writer_commits_and_the_file_stabilises() 
             .expect("lock")
             .insert(txn.txn_id(), (lo, hi));
         txn.commit().expect("commit");
-        let stats = graph.pager().stats().expect("stats");
+        let stats = graph.storage_stats().expect("stats");
         if lengths.last() != Some(&stats.file_len) {
             lengths.push(stats.file_len);
         }
@@ -177,7 +177,7 @@ fn readers_see_their_snapshots_while_a_writer_commits_and_the_file_stabilises() 
     }
     stop.store(true, Ordering::Relaxed);
     let checks: u64 = readers.into_iter().map(|r| r.join().expect("reader")).sum();
-    let end_pages = graph.pager().stats().expect("stats").page_count;
+    let end_pages = graph.storage_stats().expect("stats").page_count;
     eprintln!(
         "{} commits, {hi} edges added, {lo} deleted, {checks} reader checks, file lengths {lengths:?}, pages {pages_when_full:?} -> {end_pages}",
         hi / PER_COMMIT

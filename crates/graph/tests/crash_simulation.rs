@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use graph::testing::{SimFault, SimStorage};
 use graph::{Durability, EdgeId, Graph, GraphRead, NodeId, Options};
-use pager_mmap::{SimFault, SimStorage};
 
 /// What the graph holds: nodes (name, data length) and edges (from, to).
 #[derive(Clone, Default, PartialEq, Eq, Debug)]

@@ -7,8 +7,8 @@ mod hostile;
 
 use std::sync::Arc;
 
+use graph::testing::MemStorage;
 use graph::{Graph, NewEdge, NodeId, Options};
-use pager_mmap::{MemStorage, Storage};
 
 /// A small graph with a hub, large data and deletions, as bytes.
 fn committed_file() -> Vec<u8> {
@@ -45,9 +45,7 @@ fn committed_file() -> Vec<u8> {
         }
         txn.commit().expect("commit");
     }
-    let mut bytes = vec![0u8; storage.file_len().expect("len") as usize];
-    storage.read_at(0, &mut bytes).expect("read");
-    bytes
+    storage.to_bytes()
 }
 
 #[test]

@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
+use graph::testing::{MemStorage, SimFault, SimStorage};
 use graph::{EdgeId, Error, Graph, GraphRead, NodeId, Options};
-use pager_mmap::{MemStorage, SimFault, SimStorage};
 
 fn committed_pair(graph: &Graph) -> (NodeId, NodeId, EdgeId) {
     let mut txn = graph.begin_write().expect("write");
@@ -193,7 +193,7 @@ fn a_file_that_is_not_a_graph_is_refused() {
     let junk = MemStorage::from_bytes(&[0x42; 20_000]).expect("bytes");
     let err = Graph::with_storage(Box::new(junk), Options::default()).expect_err("junk");
     assert!(
-        matches!(err, Error::Pager(pager_mmap::Error::NotADatabase)),
+        matches!(err, Error::Storage(graph::StorageError::NotADatabase)),
         "{err}"
     );
 }

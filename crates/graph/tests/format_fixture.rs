@@ -161,7 +161,7 @@ fn a_file_of_an_unknown_version_is_refused_with_its_version() {
     assert!(
         matches!(
             err,
-            graph::Error::Pager(pager_mmap::Error::UnsupportedVersion {
+            graph::Error::Storage(graph::StorageError::UnsupportedVersion {
                 found: 2,
                 supported: 1
             })
@@ -178,7 +178,7 @@ fn a_file_with_another_page_size_is_refused_with_its_page_size() {
     assert!(
         matches!(
             err,
-            graph::Error::Pager(pager_mmap::Error::UnsupportedPageSize { found: 16384 })
+            graph::Error::Storage(graph::StorageError::UnsupportedPageSize { found: 16384 })
         ),
         "{err}"
     );

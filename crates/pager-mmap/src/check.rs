@@ -161,10 +161,19 @@ impl ReadTxn {
     fn check_meta_pages(&self, report: &mut CheckReport) -> Result<()> {
         let storage = &*self.shared.storage;
         let file_len = storage.file_len().map_err(Error::Io)?;
-        let a = read_meta(storage, 0, file_len);
-        let b = read_meta(storage, 1, file_len);
-        if let (Err(a), Err(b)) = (a, b) {
-            report.problem(format!("no valid meta page on disk: {a}; {b}"));
+        match (read_meta(storage, 0), read_meta(storage, 1)) {
+            (Err(a), Err(b)) => report.problem(format!("no valid meta page on disk: {a}; {b}")),
+            (a, b) => {
+                for meta in [a, b].into_iter().flatten() {
+                    let needed = meta.page_count.saturating_mul(crate::PAGE_SIZE_U64);
+                    if needed > file_len {
+                        report.problem(format!(
+                            "the commit of txn {} needs {needed} bytes; the file has {file_len}",
+                            meta.txn_id
+                        ));
+                    }
+                }
+            }
         }
         Ok(())
     }

@@ -45,7 +45,7 @@ mod write;
 
 pub use check::CheckReport;
 pub use dense_hash::{DenseIdHasher, DenseIdMap, DenseIdSet};
-pub use error::{Error, Result};
+pub use error::{Error, LockHolder, Result};
 pub use layout::{
     FIRST_DATA_PAGE, FORMAT_VERSION, FREE_LIST_CAPACITY, FileHeaderPage, FreeListPage, MAGIC,
     META_PAGES, MetaPage, PAGE_SIZE, PAGE_SIZE_U64, Page, PageBytes, PageHeader, PageId, PageType,
@@ -58,7 +58,9 @@ pub use overflow::{
 pub use pager::{Durability, Options, Pager, PagerStats};
 pub use radix::{RADIX_FANOUT, RADIX_MAX_HEIGHT, RadixPage, RadixPath, RadixVec, radix_capacity};
 pub use read::{PageSource, ReadTxn, typed};
-pub use storage::{FileStorage, MemStorage, Region, SimFault, SimStorage, Storage};
+pub use storage::{Backend, MemStorage};
+#[cfg(any(test, feature = "testing"))]
+pub use storage::{SimFault, SimStorage};
 pub use text::str_from_utf8;
 pub use u40::U40;
 pub use write::WriteTxn;

@@ -48,8 +48,10 @@ impl MetaState {
         page
     }
 
-    /// Decodes and validates the meta page stored at `at` in a file of `file_len` bytes.
-    pub(crate) fn decode(at: PageId, page: &PageBytes, file_len: u64) -> Result<MetaState> {
+    /// Decodes and validates the meta page stored at `at`: its tag, checksum and fields. It
+    /// may name more pages than the file holds; [`crate::Pager::with_storage`] reports that as
+    /// truncation rather than treating the meta page as invalid.
+    pub(crate) fn decode(at: PageId, page: &PageBytes) -> Result<MetaState> {
         if page_type_of(page) != PageType::META {
             return Err(Error::Corrupt(format!(
                 "meta page {at} has type tag {}",
@@ -68,13 +70,10 @@ impl MetaState {
             free_page_count: meta.free_page_count.get(),
             roots: meta.roots.map(|r| r.get()),
         };
-        let fits = state
-            .page_count
-            .checked_mul(PAGE_SIZE_U64)
-            .is_some_and(|len| len <= file_len);
-        if state.txn_id == 0 || state.page_count < FIRST_DATA_PAGE || !fits {
+        let addressable = state.page_count.checked_mul(PAGE_SIZE_U64).is_some();
+        if state.txn_id == 0 || state.page_count < FIRST_DATA_PAGE || !addressable {
             return Err(Error::Corrupt(format!(
-                "meta page {at} claims txn {} with {} pages in a file of {file_len} bytes",
+                "meta page {at} claims txn {} with {} pages",
                 state.txn_id, state.page_count
             )));
         }

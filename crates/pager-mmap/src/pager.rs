@@ -15,7 +15,7 @@ use crate::layout::{
 use crate::meta::MetaState;
 use crate::read::ReadTxn;
 use crate::registry::{Published, Registry};
-use crate::storage::{FileStorage, Region, Storage};
+use crate::storage::{Backend, FileStorage, Region, Storage};
 use crate::sync::Arc;
 use crate::write::WriteTxn;
 
@@ -43,6 +43,11 @@ pub struct Options {
     pub create: bool,
     /// The most read transactions that may be open at once.
     pub max_readers: usize,
+    /// Open the file read-only: `O_RDONLY` and a shared lock, so any number of read-only
+    /// handles (in any processes) may have it open at once, but no writer. Nothing is ever
+    /// written, created, grown or trimmed; [`Pager::begin_write`] fails with
+    /// [`Error::ReadOnly`]. `create` and `initial_size` are ignored.
+    pub read_only: bool,
 }
 
 impl Default for Options {
@@ -52,6 +57,7 @@ impl Default for Options {
             initial_size: 1 << 20,
             create: true,
             max_readers: 126,
+            read_only: false,
         }
     }
 }
@@ -112,6 +118,11 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
+    /// Whether every change is refused: the storage is read-only, or the open asked for it.
+    pub(crate) fn read_only(&self) -> bool {
+        self.options.read_only || self.storage.read_only()
+    }
+
     /// Locks the writer state. The writer lock is plain std: it serialises writers and is not
     /// part of the reader protocol that loom checks.
     pub(crate) fn lock_writer(&self) -> StdGuard<'_, WriterState> {
@@ -123,7 +134,10 @@ impl Drop for Shared {
     fn drop(&mut self) {
         // A clean close makes non-durable commits durable, then gives back the pre-allocated
         // space past the last page. Errors cannot be reported from drop; `Pager::flush`
-        // reports them for callers who want to know.
+        // reports them for callers who want to know. A read-only handle changes nothing.
+        if self.read_only() {
+            return;
+        }
         if crate::write::flush(self).is_ok() {
             let _ = crate::write::trim(self);
         }
@@ -166,20 +180,41 @@ pub struct PagerStats {
 
 impl Pager {
     /// Opens the database file at `path`, creating it when `options.create` is set and it does
-    /// not exist. Takes an exclusive lock: a second open gets [`Error::Locked`].
+    /// not exist. Takes an exclusive lock: a second open gets [`Error::Locked`]. With
+    /// `options.read_only`, opens it read-only under a shared lock instead.
+    ///
+    /// An existing empty file becomes a new database only when the open may write and
+    /// `options.create` is set; otherwise it is [`Error::EmptyFile`], left untouched.
     pub fn open(path: impl AsRef<Path>, options: Options) -> Result<Pager> {
-        let storage = FileStorage::open(path.as_ref(), options.create)?;
-        Pager::with_storage(Box::new(storage), options)
+        let storage = if options.read_only {
+            FileStorage::open_read_only(path.as_ref())?
+        } else {
+            FileStorage::open(path.as_ref(), options.create)?
+        };
+        Pager::with_storage(Backend(Box::new(storage)), options)
     }
 
-    /// Opens a database on any [`Storage`]; an empty storage becomes a new database.
-    pub fn with_storage(storage: Box<dyn Storage>, options: Options) -> Result<Pager> {
+    /// Opens a database on a storage ([`MemStorage`](crate::MemStorage), or with the `testing`
+    /// feature a crash-simulating one); an empty storage becomes a new database.
+    pub fn with_storage(storage: impl Into<Backend>, options: Options) -> Result<Pager> {
+        let Backend(storage) = storage.into();
         if storage.file_len()? == 0 {
+            if options.read_only || storage.read_only() || !options.create {
+                return Err(Error::EmptyFile);
+            }
             initialize(&*storage, &options)?;
         }
         let file_len = storage.file_len()?;
         check_header(&*storage, file_len)?;
-        let (slot, meta) = newest_meta(&*storage, file_len)?;
+        let (slot, meta) = newest_meta(&*storage)?;
+        let needed = meta.page_count.saturating_mul(PAGE_SIZE_U64);
+        if needed > file_len {
+            return Err(Error::Truncated {
+                txn_id: meta.txn_id,
+                needed,
+                file_len,
+            });
+        }
         let region = Arc::new(storage.map(file_len)?);
         let snapshot = Arc::new(Snapshot {
             meta: meta.clone(),
@@ -238,6 +273,11 @@ impl Pager {
             free_pages: snapshot.meta.free_page_count,
             file_len: writer.file_len,
         })
+    }
+
+    /// Whether the pager was opened read-only ([`Options::read_only`]).
+    pub fn read_only(&self) -> bool {
+        self.shared.read_only()
     }
 
     /// The durability write transactions get unless they choose otherwise.
@@ -308,20 +348,22 @@ fn check_header(storage: &dyn Storage, file_len: u64) -> Result<()> {
 }
 
 /// Reads one meta slot and decodes it.
-pub(crate) fn read_meta(storage: &dyn Storage, slot: usize, file_len: u64) -> Result<MetaState> {
+pub(crate) fn read_meta(storage: &dyn Storage, slot: usize) -> Result<MetaState> {
     let at = META_PAGES
         .get(slot)
         .copied()
         .ok_or_else(|| Error::Corrupt(format!("no meta slot {slot}")))?;
     let mut page: Box<PageBytes> = Box::new([0; PAGE_SIZE]);
     storage.read_at(at.offset(), &mut page[..])?;
-    MetaState::decode(at, &page, file_len)
+    MetaState::decode(at, &page)
 }
 
-/// The valid meta page with the highest transaction id, and its slot.
-fn newest_meta(storage: &dyn Storage, file_len: u64) -> Result<(usize, MetaState)> {
-    let a = read_meta(storage, 0, file_len);
-    let b = read_meta(storage, 1, file_len);
+/// The valid meta page with the highest transaction id, and its slot. Whether the file is
+/// long enough for it is the caller's check: a meta page that names pages past the end of the
+/// file is still the newest commit, and falling back to the older one would hide the damage.
+fn newest_meta(storage: &dyn Storage) -> Result<(usize, MetaState)> {
+    let a = read_meta(storage, 0);
+    let b = read_meta(storage, 1);
     match (a, b) {
         (Ok(a), Ok(b)) if b.txn_id > a.txn_id => Ok((1, b)),
         (Ok(a), _) => Ok((0, a)),

@@ -41,6 +41,9 @@ pub struct WriteTxn {
 
 impl WriteTxn {
     pub(crate) fn begin(shared: Arc<Shared>, wait: bool) -> Result<WriteTxn> {
+        if shared.read_only() {
+            return Err(Error::ReadOnly);
+        }
         let mut writer = shared.lock_writer();
         while writer.active {
             if !wait {

@@ -1,7 +1,7 @@
 //! The file grows from its first pages to over a gigabyte by remapping, while a reader holds
 //! the very first mapping.
 
-use pager_mmap::{FileStorage, Options, PAGE_SIZE, PageId, PageSource, PageType, Pager};
+use pager_mmap::{Options, PAGE_SIZE, PageId, PageSource, PageType, Pager};
 
 const TAG: PageType = PageType(242);
 
@@ -9,12 +9,11 @@ const TAG: PageType = PageType(242);
 fn growth_to_a_gigabyte_while_a_reader_holds_the_first_mapping() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("db");
-    let storage = FileStorage::open(&path, true).expect("file");
     let options = Options {
         initial_size: 0,
         ..Options::default()
     };
-    let pager = Pager::with_storage(Box::new(storage), options).expect("open");
+    let pager = Pager::open(&path, options).expect("open");
     let first_len = pager.stats().expect("stats").file_len;
     assert_eq!(
         first_len,

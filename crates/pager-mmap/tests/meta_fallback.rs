@@ -4,7 +4,7 @@ mod common;
 
 use std::sync::Arc;
 
-use pager_mmap::{Error, META_PAGES, MemStorage, Options, Pager, Storage};
+use pager_mmap::{Error, META_PAGES, MemStorage, Options, Pager};
 
 fn commit_values(pager: &Pager, values: &[u64]) {
     let mut txn = pager.begin_write().expect("write");
@@ -25,20 +25,20 @@ fn a_corrupted_newest_meta_page_falls_back_to_the_previous_commit() {
     drop(pager);
 
     // Find the slot holding the newest commit and flip one byte in it.
+    let mut bytes = storage.to_bytes();
     let mut damaged = None;
     for at in META_PAGES {
-        let mut page = vec![0u8; pager_mmap::PAGE_SIZE];
-        storage.read_at(at.offset(), &mut page).expect("read");
-        if u64::from_le_bytes(page[16..24].try_into().expect("8 bytes")) == newest {
-            page[40] ^= 0x10;
-            storage.write_at(at.offset(), &page).expect("write");
+        let start = at.offset() as usize;
+        let txn = &bytes[start + 16..start + 24];
+        if u64::from_le_bytes(txn.try_into().expect("8 bytes")) == newest {
+            bytes[start + 40] ^= 0x10;
             damaged = Some(at);
         }
     }
     assert!(damaged.is_some(), "no meta page holds txn {newest}");
 
-    let pager =
-        Pager::with_storage(Box::new(Arc::clone(&storage)), Options::default()).expect("reopen");
+    let storage = MemStorage::from_bytes(&bytes).expect("storage");
+    let pager = Pager::with_storage(Box::new(storage), Options::default()).expect("reopen");
     let read = pager.begin_read().expect("read");
     assert_eq!(read.txn_id(), newest - 1);
     assert_eq!(common::values(&read).expect("values"), vec![1, 1, 1]);
@@ -53,11 +53,12 @@ fn a_corrupted_newest_meta_page_falls_back_to_the_previous_commit() {
 fn both_meta_pages_damaged_is_an_error_not_a_panic() {
     let storage = Arc::new(MemStorage::new());
     drop(Pager::with_storage(Box::new(Arc::clone(&storage)), Options::default()).expect("open"));
+    let mut bytes = storage.to_bytes();
     for at in META_PAGES {
-        storage
-            .write_at(at.offset() + 30, &[0xFF; 8])
-            .expect("write");
+        let start = at.offset() as usize + 30;
+        bytes[start..start + 8].fill(0xFF);
     }
+    let storage = MemStorage::from_bytes(&bytes).expect("storage");
     let result = Pager::with_storage(Box::new(storage), Options::default());
     assert!(matches!(result, Err(Error::Corrupt(_))), "{result:?}");
 }

@@ -7,8 +7,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use graph::testing::MemStorage;
 use graph::{Direction, EdgeId, Graph, GraphRead, NodeId, Options};
-use pager_mmap::MemStorage;
 
 pub const KINDS: [&str; 3] = ["person", "city", "thing"];
 pub const TYPES: [&str; 3] = ["knows", "lives_in", "owns"];

@@ -1,5 +1,5 @@
-//! The real database file: one handle, an exclusive lock, positioned I/O, `fallocate` growth
-//! and read-only shared mappings.
+//! The real database file: one handle, a lock (exclusive for a writer, shared for read-only
+//! opens), positioned I/O, `fallocate` growth and read-only shared mappings.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io;
@@ -11,11 +11,13 @@ use memmap2::MmapOptions;
 
 use super::region::{Region, RegionOwner};
 use super::{Storage, out_of_range};
-use crate::error::{Error, Result};
+use crate::error::{Error, LockHolder, Result};
 
 /// The database file. It is the only `File` of the database in the workspace.
-pub struct FileStorage {
+pub(crate) struct FileStorage {
     file: File,
+    /// Opened with `O_RDONLY` and a shared lock: every change is refused.
+    read_only: bool,
     /// The file's length, kept here rather than asked of the kernel: an `fstat` before each
     /// write makes the next `fdatasync` write the inode too (an extra device write per sync).
     /// Only `grow` changes the length, and this handle is the only writer (the lock).
@@ -23,10 +25,10 @@ pub struct FileStorage {
 }
 
 impl FileStorage {
-    /// Opens (and with `create`, creates) the file and takes an exclusive lock on it.
-    /// Never truncates. A file locked by another handle, in this process or another, gives
-    /// [`Error::Locked`] at once.
-    pub fn open(path: &Path, create: bool) -> Result<FileStorage> {
+    /// Opens (and with `create`, creates) the file for writing and takes an exclusive lock on
+    /// it. Never truncates. A file locked by another handle, in this process or another, gives
+    /// [`Error::Locked`] at once, naming who holds it.
+    pub(crate) fn open(path: &Path, create: bool) -> Result<FileStorage> {
         let file = OpenOptions::new()
             .read(true)
             .write(true)
@@ -34,13 +36,35 @@ impl FileStorage {
             .truncate(false)
             .open(path)?;
         match file.try_lock() {
-            Ok(()) => {
-                let len = AtomicU64::new(file.metadata()?.len());
-                Ok(FileStorage { file, len })
-            }
-            Err(TryLockError::WouldBlock) => Err(Error::Locked),
+            Ok(()) => FileStorage::locked(file, false),
+            Err(TryLockError::WouldBlock) => Err(Error::Locked {
+                holder: holder_of(path)?,
+            }),
             Err(TryLockError::Error(e)) => Err(Error::Io(e)),
         }
+    }
+
+    /// Opens an existing file read-only (`O_RDONLY`, so a read-only file in a read-only
+    /// directory opens) and takes a shared lock: any number of read-only handles at once, none
+    /// beside a writer. Nothing is ever written, grown or trimmed through it.
+    pub(crate) fn open_read_only(path: &Path) -> Result<FileStorage> {
+        let file = OpenOptions::new().read(true).open(path)?;
+        match file.try_lock_shared() {
+            Ok(()) => FileStorage::locked(file, true),
+            Err(TryLockError::WouldBlock) => Err(Error::Locked {
+                holder: LockHolder::Writer,
+            }),
+            Err(TryLockError::Error(e)) => Err(Error::Io(e)),
+        }
+    }
+
+    fn locked(file: File, read_only: bool) -> Result<FileStorage> {
+        let len = AtomicU64::new(file.metadata()?.len());
+        Ok(FileStorage {
+            file,
+            read_only,
+            len,
+        })
     }
 
     /// Extends the file by writing zeros, for file systems without `fallocate`.
@@ -57,7 +81,30 @@ impl FileStorage {
     }
 }
 
+/// Who holds the lock that kept a writer out of `path`: if a shared lock can be had, only
+/// read-only handles hold it (the probe's lock goes with its handle at once).
+fn holder_of(path: &Path) -> Result<LockHolder> {
+    let probe = File::open(path)?;
+    match probe.try_lock_shared() {
+        Ok(()) => Ok(LockHolder::Readers),
+        Err(TryLockError::WouldBlock) => Ok(LockHolder::Writer),
+        Err(TryLockError::Error(e)) => Err(Error::Io(e)),
+    }
+}
+
+/// The error for a change asked of a read-only file.
+fn read_only_error() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::PermissionDenied,
+        "the database is open read-only",
+    )
+}
+
 impl Storage for FileStorage {
+    fn read_only(&self) -> bool {
+        self.read_only
+    }
+
     fn file_len(&self) -> io::Result<u64> {
         Ok(self.len.load(Ordering::Acquire))
     }
@@ -67,6 +114,9 @@ impl Storage for FileStorage {
     }
 
     fn write_at(&self, offset: u64, data: &[u8]) -> io::Result<()> {
+        if self.read_only {
+            return Err(read_only_error());
+        }
         let len = self.file_len()?;
         if offset.saturating_add(data.len() as u64) > len {
             return Err(out_of_range(offset, data.len(), len));
@@ -75,6 +125,9 @@ impl Storage for FileStorage {
     }
 
     fn sync_data(&self) -> io::Result<()> {
+        if self.read_only {
+            return Ok(());
+        }
         self.file.sync_data()
     }
 
@@ -82,6 +135,9 @@ impl Storage for FileStorage {
         let old = self.file_len()?;
         if len <= old {
             return Ok(());
+        }
+        if self.read_only {
+            return Err(read_only_error());
         }
         // Real blocks, never a sparse hole: a hole under a mapping turns a full disk into
         // SIGBUS on first touch, instead of an error here.
@@ -95,6 +151,9 @@ impl Storage for FileStorage {
     }
 
     fn truncate(&self, len: u64) -> io::Result<()> {
+        if self.read_only {
+            return Err(read_only_error());
+        }
         if len < self.len.load(Ordering::Acquire) {
             self.file.set_len(len)?;
             self.len.store(len, Ordering::Release);

@@ -55,6 +55,17 @@ impl MemStorage {
         Ok(storage)
     }
 
+    /// A copy of the storage's bytes (for example to damage a copy of a database in a test,
+    /// then open it with [`MemStorage::from_bytes`]).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let inner = self.lock();
+        let len = usize::try_from(inner.len).unwrap_or(inner.capacity);
+        let mut bytes = vec![0u8; len.min(inner.capacity)];
+        // A read of the storage's own length cannot fail.
+        let _ = inner.read(0, &mut bytes);
+        bytes
+    }
+
     fn lock(&self) -> MutexGuard<'_, MemInner> {
         // A poisoned lock only means another thread panicked mid-call; the bytes are still
         // consistent at the granularity the pager relies on.
@@ -83,13 +94,10 @@ fn range(offset: u64, len: usize, file_len: u64) -> io::Result<usize> {
     }
 }
 
-impl Storage for MemStorage {
-    fn file_len(&self) -> io::Result<u64> {
-        Ok(self.lock().len)
-    }
-
-    fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
-        let inner = self.lock();
+impl MemInner {
+    /// [`Storage::read_at`], under the storage's lock.
+    fn read(&self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+        let inner = self;
         let start = range(offset, buf.len(), inner.len)?;
         // SAFETY: `start + buf.len() <= len <= capacity`, so the source lies in the block,
         // which `inner` keeps alive; `buf` is a distinct Rust allocation, so no overlap.
@@ -101,6 +109,16 @@ impl Storage for MemStorage {
             );
         }
         Ok(())
+    }
+}
+
+impl Storage for MemStorage {
+    fn file_len(&self) -> io::Result<u64> {
+        Ok(self.lock().len)
+    }
+
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+        self.lock().read(offset, buf)
     }
 
     fn write_at(&self, offset: u64, data: &[u8]) -> io::Result<()> {

@@ -2,18 +2,24 @@
 //! allocated space, and read-only mappings. The pager never touches a file any other way.
 //!
 //! Three implementations: [`FileStorage`] (the real file and mmap), [`MemStorage`] (an
-//! anonymous mapping, for tests and scratch databases) and [`SimStorage`] (memory plus a model
-//! of what a power loss would keep, for crash simulation).
+//! anonymous mapping, for tests and scratch databases) and `SimStorage` (memory plus a model
+//! of what a power loss would keep, for crash simulation; only with the `testing` feature).
+//!
+//! The [`Storage`] trait and [`Region`] are private to the crate: `map` hands out memory that
+//! `write_at` can change, which is sound only under the pager's protocol (a page is written
+//! only while no snapshot reaches it). Outside the crate a storage can only be given to a
+//! pager; no caller can map it or write to it.
 
 mod file;
 mod memory;
 mod region;
+#[cfg(any(test, feature = "testing"))]
 mod sim;
 
-pub use file::FileStorage;
+pub(crate) use file::FileStorage;
 pub use memory::MemStorage;
-pub(crate) use region::PageWindow;
-pub use region::Region;
+pub(crate) use region::{PageWindow, Region};
+#[cfg(any(test, feature = "testing"))]
 pub use sim::{SimFault, SimStorage};
 
 use std::io;
@@ -23,7 +29,10 @@ use std::io;
 /// Contract: after `write_at` returns, every [`Region`] from `map` that covers the written
 /// range shows the new bytes (as a shared file mapping does). Bytes are durable only after a
 /// later `sync_data` returns. `grow` allocates real space, never a sparse hole.
-pub trait Storage: Send + Sync {
+///
+/// The trait is private to the crate: a caller outside it can wrap a storage in a [`Backend`]
+/// for [`crate::Pager::with_storage`], but can never call `map` or `write_at` itself.
+pub(crate) trait Storage: Send + Sync {
     /// Current length in bytes.
     fn file_len(&self) -> io::Result<u64>;
     /// Fills `buf` from `offset`; fails if the range is beyond the end.
@@ -36,9 +45,39 @@ pub trait Storage: Send + Sync {
     fn grow(&self, len: u64) -> io::Result<()>;
     /// A read-only view of bytes `0..len`, which must lie within the current length.
     fn map(&self, len: u64) -> io::Result<Region>;
+    /// Whether the storage refuses every change (a file opened read-only).
+    fn read_only(&self) -> bool {
+        false
+    }
     /// Shortens the storage to `len` bytes. The pager calls it only at a clean close, with
     /// every byte past `len` free, so a crash that keeps or loses it changes nothing.
     fn truncate(&self, len: u64) -> io::Result<()>;
+}
+
+/// A storage to open a pager on: [`MemStorage`] (or, with the `testing` feature, a
+/// crash-simulating `SimStorage`), boxed, alone or shared through an `Arc`. Opaque: what it
+/// wraps can only be reached by the pager.
+pub struct Backend(pub(crate) Box<dyn Storage>);
+
+/// `From<Box<S>>` for each storage a caller may hold, alone or shared.
+macro_rules! backend_from {
+    ($($storage:ty),*) => {$(
+        impl From<Box<$storage>> for Backend {
+            fn from(storage: Box<$storage>) -> Backend {
+                Backend(storage)
+            }
+        }
+    )*};
+}
+
+backend_from!(MemStorage, std::sync::Arc<MemStorage>);
+#[cfg(any(test, feature = "testing"))]
+backend_from!(SimStorage, std::sync::Arc<SimStorage>);
+
+impl std::fmt::Debug for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Backend")
+    }
 }
 
 /// The error a storage returns for a range beyond its end.
@@ -72,5 +111,8 @@ impl<S: Storage + ?Sized> Storage for std::sync::Arc<S> {
     }
     fn truncate(&self, len: u64) -> io::Result<()> {
         (**self).truncate(len)
+    }
+    fn read_only(&self) -> bool {
+        (**self).read_only()
     }
 }

@@ -9,9 +9,8 @@ use crate::layout::{PAGE_SIZE, PageBytes, PageId};
 
 /// A mapping of the database's bytes. Readers hold an `Arc<Region>` for as long as they use
 /// it, so a region outlives every page reference derived from it.
-pub struct Region {
+pub(crate) struct Region {
     base: *const u8,
-    len: usize,
     /// Whole pages in the view: `len / PAGE_SIZE`.
     pages: u64,
     _owner: RegionOwner,
@@ -41,20 +40,9 @@ impl Region {
     pub(crate) fn new(base: *const u8, len: usize, owner: RegionOwner) -> Region {
         Region {
             base,
-            len,
             pages: (len / PAGE_SIZE) as u64,
             _owner: owner,
         }
-    }
-
-    /// Length of the view in bytes.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    /// Whether the view is empty.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
     }
 
     /// The bytes of page `id`, or `None` when the page is not inside the view.
@@ -64,7 +52,7 @@ impl Region {
     /// freed page is reused only once no older reader remains. That is what makes the shared
     /// reference below valid for its whole lifetime.
     #[inline]
-    pub fn page(&self, id: PageId) -> Option<&PageBytes> {
+    pub(crate) fn page(&self, id: PageId) -> Option<&PageBytes> {
         // SAFETY: the region's `pages` whole pages from `base` stay mapped while `self` (and so
         // `_owner`) lives, and the returned reference borrows `self`. No one writes these bytes
         // while the reference lives (see the doc comment above).
