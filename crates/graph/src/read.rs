@@ -8,7 +8,9 @@ use pager_mmap::PageSource;
 use crate::error::{Error, Result};
 use crate::ids::{EdgeId, NodeId};
 use crate::roots::Roots;
-use crate::schema::{EdgeAttrs, NodeAttrs, edge_data_key, node_of_key};
+use crate::schema::{
+    EdgeAttrs, NAME_KEY_PREFIX, NodeAttrs, edge_data_key, indexed_name, node_of_key,
+};
 use crate::strings::{self, Label};
 
 pub(crate) mod sealed {
@@ -370,6 +372,20 @@ fn index_ids<'a, S: PageSource>(
     range.map(|entry| Ok(NodeId(node_of_key(entry?.key())?)))
 }
 
+/// Whether the node `id` passes `test` on its name, for lookups of names longer than the name
+/// index keeps. An error (reading the index or the node) passes, so that the caller sees it.
+fn name_matches<G: GraphRead + ?Sized>(
+    g: &G,
+    id: &Result<NodeId>,
+    test: impl Fn(&str) -> bool,
+) -> bool {
+    let Ok(id) = id else { return true };
+    match g.node(*id) {
+        Ok(Some(node)) => node.name().map_or(true, |name| test(&name)),
+        Ok(None) | Err(_) => true,
+    }
+}
+
 /// Reads of a graph: implemented by [`crate::ReadTxn`] and [`crate::WriteTxn`] (which sees its
 /// own changes). Everything returned borrows the transaction and reads pages in place.
 pub trait GraphRead: sealed::Access {
@@ -511,20 +527,30 @@ pub trait GraphRead: sealed::Access {
 
     /// The nodes named exactly `name`, by id.
     fn nodes_by_name(&self, name: &str) -> Box<dyn Iterator<Item = Result<NodeId>> + '_> {
-        let mut prefix = name.as_bytes().to_vec();
-        prefix.push(0);
-        Box::new(index_ids(
-            self.roots().by_name.prefix(self.source(), &prefix),
-        ))
+        let mut key = indexed_name(name.as_bytes()).to_vec();
+        key.push(0);
+        let ids = index_ids(self.roots().by_name.prefix(self.source(), &key));
+        if name.len() < NAME_KEY_PREFIX {
+            return Box::new(ids);
+        }
+        // The key holds only the start of a long name: compare the whole name in the record.
+        let name = name.to_owned();
+        Box::new(ids.filter(move |id| name_matches(self, id, |n| n == name)))
     }
 
-    /// The nodes whose name starts with `prefix`, by name and then id.
+    /// The nodes whose name starts with `prefix`, by name and then id (names longer than the
+    /// name index keeps, 1,018 bytes, that start the same are in id order).
     fn nodes_by_name_prefix(&self, prefix: &str) -> Box<dyn Iterator<Item = Result<NodeId>> + '_> {
-        Box::new(index_ids(
+        let ids = index_ids(
             self.roots()
                 .by_name
-                .prefix(self.source(), prefix.as_bytes()),
-        ))
+                .prefix(self.source(), indexed_name(prefix.as_bytes())),
+        );
+        if prefix.len() <= NAME_KEY_PREFIX {
+            return Box::new(ids);
+        }
+        let prefix = prefix.to_owned();
+        Box::new(ids.filter(move |id| name_matches(self, id, |n| n.starts_with(&prefix))))
     }
 
     /// Every live node, by id.

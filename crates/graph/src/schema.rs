@@ -40,10 +40,16 @@ pub const MAX_EDGE_TYPES: u64 = 1 << 16;
 /// The longest edge data, in bytes: edge data lives in a B+tree (node data may be longer).
 pub const MAX_EDGE_DATA_LEN: usize = btree::MAX_VALUE_LEN;
 
-/// The longest kind or edge type name, in bytes.
-pub const MAX_LABEL_LEN: usize = 255;
-/// The longest node name, in bytes: the name index key is name, NUL, id (5 bytes).
-pub const MAX_NAME_LEN: usize = btree::MAX_KEY_LEN - 1 - KEY_ID_LEN;
+/// The longest kind or edge type name, in bytes (64 KiB). The string table keys a name of up
+/// to [`crate::strings`]' 1,000 bytes by the name itself and a longer one by its first 1,000
+/// bytes and a hash of the rest.
+pub const MAX_LABEL_LEN: usize = 1 << 16;
+/// The longest node name, in bytes (64 KiB). The name index key holds the first
+/// [`NAME_KEY_PREFIX`] bytes of a name; lookups of longer names compare the rest in the record.
+pub const MAX_NAME_LEN: usize = 1 << 16;
+/// Bytes of a node name in its name index key: name (up to this), NUL, id (5 bytes) fill a
+/// B+tree key. Names longer than this share a key prefix with every name that starts the same.
+pub(crate) const NAME_KEY_PREFIX: usize = btree::MAX_KEY_LEN - 1 - KEY_ID_LEN;
 
 /// A node record's attributes.
 #[repr(C)]
@@ -205,8 +211,15 @@ pub(crate) fn kind_key(kind: u32, node: u64) -> [u8; 4 + KEY_ID_LEN] {
     [k0, k1, k2, k3, a, b, c, d, e]
 }
 
-/// The by-name index key: name, NUL, node (5 bytes, big-endian).
+/// The part of a node name that its name index key holds: all of it, or its first
+/// [`NAME_KEY_PREFIX`] bytes.
+pub(crate) fn indexed_name(name: &[u8]) -> &[u8] {
+    name.get(..NAME_KEY_PREFIX).unwrap_or(name)
+}
+
+/// The by-name index key: the indexed part of the name, NUL, node (5 bytes, big-endian).
 pub(crate) fn name_key(name: &[u8], node: u64) -> Vec<u8> {
+    let name = indexed_name(name);
     let mut key = Vec::with_capacity(name.len() + 1 + KEY_ID_LEN);
     key.extend_from_slice(name);
     key.push(0);

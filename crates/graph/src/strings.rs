@@ -2,6 +2,12 @@
 //! below [`MAX_EDGE_TYPES`]), in one B+tree. Keys: tag 1 + kind name -> kind id; tag 2 + kind
 //! id -> name; tags 3 and 4 the same for edge types. Ids are big-endian, so the last key of a
 //! tag is the highest id.
+//!
+//! A name longer than [`LABEL_KEY_PREFIX`] bytes (up to [`crate::MAX_LABEL_LEN`]) does not fit
+//! a key: its key is the tag, its first [`LABEL_KEY_PREFIX`] bytes and the XXH3-64 of the whole
+//! name (little-endian), one byte longer than any short name's key, so the two kinds of key
+//! never meet. Its id's entry holds the whole name, and a lookup compares it, so two long names
+//! whose hashes collide are told apart (the second is refused).
 
 use std::borrow::Cow;
 
@@ -39,6 +45,13 @@ impl Label {
         }
     }
 
+    fn singular(self) -> &'static str {
+        match self {
+            Label::Kind => "kind",
+            Label::EdgeType => "edge type",
+        }
+    }
+
     fn plural(self) -> &'static str {
         match self {
             Label::Kind => "kinds",
@@ -47,10 +60,21 @@ impl Label {
     }
 }
 
+/// The longest name keyed by itself; longer names are keyed by this many bytes and a hash.
+const LABEL_KEY_PREFIX: usize = 1_000;
+const _: () = assert!(1 + LABEL_KEY_PREFIX + 8 <= btree::MAX_KEY_LEN);
+
 fn name_key(label: Label, name: &str) -> Vec<u8> {
-    let mut key = Vec::with_capacity(name.len() + 1);
+    let bytes = name.as_bytes();
+    let mut key = Vec::with_capacity(bytes.len().min(LABEL_KEY_PREFIX + 8) + 1);
     key.push(label.by_name());
-    key.extend_from_slice(name.as_bytes());
+    match bytes.get(..LABEL_KEY_PREFIX) {
+        Some(start) if bytes.len() > LABEL_KEY_PREFIX => {
+            key.extend_from_slice(start);
+            key.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(bytes).to_le_bytes());
+        }
+        _ => key.extend_from_slice(bytes),
+    }
     key
 }
 
@@ -66,12 +90,21 @@ pub(crate) fn id_of(
     label: Label,
     name: &str,
 ) -> Result<Option<u32>> {
-    match tree.get(src, &name_key(label, name))? {
-        Some(value) => Ok(Some(decode_u32(&value).ok_or_else(|| {
-            Error::corrupt(format!("string table value for {name:?}"))
-        })?)),
-        None => Ok(None),
+    let Some(value) = tree.get(src, &name_key(label, name))? else {
+        return Ok(None);
+    };
+    let id = decode_u32(&value)
+        .ok_or_else(|| Error::corrupt(format!("string table value for {name:?}")))?;
+    if name.len() > LABEL_KEY_PREFIX && name_of(tree, src, label, id)? != name {
+        return Err(Error::InvalidString {
+            what: label.singular(),
+            why: format!(
+                "its first {LABEL_KEY_PREFIX} bytes and hash are those of {label:?} {id}, \
+                 another name"
+            ),
+        });
     }
+    Ok(Some(id))
 }
 
 /// The name of id `id`.

@@ -17,7 +17,8 @@ pub type PageBytes = [u8; PAGE_SIZE];
 /// The format version this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
 
-/// The first eight bytes of every database file.
+/// The magic bytes of every database file, in the file header page after its page header
+/// (bytes 16..24 of the file: [`FileHeaderPage::magic`]).
 pub const MAGIC: [u8; 8] = *b"MMGRAPH\0";
 
 /// Number of root slots in a meta page, for the upper crates to anchor their structures.

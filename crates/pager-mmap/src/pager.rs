@@ -309,40 +309,54 @@ fn initialize(storage: &dyn Storage, options: &Options) -> Result<()> {
     Ok(())
 }
 
+/// Where the header's identifying fields lie in the file: every offset from the struct.
+const MAGIC_AT: usize = std::mem::offset_of!(FileHeaderPage, magic);
+const VERSION_AT: usize = std::mem::offset_of!(FileHeaderPage, format_version);
+const PAGE_SIZE_AT: usize = std::mem::offset_of!(FileHeaderPage, page_size);
+/// The header's fields before its zero padding.
+const HEADER_FIELDS_LEN: usize = std::mem::offset_of!(FileHeaderPage, reserved);
+
 /// Validates the file header: magic, version, page size, checksum.
 fn check_header(storage: &dyn Storage, file_len: u64) -> Result<()> {
-    let mut start = [0u8; 32];
+    let mut start = [0u8; HEADER_FIELDS_LEN];
     if file_len < start.len() as u64 {
         return Err(Error::NotADatabase);
     }
     storage.read_at(0, &mut start)?;
     // Magic, version and page size are checked before the checksum, so that a file from
     // another version or page size is named as such rather than as corrupt.
-    let field =
-        |at: usize| u32::from_le_bytes([start[at], start[at + 1], start[at + 2], start[at + 3]]);
-    if start[16..24] != MAGIC {
+    let field = |at: usize| {
+        let bytes: [u8; 4] = std::array::from_fn(|i| start[at + i]);
+        u32::from_le_bytes(bytes)
+    };
+    if start[MAGIC_AT..MAGIC_AT + MAGIC.len()] != MAGIC {
         return Err(Error::NotADatabase);
     }
-    let version = field(24);
+    let version = field(VERSION_AT);
     if version != FORMAT_VERSION {
         return Err(Error::UnsupportedVersion {
             found: version,
             supported: FORMAT_VERSION,
         });
     }
-    let page_size = field(28);
+    let page_size = field(PAGE_SIZE_AT);
     if page_size as usize != PAGE_SIZE {
         return Err(Error::UnsupportedPageSize { found: page_size });
     }
-    if file_len < META_PAGES[1].offset() + PAGE_SIZE_U64 {
-        return Err(Error::Corrupt(format!(
-            "the file is truncated to {file_len} bytes"
-        )));
+    let fixed_pages_end = META_PAGES[1].offset() + PAGE_SIZE_U64;
+    if file_len < fixed_pages_end {
+        return Err(Error::Truncated {
+            txn_id: 0,
+            needed: fixed_pages_end,
+            file_len,
+        });
     }
     let mut page = [0u8; PAGE_SIZE];
     storage.read_at(0, &mut page)?;
     if page_type_of(&page) != PageType::FILE_HEADER || !checksum_matches(HEADER_PAGE, &page) {
-        return Err(Error::Corrupt("the file header fails its checksum".into()));
+        return Err(Error::Corrupt(
+            "the file header (page 0) fails its checksum".into(),
+        ));
     }
     Ok(())
 }
