@@ -13,7 +13,10 @@ fn compact_and_count_free(nodes: u64, deleted_every: Option<usize>) -> (u64, u64
         let graph = Graph::open(&db).expect("open");
         let mut txn = graph.begin_write().expect("write");
         let ids: Vec<_> = (0..nodes)
-            .map(|i| txn.add_node("n", &format!("n{i}"), &[7u8; 40]).expect("node"))
+            .map(|i| {
+                txn.add_node("n", &format!("n{i}"), &[7u8; 40])
+                    .expect("node")
+            })
             .collect();
         for (i, pair) in ids.windows(2).enumerate() {
             txn.add_edge(pair[0], pair[1], ["a", "b"][i % 2], b"")
@@ -22,7 +25,10 @@ fn compact_and_count_free(nodes: u64, deleted_every: Option<usize>) -> (u64, u64
         }
         txn.commit().expect("commit");
         let mut txn = graph.begin_write().expect("write");
-        for id in deleted_every.iter().flat_map(|every| ids.iter().step_by(*every)) {
+        for id in deleted_every
+            .iter()
+            .flat_map(|every| ids.iter().step_by(*every))
+        {
             txn.delete_node(*id).expect("delete");
         }
         txn.commit().expect("commit");
@@ -30,7 +36,11 @@ fn compact_and_count_free(nodes: u64, deleted_every: Option<usize>) -> (u64, u64
     let copy = dir.path().join("copy.mmg");
     let status = Command::cargo_bin("mmgraph")
         .expect("binary")
-        .args(["compact", db.to_str().expect("path"), copy.to_str().expect("path")])
+        .args([
+            "compact",
+            db.to_str().expect("path"),
+            copy.to_str().expect("path"),
+        ])
         .output()
         .expect("run")
         .status;

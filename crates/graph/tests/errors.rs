@@ -119,7 +119,7 @@ fn bad_names_kinds_and_types_are_refused() {
         Err(Error::InvalidString { what: "kind", .. })
     ));
     assert!(matches!(
-        txn.add_node(&"k".repeat(256), "x", b""),
+        txn.add_node(&"k".repeat(graph::MAX_LABEL_LEN + 1), "x", b""),
         Err(Error::InvalidString { .. })
     ));
     assert!(matches!(

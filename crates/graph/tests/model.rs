@@ -1,5 +1,6 @@
 //! Random operation sequences through the public API against an in-memory model graph, with
-//! commits, aborts and reopen at random points. After every step every node, edge, neighbour
+//! commits, aborts and reopens (read-write, or read-only first) at random points; kinds, edge
+//! types and names include ones longer than the keys that index them. After every step every node, edge, neighbour
 //! list (each direction, with and without a type filter), degree, kind count and name lookup
 //! agrees with the model, and so does every key-value space; after every commit and reopen `check()` is clean.
 //! `PROPTEST_CASES` sets the number of sequences.
@@ -7,7 +8,7 @@
 #[path = "common/graph_model.rs"]
 mod graph_model;
 
-use graph_model::{KINDS, Op, TYPES};
+use graph_model::{KINDS, Op, Reopen, TYPES};
 use proptest::prelude::*;
 
 fn op() -> impl Strategy<Value = Op> {
@@ -24,7 +25,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (any::<u8>(), any::<u8>()).prop_map(|(space, key)| Op::KvRemove { space, key }),
         2 => Just(Op::Commit),
         1 => Just(Op::Abort),
-        1 => Just(Op::Reopen),
+        1 => prop_oneof![Just(Op::Reopen(Reopen::Writable)), Just(Op::Reopen(Reopen::ReadOnlyFirst))],
     ]
 }
 

@@ -5,13 +5,40 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use graph::testing::MemStorage;
 use graph::{Direction, EdgeId, Graph, GraphRead, NodeId, Options};
 
-pub const KINDS: [&str; 3] = ["person", "city", "thing"];
-pub const TYPES: [&str; 3] = ["knows", "lives_in", "owns"];
+/// Kinds and edge types, one of each longer than the string table keys by itself (1,000
+/// bytes), so long labels go through the same operations as short ones.
+pub static KINDS: LazyLock<[String; 4]> = LazyLock::new(|| {
+    ["person", "city", "thing"]
+        .map(str::to_owned)
+        .into_iter()
+        .chain([format!("{}kind", "é".repeat(800))])
+        .collect::<Vec<_>>()
+        .try_into()
+        .expect("four kinds")
+});
+pub static TYPES: LazyLock<[String; 4]> = LazyLock::new(|| {
+    ["knows", "lives_in", "owns"]
+        .map(str::to_owned)
+        .into_iter()
+        .chain([format!("{}type", "€".repeat(700))])
+        .collect::<Vec<_>>()
+        .try_into()
+        .expect("four types")
+});
+
+/// How [`Harness::apply`] reopens the graph.
+#[derive(Clone, Copy, Debug)]
+pub enum Reopen {
+    /// Read-write, as usual.
+    Writable,
+    /// Read-only first (the answers must be the same and no write may begin), then read-write.
+    ReadOnlyFirst,
+}
 
 #[derive(Clone, Debug)]
 pub enum Op {
@@ -58,7 +85,7 @@ pub enum Op {
     },
     Commit,
     Abort,
-    Reopen,
+    Reopen(Reopen),
 }
 
 /// The key-value spaces the operations use.
@@ -73,7 +100,11 @@ fn kv_key(key: u8) -> Vec<u8> {
 }
 
 pub fn name(seed: u8) -> String {
-    // Few distinct names, sharing prefixes, so lookups find several nodes.
+    // Few distinct names, sharing prefixes, so lookups find several nodes; one in eight longer
+    // than the name index keeps (1,018 bytes), all alike in their first 1,020.
+    if seed % 8 == 0 {
+        return format!("ab{}{}", "λ".repeat(510), seed % 5);
+    }
     format!("{}{}", ["ab", "abc", "b"][usize::from(seed % 3)], seed % 7)
 }
 
@@ -151,7 +182,7 @@ pub fn assert_same(g: &impl GraphRead, model: &Model) {
         for direction in [Direction::Out, Direction::In, Direction::Both] {
             for filter in [None, Some(0), Some(2)] {
                 let mut found: Vec<(u64, u64, usize)> = g
-                    .neighbors(NodeId(id), direction, filter.map(|t| TYPES[t]))
+                    .neighbors(NodeId(id), direction, filter.map(|t| TYPES[t].as_str()))
                     .expect("neighbors")
                     .map(|n| {
                         let n = n.expect("neighbor");
@@ -203,19 +234,22 @@ pub fn assert_same(g: &impl GraphRead, model: &Model) {
         let found: Vec<u64> = g.nodes_by_name(&n).map(|id| id.expect("id").0).collect();
         assert_eq!(found, expected, "name {n}");
     }
-    let mut expected: Vec<u64> = model
-        .nodes
-        .iter()
-        .filter(|(_, v)| v.1.starts_with("ab"))
-        .map(|(id, _)| *id)
-        .collect();
-    expected.sort_unstable();
-    let mut found: Vec<u64> = g
-        .nodes_by_name_prefix("ab")
-        .map(|id| id.expect("id").0)
-        .collect();
-    found.sort_unstable();
-    assert_eq!(found, expected, "prefix ab");
+    // A short prefix, and one longer than the name index keeps.
+    for prefix in ["ab".to_owned(), format!("ab{}", "λ".repeat(510))] {
+        let mut expected: Vec<u64> = model
+            .nodes
+            .iter()
+            .filter(|(_, v)| v.1.starts_with(&prefix))
+            .map(|(id, _)| *id)
+            .collect();
+        expected.sort_unstable();
+        let mut found: Vec<u64> = g
+            .nodes_by_name_prefix(&prefix)
+            .map(|id| id.expect("id").0)
+            .collect();
+        found.sort_unstable();
+        assert_eq!(found, expected, "prefix {prefix}");
+    }
     for (s, space) in SPACES.iter().enumerate() {
         let expected: Vec<(Vec<u8>, Vec<u8>)> = model
             .kv
@@ -272,7 +306,7 @@ impl Harness {
             } => {
                 let id = self
                     .txn()
-                    .add_node(KINDS[kind], &name(n), &data(d, salt))
+                    .add_node(&KINDS[kind], &name(n), &data(d, salt))
                     .expect("add node");
                 self.model
                     .nodes
@@ -288,7 +322,7 @@ impl Harness {
                     return;
                 };
                 self.txn()
-                    .update_node(NodeId(id), KINDS[kind], &name(n), &data(d, salt))
+                    .update_node(NodeId(id), &KINDS[kind], &name(n), &data(d, salt))
                     .expect("update");
                 self.model.nodes.insert(id, (kind, name(n), data(d, salt)));
             }
@@ -321,7 +355,7 @@ impl Harness {
                 };
                 let id = self
                     .txn()
-                    .add_edge(NodeId(from), NodeId(to), TYPES[edge_type], &data(d, salt))
+                    .add_edge(NodeId(from), NodeId(to), &TYPES[edge_type], &data(d, salt))
                     .expect("add edge");
                 self.model
                     .edges
@@ -365,11 +399,14 @@ impl Harness {
                 self.txn = None;
                 self.model = self.committed.clone();
             }
-            Op::Reopen => {
+            Op::Reopen(how) => {
                 self.txn = None;
                 // Close the old handle before opening the storage again, as a file's lock
                 // requires (its clean close trims the storage).
                 self.graph = Graph::in_memory().expect("placeholder");
+                if let Reopen::ReadOnlyFirst = how {
+                    self.check_read_only();
+                }
                 self.graph =
                     Graph::with_storage(Box::new(Arc::clone(&self.storage)), Options::default())
                         .expect("reopen");
@@ -382,6 +419,28 @@ impl Harness {
             Some(txn) => assert_same(txn, &self.model),
             None => assert_same(&self.graph.begin_read().expect("read"), &self.model),
         }
+    }
+}
+
+impl Harness {
+    /// Opens the storage read-only: it must answer as the last commit did, refuse to write,
+    /// and leave every byte as it was.
+    fn check_read_only(&self) {
+        let before = self.storage.to_bytes();
+        let options = Options {
+            read_only: true,
+            ..Options::default()
+        };
+        let graph =
+            Graph::with_storage(Box::new(Arc::clone(&self.storage)), options).expect("read-only");
+        assert!(graph.is_read_only());
+        assert_same(&graph.begin_read().expect("read"), &self.committed);
+        assert!(matches!(graph.begin_write(), Err(graph::Error::ReadOnly)));
+        drop(graph);
+        assert!(
+            self.storage.to_bytes() == before,
+            "a read-only open changed the bytes"
+        );
     }
 }
 
@@ -435,7 +494,11 @@ pub fn decode(data: &[u8]) -> Vec<Op> {
                 12 => Op::DeleteEdge { pick: a },
                 13 => Op::Commit,
                 14 => Op::Abort,
-                15 => Op::Reopen,
+                15 => Op::Reopen(if c[1] % 2 == 0 {
+                    Reopen::Writable
+                } else {
+                    Reopen::ReadOnlyFirst
+                }),
                 16 => Op::KvSet {
                     space: c[1],
                     key: c[2],
