@@ -81,8 +81,9 @@ impl Follow {
         self.edge_types.as_deref()
     }
 
-    /// The same edge types in the opposite direction (`Both` stays `Both`).
-    pub(crate) fn reversed(&self) -> Follow {
+    /// The same edge types in the opposite direction (`Both` stays `Both`): what a search
+    /// backwards from a target follows.
+    pub fn reversed(&self) -> Follow {
         let direction = match self.direction {
             Direction::Out => Direction::In,
             Direction::In => Direction::Out,
@@ -198,3 +199,7 @@ impl<'a, S: PageSource> Steps<'a, S> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+#[path = "follow_hub_tests.rs"]
+mod hub_tests;
