@@ -90,9 +90,16 @@ pub fn path(args: &PathArgs, out: Output) -> Result<ExitCode> {
     let to = db::resolve(&read, &args.to, args.ids)?;
     let follow = follow(&read, &args.follow)?;
     let (path, cost) = match &args.weight {
-        Some(field) => match read.dijkstra(from, to, follow, weight_field(&read, field))? {
-            Some(found) => (Some(found.path), Some(found.cost)),
-            None => (None, None),
+        Some(field) => match read.dijkstra(from, to, follow, weight_field(&read, field)) {
+            Ok(Some(found)) => (Some(found.path), Some(found.cost)),
+            Ok(None) => (None, None),
+            Err(e @ graph::Error::InvalidWeight { .. }) => {
+                return Err(Error::Invalid(format!(
+                    "--weight {field}: {e}; every edge the path may take needs a number of at \
+                     least 0 in its data's field {field:?}"
+                )));
+            }
+            Err(e) => return Err(e.into()),
         },
         None => (read.shortest_path_by(from, to, follow)?, None),
     };
