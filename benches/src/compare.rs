@@ -107,17 +107,30 @@ pub enum Op {
     KHop2,
     /// [`Engine::shortest_path`].
     ShortestPath,
+    /// [`Engine::filtered_bfs`] along [`FILTER_TYPES`].
+    FilteredBfs,
+    /// [`Engine::filtered_shortest_path`] along [`FILTER_TYPES`], on the shortest-path pairs.
+    FilteredPath,
+    /// [`Engine::dijkstra`], on the shortest-path pairs.
+    Dijkstra,
 }
+
+/// The edge types the filtered reads follow: two of the four (`calls` and `references`), about
+/// half of every node's edges.
+pub const FILTER_TYPES: [u8; 2] = [0, 3];
 
 impl Op {
     /// Every read, in table order.
-    pub const ALL: [Op; 6] = [
+    pub const ALL: [Op; 9] = [
         Op::GetNode,
         Op::GetNodeWithKind,
         Op::OutNeighbors,
         Op::Bfs,
         Op::KHop2,
         Op::ShortestPath,
+        Op::FilteredBfs,
+        Op::FilteredPath,
+        Op::Dijkstra,
     ];
 
     /// The read's name in the tables.
@@ -129,6 +142,9 @@ impl Op {
             Op::Bfs => "BFS, whole graph",
             Op::KHop2 => "k-hop 2",
             Op::ShortestPath => "shortest path",
+            Op::FilteredBfs => "BFS, 2 of 4 edge types",
+            Op::FilteredPath => "shortest path, 2 of 4 edge types",
+            Op::Dijkstra => "Dijkstra (weighted path)",
         }
     }
 
@@ -141,6 +157,9 @@ impl Op {
             Op::Bfs => "bfs",
             Op::KHop2 => "khop",
             Op::ShortestPath => "path",
+            Op::FilteredBfs => "bfs-typed",
+            Op::FilteredPath => "path-typed",
+            Op::Dijkstra => "dijkstra",
         }
     }
 
@@ -153,9 +172,9 @@ impl Op {
     pub fn per(self) -> &'static str {
         match self {
             Op::GetNode | Op::GetNodeWithKind | Op::OutNeighbors => "node",
-            Op::Bfs => "BFS",
+            Op::Bfs | Op::FilteredBfs => "BFS",
             Op::KHop2 => "start node",
-            Op::ShortestPath => "pair",
+            Op::ShortestPath | Op::FilteredPath | Op::Dijkstra => "pair",
         }
     }
 }
@@ -210,9 +229,9 @@ impl Workload {
     pub fn items(&self, op: Op) -> usize {
         match op {
             Op::GetNode | Op::GetNodeWithKind | Op::OutNeighbors => self.sample.len(),
-            Op::Bfs => self.bfs_starts.len(),
+            Op::Bfs | Op::FilteredBfs => self.bfs_starts.len(),
             Op::KHop2 => self.khop_starts.len(),
-            Op::ShortestPath => self.path_pairs.len(),
+            Op::ShortestPath | Op::FilteredPath | Op::Dijkstra => self.path_pairs.len(),
         }
     }
 
@@ -248,6 +267,24 @@ impl Workload {
             Op::ShortestPath => {
                 for &(a, b) in &self.path_pairs {
                     sum = sum.wrapping_add(engine.shortest_path(a, b)?);
+                }
+            }
+            Op::FilteredBfs => {
+                for &s in &self.bfs_starts {
+                    sum = sum.wrapping_add(engine.filtered_bfs(s, &FILTER_TYPES)?);
+                }
+            }
+            Op::FilteredPath => {
+                for &(a, b) in &self.path_pairs {
+                    sum = sum.wrapping_add(engine.filtered_shortest_path(a, b, &FILTER_TYPES)?);
+                }
+            }
+            Op::Dijkstra => {
+                for &(a, b) in &self.path_pairs {
+                    let cost = engine
+                        .dijkstra(a, b)?
+                        .ok_or_else(|| format!("{} has no Dijkstra", engine.name()))?;
+                    sum = sum.wrapping_add(cost);
                 }
             }
         }
@@ -351,6 +388,9 @@ fn reads(
     result: &mut EngineResult,
 ) -> Result<()> {
     for &op in ops {
+        if op == Op::Dijkstra && engine.dijkstra(0, 0)?.is_none() {
+            continue; // an engine without a weighted search
+        }
         let m = measure(plan, workload.items(op), || workload.round(engine, op))?;
         progress(&format!(
             "  {} {}: median {} per {} ({} rounds)",
@@ -705,7 +745,8 @@ pub fn render(r: &GraphResult) -> String {
                 "<= 100 ns; >= 20x SQLite",
                 tm.map(|t| t <= Duration::from_nanos(100) && vs_sqlite.is_none_or(|v| v >= 20.0)),
             ),
-            Op::Bfs => (
+            Op::Dijkstra => ("<= 3x CSR", tm.map(|_| vs_csr.is_none_or(|v| v <= 3.0))),
+            Op::Bfs | Op::FilteredBfs | Op::FilteredPath => (
                 "<= 3x CSR; >= 20x SQLite",
                 tm.map(|_| vs_csr.is_none_or(|v| v <= 3.0) && vs_sqlite.is_none_or(|v| v >= 20.0)),
             ),
@@ -975,8 +1016,10 @@ mod tests {
             let result = run_graph(&config, &config.graphs[0]).expect("the comparison runs");
             assert!(result.mismatches.is_empty(), "{:?}", result.mismatches);
             assert_eq!(result.engines.len(), 3);
-            for engine in result.engines.values() {
-                assert_eq!(engine.reads.len(), Op::ALL.len());
+            for (kind, engine) in &result.engines {
+                // SQLite has no weighted search; every other engine runs every read.
+                let skipped = usize::from(*kind == EngineKind::Sqlite);
+                assert_eq!(engine.reads.len(), Op::ALL.len() - skipped, "{kind:?}");
             }
             let table = render(&result);
             assert!(table.contains("| BFS, whole graph | BFS |"), "{table}");

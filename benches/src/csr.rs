@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use crate::Result;
 use crate::algo::{self, Adjacent, Dir};
 use crate::engine::Engine;
-use crate::generate::Generated;
+use crate::generate::{Generated, edge_weight};
 
 /// One direction's lists.
 #[derive(Debug)]
@@ -60,6 +60,20 @@ impl Rows {
             (Some(&start), Some(&end)) => &self.targets[start as usize..end as usize],
             _ => &[],
         }
+    }
+
+    /// Node `node`'s entries: neighbour, edge id, type.
+    fn entries(&self, node: u64) -> impl Iterator<Item = (u32, u32, u8)> + '_ {
+        let node = node as usize;
+        let range = match (self.offsets.get(node), self.offsets.get(node + 1)) {
+            (Some(&start), Some(&end)) => start as usize..end as usize,
+            _ => 0..0,
+        };
+        self.targets[range.clone()]
+            .iter()
+            .zip(&self.edges[range.clone()])
+            .zip(&self.types[range])
+            .map(|((&n, &e), &t)| (n, e, t))
     }
 
     fn bytes(&self) -> u64 {
@@ -158,12 +172,34 @@ impl Csr {
 }
 
 impl Adjacent for Csr {
-    fn append_neighbors(&mut self, node: u64, dir: Dir, out: &mut Vec<u64>) -> Result<()> {
+    fn append_neighbors(
+        &mut self,
+        node: u64,
+        dir: Dir,
+        types: Option<&[u8]>,
+        out: &mut Vec<u64>,
+    ) -> Result<()> {
         let rows = match dir {
             Dir::Out => &self.out,
             Dir::In => &self.incoming,
         };
-        out.extend(rows.row(node).iter().map(|&n| u64::from(n)));
+        match types {
+            None => out.extend(rows.row(node).iter().map(|&n| u64::from(n))),
+            Some(types) => out.extend(
+                rows.entries(node)
+                    .filter(|(_, _, t)| types.contains(t))
+                    .map(|(n, _, _)| u64::from(n)),
+            ),
+        }
+        Ok(())
+    }
+}
+
+impl algo::Weighted for Csr {
+    fn for_each_out_edge(&mut self, node: u64, mut visit: impl FnMut(u64, u64)) -> Result<()> {
+        for (n, edge, t) in self.out.entries(node) {
+            visit(u64::from(n), edge_weight(u64::from(edge), t));
+        }
         Ok(())
     }
 }
@@ -204,6 +240,20 @@ impl Engine for Csr {
     }
 
     fn shortest_path(&mut self, from: u64, to: u64) -> Result<u64> {
-        Ok(algo::shortest_path(self, from, to)?.map_or(0, |p| p.len() as u64))
+        Ok(algo::shortest_path(self, from, to, None)?.map_or(0, |p| p.len() as u64))
+    }
+
+    fn filtered_bfs(&mut self, start: u64, types: &[u8]) -> Result<u64> {
+        let nodes = self.nodes;
+        let order = algo::bfs(self, nodes, start, Some(types), None)?;
+        Ok(order.iter().map(|&(_, d)| u64::from(d) + 1).sum())
+    }
+
+    fn filtered_shortest_path(&mut self, from: u64, to: u64, types: &[u8]) -> Result<u64> {
+        Ok(algo::shortest_path(self, from, to, Some(types))?.map_or(0, |p| p.len() as u64))
+    }
+
+    fn dijkstra(&mut self, from: u64, to: u64) -> Result<Option<u64>> {
+        Ok(Some(algo::dijkstra(self, from, to)?.map_or(0, |c| c + 1)))
     }
 }

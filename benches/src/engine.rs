@@ -48,6 +48,23 @@ pub trait Engine {
     /// nodes, both ends included, or 0 if there is none.
     fn shortest_path(&mut self, from: u64, to: u64) -> Result<u64>;
 
+    /// BFS along out-edges whose type is one of `types` (indexes into
+    /// [`EDGE_TYPES`](crate::generate::EDGE_TYPES)), from `start` over everything it reaches.
+    /// Returns what [`Engine::bfs`] returns.
+    fn filtered_bfs(&mut self, start: u64, types: &[u8]) -> Result<u64>;
+
+    /// An unweighted shortest path from `from` to `to` along out-edges whose type is one of
+    /// `types`. Returns what [`Engine::shortest_path`] returns.
+    fn filtered_shortest_path(&mut self, from: u64, to: u64, types: &[u8]) -> Result<u64>;
+
+    /// A cheapest path from `from` to `to` along out-edges, each costing
+    /// [`edge_weight`](crate::generate::edge_weight) (Dijkstra). Returns its cost + 1, or 0 if
+    /// there is none; `None` for an engine without a weighted search.
+    fn dijkstra(&mut self, from: u64, to: u64) -> Result<Option<u64>> {
+        let _ = (from, to);
+        Ok(None)
+    }
+
     /// Closes the database and opens it again, and reads one node; returns the time it took.
     /// `None` for an engine with no file.
     fn close_and_reopen(&mut self) -> Result<Option<Duration>> {

@@ -14,6 +14,13 @@ pub const KINDS: [&str; 4] = ["function", "module", "file", "symbol"];
 /// The edge types, assigned pseudo-randomly.
 pub const EDGE_TYPES: [&str; 4] = ["calls", "imports", "contains", "references"];
 
+/// The weight of edge `id` of type `edge_type` (an index into [`EDGE_TYPES`]) in the weighted
+/// reads: an integer from 1 to 11, a function of the type and a hash of the id, so that every
+/// engine computes it from what its adjacency holds and sums of weights are exact in `f64`.
+pub fn edge_weight(id: u64, edge_type: u8) -> u64 {
+    1 + u64::from(edge_type) + (id.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 61)
+}
+
 /// SplitMix64: a tiny generator whose output is fixed by its seed forever (no dependency whose
 /// algorithm could change between versions).
 #[derive(Clone, Debug)]

@@ -8,11 +8,11 @@ use std::os::unix::fs::MetadataExt as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use graph::{Direction, Graph, GraphRead, NewEdge, NodeId, ReadTxn};
+use graph::{Direction, Follow, Graph, GraphRead, NewEdge, NodeId, ReadTxn};
 
 use crate::Result;
 use crate::engine::{Engine, LoadTimes};
-use crate::generate::Generated;
+use crate::generate::{EDGE_TYPES, Generated, edge_weight};
 
 /// The sizes of an mmgraph file.
 #[derive(Clone, Debug, Default)]
@@ -44,6 +44,8 @@ impl MmgraphSizes {
 pub struct Mmgraph {
     path: PathBuf,
     file_len_after_commit: u64,
+    /// The index into [`EDGE_TYPES`] of each of the graph's edge type ids, read once.
+    type_index: std::cell::OnceCell<Vec<u8>>,
     // Field order: the read transaction ends before the graph closes.
     read: Option<ReadTxn>,
     graph: Option<Graph>,
@@ -90,6 +92,7 @@ impl Mmgraph {
         let db = Mmgraph {
             path: path.to_path_buf(),
             file_len_after_commit: std::fs::metadata(path)?.len(),
+            type_index: std::cell::OnceCell::new(),
             read: Some(read),
             graph: Some(graph),
         };
@@ -129,6 +132,32 @@ impl Mmgraph {
 
     fn read(&self) -> Result<&ReadTxn> {
         Ok(self.read.as_ref().ok_or("no read transaction")?)
+    }
+}
+
+/// Out-edges of the types `types` (indexes into [`EDGE_TYPES`]).
+fn typed(types: &[u8]) -> Follow {
+    Follow::out().edge_types(types.iter().map(|&t| EDGE_TYPES[usize::from(t)]))
+}
+
+impl Mmgraph {
+    /// [`Mmgraph::type_index`], read from the graph's edge types on first use.
+    fn type_index(&self) -> Result<&[u8]> {
+        if let Some(index) = self.type_index.get() {
+            return Ok(index);
+        }
+        let mut index = Vec::new();
+        for (id, name) in self.read()?.edge_types()? {
+            let at = EDGE_TYPES
+                .iter()
+                .position(|t| *t == name)
+                .ok_or_else(|| format!("edge type {name} is not generated"))?;
+            if index.len() <= id as usize {
+                index.resize(id as usize + 1, u8::MAX);
+            }
+            index[id as usize] = at as u8;
+        }
+        Ok(self.type_index.get_or_init(|| index))
     }
 }
 
@@ -182,6 +211,33 @@ impl Engine for Mmgraph {
             .read()?
             .shortest_path(NodeId(from), NodeId(to))?
             .map_or(0, |p| p.len() as u64))
+    }
+
+    fn filtered_bfs(&mut self, start: u64, types: &[u8]) -> Result<u64> {
+        let order = self.read()?.bfs(NodeId(start), typed(types), None)?;
+        Ok(order.iter().map(|&(_, d)| u64::from(d) + 1).sum())
+    }
+
+    fn filtered_shortest_path(&mut self, from: u64, to: u64, types: &[u8]) -> Result<u64> {
+        Ok(self
+            .read()?
+            .shortest_path_by(NodeId(from), NodeId(to), typed(types))?
+            .map_or(0, |p| p.len() as u64 + 1))
+    }
+
+    fn dijkstra(&mut self, from: u64, to: u64) -> Result<Option<u64>> {
+        let index = self.type_index()?;
+        let weight = |hop: graph::Neighbor| {
+            let t = index
+                .get(hop.edge_type as usize)
+                .copied()
+                .unwrap_or(u8::MAX);
+            Ok(edge_weight(hop.edge.0, t) as f64)
+        };
+        let found = self
+            .read()?
+            .dijkstra(NodeId(from), NodeId(to), Follow::out(), weight)?;
+        Ok(Some(found.map_or(0, |p| p.cost as u64 + 1)))
     }
 
     fn close_and_reopen(&mut self) -> Result<Option<Duration>> {

@@ -24,7 +24,7 @@ use rusqlite::{Connection, params};
 use crate::Result;
 use crate::algo::{self, Adjacent, Dir};
 use crate::engine::{Engine, LoadTimes};
-use crate::generate::Generated;
+use crate::generate::{EDGE_TYPES, Generated};
 
 /// The schema, created before the load (as an application creates it when it starts).
 pub const SCHEMA: &str = "
@@ -201,6 +201,30 @@ impl Sqlite {
 }
 
 impl Sqlite {
+    /// Appends `node`'s neighbours in `dir` along edges of `types` to `out`: one query on the
+    /// `(from_id, edge_type)` (or `(to_id, edge_type)`) index.
+    fn typed_neighbors(&self, node: u64, dir: Dir, types: &[u8], out: &mut Vec<u64>) -> Result<()> {
+        let (column, end) = match dir {
+            Dir::Out => ("to_id", "from_id"),
+            Dir::In => ("from_id", "to_id"),
+        };
+        let marks: Vec<String> = (0..types.len()).map(|i| format!("?{}", i + 2)).collect();
+        let sql = format!(
+            "SELECT {column} FROM edges WHERE {end} = ?1 AND edge_type IN ({})",
+            marks.join(", ")
+        );
+        let mut stmt = self.conn()?.prepare_cached(&sql)?;
+        let mut params: Vec<rusqlite::types::Value> = vec![(node as i64).into()];
+        for &t in types {
+            params.push(EDGE_TYPES[usize::from(t)].to_string().into());
+        }
+        let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+        while let Some(row) = rows.next()? {
+            out.push(row.get::<_, i64>(0)? as u64);
+        }
+        Ok(())
+    }
+
     /// Reads node `id`'s kind, name and data; returns the bytes of name and data, and of kind.
     fn read_node(&self, id: u64) -> Result<(u64, u64)> {
         let mut stmt = self.conn()?.prepare_cached(GET_NODE)?;
@@ -215,8 +239,17 @@ impl Sqlite {
 }
 
 impl Adjacent for Sqlite {
-    fn append_neighbors(&mut self, node: u64, dir: Dir, out: &mut Vec<u64>) -> Result<()> {
-        self.neighbors(node, dir, out)
+    fn append_neighbors(
+        &mut self,
+        node: u64,
+        dir: Dir,
+        types: Option<&[u8]>,
+        out: &mut Vec<u64>,
+    ) -> Result<()> {
+        match types {
+            None => self.neighbors(node, dir, out),
+            Some(types) => self.typed_neighbors(node, dir, types, out),
+        }
     }
 }
 
@@ -247,17 +280,27 @@ impl Engine for Sqlite {
 
     fn bfs(&mut self, start: u64) -> Result<u64> {
         let nodes = self.nodes;
-        let order = algo::bfs(self, nodes, start, None)?;
+        let order = algo::bfs(self, nodes, start, None, None)?;
         Ok(order.iter().map(|&(_, d)| u64::from(d) + 1).sum())
     }
 
     fn k_hop(&mut self, start: u64, k: u32) -> Result<u64> {
         let nodes = self.nodes;
-        Ok(algo::bfs(self, nodes, start, Some(k))?.len() as u64 - 1)
+        Ok(algo::bfs(self, nodes, start, None, Some(k))?.len() as u64 - 1)
     }
 
     fn shortest_path(&mut self, from: u64, to: u64) -> Result<u64> {
-        Ok(algo::shortest_path(self, from, to)?.map_or(0, |p| p.len() as u64))
+        Ok(algo::shortest_path(self, from, to, None)?.map_or(0, |p| p.len() as u64))
+    }
+
+    fn filtered_bfs(&mut self, start: u64, types: &[u8]) -> Result<u64> {
+        let nodes = self.nodes;
+        let order = algo::bfs(self, nodes, start, Some(types), None)?;
+        Ok(order.iter().map(|&(_, d)| u64::from(d) + 1).sum())
+    }
+
+    fn filtered_shortest_path(&mut self, from: u64, to: u64, types: &[u8]) -> Result<u64> {
+        Ok(algo::shortest_path(self, from, to, Some(types))?.map_or(0, |p| p.len() as u64))
     }
 
     fn close_and_reopen(&mut self) -> Result<Option<Duration>> {

@@ -34,8 +34,8 @@ OPTIONS
   --path-pairs N       shortest-path pairs                [default: 300; 100 above 2M edges]
   --sqlite-cache-mib N SQLite page cache (PRAGMA cache_size)          [default: SQLite's, 2 MiB]
   --sqlite-mmap-mib N  SQLite mmap_size                               [default: SQLite's, off]
-  --reads LIST         comma-separated, of get-node, get-node-kind, neighbors, bfs, khop, path
-                       (to profile one)                               [default: all]
+  --reads LIST         comma-separated, of get-node, get-node-kind, neighbors, bfs, khop, path,
+                       bfs-typed, path-typed, dijkstra (to profile one)  [default: all]
   --no-page-breakdown  skip counting mmgraph's pages by type (a walk of the whole file)
   --dir PATH           where the database files go (removed after)    [default: target/tmp]
   --help               this text

@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// mmgraph: an embedded graph database in one memory-mapped file.
 ///
-/// Load data with `import`, look inside with `stats`, `node`, `neighbors`, `bfs` and `path`,
+/// Load data with `import`, look inside with `stats`, `node`, `neighbors`, `bfs`, `khop` and `path`,
 /// verify with `check`. Node ids are the database's own (0, 1, 2, ...); after an import,
 /// `--external` (`-x`) takes the ids of the imported files instead.
 #[derive(Parser, Debug)]
@@ -76,10 +76,14 @@ pub enum Command {
     ///
     /// Example: `mmgraph bfs tax.mmg -x 9604 --depth 2`
     Bfs(BfsArgs),
-    /// A shortest path along out-edges.
+    /// A shortest path (fewest hops, or cheapest with `--weight`), with each hop's edge type.
     ///
     /// Example: `mmgraph path tax.mmg -x 1 9606`
     Path(PathArgs),
+    /// The nodes within K hops of a node.
+    ///
+    /// Example: `mmgraph khop tax.mmg -x 9604 -k 2 --both`
+    Khop(KhopArgs),
     /// Write a copy of DB to OUT holding only live pages (node and edge ids are kept).
     ///
     /// Example: `mmgraph compact big.mmg small.mmg`
@@ -217,10 +221,40 @@ pub struct BfsArgs {
     /// How many hops at most (no limit by default).
     #[arg(long)]
     pub depth: Option<u32>,
+    #[command(flatten)]
+    pub follow: FollowArgs,
+    /// Print at most this many reached nodes (0: all); the counts cover every node.
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+    #[command(flatten)]
+    pub ids: IdArgs,
+}
+
+/// Which edges a traversal (`bfs`, `path`, `khop`) follows at every step.
+#[derive(Args, Debug, Clone)]
+pub struct FollowArgs {
+    /// Follow only edges of this type; repeat for several types. A type the database does not
+    /// have is an error.
+    #[arg(long = "type", value_name = "TYPE")]
+    pub edge_types: Vec<String>,
     /// Follow edges in both directions instead of out-edges only.
     #[arg(long)]
     pub both: bool,
-    /// Print at most this many reached nodes (0: all); the counts cover every node.
+}
+
+/// Arguments of `khop`.
+#[derive(Args, Debug)]
+pub struct KhopArgs {
+    /// The database file.
+    pub db: PathBuf,
+    /// Where the search starts.
+    pub id: String,
+    /// How many hops.
+    #[arg(short, long = "hops", default_value_t = 2)]
+    pub k: u32,
+    #[command(flatten)]
+    pub follow: FollowArgs,
+    /// Print at most this many nodes (0: all); the count covers every node.
     #[arg(long, default_value_t = 50)]
     pub limit: usize,
     #[command(flatten)]
@@ -236,6 +270,13 @@ pub struct PathArgs {
     pub from: String,
     /// Where it ends.
     pub to: String,
+    #[command(flatten)]
+    pub follow: FollowArgs,
+    /// The cheapest path (Dijkstra) where each edge costs the number in this field of its JSON
+    /// data, instead of the path of fewest hops. An edge without it, or with a negative value,
+    /// is an error.
+    #[arg(long, value_name = "FIELD")]
+    pub weight: Option<String>,
     #[command(flatten)]
     pub ids: IdArgs,
 }

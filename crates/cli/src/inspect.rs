@@ -7,9 +7,10 @@ use std::process::ExitCode;
 use graph::{Direction, GraphRead, NodeId, ReadTxn};
 use serde_json::json;
 
-use crate::cli::{BfsArgs, NeighborsArgs, NodeArgs, Output, PathArgs};
+use crate::cli::{BfsArgs, NeighborsArgs, NodeArgs, Output};
 use crate::db;
 use crate::error::Result;
+use crate::traversal;
 
 /// Runs `mmgraph stats`.
 pub fn stats(path: &Path, out: Output) -> Result<ExitCode> {
@@ -216,12 +217,8 @@ pub fn bfs(args: &BfsArgs, out: Output) -> Result<ExitCode> {
     let graph = db::open_read_only(&args.db)?;
     let read = graph.begin_read()?;
     let start = db::resolve(&read, &args.id, args.ids)?;
-    let direction = if args.both {
-        Direction::Both
-    } else {
-        Direction::Out
-    };
-    let reached = read.bfs(start, direction, args.depth)?;
+    let follow = traversal::follow(&read, &args.follow)?;
+    let reached = read.bfs(start, follow, args.depth)?;
     let mut by_depth: BTreeMap<u32, u64> = BTreeMap::new();
     for (_, depth) in &reached {
         *by_depth.entry(*depth).or_default() += 1;
@@ -255,40 +252,6 @@ pub fn bfs(args: &BfsArgs, out: Output) -> Result<ExitCode> {
         println!("  depth {depth}: {count}");
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Runs `mmgraph path`; fails when there is no path.
-pub fn path(args: &PathArgs, out: Output) -> Result<ExitCode> {
-    let graph = db::open_read_only(&args.db)?;
-    let read = graph.begin_read()?;
-    let from = db::resolve(&read, &args.from, args.ids)?;
-    let to = db::resolve(&read, &args.to, args.ids)?;
-    let path = read.shortest_path(from, to)?;
-    if out.json {
-        let nodes = path
-            .as_ref()
-            .map(|p| p.iter().map(|n| n.0).collect::<Vec<_>>());
-        println!("{}", json!({"from": from.0, "to": to.0, "path": nodes}));
-    } else {
-        match &path {
-            Some(nodes) => {
-                for node in nodes {
-                    println!("{}", db::describe(&read, *node)?);
-                }
-                println!("{} hop(s)", nodes.len().saturating_sub(1));
-            }
-            None => println!(
-                "no path from {} to {}",
-                db::describe(&read, from)?,
-                db::describe(&read, to)?
-            ),
-        }
-    }
-    Ok(if path.is_some() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
 }
 
 /// Bytes in MiB.

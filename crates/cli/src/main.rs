@@ -11,6 +11,7 @@ mod export;
 mod import;
 mod inspect;
 mod progress;
+mod traversal;
 
 use std::process::ExitCode;
 
@@ -42,7 +43,8 @@ fn run(cli: &Cli) -> error::Result<ExitCode> {
         Command::Node(args) => inspect::node(args, out),
         Command::Neighbors(args) => inspect::neighbors(args, out),
         Command::Bfs(args) => inspect::bfs(args, out),
-        Command::Path(args) => inspect::path(args, out),
+        Command::Path(args) => traversal::path(args, out),
+        Command::Khop(args) => traversal::khop(args, out),
         Command::Compact { db, out: target } => compact::run(db, target, out),
     }
 }

@@ -170,6 +170,50 @@ fn visit_list<S: PageSource, E: From<Error>>(
     Ok(())
 }
 
+/// Calls `visit` with each entry of `list` whose type is in `types` (all when `None`). A run is
+/// read once, testing each entry; a hub reads only the segments of the types asked for, so a
+/// filtered read costs the entries of those types, not the list's degree.
+fn visit_entries<S: PageSource, E: From<Error>>(
+    src: &S,
+    list: List<'_>,
+    types: Option<&[u32]>,
+    mut visit: impl FnMut(Neighbor) -> Result<(), E>,
+) -> Result<(), E> {
+    let wanted = |t: u32| types.is_none_or(|types| types.contains(&t));
+    match list {
+        List::Empty => {}
+        List::Run(entries) => {
+            for e in entries {
+                if wanted(u32::from(e.edge_type.get())) {
+                    visit(Neighbor::from_entry(e))?;
+                }
+            }
+        }
+        List::Hub(hub) => {
+            for t in hub::hub_types(hub)? {
+                let edge_type = t.edge_type.get();
+                if !wanted(edge_type) {
+                    continue;
+                }
+                for index in 0..t
+                    .count
+                    .get()
+                    .div_ceil(crate::layout::SEGMENT_CAPACITY as u64)
+                {
+                    for e in hub::segment_entries(src, &t, index)? {
+                        visit(Neighbor {
+                            node: e.neighbor.get(),
+                            edge: e.edge.get(),
+                            edge_type,
+                        })?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Reads the lists of many nodes, one after another, keeping the adjacency leaf it last
 /// descended to: a traversal that visits nodes in id order (64 nodes share a leaf) descends the
 /// radix vector once per leaf instead of once per node. Made by [`Adjacency::reader`].
@@ -189,6 +233,27 @@ impl<'a, S: PageSource> ListReader<'a, S> {
         direction: Direction,
         visit: impl FnMut(u64) -> Result<(), E>,
     ) -> Result<(), E> {
+        let list = self.list(node, direction)?;
+        visit_list(self.src, list, visit)
+    }
+
+    /// Calls `visit` with each of `node`'s entries in `direction` whose edge type is in `types`
+    /// (every entry when `None`), in storage order. A hub reads only the segments of those
+    /// types: the cost is the entries of the types asked for, not the node's degree.
+    pub fn for_each_entry<E: From<Error>>(
+        &mut self,
+        node: u64,
+        direction: Direction,
+        types: Option<&[u32]>,
+        visit: impl FnMut(Neighbor) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let list = self.list(node, direction)?;
+        visit_entries(self.src, list, types, visit)
+    }
+
+    /// Where `node`'s list in `direction` is, through the cached leaf when it is `node`'s.
+    #[inline]
+    fn list(&mut self, node: u64, direction: Direction) -> Result<List<'a>> {
         let index = node / NODES_PER_LEAF as u64;
         let leaf = match self.leaf {
             Some((cached, leaf)) if cached == index => leaf,
@@ -198,11 +263,7 @@ impl<'a, S: PageSource> ListReader<'a, S> {
                 leaf
             }
         };
-        visit_list(
-            self.src,
-            list_in_leaf(self.src, leaf, node, direction)?,
-            visit,
-        )
+        list_in_leaf(self.src, leaf, node, direction)
     }
 }
 

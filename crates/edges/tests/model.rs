@@ -104,6 +104,27 @@ fn assert_same(adjacency: &Adjacency, src: &impl PageSource, model: &Model) {
             found.sort_unstable();
             expected.sort_unstable();
             assert_eq!(found, expected, "reader: node {node} out {out}");
+            // Whole entries, all of them and of a subset of the types (the first and the last).
+            let list = model.get(&(node, out)).cloned().unwrap_or_default();
+            for types in [None, Some(&[0, TYPES - 1][..])] {
+                let mut entries = Vec::new();
+                lists
+                    .for_each_entry(node, dir(out), types, |n| {
+                        entries.push(n);
+                        Ok::<(), edges::Error>(())
+                    })
+                    .expect("entries");
+                let wanted: Vec<Neighbor> = list
+                    .iter()
+                    .filter(|n| types.is_none_or(|t| t.contains(&n.edge_type)))
+                    .copied()
+                    .collect();
+                assert_eq!(
+                    sorted(entries),
+                    sorted(wanted),
+                    "reader entries: node {node} out {out} types {types:?}"
+                );
+            }
         }
     }
     for node in 0..NODES {

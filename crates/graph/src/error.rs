@@ -80,6 +80,15 @@ pub enum Error {
     /// No edge has this id (never made, or deleted).
     #[error("no edge with id {0}")]
     EdgeNotFound(EdgeId),
+    /// A weighted traversal's weight function gave an edge a weight that is negative, NaN or
+    /// infinite, or its heuristic gave a node such an estimate.
+    #[error("invalid {what} {value}: weights and estimates must be finite and not negative")]
+    InvalidWeight {
+        /// Which weight: "weight of edge 5", "estimate for node 3".
+        what: String,
+        /// The value given.
+        value: f64,
+    },
     /// A name, kind or edge type that is too long or contains a NUL byte.
     #[error("invalid {what}: {why}")]
     InvalidString {

@@ -11,7 +11,9 @@
 //!   edges. [`WriteTxn::commit`] or drop to abort.
 //! - Reads ([`GraphRead`], on both transactions): nodes and edges by id as zero-copy views,
 //!   neighbours by direction and edge type, degree, nodes by kind, by name and by name prefix,
-//!   all nodes and edges, BFS with a depth limit, k-hop, shortest path.
+//!   all nodes and edges; traversals along a [`Follow`] (a direction and a set of edge types):
+//!   BFS with a depth limit, k-hop, shortest paths with their edges ([`Path`]), every shortest
+//!   path, Dijkstra and A* with a caller's weights, k shortest simple paths (Yen).
 //! - Key-value spaces beside the graph ([`WriteTxn::kv_insert`], [`GraphRead::kv_get`]), in the
 //!   same transactions.
 //! - [`Graph::check`] verifies every structure and checksum; [`Graph::stats`] counts.
@@ -68,4 +70,5 @@ pub use schema::{
     MAX_EDGE_DATA_LEN, MAX_EDGE_TYPES, MAX_IDS, MAX_LABEL_LEN, MAX_NAME_LEN, check_label,
     check_name,
 };
+pub use traverse::{Follow, Path, WeightedPath};
 pub use write::{NewEdge, WriteTxn};

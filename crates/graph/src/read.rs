@@ -600,30 +600,122 @@ pub trait GraphRead: sealed::Access {
         crate::kv::spaces(self.source())
     }
 
-    /// Breadth-first search from `start` along `direction`, to at most `max_depth` hops (`None`:
-    /// no limit). Returns each reached node once with its depth, in visiting order, `start`
-    /// first at depth 0.
+    /// Breadth-first search from `start` along the edges `follow` allows (a [`Direction`] for
+    /// every edge that way, or a [`crate::Follow`] with edge types), to at most `max_depth`
+    /// hops (`None`: no limit). Returns each reached node once with its depth, in visiting
+    /// order, `start` first at depth 0. A filtered step reads only the entries of the types
+    /// asked for, however many other types the node has.
     fn bfs(
         &self,
         start: NodeId,
-        direction: Direction,
+        follow: impl Into<crate::Follow>,
         max_depth: Option<u32>,
     ) -> Result<Vec<(NodeId, u32)>> {
-        crate::traverse::bfs(self, start, direction, max_depth)
+        crate::traverse::bfs(self, start, &follow.into(), max_depth)
     }
 
-    /// The distinct nodes within `k` hops of `start` along `direction`, `start` excluded.
-    fn k_hop(&self, start: NodeId, k: u32, direction: Direction) -> Result<Vec<NodeId>> {
-        Ok(crate::traverse::bfs(self, start, direction, Some(k))?
+    /// The distinct nodes within `k` hops of `start` along the edges `follow` allows, `start`
+    /// excluded.
+    fn k_hop(
+        &self,
+        start: NodeId,
+        k: u32,
+        follow: impl Into<crate::Follow>,
+    ) -> Result<Vec<NodeId>> {
+        Ok(crate::traverse::bfs(self, start, &follow.into(), Some(k))?
             .into_iter()
             .skip(1)
             .map(|(n, _)| n)
             .collect())
     }
 
-    /// A shortest path from `from` to `to` along out-edges (unweighted, by bidirectional BFS),
-    /// both ends included; `None` if `to` cannot be reached.
+    /// The nodes of a shortest path from `from` to `to` along out-edges of any type
+    /// (unweighted, by bidirectional BFS), both ends included; `None` if `to` cannot be
+    /// reached. [`GraphRead::shortest_path_by`] takes a direction and edge types and returns
+    /// the edges too.
     fn shortest_path(&self, from: NodeId, to: NodeId) -> Result<Option<Vec<NodeId>>> {
-        crate::traverse::shortest_path(self, from, to)
+        Ok(self
+            .shortest_path_by(from, to, crate::Follow::out())?
+            .map(|path| path.nodes()))
+    }
+
+    /// A path of fewest hops from `from` to `to` along the edges `follow` allows (by
+    /// bidirectional BFS), with the edge and its type at each hop; `None` if `to` cannot be
+    /// reached.
+    fn shortest_path_by(
+        &self,
+        from: NodeId,
+        to: NodeId,
+        follow: impl Into<crate::Follow>,
+    ) -> Result<Option<crate::Path>> {
+        crate::traverse::shortest_path(self, from, to, &follow.into())
+    }
+
+    /// Every path of fewest hops from `from` to `to` along the edges `follow` allows, at most
+    /// `limit` of them (paths differ by at least one edge, so parallel edges give distinct
+    /// paths); empty if `to` cannot be reached.
+    fn all_shortest_paths(
+        &self,
+        from: NodeId,
+        to: NodeId,
+        follow: impl Into<crate::Follow>,
+        limit: usize,
+    ) -> Result<Vec<crate::Path>> {
+        crate::traverse::all_shortest_paths(self, from, to, &follow.into(), limit)
+    }
+
+    /// A cheapest path from `from` to `to` along the edges `follow` allows (Dijkstra), where
+    /// `weight` gives each edge's cost from its [`Neighbor`] (id, type, other end; read its data
+    /// with [`GraphRead::edge`]). A weight that is negative, NaN or infinite is
+    /// [`Error::InvalidWeight`]. `None` if `to` cannot be reached.
+    fn dijkstra(
+        &self,
+        from: NodeId,
+        to: NodeId,
+        follow: impl Into<crate::Follow>,
+        weight: impl FnMut(Neighbor) -> Result<f64>,
+    ) -> Result<Option<crate::WeightedPath>> {
+        crate::traverse::astar(self, from, to, &follow.into(), weight, |_| Ok(0.0))
+    }
+
+    /// [`GraphRead::dijkstra`] guided by `estimate`, the caller's lower bound on the cost from a
+    /// node to `to` (A*). The path is a cheapest one when the estimate never exceeds the true
+    /// cost and is consistent (for an edge u→v of weight w, estimate(u) <= w + estimate(v)); an
+    /// estimate that is negative, NaN or infinite is [`Error::InvalidWeight`].
+    fn astar(
+        &self,
+        from: NodeId,
+        to: NodeId,
+        follow: impl Into<crate::Follow>,
+        weight: impl FnMut(Neighbor) -> Result<f64>,
+        estimate: impl FnMut(NodeId) -> Result<f64>,
+    ) -> Result<Option<crate::WeightedPath>> {
+        crate::traverse::astar(self, from, to, &follow.into(), weight, estimate)
+    }
+
+    /// The cost of a cheapest path from `from` to every node it reaches along the edges
+    /// `follow` allows (single-source Dijkstra), nearest first, `from` first at 0. Weights as in
+    /// [`GraphRead::dijkstra`].
+    fn distances(
+        &self,
+        from: NodeId,
+        follow: impl Into<crate::Follow>,
+        weight: impl FnMut(Neighbor) -> Result<f64>,
+    ) -> Result<Vec<(NodeId, f64)>> {
+        crate::traverse::distances(self, from, &follow.into(), weight)
+    }
+
+    /// The `k` cheapest simple paths (no node twice) from `from` to `to` along the edges
+    /// `follow` allows, cheapest first (Yen's algorithm; equal costs by fewer hops, then by
+    /// ids). Weights as in [`GraphRead::dijkstra`]; `|_| Ok(1.0)` counts hops.
+    fn k_shortest_paths(
+        &self,
+        from: NodeId,
+        to: NodeId,
+        follow: impl Into<crate::Follow>,
+        k: usize,
+        weight: impl FnMut(Neighbor) -> Result<f64>,
+    ) -> Result<Vec<crate::WeightedPath>> {
+        crate::traverse::k_shortest_paths(self, from, to, &follow.into(), k, weight)
     }
 }

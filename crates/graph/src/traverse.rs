@@ -1,12 +1,26 @@
-//! Traversals: breadth-first search with a depth limit, and unweighted shortest paths by
-//! bidirectional breadth-first search.
+//! Traversals: breadth-first search with a depth limit, and shortest paths (unweighted by
+//! bidirectional breadth-first search, every shortest path, weighted by Dijkstra or A*, the k
+//! shortest simple paths). Each follows a [`Follow`]: a direction and a set of edge types,
+//! honoured at every step.
 
-use edges::ListReader;
-use pager_mmap::{DenseIdMap, PageSource};
+mod all_shortest;
+mod follow;
+mod path;
+mod weighted;
+mod yen;
+
+pub(crate) use all_shortest::all_shortest_paths;
+pub use follow::Follow;
+pub(crate) use follow::Steps;
+pub use path::{Path, WeightedPath};
+pub(crate) use weighted::{astar, distances};
+pub(crate) use yen::k_shortest_paths;
+
+use pager_mmap::DenseIdMap;
 
 use crate::error::{Error, Result};
-use crate::ids::NodeId;
-use crate::read::{Direction, GraphRead};
+use crate::ids::{EdgeId, NodeId};
+use crate::read::{GraphRead, Neighbor};
 
 /// One bit per possible node id: visited or not.
 struct Visited {
@@ -37,30 +51,22 @@ impl Visited {
     }
 }
 
-/// Calls `visit` with each neighbour of `node` in `direction`, read in place through `lists`
-/// (which keeps the last adjacency leaf, so nodes visited in id order share its descent).
-fn for_each_neighbor<S: PageSource>(
-    lists: &mut ListReader<'_, S>,
-    node: NodeId,
-    direction: Direction,
-    mut visit: impl FnMut(NodeId) -> Result<()>,
-) -> Result<()> {
-    for d in direction.stored() {
-        lists.for_each_neighbor(node.0, *d, |n| visit(NodeId(n)))?;
+/// An error unless `node` exists.
+pub(crate) fn require_node<G: GraphRead + ?Sized>(g: &G, node: NodeId) -> Result<()> {
+    match g.node(node)? {
+        Some(_) => Ok(()),
+        None => Err(Error::NodeNotFound(node)),
     }
-    Ok(())
 }
 
 pub(crate) fn bfs<G: GraphRead + ?Sized>(
     g: &G,
     start: NodeId,
-    direction: Direction,
+    follow: &Follow,
     max_depth: Option<u32>,
 ) -> Result<Vec<(NodeId, u32)>> {
-    if g.node(start)?.is_none() {
-        return Err(Error::NodeNotFound(start));
-    }
-    let mut lists = g.roots().adjacency.reader(g.source());
+    require_node(g, start)?;
+    let mut steps = Steps::new(g, follow)?;
     let mut visited = Visited::new(g.roots().nodes.next_id());
     visited.insert(start)?;
     let mut order = vec![(start, 0u32)];
@@ -72,7 +78,7 @@ pub(crate) fn bfs<G: GraphRead + ?Sized>(
             let Some(&(node, _)) = order.get(i) else {
                 break;
             };
-            for_each_neighbor(&mut lists, node, direction, |n| {
+            steps.for_each_node(node, |n| {
                 if visited.insert(n)? {
                     order.push((n, depth));
                 }
@@ -90,22 +96,38 @@ pub(crate) fn bfs<G: GraphRead + ?Sized>(
     Ok(order)
 }
 
-/// One side of a bidirectional search: each reached node's parent (towards the side's start)
-/// and depth, and the nodes of the last level.
+/// How a side of a bidirectional search reached a node: the hop from its parent (towards the
+/// side's start), and its depth.
+#[derive(Clone, Copy)]
+struct Reached {
+    parent: NodeId,
+    edge: EdgeId,
+    edge_type: u32,
+    depth: u32,
+}
+
+/// One side of a bidirectional search: how each node was reached, and the nodes of the last
+/// level.
 struct Side {
-    reached: DenseIdMap<NodeId, (NodeId, u32)>,
+    reached: DenseIdMap<NodeId, Reached>,
     frontier: Vec<NodeId>,
     depth: u32,
-    direction: Direction,
+    follow: Follow,
 }
 
 impl Side {
-    fn new(start: NodeId, direction: Direction) -> Side {
+    fn new(start: NodeId, follow: Follow) -> Side {
+        let root = Reached {
+            parent: start,
+            edge: EdgeId(0),
+            edge_type: 0,
+            depth: 0,
+        };
         Side {
-            reached: DenseIdMap::from_iter([(start, (start, 0))]),
+            reached: DenseIdMap::from_iter([(start, root)]),
             frontier: vec![start],
             depth: 0,
-            direction,
+            follow,
         }
     }
 
@@ -113,19 +135,26 @@ impl Side {
     fn expand<G: GraphRead + ?Sized>(&mut self, g: &G, other: &Side) -> Result<Option<NodeId>> {
         let mut next = Vec::new();
         let mut best: Option<(u32, NodeId)> = None;
-        let (direction, depth) = (self.direction, self.depth + 1);
+        let depth = self.depth + 1;
         let reached = &mut self.reached;
-        let mut lists = g.roots().adjacency.reader(g.source());
+        let mut steps = Steps::new(g, &self.follow)?;
         for node in std::mem::take(&mut self.frontier) {
-            for_each_neighbor(&mut lists, node, direction, |n| {
+            steps.for_each_hop(node, |hop| {
+                let n = hop.node;
                 if reached.contains_key(&n) {
                     return Ok(());
                 }
-                reached.insert(n, (node, depth));
-                if let Some(&(_, other_depth)) = other.reached.get(&n)
-                    && best.is_none_or(|(d, _)| other_depth < d)
+                let how = Reached {
+                    parent: node,
+                    edge: hop.edge,
+                    edge_type: hop.edge_type,
+                    depth,
+                };
+                reached.insert(n, how);
+                if let Some(theirs) = other.reached.get(&n)
+                    && best.is_none_or(|(d, _)| theirs.depth < d)
                 {
-                    best = Some((other_depth, n));
+                    best = Some((theirs.depth, n));
                 }
                 next.push(n);
                 Ok(())
@@ -136,19 +165,23 @@ impl Side {
         Ok(best.map(|(_, n)| n))
     }
 
-    /// The path from this side's start to `node`, start first.
-    fn path_to(&self, node: NodeId) -> Vec<NodeId> {
-        let mut path = vec![node];
+    /// The hops from `node` back to this side's start, `node`'s first: each the edge taken and
+    /// the node it leads to.
+    fn hops_back(&self, node: NodeId) -> Vec<Neighbor> {
+        let mut hops = Vec::new();
         let mut at = node;
-        while let Some(&(parent, depth)) = self.reached.get(&at) {
-            if depth == 0 {
+        while let Some(how) = self.reached.get(&at) {
+            if how.depth == 0 {
                 break;
             }
-            path.push(parent);
-            at = parent;
+            hops.push(Neighbor {
+                node: how.parent,
+                edge: how.edge,
+                edge_type: how.edge_type,
+            });
+            at = how.parent;
         }
-        path.reverse();
-        path
+        hops
     }
 }
 
@@ -156,17 +189,15 @@ pub(crate) fn shortest_path<G: GraphRead + ?Sized>(
     g: &G,
     from: NodeId,
     to: NodeId,
-) -> Result<Option<Vec<NodeId>>> {
-    for node in [from, to] {
-        if g.node(node)?.is_none() {
-            return Err(Error::NodeNotFound(node));
-        }
-    }
+    follow: &Follow,
+) -> Result<Option<Path>> {
+    require_node(g, from)?;
+    require_node(g, to)?;
     if from == to {
-        return Ok(Some(vec![from]));
+        return Ok(Some(Path::at(from)));
     }
-    let mut forward = Side::new(from, Direction::Out);
-    let mut backward = Side::new(to, Direction::In);
+    let mut forward = Side::new(from, follow.clone());
+    let mut backward = Side::new(to, follow.reversed());
     while !forward.frontier.is_empty() && !backward.frontier.is_empty() {
         // Expand the smaller frontier: the search stays as narrow as the graph allows.
         let meeting = if forward.frontier.len() <= backward.frontier.len() {
@@ -175,12 +206,28 @@ pub(crate) fn shortest_path<G: GraphRead + ?Sized>(
             backward.expand(g, &forward)?
         };
         if let Some(meeting) = meeting {
-            let mut path = forward.path_to(meeting);
-            let mut back = backward.path_to(meeting);
-            back.pop();
-            path.extend(back.into_iter().rev());
-            return Ok(Some(path));
+            return Ok(Some(join(&forward, &backward, meeting)));
         }
     }
     Ok(None)
+}
+
+/// The path from `forward`'s start to `backward`'s through `meeting`, reached by both.
+fn join(forward: &Side, backward: &Side, meeting: NodeId) -> Path {
+    // Forward hops back from the meeting node name each parent; turned around, each hop must
+    // name the node it reaches, so the edges shift by one against the nodes.
+    let back = forward.hops_back(meeting);
+    let mut hops = Vec::with_capacity(back.len());
+    let mut reach = meeting;
+    for hop in &back {
+        hops.push(Neighbor {
+            node: reach,
+            edge: hop.edge,
+            edge_type: hop.edge_type,
+        });
+        reach = hop.node;
+    }
+    hops.reverse();
+    hops.extend(backward.hops_back(meeting));
+    Path { start: reach, hops }
 }

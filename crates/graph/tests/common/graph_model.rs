@@ -102,7 +102,7 @@ fn kv_key(key: u8) -> Vec<u8> {
 pub fn name(seed: u8) -> String {
     // Few distinct names, sharing prefixes, so lookups find several nodes; one in eight longer
     // than the name index keeps (1,018 bytes), all alike in their first 1,020.
-    if seed % 8 == 0 {
+    if seed.is_multiple_of(8) {
         return format!("ab{}{}", "λ".repeat(510), seed % 5);
     }
     format!("{}{}", ["ab", "abc", "b"][usize::from(seed % 3)], seed % 7)
