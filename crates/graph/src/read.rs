@@ -597,4 +597,10 @@ pub trait GraphRead: sealed::Access {
     fn shortest_path(&self, from: NodeId, to: NodeId) -> Result<Option<Vec<NodeId>>> {
         crate::traverse::shortest_path(self, from, to)
     }
+
+    /// A cursor for scanning many nodes' neighbour lists, all edges or only those whose type id
+    /// is in `edge_types` (see [`crate::NeighborScan`]): what whole-graph algorithms read with.
+    fn scan(&self, edge_types: Option<&[u32]>) -> crate::NeighborScan<'_, Self::Source> {
+        crate::NeighborScan::new(self.roots(), self.source(), edge_types)
+    }
 }
