@@ -23,6 +23,25 @@ pub struct NeighborScan<'a, S> {
     edge_types: Option<Vec<u32>>,
 }
 
+/// What a neighbour cursor does, so that code using [`NeighborScan`] can name it by what it
+/// does rather than by its type's parameters.
+pub trait NeighborCursor {
+    /// One more than the highest node id ever handed out: every node id, live or deleted, is
+    /// below it, so a vector of this length indexes all nodes directly.
+    fn id_bound(&self) -> u64;
+
+    /// Calls `visit` with the node at the other end of each of `node`'s edges in `direction`
+    /// (of the cursor's edge types, if it has them), out-edges first for [`Direction::Both`].
+    /// A node without edges, or one that does not exist, visits nothing. Stops at the first
+    /// error `visit` returns.
+    fn for_each_neighbor(
+        &mut self,
+        node: NodeId,
+        direction: Direction,
+        visit: impl FnMut(NodeId) -> Result<()>,
+    ) -> Result<()>;
+}
+
 impl<'a, S: PageSource> NeighborScan<'a, S> {
     pub(crate) fn new(
         roots: &'a Roots,
@@ -36,19 +55,15 @@ impl<'a, S: PageSource> NeighborScan<'a, S> {
             edge_types: edge_types.map(<[u32]>::to_vec),
         }
     }
+}
 
-    /// One more than the highest node id ever handed out: every node id, live or deleted, is
-    /// below it, so a vector of this length indexes all nodes directly.
-    pub fn id_bound(&self) -> u64 {
+impl<S: PageSource> NeighborCursor for NeighborScan<'_, S> {
+    fn id_bound(&self) -> u64 {
         self.roots.nodes.next_id()
     }
 
-    /// Calls `visit` with the node at the other end of each of `node`'s edges in `direction`
-    /// (of the cursor's edge types, if it has them), out-edges first for [`Direction::Both`].
-    /// A node without edges, or one that does not exist, visits nothing. Stops at the first
-    /// error `visit` returns.
     #[inline]
-    pub fn for_each_neighbor(
+    fn for_each_neighbor(
         &mut self,
         node: NodeId,
         direction: Direction,
@@ -78,13 +93,9 @@ impl<'a, S: PageSource> NeighborScan<'a, S> {
 
 #[cfg(test)]
 mod tests {
-    use crate::{Direction, Graph, GraphRead, NodeId};
+    use crate::{Direction, Graph, GraphRead, NeighborCursor, NodeId};
 
-    fn collect(
-        scan: &mut crate::NeighborScan<'_, impl pager_mmap::PageSource>,
-        node: NodeId,
-        direction: Direction,
-    ) -> Vec<u64> {
+    fn collect(scan: &mut impl NeighborCursor, node: NodeId, direction: Direction) -> Vec<u64> {
         let mut seen = Vec::new();
         scan.for_each_neighbor(node, direction, |n| {
             seen.push(n.0);
