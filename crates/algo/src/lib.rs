@@ -12,8 +12,15 @@
 //! - a [`Control`] lends a cancellation flag and a progress callback, checked every iteration;
 //! - [`write_values`] stores a result in a key-value space inside one write transaction.
 //!
-//! The six LDBC Graphalytics kernels: [`bfs_levels`], [`pagerank`], [`wcc`], [`cdlp`], [`lcc`],
-//! [`sssp`].
+//! The algorithms:
+//! - the six LDBC Graphalytics kernels: [`bfs_levels`], [`pagerank`], [`wcc`], [`cdlp`],
+//!   [`lcc`], [`sssp`];
+//! - components: [`scc`] and its [`condensation`], [`k_core`], [`triangles`];
+//! - order: [`topological_sort`] (with a cycle when there is none), [`reachable`],
+//!   [`transitive_reduction`], [`dominators`];
+//! - centrality: [`degree_centrality`], [`closeness_centrality`], [`betweenness_centrality`]
+//!   (exact or sampled), [`personalized_pagerank`];
+//! - [`minimum_spanning_forest`].
 //!
 //! ```
 //! use algo::{Control, PageRankParams, View};
@@ -36,27 +43,42 @@
 
 mod bfs;
 mod cdlp;
+mod centrality;
 mod control;
+mod dag;
+mod dominators;
 mod error;
 mod heap;
+mod kcore;
 mod lcc;
 mod members;
+mod msf;
 mod pagerank;
+mod rng;
+mod scc;
 mod sssp;
 mod store;
+mod topo;
 mod values;
 mod view;
 mod wcc;
 
 pub use bfs::bfs_levels;
 pub use cdlp::cdlp;
+pub use centrality::{Sources, betweenness_centrality, closeness_centrality, degree_centrality};
 pub use control::{Control, Progress};
+pub use dag::{reachable, transitive_reduction};
+pub use dominators::dominators;
 pub use error::{Error, Result};
+pub use kcore::k_core;
 pub use lcc::{lcc, total_triangles, triangles};
 pub use members::Members;
+pub use msf::{SpanningForest, minimum_spanning_forest};
 pub use pagerank::{PageRankParams, pagerank, personalized_pagerank};
+pub use scc::{Components, condensation, scc};
 pub use sssp::{EdgeWeight, sssp};
 pub use store::{node_key, write_values};
+pub use topo::topological_sort;
 pub use values::{NodeValues, StoredValue};
 pub use view::{Scanner, Subgraph, View};
 pub use wcc::wcc;

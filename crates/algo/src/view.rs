@@ -163,6 +163,40 @@ impl<'g, G: GraphRead + ?Sized> Subgraph<'g, G> {
         }
     }
 
+    /// `node`'s neighbours of the view in `direction`, as an iterator that can be set aside
+    /// and resumed: what an iterative depth-first search keeps on its stack (one per node on
+    /// the path, so O(V) in all).
+    pub fn neighbors(
+        &self,
+        node: NodeId,
+        direction: Direction,
+    ) -> impl Iterator<Item = Result<NodeId>> + use<'_, 'g, G> {
+        let types: Vec<Option<u32>> = match &self.edge_types {
+            None => vec![None],
+            Some(types) => types.iter().copied().map(Some).collect(),
+        };
+        let (g, members, filtered) = (self.g, &self.members, self.filtered);
+        types
+            .into_iter()
+            .flat_map(move |t| {
+                let (list, failed) = match g.neighbors_by_type_id(node, direction, t) {
+                    Ok(list) => (Some(list), None),
+                    Err(e) => (None, Some(Err(Error::from(e)))),
+                };
+                list.into_iter()
+                    .flatten()
+                    .map(|n| n.map(|n| n.node).map_err(Error::from))
+                    .chain(failed)
+            })
+            .filter_map(move |n| match n {
+                Ok(n) if n.0 >= members.bound() as u64 => {
+                    Some(Err(Error::DanglingEdge { from: node, to: n }))
+                }
+                Ok(n) if filtered && !members.contains(n) => None,
+                other => Some(other),
+            })
+    }
+
     /// Calls `visit` with each of `node`'s edges of the view in `direction` (with edge ids, for
     /// weights): slower than a [`Scanner`], which gives neighbour ids only.
     pub fn for_each_edge(
