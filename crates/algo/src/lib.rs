@@ -20,6 +20,7 @@
 //!   [`transitive_reduction`], [`dominators`];
 //! - centrality: [`degree_centrality`], [`closeness_centrality`], [`betweenness_centrality`]
 //!   (exact or sampled), [`personalized_pagerank`];
+//! - communities: [`louvain`] (with its modularity), [`cdlp`];
 //! - [`minimum_spanning_forest`].
 //!
 //! ```
@@ -51,6 +52,7 @@ mod error;
 mod heap;
 mod kcore;
 mod lcc;
+mod louvain;
 mod members;
 mod msf;
 mod pagerank;
@@ -72,6 +74,7 @@ pub use dominators::dominators;
 pub use error::{Error, Result};
 pub use kcore::k_core;
 pub use lcc::{lcc, total_triangles, triangles};
+pub use louvain::{Communities, louvain};
 pub use members::Members;
 pub use msf::{SpanningForest, minimum_spanning_forest};
 pub use pagerank::{PageRankParams, pagerank, personalized_pagerank};

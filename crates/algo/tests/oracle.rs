@@ -386,3 +386,45 @@ fn minimum_spanning_forest_weight_matches_networkx() {
         );
     }
 }
+
+#[test]
+fn louvain_modularity_is_close_to_networkx_and_consistent() {
+    for f in fixtures().iter().filter(|f| !f.directed) {
+        let read = f.read();
+        let found = algo::louvain(&read, &f.view(), 1, &mut Control::new()).expect("louvain");
+        let want: f64 = f.totals["louvain_modularity"].parse().expect("q");
+        assert!(
+            found.modularity >= want * 0.97,
+            "{}: modularity {} vs networkx {want}",
+            f.name,
+            found.modularity
+        );
+        // The reported modularity is that of the reported communities.
+        let mut inside = BTreeMap::new();
+        let mut total = BTreeMap::new();
+        for &(u, v) in &f.edges {
+            let (cu, cv) = (
+                found.community.get(f.nodes[u as usize]).expect("c"),
+                found.community.get(f.nodes[v as usize]).expect("c"),
+            );
+            *total.entry(*cu).or_insert(0.0) += 1.0;
+            *total.entry(*cv).or_insert(0.0) += 1.0;
+            if cu == cv {
+                *inside.entry(*cu).or_insert(0.0) += 2.0;
+            }
+        }
+        let two_m = 2.0 * f.edges.len() as f64;
+        let q: f64 = total
+            .iter()
+            .map(|(c, k)| inside.get(c).unwrap_or(&0.0) / two_m - (k / two_m).powi(2))
+            .sum();
+        assert!(
+            close(q, found.modularity),
+            "{}: {q} vs {}",
+            f.name,
+            found.modularity
+        );
+        let again = algo::louvain(&read, &f.view(), 1, &mut Control::new()).expect("louvain");
+        assert_eq!(found, again, "{}: same seed, same communities", f.name);
+    }
+}
