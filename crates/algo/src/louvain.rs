@@ -76,7 +76,7 @@ pub fn louvain<G: GraphRead + ?Sized>(
         }
     }
     let mut level = 1;
-    while two_m > 0.0 {
+    while merged.len() > 0 {
         let mut order: Vec<usize> = (0..merged.len()).collect();
         let degree = merged.degree();
         community = move_level(
