@@ -13,6 +13,11 @@ use crate::view::{Scanner, View};
 /// node back and forth forever.
 const MIN_GAIN: f64 = 1e-12;
 
+/// A pass over a level's nodes that raises modularity by less than this ends the level (as
+/// networkx's `threshold`): on large graphs a few nodes keep trading tiny gains for many
+/// passes, which changes nothing that matters.
+const LEVEL_THRESHOLD: f64 = 1e-7;
+
 /// Communities found by [`louvain`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct Communities {
@@ -221,10 +226,11 @@ fn move_level(
     let mut to_community = vec![0.0; size];
     let mut touched = Vec::new();
     rng.shuffle(nodes);
-    let mut moved = two_m > 0.0;
-    while moved {
+    let mut improving = two_m > 0.0;
+    while improving {
         control.check("level", depth, 0)?;
-        moved = false;
+        // The modularity gained by this pass's moves.
+        let mut gained = 0.0;
         for &v in nodes.iter() {
             let (Some(&own), Some(&k)) = (community.get(v), degree.get(v)) else {
                 continue;
@@ -246,7 +252,8 @@ fn move_level(
                 to_community.get(c).copied().unwrap_or(0.0)
                     - total.get(c).copied().unwrap_or(0.0) * k / two_m
             };
-            let mut best = (gain(own), own);
+            let stay = gain(own);
+            let mut best = (stay, own);
             for &c in &touched {
                 let g = gain(c);
                 if g > best.0 + MIN_GAIN {
@@ -260,7 +267,7 @@ fn move_level(
                 if let Some(slot) = community.get_mut(v) {
                     *slot = best.1;
                 }
-                moved = true;
+                gained += 2.0 * (best.0 - stay) / two_m;
             }
             for c in touched.drain(..) {
                 if let Some(slot) = to_community.get_mut(c) {
@@ -268,6 +275,7 @@ fn move_level(
                 }
             }
         }
+        improving = gained > LEVEL_THRESHOLD;
     }
     // Dense numbering.
     let mut number = vec![usize::MAX; size];

@@ -51,6 +51,14 @@ impl<T> NodeValues<T> {
             .filter_map(|n| self.values.get(index(n)).map(|v| (n, v)))
     }
 
+    /// The same nodes with each value mapped by `f`.
+    pub fn map<U>(&self, f: impl Fn(&T) -> U) -> NodeValues<U> {
+        NodeValues {
+            values: self.values.iter().map(f).collect(),
+            members: self.members.clone(),
+        }
+    }
+
     /// The dense vector by node id (entries of ids outside the result hold a filler value).
     pub fn as_slice(&self) -> &[T] {
         &self.values

@@ -2,6 +2,7 @@
 //! edge lists, taxonomy TSV and JSON lines, export, inspection, `check` and `compact`.
 //! `mmgraph --help` lists the commands; `docs/cli.md` describes them and the input formats.
 
+mod algo;
 mod cli;
 mod compact;
 mod db;
@@ -44,5 +45,6 @@ fn run(cli: &Cli) -> error::Result<ExitCode> {
         Command::Bfs(args) => inspect::bfs(args, out),
         Command::Path(args) => inspect::path(args, out),
         Command::Compact { db, out: target } => compact::run(db, target, out),
+        Command::Algo(args) => algo::run(args, out),
     }
 }
