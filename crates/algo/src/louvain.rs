@@ -13,10 +13,12 @@ use crate::view::{Scanner, View};
 /// node back and forth forever.
 const MIN_GAIN: f64 = 1e-12;
 
-/// A pass over a level's nodes that raises modularity by less than this ends the level (as
-/// networkx's `threshold`): on large graphs a few nodes keep trading tiny gains for many
-/// passes, which changes nothing that matters.
-const LEVEL_THRESHOLD: f64 = 1e-7;
+/// A pass over a level's nodes that raises modularity by less than this ends the level. On a
+/// large graph without much structure a few nodes keep finding gains of about 1/m each, pass
+/// after pass (100K nodes and 1M uniform random edges: after 20 passes, 3e-6 a pass for
+/// hundreds of passes, 0.2% of the modularity in all); stopping there costs little modularity
+/// and most of the time. On small graphs one move gains more than this, so it changes nothing.
+const LEVEL_THRESHOLD: f64 = 1e-5;
 
 /// Communities found by [`louvain`].
 #[derive(Clone, Debug, PartialEq)]
