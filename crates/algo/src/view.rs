@@ -171,13 +171,13 @@ impl<'g, G: GraphRead + ?Sized> Subgraph<'g, G> {
         node: NodeId,
         direction: Direction,
     ) -> impl Iterator<Item = Result<NodeId>> + use<'_, 'g, G> {
-        let types: Vec<Option<u32>> = match &self.edge_types {
-            None => vec![None],
-            Some(types) => types.iter().copied().map(Some).collect(),
-        };
+        // No filter: one list of every type; else one list per type. Nothing allocated.
+        let all = self.edge_types.is_none();
+        let types = std::iter::once(None)
+            .filter(move |_| all)
+            .chain(self.edge_types.iter().flatten().copied().map(Some));
         let (g, members, filtered) = (self.g, &self.members, self.filtered);
         types
-            .into_iter()
             .flat_map(move |t| {
                 let (list, failed) = match g.neighbors_by_type_id(node, direction, t) {
                     Ok(list) => (Some(list), None),
