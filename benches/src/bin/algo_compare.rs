@@ -87,17 +87,38 @@ fn time(rounds: usize, mut run: impl FnMut() -> Result<()>) -> Result<Duration> 
     Ok(median(&mut times))
 }
 
-/// The process's peak resident set so far, from `/proc/self/status` (0 where unavailable).
-fn peak_rss_mib() -> u64 {
+/// A field of `/proc/self/status` in KiB (0 where unavailable).
+fn status_kib(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
+                .find(|l| l.starts_with(field))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|kb| kb.parse::<u64>().ok())
         })
-        .map_or(0, |kb| kb / 1024)
+        .unwrap_or(0)
+}
+
+/// The process's peak resident set so far, in MiB.
+fn peak_rss_mib() -> u64 {
+    status_kib("VmHWM:") / 1024
+}
+
+/// How long `run` took, and how far the resident set rose above its level before `run` while
+/// `run` ran: the peak is reset first (Linux: `5` to `/proc/self/clear_refs`). Run after the timed rounds, so
+/// the file's pages are already resident and the rise is the algorithm's own memory.
+fn timed_peak(run: impl FnOnce() -> Result<()>) -> Result<(String, String)> {
+    std::fs::write("/proc/self/clear_refs", "5")?;
+    let before = status_kib("VmRSS:");
+    let started = Instant::now();
+    run()?;
+    let elapsed = started.elapsed();
+    let added = status_kib("VmHWM:").saturating_sub(before);
+    Ok((
+        fmt_duration(elapsed),
+        format!("{:.1} MiB", added as f64 / 1024.0),
+    ))
 }
 
 fn ratio(ours: Duration, base: Duration) -> String {
@@ -141,7 +162,7 @@ fn main() -> Result<()> {
             peak_rss_mib()
         );
         println!(
-            "| kernel | mmgraph (algo, on the file) | CSR (in memory) | ratio | peak RSS after |"
+            "| kernel | mmgraph (algo, on the file) | CSR (in memory) | ratio | mmgraph memory added (peak) |"
         );
         println!("|---|---|---|---|---|");
         let view = View::new();
@@ -168,15 +189,18 @@ fn main() -> Result<()> {
             std::hint::black_box(&rank);
             Ok(())
         })?;
+        let (_, memory) = timed_peak(|| {
+            algo::pagerank(&read, &view, &pr(k + 1), &mut Control::new())?;
+            Ok(())
+        })?;
         let ours_iter = ours_k.saturating_sub(ours_1) / k;
         let base_iter = base_k / k;
         println!(
-            "| PageRank, per iteration (setup + 1 iteration: {}) | {} | {} | {} | {} MiB |",
+            "| PageRank, per iteration (setup + 1 iteration: {}) | {} | {} | {} | {memory} |",
             fmt_duration(ours_1),
             fmt_duration(ours_iter),
             fmt_duration(base_iter),
             ratio(ours_iter, base_iter),
-            peak_rss_mib()
         );
         let ours = time(config.rounds, || {
             std::hint::black_box(algo::wcc(&read, &view, &mut Control::new())?);
@@ -186,12 +210,15 @@ fn main() -> Result<()> {
             std::hint::black_box(kernels::wcc(&csr));
             Ok(())
         })?;
+        let (_, memory) = timed_peak(|| {
+            std::hint::black_box(algo::wcc(&read, &view, &mut Control::new())?);
+            Ok(())
+        })?;
         println!(
-            "| WCC | {} | {} | {} | {} MiB |",
+            "| WCC | {} | {} | {} | {memory} |",
             fmt_duration(ours),
             fmt_duration(base),
             ratio(ours, base),
-            peak_rss_mib()
         );
         // From the node with the most out-edges: R-MAT leaves many nodes without any.
         let source = (0..degrees.len())
@@ -207,62 +234,61 @@ fn main() -> Result<()> {
             std::hint::black_box(kernels::bfs_levels(&csr, source));
             Ok(())
         })?;
+        let (_, memory) = timed_peak(|| {
+            let levels =
+                algo::bfs_levels(&read, &view, NodeId(u64::from(source)), &mut Control::new())?;
+            std::hint::black_box(levels);
+            Ok(())
+        })?;
         println!(
-            "| BFS levels from node {source} (most out-edges) | {} | {} | {} | {} MiB |",
+            "| BFS levels from node {source} (most out-edges) | {} | {} | {} | {memory} |",
             fmt_duration(ours),
             fmt_duration(base),
             ratio(ours, base),
-            peak_rss_mib()
         );
         drop(csr);
         if config.extra {
-            println!("\n| algorithm (mmgraph alone) | time | result | peak RSS after |");
+            println!("\n| algorithm (mmgraph alone) | time | result | memory added (peak) |");
             println!("|---|---|---|---|");
-            let started = Instant::now();
-            let ranks = algo::pagerank(&read, &view, &pr(20), &mut Control::new())?;
-            println!(
-                "| PageRank, 20 iterations | {} | {} ranks | {} MiB |",
-                fmt_duration(started.elapsed()),
-                ranks.len(),
-                peak_rss_mib()
-            );
-            let started = Instant::now();
-            let components = algo::wcc(&read, &view, &mut Control::new())?;
-            let mut labels: Vec<NodeId> = components.iter().map(|(_, &c)| c).collect();
-            labels.sort_unstable();
-            labels.dedup();
-            println!(
-                "| WCC | {} | {} components | {} MiB |",
-                fmt_duration(started.elapsed()),
-                labels.len(),
-                peak_rss_mib()
-            );
-            let started = Instant::now();
-            let scc = algo::scc(&read, &view, &mut Control::new())?;
-            println!(
-                "| SCC | {} | {} components | {} MiB |",
-                fmt_duration(started.elapsed()),
-                scc.count,
-                peak_rss_mib()
-            );
-            let started = Instant::now();
-            let cores = algo::k_core(&read, &view, &mut Control::new())?;
-            let max_core = cores.iter().map(|(_, &k)| k).max().unwrap_or(0);
-            println!(
-                "| k-core | {} | max core {max_core} | {} MiB |",
-                fmt_duration(started.elapsed()),
-                peak_rss_mib()
-            );
-            let started = Instant::now();
             let both = View::new().direction(graph::Direction::Both);
-            let communities = algo::louvain(&read, &both, 1, &mut Control::new())?;
-            println!(
-                "| Louvain (undirected, seed 1) | {} | {} communities, modularity {:.4} | {} MiB |",
-                fmt_duration(started.elapsed()),
-                communities.count,
-                communities.modularity,
-                peak_rss_mib()
-            );
+            let mut result = String::new();
+            let (t, m) = timed_peak(|| {
+                let ranks = algo::pagerank(&read, &view, &pr(20), &mut Control::new())?;
+                result = format!("{} ranks", ranks.len());
+                Ok(())
+            })?;
+            println!("| PageRank, 20 iterations | {t} | {result} | {m} |");
+            let (t, m) = timed_peak(|| {
+                let components = algo::wcc(&read, &view, &mut Control::new())?;
+                let mut labels: Vec<NodeId> = components.iter().map(|(_, &c)| c).collect();
+                labels.sort_unstable();
+                labels.dedup();
+                result = format!("{} components", labels.len());
+                Ok(())
+            })?;
+            println!("| WCC | {t} | {result} | {m} |");
+            let (t, m) = timed_peak(|| {
+                let scc = algo::scc(&read, &view, &mut Control::new())?;
+                result = format!("{} components", scc.count);
+                Ok(())
+            })?;
+            println!("| SCC | {t} | {result} | {m} |");
+            let (t, m) = timed_peak(|| {
+                let cores = algo::k_core(&read, &view, &mut Control::new())?;
+                let max_core = cores.iter().map(|(_, &k)| k).max().unwrap_or(0);
+                result = format!("max core {max_core}");
+                Ok(())
+            })?;
+            println!("| k-core | {t} | {result} | {m} |");
+            let (t, m) = timed_peak(|| {
+                let communities = algo::louvain(&read, &both, 1, &mut Control::new())?;
+                result = format!(
+                    "{} communities, modularity {:.4}",
+                    communities.count, communities.modularity
+                );
+                Ok(())
+            })?;
+            println!("| Louvain (undirected, seed 1) | {t} | {result} | {m} |");
         }
         drop(read);
         drop(graph);
