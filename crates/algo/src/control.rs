@@ -11,14 +11,14 @@ pub struct Progress {
     pub stage: &'static str,
     /// Units finished.
     pub done: u64,
-    /// Units in all.
+    /// Units in all (0 when not known in advance, e.g. Louvain's passes).
     pub total: u64,
 }
 
 /// What a caller lends a run: a flag that cancels it and a callback that hears its progress.
-/// Every algorithm checks the flag once per iteration (per pass over the nodes) and at least
-/// every [`Control::EVERY`] nodes inside a pass; a set flag makes it return
-/// [`Error::Cancelled`].
+/// Every algorithm checks the flag at least once per iteration, level or source, and the
+/// single-pass ones (and the set-up pass of every view) every [`Control::EVERY`] nodes; a set
+/// flag makes the run return [`Error::Cancelled`], having written nothing.
 #[derive(Default)]
 pub struct Control<'a> {
     cancel: Option<&'a AtomicBool>,
