@@ -227,7 +227,11 @@ fn move_level(
     // Weight from the current node to each community, with the list of communities touched.
     let mut to_community = vec![0.0; size];
     let mut touched = Vec::new();
-    rng.shuffle(nodes);
+    if depth == 0 {
+        shuffle_blocks(nodes, rng);
+    } else {
+        rng.shuffle(nodes);
+    }
     let mut improving = two_m > 0.0;
     while improving {
         control.check("level", depth, 0)?;
@@ -297,6 +301,28 @@ fn move_level(
         .iter()
         .map(|&c| number.get(c).copied().unwrap_or(usize::MAX))
         .collect())
+}
+
+/// Ids per block that [`shuffle_blocks`] keeps together: the nodes of one adjacency leaf.
+const BLOCK: usize = 64;
+
+/// Shuffles `nodes` (sorted ids) by blocks of [`BLOCK`] consecutive ids: the blocks in random
+/// order, and the nodes in random order within each. The first level reads the file, and a
+/// node visited right after another of its block finds its list in the adjacency leaf the
+/// cursor already holds: a full shuffle made each pass several times slower on 100K nodes,
+/// while the plain id order cost modularity (the visiting order matters to Louvain).
+fn shuffle_blocks(nodes: &mut [usize], rng: &mut SplitMix) {
+    let mut blocks: Vec<Vec<usize>> = nodes
+        .chunk_by(|a, b| a / BLOCK == b / BLOCK)
+        .map(<[usize]>::to_vec)
+        .collect();
+    rng.shuffle(&mut blocks);
+    for (slot, v) in nodes.iter_mut().zip(blocks.iter_mut().flat_map(|block| {
+        rng.shuffle(block);
+        block.iter().copied()
+    })) {
+        *slot = v;
+    }
 }
 
 /// Phase two: the graph whose nodes are the communities of `nodes` on `level`.
