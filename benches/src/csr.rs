@@ -127,6 +127,20 @@ impl Csr {
         (csr, started.elapsed())
     }
 
+    /// The number of nodes.
+    pub fn node_count(&self) -> u64 {
+        self.nodes
+    }
+
+    /// `node`'s out-list (`incoming`: its in-list), in place.
+    pub fn row(&self, node: u64, incoming: bool) -> &[u32] {
+        if incoming {
+            self.incoming.row(node)
+        } else {
+            self.out.row(node)
+        }
+    }
+
     /// The bytes the CSR takes in memory (both directions and the node arena).
     pub fn memory_bytes(&self) -> u64 {
         self.out.bytes()

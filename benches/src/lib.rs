@@ -15,6 +15,7 @@ pub mod compare;
 pub mod csr;
 pub mod engine;
 pub mod generate;
+pub mod kernels;
 /// The key-value comparison against LMDB and redb (`src/bin/kv_compare.rs`, issue 3).
 pub mod kv;
 pub mod measure;

@@ -84,6 +84,11 @@ pub enum Command {
     ///
     /// Example: `mmgraph khop tax.mmg -x 9604 -k 2 --both`
     Khop(KhopArgs),
+    /// Run a graph algorithm (PageRank, components, centrality, ...) on DB; `mmgraph help algo`
+    /// lists them.
+    ///
+    /// Example: `mmgraph algo pagerank tax.mmg --top 10`
+    Algo(crate::algo::AlgoArgs),
     /// Write a copy of DB to OUT holding only live pages (node and edge ids are kept).
     ///
     /// Example: `mmgraph compact big.mmg small.mmg`

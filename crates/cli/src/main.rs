@@ -2,6 +2,7 @@
 //! edge lists, taxonomy TSV and JSON lines, export, inspection, `check` and `compact`.
 //! `mmgraph --help` lists the commands; `docs/cli.md` describes them and the input formats.
 
+mod algo;
 mod cli;
 mod compact;
 mod db;
@@ -46,5 +47,6 @@ fn run(cli: &Cli) -> error::Result<ExitCode> {
         Command::Path(args) => traversal::path(args, out),
         Command::Khop(args) => traversal::khop(args, out),
         Command::Compact { db, out: target } => compact::run(db, target, out),
+        Command::Algo(args) => algo::run(args, out),
     }
 }

@@ -50,6 +50,7 @@ mod read;
 mod roots;
 #[cfg(feature = "sample")]
 pub mod sample;
+mod scan;
 mod schema;
 mod strings;
 #[cfg(feature = "testing")]
@@ -66,6 +67,7 @@ pub use ids::{EdgeId, NodeId};
 pub use kv::{KvEntry, MAX_KV_KEY_LEN, MAX_SPACE_NAME_LEN};
 pub use pager_mmap::{Durability, Options};
 pub use read::{Direction, EdgeRef, GraphRead, Neighbor, Neighbors, NodeRef};
+pub use scan::{NeighborCursor, NeighborScan};
 pub use schema::{
     MAX_EDGE_DATA_LEN, MAX_EDGE_TYPES, MAX_IDS, MAX_LABEL_LEN, MAX_NAME_LEN, check_label,
     check_name,

@@ -718,4 +718,10 @@ pub trait GraphRead: sealed::Access {
     ) -> Result<Vec<crate::WeightedPath>> {
         crate::traverse::k_shortest_paths(self, from, to, &follow.into(), k, weight)
     }
+
+    /// A cursor for scanning many nodes' neighbour lists, all edges or only those whose type id
+    /// is in `edge_types` (see [`crate::NeighborScan`]): what whole-graph algorithms read with.
+    fn scan(&self, edge_types: Option<&[u32]>) -> crate::NeighborScan<'_, Self::Source> {
+        crate::NeighborScan::new(self.roots(), self.source(), edge_types)
+    }
 }

@@ -1,0 +1,271 @@
+//! The part of a graph an algorithm sees: which edge types, which direction, which kinds of
+//! node. [`View`] names them; [`View::resolve`] checks the names against a snapshot and gives a
+//! [`Subgraph`] that scans exactly those nodes and edges.
+
+use graph::{Direction, GraphRead, Neighbor, NeighborCursor, NodeId};
+
+use crate::control::Control;
+use crate::error::{Error, Result};
+use crate::members::Members;
+
+/// What an algorithm sees of a graph: edges of some types (all by default), followed in one
+/// direction ([`Direction::Out`] by default; [`Direction::Both`] treats each edge as undirected),
+/// between nodes of some kinds (all by default).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct View {
+    edge_types: Vec<String>,
+    kinds: Vec<String>,
+    direction: Direction,
+}
+
+impl Default for View {
+    fn default() -> View {
+        View {
+            edge_types: Vec::new(),
+            kinds: Vec::new(),
+            direction: Direction::Out,
+        }
+    }
+}
+
+impl View {
+    /// Every node and edge, edges followed forwards.
+    pub fn new() -> View {
+        View::default()
+    }
+
+    /// Adds edge type `name` to the types the view keeps (none added: all types).
+    pub fn edge_type(mut self, name: impl Into<String>) -> View {
+        self.edge_types.push(name.into());
+        self
+    }
+
+    /// Adds kind `name` to the kinds of node the view keeps (none added: all kinds).
+    pub fn kind(mut self, name: impl Into<String>) -> View {
+        self.kinds.push(name.into());
+        self
+    }
+
+    /// Follows edges in `direction`: [`Direction::In`] reverses every edge,
+    /// [`Direction::Both`] makes each edge undirected.
+    pub fn direction(mut self, direction: Direction) -> View {
+        self.direction = direction;
+        self
+    }
+
+    /// The view over snapshot `g`: its edge types and kinds resolved to ids (a name no edge or
+    /// node ever had is an error naming it) and its nodes listed, checking `control` as it
+    /// goes. One pass over the node records.
+    pub fn resolve<'g, G: GraphRead + ?Sized>(
+        &self,
+        g: &'g G,
+        control: &mut Control<'_>,
+    ) -> Result<Subgraph<'g, G>> {
+        let edge_types = if self.edge_types.is_empty() {
+            None
+        } else {
+            let mut ids = Vec::with_capacity(self.edge_types.len());
+            for name in &self.edge_types {
+                match g.edge_type_id(name)? {
+                    Some(id) => ids.push(id),
+                    None => return Err(Error::UnknownEdgeType(name.clone())),
+                }
+            }
+            ids.sort_unstable();
+            ids.dedup();
+            Some(ids)
+        };
+        let mut kinds = Vec::with_capacity(self.kinds.len());
+        for name in &self.kinds {
+            match g.kind_id(name)? {
+                Some(id) => kinds.push(id),
+                None => return Err(Error::UnknownKind(name.clone())),
+            }
+        }
+        let bound = usize::try_from(g.scan(None).id_bound()).map_err(|_| {
+            crate::error::invalid("graph", "more node ids than this machine can address")
+        })?;
+        let mut members = Members::empty(bound);
+        let total = g.node_count();
+        for (done, node) in g.nodes().enumerate() {
+            control.tick("node", done as u64, total)?;
+            let node = node?;
+            if kinds.is_empty() || kinds.contains(&node.kind_id()) {
+                members.insert(node.id());
+            }
+        }
+        Ok(Subgraph {
+            g,
+            edge_types,
+            filtered: !kinds.is_empty(),
+            members,
+            direction: self.direction,
+        })
+    }
+}
+
+/// A [`View`] resolved against one snapshot: the nodes it keeps and how to scan its edges.
+pub struct Subgraph<'g, G: ?Sized> {
+    g: &'g G,
+    edge_types: Option<Vec<u32>>,
+    /// Whether the view drops nodes by kind (else every live node is a member, and every edge
+    /// leads to one).
+    filtered: bool,
+    members: Members,
+    direction: Direction,
+}
+
+impl<'g, G: GraphRead + ?Sized> Subgraph<'g, G> {
+    /// The snapshot.
+    pub fn graph(&self) -> &'g G {
+        self.g
+    }
+
+    /// The nodes of the view.
+    pub fn members(&self) -> &Members {
+        &self.members
+    }
+
+    /// The length of a dense vector by node id.
+    pub fn bound(&self) -> usize {
+        self.members.bound()
+    }
+
+    /// The direction in which the view follows edges.
+    pub fn direction(&self) -> Direction {
+        self.direction
+    }
+
+    /// The opposite of [`Subgraph::direction`]: the edges that lead into a node.
+    pub fn reverse(&self) -> Direction {
+        match self.direction {
+            Direction::Out => Direction::In,
+            Direction::In => Direction::Out,
+            Direction::Both => Direction::Both,
+        }
+    }
+
+    /// Fails with [`Error::NodeNotInView`] unless `node` is a node of the view.
+    pub fn require(&self, node: NodeId) -> Result<()> {
+        if self.members.contains(node) {
+            Ok(())
+        } else {
+            Err(Error::NodeNotInView(node))
+        }
+    }
+
+    /// A cursor over the view's edges, for passes over many nodes (in id order, ideally).
+    pub fn scanner(&self) -> Scanner<'_, impl NeighborCursor + 'g> {
+        Scanner {
+            cursor: self.g.scan(self.edge_types.as_deref()),
+            members: &self.members,
+            filtered: self.filtered,
+        }
+    }
+
+    /// `node`'s neighbours of the view in `direction`, as an iterator that can be set aside
+    /// and resumed: what an iterative depth-first search keeps on its stack (one per node on
+    /// the path, so O(V) in all).
+    pub fn neighbors(
+        &self,
+        node: NodeId,
+        direction: Direction,
+    ) -> impl Iterator<Item = Result<NodeId>> + use<'_, 'g, G> {
+        // No filter: one list of every type; else one list per type. Nothing allocated.
+        let all = self.edge_types.is_none();
+        let types = std::iter::once(None)
+            .filter(move |_| all)
+            .chain(self.edge_types.iter().flatten().copied().map(Some));
+        let (g, members, filtered) = (self.g, &self.members, self.filtered);
+        types
+            .flat_map(move |t| {
+                let (list, failed) = match g.neighbors_by_type_id(node, direction, t) {
+                    Ok(list) => (Some(list), None),
+                    Err(e) => (None, Some(Err(Error::from(e)))),
+                };
+                list.into_iter()
+                    .flatten()
+                    .map(|n| n.map(|n| n.node).map_err(Error::from))
+                    .chain(failed)
+            })
+            .filter_map(move |n| match n {
+                Ok(n) if n.0 >= members.bound() as u64 => {
+                    Some(Err(Error::DanglingEdge { from: node, to: n }))
+                }
+                Ok(n) if filtered && !members.contains(n) => None,
+                other => Some(other),
+            })
+    }
+
+    /// Calls `visit` with each of `node`'s edges of the view in `direction` (with edge ids, for
+    /// weights): slower than a [`Scanner`], which gives neighbour ids only.
+    pub fn for_each_edge(
+        &self,
+        node: NodeId,
+        direction: Direction,
+        mut visit: impl FnMut(Neighbor) -> Result<()>,
+    ) -> Result<()> {
+        let mut one = |t: Option<u32>| -> Result<()> {
+            for n in self.g.neighbors_by_type_id(node, direction, t)? {
+                let n = n?;
+                if n.node.0 >= self.members.bound() as u64 {
+                    return Err(Error::DanglingEdge {
+                        from: node,
+                        to: n.node,
+                    });
+                }
+                if !self.filtered || self.members.contains(n.node) {
+                    visit(n)?;
+                }
+            }
+            Ok(())
+        };
+        match &self.edge_types {
+            None => one(None),
+            Some(types) => types.iter().try_for_each(|&t| one(Some(t))),
+        }
+    }
+}
+
+/// A cursor over a view's edges: the graph's [`NeighborCursor`], keeping only edges between
+/// nodes of the view. Made by [`Subgraph::scanner`].
+pub struct Scanner<'s, C> {
+    cursor: C,
+    members: &'s Members,
+    filtered: bool,
+}
+
+impl<C: NeighborCursor> Scanner<'_, C> {
+    /// Calls `visit` with each neighbour of `node` in `direction` that is in the view.
+    #[inline]
+    pub fn each(
+        &mut self,
+        node: NodeId,
+        direction: Direction,
+        mut visit: impl FnMut(NodeId),
+    ) -> Result<()> {
+        let bound = self.members.bound() as u64;
+        let mut dangling = None;
+        let (members, filtered) = (self.members, self.filtered);
+        self.cursor.for_each_neighbor(node, direction, |n| {
+            if n.0 >= bound {
+                dangling = Some(n);
+            } else if !filtered || members.contains(n) {
+                visit(n);
+            }
+            Ok(())
+        })?;
+        match dangling {
+            Some(to) => Err(Error::DanglingEdge { from: node, to }),
+            None => Ok(()),
+        }
+    }
+
+    /// The number of `node`'s neighbours in `direction` that are in the view (edges counted
+    /// with multiplicity).
+    pub fn degree(&mut self, node: NodeId, direction: Direction) -> Result<u64> {
+        let mut degree = 0;
+        self.each(node, direction, |_| degree += 1)?;
+        Ok(degree)
+    }
+}
