@@ -77,6 +77,21 @@ fn damage(kind: &str, bytes: &mut Vec<u8>) {
     }
 }
 
+/// A demo database in `dir`, and a copy of it with each kind of damage: (kind, path, bytes).
+fn damaged_copies(dir: &Path) -> Vec<(&'static str, PathBuf, Vec<u8>)> {
+    let original = std::fs::read(demo_db(dir)).expect("read");
+    DAMAGE
+        .iter()
+        .map(|kind| {
+            let copy = dir.join(kind.replace(' ', "-"));
+            let mut bytes = original.clone();
+            damage(kind, &mut bytes);
+            std::fs::write(&copy, &bytes).expect("write");
+            (*kind, copy, bytes)
+        })
+        .collect()
+}
+
 const DAMAGE: [&str; 7] = [
     "cut 1 byte",
     "cut 1 page",
@@ -91,12 +106,7 @@ const DAMAGE: [&str; 7] = [
 fn read_commands_leave_a_damaged_file_byte_for_byte_as_it_was() {
     let _serial = serial();
     let dir = tempfile::tempdir().expect("tempdir");
-    let original = std::fs::read(demo_db(dir.path())).expect("read");
-    for kind in DAMAGE {
-        let copy = dir.path().join(kind.replace(' ', "-"));
-        let mut bytes = original.clone();
-        damage(kind, &mut bytes);
-        std::fs::write(&copy, &bytes).expect("write");
+    for (kind, copy, bytes) in damaged_copies(dir.path()) {
         for args in [
             vec!["check", s(&copy)],
             vec!["stats", s(&copy)],
@@ -124,12 +134,7 @@ fn read_commands_leave_a_damaged_file_byte_for_byte_as_it_was() {
 fn a_writable_open_that_commits_nothing_changes_only_the_space_past_the_last_page() {
     let _serial = serial();
     let dir = tempfile::tempdir().expect("tempdir");
-    let original = std::fs::read(demo_db(dir.path())).expect("read");
-    for kind in DAMAGE {
-        let copy = dir.path().join(kind.replace(' ', "-"));
-        let mut bytes = original.clone();
-        damage(kind, &mut bytes);
-        std::fs::write(&copy, &bytes).expect("write");
+    for (kind, copy, bytes) in damaged_copies(dir.path()) {
         match Graph::open(&copy) {
             Ok(graph) => {
                 let pages = graph.storage_stats().expect("stats").page_count as usize;
