@@ -110,7 +110,7 @@ impl Graph {
     /// Counts of the latest commit: see [`ReadTxn::stats`].
     pub fn stats(&self) -> Result<Stats> {
         let mut stats = self.begin_read()?.stats()?;
-        stats.file_len = self.file_len()?;
+        stats.file_len = self.storage_stats()?.file_len;
         Ok(stats)
     }
 }

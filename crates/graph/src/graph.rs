@@ -183,9 +183,4 @@ impl Graph {
     pub fn storage_stats(&self) -> Result<StorageStats> {
         Ok(self.pager.stats()?)
     }
-
-    /// The length of the file (or memory) under the graph, pre-allocated space included.
-    pub(crate) fn file_len(&self) -> Result<u64> {
-        Ok(self.pager.stats()?.file_len)
-    }
 }
