@@ -16,18 +16,15 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     after_help = "Example:\n  mmgraph demo\n  mmgraph import tax.mmg taxonomy.tsv.xz\n  mmgraph path tax.mmg -x 1 9606"
 )]
 pub struct Cli {
-    /// Print results as JSON (one document, or one line per record for listings) for scripts.
-    #[arg(long, global = true)]
+    /// Print results as one JSON document, for scripts.
+    #[arg(long, global = true, conflicts_with = "jsonl")]
     pub json: bool,
+    /// Print listings as JSON lines, one object per record as it is found (so they stream);
+    /// other results as with `--json`.
+    #[arg(long, global = true)]
+    pub jsonl: bool,
     #[command(subcommand)]
     pub command: Command,
-}
-
-/// How results are printed.
-#[derive(Clone, Copy, Debug)]
-pub struct Output {
-    /// JSON instead of text for people.
-    pub json: bool,
 }
 
 /// The commands.
@@ -162,7 +159,11 @@ pub struct IdArgs {
 
 /// Arguments of `node`.
 #[derive(Args, Debug)]
-#[command(group = clap::ArgGroup::new("which").required(true).args(["id", "name", "kind"]))]
+#[command(
+    group = clap::ArgGroup::new("which").required(true).args(["id", "name", "kind"]),
+    // clap puts a required group first; the database comes first on the real command line.
+    override_usage = "mmgraph node [OPTIONS] <DB> <ID|--name <NAME>|--kind <KIND>>"
+)]
 pub struct NodeArgs {
     /// The database file.
     pub db: PathBuf,
@@ -247,5 +248,36 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         super::Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_usage_line_shows_the_arguments_in_their_real_order() {
+        let mut cli = super::Cli::command();
+        cli.build();
+        for command in cli.get_subcommands_mut() {
+            let usage = command.render_usage().to_string();
+            let mut last = 0;
+            for arg in command.get_positionals() {
+                let name = arg
+                    .get_value_names()
+                    .and_then(|names| names.first())
+                    .map_or_else(
+                        || arg.get_id().to_string().to_uppercase(),
+                        |n| n.to_string(),
+                    );
+                let at = [
+                    format!("<{name}>"),
+                    format!("<{name}|"),
+                    format!("[{name}]"),
+                ]
+                .iter()
+                .find_map(|shown| usage.find(shown.as_str()))
+                .unwrap_or_else(|| panic!("{usage}: no {name}"));
+                assert!(at >= last, "{usage}: {name} is out of order");
+                last = at;
+            }
+            let prefix = format!("Usage: mmgraph {} ", command.get_name());
+            assert!(usage.starts_with(&prefix), "{usage}");
+        }
     }
 }

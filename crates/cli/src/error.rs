@@ -53,5 +53,13 @@ pub enum Error {
     Demo(String),
 }
 
+impl Error {
+    /// Whether this is standard output closed by its reader (`mmgraph ... | head`): not a
+    /// failure of the command, so it ends quietly.
+    pub fn is_closed_pipe(&self) -> bool {
+        matches!(self, Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
 /// The commands' result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

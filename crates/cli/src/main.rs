@@ -10,6 +10,7 @@ mod error;
 mod export;
 mod import;
 mod inspect;
+mod output;
 mod progress;
 
 use std::process::ExitCode;
@@ -17,11 +18,20 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::cli::{Cli, Command};
+use crate::output::{Output, Style};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(&cli) {
+    let style = match (cli.json, cli.jsonl) {
+        (_, true) => Style::JsonLines,
+        (true, false) => Style::Json,
+        (false, false) => Style::Text,
+    };
+    let mut out = Output::stdout(style);
+    match run(&cli, &mut out).and_then(|status| out.flush().map(|()| status)) {
         Ok(status) => status,
+        // The reader has gone (`| head`): what it wanted was written.
+        Err(e) if e.is_closed_pipe() => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("mmgraph: {e}");
             ExitCode::FAILURE
@@ -31,8 +41,7 @@ fn main() -> ExitCode {
 
 /// Runs one command; `Ok` carries the exit status of a command that ran (e.g. `check` finding
 /// problems), `Err` what stopped it.
-fn run(cli: &Cli) -> error::Result<ExitCode> {
-    let out = cli::Output { json: cli.json };
+fn run(cli: &Cli, out: &mut Output) -> error::Result<ExitCode> {
     match &cli.command {
         Command::Demo { path } => demo::run(path.as_deref(), out),
         Command::Import(args) => import::run(args, out),

@@ -23,9 +23,10 @@ pub use parse::to_hex;
 use parse::{EDGE_LIST_KIND, Parsed, parse_line};
 use source::{Input, Line};
 
-use crate::cli::{ImportArgs, Output};
+use crate::cli::ImportArgs;
 use crate::db;
 use crate::error::{Error, Result};
+use crate::output::Output;
 use crate::progress::Progress;
 
 /// Bad lines listed in the error; the rest are counted.
@@ -75,7 +76,7 @@ struct Import<'a> {
 }
 
 /// Runs `mmgraph import`.
-pub fn run(args: &ImportArgs, out: Output) -> Result<ExitCode> {
+pub fn run(args: &ImportArgs, out: &mut Output) -> Result<ExitCode> {
     let inputs = args
         .files
         .iter()
@@ -117,19 +118,16 @@ pub fn run(args: &ImportArgs, out: Output) -> Result<ExitCode> {
     import.add_edges(&ids, &mut added)?;
     progress.finish();
     let seconds = started.elapsed().as_secs_f64();
-    if out.json {
-        println!(
-            "{}",
-            serde_json::json!({"nodes_added": added.nodes, "edges_added": added.edges, "seconds": seconds})
-        );
+    if out.json() {
+        out.line(serde_json::json!({"nodes_added": added.nodes, "edges_added": added.edges, "seconds": seconds}))?;
     } else {
-        println!(
+        out.line(format_args!(
             "imported {} nodes and {} edges from {} file(s) into {} in {seconds:.1} s",
             added.nodes,
             added.edges,
             inputs.len(),
             args.db.display()
-        );
+        ))?;
     }
     Ok(ExitCode::SUCCESS)
 }
