@@ -34,10 +34,17 @@ pub fn node_of_external(read: &impl GraphRead, ext: &str) -> Result<Option<NodeI
     let Some(value) = read.kv_get(EXTERNAL_IDS, ext.as_bytes())? else {
         return Ok(None);
     };
-    let bytes: [u8; 8] = value.as_ref().try_into().map_err(|_| {
-        graph::Error::Corrupt(format!("external id {ext:?} maps to {} bytes", value.len()))
-    })?;
+    let bytes: [u8; 8] = value
+        .as_ref()
+        .try_into()
+        .map_err(|_| corrupt(format!("external id {ext:?} maps to {} bytes", value.len())))?;
     Ok(Some(NodeId(u64::from_le_bytes(bytes))))
+}
+
+/// Damage found in what the tool keeps beside the graph (the only place the tool builds a
+/// [`graph::Error::Corrupt`]).
+pub fn corrupt(what: String) -> Error {
+    Error::Graph(graph::Error::Corrupt(what))
 }
 
 /// `node` as a key of [`EXTERNAL_ID_OF`]: big-endian, so keys sort by id.

@@ -48,6 +48,9 @@ pub enum Error {
     /// Standard output or the output file failed.
     #[error("writing output: {0}")]
     Output(#[from] std::io::Error),
+    /// An import stopped by SIGINT or SIGTERM: what it committed, and how to finish it.
+    #[error("interrupted; {0}")]
+    Interrupted(String),
     /// The demo's graph differs from what it wrote.
     #[error("the demo graph differs from what was written:\n{0}")]
     Demo(String),

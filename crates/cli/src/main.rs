@@ -34,7 +34,10 @@ fn main() -> ExitCode {
         Err(e) if e.is_closed_pipe() => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("mmgraph: {e}");
-            ExitCode::FAILURE
+            match e {
+                error::Error::Interrupted(_) => ExitCode::from(import::INTERRUPTED_STATUS),
+                _ => ExitCode::FAILURE,
+            }
         }
     }
 }

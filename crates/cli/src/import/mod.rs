@@ -3,10 +3,17 @@
 //! The input is read three times. The first pass checks every line and every id and writes
 //! nothing, so a bad line or an edge to an unknown id leaves the database as it was. The second
 //! adds the nodes, the third the edges (so edges may name nodes defined later in the input);
-//! both commit every `--batch` records. The input's ids are kept in the key-value space
-//! [`db::EXTERNAL_IDS`], so a later import can refer to them.
+//! both commit every `--batch` records, each commit with a record of how far it has come in
+//! each input ([`resume`]), so that an import that was stopped finishes when run again, adding
+//! nothing twice. Whether an external id is new is decided inside the transaction that adds
+//! the node, so imports that run one after the other cannot give one id two nodes. The input's
+//! ids are kept in the key-value space [`db::EXTERNAL_IDS`], so a later import can refer to
+//! them.
 
+mod commits;
+mod interrupt;
 mod parse;
+mod resume;
 mod source;
 
 use std::cell::Cell;
@@ -19,10 +26,14 @@ use std::time::Instant;
 
 use graph::{Graph, NewEdge, NodeId, ReadTxn, WriteTxn};
 
+pub use interrupt::EXIT_STATUS as INTERRUPTED_STATUS;
 pub use parse::to_hex;
 use parse::{EDGE_LIST_KIND, Parsed, parse_line};
 use source::{Input, Line};
 
+use self::commits::{Added, Commits, Pass};
+use self::interrupt::Stop;
+use self::resume::Committed;
 use crate::cli::ImportArgs;
 use crate::db;
 use crate::error::{Error, Result};
@@ -48,19 +59,15 @@ struct At {
     line: u64,
 }
 
-/// What the import added.
-#[derive(Debug, Default)]
-struct Added {
-    nodes: u64,
-    edges: u64,
-}
-
 /// The inputs' lines, with the options that say how to read them.
 #[derive(Clone, Copy)]
 struct Lines<'a> {
     inputs: &'a [Input],
     args: &'a ImportArgs,
     progress: &'a Progress,
+    /// Per input, what earlier runs of this import committed.
+    resumed: &'a [Committed],
+    stop: &'a Stop,
 }
 
 /// The check pass: the lines, and the database as it is if there is one.
@@ -69,9 +76,8 @@ struct Checker<'a> {
     read: Option<ReadTxn>,
 }
 
-/// The writing passes: the lines and the database.
+/// The writing passes: the lines, written through [`Commits`].
 struct Import<'a> {
-    graph: &'a Graph,
     lines: Lines<'a>,
 }
 
@@ -83,6 +89,7 @@ pub fn run(args: &ImportArgs, out: &mut Output) -> Result<ExitCode> {
         .map(|path| Input::new(path, args.format))
         .collect::<Result<Vec<_>>>()?;
     graph::check_label("edge type", &args.edge_type)?;
+    let stop = Stop::catch()?;
     let started = Instant::now();
     let progress = Progress::new(inputs.iter().map(|i| i.len).sum(), args.quiet);
     // A new database is made only once the input has passed the check.
@@ -90,15 +97,22 @@ pub fn run(args: &ImportArgs, out: &mut Output) -> Result<ExitCode> {
         true => Some(db::open(&args.db)?),
         false => None,
     };
+    let read = existing.as_ref().map(Graph::begin_read).transpose()?;
+    let resumed = match &read {
+        Some(read) => inputs
+            .iter()
+            .map(|input| resume::load(read, &input.key))
+            .collect::<Result<Vec<_>>>()?,
+        None => vec![Committed::default(); inputs.len()],
+    };
     let lines = Lines {
         inputs: &inputs,
         args,
         progress: &progress,
+        resumed: &resumed,
+        stop: &stop,
     };
-    let checker = Checker {
-        lines,
-        read: existing.as_ref().map(Graph::begin_read).transpose()?,
-    };
+    let checker = Checker { lines, read };
     progress.pass("1/3 checking");
     let defined = checker.check()?;
     drop(checker);
@@ -106,20 +120,27 @@ pub fn run(args: &ImportArgs, out: &mut Output) -> Result<ExitCode> {
         Some(graph) => graph,
         None => db::open(&args.db)?,
     };
-    let import = Import {
-        graph: &graph,
-        lines,
-    };
-    progress.pass("2/3 nodes");
-    let mut added = Added::default();
-    let ids = import.add_nodes(&defined, &mut added)?;
-    drop(defined);
-    progress.pass("3/3 edges");
-    import.add_edges(&ids, &mut added)?;
+    let import = Import { lines };
+    let keys = inputs.iter().map(|i| i.key.clone()).collect();
+    let mut commits = Commits::new(&graph, args.batch, keys, &resumed);
+    let written = import.add_nodes(&defined, &mut commits).and_then(|ids| {
+        drop(defined);
+        import.add_edges(&ids, &mut commits)
+    });
     progress.finish();
+    if let Err(e) = written {
+        return Err(lines.stopped(e, &commits));
+    }
+    let added = commits.committed;
     let seconds = started.elapsed().as_secs_f64();
+    let skipped = resumed.iter().filter(|r| r.is_whole()).count();
     if out.json() {
-        out.line(serde_json::json!({"nodes_added": added.nodes, "edges_added": added.edges, "seconds": seconds}))?;
+        out.value(&serde_json::json!({
+            "nodes_added": added.nodes,
+            "edges_added": added.edges,
+            "inputs_already_imported": skipped,
+            "seconds": seconds,
+        }))?;
     } else {
         out.line(format_args!(
             "imported {} nodes and {} edges from {} file(s) into {} in {seconds:.1} s",
@@ -128,23 +149,46 @@ pub fn run(args: &ImportArgs, out: &mut Output) -> Result<ExitCode> {
             inputs.len(),
             args.db.display()
         ))?;
+        if skipped > 0 {
+            out.line(format_args!(
+                "{skipped} file(s) had been imported whole before, by the same command: skipped"
+            ))?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
 
 impl Lines<'_> {
-    /// Calls `each` for every line that holds a record, in input order, with its parse.
+    /// Calls `each` for every line that holds a record, in input order, with its parse; with
+    /// `pass`, skips the lines earlier runs committed in that pass. Stops with
+    /// [`Error::Interrupted`] when SIGINT or SIGTERM arrives.
     fn each_line(
         &self,
+        pass: Option<Pass>,
         mut each: impl FnMut(At, Result<Parsed<'_>, String>) -> Result<()>,
     ) -> Result<()> {
         let mut done = 0;
         let mut records = 0u64;
         for (file, input) in self.inputs.iter().enumerate() {
+            let resumed = self.resumed.get(file).copied().unwrap_or_default();
+            let skip_through = match pass {
+                None => 0,
+                Some(Pass::Nodes) => resumed.nodes_through,
+                Some(Pass::Edges) => resumed.edges_through,
+            };
+            if skip_through == resume::WHOLE {
+                done += input.len;
+                continue;
+            }
             let read = Rc::new(Cell::new(0));
             let mut lines = input.lines(Rc::clone(&read))?;
             while let Some(line) = lines.next_line()? {
+                if self.stop.asked() {
+                    return Err(Error::Interrupted(String::new()));
+                }
                 let (at, parsed) = match line {
+                    Line::Text(line, _) if line <= skip_through => continue,
+                    Line::NotUtf8(line) if line <= skip_through => continue,
                     Line::Text(line, text) => (
                         At { file, line },
                         parse_line(input.format, text, &self.args.edge_type),
@@ -167,6 +211,14 @@ impl Lines<'_> {
         Ok(())
     }
 
+    /// Records that `pass` went through every input, and commits.
+    fn finished(&self, pass: Pass, commits: &mut Commits<'_>) -> Result<()> {
+        for file in 0..self.inputs.len() {
+            commits.finished_input(file, pass);
+        }
+        commits.commit()
+    }
+
     fn location(&self, at: At) -> String {
         let path = self.inputs.get(at.file).map_or(Path::new("?"), |i| &i.path);
         format!("{}:{}", path.display(), at.line)
@@ -179,6 +231,37 @@ impl Lines<'_> {
             self.location(at)
         ))
     }
+
+    /// `e`, which stopped the writing passes, with what they had committed and how to go on.
+    fn stopped(&self, e: Error, commits: &Commits<'_>) -> Error {
+        let added = commits.committed;
+        let mut said = format!(
+            "this run committed {} nodes and {} edges",
+            added.nodes, added.edges
+        );
+        for (input, through) in self.inputs.iter().zip(commits.committed_through()) {
+            let part = |line: u64| match line {
+                resume::WHOLE => "all lines".to_owned(),
+                0 => "none".to_owned(),
+                n => format!("lines 1-{n}"),
+            };
+            said.push_str(&format!(
+                "\n  {}: nodes of {}, edges of {}",
+                input.path.display(),
+                part(through.nodes_through),
+                part(through.edges_through)
+            ));
+        }
+        match e {
+            Error::Interrupted(_) => Error::Interrupted(format!(
+                "{said}\nthe database holds exactly those commits; run the same command again to finish the import (it skips what is committed)"
+            )),
+            Error::Invalid(what) if added != Added::default() => {
+                Error::Invalid(format!("{what}\n{said}"))
+            }
+            other => other,
+        }
+    }
 }
 
 impl Checker<'_> {
@@ -190,6 +273,14 @@ impl Checker<'_> {
         }
     }
 
+    /// Whether earlier runs of this import committed the nodes of line `at`.
+    fn resumed_node(&self, at: At) -> bool {
+        self.lines
+            .resumed
+            .get(at.file)
+            .is_some_and(|r| at.line <= r.nodes_through)
+    }
+
     /// Pass 1: parses every line and resolves every id, writing nothing. Returns the ids the
     /// input defines.
     fn check(&self) -> Result<HashMap<Box<str>, Defined>> {
@@ -197,7 +288,7 @@ impl Checker<'_> {
         let mut problems = Problems::default();
         // Edge ends not defined when their line was read: resolved at the end.
         let mut forward: Vec<(At, Box<str>)> = Vec::new();
-        self.lines.each_line(|at, parsed| {
+        let checked = self.lines.each_line(None, |at, parsed| {
             let parsed = match parsed {
                 Ok(parsed) => parsed,
                 Err(what) => {
@@ -219,7 +310,9 @@ impl Checker<'_> {
                         return Ok(());
                     }
                     Entry::Vacant(e) => {
-                        if let Some(id) = self.existing(&node.ext)? {
+                        if !self.resumed_node(at)
+                            && let Some(id) = self.existing(&node.ext)?
+                        {
                             let what =
                                 format!("id {} is already in the database (node {id})", node.ext);
                             problems.add(at, what);
@@ -241,7 +334,15 @@ impl Checker<'_> {
                 }
             }
             Ok(())
-        })?;
+        });
+        if let Err(Error::Interrupted(_)) = checked {
+            self.lines.progress.finish();
+            return Err(Error::Interrupted(
+                "during the check, before anything was written: the database is as it was"
+                    .to_owned(),
+            ));
+        }
+        checked?;
         // Listed apart and merged: an unknown id can sit on an earlier line than the parse
         // problems already listed.
         let mut unknown = Problems::default();
@@ -260,81 +361,95 @@ impl Checker<'_> {
 }
 
 impl Import<'_> {
-    /// Pass 2: adds every node, explicit or implicit. Returns the node of every input id.
+    /// Pass 2: adds every node, explicit or implicit. Returns the node of every input id
+    /// added by this run.
     fn add_nodes(
         &self,
         defined: &HashMap<Box<str>, Defined>,
-        added: &mut Added,
+        commits: &mut Commits<'_>,
     ) -> Result<HashMap<Box<str>, NodeId>> {
+        self.lines.progress.pass("2/3 nodes");
         let mut ids: HashMap<Box<str>, NodeId> = HashMap::with_capacity(defined.len());
-        let mut batch = db::Batch::new(self.graph, self.lines.args.batch);
-        self.lines.each_line(|at, parsed| {
-            let parsed = parsed.map_err(|what| self.lines.changed(at, &what))?;
-            let txn = batch.txn()?;
-            if let Some(node) = &parsed.node {
-                let id = txn.add_node(&node.kind, &node.name, &node.data)?;
-                db::record_external(txn, &node.ext, id)?;
-                ids.insert(node.ext.as_ref().into(), id);
-                added.nodes += 1;
-            }
-            if let (true, Some(edge)) = (parsed.implicit_ends, &parsed.edge) {
-                for end in [&edge.from, &edge.to] {
-                    if ids.contains_key(end.as_ref())
-                        || defined.get(end.as_ref()) == Some(&Defined::Explicit)
-                    {
-                        continue;
+        self.lines.each_line(
+            Some(Pass::Nodes),
+            |at, parsed| {
+                let parsed = parsed.map_err(|what| self.lines.changed(at, &what))?;
+                let txn = commits.txn()?;
+                let mut added = 0;
+                if let Some(node) = &parsed.node {
+                    // Decided here, in the transaction that adds the node: another import may
+                    // have added the id since this one's check.
+                    if let Some(id) = db::node_of_external(&*txn, &node.ext)? {
+                        return Err(Error::Invalid(format!(
+                            "{}: id {} is already in the database (node {id}): another import added it after this one's check",
+                            self.lines.location(at),
+                            node.ext
+                        )));
                     }
-                    let id = match db::node_of_external(&*txn, end)? {
-                        Some(id) => id,
-                        None => {
-                            let id = txn.add_node(EDGE_LIST_KIND, end, b"")?;
-                            db::record_external(txn, end, id)?;
-                            added.nodes += 1;
-                            id
-                        }
-                    };
-                    ids.insert(end.as_ref().into(), id);
+                    let id = txn.add_node(&node.kind, &node.name, &node.data)?;
+                    db::record_external(txn, &node.ext, id)?;
+                    ids.insert(node.ext.as_ref().into(), id);
+                    added += 1;
                 }
-            }
-            batch.counted(1)
-        })?;
-        batch.finish()?;
+                if let (true, Some(edge)) = (parsed.implicit_ends, &parsed.edge) {
+                    for end in [&edge.from, &edge.to] {
+                        if ids.contains_key(end.as_ref())
+                            || defined.get(end.as_ref()) == Some(&Defined::Explicit)
+                        {
+                            continue;
+                        }
+                        let id = match db::node_of_external(&*txn, end)? {
+                            Some(id) => id,
+                            None => {
+                                let id = txn.add_node(EDGE_LIST_KIND, end, b"")?;
+                                db::record_external(txn, end, id)?;
+                                added += 1;
+                                id
+                            }
+                        };
+                        ids.insert(end.as_ref().into(), id);
+                    }
+                }
+                commits.adding.nodes += added;
+                commits.reached(at.file, at.line, Pass::Nodes);
+                commits.counted(1)
+            },
+        )?;
+        self.lines.finished(Pass::Nodes, commits)?;
         Ok(ids)
     }
 
     /// Pass 3: adds every edge, in bulk per batch.
-    fn add_edges(&self, ids: &HashMap<Box<str>, NodeId>, added: &mut Added) -> Result<()> {
-        let mut batch = db::Batch::new(self.graph, self.lines.args.batch);
+    fn add_edges(&self, ids: &HashMap<Box<str>, NodeId>, commits: &mut Commits<'_>) -> Result<()> {
+        self.lines.progress.pass("3/3 edges");
+        let batch = self.lines.args.batch;
         let mut pending = PendingEdges::default();
-        self.lines.each_line(|at, parsed| {
+        self.lines.each_line(Some(Pass::Edges), |at, parsed| {
             let parsed = parsed.map_err(|what| self.lines.changed(at, &what))?;
-            let Some(edge) = &parsed.edge else {
-                return Ok(());
-            };
-            let txn = batch.txn()?;
-            let end = |ext: &str| -> Result<NodeId> {
-                match ids.get(ext) {
-                    Some(id) => Ok(*id),
-                    None => db::node_of_external(&*txn, ext)?
-                        .ok_or_else(|| self.lines.changed(at, &format!("unknown id {ext}"))),
-                }
-            };
-            let (from, to) = (end(&edge.from)?, end(&edge.to)?);
-            pending.push(from, to, &edge.edge_type, &edge.data);
-            added.edges += 1;
-            if pending.len() as u64 >= self.lines.args.batch {
-                pending.flush(batch.txn()?)?;
-                batch.counted(self.lines.args.batch)?;
+            if let Some(edge) = &parsed.edge {
+                let txn = commits.txn()?;
+                let end = |ext: &str| -> Result<NodeId> {
+                    match ids.get(ext) {
+                        Some(id) => Ok(*id),
+                        None => db::node_of_external(&*txn, ext)?
+                            .ok_or_else(|| self.lines.changed(at, &format!("unknown id {ext}"))),
+                    }
+                };
+                let (from, to) = (end(&edge.from)?, end(&edge.to)?);
+                pending.push(from, to, &edge.edge_type, &edge.data);
+            }
+            // The line's edge is pending: it is in the transaction before any commit.
+            commits.reached(at.file, at.line, Pass::Edges);
+            if pending.len() as u64 >= batch {
+                commits.adding.edges += pending.flush(commits.txn()?)?;
+                commits.commit()?;
             }
             Ok(())
         })?;
-        if pending.len() > 0 {
-            pending.flush(batch.txn()?)?;
-        }
-        batch.finish()
+        commits.adding.edges += pending.flush(commits.txn()?)?;
+        self.lines.finished(Pass::Edges, commits)
     }
 }
-
 /// Bad lines found by the check: how many, and the first [`MAX_LISTED`] in line order.
 #[derive(Default)]
 struct Problems {
@@ -431,7 +546,8 @@ impl PendingEdges {
         self.edges.len()
     }
 
-    fn flush(&mut self, txn: &mut WriteTxn) -> Result<()> {
+    /// Adds the pending edges in `txn`; returns how many.
+    fn flush(&mut self, txn: &mut WriteTxn) -> Result<u64> {
         let types = &self.types;
         txn.add_edges(self.edges.iter().map(|(from, to, t, data)| NewEdge {
             from: *from,
@@ -439,7 +555,8 @@ impl PendingEdges {
             edge_type: types.get(*t).map_or("", String::as_str),
             data,
         }))?;
+        let added = self.edges.len() as u64;
         self.edges.clear();
-        Ok(())
+        Ok(added)
     }
 }

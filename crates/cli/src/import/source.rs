@@ -27,6 +27,8 @@ pub struct Input {
     compression: Compression,
     /// Its length on disk.
     pub len: u64,
+    /// The key of its progress record (see [`super::resume`]).
+    pub key: Vec<u8>,
 }
 
 impl Input {
@@ -59,11 +61,17 @@ impl Input {
         } else {
             InputFormat::Edges
         });
+        let canonical = path.canonicalize().map_err(|source| Error::File {
+            path: path.to_owned(),
+            source,
+        })?;
+        let reading = format!("{format:?}").to_lowercase();
         Ok(Input {
             path: path.to_owned(),
             format,
             compression,
             len,
+            key: super::resume::key(&canonical, len, &reading)?,
         })
     }
 
