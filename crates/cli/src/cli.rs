@@ -96,35 +96,135 @@ pub enum InputFormat {
     Edges,
     /// `id<TAB>parent<TAB>rank<TAB>name` per line (NCBI taxonomy): a node of kind `rank`, and an
     /// edge `parent_of` from the parent (none for a node that is its own parent).
-    Tsv,
+    Taxonomy,
     /// One JSON object per line: a node `{"id", "kind", "name", "data"}` or an edge `{"from",
     /// "to", "type", "data"}`.
     Jsonl,
+    /// Comma-separated, with a header row in the Neo4j convention (`:ID`, `:LABEL`, `name`,
+    /// other columns as data; or `:START_ID`, `:END_ID`, `:TYPE`), or the columns of `--columns`.
+    Csv,
+    /// Tab-separated, like `csv`.
+    Tsv,
+}
+
+impl InputFormat {
+    /// The name `--format` takes.
+    pub fn name(self) -> String {
+        self.to_possible_value()
+            .map_or_else(|| format!("{self:?}"), |v| v.get_name().to_owned())
+    }
+}
+
+/// How one input file is to be read, from the `--format` and `--columns` before it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileOptions {
+    /// `--format`, if given.
+    pub format: Option<InputFormat>,
+    /// `--columns`, if given.
+    pub columns: Option<String>,
 }
 
 /// Arguments of `import`.
 #[derive(Args, Debug)]
-#[command(
-    after_help = "Formats (by extension, after .gz or .xz; --format overrides):\n  .tsv                      id, parent, rank, name (taxonomy)\n  .jsonl .ndjson .json      JSON lines\n  anything else             edge list\n\nThe input is read three times: to check every line and id (nothing is written if any is\nwrong), to add the nodes, and to add the edges. Each pass commits every --batch records."
-)]
+#[command(after_help = IMPORT_HELP)]
 pub struct ImportArgs {
     /// The database file (made if missing).
     pub db: PathBuf,
     /// Input files.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
-    /// The input format, for every file; by default each file's extension decides.
-    #[arg(long, value_enum)]
-    pub format: Option<InputFormat>,
+    /// The format of the files after it (up to the next --format or --columns); by default a
+    /// header row or the extension decides.
+    #[arg(long, value_enum, action = clap::ArgAction::Append)]
+    pub format: Vec<InputFormat>,
+    /// The columns of the headerless CSV or TSV files after it, e.g. `id,kind,name,data.text`
+    /// (nodes) or `src,dst,type` (edges); `_` skips a column.
+    #[arg(long, value_name = "LIST", action = clap::ArgAction::Append)]
+    pub columns: Vec<String>,
     /// Records per committed transaction.
     #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..))]
     pub batch: u64,
-    /// The edge type of edge-list lines without one.
+    /// The edge type of edge-list lines without one, and of tables without a type column.
     #[arg(long, default_value = "edge")]
     pub edge_type: String,
     /// No progress bar (there is none when standard error is not a terminal).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Per file, the options before it (filled from the command line's order by
+    /// [`ImportArgs::assign_file_options`]).
+    #[arg(skip)]
+    pub file_options: Vec<FileOptions>,
+}
+
+const IMPORT_HELP: &str = "\
+How each file is read:
+  --format F / --columns L   for the files after it, up to the next --format or --columns
+  a header row               CSV/TSV in the Neo4j convention: id:ID, :LABEL, name, other
+                             columns into the node's JSON data (age:int, score:float, ok:boolean);
+                             or :START_ID, :END_ID, :TYPE and data columns for edges
+  .tsv                       id, parent, rank, name (taxonomy)
+  .jsonl .ndjson .json       JSON lines
+  anything else              edge list: src dst [type]
+(.gz and .xz are read directly.)
+
+Example: two headerless TSV files
+  mmgraph import g.mmg --columns id,kind,name,data.text nodes.tsv --columns src,dst,type edges.tsv
+
+The input is read three times: to check every line and id (nothing is written if any is
+wrong), to add the nodes, and to add the edges. Each pass commits every --batch records with a
+record of its progress: after Ctrl-C, a kill or a full disk, the same command again finishes
+the import without adding anything twice, and a file imported whole is skipped.";
+
+impl ImportArgs {
+    /// Gives each file the `--format` and `--columns` given before it on the command line
+    /// (`matches` are the import command's). Options given together apply to the files after
+    /// them until the next `--format` or `--columns`; options after the last file are an error.
+    pub fn assign_file_options(&mut self, matches: &clap::ArgMatches) -> Result<(), String> {
+        let indices = |id: &str| -> Vec<usize> {
+            matches
+                .indices_of(id)
+                .map(Iterator::collect)
+                .unwrap_or_default()
+        };
+        let files = indices("files");
+        let formats: Vec<(usize, InputFormat)> = indices("format")
+            .into_iter()
+            .zip(self.format.iter().copied())
+            .collect();
+        let columns: Vec<(usize, &String)> =
+            indices("columns").into_iter().zip(&self.columns).collect();
+        let last_file = files.last().copied().unwrap_or(0);
+        if formats.iter().any(|(i, _)| *i > last_file)
+            || columns.iter().any(|(i, _)| *i > last_file)
+        {
+            return Err(
+                "--format and --columns apply to the files after them; put them before the files they are for"
+                    .to_owned(),
+            );
+        }
+        let mut current = FileOptions::default();
+        let mut previous = 0;
+        self.file_options = files
+            .iter()
+            .map(|&at| {
+                let between = |i: &usize| *i > previous && *i < at;
+                let format = formats.iter().rfind(|(i, _)| between(i)).map(|(_, f)| *f);
+                let spec = columns
+                    .iter()
+                    .rfind(|(i, _)| between(i))
+                    .map(|(_, c)| (*c).clone());
+                if format.is_some() || spec.is_some() {
+                    current = FileOptions {
+                        format,
+                        columns: spec,
+                    };
+                }
+                previous = at;
+                current.clone()
+            })
+            .collect();
+        Ok(())
+    }
 }
 
 /// Output formats of `export`.

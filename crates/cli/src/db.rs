@@ -95,6 +95,22 @@ pub fn describe(read: &impl GraphRead, node: NodeId) -> Result<String> {
     })
 }
 
+/// A node's or edge's data in JSON output: `("data", value)` when the bytes are JSON (as the
+/// importers store it), embedded as JSON; `("data", null)` when there are none; else
+/// `("data_hex", digits)`.
+pub fn data_json(bytes: &[u8]) -> (&'static str, serde_json::Value) {
+    if bytes.is_empty() {
+        return ("data", serde_json::Value::Null);
+    }
+    match serde_json::from_slice(bytes) {
+        Ok(value) => ("data", value),
+        Err(_) => (
+            "data_hex",
+            serde_json::Value::String(crate::import::to_hex(bytes)),
+        ),
+    }
+}
+
 /// Write transactions of `size` records each, begun when first needed.
 pub struct Batch<'g> {
     graph: &'g Graph,

@@ -95,16 +95,19 @@ fn node_json(read: &ReadTxn, id: NodeId) -> Result<serde_json::Value> {
     let Some(node) = read.node(id)? else {
         return Ok(json!({ "id": id.0, "deleted": true }));
     };
-    let data = node.data()?;
-    Ok(json!({
+    let mut value = json!({
         "id": id.0,
         "external_id": db::external_of(read, id)?,
         "kind": node.kind()?,
         "name": node.name()?,
-        "data": String::from_utf8_lossy(&data),
         "out_degree": read.degree(id, Direction::Out)?,
         "in_degree": read.degree(id, Direction::In)?,
-    }))
+    });
+    if let Some(object) = value.as_object_mut() {
+        let (key, data) = db::data_json(&node.data()?);
+        object.insert(key.to_owned(), data);
+    }
+    Ok(value)
 }
 
 /// Runs `mmgraph node`: one node by id, or the nodes with a name or of a kind.
@@ -123,6 +126,7 @@ pub fn node(args: &NodeArgs, out: &mut Output) -> Result<ExitCode> {
                 "kind",
                 "name",
                 "data",
+                "data_hex",
                 "out_degree",
                 "in_degree",
             ] {

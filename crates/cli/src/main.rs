@@ -15,13 +15,22 @@ mod progress;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use crate::cli::{Cli, Command};
 use crate::output::{Output, Style};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    if let (Command::Import(args), Some(("import", import))) =
+        (&mut cli.command, matches.subcommand())
+        && let Err(e) = args.assign_file_options(import)
+    {
+        Cli::command()
+            .error(clap::error::ErrorKind::ArgumentConflict, e)
+            .exit();
+    }
     let style = match (cli.json, cli.jsonl) {
         (_, true) => Style::JsonLines,
         (true, false) => Style::Json,

@@ -53,7 +53,7 @@ fn two_imports_at_once_never_give_an_external_id_two_nodes() {
         let db = dir.path().join(format!("round{round}.mmg"));
         let spawn = |input: &Path| {
             mmgraph()
-                .args(["import", "--batch", "50"])
+                .arg("import")
                 .arg(&db)
                 .arg(input)
                 .stdout(Stdio::null())

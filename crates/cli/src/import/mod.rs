@@ -13,8 +13,10 @@
 mod commits;
 mod interrupt;
 mod parse;
+mod reading;
 mod resume;
 mod source;
+mod table;
 
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -86,7 +88,8 @@ pub fn run(args: &ImportArgs, out: &mut Output) -> Result<ExitCode> {
     let inputs = args
         .files
         .iter()
-        .map(|path| Input::new(path, args.format))
+        .zip(&args.file_options)
+        .map(|(path, options)| Input::new(path, options))
         .collect::<Result<Vec<_>>>()?;
     graph::check_label("edge type", &args.edge_type)?;
     let stop = Stop::catch()?;
@@ -187,11 +190,14 @@ impl Lines<'_> {
                     return Err(Error::Interrupted(String::new()));
                 }
                 let (at, parsed) = match line {
-                    Line::Text(line, _) if line <= skip_through => continue,
-                    Line::NotUtf8(line) if line <= skip_through => continue,
+                    Line::Text(line, _) | Line::NotUtf8(line)
+                        if line <= skip_through || input.is_header(line) =>
+                    {
+                        continue;
+                    }
                     Line::Text(line, text) => (
                         At { file, line },
-                        parse_line(input.format, text, &self.args.edge_type),
+                        parse_line(&input.how.reading, text, &self.args.edge_type),
                     ),
                     Line::NotUtf8(line) => (At { file, line }, Err("not UTF-8".to_owned())),
                 };
@@ -481,6 +487,15 @@ impl Problems {
         let unlisted = self.count - self.first.len() as u64;
         if unlisted > 0 {
             listed.push(format!("  and {unlisted} more"));
+        }
+        let mut files: Vec<usize> = self.first.iter().map(|(at, _)| at.file).collect();
+        files.dedup();
+        for input in files.iter().filter_map(|f| lines.inputs.get(*f)) {
+            listed.push(format!(
+                "{} was read as {}; to read it otherwise, put --format FORMAT or --columns LIST before it (see mmgraph help import)",
+                input.path.display(),
+                input.how.describe()
+            ));
         }
         Error::BadInput {
             count: self.count,
