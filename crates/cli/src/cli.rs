@@ -61,9 +61,24 @@ pub enum Command {
         /// The database file.
         db: PathBuf,
     },
-    /// Show a node by id, or list the nodes with a name or of a kind.
+    /// The node kinds in use, with their node counts, most first.
     ///
-    /// Example: `mmgraph node tax.mmg --name "Homo sapiens"`
+    /// Example: `mmgraph kinds tax.mmg`
+    Kinds {
+        /// The database file.
+        db: PathBuf,
+    },
+    /// The edge types in use, with their edge counts, most first (reads every edge).
+    ///
+    /// Example: `mmgraph types tax.mmg`
+    Types {
+        /// The database file.
+        db: PathBuf,
+    },
+    /// Show a node by id, or list the nodes with a name (exact, a prefix, ignoring case) or of
+    /// a kind.
+    ///
+    /// Example: `mmgraph node tax.mmg --name "homo sap" --prefix -i`
     Node(NodeArgs),
     /// List a node's neighbours.
     ///
@@ -269,10 +284,17 @@ pub struct NodeArgs {
     pub db: PathBuf,
     /// The node's id.
     pub id: Option<String>,
-    /// List the nodes with exactly this name.
+    /// List the nodes with this name (exactly, unless --prefix or --ignore-case).
     #[arg(long)]
     pub name: Option<String>,
-    /// List the nodes of this kind.
+    /// With --name: the names that start with it.
+    #[arg(long, requires = "name")]
+    pub prefix: bool,
+    /// With --name: ignore case (reads every node's name; exact and prefix matches use the
+    /// name index).
+    #[arg(long, short = 'i', requires = "name")]
+    pub ignore_case: bool,
+    /// List the nodes of this kind (an unknown kind is an error that lists near ones).
     #[arg(long)]
     pub kind: Option<String>,
     /// Print at most this many nodes of a listing (0: all).
@@ -298,7 +320,7 @@ pub struct NeighborsArgs {
     /// Edges in both directions.
     #[arg(long)]
     pub both: bool,
-    /// Only edges of this type.
+    /// Only edges of this type (an unknown type is an error that lists near ones).
     #[arg(long = "type")]
     pub edge_type: Option<String>,
     /// Print at most this many neighbours (0: all).

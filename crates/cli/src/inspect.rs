@@ -1,16 +1,18 @@
-//! The inspection commands: `stats`, `check`, `node`, `neighbors`, `bfs` and `path`.
+//! The inspection commands `stats`, `check`, `bfs` and `path` (`node` and `neighbors` are in
+//! [`crate::lookup`]).
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
 
-use graph::{Direction, GraphRead, NodeId, ReadTxn};
+use graph::{Direction, GraphRead};
 use serde_json::json;
 
-use crate::cli::{BfsArgs, NeighborsArgs, NodeArgs, PathArgs};
+use crate::cli::{BfsArgs, PathArgs};
 use crate::db;
 use crate::error::Result;
-use crate::output::Output;
+use crate::lookup;
+use crate::output::{Listing, Output};
 
 /// Runs `mmgraph stats`.
 pub fn stats(path: &Path, out: &mut Output) -> Result<ExitCode> {
@@ -90,123 +92,6 @@ pub fn check(path: &Path, out: &mut Output) -> Result<ExitCode> {
     })
 }
 
-/// A node as JSON.
-fn node_json(read: &ReadTxn, id: NodeId) -> Result<serde_json::Value> {
-    let Some(node) = read.node(id)? else {
-        return Ok(json!({ "id": id.0, "deleted": true }));
-    };
-    let mut value = json!({
-        "id": id.0,
-        "external_id": db::external_of(read, id)?,
-        "kind": node.kind()?,
-        "name": node.name()?,
-        "out_degree": read.degree(id, Direction::Out)?,
-        "in_degree": read.degree(id, Direction::In)?,
-    });
-    if let Some(object) = value.as_object_mut() {
-        let (key, data) = db::data_json(&node.data()?);
-        object.insert(key.to_owned(), data);
-    }
-    Ok(value)
-}
-
-/// Runs `mmgraph node`: one node by id, or the nodes with a name or of a kind.
-pub fn node(args: &NodeArgs, out: &mut Output) -> Result<ExitCode> {
-    let graph = db::open_existing(&args.db)?;
-    let read = graph.begin_read()?;
-    if let Some(id) = &args.id {
-        let id = db::resolve(&read, id, args.ids)?;
-        let node = node_json(&read, id)?;
-        if out.json() {
-            out.line(format_args!("{node}"))?;
-        } else {
-            for field in [
-                "id",
-                "external_id",
-                "kind",
-                "name",
-                "data",
-                "data_hex",
-                "out_degree",
-                "in_degree",
-            ] {
-                match &node[field] {
-                    serde_json::Value::String(s) => out.line(format_args!("{field:>11}: {s}"))?,
-                    serde_json::Value::Null => {}
-                    other => out.line(format_args!("{field:>11}: {other}"))?,
-                }
-            }
-        }
-        return Ok(ExitCode::SUCCESS);
-    }
-    let ids: Box<dyn Iterator<Item = graph::Result<NodeId>>> = match (&args.name, &args.kind) {
-        (Some(name), _) => read.nodes_by_name(name),
-        (None, Some(kind)) => read.nodes_by_kind(kind)?,
-        (None, None) => Box::new(std::iter::empty()),
-    };
-    let mut count = 0u64;
-    for id in ids {
-        let id = id?;
-        count += 1;
-        if args.limit != 0 && count > args.limit as u64 {
-            continue;
-        }
-        if out.json() {
-            out.line(node_json(&read, id)?)?;
-        } else {
-            out.line(db::describe(&read, id)?)?;
-        }
-    }
-    if !out.json() {
-        out.line(format_args!("{count} node(s)"))?;
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Runs `mmgraph neighbors`.
-pub fn neighbors(args: &NeighborsArgs, out: &mut Output) -> Result<ExitCode> {
-    let graph = db::open_existing(&args.db)?;
-    let read = graph.begin_read()?;
-    let id = db::resolve(&read, &args.id, args.ids)?;
-    let direction = if args.both {
-        Direction::Both
-    } else if args.incoming {
-        Direction::In
-    } else {
-        Direction::Out
-    };
-    let mut count = 0u64;
-    for n in read.neighbors(id, direction, args.edge_type.as_deref())? {
-        let n = n?;
-        count += 1;
-        if args.limit != 0 && count > args.limit as u64 {
-            continue;
-        }
-        let edge_type = read.edge_type_name(n.edge_type)?;
-        if out.json() {
-            out.line(json!({
-                "node": n.node.0,
-                "external_id": db::external_of(&read, n.node)?,
-                "edge": n.edge.0,
-                "type": edge_type,
-            }))?;
-        } else {
-            out.line(format_args!(
-                "edge {} {edge_type}: {}",
-                n.edge,
-                db::describe(&read, n.node)?
-            ))?;
-        }
-    }
-    if !out.json() {
-        out.line(format_args!(
-            "{count} neighbour(s) {direction:?} of {}",
-            db::describe(&read, id)?
-        ))?;
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
 /// Runs `mmgraph bfs`.
 pub fn bfs(args: &BfsArgs, out: &mut Output) -> Result<ExitCode> {
     let graph = db::open_existing(&args.db)?;
@@ -227,26 +112,39 @@ pub fn bfs(args: &BfsArgs, out: &mut Output) -> Result<ExitCode> {
     } else {
         args.limit.min(reached.len())
     };
-    if out.json() {
-        let nodes: Vec<serde_json::Value> = reached
-            .iter()
-            .take(shown)
-            .map(|(n, d)| json!({"node": n.0, "depth": d}))
-            .collect();
-        out.line(json!({"reached": reached.len(), "by_depth": by_depth, "nodes": nodes}))?;
-        return Ok(ExitCode::SUCCESS);
-    }
+    let mut listing = Listing::new(out, "nodes");
     for (node, depth) in reached.iter().take(shown) {
-        out.line(format_args!("{depth:>4} {}", db::describe(&read, *node)?))?;
+        listing.record(
+            || Ok(format!("{depth:>4} {}", db::describe(&read, *node)?)),
+            || {
+                let mut record = lookup::node_ref(&read, *node)?;
+                if let Some(fields) = record.as_object_mut() {
+                    fields.insert("depth".to_owned(), json!(depth));
+                }
+                Ok(record)
+            },
+        )?;
     }
-    out.line(format_args!(
-        "{} node(s) reached from {}",
-        reached.len(),
-        db::describe(&read, start)?
-    ))?;
-    for (depth, count) in by_depth {
-        out.line(format_args!("  depth {depth}: {count}"))?;
-    }
+    listing.finish(
+        || {
+            let mut lines = vec![format!(
+                "{} node(s) reached from {}",
+                reached.len(),
+                db::describe(&read, start)?
+            )];
+            for (depth, count) in &by_depth {
+                lines.push(format!("  depth {depth}: {count}"));
+            }
+            Ok(lines)
+        },
+        || {
+            let mut summary = serde_json::Map::new();
+            summary.insert("from".to_owned(), lookup::node_ref(&read, start)?);
+            summary.insert("reached".to_owned(), json!(reached.len()));
+            summary.insert("by_depth".to_owned(), json!(by_depth));
+            Ok(summary)
+        },
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -258,10 +156,21 @@ pub fn path(args: &PathArgs, out: &mut Output) -> Result<ExitCode> {
     let to = db::resolve(&read, &args.to, args.ids)?;
     let path = read.shortest_path(from, to)?;
     if out.json() {
-        let nodes = path
-            .as_ref()
-            .map(|p| p.iter().map(|n| n.0).collect::<Vec<_>>());
-        out.line(json!({"from": from.0, "to": to.0, "path": nodes}))?;
+        let nodes = match &path {
+            Some(nodes) => Some(
+                nodes
+                    .iter()
+                    .map(|n| lookup::node_ref(&read, *n))
+                    .collect::<Result<Vec<_>>>()?,
+            ),
+            None => None,
+        };
+        out.value(&json!({
+            "from": lookup::node_ref(&read, from)?,
+            "to": lookup::node_ref(&read, to)?,
+            "hops": path.as_ref().map(|p| p.len().saturating_sub(1)),
+            "path": nodes,
+        }))?;
     } else {
         match &path {
             Some(nodes) => {

@@ -10,6 +10,8 @@ mod error;
 mod export;
 mod import;
 mod inspect;
+mod labels;
+mod lookup;
 mod output;
 mod progress;
 
@@ -60,8 +62,10 @@ fn run(cli: &Cli, out: &mut Output) -> error::Result<ExitCode> {
         Command::Export(args) => export::run(args),
         Command::Stats { db } => inspect::stats(db, out),
         Command::Check { db } => inspect::check(db, out),
-        Command::Node(args) => inspect::node(args, out),
-        Command::Neighbors(args) => inspect::neighbors(args, out),
+        Command::Kinds { db } => labels::kinds(db, out),
+        Command::Types { db } => labels::types(db, out),
+        Command::Node(args) => lookup::node(args, out),
+        Command::Neighbors(args) => lookup::neighbors(args, out),
         Command::Bfs(args) => inspect::bfs(args, out),
         Command::Path(args) => inspect::path(args, out),
         Command::Compact { db, out: target } => compact::run(db, target, out),

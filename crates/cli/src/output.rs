@@ -61,3 +61,63 @@ impl Output {
         Ok(())
     }
 }
+
+/// A listing, printed as each style wants it: text lines and then a summary for people; with
+/// `--json` one document, the summary's fields and the records under one key; with `--jsonl`
+/// each record on its own line as soon as it is found, and no summary.
+pub struct Listing<'o> {
+    out: &'o mut Output,
+    key: &'static str,
+    /// The records of a `--json` document.
+    records: Vec<serde_json::Value>,
+}
+
+impl<'o> Listing<'o> {
+    /// A listing whose records go under `key` in a `--json` document.
+    pub fn new(out: &'o mut Output, key: &'static str) -> Listing<'o> {
+        Listing {
+            out,
+            key,
+            records: Vec::new(),
+        }
+    }
+
+    /// One record: `text` for people, `json` for scripts (each built only when needed).
+    pub fn record(
+        &mut self,
+        text: impl FnOnce() -> Result<String>,
+        json: impl FnOnce() -> Result<serde_json::Value>,
+    ) -> Result<()> {
+        match self.out.style {
+            Style::Text => self.out.line(text()?),
+            Style::Json => {
+                self.records.push(json()?);
+                Ok(())
+            }
+            Style::JsonLines => self.out.value(&json()?),
+        }
+    }
+
+    /// Ends the listing: `text` lines for people, or the `json` summary's fields with the
+    /// records (nothing more with `--jsonl`).
+    pub fn finish(
+        self,
+        text: impl FnOnce() -> Result<Vec<String>>,
+        json: impl FnOnce() -> Result<serde_json::Map<String, serde_json::Value>>,
+    ) -> Result<()> {
+        match self.out.style {
+            Style::Text => {
+                for line in text()? {
+                    self.out.line(line)?;
+                }
+                Ok(())
+            }
+            Style::Json => {
+                let mut document = json()?;
+                document.insert(self.key.to_owned(), serde_json::Value::Array(self.records));
+                self.out.value(&document)
+            }
+            Style::JsonLines => Ok(()),
+        }
+    }
+}
