@@ -6,9 +6,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// mmgraph: an embedded graph database in one memory-mapped file.
 ///
-/// Load data with `import`, look inside with `stats`, `node`, `neighbors`, `bfs` and `path`,
-/// verify with `check`. Node ids are the database's own (0, 1, 2, ...); after an import,
-/// `--external` (`-x`) takes the ids of the imported files instead.
+/// Load data with `import`, look inside with `stats`, `kinds`, `types`, `node`, `neighbors`,
+/// `bfs` and `path`, verify with `check`. Node ids are the database's own (0, 1, 2, ...); after
+/// an import, `--external` (`-x`) takes the ids of the imported files instead. Output is text,
+/// or JSON with `--json` (one document) or `--jsonl` (listings one record per line).
 #[derive(Parser, Debug)]
 #[command(
     name = "mmgraph",
@@ -39,9 +40,12 @@ pub enum Command {
         /// existing file is refused.
         path: Option<PathBuf>,
     },
-    /// Import edge lists, taxonomy TSV or JSON lines (plain, `.gz` or `.xz`) into DB.
+    /// Import CSV/TSV tables (a Neo4j header row, or --columns), edge lists, taxonomy TSV or
+    /// JSON lines (plain, `.gz` or `.xz`) into DB; run again after an interruption, it
+    /// finishes without adding anything twice.
     ///
-    /// Example: `mmgraph import tax.mmg ncbi-taxonomy.tsv.xz`
+    /// Example: `mmgraph import g.mmg --columns id,kind,name,data.text nodes.tsv --columns
+    /// src,dst,type edges.tsv`
     Import(ImportArgs),
     /// Write DB's nodes and edges as JSON lines or an edge list (standard output by default).
     ///

@@ -39,6 +39,14 @@ pub enum Error {
         /// The first ones, `file:line: what` each.
         listed: String,
     },
+    /// A transaction found the external id it was to record already given to a node.
+    #[error("id {ext} is already in the database (node {node})")]
+    ExternalIdTaken {
+        /// The external id.
+        ext: String,
+        /// The node that has it.
+        node: graph::NodeId,
+    },
     /// No node has the id, external id or name given.
     #[error("no node {0}")]
     NoNode(String),

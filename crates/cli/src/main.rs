@@ -1,5 +1,7 @@
 //! `mmgraph`, the command-line tool of the mmgraph embedded graph database: a demo, import of
-//! edge lists, taxonomy TSV and JSON lines, export, inspection, `check` and `compact`.
+//! CSV/TSV tables, edge lists, taxonomy TSV and JSON lines (resumable after an interruption),
+//! export, inspection (`stats`, `kinds`, `types`, `node`, `neighbors`, `bfs`, `path`), `check`
+//! and `compact`.
 //! `mmgraph --help` lists the commands; `docs/cli.md` describes them and the input formats.
 
 mod cli;

@@ -73,6 +73,8 @@ fn every_command_ends_quietly_when_its_reader_stops() {
     }
     let short: &[&[&str]] = &[
         &["stats", "DB"],
+        &["kinds", "DB"],
+        &["--jsonl", "types", "DB"],
         &["check", "DB"],
         &["node", "DB", "0"],
         &["--json", "node", "DB", "0"],

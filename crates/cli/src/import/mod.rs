@@ -376,51 +376,47 @@ impl Import<'_> {
     ) -> Result<HashMap<Box<str>, NodeId>> {
         self.lines.progress.pass("2/3 nodes");
         let mut ids: HashMap<Box<str>, NodeId> = HashMap::with_capacity(defined.len());
-        self.lines.each_line(
-            Some(Pass::Nodes),
-            |at, parsed| {
-                let parsed = parsed.map_err(|what| self.lines.changed(at, &what))?;
-                let txn = commits.txn()?;
-                let mut added = 0;
-                if let Some(node) = &parsed.node {
-                    // Decided here, in the transaction that adds the node: another import may
-                    // have added the id since this one's check.
-                    if let Some(id) = db::node_of_external(&*txn, &node.ext)? {
-                        return Err(Error::Invalid(format!(
-                            "{}: id {} is already in the database (node {id}): another import added it after this one's check",
-                            self.lines.location(at),
-                            node.ext
-                        )));
+        self.lines.each_line(Some(Pass::Nodes), |at, parsed| {
+            let parsed = parsed.map_err(|what| self.lines.changed(at, &what))?;
+            let txn = commits.txn()?;
+            let mut added = 0;
+            if let Some(node) = &parsed.node {
+                let id = txn.add_node(&node.kind, &node.name, &node.data)?;
+                // Decided here, in the transaction that adds the node (which an error
+                // drops): another import may have added the id since this one's check.
+                db::record_external(txn, &node.ext, id).map_err(|e| match e {
+                    Error::ExternalIdTaken { .. } => Error::Invalid(format!(
+                        "{}: {e}: another import added it after this one's check",
+                        self.lines.location(at)
+                    )),
+                    other => other,
+                })?;
+                ids.insert(node.ext.as_ref().into(), id);
+                added += 1;
+            }
+            if let (true, Some(edge)) = (parsed.implicit_ends, &parsed.edge) {
+                for end in [&edge.from, &edge.to] {
+                    if ids.contains_key(end.as_ref())
+                        || defined.get(end.as_ref()) == Some(&Defined::Explicit)
+                    {
+                        continue;
                     }
-                    let id = txn.add_node(&node.kind, &node.name, &node.data)?;
-                    db::record_external(txn, &node.ext, id)?;
-                    ids.insert(node.ext.as_ref().into(), id);
-                    added += 1;
-                }
-                if let (true, Some(edge)) = (parsed.implicit_ends, &parsed.edge) {
-                    for end in [&edge.from, &edge.to] {
-                        if ids.contains_key(end.as_ref())
-                            || defined.get(end.as_ref()) == Some(&Defined::Explicit)
-                        {
-                            continue;
+                    let id = match db::node_of_external(&*txn, end)? {
+                        Some(id) => id,
+                        None => {
+                            let id = txn.add_node(EDGE_LIST_KIND, end, b"")?;
+                            db::record_external(txn, end, id)?;
+                            added += 1;
+                            id
                         }
-                        let id = match db::node_of_external(&*txn, end)? {
-                            Some(id) => id,
-                            None => {
-                                let id = txn.add_node(EDGE_LIST_KIND, end, b"")?;
-                                db::record_external(txn, end, id)?;
-                                added += 1;
-                                id
-                            }
-                        };
-                        ids.insert(end.as_ref().into(), id);
-                    }
+                    };
+                    ids.insert(end.as_ref().into(), id);
                 }
-                commits.adding.nodes += added;
-                commits.reached(at.file, at.line, Pass::Nodes);
-                commits.counted(1)
-            },
-        )?;
+            }
+            commits.adding.nodes += added;
+            commits.reached(at.file, at.line, Pass::Nodes);
+            commits.counted(1)
+        })?;
         self.lines.finished(Pass::Nodes, commits)?;
         Ok(ids)
     }
