@@ -163,7 +163,8 @@ pub fn run(args: &ImportArgs, out: &mut Output) -> Result<ExitCode> {
 
 impl Lines<'_> {
     /// Calls `each` for every line that holds a record, in input order, with its parse; with
-    /// `pass`, skips the lines earlier runs committed in that pass. Stops with
+    /// `pass`, skips the lines earlier runs committed in that pass (without, the check, skips
+    /// the inputs earlier runs imported whole). Stops with
     /// [`Error::Interrupted`] when SIGINT or SIGTERM arrives.
     fn each_line(
         &self,
@@ -175,6 +176,8 @@ impl Lines<'_> {
         for (file, input) in self.inputs.iter().enumerate() {
             let resumed = self.resumed.get(file).copied().unwrap_or_default();
             let skip_through = match pass {
+                // An input imported whole is in the database: its ids are found there.
+                None if resumed.is_whole() => resume::WHOLE,
                 None => 0,
                 Some(Pass::Nodes) => resumed.nodes_through,
                 Some(Pass::Edges) => resumed.edges_through,
