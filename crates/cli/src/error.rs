@@ -56,6 +56,14 @@ pub enum Error {
     /// Standard output or the output file failed.
     #[error("writing output: {0}")]
     Output(#[from] std::io::Error),
+    /// An import that stopped on an error after committing part of its input.
+    #[error("{cause}\n{committed}")]
+    Stopped {
+        /// What stopped it.
+        cause: Box<Error>,
+        /// What it had committed, per input.
+        committed: String,
+    },
     /// An import stopped by SIGINT or SIGTERM: what it committed, and how to finish it.
     #[error("interrupted; {0}")]
     Interrupted(String),

@@ -34,7 +34,7 @@ use parse::{EDGE_LIST_KIND, Parsed, parse_line};
 use source::{Input, Line};
 
 use self::check::Checker;
-use self::commits::{Added, Commits, Pass};
+use self::commits::{Commits, Pass};
 use self::interrupt::Stop;
 use self::resume::Committed;
 use crate::cli::ImportArgs;
@@ -257,10 +257,14 @@ impl Lines<'_> {
             Error::Interrupted(_) => Error::Interrupted(format!(
                 "{said}\nthe database holds exactly those commits; run the same command again to finish the import (it skips what is committed)"
             )),
-            Error::Invalid(what) if added != Added::default() => {
-                Error::Invalid(format!("{what}\n{said}"))
-            }
-            other => other,
+            // Nothing was written by this run: the error says all there is.
+            other if commits.committed_through() == self.resumed => other,
+            other => Error::Stopped {
+                cause: Box::new(other),
+                committed: format!(
+                    "{said}\nthe database holds exactly those commits; once the cause is mended, the same command finishes the import"
+                ),
+            },
         }
     }
 }
