@@ -44,8 +44,7 @@ pub enum Command {
     /// JSON lines (plain, `.gz` or `.xz`) into DB; run again after an interruption, it
     /// finishes without adding anything twice.
     ///
-    /// Example: `mmgraph import g.mmg --columns id,kind,name,data.text nodes.tsv --columns
-    /// src,dst,type edges.tsv`
+    /// Example: `mmgraph import tax.mmg ncbi-taxonomy.tsv.xz` (more below)
     Import(ImportArgs),
     /// Write DB's nodes and edges as JSON lines or an edge list (standard output by default).
     ///
