@@ -163,6 +163,9 @@ fn each_file_takes_the_format_given_before_it() {
         s(&links),
     ]);
     assert!(out.contains("imported 3 nodes and 2 edges"), "{out}");
+    let twice = mmgraph(&["import", s(&db), s(&links), s(&links)]);
+    let err = String::from_utf8_lossy(&twice.stderr);
+    assert!(err.contains("links.txt is given twice"), "{err}");
     let trailing = mmgraph(&["import", s(&db), s(&people), "--format", "jsonl"]);
     assert_eq!(trailing.status.code(), Some(2));
     let err = String::from_utf8_lossy(&trailing.stderr);

@@ -84,6 +84,17 @@ pub fn run(args: &ImportArgs, out: &mut Output) -> Result<ExitCode> {
         .map(|(path, options)| Input::new(path, options))
         .collect::<Result<Vec<_>>>()?;
     graph::check_label("edge type", &args.edge_type)?;
+    for (i, input) in inputs.iter().enumerate() {
+        if inputs
+            .get(..i)
+            .is_some_and(|before| before.iter().any(|b| b.key == input.key))
+        {
+            return Err(Error::Invalid(format!(
+                "{} is given twice, read the same way; give it once",
+                input.path.display()
+            )));
+        }
+    }
     let stop = Stop::catch()?;
     let started = Instant::now();
     let progress = Progress::new(inputs.iter().map(|i| i.len).sum(), args.quiet);
