@@ -2,7 +2,7 @@
 //! prints the top of its result, or all of it as JSON lines, or writes it into a key-value
 //! space.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -13,9 +13,10 @@ use graph::{Direction, GraphRead, Neighbor, NodeId, ReadTxn};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{Value, json};
 
-use crate::cli::{IdArgs, Output};
+use crate::cli::IdArgs;
 use crate::db;
 use crate::error::{Error, Result};
+use crate::output::Output;
 
 /// The algorithms of `mmgraph algo`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -104,9 +105,6 @@ pub struct AlgoArgs {
     /// How many nodes (or groups) to print.
     #[arg(long, default_value_t = 10)]
     pub top: usize,
-    /// Print every node's value as one JSON object per line.
-    #[arg(long)]
-    pub jsonl: bool,
     /// Write the per-node result into this key-value space (replacing what it held).
     #[arg(long)]
     pub write: Option<String>,
@@ -134,7 +132,7 @@ enum Outcome {
 }
 
 /// Runs `mmgraph algo`.
-pub fn run(args: &AlgoArgs, out: Output) -> Result<ExitCode> {
+pub fn run(args: &AlgoArgs, out: &mut Output) -> Result<ExitCode> {
     // Only `--write` changes the file: without it the database is opened read-only.
     let graph = match args.write {
         Some(_) if args.db.exists() => db::open(&args.db)?,
@@ -382,21 +380,19 @@ fn compute(
 /// value with `--jsonl`.
 fn report(
     args: &AlgoArgs,
-    out: Output,
+    out: &mut Output,
     read: &ReadTxn,
     outcome: &Outcome,
     facts: Vec<(&'static str, Value)>,
 ) -> Result<()> {
-    let stdout = std::io::stdout();
-    let mut w = stdout.lock();
-    if args.jsonl {
+    if out.json_lines() {
         for (node, value) in all_rows(outcome) {
-            writeln!(w, "{}", json!({"id": node.0, "value": value}))?;
+            out.value(&json!({"id": node.0, "value": value}))?;
         }
         return Ok(());
     }
     let (size, top) = top_rows(outcome, args.top);
-    if out.json {
+    if out.json() {
         let mut doc = serde_json::Map::new();
         doc.insert(
             "algorithm".into(),
@@ -411,17 +407,16 @@ fn report(
             .map(|(node, value)| json!({"id": node.0, "value": value}))
             .collect();
         doc.insert("top".into(), Value::Array(rows));
-        writeln!(w, "{}", Value::Object(doc))?;
-        return Ok(());
+        return out.value(&Value::Object(doc));
     }
     let name = format!("{:?}", args.name).to_lowercase();
-    write!(w, "{name}: {size} {}", unit(outcome))?;
+    let mut heading = format!("{name}: {size} {}", unit(outcome));
     for (k, v) in &facts {
-        write!(w, ", {k} {v}")?;
+        heading.push_str(&format!(", {k} {v}"));
     }
-    writeln!(w)?;
+    out.line(heading)?;
     for (node, value) in top {
-        writeln!(w, "  {value:>14}  {}", db::describe(read, node)?)?;
+        out.line(format_args!("  {value:>14}  {}", db::describe(read, node)?))?;
     }
     Ok(())
 }

@@ -6,9 +6,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// mmgraph: an embedded graph database in one memory-mapped file.
 ///
-/// Load data with `import`, look inside with `stats`, `node`, `neighbors`, `bfs`, `khop` and `path`,
-/// verify with `check`. Node ids are the database's own (0, 1, 2, ...); after an import,
-/// `--external` (`-x`) takes the ids of the imported files instead.
+/// Load data with `import`, look inside with `stats`, `kinds`, `types`, `node`, `neighbors`,
+/// `bfs`, `khop` and `path`, run graph algorithms with `algo`, verify with `check`. Node ids are
+/// the database's own (0, 1, 2, ...); after an import, `--external` (`-x`) takes the ids of the
+/// imported files instead. Output is text, or JSON with `--json` (one document) or `--jsonl`
+/// (listings one record per line).
 #[derive(Parser, Debug)]
 #[command(
     name = "mmgraph",
@@ -16,18 +18,15 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     after_help = "Example:\n  mmgraph demo\n  mmgraph import tax.mmg taxonomy.tsv.xz\n  mmgraph path tax.mmg -x 1 9606"
 )]
 pub struct Cli {
-    /// Print results as JSON (one document, or one line per record for listings) for scripts.
-    #[arg(long, global = true)]
+    /// Print results as one JSON document, for scripts.
+    #[arg(long, global = true, conflicts_with = "jsonl")]
     pub json: bool,
+    /// Print listings as JSON lines, one object per record as it is found (so they stream);
+    /// other results as with `--json`.
+    #[arg(long, global = true)]
+    pub jsonl: bool,
     #[command(subcommand)]
     pub command: Command,
-}
-
-/// How results are printed.
-#[derive(Clone, Copy, Debug)]
-pub struct Output {
-    /// JSON instead of text for people.
-    pub json: bool,
 }
 
 /// The commands.
@@ -42,9 +41,11 @@ pub enum Command {
         /// existing file is refused.
         path: Option<PathBuf>,
     },
-    /// Import edge lists, taxonomy TSV or JSON lines (plain, `.gz` or `.xz`) into DB.
+    /// Import CSV/TSV tables (a Neo4j header row, or --columns), edge lists, taxonomy TSV or
+    /// JSON lines (plain, `.gz` or `.xz`) into DB; run again after an interruption, it
+    /// finishes without adding anything twice.
     ///
-    /// Example: `mmgraph import tax.mmg ncbi-taxonomy.tsv.xz`
+    /// Example: `mmgraph import tax.mmg ncbi-taxonomy.tsv.xz` (more below)
     Import(ImportArgs),
     /// Write DB's nodes and edges as JSON lines or an edge list (standard output by default).
     ///
@@ -64,9 +65,24 @@ pub enum Command {
         /// The database file.
         db: PathBuf,
     },
-    /// Show a node by id, or list the nodes with a name or of a kind.
+    /// The node kinds in use, with their node counts, most first.
     ///
-    /// Example: `mmgraph node tax.mmg --name "Homo sapiens"`
+    /// Example: `mmgraph kinds tax.mmg`
+    Kinds {
+        /// The database file.
+        db: PathBuf,
+    },
+    /// The edge types in use, with their edge counts, most first (reads every edge).
+    ///
+    /// Example: `mmgraph types tax.mmg`
+    Types {
+        /// The database file.
+        db: PathBuf,
+    },
+    /// Show a node by id, or list the nodes with a name (exact, a prefix, ignoring case) or of
+    /// a kind.
+    ///
+    /// Example: `mmgraph node tax.mmg --name "homo sap" --prefix -i`
     Node(NodeArgs),
     /// List a node's neighbours.
     ///
@@ -108,35 +124,135 @@ pub enum InputFormat {
     Edges,
     /// `id<TAB>parent<TAB>rank<TAB>name` per line (NCBI taxonomy): a node of kind `rank`, and an
     /// edge `parent_of` from the parent (none for a node that is its own parent).
-    Tsv,
+    Taxonomy,
     /// One JSON object per line: a node `{"id", "kind", "name", "data"}` or an edge `{"from",
     /// "to", "type", "data"}`.
     Jsonl,
+    /// Comma-separated, with a header row in the Neo4j convention (`:ID`, `:LABEL`, `name`,
+    /// other columns as data; or `:START_ID`, `:END_ID`, `:TYPE`), or the columns of `--columns`.
+    Csv,
+    /// Tab-separated, like `csv`.
+    Tsv,
+}
+
+impl InputFormat {
+    /// The name `--format` takes.
+    pub fn name(self) -> String {
+        self.to_possible_value()
+            .map_or_else(|| format!("{self:?}"), |v| v.get_name().to_owned())
+    }
+}
+
+/// How one input file is to be read, from the `--format` and `--columns` before it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileOptions {
+    /// `--format`, if given.
+    pub format: Option<InputFormat>,
+    /// `--columns`, if given.
+    pub columns: Option<String>,
 }
 
 /// Arguments of `import`.
 #[derive(Args, Debug)]
-#[command(
-    after_help = "Formats (by extension, after .gz or .xz; --format overrides):\n  .tsv                      id, parent, rank, name (taxonomy)\n  .jsonl .ndjson .json      JSON lines\n  anything else             edge list\n\nThe input is read three times: to check every line and id (nothing is written if any is\nwrong), to add the nodes, and to add the edges. Each pass commits every --batch records."
-)]
+#[command(after_help = IMPORT_HELP)]
 pub struct ImportArgs {
     /// The database file (made if missing).
     pub db: PathBuf,
     /// Input files.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
-    /// The input format, for every file; by default each file's extension decides.
-    #[arg(long, value_enum)]
-    pub format: Option<InputFormat>,
+    /// The format of the files after it (up to the next --format or --columns); by default a
+    /// header row or the extension decides.
+    #[arg(long, value_enum, action = clap::ArgAction::Append)]
+    pub format: Vec<InputFormat>,
+    /// The columns of the headerless CSV or TSV files after it, e.g. `id,kind,name,data.text`
+    /// (nodes) or `src,dst,type` (edges); `_` skips a column.
+    #[arg(long, value_name = "LIST", action = clap::ArgAction::Append)]
+    pub columns: Vec<String>,
     /// Records per committed transaction.
     #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..))]
     pub batch: u64,
-    /// The edge type of edge-list lines without one.
+    /// The edge type of edge-list lines without one, and of tables without a type column.
     #[arg(long, default_value = "edge")]
     pub edge_type: String,
     /// No progress bar (there is none when standard error is not a terminal).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Per file, the options before it (filled from the command line's order by
+    /// [`ImportArgs::assign_file_options`]).
+    #[arg(skip)]
+    pub file_options: Vec<FileOptions>,
+}
+
+const IMPORT_HELP: &str = "\
+How each file is read:
+  --format F / --columns L   for the files after it, up to the next --format or --columns
+  a header row               CSV/TSV in the Neo4j convention: id:ID, :LABEL, name, other
+                             columns into the node's JSON data (age:int, score:float, ok:boolean);
+                             or :START_ID, :END_ID, :TYPE and data columns for edges
+  .tsv                       id, parent, rank, name (taxonomy)
+  .jsonl .ndjson .json       JSON lines
+  anything else              edge list: src dst [type]
+(.gz and .xz are read directly.)
+
+Example: two headerless TSV files
+  mmgraph import g.mmg --columns id,kind,name,data.text nodes.tsv --columns src,dst,type edges.tsv
+
+The input is read three times: to check every line and id (nothing is written if any is
+wrong), to add the nodes, and to add the edges. Each pass commits every --batch records with a
+record of its progress: after Ctrl-C, a kill or a full disk, the same command again finishes
+the import without adding anything twice, and a file imported whole is skipped.";
+
+impl ImportArgs {
+    /// Gives each file the `--format` and `--columns` given before it on the command line
+    /// (`matches` are the import command's). Options given together apply to the files after
+    /// them until the next `--format` or `--columns`; options after the last file are an error.
+    pub fn assign_file_options(&mut self, matches: &clap::ArgMatches) -> Result<(), String> {
+        let indices = |id: &str| -> Vec<usize> {
+            matches
+                .indices_of(id)
+                .map(Iterator::collect)
+                .unwrap_or_default()
+        };
+        let files = indices("files");
+        let formats: Vec<(usize, InputFormat)> = indices("format")
+            .into_iter()
+            .zip(self.format.iter().copied())
+            .collect();
+        let columns: Vec<(usize, &String)> =
+            indices("columns").into_iter().zip(&self.columns).collect();
+        let last_file = files.last().copied().unwrap_or(0);
+        if formats.iter().any(|(i, _)| *i > last_file)
+            || columns.iter().any(|(i, _)| *i > last_file)
+        {
+            return Err(
+                "--format and --columns apply to the files after them; put them before the files they are for"
+                    .to_owned(),
+            );
+        }
+        let mut current = FileOptions::default();
+        let mut previous = 0;
+        self.file_options = files
+            .iter()
+            .map(|&at| {
+                let between = |i: &usize| *i > previous && *i < at;
+                let format = formats.iter().rfind(|(i, _)| between(i)).map(|(_, f)| *f);
+                let spec = columns
+                    .iter()
+                    .rfind(|(i, _)| between(i))
+                    .map(|(_, c)| (*c).clone());
+                if format.is_some() || spec.is_some() {
+                    current = FileOptions {
+                        format,
+                        columns: spec,
+                    };
+                }
+                previous = at;
+                current.clone()
+            })
+            .collect();
+        Ok(())
+    }
 }
 
 /// Output formats of `export`.
@@ -171,16 +287,27 @@ pub struct IdArgs {
 
 /// Arguments of `node`.
 #[derive(Args, Debug)]
-#[command(group = clap::ArgGroup::new("which").required(true).args(["id", "name", "kind"]))]
+#[command(
+    group = clap::ArgGroup::new("which").required(true).args(["id", "name", "kind"]),
+    // clap puts a required group first; the database comes first on the real command line.
+    override_usage = "mmgraph node [OPTIONS] <DB> <ID|--name <NAME>|--kind <KIND>>"
+)]
 pub struct NodeArgs {
     /// The database file.
     pub db: PathBuf,
     /// The node's id.
     pub id: Option<String>,
-    /// List the nodes with exactly this name.
+    /// List the nodes with this name (exactly, unless --prefix or --ignore-case).
     #[arg(long)]
     pub name: Option<String>,
-    /// List the nodes of this kind.
+    /// With --name: the names that start with it.
+    #[arg(long, requires = "name")]
+    pub prefix: bool,
+    /// With --name: ignore case (reads every node's name; exact and prefix matches use the
+    /// name index).
+    #[arg(long, short = 'i', requires = "name")]
+    pub ignore_case: bool,
+    /// List the nodes of this kind (an unknown kind is an error that lists near ones).
     #[arg(long)]
     pub kind: Option<String>,
     /// Print at most this many nodes of a listing (0: all).
@@ -206,7 +333,7 @@ pub struct NeighborsArgs {
     /// Edges in both directions.
     #[arg(long)]
     pub both: bool,
-    /// Only edges of this type.
+    /// Only edges of this type (an unknown type is an error that lists near ones).
     #[arg(long = "type")]
     pub edge_type: Option<String>,
     /// Print at most this many neighbours (0: all).
@@ -293,5 +420,36 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         super::Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_usage_line_shows_the_arguments_in_their_real_order() {
+        let mut cli = super::Cli::command();
+        cli.build();
+        for command in cli.get_subcommands_mut() {
+            let usage = command.render_usage().to_string();
+            let mut last = 0;
+            for arg in command.get_positionals() {
+                let name = arg
+                    .get_value_names()
+                    .and_then(|names| names.first())
+                    .map_or_else(
+                        || arg.get_id().to_string().to_uppercase(),
+                        |n| n.to_string(),
+                    );
+                let at = [
+                    format!("<{name}>"),
+                    format!("<{name}|"),
+                    format!("[{name}]"),
+                ]
+                .iter()
+                .find_map(|shown| usage.find(shown.as_str()))
+                .unwrap_or_else(|| panic!("{usage}: no {name}"));
+                assert!(at >= last, "{usage}: {name} is out of order");
+                last = at;
+            }
+            let prefix = format!("Usage: mmgraph {} ", command.get_name());
+            assert!(usage.starts_with(&prefix), "{usage}");
+        }
     }
 }

@@ -9,10 +9,10 @@ use std::time::Instant;
 
 use graph::{Graph, GraphRead, ReadTxn};
 
-use crate::cli::Output;
 use crate::db;
 use crate::error::{Error, Result};
 use crate::inspect::mib;
+use crate::output::Output;
 
 /// Records copied per transaction.
 const BATCH: u64 = 100_000;
@@ -20,7 +20,7 @@ const BATCH: u64 = 100_000;
 const PLACEHOLDER: &str = "mmgraph.placeholder";
 
 /// Runs `mmgraph compact`.
-pub fn run(db_path: &Path, out_path: &Path, out: Output) -> Result<ExitCode> {
+pub fn run(db_path: &Path, out_path: &Path, out: &mut Output) -> Result<ExitCode> {
     let started = Instant::now();
     let source = db::open_read_only(db_path)?;
     if out_path.exists() {
@@ -38,20 +38,17 @@ pub fn run(db_path: &Path, out_path: &Path, out: Output) -> Result<ExitCode> {
     drop(target);
     let before = std::fs::metadata(db_path).map(|m| m.len()).unwrap_or(0);
     let after = std::fs::metadata(out_path).map(|m| m.len()).unwrap_or(0);
-    if out.json {
-        println!(
-            "{}",
-            serde_json::json!({"nodes": read.node_count(), "edges": read.edge_count(), "bytes_before": before, "bytes_after": after, "seconds": started.elapsed().as_secs_f64()})
-        );
+    if out.json() {
+        out.line(serde_json::json!({"nodes": read.node_count(), "edges": read.edge_count(), "bytes_before": before, "bytes_after": after, "seconds": started.elapsed().as_secs_f64()}))?;
     } else {
-        println!(
+        out.line(format_args!(
             "compacted {} nodes and {} edges: {:.1} MiB -> {:.1} MiB in {:.1?}",
             read.node_count(),
             read.edge_count(),
             mib(before),
             mib(after),
             started.elapsed()
-        );
+        ))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -40,13 +40,20 @@ pub fn node_of_external(read: &impl GraphRead, ext: &str) -> Result<Option<NodeI
         return Ok(None);
     };
     let bytes: [u8; 8] = value.as_ref().try_into().map_err(|_| {
-        graph::Error::Corrupt(graph::Damage::new(
-            "external-id map",
-            None,
+        corrupt(
+            EXTERNAL_IDS,
             format!("external id {ext:?} maps to {} bytes", value.len()),
-        ))
+        )
     })?;
     Ok(Some(NodeId(u64::from_le_bytes(bytes))))
+}
+
+/// Damage found in what the tool keeps beside the graph, in its key-value space `structure`
+/// (the only place the tool builds a [`graph::Error::Corrupt`]).
+pub fn corrupt(structure: &'static str, what: String) -> Error {
+    Error::Graph(graph::Error::Corrupt(graph::Damage::new(
+        structure, None, what,
+    )))
 }
 
 /// `node` as a key of [`EXTERNAL_ID_OF`]: big-endian, so keys sort by id.
@@ -61,9 +68,25 @@ pub fn external_of(read: &impl GraphRead, node: NodeId) -> Result<Option<String>
         .map(|v| String::from_utf8_lossy(&v).into_owned()))
 }
 
-/// Records that external id `ext` is `node`.
+/// Records that external id `ext` is `node`, deciding inside `txn` that the id is new: when
+/// another node already has it, returns [`Error::ExternalIdTaken`], and `txn` must then be
+/// dropped, not committed (the id's entry now names `node`).
 pub fn record_external(txn: &mut WriteTxn, ext: &str, node: NodeId) -> Result<()> {
-    txn.kv_insert(EXTERNAL_IDS, ext.as_bytes(), &node.0.to_le_bytes())?;
+    if let Some(previous) = txn.kv_insert(EXTERNAL_IDS, ext.as_bytes(), &node.0.to_le_bytes())? {
+        let holder = previous
+            .try_into()
+            .map(|bytes| NodeId(u64::from_le_bytes(bytes)))
+            .map_err(|_| {
+                corrupt(
+                    EXTERNAL_IDS,
+                    format!("external id {ext:?} mapped to other than 8 bytes"),
+                )
+            })?;
+        return Err(Error::ExternalIdTaken {
+            ext: ext.to_owned(),
+            node: holder,
+        });
+    }
     txn.kv_insert(EXTERNAL_ID_OF, &node_key(node), ext.as_bytes())?;
     Ok(())
 }
@@ -95,6 +118,22 @@ pub fn describe(read: &impl GraphRead, node: NodeId) -> Result<String> {
         Some(ext) => format!("{node} [{ext}] {name}"),
         None => format!("{node} {name}"),
     })
+}
+
+/// A node's or edge's data in JSON output: `("data", value)` when the bytes are JSON (as the
+/// importers store it), embedded as JSON; `("data", null)` when there are none; else
+/// `("data_hex", digits)`.
+pub fn data_json(bytes: &[u8]) -> (&'static str, serde_json::Value) {
+    if bytes.is_empty() {
+        return ("data", serde_json::Value::Null);
+    }
+    match serde_json::from_slice(bytes) {
+        Ok(value) => ("data", value),
+        Err(_) => (
+            "data_hex",
+            serde_json::Value::String(crate::import::to_hex(bytes)),
+        ),
+    }
 }
 
 /// Write transactions of `size` records each, begun when first needed.
@@ -142,5 +181,31 @@ impl<'g> Batch<'g> {
             txn.commit()?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_external_id_already_recorded_is_refused_inside_the_transaction() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let graph = Graph::open(dir.path().join("g.mmg")).expect("open");
+        let mut first = graph.begin_write().expect("write");
+        let a = first.add_node("k", "a", b"").expect("node");
+        record_external(&mut first, "5", a).expect("a new id");
+        first.commit().expect("commit");
+        // A later transaction that never looked the id up beforehand still cannot take it.
+        let mut second = graph.begin_write().expect("write");
+        let b = second.add_node("k", "b", b"").expect("node");
+        match record_external(&mut second, "5", b) {
+            Err(Error::ExternalIdTaken { ext, node }) => assert_eq!((ext.as_str(), node), ("5", a)),
+            other => panic!("expected ExternalIdTaken, got {other:?}"),
+        }
+        drop(second);
+        let read = graph.begin_read().expect("read");
+        assert_eq!(node_of_external(&read, "5").expect("lookup"), Some(a));
+        assert_eq!(external_of(&read, b).expect("lookup"), None);
     }
 }

@@ -11,13 +11,13 @@ use graph::sample::SampleGraph;
 use graph::{Direction, GraphRead, NodeId};
 use serde_json::json;
 
-use crate::cli::Output;
 use crate::db;
 use crate::error::{Error, Result};
 use crate::inspect::mib;
+use crate::output::Output;
 
 /// Runs `mmgraph demo [PATH]`.
-pub fn run(path: Option<&Path>, out: Output) -> Result<ExitCode> {
+pub fn run(path: Option<&Path>, out: &mut Output) -> Result<ExitCode> {
     let temp = tempfile::tempdir().map_err(|source| Error::File {
         path: std::env::temp_dir(),
         source,
@@ -28,7 +28,7 @@ pub fn run(path: Option<&Path>, out: Output) -> Result<ExitCode> {
         None => temp.path().join("demo.mmg"),
     };
     let mut report = Report::new(out);
-    report.say("database", format!("{}", path.display()), json!(path));
+    report.say("database", format!("{}", path.display()), json!(path))?;
 
     let sample = SampleGraph::scenario_d();
     let timed = Instant::now();
@@ -45,7 +45,7 @@ pub fn run(path: Option<&Path>, out: Output) -> Result<ExitCode> {
             timed.elapsed()
         ),
         json!({"nodes": sample.nodes, "edges": sample.edges.len(), "seconds": timed.elapsed().as_secs_f64()}),
-    );
+    )?;
 
     let timed = Instant::now();
     let graph = db::open(&path)?;
@@ -53,7 +53,7 @@ pub fn run(path: Option<&Path>, out: Output) -> Result<ExitCode> {
         "reopen",
         format!("{:.1?}", timed.elapsed()),
         json!({"seconds": timed.elapsed().as_secs_f64()}),
-    );
+    )?;
 
     let timed = Instant::now();
     let checked = graph.check()?;
@@ -73,7 +73,7 @@ pub fn run(path: Option<&Path>, out: Output) -> Result<ExitCode> {
             timed.elapsed()
         ),
         json!({"clean": checked.is_clean(), "problems": checked.problems}),
-    );
+    )?;
 
     let read = graph.begin_read()?;
     let timed = Instant::now();
@@ -90,7 +90,7 @@ pub fn run(path: Option<&Path>, out: Output) -> Result<ExitCode> {
             timed.elapsed()
         ),
         json!({"as_written": mismatches.is_empty()}),
-    );
+    )?;
 
     traversals(&mut report, &read, sample.nodes)?;
 
@@ -106,8 +106,8 @@ pub fn run(path: Option<&Path>, out: Output) -> Result<ExitCode> {
             mib(stats.file_len)
         ),
         json!({"kinds": stats.kinds, "edge_types": stats.edge_types, "pages": stats.page_count, "file_bytes": stats.file_len}),
-    );
-    report.finish();
+    )?;
+    report.finish()?;
     if !mismatches.is_empty() {
         return Err(Error::Demo(mismatches.join("\n")));
     }
@@ -119,7 +119,7 @@ pub fn run(path: Option<&Path>, out: Output) -> Result<ExitCode> {
 }
 
 /// Times a BFS, a k-hop, a shortest path and index lookups on the sample.
-fn traversals(report: &mut Report, read: &graph::ReadTxn, nodes: u64) -> Result<()> {
+fn traversals(report: &mut Report<'_>, read: &graph::ReadTxn, nodes: u64) -> Result<()> {
     let timed = Instant::now();
     let reached = read.bfs(NodeId(0), Direction::Out, None)?;
     let depth = reached.last().map_or(0, |(_, d)| *d);
@@ -131,7 +131,7 @@ fn traversals(report: &mut Report, read: &graph::ReadTxn, nodes: u64) -> Result<
             timed.elapsed()
         ),
         json!({"reached": reached.len(), "depth": depth}),
-    );
+    )?;
     let timed = Instant::now();
     let hop = read.k_hop(NodeId(0), 2, Direction::Both)?;
     report.say(
@@ -142,7 +142,7 @@ fn traversals(report: &mut Report, read: &graph::ReadTxn, nodes: u64) -> Result<
             timed.elapsed()
         ),
         json!({"nodes": hop.len()}),
-    );
+    )?;
     let timed = Instant::now();
     let target = NodeId(nodes.saturating_sub(1));
     let path = read.shortest_path(NodeId(0), target)?;
@@ -160,7 +160,7 @@ fn traversals(report: &mut Report, read: &graph::ReadTxn, nodes: u64) -> Result<
             ),
         },
         json!({"hops": hops}),
-    );
+    )?;
     let timed = Instant::now();
     let prefixed = read.nodes_by_name_prefix("process_data_").count();
     let functions = read.count_by_kind("function")?;
@@ -171,35 +171,38 @@ fn traversals(report: &mut Report, read: &graph::ReadTxn, nodes: u64) -> Result<
             timed.elapsed()
         ),
         json!({"process_data_names": prefixed, "functions": functions}),
-    );
+    )?;
     Ok(())
 }
 
 /// The demo's lines for people, or one JSON document at the end.
-struct Report {
-    out: Output,
+struct Report<'o> {
+    out: &'o mut Output,
     json: serde_json::Map<String, serde_json::Value>,
 }
 
-impl Report {
-    fn new(out: Output) -> Report {
+impl Report<'_> {
+    fn new(out: &mut Output) -> Report<'_> {
         Report {
             out,
             json: serde_json::Map::new(),
         }
     }
 
-    fn say(&mut self, step: &str, text: String, value: serde_json::Value) {
-        if self.out.json {
+    fn say(&mut self, step: &str, text: String, value: serde_json::Value) -> Result<()> {
+        if self.out.json() {
             self.json.insert(step.to_owned(), value);
         } else {
-            println!("{:<9} {text}", format!("{step}:"));
+            self.out
+                .line(format_args!("{:<9} {text}", format!("{step}:")))?;
         }
+        Ok(())
     }
 
-    fn finish(self) {
-        if self.out.json {
-            println!("{}", serde_json::Value::Object(self.json));
+    fn finish(self) -> Result<()> {
+        if self.out.json() {
+            self.out.value(&serde_json::Value::Object(self.json))?;
         }
+        Ok(())
     }
 }

@@ -39,6 +39,14 @@ pub enum Error {
         /// The first ones, `file:line: what` each.
         listed: String,
     },
+    /// A transaction found the external id it was to record already given to a node.
+    #[error("id {ext} is already in the database (node {node})")]
+    ExternalIdTaken {
+        /// The external id.
+        ext: String,
+        /// The node that has it.
+        node: graph::NodeId,
+    },
     /// No node has the id, external id or name given.
     #[error("no node {0}")]
     NoNode(String),
@@ -48,9 +56,28 @@ pub enum Error {
     /// Standard output or the output file failed.
     #[error("writing output: {0}")]
     Output(#[from] std::io::Error),
+    /// An import that stopped on an error after committing part of its input.
+    #[error("{cause}\n{committed}")]
+    Stopped {
+        /// What stopped it.
+        cause: Box<Error>,
+        /// What it had committed, per input.
+        committed: String,
+    },
+    /// An import stopped by SIGINT or SIGTERM: what it committed, and how to finish it.
+    #[error("interrupted; {0}")]
+    Interrupted(String),
     /// The demo's graph differs from what it wrote.
     #[error("the demo graph differs from what was written:\n{0}")]
     Demo(String),
+}
+
+impl Error {
+    /// Whether this is standard output closed by its reader (`mmgraph ... | head`): not a
+    /// failure of the command, so it ends quietly.
+    pub fn is_closed_pipe(&self) -> bool {
+        matches!(self, Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+    }
 }
 
 /// The commands' result type.

@@ -7,13 +7,16 @@ use std::process::ExitCode;
 use graph::{Direction, Follow, GraphRead, Neighbor, NodeId, Path};
 use serde_json::json;
 
-use crate::cli::{FollowArgs, KhopArgs, Output, PathArgs};
+use crate::cli::{FollowArgs, KhopArgs, PathArgs};
 use crate::db;
 use crate::error::{Error, Result};
+use crate::labels;
+use crate::lookup;
+use crate::output::{Listing, Output};
 
 /// The edges `args` follow in `read`: out-edges (or both ways with `--both`) of every type, or
-/// of the `--type`s given. A type the database has never had is an error that lists the types
-/// it has, so that a misspelling does not quietly find nothing.
+/// of the `--type`s given. A type the database has never had is an error that names the near
+/// types, so that a misspelling does not quietly find nothing.
 pub fn follow(read: &impl GraphRead, args: &FollowArgs) -> Result<Follow> {
     let direction = if args.both {
         Direction::Both
@@ -24,13 +27,7 @@ pub fn follow(read: &impl GraphRead, args: &FollowArgs) -> Result<Follow> {
         return Ok(Follow::new(direction));
     }
     for name in &args.edge_types {
-        if read.edge_type_id(name)?.is_none() {
-            let known: Vec<String> = read.edge_types()?.into_iter().map(|(_, n)| n).collect();
-            return Err(Error::Invalid(format!(
-                "no edge type {name:?}; the database has: {}",
-                known.join(", ")
-            )));
-        }
+        labels::known_edge_type(read, name)?;
     }
     Ok(Follow::new(direction).edge_types(args.edge_types.iter().cloned()))
 }
@@ -65,7 +62,7 @@ fn arrow(read: &impl GraphRead, from: NodeId, hop: &Neighbor) -> Result<String> 
 }
 
 /// A path's hops as JSON: each the edge, its type, whether it was walked along its direction,
-/// and the node reached.
+/// and the node reached (named as every JSON result names a node).
 fn hops_json(read: &impl GraphRead, path: &Path) -> Result<Vec<serde_json::Value>> {
     let mut at = path.start;
     let mut hops = Vec::with_capacity(path.len());
@@ -75,7 +72,7 @@ fn hops_json(read: &impl GraphRead, path: &Path) -> Result<Vec<serde_json::Value
             "edge": hop.edge.0,
             "type": read.edge_type_name(hop.edge_type)?,
             "forward": forward,
-            "node": hop.node.0,
+            "node": lookup::node_ref(read, hop.node)?,
         }));
         at = hop.node;
     }
@@ -83,7 +80,7 @@ fn hops_json(read: &impl GraphRead, path: &Path) -> Result<Vec<serde_json::Value
 }
 
 /// Runs `mmgraph path`; fails when there is no path.
-pub fn path(args: &PathArgs, out: Output) -> Result<ExitCode> {
+pub fn path(args: &PathArgs, out: &mut Output) -> Result<ExitCode> {
     let graph = db::open_read_only(&args.db)?;
     let read = graph.begin_read()?;
     let from = db::resolve(&read, &args.from, args.ids)?;
@@ -103,42 +100,53 @@ pub fn path(args: &PathArgs, out: Output) -> Result<ExitCode> {
         },
         None => (read.shortest_path_by(from, to, follow)?, None),
     };
-    if out.json {
-        let (nodes, hops) = match &path {
+    if out.json() {
+        let (nodes, edges) = match &path {
             Some(p) => (
-                Some(p.nodes().iter().map(|n| n.0).collect::<Vec<_>>()),
+                Some(
+                    p.nodes()
+                        .iter()
+                        .map(|n| lookup::node_ref(&read, *n))
+                        .collect::<Result<Vec<_>>>()?,
+                ),
                 Some(hops_json(&read, p)?),
             ),
             None => (None, None),
         };
-        let mut doc = json!({"from": from.0, "to": to.0, "path": nodes, "hops": hops});
+        let mut doc = json!({
+            "from": lookup::node_ref(&read, from)?,
+            "to": lookup::node_ref(&read, to)?,
+            "hops": path.as_ref().map(Path::len),
+            "path": nodes,
+            "edges": edges,
+        });
         if args.weight.is_some() {
             doc["cost"] = json!(cost);
         }
-        println!("{doc}");
+        out.value(&doc)?;
     } else {
         match &path {
             Some(p) => {
-                println!("{}", db::describe(&read, p.start)?);
+                out.line(db::describe(&read, p.start)?)?;
                 let mut at = p.start;
                 for hop in &p.hops {
-                    println!(
+                    out.line(format_args!(
                         "  {} {}",
                         arrow(&read, at, hop)?,
                         db::describe(&read, hop.node)?
-                    );
+                    ))?;
                     at = hop.node;
                 }
                 match cost {
-                    Some(cost) => println!("{} hop(s), cost {cost}", p.len()),
-                    None => println!("{} hop(s)", p.len()),
+                    Some(cost) => out.line(format_args!("{} hop(s), cost {cost}", p.len()))?,
+                    None => out.line(format_args!("{} hop(s)", p.len()))?,
                 }
             }
-            None => println!(
+            None => out.line(format_args!(
                 "no path from {} to {}",
                 db::describe(&read, from)?,
                 db::describe(&read, to)?
-            ),
+            ))?,
         }
     }
     Ok(if path.is_some() {
@@ -149,7 +157,7 @@ pub fn path(args: &PathArgs, out: Output) -> Result<ExitCode> {
 }
 
 /// Runs `mmgraph khop`.
-pub fn khop(args: &KhopArgs, out: Output) -> Result<ExitCode> {
+pub fn khop(args: &KhopArgs, out: &mut Output) -> Result<ExitCode> {
     let graph = db::open_read_only(&args.db)?;
     let read = graph.begin_read()?;
     let start = db::resolve(&read, &args.id, args.ids)?;
@@ -160,22 +168,29 @@ pub fn khop(args: &KhopArgs, out: Output) -> Result<ExitCode> {
     } else {
         args.limit.min(reached.len())
     };
-    if out.json {
-        let nodes: Vec<u64> = reached.iter().take(shown).map(|n| n.0).collect();
-        println!(
-            "{}",
-            json!({"start": start.0, "k": args.k, "reached": reached.len(), "nodes": nodes})
-        );
-        return Ok(ExitCode::SUCCESS);
-    }
+    let mut listing = Listing::new(out, "nodes");
     for node in reached.iter().take(shown) {
-        println!("{}", db::describe(&read, *node)?);
+        listing.record(
+            || db::describe(&read, *node),
+            || lookup::node_ref(&read, *node),
+        )?;
     }
-    println!(
-        "{} node(s) within {} hop(s) of {}",
-        reached.len(),
-        args.k,
-        db::describe(&read, start)?
-    );
+    listing.finish(
+        || {
+            Ok(vec![format!(
+                "{} node(s) within {} hop(s) of {}",
+                reached.len(),
+                args.k,
+                db::describe(&read, start)?
+            )])
+        },
+        || {
+            let mut summary = serde_json::Map::new();
+            summary.insert("start".to_owned(), lookup::node_ref(&read, start)?);
+            summary.insert("k".to_owned(), json!(args.k));
+            summary.insert("reached".to_owned(), json!(reached.len()));
+            Ok(summary)
+        },
+    )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -136,7 +136,8 @@ fn path_shows_each_hop_with_its_edge_type_and_direction() {
     );
     let json = ok(&["--json", "path", s(&db), "-x", "b", "e", "--both"]);
     let doc: serde_json::Value = serde_json::from_str(&json).expect("JSON");
-    let hops = doc["hops"].as_array().expect("hops");
+    assert_eq!(doc["hops"], 2);
+    let hops = doc["edges"].as_array().expect("edges");
     assert_eq!(hops.len(), 2);
     assert_eq!(hops[0]["type"], "knows");
     assert_eq!(hops[0]["forward"], false);

@@ -3,33 +3,45 @@
 //! The input is read three times. The first pass checks every line and every id and writes
 //! nothing, so a bad line or an edge to an unknown id leaves the database as it was. The second
 //! adds the nodes, the third the edges (so edges may name nodes defined later in the input);
-//! both commit every `--batch` records. The input's ids are kept in the key-value space
-//! [`db::EXTERNAL_IDS`], so a later import can refer to them.
+//! both commit every `--batch` records, each commit with a record of how far it has come in
+//! each input ([`resume`]), so that an import that was stopped finishes when run again, adding
+//! nothing twice. Whether an external id is new is decided inside the transaction that adds
+//! the node, so imports that run one after the other cannot give one id two nodes. The input's
+//! ids are kept in the key-value space [`db::EXTERNAL_IDS`], so a later import can refer to
+//! them.
 
+mod check;
+mod commits;
+mod interrupt;
 mod parse;
+mod reading;
+mod resume;
 mod source;
+mod table;
 
 use std::cell::Cell;
 use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 use std::path::Path;
 use std::process::ExitCode;
 use std::rc::Rc;
 use std::time::Instant;
 
-use graph::{Graph, NewEdge, NodeId, ReadTxn, WriteTxn};
+use graph::{Graph, NewEdge, NodeId, WriteTxn};
 
+pub use interrupt::EXIT_STATUS as INTERRUPTED_STATUS;
 pub use parse::to_hex;
 use parse::{EDGE_LIST_KIND, Parsed, parse_line};
 use source::{Input, Line};
 
-use crate::cli::{ImportArgs, Output};
+use self::check::Checker;
+use self::commits::{Commits, Pass};
+use self::interrupt::Stop;
+use self::resume::Committed;
+use crate::cli::ImportArgs;
 use crate::db;
 use crate::error::{Error, Result};
+use crate::output::Output;
 use crate::progress::Progress;
-
-/// Bad lines listed in the error; the rest are counted.
-const MAX_LISTED: usize = 20;
 
 /// How the input defines an id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,41 +59,43 @@ struct At {
     line: u64,
 }
 
-/// What the import added.
-#[derive(Debug, Default)]
-struct Added {
-    nodes: u64,
-    edges: u64,
-}
-
 /// The inputs' lines, with the options that say how to read them.
 #[derive(Clone, Copy)]
 struct Lines<'a> {
     inputs: &'a [Input],
     args: &'a ImportArgs,
     progress: &'a Progress,
+    /// Per input, what earlier runs of this import committed.
+    resumed: &'a [Committed],
+    stop: &'a Stop,
 }
 
-/// The check pass: the lines, and the database as it is if there is one.
-struct Checker<'a> {
-    lines: Lines<'a>,
-    read: Option<ReadTxn>,
-}
-
-/// The writing passes: the lines and the database.
+/// The writing passes: the lines, written through [`Commits`].
 struct Import<'a> {
-    graph: &'a Graph,
     lines: Lines<'a>,
 }
 
 /// Runs `mmgraph import`.
-pub fn run(args: &ImportArgs, out: Output) -> Result<ExitCode> {
+pub fn run(args: &ImportArgs, out: &mut Output) -> Result<ExitCode> {
     let inputs = args
         .files
         .iter()
-        .map(|path| Input::new(path, args.format))
+        .zip(&args.file_options)
+        .map(|(path, options)| Input::new(path, options))
         .collect::<Result<Vec<_>>>()?;
     graph::check_label("edge type", &args.edge_type)?;
+    for (i, input) in inputs.iter().enumerate() {
+        if inputs
+            .get(..i)
+            .is_some_and(|before| before.iter().any(|b| b.key == input.key))
+        {
+            return Err(Error::Invalid(format!(
+                "{} is given twice, read the same way; give it once",
+                input.path.display()
+            )));
+        }
+    }
+    let stop = Stop::catch()?;
     let started = Instant::now();
     let progress = Progress::new(inputs.iter().map(|i| i.len).sum(), args.quiet);
     // A new database is made only once the input has passed the check.
@@ -89,15 +103,22 @@ pub fn run(args: &ImportArgs, out: Output) -> Result<ExitCode> {
         true => Some(db::open(&args.db)?),
         false => None,
     };
+    let read = existing.as_ref().map(Graph::begin_read).transpose()?;
+    let resumed = match &read {
+        Some(read) => inputs
+            .iter()
+            .map(|input| resume::load(read, &input.key))
+            .collect::<Result<Vec<_>>>()?,
+        None => vec![Committed::default(); inputs.len()],
+    };
     let lines = Lines {
         inputs: &inputs,
         args,
         progress: &progress,
+        resumed: &resumed,
+        stop: &stop,
     };
-    let checker = Checker {
-        lines,
-        read: existing.as_ref().map(Graph::begin_read).transpose()?,
-    };
+    let checker = Checker { lines, read };
     progress.pass("1/3 checking");
     let defined = checker.check()?;
     drop(checker);
@@ -105,51 +126,84 @@ pub fn run(args: &ImportArgs, out: Output) -> Result<ExitCode> {
         Some(graph) => graph,
         None => db::open(&args.db)?,
     };
-    let import = Import {
-        graph: &graph,
-        lines,
-    };
-    progress.pass("2/3 nodes");
-    let mut added = Added::default();
-    let ids = import.add_nodes(&defined, &mut added)?;
-    drop(defined);
-    progress.pass("3/3 edges");
-    import.add_edges(&ids, &mut added)?;
+    let import = Import { lines };
+    let keys = inputs.iter().map(|i| i.key.clone()).collect();
+    let mut commits = Commits::new(&graph, args.batch, keys, &resumed);
+    let written = import.add_nodes(&defined, &mut commits).and_then(|ids| {
+        drop(defined);
+        import.add_edges(&ids, &mut commits)
+    });
     progress.finish();
+    if let Err(e) = written {
+        return Err(lines.stopped(e, &commits));
+    }
+    let added = commits.committed;
     let seconds = started.elapsed().as_secs_f64();
-    if out.json {
-        println!(
-            "{}",
-            serde_json::json!({"nodes_added": added.nodes, "edges_added": added.edges, "seconds": seconds})
-        );
+    let skipped = resumed.iter().filter(|r| r.is_whole()).count();
+    if out.json() {
+        out.value(&serde_json::json!({
+            "nodes_added": added.nodes,
+            "edges_added": added.edges,
+            "inputs_already_imported": skipped,
+            "seconds": seconds,
+        }))?;
     } else {
-        println!(
+        out.line(format_args!(
             "imported {} nodes and {} edges from {} file(s) into {} in {seconds:.1} s",
             added.nodes,
             added.edges,
             inputs.len(),
             args.db.display()
-        );
+        ))?;
+        if skipped > 0 {
+            out.line(format_args!(
+                "{skipped} file(s) had been imported whole before, by the same command: skipped"
+            ))?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
 
 impl Lines<'_> {
-    /// Calls `each` for every line that holds a record, in input order, with its parse.
+    /// Calls `each` for every line that holds a record, in input order, with its parse; with
+    /// `pass`, skips the lines earlier runs committed in that pass (without, the check, skips
+    /// the inputs earlier runs imported whole). Stops with
+    /// [`Error::Interrupted`] when SIGINT or SIGTERM arrives.
     fn each_line(
         &self,
+        pass: Option<Pass>,
         mut each: impl FnMut(At, Result<Parsed<'_>, String>) -> Result<()>,
     ) -> Result<()> {
         let mut done = 0;
         let mut records = 0u64;
         for (file, input) in self.inputs.iter().enumerate() {
+            let resumed = self.resumed.get(file).copied().unwrap_or_default();
+            let skip_through = match pass {
+                // An input imported whole is in the database: its ids are found there.
+                None if resumed.is_whole() => resume::WHOLE,
+                None => 0,
+                Some(Pass::Nodes) => resumed.nodes_through,
+                Some(Pass::Edges) => resumed.edges_through,
+            };
+            if skip_through == resume::WHOLE {
+                done += input.len;
+                continue;
+            }
             let read = Rc::new(Cell::new(0));
             let mut lines = input.lines(Rc::clone(&read))?;
             while let Some(line) = lines.next_line()? {
+                if self.stop.asked() {
+                    return Err(Error::Interrupted(String::new()));
+                }
                 let (at, parsed) = match line {
+                    Line::Text(line, _) | Line::NotUtf8(line)
+                        if line <= skip_through || input.is_header(line) =>
+                    {
+                        continue;
+                    }
                     Line::Text(line, text) => (
                         At { file, line },
-                        parse_line(input.format, text, &self.args.edge_type),
+                        parse_line(&input.how.reading, text, &self.args.edge_type),
                     ),
                     Line::NotUtf8(line) => (At { file, line }, Err("not UTF-8".to_owned())),
                 };
@@ -169,6 +223,14 @@ impl Lines<'_> {
         Ok(())
     }
 
+    /// Records that `pass` went through every input, and commits.
+    fn finished(&self, pass: Pass, commits: &mut Commits<'_>) -> Result<()> {
+        for file in 0..self.inputs.len() {
+            commits.finished_input(file, pass);
+        }
+        commits.commit()
+    }
+
     fn location(&self, at: At) -> String {
         let path = self.inputs.get(at.file).map_or(Path::new("?"), |i| &i.path);
         format!("{}:{}", path.display(), at.line)
@@ -181,103 +243,70 @@ impl Lines<'_> {
             self.location(at)
         ))
     }
-}
 
-impl Checker<'_> {
-    /// The node the database gives external id `ext`, if there is a database.
-    fn existing(&self, ext: &str) -> Result<Option<NodeId>> {
-        match &self.read {
-            Some(read) => db::node_of_external(read, ext),
-            None => Ok(None),
-        }
-    }
-
-    /// Pass 1: parses every line and resolves every id, writing nothing. Returns the ids the
-    /// input defines.
-    fn check(&self) -> Result<HashMap<Box<str>, Defined>> {
-        let mut defined: HashMap<Box<str>, Defined> = HashMap::new();
-        let mut problems = Problems::default();
-        // Edge ends not defined when their line was read: resolved at the end.
-        let mut forward: Vec<(At, Box<str>)> = Vec::new();
-        self.lines.each_line(|at, parsed| {
-            let parsed = match parsed {
-                Ok(parsed) => parsed,
-                Err(what) => {
-                    problems.add(at, what);
-                    return Ok(());
-                }
+    /// `e`, which stopped the writing passes, with what they had committed and how to go on.
+    fn stopped(&self, e: Error, commits: &Commits<'_>) -> Error {
+        let added = commits.committed;
+        let mut said = format!(
+            "this run committed {} nodes and {} edges",
+            added.nodes, added.edges
+        );
+        for (input, through) in self.inputs.iter().zip(commits.committed_through()) {
+            let part = |line: u64| match line {
+                resume::WHOLE => "all lines".to_owned(),
+                0 => "none".to_owned(),
+                n => format!("lines 1-{n}"),
             };
-            if let Err(what) = valid(&parsed) {
-                problems.add(at, what);
-                return Ok(());
-            }
-            if let Some(node) = &parsed.node {
-                match defined.entry(node.ext.as_ref().into()) {
-                    Entry::Occupied(mut e) if *e.get() == Defined::Implicit => {
-                        e.insert(Defined::Explicit);
-                    }
-                    Entry::Occupied(_) => {
-                        problems.add(at, format!("id {} is defined twice", node.ext));
-                        return Ok(());
-                    }
-                    Entry::Vacant(e) => {
-                        if let Some(id) = self.existing(&node.ext)? {
-                            let what =
-                                format!("id {} is already in the database (node {id})", node.ext);
-                            problems.add(at, what);
-                            return Ok(());
-                        }
-                        e.insert(Defined::Explicit);
-                    }
-                }
-            }
-            if let Some(edge) = &parsed.edge {
-                for end in [&edge.from, &edge.to] {
-                    if parsed.implicit_ends {
-                        defined
-                            .entry(end.as_ref().into())
-                            .or_insert(Defined::Implicit);
-                    } else if !defined.contains_key(end.as_ref()) && self.existing(end)?.is_none() {
-                        forward.push((at, end.as_ref().into()));
-                    }
-                }
-            }
-            Ok(())
-        })?;
-        // Listed apart and merged: an unknown id can sit on an earlier line than the parse
-        // problems already listed.
-        let mut unknown = Problems::default();
-        for (at, end) in forward {
-            if !defined.contains_key(&end) {
-                unknown.add(at, format!("an edge to unknown id {end}"));
-            }
+            said.push_str(&format!(
+                "\n  {}: nodes of {}, edges of {}",
+                input.path.display(),
+                part(through.nodes_through),
+                part(through.edges_through)
+            ));
         }
-        problems.merge(unknown);
-        if problems.count > 0 {
-            self.lines.progress.finish();
-            return Err(problems.into_error(&self.lines));
+        match e {
+            Error::Interrupted(_) => Error::Interrupted(format!(
+                "{said}\nthe database holds exactly those commits; run the same command again to finish the import (it skips what is committed)"
+            )),
+            // Nothing was written by this run: the error says all there is.
+            other if commits.committed_through() == self.resumed => other,
+            other => Error::Stopped {
+                cause: Box::new(other),
+                committed: format!(
+                    "{said}\nthe database holds exactly those commits; once the cause is mended, the same command finishes the import"
+                ),
+            },
         }
-        Ok(defined)
     }
 }
 
 impl Import<'_> {
-    /// Pass 2: adds every node, explicit or implicit. Returns the node of every input id.
+    /// Pass 2: adds every node, explicit or implicit. Returns the node of every input id
+    /// added by this run.
     fn add_nodes(
         &self,
         defined: &HashMap<Box<str>, Defined>,
-        added: &mut Added,
+        commits: &mut Commits<'_>,
     ) -> Result<HashMap<Box<str>, NodeId>> {
+        self.lines.progress.pass("2/3 nodes");
         let mut ids: HashMap<Box<str>, NodeId> = HashMap::with_capacity(defined.len());
-        let mut batch = db::Batch::new(self.graph, self.lines.args.batch);
-        self.lines.each_line(|at, parsed| {
+        self.lines.each_line(Some(Pass::Nodes), |at, parsed| {
             let parsed = parsed.map_err(|what| self.lines.changed(at, &what))?;
-            let txn = batch.txn()?;
+            let txn = commits.txn()?;
+            let mut added = 0;
             if let Some(node) = &parsed.node {
                 let id = txn.add_node(&node.kind, &node.name, &node.data)?;
-                db::record_external(txn, &node.ext, id)?;
+                // Decided here, in the transaction that adds the node (which an error
+                // drops): another import may have added the id since this one's check.
+                db::record_external(txn, &node.ext, id).map_err(|e| match e {
+                    Error::ExternalIdTaken { .. } => Error::Invalid(format!(
+                        "{}: {e}: another import added it after this one's check",
+                        self.lines.location(at)
+                    )),
+                    other => other,
+                })?;
                 ids.insert(node.ext.as_ref().into(), id);
-                added.nodes += 1;
+                added += 1;
             }
             if let (true, Some(edge)) = (parsed.implicit_ends, &parsed.edge) {
                 for end in [&edge.from, &edge.to] {
@@ -291,121 +320,52 @@ impl Import<'_> {
                         None => {
                             let id = txn.add_node(EDGE_LIST_KIND, end, b"")?;
                             db::record_external(txn, end, id)?;
-                            added.nodes += 1;
+                            added += 1;
                             id
                         }
                     };
                     ids.insert(end.as_ref().into(), id);
                 }
             }
-            batch.counted(1)
+            commits.adding.nodes += added;
+            commits.reached(at.file, at.line, Pass::Nodes);
+            commits.counted(1)
         })?;
-        batch.finish()?;
+        self.lines.finished(Pass::Nodes, commits)?;
         Ok(ids)
     }
 
     /// Pass 3: adds every edge, in bulk per batch.
-    fn add_edges(&self, ids: &HashMap<Box<str>, NodeId>, added: &mut Added) -> Result<()> {
-        let mut batch = db::Batch::new(self.graph, self.lines.args.batch);
+    fn add_edges(&self, ids: &HashMap<Box<str>, NodeId>, commits: &mut Commits<'_>) -> Result<()> {
+        self.lines.progress.pass("3/3 edges");
+        let batch = self.lines.args.batch;
         let mut pending = PendingEdges::default();
-        self.lines.each_line(|at, parsed| {
+        self.lines.each_line(Some(Pass::Edges), |at, parsed| {
             let parsed = parsed.map_err(|what| self.lines.changed(at, &what))?;
-            let Some(edge) = &parsed.edge else {
-                return Ok(());
-            };
-            let txn = batch.txn()?;
-            let end = |ext: &str| -> Result<NodeId> {
-                match ids.get(ext) {
-                    Some(id) => Ok(*id),
-                    None => db::node_of_external(&*txn, ext)?
-                        .ok_or_else(|| self.lines.changed(at, &format!("unknown id {ext}"))),
-                }
-            };
-            let (from, to) = (end(&edge.from)?, end(&edge.to)?);
-            pending.push(from, to, &edge.edge_type, &edge.data);
-            added.edges += 1;
-            if pending.len() as u64 >= self.lines.args.batch {
-                pending.flush(batch.txn()?)?;
-                batch.counted(self.lines.args.batch)?;
+            if let Some(edge) = &parsed.edge {
+                let txn = commits.txn()?;
+                let end = |ext: &str| -> Result<NodeId> {
+                    match ids.get(ext) {
+                        Some(id) => Ok(*id),
+                        None => db::node_of_external(&*txn, ext)?
+                            .ok_or_else(|| self.lines.changed(at, &format!("unknown id {ext}"))),
+                    }
+                };
+                let (from, to) = (end(&edge.from)?, end(&edge.to)?);
+                pending.push(from, to, &edge.edge_type, &edge.data);
+            }
+            // The line's edge is pending: it is in the transaction before any commit.
+            commits.reached(at.file, at.line, Pass::Edges);
+            if pending.len() as u64 >= batch {
+                commits.adding.edges += pending.flush(commits.txn()?)?;
+                commits.commit()?;
             }
             Ok(())
         })?;
-        if pending.len() > 0 {
-            pending.flush(batch.txn()?)?;
-        }
-        batch.finish()
+        commits.adding.edges += pending.flush(commits.txn()?)?;
+        self.lines.finished(Pass::Edges, commits)
     }
 }
-
-/// Bad lines found by the check: how many, and the first [`MAX_LISTED`] in line order.
-#[derive(Default)]
-struct Problems {
-    count: u64,
-    first: Vec<(At, String)>,
-}
-
-impl Problems {
-    fn add(&mut self, at: At, what: String) {
-        self.count += 1;
-        if self.first.len() < MAX_LISTED {
-            self.first.push((at, what));
-        }
-    }
-
-    fn merge(&mut self, other: Problems) {
-        self.count += other.count;
-        self.first.extend(other.first);
-        self.first.sort_by_key(|(at, _)| *at);
-        self.first.truncate(MAX_LISTED);
-    }
-
-    fn into_error(self, lines: &Lines<'_>) -> Error {
-        let mut listed: Vec<String> = self
-            .first
-            .iter()
-            .map(|(at, what)| format!("  {}: {what}", lines.location(*at)))
-            .collect();
-        let unlisted = self.count - self.first.len() as u64;
-        if unlisted > 0 {
-            listed.push(format!("  and {unlisted} more"));
-        }
-        Error::BadInput {
-            count: self.count,
-            listed: listed.join("\n"),
-        }
-    }
-}
-
-/// Checks what the graph would refuse, so that the check pass finds it.
-fn valid(parsed: &Parsed<'_>) -> Result<(), String> {
-    let id_ok = |id: &str| {
-        if id.len() > graph::MAX_KV_KEY_LEN {
-            Err(format!(
-                "an id of {} bytes; the limit is {}",
-                id.len(),
-                graph::MAX_KV_KEY_LEN
-            ))
-        } else {
-            Ok(())
-        }
-    };
-    if let Some(node) = &parsed.node {
-        id_ok(&node.ext)?;
-        graph::check_label("kind", &node.kind).map_err(|e| e.to_string())?;
-        graph::check_name(&node.name).map_err(|e| e.to_string())?;
-    }
-    if let Some(edge) = &parsed.edge {
-        for end in [&edge.from, &edge.to] {
-            id_ok(end)?;
-            if parsed.implicit_ends {
-                graph::check_name(end).map_err(|e| format!("as a node name: {e}"))?;
-            }
-        }
-        graph::check_label("edge type", &edge.edge_type).map_err(|e| e.to_string())?;
-    }
-    Ok(())
-}
-
 /// Edges read but not yet added: added together through the bulk path.
 #[derive(Default)]
 struct PendingEdges {
@@ -433,7 +393,8 @@ impl PendingEdges {
         self.edges.len()
     }
 
-    fn flush(&mut self, txn: &mut WriteTxn) -> Result<()> {
+    /// Adds the pending edges in `txn`; returns how many.
+    fn flush(&mut self, txn: &mut WriteTxn) -> Result<u64> {
         let types = &self.types;
         txn.add_edges(self.edges.iter().map(|(from, to, t, data)| NewEdge {
             from: *from,
@@ -441,7 +402,8 @@ impl PendingEdges {
             edge_type: types.get(*t).map_or("", String::as_str),
             data,
         }))?;
+        let added = self.edges.len() as u64;
         self.edges.clear();
-        Ok(())
+        Ok(added)
     }
 }

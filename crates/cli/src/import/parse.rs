@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::cli::InputFormat;
+use super::reading::Reading;
 
 /// The edge type of a taxonomy line's parent-to-child edge.
 pub const TAXONOMY_EDGE: &str = "parent_of";
@@ -49,20 +49,23 @@ pub struct Parsed<'a> {
     pub implicit_ends: bool,
 }
 
-/// Parses `line` in `format`; `Ok(None)` for blank and comment lines, `Err` says what is wrong.
+/// Parses `line` as `reading` says; `Ok(None)` for blank and comment lines (`#`, but not in
+/// JSON lines or tables), `Err` says what is wrong.
 pub fn parse_line<'a>(
-    format: InputFormat,
+    reading: &Reading,
     line: &'a str,
     default_type: &'a str,
 ) -> Result<Option<Parsed<'a>>, String> {
     let trimmed = line.trim();
-    if trimmed.is_empty() || (format != InputFormat::Jsonl && trimmed.starts_with('#')) {
+    if trimmed.is_empty() {
         return Ok(None);
     }
-    match format {
-        InputFormat::Edges => edge_list(trimmed, default_type).map(Some),
-        InputFormat::Tsv => taxonomy(line).map(Some),
-        InputFormat::Jsonl => json(trimmed).map(Some),
+    match reading {
+        Reading::EdgeList | Reading::Taxonomy if trimmed.starts_with('#') => Ok(None),
+        Reading::EdgeList => edge_list(trimmed, default_type).map(Some),
+        Reading::Taxonomy => taxonomy(line).map(Some),
+        Reading::JsonLines => json(trimmed).map(Some),
+        Reading::Table { layout, .. } => layout.parse(line, default_type).map(Some),
     }
 }
 
@@ -237,37 +240,37 @@ pub fn to_hex(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
-    fn parse(format: InputFormat, line: &str) -> Result<Option<Parsed<'_>>, String> {
-        parse_line(format, line, "edge")
+    fn parse(format: Reading, line: &str) -> Result<Option<Parsed<'_>>, String> {
+        parse_line(&format, line, "edge")
     }
 
-    fn ok(format: InputFormat, line: &str) -> Parsed<'_> {
+    fn ok(format: Reading, line: &str) -> Parsed<'_> {
         parse(format, line).expect("parses").expect("not blank")
     }
 
     #[test]
     fn edge_list_lines_give_an_edge_between_implicit_nodes() {
-        let p = ok(InputFormat::Edges, "1\t2");
+        let p = ok(Reading::EdgeList, "1\t2");
         let edge = p.edge.expect("an edge");
         assert_eq!(
             (&*edge.from, &*edge.to, &*edge.edge_type),
             ("1", "2", "edge")
         );
         assert!(p.implicit_ends);
-        let p = ok(InputFormat::Edges, " a  b knows ");
+        let p = ok(Reading::EdgeList, " a  b knows ");
         assert_eq!(
             p.edge.map(|e| e.edge_type.into_owned()).as_deref(),
             Some("knows")
         );
-        assert_eq!(parse(InputFormat::Edges, "# comment"), Ok(None));
-        assert_eq!(parse(InputFormat::Edges, "   "), Ok(None));
-        assert!(parse(InputFormat::Edges, "1").is_err());
-        assert!(parse(InputFormat::Edges, "1 2 t extra").is_err());
+        assert_eq!(parse(Reading::EdgeList, "# comment"), Ok(None));
+        assert_eq!(parse(Reading::EdgeList, "   "), Ok(None));
+        assert!(parse(Reading::EdgeList, "1").is_err());
+        assert!(parse(Reading::EdgeList, "1 2 t extra").is_err());
     }
 
     #[test]
     fn taxonomy_lines_give_a_node_and_its_parent_edge() {
-        let p = ok(InputFormat::Tsv, "9606\t9605\tspecies\tHomo sapiens");
+        let p = ok(Reading::Taxonomy, "9606\t9605\tspecies\tHomo sapiens");
         let node = p.node.expect("a node");
         assert_eq!(
             (&*node.ext, &*node.kind, &*node.name),
@@ -275,16 +278,16 @@ mod tests {
         );
         let edge = p.edge.expect("an edge");
         assert_eq!((&*edge.from, &*edge.to), ("9605", "9606"));
-        let root = ok(InputFormat::Tsv, "1\t1\tno rank\troot");
+        let root = ok(Reading::Taxonomy, "1\t1\tno rank\troot");
         assert!(root.edge.is_none() && root.node.is_some());
-        assert!(parse(InputFormat::Tsv, "1\t2\tspecies").is_err());
-        assert!(parse(InputFormat::Tsv, "1\t\tspecies\tx").is_err());
+        assert!(parse(Reading::Taxonomy, "1\t2\tspecies").is_err());
+        assert!(parse(Reading::Taxonomy, "1\t\tspecies\tx").is_err());
     }
 
     #[test]
     fn json_lines_give_nodes_and_edges_with_data_kept_byte_for_byte() {
         let p = ok(
-            InputFormat::Jsonl,
+            Reading::JsonLines,
             r#"{"id":7,"kind":"city","name":"Porto","data":{"b": 1,"a":[2]}}"#,
         );
         let node = p.node.expect("a node");
@@ -294,7 +297,7 @@ mod tests {
         );
         assert_eq!(node.data, br#"{"b": 1,"a":[2]}"#);
         let p = ok(
-            InputFormat::Jsonl,
+            Reading::JsonLines,
             r#"{"from":"a","to":7,"type":"road","data_hex":"00ff"}"#,
         );
         let edge = p.edge.expect("an edge");
@@ -314,7 +317,7 @@ mod tests {
             r#"{"from":1,"to":2,"data_hex":"0g"}"#,
             r#"{"from":1,"to":2,"kind":"k"}"#,
         ] {
-            assert!(parse(InputFormat::Jsonl, bad).is_err(), "{bad}");
+            assert!(parse(Reading::JsonLines, bad).is_err(), "{bad}");
         }
     }
 

@@ -6,7 +6,8 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use crate::cli::InputFormat;
+use super::reading::{HowRead, Reading};
+use crate::cli::FileOptions;
 use crate::error::{Error, Result};
 
 /// How a file is compressed, from its extension.
@@ -22,16 +23,34 @@ enum Compression {
 pub struct Input {
     /// The file.
     pub path: PathBuf,
-    /// How its lines are read.
-    pub format: InputFormat,
+    /// How its lines are read, and why.
+    pub how: HowRead,
     compression: Compression,
     /// Its length on disk.
     pub len: u64,
+    /// The key of its progress record (see [`super::resume`]).
+    pub key: Vec<u8>,
+    /// The line number of its header row; 0 when it has none.
+    header_line: u64,
+}
+
+/// The number and text of the first line of `path` that is not blank, if any (a header row,
+/// perhaps).
+fn first_line(path: &Path, compression: Compression) -> Result<(u64, Option<String>)> {
+    let mut lines = open_lines(path, compression, Rc::new(Cell::new(0)))?;
+    while let Some(line) = lines.next_line()? {
+        match line {
+            Line::Text(_, text) if text.trim().is_empty() => {}
+            Line::Text(number, text) => return Ok((number, Some(text.to_owned()))),
+            Line::NotUtf8(number) => return Ok((number, None)),
+        }
+    }
+    Ok((0, None))
 }
 
 impl Input {
-    /// `path`, in `format` or the one its extension names.
-    pub fn new(path: &Path, format: Option<InputFormat>) -> Result<Input> {
+    /// `path`, read as `options`, its header row or its extension say.
+    pub fn new(path: &Path, options: &FileOptions) -> Result<Input> {
         let len = std::fs::metadata(path)
             .map_err(|source| Error::File {
                 path: path.to_owned(),
@@ -49,47 +68,59 @@ impl Input {
         } else {
             (name.as_str(), Compression::None)
         };
-        let format = format.unwrap_or(if stem.ends_with(".tsv") {
-            InputFormat::Tsv
-        } else if [".jsonl", ".ndjson", ".json"]
-            .iter()
-            .any(|e| stem.ends_with(e))
-        {
-            InputFormat::Jsonl
-        } else {
-            InputFormat::Edges
-        });
+        let canonical = path.canonicalize().map_err(|source| Error::File {
+            path: path.to_owned(),
+            source,
+        })?;
+        let (header_line, first) = first_line(path, compression)?;
+        let how = HowRead::choose(stem, first.as_deref(), options)
+            .map_err(|what| Error::Invalid(format!("{}: {what}", path.display())))?;
+        let key = super::resume::key(&canonical, len, &how.key())?;
+        let header_line = match how.reading {
+            Reading::Table { header: true, .. } => header_line,
+            _ => 0,
+        };
         Ok(Input {
             path: path.to_owned(),
-            format,
+            how,
             compression,
             len,
+            key,
+            header_line,
         })
+    }
+
+    /// Whether line `number` is the header row (not a record).
+    pub fn is_header(&self, number: u64) -> bool {
+        number == self.header_line
     }
 
     /// The file's lines from the start; `read` counts the bytes taken from the disk.
     pub fn lines(&self, read: Rc<Cell<u64>>) -> Result<Lines> {
-        let file = File::open(&self.path).map_err(|source| Error::File {
-            path: self.path.clone(),
-            source,
-        })?;
-        let counted = Counted { inner: file, read };
-        let reader: Box<dyn Read> = match self.compression {
-            Compression::None => Box::new(counted),
-            Compression::Gzip => {
-                Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(counted)))
-            }
-            Compression::Xz => Box::new(xz2::read::XzDecoder::new_multi_decoder(BufReader::new(
-                counted,
-            ))),
-        };
-        Ok(Lines {
-            reader: BufReader::with_capacity(1 << 18, reader),
-            buffer: Vec::new(),
-            number: 0,
-            path: self.path.clone(),
-        })
+        open_lines(&self.path, self.compression, read)
     }
+}
+
+/// The lines of `path`, decompressed; `read` counts the bytes taken from the disk.
+fn open_lines(path: &Path, compression: Compression, read: Rc<Cell<u64>>) -> Result<Lines> {
+    let file = File::open(path).map_err(|source| Error::File {
+        path: path.to_owned(),
+        source,
+    })?;
+    let counted = Counted { inner: file, read };
+    let reader: Box<dyn Read> = match compression {
+        Compression::None => Box::new(counted),
+        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(counted))),
+        Compression::Xz => Box::new(xz2::read::XzDecoder::new_multi_decoder(BufReader::new(
+            counted,
+        ))),
+    };
+    Ok(Lines {
+        reader: BufReader::with_capacity(1 << 18, reader),
+        buffer: Vec::new(),
+        number: 0,
+        path: path.to_owned(),
+    })
 }
 
 /// A reader that counts the bytes it reads.

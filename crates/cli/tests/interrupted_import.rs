@@ -1,0 +1,134 @@
+//! An import stopped by SIGINT, SIGTERM or SIGKILL, at any point, leaves the database clean and
+//! holding whole commits; running the same command again finishes it, and the result is the
+//! input exactly, with no node or edge twice. Real signals, sent to real child processes.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use support::imported::{self, Imported};
+
+const NODES: u64 = 10_000;
+const EDGES: u64 = 10_000;
+/// Small batches: many commits, so a signal lands between and inside them.
+const BATCH: &str = "100";
+
+fn mmgraph() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_mmgraph"))
+}
+
+/// A JSON-lines input of nodes then edges, and the graph it describes.
+fn input(dir: &Path) -> (PathBuf, Imported) {
+    let mut text = String::new();
+    let mut expected = Imported {
+        nodes: BTreeMap::new(),
+        edges: BTreeMap::new(),
+    };
+    for i in 0..NODES {
+        let kind = format!("k{}", i % 7);
+        text.push_str(&format!(
+            "{{\"id\":{i},\"kind\":\"{kind}\",\"name\":\"n{i}\"}}\n"
+        ));
+        expected
+            .nodes
+            .insert(i.to_string(), (kind, format!("n{i}")));
+    }
+    for i in 0..EDGES {
+        let (from, to, edge_type) = (i * 7 % NODES, i * 13 % NODES, format!("t{}", i % 3));
+        text.push_str(&format!(
+            "{{\"from\":{from},\"to\":{to},\"type\":\"{edge_type}\"}}\n"
+        ));
+        *expected
+            .edges
+            .entry((from.to_string(), to.to_string(), edge_type))
+            .or_default() += 1;
+    }
+    let path = dir.join("graph.jsonl");
+    std::fs::write(&path, text).expect("write input");
+    (path, expected)
+}
+
+fn start(db: &Path, input: &Path) -> Child {
+    mmgraph()
+        .args(["import", "--batch", BATCH])
+        .arg(db)
+        .arg(input)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn import")
+}
+
+fn signal(child: &Child, name: &str) {
+    let status = Command::new("kill")
+        .args([format!("-{name}"), child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success(), "kill -{name}");
+}
+
+/// Runs the import again and again, sending `name` to each run after a growing delay, until
+/// one run finishes; checks what each stopped run said and left. Returns how many runs were
+/// stopped.
+fn import_interrupting_with(name: &str) -> u32 {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (input, expected) = input(dir.path());
+    let db = dir.path().join("graph.mmg");
+    for round in 1..=60u64 {
+        let stopped = u32::try_from(round - 1).expect("few rounds");
+        let child = start(&db, &input);
+        std::thread::sleep(Duration::from_millis(150 * round));
+        signal(&child, name);
+        let output = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if output.status.success() {
+            assert_eq!(
+                imported::read(&db),
+                expected,
+                "after {stopped} stopped run(s)"
+            );
+            eprintln!("{name}: finished after {stopped} stopped run(s)");
+            return stopped;
+        }
+        if name == "KILL" {
+            assert_eq!(output.status.code(), None, "{stderr}");
+        } else {
+            assert_eq!(output.status.code(), Some(130), "{stderr}");
+            assert!(stderr.starts_with("mmgraph: interrupted; "), "{stderr}");
+            assert!(
+                stderr.contains("before anything was written")
+                    || stderr.contains("run the same command again"),
+                "{stderr}"
+            );
+        }
+        if db.exists() {
+            let check = mmgraph().arg("check").arg(&db).output().expect("check");
+            assert!(
+                check.status.success(),
+                "{}",
+                String::from_utf8_lossy(&check.stdout)
+            );
+            // Whole commits only: every node that is there has its id, once.
+            imported::read(&db);
+        }
+    }
+    panic!("the import never finished");
+}
+
+#[test]
+fn an_import_stopped_by_sigint_finishes_when_run_again_without_duplicates() {
+    assert!(import_interrupting_with("INT") > 0);
+}
+
+#[test]
+fn an_import_stopped_by_sigterm_finishes_when_run_again_without_duplicates() {
+    assert!(import_interrupting_with("TERM") > 0);
+}
+
+#[test]
+fn an_import_killed_finishes_when_run_again_without_duplicates() {
+    assert!(import_interrupting_with("KILL") > 0);
+}
