@@ -59,7 +59,11 @@ fn a_durable_commit_counts_its_pages_its_meta_page_and_two_syncs() {
             "{bytes} bytes for {count} pages"
         );
         assert_eq!(after.syncs - before.syncs, 2);
-        assert_eq!(sim.sync_count() - syncs, 2, "the counter is the storage's count");
+        assert_eq!(
+            sim.sync_count() - syncs,
+            2,
+            "the counter is the storage's count"
+        );
     }
 }
 
