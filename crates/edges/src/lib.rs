@@ -18,6 +18,7 @@
 #![deny(clippy::indexing_slicing)]
 
 mod adjacency;
+mod bulk;
 mod check;
 mod error;
 mod hub;
