@@ -9,9 +9,12 @@ fn pager() -> Pager {
     Pager::with_storage(Box::new(MemStorage::new()), Options::default()).expect("open")
 }
 
+/// (node, entry) pairs, sorted by node.
+type Pairs = Vec<(u64, Neighbor)>;
+
 /// Random edges among `nodes` nodes, a third of them from node 3 (a hub), as sorted
 /// (node, entry) pairs for each direction.
-fn edges(nodes: u64, count: u64, seed: u64) -> (Vec<(u64, Neighbor)>, Vec<(u64, Neighbor)>) {
+fn edges(nodes: u64, count: u64, seed: u64) -> (Pairs, Pairs) {
     // A linear congruential generator: enough mixing for test data, no dependency.
     let mut state = seed;
     let mut below = |n: u64| {
