@@ -226,8 +226,7 @@ impl WriteTxn {
         edges: impl IntoIterator<Item = NewEdge<'e>>,
     ) -> Result<Vec<EdgeId>> {
         let mut ids = Vec::new();
-        let mut outgoing: Vec<(u64, Entry)> = Vec::new();
-        let mut incoming: Vec<(u64, Entry)> = Vec::new();
+        let mut added: Vec<AddedEdge> = Vec::new();
         let mut recent_types: Vec<(&str, u32)> = Vec::with_capacity(RECENT_TYPES);
         for edge in edges {
             check_label("edge type", edge.edge_type)?;
@@ -252,27 +251,36 @@ impl WriteTxn {
             };
             let (from, to) = (edge.from.0, edge.to.0);
             let id = self.push_edge_record(from, to, type_id, edge.data)?;
-            outgoing.push((
+            added.push(AddedEdge {
                 from,
-                Entry {
-                    node: to,
-                    edge: id,
-                    edge_type: type_id,
-                },
-            ));
-            incoming.push((
                 to,
-                Entry {
-                    node: from,
-                    edge: id,
-                    edge_type: type_id,
-                },
-            ));
+                edge: id,
+                edge_type: type_id,
+            });
             ids.push(EdgeId(id));
         }
         let nodes = self.roots.nodes.next_id();
-        let outgoing = order_by_node(outgoing, nodes);
-        let incoming = order_by_node(incoming, nodes);
+        let outgoing = entries_by_node(&added, nodes, |a| {
+            (
+                a.from,
+                Entry {
+                    node: a.to,
+                    edge: a.edge,
+                    edge_type: a.edge_type,
+                },
+            )
+        });
+        let incoming = entries_by_node(&added, nodes, |a| {
+            (
+                a.to,
+                Entry {
+                    node: a.from,
+                    edge: a.edge,
+                    edge_type: a.edge_type,
+                },
+            )
+        });
+        drop(added);
         self.roots
             .adjacency
             .extend_sorted(&mut self.txn, &outgoing, &incoming)?;
@@ -453,47 +461,64 @@ impl WriteTxn {
 /// cache is asked (a hash of the name per edge was a tenth of a bulk load's edge time).
 const RECENT_TYPES: usize = 8;
 
-/// `entries` (in edge id order) ordered by node, stably, so each node's entries stay in edge
-/// order. Node ids are below `nodes`: when they are not many more than the entries, a counting
-/// sort (two passes, no comparisons); otherwise a stable sort.
-fn order_by_node(entries: Vec<(u64, Entry)>, nodes: u64) -> Vec<(u64, Entry)> {
-    let stable_sort = |mut entries: Vec<(u64, Entry)>| {
-        entries.sort_by_key(|(node, _)| *node);
-        entries
-    };
+/// An edge [`WriteTxn::add_edges`] added, before its entries go into the adjacency.
+struct AddedEdge {
+    from: u64,
+    to: u64,
+    edge: u64,
+    edge_type: u32,
+}
+
+/// The adjacency entries `entry` makes of `added` (in edge id order), ordered by node, stably,
+/// so each node's entries stay in edge order. Node ids are below `nodes`: when they are not
+/// many more than the entries, a counting sort (a pass to count, a pass to place, no
+/// comparisons); otherwise a stable sort.
+fn entries_by_node(
+    added: &[AddedEdge],
+    nodes: u64,
+    entry: impl Fn(&AddedEdge) -> (u64, Entry),
+) -> Vec<(u64, Entry)> {
     let span = usize::try_from(nodes).unwrap_or(usize::MAX);
-    if span > entries.len().saturating_mul(4) {
-        return stable_sort(entries);
+    if span <= added.len().saturating_mul(4)
+        && let Some(ordered) = counting_sort(added, span, &entry)
+    {
+        return ordered;
     }
+    let mut pairs: Vec<(u64, Entry)> = added.iter().map(entry).collect();
+    pairs.sort_by_key(|(node, _)| *node);
+    pairs
+}
+
+/// [`entries_by_node`] by counting, or `None` if a node is not below `span`.
+fn counting_sort(
+    added: &[AddedEdge],
+    span: usize,
+    entry: &impl Fn(&AddedEdge) -> (u64, Entry),
+) -> Option<Vec<(u64, Entry)>> {
+    let place = |node: u64| usize::try_from(node).ok().filter(|n| *n < span);
     // `starts[n]`: where node n's entries begin in the output.
     let mut starts = vec![0usize; span.saturating_add(1)];
-    for (node, _) in &entries {
-        match usize::try_from(*node)
-            .ok()
-            .and_then(|n| starts.get_mut(n.saturating_add(1)))
-        {
-            Some(count) => *count += 1,
-            None => return stable_sort(entries),
-        }
+    for a in added {
+        *starts.get_mut(place(entry(a).0)? + 1)? += 1;
     }
     let mut total = 0;
     for start in &mut starts {
         total += *start;
         *start = total;
     }
-    let mut ordered = entries.clone();
-    for entry in entries {
-        // Every node is below `nodes` (counted above), so each finds its place.
-        if let Some(start) = usize::try_from(entry.0)
-            .ok()
-            .and_then(|n| starts.get_mut(n))
-            && let Some(slot) = ordered.get_mut(*start)
-        {
-            *slot = entry;
-            *start += 1;
-        }
+    let empty = Entry {
+        node: 0,
+        edge: 0,
+        edge_type: 0,
+    };
+    let mut ordered = vec![(0, empty); added.len()];
+    for a in added {
+        let (node, e) = entry(a);
+        let start = starts.get_mut(place(node)?)?;
+        *ordered.get_mut(*start)? = (node, e);
+        *start += 1;
     }
-    ordered
+    Some(ordered)
 }
 
 /// A node's stored payload: its name, then its data.
@@ -509,5 +534,64 @@ impl std::fmt::Debug for WriteTxn {
         f.debug_struct("WriteTxn")
             .field("txn_id", &self.txn.txn_id())
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn out_entry(a: &AddedEdge) -> (u64, Entry) {
+        (
+            a.from,
+            Entry {
+                node: a.to,
+                edge: a.edge,
+                edge_type: a.edge_type,
+            },
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn entries_by_node_orders_by_node_then_edge_as_a_sort_does(
+            nodes in 1u64..200,
+            picks in proptest::collection::vec((any::<u64>(), any::<u64>()), 0..600),
+        ) {
+            // Edge ids are distinct and, as `add_edges` makes them, increasing.
+            let added: Vec<AddedEdge> = picks
+                .iter()
+                .enumerate()
+                .map(|(i, (from, to))| AddedEdge {
+                    from: from % nodes,
+                    to: to % nodes,
+                    edge: i as u64,
+                    edge_type: (to % 3) as u32,
+                })
+                .collect();
+            let mut expected: Vec<(u64, Entry)> = added.iter().map(out_entry).collect();
+            expected.sort_by_key(|(node, e)| (*node, e.edge));
+            prop_assert_eq!(entries_by_node(&added, nodes, out_entry), expected);
+        }
+    }
+
+    #[test]
+    fn a_node_past_the_count_falls_back_to_the_comparison_sort() {
+        let added: Vec<AddedEdge> = [5, 1, 9, 1]
+            .into_iter()
+            .enumerate()
+            .map(|(i, from)| AddedEdge {
+                from,
+                to: 0,
+                edge: i as u64,
+                edge_type: 0,
+            })
+            .collect();
+        let order: Vec<(u64, u64)> = entries_by_node(&added, 3, out_entry)
+            .iter()
+            .map(|(n, e)| (*n, e.edge))
+            .collect();
+        assert_eq!(order, vec![(1, 1), (1, 3), (5, 0), (9, 2)]);
     }
 }
