@@ -104,8 +104,10 @@ impl Adjacency {
                 }
             }
         }
-        // Slot order: each node's out-list, then its in-list, as the lists lie in the leaf.
-        lists.sort_unstable_by_key(|(slot, ..)| *slot);
+        // Every out-list, in node order, then every in-list: a traversal follows one direction,
+        // and packing its lists together keeps them in as few run pages as they fill (packed in
+        // slot order, out and in alternating, a BFS over `kron` was about 15 % slower).
+        lists.sort_unstable_by_key(|(slot, _, direction, _)| (direction.index(), *slot));
         let path = self
             .leaf_mut(txn, leaf * NODES_PER_LEAF as u64, true)?
             .ok_or_else(|| Error::Corrupt("adjacency leaf not created".into()))?;
