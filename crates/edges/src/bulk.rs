@@ -1,6 +1,6 @@
 //! Many lists at once: [`Adjacency::extend_sorted`]. A leaf that does not exist yet (every leaf,
 //! when the store is empty) is written whole: its runs packed first-fit into run pages made for
-//! them, its long lists into hubs filled a segment at a time, its slots and page array
+//! them (out-lists first, then in-lists), its long lists into hubs filled a segment at a time, its slots and page array
 //! set in one pass, with no run ever placed twice. A leaf that exists takes each of its lists'
 //! entries through [`Adjacency::extend`].
 
