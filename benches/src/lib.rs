@@ -7,6 +7,7 @@
 //! - [`algo`]: the traversals for the engines without their own (same algorithm as mmgraph's).
 //! - [`measure`]: warm-up, rounds, medians, formatting.
 //! - [`compare`]: the run itself and its Markdown table.
+//! - [`ingest`]: scenario E, the cost of each durable commit of random edges.
 //!
 //! Run: `cargo run --release -p mmgraph-benches --bin compare -- --help`.
 
@@ -16,6 +17,8 @@ pub mod csr;
 pub mod engine;
 pub mod generate;
 pub mod kernels;
+/// Scenario E as a benchmark: durable commits of random edges (`src/bin/ingest.rs`, issue 19).
+pub mod ingest;
 /// The key-value comparison against LMDB and redb (`src/bin/kv_compare.rs`, issue 3).
 pub mod kv;
 pub mod measure;

@@ -77,7 +77,7 @@ impl Neighbor {
 }
 
 /// `value` as a stored id, or [`Error::OutOfRange`] naming `what`.
-fn id40(what: &'static str, value: u64) -> Result<U40> {
+pub(crate) fn id40(what: &'static str, value: u64) -> Result<U40> {
     // Not `ok_or(..)`: an error built eagerly is dropped (a call) on every entry written.
     match U40::new(value) {
         Some(id) => Ok(id),
@@ -489,7 +489,7 @@ impl Adjacency {
     }
 
     /// Copies (or, with `create`, makes) the path to `node`'s leaf.
-    fn leaf_mut(
+    pub(crate) fn leaf_mut(
         &mut self,
         txn: &mut WriteTxn,
         node: u64,
@@ -542,9 +542,9 @@ fn make_hub(
     };
     let hub_id = hub::create(txn, node, direction.index())?;
     let page_index = run::adopt(txn, leaf, hub_id)?;
-    for e in entries.iter().chain(added) {
-        hub::push(txn, hub_id, *e)?;
-    }
+    let mut all = entries;
+    all.extend_from_slice(added);
+    hub::fill(txn, hub_id, &all)?;
     run::set_slot(
         txn,
         leaf,

@@ -148,6 +148,67 @@ pub(crate) fn push(txn: &mut WriteTxn, hub_id: PageId, e: AdjEntry) -> Result<()
     Ok(())
 }
 
+/// Fills a new, empty hub with `entries` (their stored form), as pushing each in order would,
+/// but a segment page at a time: entries are grouped by type in order of first appearance (the
+/// order `push` gives the hub's types), each type's run cut into full segments written whole.
+pub(crate) fn fill(txn: &mut WriteTxn, hub_id: PageId, entries: &[AdjEntry]) -> Result<()> {
+    let node = txn.page_as::<HubPage>(hub_id)?.node.get();
+    let mut by_type: Vec<(u16, Vec<SegEntry>)> = Vec::new();
+    for e in entries {
+        let seg_entry = SegEntry {
+            neighbor: e.neighbor,
+            edge: e.edge,
+        };
+        let types = by_type.len();
+        match by_type.iter_mut().find(|(t, _)| *t == e.edge_type.get()) {
+            Some((_, list)) => list.push(seg_entry),
+            None if types < HUB_TYPE_CAPACITY => {
+                by_type.push((e.edge_type.get(), vec![seg_entry]));
+            }
+            None => {
+                return Err(Error::TooManyTypes {
+                    node,
+                    limit: HUB_TYPE_CAPACITY,
+                    threshold: HUB_THRESHOLD,
+                });
+            }
+        }
+    }
+    let mut types = Vec::with_capacity(by_type.len());
+    for (edge_type, list) in &by_type {
+        let mut segs = RadixVec::default();
+        for (index, chunk) in list.chunks(SEGMENT_CAPACITY).enumerate() {
+            let path = segs
+                .leaf_mut(txn, index as u64, Some(SEGMENT))?
+                .ok_or_else(|| Error::Corrupt("segment not created".into()))?;
+            let seg = txn.page_mut_as::<SegmentPage>(path.leaf)?;
+            seg.edge_type = U32::new(u32::from(*edge_type));
+            seg.entries
+                .get_mut(..chunk.len())
+                .ok_or_else(|| Error::Corrupt("segment position".into()))?
+                .copy_from_slice(chunk);
+            // `chunk.len() <= SEGMENT_CAPACITY` < 2^16.
+            seg.count = U16::new(chunk.len() as u16);
+        }
+        types.push(HubType {
+            edge_type: U32::new(u32::from(*edge_type)),
+            reserved: U32::ZERO,
+            count: U64::new(list.len() as u64),
+            segments_root: U64::new(segs.root),
+            segments_height: U64::new(segs.height),
+        });
+    }
+    let hub = txn.page_mut_as::<HubPage>(hub_id)?;
+    hub.types
+        .get_mut(..types.len())
+        .ok_or_else(|| Error::Corrupt("hub types".into()))?
+        .copy_from_slice(&types);
+    // At most HUB_TYPE_CAPACITY types (checked above).
+    hub.type_count = U32::new(types.len() as u32);
+    hub.degree = U64::new(entries.len() as u64);
+    Ok(())
+}
+
 fn set_type(hub: &mut HubPage, ti: usize, t: HubType) -> Result<()> {
     let slot = hub
         .types

@@ -13,11 +13,13 @@
 //! with its leaf's other short lists, so reading it, filtered by type or not, reads at most one
 //! page. A longer list becomes a *hub*: per edge type, a radix vector of full segments, so that
 //! appending costs O(log degree) and a type filter reads only that type. Every page has exactly
-//! one parent, so a copy-on-write change repoints one page.
+//! one parent, so a copy-on-write change repoints one page. [`Adjacency::extend_sorted`] adds many
+//! lists at once and builds a leaf that does not exist yet whole, for bulk loads.
 #![forbid(unsafe_code)]
 #![deny(clippy::indexing_slicing)]
 
 mod adjacency;
+mod bulk;
 mod check;
 mod error;
 mod hub;

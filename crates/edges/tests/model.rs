@@ -1,4 +1,5 @@
-//! Random inserts, bulk extensions and removals against a model, with commits, aborts and reopen
+//! Random inserts, bulk extensions (per list, and many lists at once through `extend_sorted`)
+//! and removals against a model, with commits, aborts and reopen
 //! at random points. Skewed so that some lists pass the hub threshold (337): node 5's by bursts of
 //! inserts, any node's by a batch longer than the threshold or one that carries a run past it;
 //! removals take hubs back under it. After every step every list, filtered by each type and not,
@@ -37,6 +38,14 @@ enum Op {
         to_hub: bool,
         len: u16,
     },
+    /// `len` edges through `extend_sorted`, both directions at once: edge `i` from node
+    /// `(start + 7 * i) % NODES` (node 5, when `to_hub`) to node `(start + i) % NODES`, of type
+    /// `i % TYPES`. A leaf that does not exist yet is built whole.
+    ExtendSorted {
+        start: u64,
+        len: u16,
+        to_hub: bool,
+    },
     Remove {
         pick: usize,
     },
@@ -55,6 +64,8 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(node, out, neighbor, edge_type, to_hub, burst)| Op::Insert { node, out, neighbor, edge_type, to_hub, burst }),
         3 => (0..NODES, any::<bool>(), 0..NODES, 0..TYPES, any::<bool>(), 1u16..400)
             .prop_map(|(node, out, neighbor, edge_type, to_hub, len)| Op::Extend { node, out, neighbor, edge_type, to_hub, len }),
+        2 => (0..NODES, 1u16..400, any::<bool>())
+            .prop_map(|(start, len, to_hub)| Op::ExtendSorted { start, len, to_hub }),
         4 => any::<usize>().prop_map(|pick| Op::Remove { pick }),
         1 => (0..NODES, any::<bool>()).prop_map(|(node, out)| Op::RemoveAll { node, out }),
         2 => Just(Op::Commit),
@@ -263,6 +274,45 @@ impl Harness {
                     .extend(self.txn(), node, dir(out), &batch)
                     .expect("extend");
                 self.model.entry((node, out)).or_default().extend(batch);
+                self.adjacency = adjacency;
+            }
+            Op::ExtendSorted { start, len, to_hub } => {
+                let mut out = Vec::new();
+                let mut incoming = Vec::new();
+                for i in 0..u64::from(len) {
+                    let from = if to_hub { 5 } else { (start + 7 * i) % NODES };
+                    let to = (start + i) % NODES;
+                    let edge = self.next_edge + i;
+                    let edge_type = (i % u64::from(TYPES)) as u32;
+                    out.push((
+                        from,
+                        Neighbor {
+                            node: to,
+                            edge,
+                            edge_type,
+                        },
+                    ));
+                    incoming.push((
+                        to,
+                        Neighbor {
+                            node: from,
+                            edge,
+                            edge_type,
+                        },
+                    ));
+                }
+                self.next_edge += u64::from(len);
+                out.sort_by_key(|(node, _)| *node);
+                incoming.sort_by_key(|(node, _)| *node);
+                let mut adjacency = self.adjacency;
+                adjacency
+                    .extend_sorted(self.txn(), &out, &incoming)
+                    .expect("extend_sorted");
+                for (pairs, is_out) in [(out, true), (incoming, false)] {
+                    for (node, n) in pairs {
+                        self.model.entry((node, is_out)).or_default().push(n);
+                    }
+                }
                 self.adjacency = adjacency;
             }
             Op::Remove { pick } => {

@@ -94,3 +94,28 @@ fn a_missing_endpoint_is_an_error() {
         Err(graph::Error::NodeNotFound(NodeId(9)))
     ));
 }
+
+#[test]
+fn a_batch_of_more_types_than_add_edges_keeps_at_hand_types_every_edge_right() {
+    let graph = Graph::in_memory().expect("graph");
+    let mut txn = graph.begin_write().expect("write");
+    let a = txn.add_node("k", "a", b"").expect("node");
+    let b = txn.add_node("k", "b", b"").expect("node");
+    // 20 types, in an order that revisits old ones after newer ones pushed them out.
+    let types: Vec<String> = (0..400).map(|i| format!("t{}", (i * 7) % 20)).collect();
+    let ids = txn
+        .add_edges(types.iter().map(|t| NewEdge {
+            from: a,
+            to: b,
+            edge_type: t,
+            data: b"",
+        }))
+        .expect("edges");
+    txn.commit().expect("commit");
+    let read = graph.begin_read().expect("read");
+    for (id, expected) in ids.iter().zip(&types) {
+        let edge = read.edge(*id).expect("edge").expect("live");
+        assert_eq!(edge.edge_type().expect("type"), expected.as_str());
+    }
+    assert_eq!(read.edge_types().expect("types").len(), 20);
+}

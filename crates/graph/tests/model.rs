@@ -1,4 +1,5 @@
-//! Random operation sequences through the public API against an in-memory model graph, with
+//! Random operation sequences through the public API (edges one at a time and in `add_edges`
+//! batches, which build new adjacency leaves whole) against an in-memory model graph, with
 //! commits, aborts and reopens (read-write, or read-only first) at random points; kinds, edge
 //! types and names include ones longer than the keys that index them. After every step every node, edge, neighbour
 //! list (each direction, with and without a type filter), degree, kind count and name lookup
@@ -19,6 +20,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (any::<usize>(), data.clone()).prop_map(|(pick, data)| Op::SetNodeData { pick, data }),
         1 => any::<usize>().prop_map(|pick| Op::DeleteNode { pick }),
         10 => (any::<usize>(), any::<usize>(), 0..TYPES.len(), data.clone()).prop_map(|(from, to, edge_type, data)| Op::AddEdge { from, to, edge_type, data }),
+        1 => (any::<usize>(), any::<usize>(), 1u16..400, any::<bool>()).prop_map(|(first, step, count, hub)| Op::AddEdges { first, step, count, hub }),
         1 => (any::<usize>(), data.clone()).prop_map(|(pick, data)| Op::SetEdgeData { pick, data }),
         2 => any::<usize>().prop_map(|pick| Op::DeleteEdge { pick }),
         2 => (any::<u8>(), any::<u8>(), data).prop_map(|(space, key, value)| Op::KvSet { space, key, value }),

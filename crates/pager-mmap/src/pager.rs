@@ -104,6 +104,10 @@ pub(crate) struct WriterState {
     pub(crate) durable_txn: u64,
     /// The storage length.
     pub(crate) file_len: u64,
+    /// Bytes this handle's commits and flushes wrote to the storage: pages and meta pages.
+    pub(crate) bytes_written: u64,
+    /// Data syncs this handle's commits and flushes asked the storage for.
+    pub(crate) syncs: u64,
     /// The newest mapping, covering `file_len`.
     pub(crate) region: Arc<Region>,
 }
@@ -176,6 +180,12 @@ pub struct PagerStats {
     pub free_pages: u64,
     /// The file's length in bytes (pre-allocated space included).
     pub file_len: u64,
+    /// Bytes written to the storage by commits and flushes since this handle opened: every
+    /// page a commit wrote (the transaction's changed pages and its free-list pages) and
+    /// every meta page. The difference across a commit is what that commit cost in writes.
+    pub bytes_written: u64,
+    /// Data syncs (`fdatasync`) requested since this handle opened: two per durable commit.
+    pub syncs: u64,
 }
 
 impl Pager {
@@ -227,6 +237,8 @@ impl Pager {
             durable_slot: slot,
             durable_txn: meta.txn_id,
             file_len,
+            bytes_written: 0,
+            syncs: 0,
             region,
         };
         let shared = Shared {
@@ -272,6 +284,8 @@ impl Pager {
             page_count: snapshot.meta.page_count,
             free_pages: snapshot.meta.free_page_count,
             file_len: writer.file_len,
+            bytes_written: writer.bytes_written,
+            syncs: writer.syncs,
         })
     }
 

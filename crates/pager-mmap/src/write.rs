@@ -224,7 +224,8 @@ impl WriteTxn {
             writer.region = Arc::new(shared.storage.map(len)?);
             writer.file_len = len;
         }
-        write_pages(shared, &mut self.dirty)?;
+        let written = write_pages(shared, &mut self.dirty)?;
+        writer.bytes_written = writer.bytes_written.saturating_add(written);
         let meta = MetaState {
             txn_id: self.txn_id,
             page_count: self.allocator.page_count(),
@@ -245,8 +246,10 @@ impl WriteTxn {
     }
 }
 
-/// Seals and writes `dirty`, coalescing runs of consecutive pages into one write each.
-fn write_pages(shared: &Shared, dirty: &mut PageMap<Box<PageBytes>>) -> Result<()> {
+/// Seals and writes `dirty`, coalescing runs of consecutive pages into one write each; returns
+/// the bytes written.
+fn write_pages(shared: &Shared, dirty: &mut PageMap<Box<PageBytes>>) -> Result<u64> {
+    let mut written = 0u64;
     let mut ids: Vec<PageId> = dirty.keys().copied().collect();
     ids.sort_unstable();
     let mut run: Vec<u8> = Vec::new();
@@ -263,16 +266,18 @@ fn write_pages(shared: &Shared, dirty: &mut PageMap<Box<PageBytes>>) -> Result<(
         let next_is_adjacent = ids.get(i + 1).is_some_and(|next| next.0 == id.0 + 1);
         if !next_is_adjacent || run.len() >= 1 << 20 {
             shared.storage.write_at(run_start.offset(), &run)?;
+            written = written.saturating_add(run.len() as u64);
             run.clear();
         }
     }
-    Ok(())
+    Ok(written)
 }
 
 /// Syncs, poisoning the writer on failure: after a failed `fdatasync` the kernel may have
 /// dropped unwritten pages (of this or an earlier non-durable commit) while marking them clean,
 /// so no later sync can be trusted to make them durable. Reads go on; reopen to write again.
 fn sync_or_poison(shared: &Shared, writer: &mut WriterState) -> Result<()> {
+    writer.syncs = writer.syncs.saturating_add(1);
     shared.storage.sync_data().map_err(|e| {
         writer.poisoned = true;
         Error::Io(e)
@@ -284,10 +289,12 @@ fn sync_or_poison(shared: &Shared, writer: &mut WriterState) -> Result<()> {
 fn write_meta(shared: &Shared, writer: &mut WriterState, meta: &MetaState) -> Result<()> {
     let slot = 1 - writer.durable_slot;
     let at = META_PAGES[slot];
-    if let Err(e) = shared.storage.write_at(at.offset(), &meta.encode(at)[..]) {
+    let page = meta.encode(at);
+    if let Err(e) = shared.storage.write_at(at.offset(), &page[..]) {
         writer.poisoned = true;
         return Err(e.into());
     }
+    writer.bytes_written = writer.bytes_written.saturating_add(page.len() as u64);
     sync_or_poison(shared, writer)?;
     writer.durable_slot = slot;
     writer.durable_txn = meta.txn_id;

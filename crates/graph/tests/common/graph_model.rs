@@ -66,6 +66,15 @@ pub enum Op {
         edge_type: usize,
         data: u16,
     },
+    /// `count` edges in one `add_edges` call: edge `i` from the node picked by `first + i * step`
+    /// (by `first` alone when `hub`, so one list passes the hub threshold), to the node picked
+    /// by `step + 7 * i`, of type `i % TYPES.len()`, with data on every third.
+    AddEdges {
+        first: usize,
+        step: usize,
+        count: u16,
+        hub: bool,
+    },
     SetEdgeData {
         pick: usize,
         data: u16,
@@ -360,6 +369,39 @@ impl Harness {
                 self.model
                     .edges
                     .insert(id.0, (from, to, edge_type, data(d, salt)));
+            }
+            Op::AddEdges {
+                first,
+                step,
+                count,
+                hub,
+            } => {
+                let edges: Vec<(u64, u64, usize, Vec<u8>)> = (0..usize::from(count))
+                    .filter_map(|i| {
+                        let from = if hub {
+                            first
+                        } else {
+                            first.wrapping_add(i.wrapping_mul(step))
+                        };
+                        let from = self.model.pick_node(from)?;
+                        let to = self.model.pick_node(step.wrapping_add(7 * i))?;
+                        let d = if i % 3 == 0 { (i % 50) as u16 + 1 } else { 0 };
+                        Some((from, to, i % TYPES.len(), data(d, salt)))
+                    })
+                    .collect();
+                let ids = self
+                    .txn()
+                    .add_edges(edges.iter().map(|(from, to, t, d)| graph::NewEdge {
+                        from: NodeId(*from),
+                        to: NodeId(*to),
+                        edge_type: &TYPES[*t],
+                        data: d,
+                    }))
+                    .expect("add edges");
+                assert_eq!(ids.len(), edges.len());
+                for (id, edge) in ids.into_iter().zip(edges) {
+                    self.model.edges.insert(id.0, edge);
+                }
             }
             Op::SetEdgeData { pick, data: d } => {
                 let Some(id) = self.model.pick_edge(pick) else {
