@@ -16,9 +16,9 @@ pub mod compare;
 pub mod csr;
 pub mod engine;
 pub mod generate;
-pub mod kernels;
 /// Scenario E as a benchmark: durable commits of random edges (`src/bin/ingest.rs`, issue 19).
 pub mod ingest;
+pub mod kernels;
 /// The key-value comparison against LMDB and redb (`src/bin/kv_compare.rs`, issue 3).
 pub mod kv;
 pub mod measure;
