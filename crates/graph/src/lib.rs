@@ -14,6 +14,9 @@
 //!   all nodes and edges, BFS with a depth limit, k-hop, shortest path.
 //! - Key-value spaces beside the graph ([`WriteTxn::kv_insert`], [`GraphRead::kv_get`]), in the
 //!   same transactions.
+//! - Vector indexes ([`WriteTxn::create_vector_index`], [`WriteTxn::set_vector`],
+//!   [`GraphRead::vector_search`]): HNSW search, exact and filtered by kind or by hops from a
+//!   node, in the same file and transactions.
 //! - [`Graph::check`] verifies every structure and checksum; [`Graph::stats`] counts.
 //!
 //! ```
@@ -53,6 +56,7 @@ mod strings;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod traverse;
+mod vector;
 mod write;
 
 pub use check::{CheckReport, Stats, page_type_name};
@@ -67,5 +71,8 @@ pub use read::{Direction, EdgeRef, GraphRead, Neighbor, Neighbors, NodeRef};
 pub use schema::{
     MAX_EDGE_DATA_LEN, MAX_EDGE_TYPES, MAX_IDS, MAX_LABEL_LEN, MAX_NAME_LEN, check_label,
     check_name,
+};
+pub use vector::{
+    MAX_DIMENSION, Metric, VectorError, VectorFilter, VectorHit, VectorIndexInfo, VectorIndexSpec,
 };
 pub use write::{NewEdge, WriteTxn};
