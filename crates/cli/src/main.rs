@@ -11,6 +11,7 @@ mod export;
 mod import;
 mod inspect;
 mod progress;
+mod vector;
 
 use std::process::ExitCode;
 
@@ -44,5 +45,6 @@ fn run(cli: &Cli) -> error::Result<ExitCode> {
         Command::Bfs(args) => inspect::bfs(args, out),
         Command::Path(args) => inspect::path(args, out),
         Command::Compact { db, out: target } => compact::run(db, target, out),
+        Command::Vector(args) => vector::run(args, out),
     }
 }

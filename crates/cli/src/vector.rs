@@ -1,0 +1,307 @@
+//! `mmgraph vector`: create, list and drop vector indexes, set node vectors (one on the command
+//! line, or many from JSON lines), and search them.
+
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+use graph::{GraphRead, Metric, NodeId, VectorFilter, VectorIndexSpec};
+use serde_json::json;
+
+use crate::cli::{IdArgs, Output};
+use crate::db;
+use crate::error::{Error, Result};
+
+/// Vectors per write transaction when importing.
+const BATCH: u64 = 10_000;
+
+/// Arguments of `vector`.
+#[derive(Args, Debug)]
+pub struct VectorArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: VectorCommand,
+}
+
+/// The `vector` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum VectorCommand {
+    /// Create an empty vector index.
+    ///
+    /// Example: `mmgraph vector create g.mmg emb --dim 384 --metric cosine`
+    Create {
+        /// The database file.
+        db: PathBuf,
+        /// The index's name.
+        name: String,
+        /// Components per vector (up to 4,096).
+        #[arg(long)]
+        dim: usize,
+        /// `cosine`, `l2` or `ip` (inner product).
+        #[arg(long, default_value = "cosine")]
+        metric: String,
+        /// HNSW links per node and level.
+        #[arg(long, default_value_t = 16)]
+        m: usize,
+        /// HNSW candidates when linking a new vector.
+        #[arg(long, default_value_t = 200)]
+        ef_construction: usize,
+    },
+    /// Set node vectors: one with `--vector`, or many from JSON lines (`{"id": .., "vector":
+    /// [..]}`, ids as node ids or, with -x, external ids).
+    ///
+    /// Example: `mmgraph vector set g.mmg emb 42 --vector 0.1,0.2,0.3`
+    Set {
+        /// The database file.
+        db: PathBuf,
+        /// The index's name.
+        index: String,
+        /// The node (with `--vector`).
+        #[arg(requires = "vector", conflicts_with = "from")]
+        node: Option<String>,
+        /// The vector, comma-separated.
+        #[arg(long, value_delimiter = ',', allow_negative_numbers = true)]
+        vector: Option<Vec<f32>>,
+        /// A JSON lines file of `{"id": .., "vector": [..]}`.
+        #[arg(long, conflicts_with = "vector")]
+        from: Option<PathBuf>,
+        #[command(flatten)]
+        ids: IdArgs,
+    },
+    /// The k nearest nodes to a vector.
+    ///
+    /// Example: `mmgraph vector search g.mmg emb --vector 0.1,0.2,0.3 -k 5`
+    Search {
+        /// The database file.
+        db: PathBuf,
+        /// The index's name.
+        index: String,
+        /// The query, comma-separated.
+        #[arg(
+            long,
+            value_delimiter = ',',
+            allow_negative_numbers = true,
+            required = true
+        )]
+        vector: Vec<f32>,
+        /// How many nodes.
+        #[arg(short, long, default_value_t = 10)]
+        k: usize,
+        /// HNSW candidates (more finds more of the true nearest, slower).
+        #[arg(long, default_value_t = 64)]
+        ef: usize,
+        /// Compare with every vector instead (exact, slow on large indexes).
+        #[arg(long)]
+        exact: bool,
+        /// Only nodes of this kind.
+        #[arg(long, conflicts_with = "exact")]
+        kind: Option<String>,
+    },
+    /// Drop a vector index and free its pages.
+    ///
+    /// Example: `mmgraph vector drop g.mmg emb`
+    Drop {
+        /// The database file.
+        db: PathBuf,
+        /// The index's name.
+        name: String,
+    },
+    /// List the vector indexes.
+    ///
+    /// Example: `mmgraph vector list g.mmg --json`
+    List {
+        /// The database file.
+        db: PathBuf,
+    },
+}
+
+/// Runs `mmgraph vector`.
+pub fn run(args: &VectorArgs, out: Output) -> Result<ExitCode> {
+    match &args.command {
+        VectorCommand::Create {
+            db,
+            name,
+            dim,
+            metric,
+            m,
+            ef_construction,
+        } => {
+            let metric = Metric::from_name(metric).ok_or_else(|| {
+                Error::Invalid(format!("unknown metric {metric:?}: use cosine, l2 or ip"))
+            })?;
+            let spec = VectorIndexSpec {
+                m: *m,
+                ef_construction: *ef_construction,
+                ..VectorIndexSpec::new(*dim, metric)
+            };
+            let graph = db::open(db)?;
+            let mut txn = graph.begin_write()?;
+            txn.create_vector_index(name, spec)?;
+            txn.commit()?;
+            report(
+                out,
+                json!({ "created": name }),
+                &format!("created index {name}"),
+            );
+        }
+        VectorCommand::Set {
+            db,
+            index,
+            node,
+            vector,
+            from,
+            ids,
+        } => {
+            let count = match (node, vector, from) {
+                (Some(node), Some(vector), None) => set_one(db, index, node, vector, *ids)?,
+                (None, None, Some(file)) => set_from(db, index, file, *ids)?,
+                _ => {
+                    return Err(Error::Invalid(
+                        "give a node and --vector, or --from FILE".to_owned(),
+                    ));
+                }
+            };
+            report(
+                out,
+                json!({ "set": count }),
+                &format!("set {count} vector(s)"),
+            );
+        }
+        VectorCommand::Search {
+            db,
+            index,
+            vector,
+            k,
+            ef,
+            exact,
+            kind,
+        } => return search(db, index, vector, *k, *ef, *exact, kind.as_deref(), out),
+        VectorCommand::Drop { db, name } => {
+            let graph = db::open(db)?;
+            let mut txn = graph.begin_write()?;
+            if !txn.drop_vector_index(name)? {
+                return Err(Error::Invalid(format!("no vector index named {name:?}")));
+            }
+            txn.commit()?;
+            report(
+                out,
+                json!({ "dropped": name }),
+                &format!("dropped index {name}"),
+            );
+        }
+        VectorCommand::List { db } => {
+            let graph = db::open_read_only(db)?;
+            for info in graph.begin_read()?.vector_indexes()? {
+                let line = json!({
+                    "name": info.name,
+                    "dimension": info.spec.dimension,
+                    "metric": info.spec.metric.name(),
+                    "m": info.spec.m,
+                    "ef_construction": info.spec.ef_construction,
+                    "vectors": info.len,
+                });
+                report(
+                    out,
+                    line,
+                    &format!(
+                        "{}: {} x {} ({}, m {}, ef_construction {})",
+                        info.name,
+                        info.len,
+                        info.spec.dimension,
+                        info.spec.metric.name(),
+                        info.spec.m,
+                        info.spec.ef_construction
+                    ),
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn report(out: Output, value: serde_json::Value, text: &str) {
+    if out.json {
+        println!("{value}");
+    } else {
+        println!("{text}");
+    }
+}
+
+fn set_one(db: &Path, index: &str, node: &str, vector: &[f32], ids: IdArgs) -> Result<u64> {
+    let graph = db::open(db)?;
+    let mut txn = graph.begin_write()?;
+    let node = db::resolve(&txn, node, ids)?;
+    txn.set_vector(index, node, vector)?;
+    txn.commit()?;
+    Ok(1)
+}
+
+/// One line of a vector import.
+#[derive(serde::Deserialize)]
+struct VectorLine {
+    id: serde_json::Value,
+    vector: Vec<f32>,
+}
+
+fn set_from(db: &Path, index: &str, file: &Path, ids: IdArgs) -> Result<u64> {
+    let input = std::fs::File::open(file).map_err(|source| Error::File {
+        path: file.to_owned(),
+        source,
+    })?;
+    let graph = db::open(db)?;
+    let mut batch = db::Batch::new(&graph, BATCH);
+    let mut count = 0;
+    for (number, line) in std::io::BufReader::new(input).lines().enumerate() {
+        let line = line.map_err(|source| Error::File {
+            path: file.to_owned(),
+            source,
+        })?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let bad =
+            |what: String| Error::Invalid(format!("{}:{}: {what}", file.display(), number + 1));
+        let parsed: VectorLine = serde_json::from_str(&line).map_err(|e| bad(e.to_string()))?;
+        let id = match &parsed.id {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let txn = batch.txn()?;
+        let node = db::resolve(txn, &id, ids).map_err(|e| bad(e.to_string()))?;
+        txn.set_vector(index, node, &parsed.vector)
+            .map_err(|e| bad(e.to_string()))?;
+        batch.counted(1)?;
+        count += 1;
+    }
+    batch.finish()?;
+    Ok(count)
+}
+
+#[expect(clippy::too_many_arguments, reason = "one per command-line option")]
+fn search(
+    db: &Path,
+    index: &str,
+    vector: &[f32],
+    k: usize,
+    ef: usize,
+    exact: bool,
+    kind: Option<&str>,
+    out: Output,
+) -> Result<ExitCode> {
+    let graph = db::open_read_only(db)?;
+    let read = graph.begin_read()?;
+    let hits = match (exact, kind) {
+        (true, _) => read.vector_search_exact(index, vector, k)?,
+        (false, Some(kind)) => {
+            read.vector_search_filtered(index, vector, k, ef, &VectorFilter::Kind(kind))?
+        }
+        (false, None) => read.vector_search(index, vector, k, ef)?,
+    };
+    for hit in hits {
+        let NodeId(id) = hit.node;
+        let text = format!("{:>12.6} {}", hit.distance, db::describe(&read, hit.node)?);
+        report(out, json!({ "node": id, "distance": hit.distance }), &text);
+    }
+    Ok(ExitCode::SUCCESS)
+}
