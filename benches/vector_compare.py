@@ -101,7 +101,7 @@ def run_kuzu(data, queries, truth):
 
     folder = tempfile.mkdtemp()
     path = os.path.join(folder, "db.kuzu")
-    db = kuzu.Database(path, num_threads=1)
+    db = kuzu.Database(path, max_num_threads=1)
     conn = kuzu.Connection(db, num_threads=1)
     for statement in ("INSTALL vector", "LOAD EXTENSION vector"):
         try:
@@ -114,7 +114,7 @@ def run_kuzu(data, queries, truth):
     conn.execute(f"CREATE NODE TABLE V(id INT64 PRIMARY KEY, emb FLOAT[{dim}])")
     import pandas as pd  # Kùzu copies from a DataFrame
 
-    frame = pd.DataFrame({"id": np.arange(len(data)), "emb": list(data)})
+    frame = pd.DataFrame({"id": np.arange(len(data)), "emb": [row.tolist() for row in data]})
     conn.execute("COPY V FROM frame")
     start = time.perf_counter()
     conn.execute(

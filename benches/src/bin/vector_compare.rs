@@ -4,6 +4,9 @@
 //! query. Writes the vectors, queries and ground truth as raw files into `--out` for
 //! `benches/vector_compare.py` (hnswlib, usearch, Kùzu) to use the same data.
 //!
+//! With `--churn 1`, instead: deletes the vectors of every tenth node and inserts as many new
+//! ones, then builds a fresh index of the same set and compares their recall@10.
+//!
 //! Run: `nice cargo run --release -p mmgraph-benches --bin vector_compare -- --n 100000`.
 
 use std::time::Instant;
@@ -16,6 +19,7 @@ struct Args {
     n: usize,
     dim: usize,
     queries: usize,
+    churn: bool,
     out: std::path::PathBuf,
 }
 
@@ -24,6 +28,7 @@ fn args() -> Result<Args> {
         n: 100_000,
         dim: 128,
         queries: 1_000,
+        churn: false,
         out: std::env::temp_dir().join("mmgraph-vectors"),
     };
     let mut it = std::env::args().skip(1);
@@ -34,6 +39,7 @@ fn args() -> Result<Args> {
             "--dim" => args.dim = value.parse()?,
             "--queries" => args.queries = value.parse()?,
             "--out" => args.out = value.into(),
+            "--churn" => args.churn = value == "1",
             other => return Err(format!("unknown flag {other}").into()),
         }
     }
@@ -47,6 +53,9 @@ const SPREAD: f32 = 0.15;
 
 fn main() -> Result<()> {
     let args = args()?;
+    if args.churn {
+        return churn(&args);
+    }
     std::fs::create_dir_all(&args.out)?;
     let all = clustered(args.n + args.queries, args.dim, CLUSTERS, SPREAD, SEED);
     let (data, queries) = all.split_at(args.n * args.dim);
@@ -133,5 +142,105 @@ fn main() -> Result<()> {
         hits.len(),
         hits.first().map(|h| h.node).unwrap_or(NodeId(0))
     );
+    Ok(())
+}
+
+/// Recall@10 of `index` at several `ef` against exact search in the same index.
+fn recalls(
+    read: &impl GraphRead,
+    index: &str,
+    queries: &[f32],
+    dim: usize,
+) -> Result<Vec<(usize, f64)>> {
+    let mut truth = Vec::new();
+    for q in queries.chunks_exact(dim) {
+        truth.push(read.vector_search_exact(index, q, K)?);
+    }
+    let mut out = Vec::new();
+    for ef in [20, 40, 80] {
+        let mut found = 0usize;
+        for (q, t) in queries.chunks_exact(dim).zip(&truth) {
+            let hits = read.vector_search(index, q, K, ef)?;
+            found += hits
+                .iter()
+                .filter(|h| t.iter().any(|x| x.node == h.node))
+                .count();
+        }
+        out.push((ef, found as f64 / (truth.len() * K) as f64));
+    }
+    Ok(out)
+}
+
+/// Deletes without rebuild: 10% of the vectors deleted and as many inserted, against a
+/// fresh index of the same set.
+fn churn(args: &Args) -> Result<()> {
+    let extra = args.n / 10;
+    let all = clustered(
+        args.n + args.queries + extra,
+        args.dim,
+        CLUSTERS,
+        SPREAD,
+        SEED,
+    );
+    let (data, rest) = all.split_at(args.n * args.dim);
+    let (queries, new) = rest.split_at(args.queries * args.dim);
+    std::fs::create_dir_all(&args.out)?;
+    let path = args.out.join("churn.mmg");
+    let _ = std::fs::remove_file(&path);
+    let graph = Graph::open(&path)?;
+    let mut txn = graph.begin_write()?;
+    txn.create_vector_index("churned", VectorIndexSpec::new(args.dim, Metric::L2))?;
+    txn.create_vector_index("fresh", VectorIndexSpec::new(args.dim, Metric::L2))?;
+    let mut nodes = Vec::new();
+    for row in data.chunks_exact(args.dim) {
+        let node = txn.add_node("doc", "d", b"")?;
+        txn.set_vector("churned", node, row)?;
+        nodes.push((node, row));
+    }
+    txn.commit()?;
+    let before = std::fs::metadata(&path)?.len();
+    let start = Instant::now();
+    let mut txn = graph.begin_write()?;
+    let mut kept = Vec::new();
+    for (i, (node, row)) in nodes.into_iter().enumerate() {
+        if i % 10 == 0 {
+            txn.delete_vector("churned", node)?;
+        } else {
+            kept.push((node, row));
+        }
+    }
+    for row in new.chunks_exact(args.dim) {
+        let node = txn.add_node("doc", "d", b"")?;
+        txn.set_vector("churned", node, row)?;
+        kept.push((node, row));
+    }
+    txn.commit()?;
+    let churn_secs = start.elapsed().as_secs_f64();
+    let mut txn = graph.begin_write()?;
+    for (node, row) in &kept {
+        txn.set_vector("fresh", *node, row)?;
+    }
+    txn.commit()?;
+    println!("# deletes without rebuild, {} UTC", utc_now());
+    println!(
+        "{} x {}: {} deleted and {} inserted in {churn_secs:.1} s; file {} bytes before, {} after both indexes",
+        args.n,
+        args.dim,
+        args.n / 10,
+        extra,
+        before,
+        std::fs::metadata(&path)?.len()
+    );
+    let read = graph.begin_read()?;
+    let churned = recalls(&read, "churned", queries, args.dim)?;
+    let fresh = recalls(&read, "fresh", queries, args.dim)?;
+    println!("| ef_search | recall@10 after churn | recall@10 fresh | difference |");
+    println!("|---|---|---|---|");
+    for ((ef, c), (_, f)) in churned.iter().zip(&fresh) {
+        println!("| {ef} | {c:.4} | {f:.4} | {:+.4} |", c - f);
+    }
+    if !graph.check()?.is_clean() {
+        return Err("check found problems after the churn".into());
+    }
     Ok(())
 }

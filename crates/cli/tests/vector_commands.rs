@@ -1,0 +1,101 @@
+//! End-to-end tests of `mmgraph vector`: create, set (one and from JSON lines), search (HNSW,
+//! exact, by kind), list, drop, in text and JSON, and bad input refused with nothing written.
+
+use assert_cmd::Command;
+
+fn mmgraph() -> Command {
+    let mut cmd = Command::cargo_bin("mmgraph").expect("the mmgraph binary");
+    cmd.env_remove("RUST_LOG");
+    cmd
+}
+
+fn run(args: &[&str]) -> (bool, String, String) {
+    let output = mmgraph().args(args).output().expect("run mmgraph");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn ok(args: &[&str]) -> String {
+    let (success, out, err) = run(args);
+    assert!(success, "mmgraph {args:?} failed: {out}{err}");
+    out
+}
+
+#[test]
+fn vector_commands_create_set_search_list_and_drop() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("g.mmg");
+    let nodes = dir.path().join("nodes.jsonl");
+    std::fs::write(
+        &nodes,
+        "{\"id\": \"a\", \"kind\": \"doc\", \"name\": \"alpha\"}\n\
+         {\"id\": \"b\", \"kind\": \"doc\", \"name\": \"beta\"}\n\
+         {\"id\": \"c\", \"kind\": \"img\", \"name\": \"gamma\"}\n",
+    )
+    .expect("write nodes");
+    let db_s = db.to_str().expect("path");
+    ok(&[
+        "import",
+        db_s,
+        nodes.to_str().expect("path"),
+        "--format",
+        "jsonl",
+    ]);
+    ok(&[
+        "vector", "create", db_s, "emb", "--dim", "2", "--metric", "l2",
+    ]);
+    let vectors = dir.path().join("vectors.jsonl");
+    std::fs::write(
+        &vectors,
+        "{\"id\": \"a\", \"vector\": [0, 0]}\n{\"id\": \"b\", \"vector\": [1, 1]}\n",
+    )
+    .expect("write vectors");
+    let out = ok(&[
+        "--json",
+        "vector",
+        "set",
+        db_s,
+        "emb",
+        "-x",
+        "--from",
+        vectors.to_str().expect("path"),
+    ]);
+    assert_eq!(out.trim(), "{\"set\":2}");
+    ok(&["vector", "set", db_s, "emb", "c", "-x", "--vector", "5,-5"]);
+
+    let out = ok(&[
+        "--json", "vector", "search", db_s, "emb", "--vector", "0.9,0.9", "-k", "2",
+    ]);
+    let first: serde_json::Value =
+        serde_json::from_str(out.lines().next().expect("a hit")).expect("JSON");
+    assert_eq!(first["node"], 1);
+    let exact = ok(&[
+        "--json", "vector", "search", db_s, "emb", "--vector", "0.9,0.9", "-k", "2", "--exact",
+    ]);
+    assert_eq!(exact, out);
+    let img = ok(&[
+        "--json", "vector", "search", db_s, "emb", "--vector", "0,0", "--kind", "img",
+    ]);
+    assert_eq!(img.lines().count(), 1);
+    assert!(img.contains("\"node\":2"), "{img}");
+
+    let list = ok(&["--json", "vector", "list", db_s]);
+    let info: serde_json::Value = serde_json::from_str(list.trim()).expect("JSON");
+    assert_eq!(info["name"], "emb");
+    assert_eq!(info["vectors"], 3);
+    assert_eq!(info["metric"], "l2");
+
+    let (success, _, err) = run(&["vector", "set", db_s, "emb", "c", "-x", "--vector", "1,2,3"]);
+    assert!(!success);
+    assert!(err.contains("3 components and the index takes 2"), "{err}");
+    let (success, _, err) = run(&["vector", "search", db_s, "nope", "--vector", "1,2"]);
+    assert!(!success);
+    assert!(err.contains("no vector index named \"nope\""), "{err}");
+
+    ok(&["vector", "drop", db_s, "emb"]);
+    assert_eq!(ok(&["vector", "list", db_s]), "");
+    ok(&["check", db_s]);
+}
