@@ -76,26 +76,12 @@ impl<'a> RecordView<'a> {
 
     /// The links at every level, `0 ..= level`.
     pub(crate) fn all_links(&self) -> Result<Vec<Vec<u64>>> {
-        let mut rest = self.bytes.get(1 + 4 * self.dimension..).unwrap_or(&[]);
+        let mut rest = self.lists();
         let mut links = Vec::with_capacity(usize::from(self.level()) + 1);
         for _ in 0..=self.level() {
-            let (&count, tail) = rest
-                .split_first()
-                .ok_or_else(|| corrupt("a record ends before its links"))?;
-            let len = 8 * usize::from(count);
-            let ids = tail
-                .get(..len)
-                .ok_or_else(|| corrupt("a record's link list runs past its end"))?;
-            links.push(
-                ids.chunks_exact(8)
-                    .map(|b| {
-                        let mut word = [0u8; 8];
-                        word.copy_from_slice(b);
-                        u64::from_le_bytes(word)
-                    })
-                    .collect(),
-            );
-            rest = tail.get(len..).unwrap_or(&[]);
+            let (ids, tail) = next_list(rest)?;
+            links.push(ids.collect());
+            rest = tail;
         }
         if !rest.is_empty() {
             return Err(corrupt("a record has bytes after its links"));
@@ -103,13 +89,22 @@ impl<'a> RecordView<'a> {
         Ok(links)
     }
 
-    /// The links at `level` (none above the node's level).
+    /// The links at `level` (none above the node's level). Reads only the lists up to it: the
+    /// search's hot path.
     pub(crate) fn links(&self, level: u8) -> Result<Vec<u64>> {
         if level > self.level() {
             return Ok(Vec::new());
         }
-        let mut all = self.all_links()?;
-        Ok(all.swap_remove(usize::from(level)))
+        let mut rest = self.lists();
+        for _ in 0..level {
+            rest = next_list(rest)?.1;
+        }
+        Ok(next_list(rest)?.0.collect())
+    }
+
+    /// The bytes after the vector: the lists.
+    fn lists(&self) -> &'a [u8] {
+        self.bytes.get(1 + 4 * self.dimension..).unwrap_or(&[])
     }
 
     /// The record taken apart.
@@ -120,6 +115,21 @@ impl<'a> RecordView<'a> {
             links: self.all_links()?,
         })
     }
+}
+
+/// The ids of the list at the start of `bytes`, and the bytes after it.
+fn next_list(bytes: &[u8]) -> Result<(impl Iterator<Item = u64> + '_, &[u8])> {
+    let (&count, tail) = bytes
+        .split_first()
+        .ok_or_else(|| corrupt("a record ends before its links"))?;
+    let len = 8 * usize::from(count);
+    let ids = tail
+        .get(..len)
+        .ok_or_else(|| corrupt("a record's link list runs past its end"))?;
+    let ids = ids
+        .chunks_exact(8)
+        .map(|b| <[u8; 8]>::try_from(b).map_or(0, u64::from_le_bytes));
+    Ok((ids, tail.get(len..).unwrap_or(&[])))
 }
 
 impl NodeRecord {
