@@ -1,5 +1,6 @@
 //! `mmgraph vector`: create, list and drop vector indexes, set node vectors (one on the command
-//! line, or many from JSON lines), and search them.
+//! line, or many from JSON lines or a `.npy` file, each file in one transaction: a bad line or
+//! row writes nothing), and search them.
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -12,9 +13,6 @@ use serde_json::json;
 use crate::cli::{IdArgs, Output};
 use crate::db;
 use crate::error::{Error, Result};
-
-/// Vectors per write transaction when importing.
-const BATCH: u64 = 10_000;
 
 /// Arguments of `vector`.
 #[derive(Args, Debug)]
@@ -48,8 +46,9 @@ pub enum VectorCommand {
         #[arg(long, default_value_t = 200)]
         ef_construction: usize,
     },
-    /// Set node vectors: one with `--vector`, or many from JSON lines (`{"id": .., "vector":
-    /// [..]}`, ids as node ids or, with -x, external ids).
+    /// Set node vectors: one with `--vector`, many from JSON lines (`{"id": .., "vector":
+    /// [..]}`, ids as node ids or, with -x, external ids), or from a `.npy` file of `N x D`
+    /// `f32` or `f64` rows (row `i` is node `--first-node + i`).
     ///
     /// Example: `mmgraph vector set g.mmg emb 42 --vector 0.1,0.2,0.3`
     Set {
@@ -64,8 +63,14 @@ pub enum VectorCommand {
         #[arg(long, value_delimiter = ',', allow_negative_numbers = true)]
         vector: Option<Vec<f32>>,
         /// A JSON lines file of `{"id": .., "vector": [..]}`.
-        #[arg(long, conflicts_with = "vector")]
+        #[arg(long, conflicts_with_all = ["vector", "npy"])]
         from: Option<PathBuf>,
+        /// A NumPy `.npy` file of `N x D` rows (little-endian `f32` or `f64`, C order).
+        #[arg(long, conflicts_with = "vector")]
+        npy: Option<PathBuf>,
+        /// The node of the `.npy` file's first row.
+        #[arg(long, default_value_t = 0, requires = "npy")]
+        first_node: u64,
         #[command(flatten)]
         ids: IdArgs,
     },
@@ -151,14 +156,17 @@ pub fn run(args: &VectorArgs, out: Output) -> Result<ExitCode> {
             node,
             vector,
             from,
+            npy,
+            first_node,
             ids,
         } => {
-            let count = match (node, vector, from) {
-                (Some(node), Some(vector), None) => set_one(db, index, node, vector, *ids)?,
-                (None, None, Some(file)) => set_from(db, index, file, *ids)?,
+            let count = match (node, vector, from, npy) {
+                (Some(node), Some(vector), None, None) => set_one(db, index, node, vector, *ids)?,
+                (None, None, Some(file), None) => set_from(db, index, file, *ids)?,
+                (None, None, None, Some(file)) => set_npy(db, index, file, *first_node)?,
                 _ => {
                     return Err(Error::Invalid(
-                        "give a node and --vector, or --from FILE".to_owned(),
+                        "give a node and --vector, --from FILE or --npy FILE".to_owned(),
                     ));
                 }
             };
@@ -250,7 +258,7 @@ fn set_from(db: &Path, index: &str, file: &Path, ids: IdArgs) -> Result<u64> {
         source,
     })?;
     let graph = db::open(db)?;
-    let mut batch = db::Batch::new(&graph, BATCH);
+    let mut txn = graph.begin_write()?;
     let mut count = 0;
     for (number, line) in std::io::BufReader::new(input).lines().enumerate() {
         let line = line.map_err(|source| Error::File {
@@ -267,15 +275,107 @@ fn set_from(db: &Path, index: &str, file: &Path, ids: IdArgs) -> Result<u64> {
             serde_json::Value::String(s) => s.clone(),
             other => other.to_string(),
         };
-        let txn = batch.txn()?;
-        let node = db::resolve(txn, &id, ids).map_err(|e| bad(e.to_string()))?;
+        let node = db::resolve(&txn, &id, ids).map_err(|e| bad(e.to_string()))?;
         txn.set_vector(index, node, &parsed.vector)
             .map_err(|e| bad(e.to_string()))?;
-        batch.counted(1)?;
         count += 1;
     }
-    batch.finish()?;
+    txn.commit()?;
     Ok(count)
+}
+
+/// The rows of a `.npy` file: `(rows, columns, values)`.
+fn read_npy(file: &Path) -> Result<(usize, usize, Vec<f32>)> {
+    let bytes = std::fs::read(file).map_err(|source| Error::File {
+        path: file.to_owned(),
+        source,
+    })?;
+    let bad = |what: &str| {
+        Error::Invalid(format!(
+            "{}: not a usable .npy file: {what}",
+            file.display()
+        ))
+    };
+    let rest = bytes
+        .strip_prefix(b"\x93NUMPY")
+        .ok_or_else(|| bad("no NumPy magic"))?;
+    let (&major, rest) = rest.split_first().ok_or_else(|| bad("truncated"))?;
+    let rest = rest.get(1..).ok_or_else(|| bad("truncated"))?;
+    let (header_len, rest) = match major {
+        1 => {
+            let len: [u8; 2] = rest
+                .get(..2)
+                .and_then(|b| b.try_into().ok())
+                .ok_or_else(|| bad("truncated"))?;
+            (usize::from(u16::from_le_bytes(len)), rest.get(2..))
+        }
+        2 | 3 => {
+            let len: [u8; 4] = rest
+                .get(..4)
+                .and_then(|b| b.try_into().ok())
+                .ok_or_else(|| bad("truncated"))?;
+            (u32::from_le_bytes(len) as usize, rest.get(4..))
+        }
+        _ => return Err(bad("unknown format version")),
+    };
+    let rest = rest.ok_or_else(|| bad("truncated"))?;
+    let header = rest
+        .get(..header_len)
+        .ok_or_else(|| bad("truncated header"))?;
+    let data = rest.get(header_len..).unwrap_or(&[]);
+    let header = std::str::from_utf8(header).map_err(|_| bad("header is not text"))?;
+    let width = if header.contains("'<f4'") {
+        4
+    } else if header.contains("'<f8'") {
+        8
+    } else {
+        return Err(bad("the values are not little-endian f32 or f64"));
+    };
+    if header.contains("'fortran_order': True") {
+        return Err(bad("Fortran order"));
+    }
+    let shape = header
+        .split("'shape':")
+        .nth(1)
+        .and_then(|s| s.split(')').next())
+        .ok_or_else(|| bad("no shape"))?;
+    let dims: Vec<usize> = shape
+        .trim()
+        .trim_start_matches('(')
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().map_err(|_| bad("a shape that is not numbers")))
+        .collect::<Result<_>>()?;
+    let [rows, columns] = dims[..] else {
+        return Err(bad("not two-dimensional"));
+    };
+    if rows.checked_mul(columns).and_then(|n| n.checked_mul(width)) != Some(data.len()) {
+        return Err(bad("the data's length does not match the shape"));
+    }
+    let values = if width == 4 {
+        data.chunks_exact(4)
+            .map(|b| <[u8; 4]>::try_from(b).map_or(f32::NAN, f32::from_le_bytes))
+            .collect()
+    } else {
+        data.chunks_exact(8)
+            .map(|b| <[u8; 8]>::try_from(b).map_or(f32::NAN, |b| f64::from_le_bytes(b) as f32))
+            .collect()
+    };
+    Ok((rows, columns, values))
+}
+
+fn set_npy(db: &Path, index: &str, file: &Path, first_node: u64) -> Result<u64> {
+    let (rows, columns, values) = read_npy(file)?;
+    let graph = db::open(db)?;
+    let mut txn = graph.begin_write()?;
+    for (i, row) in (0u64..).zip(values.chunks_exact(columns.max(1)).take(rows)) {
+        let node = NodeId(first_node.saturating_add(i));
+        txn.set_vector(index, node, row)
+            .map_err(|e| Error::Invalid(format!("{} row {i}: {e}", file.display())))?;
+    }
+    txn.commit()?;
+    Ok(rows as u64)
 }
 
 #[expect(clippy::too_many_arguments, reason = "one per command-line option")]

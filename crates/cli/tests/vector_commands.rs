@@ -95,6 +95,44 @@ fn vector_commands_create_set_search_list_and_drop() {
     assert!(!success);
     assert!(err.contains("no vector index named \"nope\""), "{err}");
 
+    // A .npy file of 3 x 2 f32 rows (rows 0, 1, 2 are nodes 0, 1, 2).
+    let mut npy = b"\x93NUMPY\x01\x00".to_vec();
+    let mut header = "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }".to_owned();
+    while !(10 + header.len() + 1).is_multiple_of(64) {
+        header.push(' ');
+    }
+    header.push('\n');
+    npy.extend_from_slice(&(header.len() as u16).to_le_bytes());
+    npy.extend_from_slice(header.as_bytes());
+    for x in [9.0f32, 9.0, 8.0, 8.0, 0.5, 0.5] {
+        npy.extend_from_slice(&x.to_le_bytes());
+    }
+    let npy_path = dir.path().join("v.npy");
+    std::fs::write(&npy_path, &npy).expect("write npy");
+    ok(&[
+        "vector",
+        "set",
+        db_s,
+        "emb",
+        "--npy",
+        npy_path.to_str().expect("path"),
+    ]);
+    let near = ok(&[
+        "--json", "vector", "search", db_s, "emb", "--vector", "0,0", "-k", "1", "--exact",
+    ]);
+    assert!(near.contains("\"node\":2"), "{near}");
+    std::fs::write(&npy_path, &npy[..npy.len() - 4]).expect("write npy");
+    let (success, _, err) = run(&[
+        "vector",
+        "set",
+        db_s,
+        "emb",
+        "--npy",
+        npy_path.to_str().expect("path"),
+    ]);
+    assert!(!success);
+    assert!(err.contains("does not match the shape"), "{err}");
+
     ok(&["vector", "drop", db_s, "emb"]);
     assert_eq!(ok(&["vector", "list", db_s]), "");
     ok(&["check", db_s]);
