@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
-use graph::{GraphRead, Metric, NodeId, VectorFilter, VectorIndexSpec};
+use graph::{GraphRead, Metric, NodeId, ReadTxn, VectorFilter, VectorIndexSpec};
 use serde_json::json;
 
 use crate::cli::{IdArgs, Output};
@@ -226,6 +226,22 @@ pub fn run(args: &VectorArgs, out: Output) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Copies every vector index of `read` into `batch`'s graph, whose nodes have the same ids
+/// (for `compact`). The HNSW links are built anew.
+pub fn copy_indexes(read: &ReadTxn, batch: &mut db::Batch<'_>) -> Result<()> {
+    for info in read.vector_indexes()? {
+        batch.txn()?.create_vector_index(&info.name, info.spec)?;
+        for node in read.nodes() {
+            let id = node?.id();
+            if let Some(vector) = read.vector(&info.name, id)? {
+                batch.txn()?.set_vector(&info.name, id, &vector)?;
+                batch.counted(1)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn report(out: Output, value: serde_json::Value, text: &str) {

@@ -133,6 +133,22 @@ fn vector_commands_create_set_search_list_and_drop() {
     assert!(!success);
     assert!(err.contains("does not match the shape"), "{err}");
 
+    // compact keeps the index and its vectors.
+    let copy = dir.path().join("copy.mmg");
+    let copy_s = copy.to_str().expect("path");
+    ok(&["compact", db_s, copy_s]);
+    assert_eq!(
+        ok(&["--json", "vector", "list", copy_s]),
+        ok(&["--json", "vector", "list", db_s])
+    );
+    let query = [
+        "--json", "vector", "search", "", "emb", "--vector", "7,7", "-k", "3",
+    ];
+    let in_db = ok(&query.map(|a| if a.is_empty() { db_s } else { a }));
+    let in_copy = ok(&query.map(|a| if a.is_empty() { copy_s } else { a }));
+    assert_eq!(in_db, in_copy);
+    ok(&["check", copy_s]);
+
     ok(&["vector", "drop", db_s, "emb"]);
     assert_eq!(ok(&["vector", "list", db_s]), "");
     ok(&["check", db_s]);
