@@ -4,7 +4,8 @@
 //! query. Writes the vectors, queries and ground truth as raw files into `--out` for
 //! `benches/vector_compare.py` (hnswlib, usearch, Kùzu) to use the same data.
 //!
-//! With `--churn 1`, instead: deletes the vectors of every tenth node and inserts as many new
+//! `--batch N` commits every `N` vectors while building (10,000 by default). With `--churn 1`,
+//! instead: deletes the vectors of every tenth node and inserts as many new
 //! ones, then builds a fresh index of the same set and compares their recall@10.
 //!
 //! Run: `nice cargo run --release -p mmgraph-benches --bin vector_compare -- --n 100000`.
@@ -20,6 +21,7 @@ struct Args {
     dim: usize,
     queries: usize,
     churn: bool,
+    batch: usize,
     out: std::path::PathBuf,
 }
 
@@ -29,6 +31,7 @@ fn args() -> Result<Args> {
         dim: 128,
         queries: 1_000,
         churn: false,
+        batch: 10_000,
         out: std::env::temp_dir().join("mmgraph-vectors"),
     };
     let mut it = std::env::args().skip(1);
@@ -40,6 +43,7 @@ fn args() -> Result<Args> {
             "--queries" => args.queries = value.parse()?,
             "--out" => args.out = value.into(),
             "--churn" => args.churn = value == "1",
+            "--batch" => args.batch = value.parse::<usize>()?.max(1),
             other => return Err(format!("unknown flag {other}").into()),
         }
     }
@@ -79,7 +83,7 @@ fn main() -> Result<()> {
             return Err("node ids are not dense from 0".into());
         }
         txn.set_vector("v", node, row)?;
-        if (i + 1) % 10_000 == 0 {
+        if (i + 1) % args.batch == 0 {
             txn.commit()?;
             txn = graph.begin_write()?;
             eprintln!("{} inserted, {:.1} s", i + 1, start.elapsed().as_secs_f64());
@@ -89,7 +93,11 @@ fn main() -> Result<()> {
     let build = start.elapsed();
     let file_len = std::fs::metadata(&path)?.len();
     let raw = (args.n * args.dim * 4) as u64;
-    println!("build: {:.1} s", build.as_secs_f64());
+    println!(
+        "build: {:.1} s (a commit every {} vectors)",
+        build.as_secs_f64(),
+        args.batch
+    );
     println!(
         "file: {} bytes ({:.2}x the raw vectors, {raw} bytes)",
         file_len,
