@@ -169,9 +169,26 @@ pub(crate) fn filtered<G: GraphRead + ?Sized>(
     Ok(hits(index.search(src, query, k, ef, filter)?))
 }
 
-/// Every page the indexes use and the problems found in them (for `check`).
-pub(crate) fn check<S: PageSource>(src: &S) -> Result<btree::TreeReport> {
-    Ok(vector::check(src, SLOT_VECTORS)?)
+/// Every page the indexes use and the problems found in them (for `check`), with every
+/// vector's node alive in `nodes`.
+pub(crate) fn check<S: PageSource>(
+    src: &S,
+    nodes: &nodepage::RecordTable,
+) -> Result<btree::TreeReport> {
+    let mut report = vector::check(src, SLOT_VECTORS)?;
+    if !report.is_clean() {
+        return Ok(report);
+    }
+    for name in catalog::names(src, SLOT_VECTORS)? {
+        for node in open(src, &name)?.nodes(src)? {
+            if !nodes.contains(src, node)? {
+                report.problem(format!(
+                    "vector index {name:?} holds a vector of node {node}, which does not exist"
+                ));
+            }
+        }
+    }
+    Ok(report)
 }
 
 impl WriteTxn {
@@ -236,5 +253,36 @@ impl WriteTxn {
             SLOT_VECTORS,
             node.0,
         )?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::Graph;
+
+    #[test]
+    fn check_reports_a_vector_of_a_node_that_does_not_exist() {
+        let graph = Graph::in_memory().expect("graph");
+        let mut txn = graph.begin_write().expect("write");
+        txn.create_vector_index("v", VectorIndexSpec::new(2, Metric::L2))
+            .expect("create");
+        let node = txn.add_node("doc", "d", b"").expect("node");
+        txn.set_vector("v", node, &[1.0, 2.0]).expect("set");
+        // Past the API, which refuses it: a vector for node 99, which was never made.
+        let pager = txn.pager_txn();
+        let mut index = catalog::open(pager, SLOT_VECTORS, "v").expect("open");
+        index.set(pager, 99, &[3.0, 4.0]).expect("set");
+        catalog::save(pager, SLOT_VECTORS, &index).expect("save");
+        txn.commit().expect("commit");
+        let report = graph.check().expect("check");
+        assert!(
+            report
+                .problems
+                .iter()
+                .any(|p| p.contains("node 99, which does not exist")),
+            "{:?}",
+            report.problems
+        );
     }
 }

@@ -55,7 +55,7 @@ pub fn open<S: PageSource>(src: &S, slot: usize, name: &str) -> Result<Index> {
     let tree = Tree::load(src, header.root)?;
     if tree.is_empty() != header.entry.is_none() {
         return Err(corrupt(format!(
-            "index {name:?} has an entry point exactly when it is empty"
+            "index {name:?} has an entry point but no vectors, or vectors but no entry point"
         )));
     }
     Ok(Index {

@@ -90,6 +90,14 @@ impl Index {
         Ok(self.tree.contains_key(src, &key(node))?)
     }
 
+    /// The nodes that have a vector in the index, in id order.
+    pub fn nodes<S: PageSource>(&self, src: &S) -> Result<Vec<u64>> {
+        self.tree
+            .iter(src)
+            .map(|entry| crate::record::node_of_key(entry?.key()))
+            .collect()
+    }
+
     /// The distance from a prepared `query` to linked node `node`.
     pub(crate) fn distance_to<S: PageSource>(
         &self,
