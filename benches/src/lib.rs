@@ -24,6 +24,8 @@ pub mod kv;
 pub mod measure;
 pub mod mmgraph;
 pub mod sqlite;
+/// The vector search benchmark's data (`src/bin/vector_compare.rs`, issue 16).
+pub mod vectors;
 
 /// Errors of the comparison: anything, with its message.
 pub type Error = Box<dyn std::error::Error + Send + Sync>;

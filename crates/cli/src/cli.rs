@@ -114,6 +114,10 @@ pub enum Command {
         /// The new file (must not exist).
         out: PathBuf,
     },
+    /// Vector indexes: create, set, search, drop, list (see `mmgraph vector --help`).
+    ///
+    /// Example: `mmgraph vector search g.mmg emb --vector 0.1,0.2,0.3 -k 5`
+    Vector(crate::vector::VectorArgs),
 }
 
 /// Input formats of `import`.

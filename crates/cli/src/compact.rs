@@ -1,7 +1,7 @@
 //! `mmgraph compact`: a new file holding the database's live data only. The graph is copied
 //! record by record in id order, so node and edge ids stay as they are: an id whose record was
 //! deleted gets a placeholder that is deleted again before the last commit. The key-value
-//! spaces are copied too.
+//! spaces and the vector indexes are copied too.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -99,6 +99,7 @@ fn copy(read: &ReadTxn, target: &Graph) -> Result<()> {
             batch.counted(1)?;
         }
     }
+    crate::vector::copy_indexes(read, &mut batch)?;
     batch.finish()
 }
 

@@ -18,6 +18,7 @@ mod lookup;
 mod output;
 mod progress;
 mod traversal;
+mod vector;
 
 use std::process::ExitCode;
 
@@ -75,5 +76,6 @@ fn run(cli: &Cli, out: &mut Output) -> error::Result<ExitCode> {
         Command::Khop(args) => traversal::khop(args, out),
         Command::Compact { db, out: target } => compact::run(db, target, out),
         Command::Algo(args) => algo::run(args, out),
+        Command::Vector(args) => vector::run(args, out),
     }
 }

@@ -182,6 +182,9 @@ impl ReadTxn {
         let kv_report = crate::kv::check(src)?;
         report.problems("key-value spaces", kv_report.problems);
         pages.extend(kv_report.pages);
+        let vector_report = crate::vector::check(src, &roots.nodes)?;
+        report.problems("vector indexes", vector_report.problems);
+        pages.extend(vector_report.pages);
         Ok(pages)
     }
 

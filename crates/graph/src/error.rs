@@ -74,6 +74,10 @@ pub enum Error {
     /// An index or string table, other than damage.
     #[error(transparent)]
     Index(IndexError),
+    /// A vector index, other than damage: an unknown index, a vector of the wrong dimension,
+    /// with a component that is not finite, or zero under cosine, ...
+    #[error(transparent)]
+    Vector(crate::vector::VectorError),
     /// No node has this id (never made, or deleted).
     #[error("no node with id {0}")]
     NodeNotFound(NodeId),

@@ -16,6 +16,9 @@
 //!   path, Dijkstra and A* with a caller's weights, k shortest simple paths (Yen).
 //! - Key-value spaces beside the graph ([`WriteTxn::kv_insert`], [`GraphRead::kv_get`]), in the
 //!   same transactions.
+//! - Vector indexes ([`WriteTxn::create_vector_index`], [`WriteTxn::set_vector`],
+//!   [`GraphRead::vector_search`]): HNSW search, exact and filtered by kind or by hops from a
+//!   node, in the same file and transactions.
 //! - [`Graph::check`] verifies every structure and checksum; [`Graph::stats`] counts.
 //!
 //! ```
@@ -56,6 +59,7 @@ mod strings;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod traverse;
+mod vector;
 mod write;
 
 pub use check::{CheckReport, Stats, page_type_name};
@@ -73,4 +77,7 @@ pub use schema::{
     check_name,
 };
 pub use traverse::{Follow, Path, WeightedPath};
+pub use vector::{
+    MAX_DIMENSION, Metric, VectorError, VectorFilter, VectorHit, VectorIndexInfo, VectorIndexSpec,
+};
 pub use write::{NewEdge, WriteTxn};

@@ -633,6 +633,55 @@ pub trait GraphRead: sealed::Access {
     /// (unweighted, by bidirectional BFS), both ends included; `None` if `to` cannot be
     /// reached. [`GraphRead::shortest_path_by`] takes a direction and edge types and returns
     /// the edges too.
+    /// The vector indexes: name, dimension, metric, HNSW parameters and size.
+    fn vector_indexes(&self) -> Result<Vec<crate::VectorIndexInfo>> {
+        crate::vector::list(self.source())
+    }
+
+    /// `node`'s vector in `index` as stored (normalised to length 1 under cosine), if any.
+    fn vector(&self, index: &str, node: NodeId) -> Result<Option<Vec<f32>>> {
+        crate::vector::get(self.source(), index, node)
+    }
+
+    /// The `k` nodes of `index` whose vectors are nearest `query`, nearest first, by HNSW
+    /// search with `ef` candidates (at least `k`; more is slower and finds more of the true
+    /// nearest). Approximate: [`GraphRead::vector_search_exact`] is the ground truth.
+    fn vector_search(
+        &self,
+        index: &str,
+        query: &[f32],
+        k: usize,
+        ef: usize,
+    ) -> Result<Vec<crate::VectorHit>> {
+        crate::vector::search(self.source(), index, query, k, ef)
+    }
+
+    /// The `k` nodes of `index` whose vectors are nearest `query`, nearest first, by comparing
+    /// it with every vector. O(vectors).
+    fn vector_search_exact(
+        &self,
+        index: &str,
+        query: &[f32],
+        k: usize,
+    ) -> Result<Vec<crate::VectorHit>> {
+        crate::vector::exact(self.source(), index, query, k)
+    }
+
+    /// [`GraphRead::vector_search`] among the nodes `filter` leaves (of a kind, or within some
+    /// hops of a node). A filter that leaves few nodes is searched exactly.
+    fn vector_search_filtered(
+        &self,
+        index: &str,
+        query: &[f32],
+        k: usize,
+        ef: usize,
+        filter: &crate::VectorFilter<'_>,
+    ) -> Result<Vec<crate::VectorHit>> {
+        crate::vector::filtered(self, index, query, k, ef, filter)
+    }
+
+    /// A shortest path from `from` to `to` along out-edges (unweighted, by bidirectional BFS),
+    /// both ends included; `None` if `to` cannot be reached.
     fn shortest_path(&self, from: NodeId, to: NodeId) -> Result<Option<Vec<NodeId>>> {
         Ok(self
             .shortest_path_by(from, to, crate::Follow::out())?

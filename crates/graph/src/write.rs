@@ -169,6 +169,7 @@ impl WriteTxn {
             }
         }
         self.unindex(&old, id.0)?;
+        self.delete_vectors_of(id)?;
         self.roots.nodes.delete(&mut self.txn, id.0)?;
         Ok(())
     }

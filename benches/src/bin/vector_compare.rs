@@ -1,0 +1,254 @@
+//! The vector search benchmark of mmgraph (issue 16): builds an HNSW index of clustered
+//! synthetic vectors in a graph file, computes the exact ground truth, and reports recall@10
+//! and queries per second at several `ef_search`, build time, file size and reopen + first
+//! query. Writes the vectors, queries and ground truth as raw files into `--out` for
+//! `benches/vector_compare.py` (hnswlib, usearch, Kùzu) to use the same data.
+//!
+//! `--batch N` commits every `N` vectors while building (10,000 by default). With `--churn 1`,
+//! instead: deletes the vectors of every tenth node and inserts as many new
+//! ones, then builds a fresh index of the same set and compares their recall@10.
+//!
+//! Run: `nice cargo run --release -p mmgraph-benches --bin vector_compare -- --n 100000`.
+
+use std::time::Instant;
+
+use graph::{Graph, GraphRead, Metric, NodeId, VectorIndexSpec};
+use mmgraph_benches::vectors::{clustered, write_f32, write_u32};
+use mmgraph_benches::{Result, utc_now};
+
+struct Args {
+    n: usize,
+    dim: usize,
+    queries: usize,
+    churn: bool,
+    batch: usize,
+    out: std::path::PathBuf,
+}
+
+fn args() -> Result<Args> {
+    let mut args = Args {
+        n: 100_000,
+        dim: 128,
+        queries: 1_000,
+        churn: false,
+        batch: 10_000,
+        out: std::env::temp_dir().join("mmgraph-vectors"),
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--n" => args.n = value.parse()?,
+            "--dim" => args.dim = value.parse()?,
+            "--queries" => args.queries = value.parse()?,
+            "--out" => args.out = value.into(),
+            "--churn" => args.churn = value == "1",
+            "--batch" => args.batch = value.parse::<usize>()?.max(1),
+            other => return Err(format!("unknown flag {other}").into()),
+        }
+    }
+    Ok(args)
+}
+
+const K: usize = 10;
+const SEED: u64 = 0x5EED_0016;
+const CLUSTERS: usize = 100;
+const SPREAD: f32 = 0.15;
+
+fn main() -> Result<()> {
+    let args = args()?;
+    if args.churn {
+        return churn(&args);
+    }
+    std::fs::create_dir_all(&args.out)?;
+    let all = clustered(args.n + args.queries, args.dim, CLUSTERS, SPREAD, SEED);
+    let (data, queries) = all.split_at(args.n * args.dim);
+    write_f32(&args.out.join("data.f32"), data)?;
+    write_f32(&args.out.join("queries.f32"), queries)?;
+    println!("# mmgraph vector benchmark, {} UTC", utc_now());
+    println!(
+        "{} x {} clustered vectors ({CLUSTERS} clusters, seed {SEED:#x}), {} queries, M=16, ef_construction=200, L2",
+        args.n, args.dim, args.queries
+    );
+
+    let path = args.out.join("vectors.mmg");
+    let _ = std::fs::remove_file(&path);
+    let graph = Graph::open(&path)?;
+    let start = Instant::now();
+    let mut txn = graph.begin_write()?;
+    txn.create_vector_index("v", VectorIndexSpec::new(args.dim, Metric::L2))?;
+    for (i, row) in data.chunks_exact(args.dim).enumerate() {
+        let node = txn.add_node("doc", "d", b"")?;
+        if node.0 != i as u64 {
+            return Err("node ids are not dense from 0".into());
+        }
+        txn.set_vector("v", node, row)?;
+        if (i + 1) % args.batch == 0 {
+            txn.commit()?;
+            txn = graph.begin_write()?;
+            eprintln!("{} inserted, {:.1} s", i + 1, start.elapsed().as_secs_f64());
+        }
+    }
+    txn.commit()?;
+    let build = start.elapsed();
+    let file_len = std::fs::metadata(&path)?.len();
+    let raw = (args.n * args.dim * 4) as u64;
+    println!(
+        "build: {:.1} s (a commit every {} vectors)",
+        build.as_secs_f64(),
+        args.batch
+    );
+    println!(
+        "file: {} bytes ({:.2}x the raw vectors, {raw} bytes)",
+        file_len,
+        file_len as f64 / raw as f64
+    );
+
+    let read = graph.begin_read()?;
+    let start = Instant::now();
+    let mut truth = Vec::with_capacity(args.queries * K);
+    for q in queries.chunks_exact(args.dim) {
+        let hits = read.vector_search_exact("v", q, K)?;
+        truth.extend(hits.iter().map(|h| h.node.0 as u32));
+    }
+    println!(
+        "exact search: {:.1} QPS",
+        args.queries as f64 / start.elapsed().as_secs_f64()
+    );
+    write_u32(&args.out.join("truth.u32"), &truth)?;
+
+    println!("| ef_search | recall@10 | QPS |");
+    println!("|---|---|---|");
+    for ef in [10, 20, 40, 80, 120, 200, 400] {
+        let start = Instant::now();
+        let mut found = 0usize;
+        for (q, t) in queries.chunks_exact(args.dim).zip(truth.chunks_exact(K)) {
+            let hits = read.vector_search("v", q, K, ef)?;
+            found += hits
+                .iter()
+                .filter(|h| t.contains(&(h.node.0 as u32)))
+                .count();
+        }
+        let secs = start.elapsed().as_secs_f64();
+        println!(
+            "| {ef} | {:.4} | {:.0} |",
+            found as f64 / (args.queries * K) as f64,
+            args.queries as f64 / secs
+        );
+    }
+    drop(read);
+    drop(graph);
+
+    let first = queries.get(..args.dim).ok_or("no query")?;
+    let start = Instant::now();
+    let graph = Graph::open(&path)?;
+    let hits = graph.begin_read()?.vector_search("v", first, K, 40)?;
+    let reopen = start.elapsed();
+    println!(
+        "reopen + first query: {:.2} ms ({} hits, nearest {:?})",
+        reopen.as_secs_f64() * 1e3,
+        hits.len(),
+        hits.first().map(|h| h.node).unwrap_or(NodeId(0))
+    );
+    Ok(())
+}
+
+/// Recall@10 of `index` at several `ef` against exact search in the same index.
+fn recalls(
+    read: &impl GraphRead,
+    index: &str,
+    queries: &[f32],
+    dim: usize,
+) -> Result<Vec<(usize, f64)>> {
+    let mut truth = Vec::new();
+    for q in queries.chunks_exact(dim) {
+        truth.push(read.vector_search_exact(index, q, K)?);
+    }
+    let mut out = Vec::new();
+    for ef in [20, 40, 80] {
+        let mut found = 0usize;
+        for (q, t) in queries.chunks_exact(dim).zip(&truth) {
+            let hits = read.vector_search(index, q, K, ef)?;
+            found += hits
+                .iter()
+                .filter(|h| t.iter().any(|x| x.node == h.node))
+                .count();
+        }
+        out.push((ef, found as f64 / (truth.len() * K) as f64));
+    }
+    Ok(out)
+}
+
+/// Deletes without rebuild: 10% of the vectors deleted and as many inserted, against a
+/// fresh index of the same set.
+fn churn(args: &Args) -> Result<()> {
+    let extra = args.n / 10;
+    let all = clustered(
+        args.n + args.queries + extra,
+        args.dim,
+        CLUSTERS,
+        SPREAD,
+        SEED,
+    );
+    let (data, rest) = all.split_at(args.n * args.dim);
+    let (queries, new) = rest.split_at(args.queries * args.dim);
+    std::fs::create_dir_all(&args.out)?;
+    let path = args.out.join("churn.mmg");
+    let _ = std::fs::remove_file(&path);
+    let graph = Graph::open(&path)?;
+    let mut txn = graph.begin_write()?;
+    txn.create_vector_index("churned", VectorIndexSpec::new(args.dim, Metric::L2))?;
+    txn.create_vector_index("fresh", VectorIndexSpec::new(args.dim, Metric::L2))?;
+    let mut nodes = Vec::new();
+    for row in data.chunks_exact(args.dim) {
+        let node = txn.add_node("doc", "d", b"")?;
+        txn.set_vector("churned", node, row)?;
+        nodes.push((node, row));
+    }
+    txn.commit()?;
+    let before = std::fs::metadata(&path)?.len();
+    let start = Instant::now();
+    let mut txn = graph.begin_write()?;
+    let mut kept = Vec::new();
+    for (i, (node, row)) in nodes.into_iter().enumerate() {
+        if i % 10 == 0 {
+            txn.delete_vector("churned", node)?;
+        } else {
+            kept.push((node, row));
+        }
+    }
+    for row in new.chunks_exact(args.dim) {
+        let node = txn.add_node("doc", "d", b"")?;
+        txn.set_vector("churned", node, row)?;
+        kept.push((node, row));
+    }
+    txn.commit()?;
+    let churn_secs = start.elapsed().as_secs_f64();
+    let mut txn = graph.begin_write()?;
+    for (node, row) in &kept {
+        txn.set_vector("fresh", *node, row)?;
+    }
+    txn.commit()?;
+    println!("# deletes without rebuild, {} UTC", utc_now());
+    println!(
+        "{} x {}: {} deleted and {} inserted in {churn_secs:.1} s; file {} bytes before, {} after both indexes",
+        args.n,
+        args.dim,
+        args.n / 10,
+        extra,
+        before,
+        std::fs::metadata(&path)?.len()
+    );
+    let read = graph.begin_read()?;
+    let churned = recalls(&read, "churned", queries, args.dim)?;
+    let fresh = recalls(&read, "fresh", queries, args.dim)?;
+    println!("| ef_search | recall@10 after churn | recall@10 fresh | difference |");
+    println!("|---|---|---|---|");
+    for ((ef, c), (_, f)) in churned.iter().zip(&fresh) {
+        println!("| {ef} | {c:.4} | {f:.4} | {:+.4} |", c - f);
+    }
+    if !graph.check()?.is_clean() {
+        return Err("check found problems after the churn".into());
+    }
+    Ok(())
+}

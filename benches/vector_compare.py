@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""The vector search comparison of issue 16: hnswlib, usearch and Kùzu's vector extension on
+the data that `vector_compare` (the Rust binary, run first) wrote: the same vectors, queries
+and exact ground truth. One thread each, M=16, ef_construction=200, L2, recall@10 against
+exact search at several ef_search. Prints a Markdown table and writes the rows as CSV for
+`vector_plot.py`.
+
+Setup (a venv under /tmp, not part of the repository):
+    python3 -m venv /tmp/vector-venv
+    /tmp/vector-venv/bin/pip install numpy hnswlib==0.8.0 usearch kuzu==0.11.3 matplotlib
+Run:
+    nice /tmp/vector-venv/bin/python benches/vector_compare.py --data /tmp/mmgraph-vectors
+"""
+
+import argparse
+import csv
+import os
+import shutil
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+K = 10
+M = 16
+EF_CONSTRUCTION = 200
+EF_SEARCH = [10, 20, 40, 80, 120, 200, 400]
+
+
+def load(folder, dim):
+    data = np.fromfile(os.path.join(folder, "data.f32"), dtype="<f4").reshape(-1, dim)
+    queries = np.fromfile(os.path.join(folder, "queries.f32"), dtype="<f4").reshape(-1, dim)
+    truth = np.fromfile(os.path.join(folder, "truth.u32"), dtype="<u4").reshape(-1, K)
+    return data, queries, truth
+
+
+def recall(found, truth):
+    return sum(len(set(f) & set(t)) for f, t in zip(found, truth)) / (len(truth) * K)
+
+
+def run_hnswlib(data, queries, truth):
+    import hnswlib
+
+    index = hnswlib.Index(space="l2", dim=data.shape[1])
+    index.set_num_threads(1)
+    start = time.perf_counter()
+    index.init_index(max_elements=len(data), M=M, ef_construction=EF_CONSTRUCTION, random_seed=1)
+    index.add_items(data, np.arange(len(data)), num_threads=1)
+    build = time.perf_counter() - start
+    rows = []
+    for ef in EF_SEARCH:
+        index.set_ef(ef)
+        start = time.perf_counter()
+        found = [index.knn_query(q, k=K, num_threads=1)[0][0] for q in queries]
+        secs = time.perf_counter() - start
+        rows.append((ef, recall(found, truth), len(queries) / secs))
+    folder = tempfile.mkdtemp()
+    path = os.path.join(folder, "index.bin")
+    index.save_index(path)
+    size = os.path.getsize(path)
+    start = time.perf_counter()
+    again = hnswlib.Index(space="l2", dim=data.shape[1])
+    again.load_index(path)
+    again.set_ef(40)
+    again.knn_query(queries[0], k=K)
+    reopen = time.perf_counter() - start
+    shutil.rmtree(folder)
+    return build, size, reopen, rows
+
+
+def run_usearch(data, queries, truth):
+    from usearch.index import Index
+
+    index = Index(ndim=data.shape[1], metric="l2sq", dtype="f32", connectivity=M,
+                  expansion_add=EF_CONSTRUCTION)
+    start = time.perf_counter()
+    index.add(np.arange(len(data)), data, threads=1)
+    build = time.perf_counter() - start
+    rows = []
+    for ef in EF_SEARCH:
+        index.expansion_search = ef
+        start = time.perf_counter()
+        found = [index.search(q, K, threads=1).keys for q in queries]
+        secs = time.perf_counter() - start
+        rows.append((ef, recall(found, truth), len(queries) / secs))
+    folder = tempfile.mkdtemp()
+    path = os.path.join(folder, "index.usearch")
+    index.save(path)
+    size = os.path.getsize(path)
+    start = time.perf_counter()
+    again = Index.restore(path, view=True)
+    again.search(queries[0], K)
+    reopen = time.perf_counter() - start
+    shutil.rmtree(folder)
+    return build, size, reopen, rows
+
+
+def run_kuzu(data, queries, truth):
+    import kuzu
+
+    folder = tempfile.mkdtemp()
+    path = os.path.join(folder, "db.kuzu")
+    db = kuzu.Database(path, max_num_threads=1)
+    conn = kuzu.Connection(db, num_threads=1)
+    for statement in ("INSTALL vector", "LOAD EXTENSION vector"):
+        try:
+            conn.execute(statement)
+        except RuntimeError as e:
+            if statement.startswith("LOAD"):
+                raise
+            print(f"kuzu: {statement}: {e}", file=sys.stderr)
+    dim = data.shape[1]
+    conn.execute(f"CREATE NODE TABLE V(id INT64 PRIMARY KEY, emb FLOAT[{dim}])")
+    import pandas as pd  # Kùzu copies from a DataFrame
+
+    frame = pd.DataFrame({"id": np.arange(len(data)), "emb": [row.tolist() for row in data]})
+    conn.execute("COPY V FROM frame")
+    start = time.perf_counter()
+    conn.execute(
+        f"CALL CREATE_VECTOR_INDEX('V', 'idx', 'emb', mu := {M}, ml := {2 * M}, "
+        f"metric := 'l2', efc := {EF_CONSTRUCTION})"
+    )
+    build = time.perf_counter() - start
+    rows = []
+    for ef in EF_SEARCH:
+        start = time.perf_counter()
+        found = []
+        for q in queries:
+            result = conn.execute(
+                f"CALL QUERY_VECTOR_INDEX('V', 'idx', $q, {K}, efs := {ef}) RETURN node.id",
+                {"q": q.tolist()},
+            )
+            ids = []
+            while result.has_next():
+                ids.append(result.get_next()[0])
+            found.append(ids)
+        secs = time.perf_counter() - start
+        rows.append((ef, recall(found, truth), len(queries) / secs))
+    conn.close()
+    db.close()
+    size = sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(folder) for f in fs)
+    shutil.rmtree(folder)
+    return build, size, float("nan"), rows
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", default=os.path.join(tempfile.gettempdir(), "mmgraph-vectors"))
+    parser.add_argument("--dim", type=int, default=128)
+    parser.add_argument("--engines", default="hnswlib,usearch,kuzu")
+    parser.add_argument("--csv", default=None)
+    args = parser.parse_args()
+    data, queries, truth = load(args.data, args.dim)
+    print(f"{len(data)} x {args.dim} vectors, {len(queries)} queries")
+    runners = {"hnswlib": run_hnswlib, "usearch": run_usearch, "kuzu": run_kuzu}
+    out = []
+    for name in args.engines.split(","):
+        try:
+            build, size, reopen, rows = runners[name](data, queries, truth)
+        except Exception as e:  # an engine that cannot run here is reported, not fatal
+            print(f"{name}: failed: {type(e).__name__}: {e}")
+            continue
+        print(f"\n{name}: build {build:.1f} s, index file {size} bytes, "
+              f"reopen + first query {reopen * 1e3:.2f} ms")
+        print("| ef_search | recall@10 | QPS |\n|---|---|---|")
+        for ef, r, qps in rows:
+            print(f"| {ef} | {r:.4f} | {qps:.0f} |")
+            out.append((name, ef, r, qps))
+    if args.csv:
+        with open(args.csv, "a", newline="") as f:
+            csv.writer(f).writerows(out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+//! Vector indexes in the mmgraph file: named HNSW indexes whose vectors and links are pages of
+//! the one file, changed by the same copy-on-write transactions as the graph.
+//!
+//! It sits on `pager-mmap` and `btree` and under `graph`, which anchors the [`catalog`] of
+//! indexes in one root slot and calls it from its transactions. An index ([`Index`]) has a
+//! dimension (up to [`MAX_DIMENSION`]), a [`Metric`] (cosine, L2, inner product) and HNSW
+//! parameters ([`IndexSpec`]); each node's record (its level, its vector and its links per
+//! level) is a value of the index's B+tree under the node id, so a reader's snapshot sees the
+//! index as of its commit, an aborted write leaves no trace, and opening costs nothing.
+//! [`Index::set`] inserts or replaces, [`Index::delete`] unlinks and repairs without a rebuild
+//! (links are symmetric, so a node's list names every node that links to it),
+//! [`Index::search`] is the HNSW search with `ef` candidates and an optional filter, and
+//! [`Index::exact`] compares with every vector, the ground truth. [`check()`] verifies every
+//! record, link, level and the entry point.
+#![forbid(unsafe_code)]
+#![deny(clippy::indexing_slicing)]
+#![cfg_attr(test, allow(clippy::indexing_slicing, clippy::unwrap_used))]
+
+pub mod catalog;
+mod check;
+mod error;
+mod index;
+mod metric;
+mod record;
+mod scored;
+mod search;
+mod spec;
+mod write;
+
+pub use catalog::IndexInfo;
+pub use check::check;
+pub use error::{Error, Result};
+pub use index::{Hit, Index};
+pub use metric::{Metric, dot, l2};
+pub use search::Filter;
+pub use spec::{
+    IndexSpec, MAX_DIMENSION, MAX_EF_CONSTRUCTION, MAX_INDEX_NAME_LEN, MAX_LEVEL, MAX_M,
+};
