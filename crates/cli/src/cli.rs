@@ -205,7 +205,11 @@ Example: two headerless TSV files
 The input is read three times: to check every line and id (nothing is written if any is
 wrong), to add the nodes, and to add the edges. Each pass commits every --batch records with a
 record of its progress: after Ctrl-C, a kill or a full disk, the same command again finishes
-the import without adding anything twice, and a file imported whole is skipped.";
+the import without adding anything twice, and a file imported whole is skipped.
+
+Limits: a kind, an edge type or a node name is any UTF-8 of up to 64 KiB (65,536 bytes) without
+NUL; a node's data up to 4 GiB - 1 byte, an edge's up to 1 GiB. A line past a limit is an error
+that names it, and nothing is written.";
 
 impl ImportArgs {
     /// Gives each file the `--format` and `--columns` given before it on the command line

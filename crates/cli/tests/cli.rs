@@ -271,6 +271,42 @@ fn bad_lines_are_reported_with_their_line_and_nothing_is_imported() {
 }
 
 #[test]
+fn names_past_the_64_kib_limit_are_refused_by_name_and_up_to_it_imported() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = people_db(dir.path());
+    let before = bytes(&db);
+    let too_long = "k".repeat(graph::MAX_LABEL_LEN + 1);
+    let over = write(
+        dir.path(),
+        "over.jsonl",
+        &format!("{{\"id\":\"x\",\"kind\":\"{too_long}\"}}\n"),
+    );
+    let err = fails(&["import", s(&db), s(&over)]);
+    assert!(err.contains("over.jsonl:1: invalid kind"), "{err}");
+    assert!(err.contains("65536"), "the limit is named: {err}");
+    assert_eq!(bytes(&db), before);
+
+    // At the limit, in 1- to 4-byte UTF-8: imported and read back whole.
+    let mut name = "aé€😀".repeat(graph::MAX_NAME_LEN / 10);
+    while name.len() < graph::MAX_NAME_LEN {
+        name.push('z');
+    }
+    let kind = "é".repeat(150);
+    let long = write(
+        dir.path(),
+        "long.jsonl",
+        &format!("{{\"id\":\"y\",\"kind\":\"{kind}\",\"name\":\"{name}\"}}\n"),
+    );
+    ok(&["import", s(&db), s(&long)]);
+    let node: serde_json::Value =
+        serde_json::from_str(&ok(&["--json", "node", s(&db), "-x", "y"])).expect("JSON");
+    assert_eq!(node["name"].as_str(), Some(name.as_str()));
+    assert_eq!(node["kind"].as_str(), Some(kind.as_str()));
+    let found = ok(&["--jsonl", "node", s(&db), "--name", &name]);
+    assert_eq!(found.lines().count(), 1, "{found}");
+}
+
+#[test]
 fn a_file_that_is_not_a_database_is_refused_and_left_alone() {
     let dir = tempfile::tempdir().expect("tempdir");
     let not_db = write(dir.path(), "notes.txt", &"not a database\n".repeat(500));
