@@ -4,33 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use graph::{Graph, GraphRead, NodeId};
 use serde_json::Value;
 
-fn mmgraph() -> Command {
-    let mut cmd = Command::cargo_bin("mmgraph").expect("the mmgraph binary");
-    cmd.env_remove("RUST_LOG");
-    cmd
-}
-
-fn run(args: &[&str]) -> std::process::Output {
-    mmgraph().args(args).output().expect("run mmgraph")
-}
-
-fn ok(args: &[&str]) -> String {
-    let output = run(args);
-    assert!(
-        output.status.success(),
-        "mmgraph {args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8")
-}
-
-fn json(args: &[&str]) -> Value {
-    serde_json::from_str(&ok(args)).expect("one JSON document")
-}
+mod support;
+use support::cmd::{doc, ok, run};
 
 /// Two triangles joined by one edge (a DAG: every edge goes from a smaller id to a larger), and
 /// an isolated pair; edge data is a weight.
@@ -98,27 +76,27 @@ fn every_algorithm_runs_from_the_command_line() {
         if with_source.contains(&name) {
             args.extend(["--source", "1", "-x"]);
         }
-        let doc = json(&args);
+        let doc = doc(&args);
         assert_eq!(doc["algorithm"], name, "{doc}");
         assert!(doc["size"].as_u64().is_some(), "{name}: {doc}");
     }
     // A few answers.
-    assert_eq!(json(&["algo", "wcc", db, "--json"])["size"], 2);
-    assert_eq!(json(&["algo", "triangles", db, "--json"])["triangles"], 2);
-    assert_eq!(json(&["algo", "kcore", db, "--json"])["max_core"], 2);
+    assert_eq!(doc(&["algo", "wcc", db, "--json"])["size"], 2);
+    assert_eq!(doc(&["algo", "triangles", db, "--json"])["triangles"], 2);
+    assert_eq!(doc(&["algo", "kcore", db, "--json"])["max_core"], 2);
     assert_eq!(
-        json(&["algo", "bfs", db, "--source", "1", "-x", "--json"])["reached"],
+        doc(&["algo", "bfs", db, "--source", "1", "-x", "--json"])["reached"],
         6
     );
-    let msf = json(&["algo", "msf", db, "--weight", "--json"]);
+    let msf = doc(&["algo", "msf", db, "--weight", "--json"]);
     assert_eq!(msf["edges"], 6);
     assert_eq!(msf["weight"], 7.0);
-    let sssp = json(&[
+    let sssp = doc(&[
         "algo", "sssp", db, "--source", "1", "-x", "--weight", "--json", "--top", "1",
     ]);
     assert_eq!(sssp["top"][0]["value"], 5.0, "{sssp}");
     // The reduction drops 1->3 (1->2->3) and 4->6 (4->5->6).
-    assert_eq!(json(&["algo", "reduce", db, "--json"])["size"], 6);
+    assert_eq!(doc(&["algo", "reduce", db, "--json"])["size"], 6);
     let text = ok(&["algo", "pagerank", db, "--top", "3"]);
     assert!(text.starts_with("pagerank: 8 nodes"), "{text}");
     assert_eq!(text.lines().count(), 4, "{text}");

@@ -4,47 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use graph::{Graph, GraphRead};
 
-fn mmgraph() -> Command {
-    let mut cmd = Command::cargo_bin("mmgraph").expect("the mmgraph binary");
-    cmd.env_remove("RUST_LOG");
-    cmd
-}
-
-/// Runs `args`, expects success, returns standard output.
-fn ok(args: &[&str]) -> String {
-    let output = mmgraph().args(args).output().expect("run mmgraph");
-    assert!(
-        output.status.success(),
-        "mmgraph {args:?} failed: {}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8 output")
-}
-
-/// Runs `args`, expects failure, returns standard error.
-fn fails(args: &[&str]) -> String {
-    let output = mmgraph().args(args).output().expect("run mmgraph");
-    assert!(
-        !output.status.success(),
-        "mmgraph {args:?} succeeded: {}",
-        String::from_utf8_lossy(&output.stdout)
-    );
-    String::from_utf8(output.stderr).expect("UTF-8 errors")
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).expect("write input");
-    path
-}
-
-fn s(path: &Path) -> &str {
-    path.to_str().expect("UTF-8 path")
-}
+mod support;
+use support::cmd::{fails, mmgraph, ok, s, write};
 
 const PEOPLE: &str = r#"{"id":"ann","kind":"person","name":"Ann","data":{"age": 31}}
 {"id":"bob","kind":"person","name":"Bob"}

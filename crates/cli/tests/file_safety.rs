@@ -6,8 +6,10 @@
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use graph::{Graph, GraphRead};
+
+mod support;
+use support::cmd::{printed, run, s};
 
 const PAGE: usize = 4096;
 
@@ -20,26 +22,6 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
     SERIAL
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-fn mmgraph(args: &[&str]) -> std::process::Output {
-    Command::cargo_bin("mmgraph")
-        .expect("the mmgraph binary")
-        .args(args)
-        .output()
-        .expect("run mmgraph")
-}
-
-fn text(output: &std::process::Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
-
-fn s(path: &Path) -> &str {
-    path.to_str().expect("UTF-8 path")
 }
 
 /// A committed graph of two commits (the second adds edges), closed.
@@ -112,14 +94,14 @@ fn read_commands_leave_a_damaged_file_byte_for_byte_as_it_was() {
             vec!["stats", s(&copy)],
             vec!["node", s(&copy), "5"],
         ] {
-            let output = mmgraph(&args);
-            assert!(!text(&output).contains("panicked"), "{kind}: {args:?}");
+            let output = run(&args);
+            assert!(!printed(&output).contains("panicked"), "{kind}: {args:?}");
             if kind.starts_with("cut") {
                 assert!(!output.status.success(), "{kind}: {args:?} succeeded");
                 assert!(
-                    text(&output).contains("truncated"),
+                    printed(&output).contains("truncated"),
                     "{kind}: {args:?}: {}",
-                    text(&output)
+                    printed(&output)
                 );
             }
             assert!(
@@ -178,12 +160,12 @@ fn an_empty_file_is_refused_by_every_read_command_and_stays_empty() {
         vec!["node", s(&empty), "0"],
         vec!["export", s(&empty)],
     ] {
-        let output = mmgraph(&args);
+        let output = run(&args);
         assert!(!output.status.success(), "{args:?} succeeded");
         assert!(
-            text(&output).contains("empty"),
+            printed(&output).contains("empty"),
             "{args:?}: {}",
-            text(&output)
+            printed(&output)
         );
         assert_eq!(std::fs::metadata(&empty).expect("metadata").len(), 0);
     }
@@ -206,11 +188,11 @@ fn a_read_only_file_in_a_read_only_directory_reads() {
         vec!["export", s(&db)],
     ]
     .into_iter()
-    .map(|args| (mmgraph(&args), args))
+    .map(|args| (run(&args), args))
     .collect();
     std::fs::set_permissions(&sub, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     for (output, args) in results {
-        assert!(output.status.success(), "{args:?}: {}", text(&output));
+        assert!(output.status.success(), "{args:?}: {}", printed(&output));
     }
     assert!(std::fs::read(&db).expect("read") == before);
     assert_eq!(
@@ -243,26 +225,26 @@ fn readers_in_several_processes_share_a_file_and_a_writer_is_kept_out() {
         .collect();
     for child in children {
         let output = child.wait_with_output().expect("wait");
-        assert!(output.status.success(), "{}", text(&output));
+        assert!(output.status.success(), "{}", printed(&output));
     }
-    let output = mmgraph(&["import", s(&db), s(&input)]);
+    let output = run(&["import", s(&db), s(&input)]);
     assert!(!output.status.success());
     assert!(
-        text(&output).contains("other handles have it open read-only"),
+        printed(&output).contains("other handles have it open read-only"),
         "{}",
-        text(&output)
+        printed(&output)
     );
     assert_eq!(held.begin_read().expect("read").node_count(), 2_000);
     drop(held);
 
     // A writer in this process: readers elsewhere are told a writer holds it.
     let writer = Graph::open(&db).expect("open");
-    let output = mmgraph(&["stats", s(&db)]);
+    let output = run(&["stats", s(&db)]);
     assert!(!output.status.success());
     assert!(
-        text(&output).contains("another handle has it open for writing"),
+        printed(&output).contains("another handle has it open for writing"),
         "{}",
-        text(&output)
+        printed(&output)
     );
     drop(writer);
     assert!(std::fs::read(&db).expect("read") == before);

@@ -2,39 +2,10 @@
 //! files they are for, a Neo4j header row, or the extension), headerless tables with columns
 //! from the command line, and errors that say how a file was read and how to choose another.
 
-use std::path::{Path, PathBuf};
-use std::process::Output;
-
-use assert_cmd::Command;
 use graph::{Direction, Graph, GraphRead};
 
-fn mmgraph(args: &[&str]) -> Output {
-    Command::cargo_bin("mmgraph")
-        .expect("the binary")
-        .args(args)
-        .output()
-        .expect("run mmgraph")
-}
-
-fn ok(args: &[&str]) -> String {
-    let output = mmgraph(args);
-    assert!(
-        output.status.success(),
-        "mmgraph {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8")
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).expect("write");
-    path
-}
-
-fn s(path: &Path) -> &str {
-    path.to_str().expect("UTF-8 path")
-}
+mod support;
+use support::cmd::{ok, run, s, write};
 
 const NODES_TSV: &str = "noun.Tops\tsynset\tentity\tthat which is perceived\n\
 noun.act\tsynset\tact\tsomething done\n\
@@ -122,7 +93,7 @@ fn a_file_read_the_wrong_way_names_its_reading_and_how_to_choose_another() {
     let nodes = write(dir.path(), "nodes.tsv", NODES_TSV);
     let edges = write(dir.path(), "edges.tsv", EDGES_TSV);
     let db = dir.path().join("words.mmg");
-    let output = mmgraph(&["import", s(&db), s(&nodes), s(&edges)]);
+    let output = run(&["import", s(&db), s(&nodes), s(&edges)]);
     assert!(!output.status.success());
     let err = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -163,10 +134,10 @@ fn each_file_takes_the_format_given_before_it() {
         s(&links),
     ]);
     assert!(out.contains("imported 3 nodes and 2 edges"), "{out}");
-    let twice = mmgraph(&["import", s(&db), s(&links), s(&links)]);
+    let twice = run(&["import", s(&db), s(&links), s(&links)]);
     let err = String::from_utf8_lossy(&twice.stderr);
     assert!(err.contains("links.txt is given twice"), "{err}");
-    let trailing = mmgraph(&["import", s(&db), s(&people), "--format", "jsonl"]);
+    let trailing = run(&["import", s(&db), s(&people), "--format", "jsonl"]);
     assert_eq!(trailing.status.code(), Some(2));
     let err = String::from_utf8_lossy(&trailing.stderr);
     assert!(err.contains("apply to the files after them"), "{err}");

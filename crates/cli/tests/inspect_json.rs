@@ -5,43 +5,10 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
-use serde_json::{Value, json};
+use serde_json::json;
 
-fn run(args: &[&str]) -> std::process::Output {
-    Command::cargo_bin("mmgraph")
-        .expect("the binary")
-        .args(args)
-        .output()
-        .expect("run mmgraph")
-}
-
-fn ok(args: &[&str]) -> String {
-    let output = run(args);
-    assert!(
-        output.status.success(),
-        "mmgraph {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8")
-}
-
-fn doc(args: &[&str]) -> Value {
-    serde_json::from_str(&ok(args)).expect("one JSON document")
-}
-
-fn lines(args: &[&str]) -> Vec<Value> {
-    ok(args)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("a JSON line"))
-        .collect()
-}
-
-fn fails(args: &[&str]) -> String {
-    let output = run(args);
-    assert!(!output.status.success(), "mmgraph {args:?} succeeded");
-    String::from_utf8(output.stderr).expect("UTF-8")
-}
+mod support;
+use support::cmd::{doc, fails, lines, ok};
 
 const PEOPLE: &str = r#"{"id":"ann","kind":"person","name":"Ann Lee","data":{"age":31}}
 {"id":"bob","kind":"person","name":"ann-marie"}

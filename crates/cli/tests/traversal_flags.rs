@@ -4,40 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
-
-fn mmgraph() -> Command {
-    let mut cmd = Command::cargo_bin("mmgraph").expect("the mmgraph binary");
-    cmd.env_remove("RUST_LOG");
-    cmd
-}
-
-/// Runs `args`, expects success, returns standard output.
-fn ok(args: &[&str]) -> String {
-    let output = mmgraph().args(args).output().expect("run mmgraph");
-    assert!(
-        output.status.success(),
-        "mmgraph {args:?} failed: {}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8 output")
-}
-
-/// Runs `args`, expects failure, returns standard output and standard error.
-fn fails(args: &[&str]) -> String {
-    let output = mmgraph().args(args).output().expect("run mmgraph");
-    assert!(
-        !output.status.success(),
-        "mmgraph {args:?} succeeded: {}",
-        String::from_utf8_lossy(&output.stdout)
-    );
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
+mod support;
+use support::cmd::{fails, ok, s};
 
 /// `a -knows-> b -knows-> c -knows-> d`, `a -likes-> c` (dear: w 10), `e -likes-> a`, knows
 /// edges of weight 1.
@@ -60,10 +28,6 @@ fn typed_db(dir: &Path) -> PathBuf {
     let db = dir.join("typed.mmg");
     ok(&["import", s(&db), s(&input)]);
     db
-}
-
-fn s(path: &Path) -> &str {
-    path.to_str().expect("UTF-8 path")
 }
 
 /// The names in `text`, in order, among the five nodes'.

@@ -4,11 +4,8 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
-
-fn mmgraph() -> Command {
-    Command::cargo_bin("mmgraph").expect("the binary")
-}
+mod support;
+use support::cmd::mmgraph;
 
 fn stdout(args: &[&str]) -> String {
     let output = mmgraph().args(args).output().expect("run mmgraph");

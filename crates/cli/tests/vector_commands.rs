@@ -1,28 +1,8 @@
 //! End-to-end tests of `mmgraph vector`: create, set (one and from JSON lines), search (HNSW,
 //! exact, by kind), list, drop, in text and JSON, and bad input refused with nothing written.
 
-use assert_cmd::Command;
-
-fn mmgraph() -> Command {
-    let mut cmd = Command::cargo_bin("mmgraph").expect("the mmgraph binary");
-    cmd.env_remove("RUST_LOG");
-    cmd
-}
-
-fn run(args: &[&str]) -> (bool, String, String) {
-    let output = mmgraph().args(args).output().expect("run mmgraph");
-    (
-        output.status.success(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
-
-fn ok(args: &[&str]) -> String {
-    let (success, out, err) = run(args);
-    assert!(success, "mmgraph {args:?} failed: {out}{err}");
-    out
-}
+mod support;
+use support::cmd::{fails, ok};
 
 #[test]
 fn vector_commands_create_set_search_list_and_drop() {
@@ -91,11 +71,9 @@ fn vector_commands_create_set_search_list_and_drop() {
     assert_eq!(info["vectors"], 3);
     assert_eq!(info["metric"], "l2");
 
-    let (success, _, err) = run(&["vector", "set", db_s, "emb", "c", "-x", "--vector", "1,2,3"]);
-    assert!(!success);
+    let err = fails(&["vector", "set", db_s, "emb", "c", "-x", "--vector", "1,2,3"]);
     assert!(err.contains("3 components and the index takes 2"), "{err}");
-    let (success, _, err) = run(&["vector", "search", db_s, "nope", "--vector", "1,2"]);
-    assert!(!success);
+    let err = fails(&["vector", "search", db_s, "nope", "--vector", "1,2"]);
     assert!(err.contains("no vector index named \"nope\""), "{err}");
 
     // A .npy file of 3 x 2 f32 rows (rows 0, 1, 2 are nodes 0, 1, 2).
@@ -125,7 +103,7 @@ fn vector_commands_create_set_search_list_and_drop() {
     ]);
     assert!(near.contains("\"id\":2"), "{near}");
     std::fs::write(&npy_path, &npy[..npy.len() - 4]).expect("write npy");
-    let (success, _, err) = run(&[
+    let err = fails(&[
         "vector",
         "set",
         db_s,
@@ -133,7 +111,6 @@ fn vector_commands_create_set_search_list_and_drop() {
         "--npy",
         npy_path.to_str().expect("path"),
     ]);
-    assert!(!success);
     assert!(err.contains("does not match the shape"), "{err}");
 
     // compact keeps the index and its vectors.

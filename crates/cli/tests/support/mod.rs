@@ -2,5 +2,6 @@
 
 #![allow(dead_code, reason = "each test binary uses a part of the helpers")]
 
+pub mod cmd;
 pub mod imported;
 pub mod shared_data;
