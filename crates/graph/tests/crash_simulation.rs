@@ -6,8 +6,12 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use graph::testing::{SimFault, SimStorage};
-use graph::{Durability, EdgeId, Graph, GraphRead, NodeId, Options};
+use graph::testing::SimStorage;
+use graph::{EdgeId, Graph, GraphRead, NodeId, Options};
+
+#[path = "common/power_loss.rs"]
+mod power_loss;
+use power_loss::Workload;
 
 /// What the graph holds: nodes (name, data length) and edges (from, to).
 #[derive(Clone, Default, PartialEq, Eq, Debug)]
@@ -16,81 +20,89 @@ struct State {
     edges: BTreeMap<u64, (u64, u64)>,
 }
 
-fn read_state(graph: &Graph) -> State {
-    let read = graph.begin_read().expect("read");
-    let mut state = State::default();
-    for node in read.nodes() {
-        let node = node.expect("node");
-        state.nodes.insert(
-            node.id().0,
-            (
-                node.name().expect("name").into_owned(),
-                node.data().expect("data").len(),
-            ),
-        );
-    }
-    for edge in read.edges() {
-        let edge = edge.expect("edge");
-        state
-            .edges
-            .insert(edge.id().0, (edge.from().0, edge.to().0));
-    }
-    state
-}
+/// Nodes, edges, deletes and large data.
+struct Nodes;
 
-/// Applies one random change to the transaction and the model; false if an I/O error stopped it.
-fn change(rng: &mut fastrand::Rng, txn: &mut graph::WriteTxn, next: &mut State) -> bool {
-    let pick = |rng: &mut fastrand::Rng, keys: Vec<u64>| {
-        (!keys.is_empty()).then(|| keys[rng.usize(0..keys.len())])
-    };
-    match rng.u8(0..10) {
-        0..=3 => {
-            let len = if rng.u8(0..20) == 0 {
-                rng.usize(5_000..40_000)
-            } else {
-                rng.usize(0..80)
-            };
-            let name = format!("n{}", rng.u16(0..500));
-            match txn.add_node("k", &name, &vec![7u8; len]) {
-                Ok(id) => {
-                    next.nodes.insert(id.0, (name, len));
-                }
-                Err(_) => return false,
-            }
+impl Workload for Nodes {
+    type State = State;
+
+    /// What the graph holds, read through its public API.
+    fn read(graph: &Graph) -> State {
+        let read = graph.begin_read().expect("read");
+        let mut state = State::default();
+        for node in read.nodes() {
+            let node = node.expect("node");
+            state.nodes.insert(
+                node.id().0,
+                (
+                    node.name().expect("name").into_owned(),
+                    node.data().expect("data").len(),
+                ),
+            );
         }
-        4..=7 => {
-            let keys: Vec<u64> = next.nodes.keys().copied().collect();
-            let (Some(from), Some(to)) = (pick(rng, keys.clone()), pick(rng, keys)) else {
-                return true;
-            };
-            match txn.add_edge(NodeId(from), NodeId(to), "e", b"") {
-                Ok(id) => {
-                    next.edges.insert(id.0, (from, to));
-                }
-                Err(_) => return false,
-            }
+        for edge in read.edges() {
+            let edge = edge.expect("edge");
+            state
+                .edges
+                .insert(edge.id().0, (edge.from().0, edge.to().0));
         }
-        8 => {
-            let Some(id) = pick(rng, next.edges.keys().copied().collect()) else {
-                return true;
-            };
-            if txn.delete_edge(EdgeId(id)).is_err() {
-                return false;
-            }
-            next.edges.remove(&id);
-        }
-        _ => {
-            let Some(id) = pick(rng, next.nodes.keys().copied().collect()) else {
-                return true;
-            };
-            if txn.delete_node(NodeId(id)).is_err() {
-                return false;
-            }
-            next.nodes.remove(&id);
-            next.edges.retain(|_, (f, t)| *f != id && *t != id);
-        }
+        state
     }
-    true
+
+    /// Applies one random change to the transaction and the model; false if an I/O error stopped it.
+    fn change(rng: &mut fastrand::Rng, txn: &mut graph::WriteTxn, next: &mut State) -> bool {
+        let pick = |rng: &mut fastrand::Rng, keys: Vec<u64>| {
+            (!keys.is_empty()).then(|| keys[rng.usize(0..keys.len())])
+        };
+        match rng.u8(0..10) {
+            0..=3 => {
+                let len = if rng.u8(0..20) == 0 {
+                    rng.usize(5_000..40_000)
+                } else {
+                    rng.usize(0..80)
+                };
+                let name = format!("n{}", rng.u16(0..500));
+                match txn.add_node("k", &name, &vec![7u8; len]) {
+                    Ok(id) => {
+                        next.nodes.insert(id.0, (name, len));
+                    }
+                    Err(_) => return false,
+                }
+            }
+            4..=7 => {
+                let keys: Vec<u64> = next.nodes.keys().copied().collect();
+                let (Some(from), Some(to)) = (pick(rng, keys.clone()), pick(rng, keys)) else {
+                    return true;
+                };
+                match txn.add_edge(NodeId(from), NodeId(to), "e", b"") {
+                    Ok(id) => {
+                        next.edges.insert(id.0, (from, to));
+                    }
+                    Err(_) => return false,
+                }
+            }
+            8 => {
+                let Some(id) = pick(rng, next.edges.keys().copied().collect()) else {
+                    return true;
+                };
+                if txn.delete_edge(EdgeId(id)).is_err() {
+                    return false;
+                }
+                next.edges.remove(&id);
+            }
+            _ => {
+                let Some(id) = pick(rng, next.nodes.keys().copied().collect()) else {
+                    return true;
+                };
+                if txn.delete_node(NodeId(id)).is_err() {
+                    return false;
+                }
+                next.nodes.remove(&id);
+                next.edges.retain(|_, (f, t)| *f != id && *t != id);
+            }
+        }
+        true
+    }
 }
 
 fn run_case(seed: u64, image: Vec<u8>) -> Vec<u8> {
@@ -106,65 +118,9 @@ fn run_case(seed: u64, image: Vec<u8>) -> Vec<u8> {
     });
     let graph = Graph::with_storage(Box::new(Arc::clone(&sim)), options.clone())
         .expect("a crashed image must open");
-    let mut durable = read_state(&graph);
     let report = graph.check().expect("check");
     assert!(report.is_clean(), "seed {seed}: {:?}", report.problems);
-
-    sim.inject(SimFault::PowerLossAfter(rng.u64(0..80)));
-    let mut latest = durable.clone();
-    let mut in_flight = None;
-    'work: for _ in 0..rng.usize(1..6) {
-        let Ok(mut txn) = graph.begin_write() else {
-            break;
-        };
-        let non_durable = rng.u8(0..4) == 0;
-        if non_durable {
-            txn.set_durability(Durability::NonDurable);
-        }
-        let mut next = latest.clone();
-        for _ in 0..rng.usize(1..60) {
-            if !change(&mut rng, &mut txn, &mut next) {
-                break 'work;
-            }
-        }
-        if rng.u8(0..8) == 0 {
-            continue;
-        }
-        match txn.commit() {
-            Ok(()) => {
-                latest = next;
-                if !non_durable {
-                    durable = latest.clone();
-                }
-            }
-            Err(_) => {
-                if !non_durable {
-                    in_flight = Some(next);
-                }
-                break;
-            }
-        }
-        if sim.power_lost() {
-            break;
-        }
-    }
-    let crashed = sim.crash_image(seed ^ 0xC0FFEE);
-    sim.inject(SimFault::PowerLossAfter(0));
-    drop(graph);
-
-    let reopened = Graph::with_storage(
-        Box::new(SimStorage::from_image(&crashed).expect("image")),
-        options,
-    )
-    .expect("open after power loss");
-    let report = reopened.check().expect("check");
-    assert!(report.is_clean(), "seed {seed}: {:?}", report.problems);
-    let found = read_state(&reopened);
-    assert!(
-        found == durable || in_flight.as_ref() == Some(&found),
-        "seed {seed}: the graph after power loss is neither the last durable commit nor the interrupted one"
-    );
-    crashed
+    power_loss::lose_power::<Nodes>(graph, &sim, &mut rng, seed, options, 60)
 }
 
 #[test]

@@ -8,60 +8,72 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use graph::testing::{SimFault, SimStorage};
-use graph::{Durability, Graph, GraphRead, Metric, NodeId, Options, VectorIndexSpec};
+use graph::testing::SimStorage;
+use graph::{Graph, GraphRead, Metric, NodeId, Options, VectorIndexSpec};
+
+#[path = "common/power_loss.rs"]
+mod power_loss;
+use power_loss::Workload;
 
 const DIM: usize = 8;
 
 /// Each live node's vector (`None`: the node has none).
 type State = BTreeMap<u64, Option<Vec<f32>>>;
 
-fn read_state(graph: &Graph) -> State {
-    let read = graph.begin_read().unwrap();
-    let mut state = State::new();
-    for node in read.nodes() {
-        let id = node.unwrap().id();
-        state.insert(id.0, read.vector("v", id).unwrap());
-    }
-    state
-}
+/// Vector sets, replaces and deletes, and node deletes.
+struct Vectors;
 
-/// One random change; false if an I/O error stopped it.
-fn change(rng: &mut fastrand::Rng, txn: &mut graph::WriteTxn, next: &mut State) -> bool {
-    let nodes: Vec<u64> = next.keys().copied().collect();
-    let pick =
-        |rng: &mut fastrand::Rng| (!nodes.is_empty()).then(|| nodes[rng.usize(..nodes.len())]);
-    match rng.u8(0..10) {
-        0..=2 => match txn.add_node("doc", "d", b"") {
-            Ok(id) => {
-                next.insert(id.0, None);
-            }
-            Err(_) => return false,
-        },
-        3..=7 => {
-            let Some(node) = pick(rng) else { return true };
-            let v: Vec<f32> = (0..DIM).map(|_| rng.f32() * 2.0 - 1.0).collect();
-            if txn.set_vector("v", NodeId(node), &v).is_err() {
-                return false;
-            }
-            next.insert(node, Some(v));
+impl Workload for Vectors {
+    type State = State;
+
+    /// What the graph holds, read through its public API.
+    fn read(graph: &Graph) -> State {
+        let read = graph.begin_read().unwrap();
+        let mut state = State::new();
+        for node in read.nodes() {
+            let id = node.unwrap().id();
+            state.insert(id.0, read.vector("v", id).unwrap());
         }
-        8 => {
-            let Some(node) = pick(rng) else { return true };
-            if txn.delete_vector("v", NodeId(node)).is_err() {
-                return false;
-            }
-            next.insert(node, None);
-        }
-        _ => {
-            let Some(node) = pick(rng) else { return true };
-            if txn.delete_node(NodeId(node)).is_err() {
-                return false;
-            }
-            next.remove(&node);
-        }
+        state
     }
-    true
+
+    /// One random change; false if an I/O error stopped it.
+    fn change(rng: &mut fastrand::Rng, txn: &mut graph::WriteTxn, next: &mut State) -> bool {
+        let nodes: Vec<u64> = next.keys().copied().collect();
+        let pick =
+            |rng: &mut fastrand::Rng| (!nodes.is_empty()).then(|| nodes[rng.usize(..nodes.len())]);
+        match rng.u8(0..10) {
+            0..=2 => match txn.add_node("doc", "d", b"") {
+                Ok(id) => {
+                    next.insert(id.0, None);
+                }
+                Err(_) => return false,
+            },
+            3..=7 => {
+                let Some(node) = pick(rng) else { return true };
+                let v: Vec<f32> = (0..DIM).map(|_| rng.f32() * 2.0 - 1.0).collect();
+                if txn.set_vector("v", NodeId(node), &v).is_err() {
+                    return false;
+                }
+                next.insert(node, Some(v));
+            }
+            8 => {
+                let Some(node) = pick(rng) else { return true };
+                if txn.delete_vector("v", NodeId(node)).is_err() {
+                    return false;
+                }
+                next.insert(node, None);
+            }
+            _ => {
+                let Some(node) = pick(rng) else { return true };
+                if txn.delete_node(NodeId(node)).is_err() {
+                    return false;
+                }
+                next.remove(&node);
+            }
+        }
+        true
+    }
 }
 
 fn run_case(seed: u64, image: Vec<u8>) -> Vec<u8> {
@@ -92,59 +104,7 @@ fn run_case(seed: u64, image: Vec<u8>) -> Vec<u8> {
         txn.create_vector_index("v", spec).unwrap();
         txn.commit().unwrap();
     }
-    let mut durable = read_state(&graph);
-    sim.inject(SimFault::PowerLossAfter(rng.u64(0..80)));
-    let mut latest = durable.clone();
-    let mut in_flight = None;
-    'work: for _ in 0..rng.usize(1..6) {
-        let Ok(mut txn) = graph.begin_write() else {
-            break;
-        };
-        let non_durable = rng.u8(0..4) == 0;
-        if non_durable {
-            txn.set_durability(Durability::NonDurable);
-        }
-        let mut next = latest.clone();
-        for _ in 0..rng.usize(1..40) {
-            if !change(&mut rng, &mut txn, &mut next) {
-                break 'work;
-            }
-        }
-        if rng.u8(0..8) == 0 {
-            continue;
-        }
-        match txn.commit() {
-            Ok(()) => {
-                latest = next;
-                if !non_durable {
-                    durable = latest.clone();
-                }
-            }
-            Err(_) => {
-                if !non_durable {
-                    in_flight = Some(next);
-                }
-                break;
-            }
-        }
-        if sim.power_lost() {
-            break;
-        }
-    }
-    let crashed = sim.crash_image(seed ^ 0xC0FFEE);
-    sim.inject(SimFault::PowerLossAfter(0));
-    drop(graph);
-
-    let reopened =
-        Graph::with_storage(Box::new(SimStorage::from_image(&crashed).unwrap()), options).unwrap();
-    let report = reopened.check().unwrap();
-    assert!(report.is_clean(), "seed {seed}: {:?}", report.problems);
-    let found = read_state(&reopened);
-    assert!(
-        found == durable || in_flight.as_ref() == Some(&found),
-        "seed {seed}: the vectors after power loss are neither the last durable commit nor the interrupted one"
-    );
-    crashed
+    power_loss::lose_power::<Vectors>(graph, &sim, &mut rng, seed, options, 40)
 }
 
 #[test]
