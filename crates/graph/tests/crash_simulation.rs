@@ -125,15 +125,5 @@ fn run_case(seed: u64, image: Vec<u8>) -> Vec<u8> {
 
 #[test]
 fn every_power_loss_leaves_the_last_durable_graph() {
-    let cases: u64 = std::env::var("GRAPH_CRASH_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1_500);
-    let mut image = Vec::new();
-    for case in 0..cases {
-        if case % 40 == 0 {
-            image.clear();
-        }
-        image = run_case(case, image);
-    }
+    power_loss::run_cases("GRAPH_CRASH_CASES", 1_500, 40, run_case);
 }

@@ -109,16 +109,5 @@ fn run_case(seed: u64, image: Vec<u8>) -> Vec<u8> {
 
 #[test]
 fn every_power_loss_leaves_the_last_durable_vectors() {
-    let cases: u64 = std::env::var("VECTOR_CRASH_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(300);
-    let mut image = Vec::new();
-    for seed in 0..cases {
-        // Every tenth case starts from a new file; the others grow the last crashed image.
-        if seed % 10 == 0 {
-            image.clear();
-        }
-        image = run_case(seed, image);
-    }
+    power_loss::run_cases("VECTOR_CRASH_CASES", 300, 10, run_case);
 }

@@ -89,3 +89,25 @@ pub fn lose_power<W: Workload>(
     );
     crashed
 }
+
+/// Runs `case(seed, image)` for seeds `0..N` (`N` from the environment variable `cases_var`,
+/// else `default_cases`), each on the image the previous case crashed, starting from an empty
+/// file every `fresh_every` cases.
+pub fn run_cases(
+    cases_var: &str,
+    default_cases: u64,
+    fresh_every: u64,
+    mut case: impl FnMut(u64, Vec<u8>) -> Vec<u8>,
+) {
+    let cases: u64 = std::env::var(cases_var)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default_cases);
+    let mut image = Vec::new();
+    for seed in 0..cases {
+        if seed % fresh_every == 0 {
+            image.clear();
+        }
+        image = case(seed, image);
+    }
+}
