@@ -4,22 +4,7 @@
 
 mod common;
 
-use std::sync::Arc;
-
-use pager_mmap::{Durability, Options, PAGE_SIZE, Pager, PagerStats, SimStorage};
-
-/// A pager on a simulated storage, holding `len` values (one data page each), committed.
-fn pager_with_values(len: usize) -> (Arc<SimStorage>, Pager) {
-    let sim = Arc::new(SimStorage::new());
-    let pager = Pager::with_storage(Box::new(Arc::clone(&sim)), Options::default())
-        .expect("open a new database");
-    let mut txn = pager.begin_write().expect("begin");
-    for i in 0..len {
-        common::push(&mut txn, i, i as u64).expect("push");
-    }
-    txn.commit().expect("commit");
-    (sim, pager)
-}
+use pager_mmap::{Durability, PAGE_SIZE, Pager, PagerStats};
 
 /// Commits one transaction setting values `0..count` to `value`; returns the stats before and
 /// after it.
@@ -43,7 +28,7 @@ const PAGE: u64 = PAGE_SIZE as u64;
 
 #[test]
 fn a_durable_commit_counts_its_pages_its_meta_page_and_two_syncs() {
-    let (sim, pager) = pager_with_values(200);
+    let (sim, pager) = common::pager_with_values(200);
     for (round, count) in [1usize, 10, 100].into_iter().enumerate() {
         let syncs = sim.sync_count();
         let (before, after) = commit_sets(&pager, count, Durability::Durable, round as u64 + 7);
@@ -70,7 +55,7 @@ fn a_durable_commit_counts_its_pages_its_meta_page_and_two_syncs() {
 #[test]
 fn a_commit_of_one_page_writes_the_same_bytes_in_a_small_and_a_large_database() {
     let cost = |len: usize| {
-        let (_sim, pager) = pager_with_values(len);
+        let (_sim, pager) = common::pager_with_values(len);
         // The first commit after the load frees the load's pages into the free list; measure
         // the steady state after it.
         commit_sets(&pager, 1, Durability::Durable, 1);
@@ -82,7 +67,7 @@ fn a_commit_of_one_page_writes_the_same_bytes_in_a_small_and_a_large_database() 
 
 #[test]
 fn a_non_durable_commit_writes_pages_without_syncs_and_a_flush_writes_one_meta_page() {
-    let (_sim, pager) = pager_with_values(50);
+    let (_sim, pager) = common::pager_with_values(50);
     let (before, after) = commit_sets(&pager, 5, Durability::NonDurable, 3);
     assert!(after.bytes_written - before.bytes_written >= 5 * PAGE);
     assert_eq!(after.syncs, before.syncs);

@@ -6,22 +6,7 @@
 
 mod common;
 
-use std::sync::Arc;
-
 use pager_mmap::{Durability, Options, PageId, PageSource as _, Pager, SimStorage};
-
-/// A pager on a shared simulated storage, holding an array of `len` values committed durably.
-fn pager_with_values(len: usize) -> (Arc<SimStorage>, Pager) {
-    let sim = Arc::new(SimStorage::new());
-    let pager = Pager::with_storage(Box::new(Arc::clone(&sim)), Options::default())
-        .expect("open a new database");
-    let mut txn = pager.begin_write().expect("begin");
-    for i in 0..len {
-        common::push(&mut txn, i, i as u64).expect("push");
-    }
-    txn.commit().expect("commit");
-    (sim, pager)
-}
 
 /// Commits one transaction that sets `count` values (copying their pages) with `durability`,
 /// and returns the data syncs it cost.
@@ -44,7 +29,7 @@ fn syncs_of_commit(
 
 #[test]
 fn a_durable_commit_of_one_page_costs_exactly_two_data_syncs() {
-    let (sim, pager) = pager_with_values(100);
+    let (sim, pager) = common::pager_with_values(100);
     for round in 0..10 {
         assert_eq!(
             syncs_of_commit(&sim, &pager, 1, Durability::Durable, round),
@@ -55,7 +40,7 @@ fn a_durable_commit_of_one_page_costs_exactly_two_data_syncs() {
 
 #[test]
 fn a_durable_commit_of_a_thousand_pages_costs_exactly_two_data_syncs() {
-    let (sim, pager) = pager_with_values(1000);
+    let (sim, pager) = common::pager_with_values(1000);
     for round in 0..3 {
         let writes = sim.write_count();
         assert_eq!(
@@ -71,7 +56,7 @@ fn a_durable_commit_of_a_thousand_pages_costs_exactly_two_data_syncs() {
 
 #[test]
 fn a_non_durable_commit_costs_no_data_sync() {
-    let (sim, pager) = pager_with_values(1000);
+    let (sim, pager) = common::pager_with_values(1000);
     for (round, count) in [1, 1000, 1, 10].into_iter().enumerate() {
         assert_eq!(
             syncs_of_commit(&sim, &pager, count, Durability::NonDurable, round as u64),
@@ -84,7 +69,7 @@ fn a_non_durable_commit_costs_no_data_sync() {
 
 #[test]
 fn a_flush_after_non_durable_commits_costs_two_data_syncs_and_a_second_flush_none() {
-    let (sim, pager) = pager_with_values(100);
+    let (sim, pager) = common::pager_with_values(100);
     for round in 0..5 {
         syncs_of_commit(&sim, &pager, 10, Durability::NonDurable, round);
     }
@@ -97,7 +82,7 @@ fn a_flush_after_non_durable_commits_costs_two_data_syncs_and_a_second_flush_non
 
 #[test]
 fn a_durable_commit_after_non_durable_ones_costs_exactly_two_data_syncs() {
-    let (sim, pager) = pager_with_values(100);
+    let (sim, pager) = common::pager_with_values(100);
     syncs_of_commit(&sim, &pager, 10, Durability::NonDurable, 1);
     syncs_of_commit(&sim, &pager, 10, Durability::NonDurable, 2);
     assert_eq!(syncs_of_commit(&sim, &pager, 10, Durability::Durable, 3), 2);

@@ -2,7 +2,11 @@
 //! page per value, reached through a two-level directory anchored in root slot 0.
 #![allow(dead_code)]
 
-use pager_mmap::{PageBytes, PageId, PageSource, PageType, Result, WriteTxn};
+use std::sync::Arc;
+
+use pager_mmap::{
+    Options, PageBytes, PageId, PageSource, PageType, Pager, Result, SimStorage, WriteTxn,
+};
 
 /// Tags 240-255 are reserved for tests.
 pub const DIR: PageType = PageType(240);
@@ -108,4 +112,18 @@ pub fn set(txn: &mut WriteTxn, index: usize, value: u64) -> Result<()> {
 /// Appends `value`.
 pub fn push(txn: &mut WriteTxn, len: usize, value: u64) -> Result<()> {
     set(txn, len, value)
+}
+
+/// A pager on a shared simulated storage, holding an array of `len` values committed durably
+/// (value `i` at index `i`).
+pub fn pager_with_values(len: usize) -> (Arc<SimStorage>, Pager) {
+    let sim = Arc::new(SimStorage::new());
+    let pager = Pager::with_storage(Box::new(Arc::clone(&sim)), Options::default())
+        .expect("open a new database");
+    let mut txn = pager.begin_write().expect("begin");
+    for i in 0..len {
+        push(&mut txn, i, i as u64).expect("push");
+    }
+    txn.commit().expect("commit");
+    (sim, pager)
 }
