@@ -12,6 +12,7 @@
 //! Run: `cargo run --release -p mmgraph-benches --bin compare -- --help`.
 
 pub mod algo;
+pub mod args;
 pub mod compare;
 pub mod csr;
 pub mod engine;

@@ -10,6 +10,7 @@
 
 use std::time::Duration;
 
+use mmgraph_benches::args;
 use mmgraph_benches::compare::{Config, EngineKind, Op, run};
 use mmgraph_benches::generate::GraphSpec;
 use mmgraph_benches::measure::Plan;
@@ -52,9 +53,7 @@ fn parse_args() -> Result<Config, String> {
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
-        let number = |v: String| -> Result<usize, String> {
-            v.parse().map_err(|_| format!("not a number: {v}"))
-        };
+        let number = |v: String| args::number::<usize>(&v);
         match arg.as_str() {
             "--help" | "-h" => {
                 print!("{HELP}");
@@ -76,10 +75,7 @@ fn parse_args() -> Result<Config, String> {
             "--min-rounds" => min_rounds = Some(number(value()?)?),
             "--max-rounds" => max_rounds = Some(number(value()?)?),
             "--budget" => {
-                let v = value()?;
-                budget = Some(Duration::from_secs_f64(
-                    v.parse().map_err(|_| format!("not a number: {v}"))?,
-                ));
+                budget = Some(Duration::from_secs_f64(args::number(&value()?)?));
             }
             "--sample" => config.sample = number(value()?)?.max(1),
             "--bfs-starts" => config.bfs_starts = number(value()?)?,

@@ -9,6 +9,7 @@
 
 use std::path::PathBuf;
 
+use mmgraph_benches::args;
 use mmgraph_benches::ingest::{Config, run};
 
 const HELP: &str = "\
@@ -34,11 +35,7 @@ fn parse_args() -> Result<Config, String> {
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
-        let number = |v: String| -> Result<u64, String> {
-            v.replace('_', "")
-                .parse()
-                .map_err(|_| format!("not a number: {v}"))
-        };
+        let number = |v: String| args::number::<u64>(&v);
         match arg.as_str() {
             "--help" | "-h" => {
                 print!("{HELP}");

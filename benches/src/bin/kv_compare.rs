@@ -10,6 +10,7 @@
 
 use std::path::PathBuf;
 
+use mmgraph_benches::args;
 use mmgraph_benches::kv::{Config, EngineKind, run};
 
 const HELP: &str = "\
@@ -44,11 +45,7 @@ fn parse_args() -> Result<Config, String> {
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
-        let number = |v: String| -> Result<usize, String> {
-            v.replace('_', "")
-                .parse()
-                .map_err(|_| format!("not a number: {v}"))
-        };
+        let number = |v: String| args::number::<usize>(&v);
         match arg.as_str() {
             "--help" | "-h" => {
                 print!("{HELP}");
