@@ -135,7 +135,7 @@ enum Outcome {
 pub fn run(args: &AlgoArgs, out: &mut Output) -> Result<ExitCode> {
     // Only `--write` changes the file: without it the database is opened read-only.
     let graph = match args.write {
-        Some(_) if args.db.exists() => db::open(&args.db)?,
+        Some(_) => db::open_existing(&args.db)?,
         _ => db::open_read_only(&args.db)?,
     };
     let read = graph.begin_read()?;

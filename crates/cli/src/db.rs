@@ -26,6 +26,15 @@ pub fn open_read_only(path: &Path) -> Result<Graph> {
     })
 }
 
+/// Opens an existing database to change it: a missing file is an error rather than a new
+/// database, so that a mistyped path does not leave an empty database behind.
+pub fn open_existing(path: &Path) -> Result<Graph> {
+    if !path.exists() {
+        return Err(Error::NoDatabase(path.to_owned()));
+    }
+    open(path)
+}
+
 /// Opens a database, making it if the file does not exist.
 pub fn open(path: &Path) -> Result<Graph> {
     Graph::open(path).map_err(|source| Error::Open {

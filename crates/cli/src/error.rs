@@ -22,7 +22,7 @@ pub enum Error {
         /// Why.
         source: graph::Error,
     },
-    /// A read command named a database file that does not exist.
+    /// A command that reads or changes a database named a file that does not exist.
     #[error("{0}: no such database")]
     NoDatabase(PathBuf),
     /// A command that writes a new file found one there.

@@ -143,7 +143,7 @@ pub fn run(args: &VectorArgs, out: &mut Output) -> Result<ExitCode> {
                 ef_construction: *ef_construction,
                 ..VectorIndexSpec::new(*dim, metric)
             };
-            let graph = db::open(db)?;
+            let graph = db::open_existing(db)?;
             let mut txn = graph.begin_write()?;
             txn.create_vector_index(name, spec)?;
             txn.commit()?;
@@ -189,7 +189,7 @@ pub fn run(args: &VectorArgs, out: &mut Output) -> Result<ExitCode> {
             kind,
         } => return search(db, index, vector, *k, *ef, *exact, kind.as_deref(), out),
         VectorCommand::Drop { db, name } => {
-            let graph = db::open(db)?;
+            let graph = db::open_existing(db)?;
             let mut txn = graph.begin_write()?;
             if !txn.drop_vector_index(name)? {
                 return Err(Error::Invalid(format!("no vector index named {name:?}")));
@@ -269,7 +269,7 @@ fn report(out: &mut Output, value: serde_json::Value, text: &str) -> Result<()> 
 }
 
 fn set_one(db: &Path, index: &str, node: &str, vector: &[f32], ids: IdArgs) -> Result<u64> {
-    let graph = db::open(db)?;
+    let graph = db::open_existing(db)?;
     let mut txn = graph.begin_write()?;
     let node = db::resolve(&txn, node, ids)?;
     txn.set_vector(index, node, vector)?;
@@ -289,7 +289,7 @@ fn set_from(db: &Path, index: &str, file: &Path, ids: IdArgs) -> Result<u64> {
         path: file.to_owned(),
         source,
     })?;
-    let graph = db::open(db)?;
+    let graph = db::open_existing(db)?;
     let mut txn = graph.begin_write()?;
     let mut count = 0;
     for (number, line) in std::io::BufReader::new(input).lines().enumerate() {
@@ -399,7 +399,7 @@ fn read_npy(file: &Path) -> Result<(usize, usize, Vec<f32>)> {
 
 fn set_npy(db: &Path, index: &str, file: &Path, first_node: u64) -> Result<u64> {
     let (rows, columns, values) = read_npy(file)?;
-    let graph = db::open(db)?;
+    let graph = db::open_existing(db)?;
     let mut txn = graph.begin_write()?;
     for (i, row) in (0u64..).zip(values.chunks_exact(columns.max(1)).take(rows)) {
         let node = NodeId(first_node.saturating_add(i));

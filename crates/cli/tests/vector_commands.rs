@@ -133,3 +133,20 @@ fn vector_commands_create_set_search_list_and_drop() {
     assert_eq!(ok(&["vector", "list", db_s]), "0 vector index(es)\n");
     ok(&["check", db_s]);
 }
+
+#[test]
+fn vector_commands_on_a_missing_database_make_no_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("typo.mmg");
+    let db_s = db.to_str().expect("path");
+    for args in [
+        vec!["vector", "create", db_s, "emb", "--dim", "2"],
+        vec!["vector", "set", db_s, "emb", "0", "--vector", "1,2"],
+        vec!["vector", "drop", db_s, "emb"],
+        vec!["vector", "list", db_s],
+    ] {
+        let err = fails(&args);
+        assert!(err.contains("no such database"), "{args:?}: {err}");
+        assert!(!db.exists(), "{args:?} made {db_s}");
+    }
+}
