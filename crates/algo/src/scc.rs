@@ -23,10 +23,14 @@ pub struct Components {
 
 /// Strongly connected components: two nodes of the view share one when each reaches the other
 /// along the view's direction. Tarjan's algorithm made iterative: the depth-first path is an
-/// explicit stack of (node, resumable neighbour iterator), so no recursion on graph depth.
+/// explicit stack, so no recursion on graph depth. Entering a node reads its neighbours once,
+/// through the view's [`Scanner`](crate::view::Scanner), onto a shared stack of pending
+/// neighbours, leaving out those already in a finished component (no edge to them can change a
+/// low-link); the path keeps each node with where its pending neighbours start.
 ///
-/// Time O(V + E) edge reads; memory O(V): an index and a low-link per node id, the Tarjan
-/// stack, and the path (one iterator per node on it).
+/// Time O(V + E) edge reads; memory O(V) (an index, a low-link and a flag per node id, the
+/// Tarjan stack and the path) plus the pending neighbours of the nodes on the path: at most E
+/// node ids, in practice far fewer, since neighbours in finished components are not kept.
 pub fn scc<G: GraphRead + ?Sized>(
     g: &G,
     view: &View,
@@ -34,12 +38,16 @@ pub fn scc<G: GraphRead + ?Sized>(
 ) -> Result<Components> {
     let sub = view.resolve(g, control)?;
     let bound = sub.bound();
+    let mut scanner = sub.scanner();
     let mut order = vec![UNVISITED; bound];
     let mut low = vec![0u64; bound];
     let mut on_stack = vec![false; bound];
     // Components are found sinks first; numbered that way here, and reversed at the end.
     let mut found = vec![0u64; bound];
     let mut stack: Vec<NodeId> = Vec::new();
+    let mut pending: Vec<NodeId> = Vec::new();
+    // Each node on the depth-first path, and where its neighbours start in `pending`.
+    let mut path: Vec<(NodeId, usize)> = Vec::new();
     let mut count = 0u64;
     let mut next_order = 0u64;
     let total = sub.members().len() as u64;
@@ -47,57 +55,58 @@ pub fn scc<G: GraphRead + ?Sized>(
         if order.get(index(root)) != Some(&UNVISITED) {
             continue;
         }
-        let mut path = vec![(root, sub.neighbors(root, sub.direction()))];
-        enter(
-            root,
-            &mut next_order,
-            &mut order,
-            &mut low,
-            &mut on_stack,
-            &mut stack,
-        );
-        while let Some((v, neighbors)) = path.last_mut() {
-            let v = *v;
-            match neighbors.next() {
-                Some(w) => {
-                    let w = w?;
-                    let w_order = order.get(index(w)).copied().unwrap_or(UNVISITED);
-                    if w_order == UNVISITED {
-                        control.tick("node", next_order, total)?;
-                        enter(
-                            w,
-                            &mut next_order,
-                            &mut order,
-                            &mut low,
-                            &mut on_stack,
-                            &mut stack,
-                        );
-                        path.push((w, sub.neighbors(w, sub.direction())));
-                    } else if on_stack.get(index(w)) == Some(&true) {
-                        lower(&mut low, v, w_order);
+        let mut next = Some(root);
+        loop {
+            if let Some(w) = next.take() {
+                control.tick("node", next_order, total)?;
+                enter(
+                    w,
+                    &mut next_order,
+                    &mut order,
+                    &mut low,
+                    &mut on_stack,
+                    &mut stack,
+                );
+                path.push((w, pending.len()));
+                scanner.each(w, sub.direction(), |u| {
+                    let u_order = order.get(index(u)).copied().unwrap_or(UNVISITED);
+                    if u_order == UNVISITED || on_stack.get(index(u)) == Some(&true) {
+                        pending.push(u);
+                    }
+                })?;
+            }
+            let Some(&(v, start)) = path.last() else {
+                break;
+            };
+            if pending.len() > start
+                && let Some(w) = pending.pop()
+            {
+                let w_order = order.get(index(w)).copied().unwrap_or(UNVISITED);
+                if w_order == UNVISITED {
+                    next = Some(w);
+                } else if on_stack.get(index(w)) == Some(&true) {
+                    lower(&mut low, v, w_order);
+                }
+                continue;
+            }
+            path.pop();
+            let (v_low, v_order) = (get(&low, v), get(&order, v));
+            if let Some((parent, _)) = path.last() {
+                lower(&mut low, *parent, v_low);
+            }
+            if v_low == v_order {
+                while let Some(w) = stack.pop() {
+                    if let Some(flag) = on_stack.get_mut(index(w)) {
+                        *flag = false;
+                    }
+                    if let Some(slot) = found.get_mut(index(w)) {
+                        *slot = count;
+                    }
+                    if w == v {
+                        break;
                     }
                 }
-                None => {
-                    path.pop();
-                    let (v_low, v_order) = (get(&low, v), get(&order, v));
-                    if let Some((parent, _)) = path.last() {
-                        lower(&mut low, *parent, v_low);
-                    }
-                    if v_low == v_order {
-                        while let Some(w) = stack.pop() {
-                            if let Some(flag) = on_stack.get_mut(index(w)) {
-                                *flag = false;
-                            }
-                            if let Some(slot) = found.get_mut(index(w)) {
-                                *slot = count;
-                            }
-                            if w == v {
-                                break;
-                            }
-                        }
-                        count += 1;
-                    }
-                }
+                count += 1;
             }
         }
     }
