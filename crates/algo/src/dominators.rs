@@ -20,7 +20,8 @@ const NONE: u64 = u64::MAX;
 /// number the reachable nodes in reverse postorder (an iterative DFS), then repeat until stable:
 /// each node's dominator is the intersection, walking up the current dominator tree, of its
 /// processed predecessors'. Time O(V + E) per round, few rounds on control-flow graphs
-/// (O(V^2) rounds × edges in the worst case); memory O(V).
+/// (O(V^2) rounds × edges in the worst case); memory O(V), plus the DFS's pending neighbours of
+/// the nodes on its path (at most E node ids; unseen ones only).
 pub fn dominators<G: GraphRead + ?Sized>(
     g: &G,
     view: &View,
@@ -29,26 +30,37 @@ pub fn dominators<G: GraphRead + ?Sized>(
 ) -> Result<NodeValues<NodeId>> {
     let sub = view.resolve(g, control)?;
     sub.require(entry)?;
-    // Postorder by iterative DFS.
+    // Postorder by iterative DFS: entering a node reads its unseen neighbours once onto a
+    // shared pending stack; the path keeps each node with where its pending neighbours start.
+    let mut scanner = sub.scanner();
     let mut seen = Members::empty(sub.bound());
     let mut postorder = Vec::new();
-    seen.insert(entry);
-    let mut path = vec![(entry, sub.neighbors(entry, sub.direction()))];
-    while let Some((v, next)) = path.last_mut() {
-        let v = *v;
-        match next.next() {
-            Some(w) => {
-                let w = w?;
-                if !seen.contains(w) {
-                    seen.insert(w);
-                    path.push((w, sub.neighbors(w, sub.direction())));
+    let mut pending: Vec<NodeId> = Vec::new();
+    let mut path: Vec<(NodeId, usize)> = Vec::new();
+    let mut next = Some(entry);
+    loop {
+        if let Some(w) = next.take() {
+            seen.insert(w);
+            path.push((w, pending.len()));
+            scanner.each(w, sub.direction(), |u| {
+                if !seen.contains(u) {
+                    pending.push(u);
                 }
-            }
-            None => {
-                postorder.push(v);
-                path.pop();
-            }
+            })?;
         }
+        let Some(&(v, start)) = path.last() else {
+            break;
+        };
+        if pending.len() > start
+            && let Some(w) = pending.pop()
+        {
+            if !seen.contains(w) {
+                next = Some(w);
+            }
+            continue;
+        }
+        postorder.push(v);
+        path.pop();
     }
     // `number[v]`: v's place in postorder; the entry has the largest.
     let mut number = vec![NONE; sub.bound()];
