@@ -12,8 +12,8 @@ use crate::view::View;
 /// value is its component's label: the smallest node id in the component. The Graphalytics WCC
 /// kernel.
 ///
-/// Union-find with path halving over each node's out-list (so every edge once): time
-/// O(E α(V)) edge reads, memory one `u64` per node id.
+/// Union-find with path halving over each node's out-list (so every edge once), the node's own
+/// root found once per list: time O(E α(V)) edge reads, memory one `u64` per node id.
 pub fn wcc<G: GraphRead + ?Sized>(
     g: &G,
     view: &View,
@@ -26,7 +26,15 @@ pub fn wcc<G: GraphRead + ?Sized>(
     let total = members.len() as u64;
     for (done, v) in members.iter().enumerate() {
         control.tick("node", done as u64, total)?;
-        scanner.each(v, Direction::Out, |u| union(&mut parent, v.0, u.0))?;
+        // `root` stays the root of v's set through v's list: a union either leaves it a root
+        // or hangs it under a smaller root, which becomes v's.
+        let mut root = find(&mut parent, v.0);
+        scanner.each(v, Direction::Out, |u| {
+            let other = find(&mut parent, u.0);
+            if other != root {
+                root = link(&mut parent, root, other);
+            }
+        })?;
     }
     let labels = (0..sub.bound() as u64)
         .map(|v| NodeId(find(&mut parent, v)))
@@ -52,23 +60,29 @@ pub(crate) fn find(parent: &mut [u64], mut v: u64) -> u64 {
     }
 }
 
-/// Joins the sets of `a` and `b`; the smaller root becomes the root of both, so a root is its
-/// set's smallest id.
+/// Joins the sets of roots `a` and `b` (which differ): the larger hangs under the smaller, so a
+/// root is its set's smallest id. Returns the joined set's root.
 #[inline]
-pub(crate) fn union(parent: &mut [u64], a: u64, b: u64) {
-    let (ra, rb) = (find(parent, a), find(parent, b));
-    let (low, high) = if ra < rb { (ra, rb) } else { (rb, ra) };
-    if low != high
-        && let Some(slot) = parent.get_mut(high as usize)
-    {
+fn link(parent: &mut [u64], a: u64, b: u64) -> u64 {
+    let (low, high) = if a < b { (a, b) } else { (b, a) };
+    if let Some(slot) = parent.get_mut(high as usize) {
         *slot = low;
     }
+    low
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// Joins the sets of `a` and `b`.
+    fn union(parent: &mut [u64], a: u64, b: u64) {
+        let (ra, rb) = (find(parent, a), find(parent, b));
+        if ra != rb {
+            link(parent, ra, rb);
+        }
+    }
 
     proptest! {
         #[test]
