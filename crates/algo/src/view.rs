@@ -163,9 +163,8 @@ impl<'g, G: GraphRead + ?Sized> Subgraph<'g, G> {
         }
     }
 
-    /// `node`'s neighbours of the view in `direction`, as an iterator that can be set aside
-    /// and resumed: what an iterative depth-first search keeps on its stack (one per node on
-    /// the path, so O(V) in all).
+    /// `node`'s neighbours of the view in `direction`, as an iterator (one radix descent per
+    /// call; a pass over many nodes is faster through [`Subgraph::scanner`]).
     pub fn neighbors(
         &self,
         node: NodeId,
