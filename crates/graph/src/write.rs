@@ -143,6 +143,7 @@ impl WriteTxn {
     /// Deletes a node and every edge to or from it.
     pub fn delete_node(&mut self, id: NodeId) -> Result<()> {
         let old = self.node_key(id)?;
+        crate::props::labels::forget_node(self, id)?;
         let out = self
             .roots
             .adjacency
