@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use crate::ast::Expr;
+use crate::ast::{Expr, MapProjectionItem};
 use crate::error::{Error, ErrorClass, Result};
 use crate::functions::{extreme, is_aggregate};
 use crate::value::{GroupKey, Value, order};
@@ -92,6 +92,52 @@ pub(crate) fn map_children(e: &Expr, f: &mut dyn FnMut(&Expr) -> Expr) -> Expr {
             whens: whens.iter().map(|(w, t)| (f(w), f(t))).collect(),
             otherwise: otherwise.as_ref().map(|x| b(x, &mut *f)),
         },
+        Expr::ListComprehension {
+            var,
+            list,
+            filter,
+            map,
+        } => Expr::ListComprehension {
+            var: var.clone(),
+            list: b(list, f),
+            filter: filter.clone(),
+            map: map.clone(),
+        },
+        Expr::Quantified {
+            quantifier,
+            var,
+            list,
+            filter,
+        } => Expr::Quantified {
+            quantifier: *quantifier,
+            var: var.clone(),
+            list: b(list, f),
+            filter: filter.clone(),
+        },
+        Expr::Reduce {
+            acc,
+            init,
+            var,
+            list,
+            expr,
+        } => Expr::Reduce {
+            acc: acc.clone(),
+            init: b(init, f),
+            var: var.clone(),
+            list: b(list, f),
+            expr: expr.clone(),
+        },
+        Expr::MapProjection(var, items, pos) => Expr::MapProjection(
+            var.clone(),
+            items
+                .iter()
+                .map(|i| match i {
+                    MapProjectionItem::Literal(k, v) => MapProjectionItem::Literal(k.clone(), f(v)),
+                    other => other.clone(),
+                })
+                .collect(),
+            *pos,
+        ),
         other => other.clone(),
     }
 }

@@ -9,22 +9,25 @@ use crate::ast::*;
 use crate::error::{CompileError, ErrorClass, Pos};
 use crate::eval::Params;
 use crate::functions::{is_aggregate, scalar_arity};
+use crate::types::{no_bare_patterns, static_errors};
 use crate::value::Value;
 
 type CResult<T = ()> = Result<T, CompileError>;
 
 /// What a variable holds, as far as the query shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
+pub(crate) enum Kind {
     Node,
     Rel,
     /// A variable-length relationship: a list of relationships.
     RelList,
     Path,
+    /// A value known not to be a node, relationship or path (a literal, list or map).
+    Value,
     Any,
 }
 
-type Scope = HashMap<String, Kind>;
+pub(crate) type Scope = HashMap<String, Kind>;
 
 /// Checks `query`.
 pub(crate) fn check(query: &Query) -> CResult {
@@ -75,15 +78,16 @@ pub(crate) fn writes(query: &Query) -> bool {
 pub(crate) fn missing_parameter(query: &Query, params: &Params) -> Option<CompileError> {
     let mut missing = None;
     let mut visit = |e: &Expr| {
-        if let Expr::Param(name, pos) = e {
-            if missing.is_none() && !params.contains_key(name) {
-                missing = Some(CompileError::of(
-                    *pos,
-                    ErrorClass::ParameterMissing,
-                    "MissingParameter",
-                    format!("parameter ${name} was not given"),
-                ));
-            }
+        if let Expr::Param(name, pos) = e
+            && missing.is_none()
+            && !params.contains_key(name)
+        {
+            missing = Some(CompileError::of(
+                *pos,
+                ErrorClass::ParameterMissing,
+                "MissingParameter",
+                format!("parameter ${name} was not given"),
+            ));
         }
     };
     for clause in query.parts.iter().flat_map(|p| &p.clauses) {
@@ -241,10 +245,11 @@ fn single(q: &SingleQuery) -> CResult<Vec<String>> {
             } => {
                 let mut rels_here: Vec<String> = Vec::new();
                 for p in patterns {
+                    no_parameter_maps(p)?;
                     bind_pattern(&mut scope, p, false, &mut rels_here)?;
                 }
                 if let Some(f) = filter {
-                    expr(f, &scope, false)?;
+                    where_expr(f, &scope)?;
                 }
             }
             Clause::Unwind { list, var } => {
@@ -259,10 +264,14 @@ fn single(q: &SingleQuery) -> CResult<Vec<String>> {
                 scope.insert(var.clone(), Kind::Any);
             }
             Clause::With { projection, filter } => {
-                scope = project(projection, &scope, true)?;
+                let after = project(projection, &scope, true)?;
                 if let Some(f) = filter {
-                    expr(f, &scope, false)?;
+                    // WHERE after WITH sees the projected columns and the variables before.
+                    let mut both = scope.clone();
+                    both.extend(after.iter().map(|(k, v)| (k.clone(), *v)));
+                    where_expr(f, &both)?;
                 }
+                scope = after;
             }
             Clause::Return(projection) => {
                 if i != last {
@@ -358,6 +367,7 @@ fn set_item(item: &SetItem, scope: &Scope) -> CResult {
     match item {
         SetItem::Property { target, value, .. } => {
             expr(target, scope, false)?;
+            no_bare_patterns(value)?;
             expr(value, scope, false)
         }
         SetItem::Properties { var, value, .. } => {
@@ -388,12 +398,24 @@ fn bind_pattern(
     in_expression: bool,
     rels_here: &mut Vec<String>,
 ) -> CResult {
+    if let Some(v) = &p.var
+        && scope.contains_key(v)
+    {
+        return Err(CompileError::syntax(
+            p.pos,
+            "VariableAlreadyBound",
+            format!("variable {v} is already bound"),
+        ));
+    }
     if let Some(v) = &p.var {
-        if scope.contains_key(v) {
+        let inner = std::iter::once(&p.start.var)
+            .chain(p.chain.iter().flat_map(|(r, n)| [&r.var, &n.var]))
+            .flatten();
+        if inner.into_iter().any(|x| x == v) {
             return Err(CompileError::syntax(
                 p.pos,
                 "VariableAlreadyBound",
-                format!("variable {v} is already bound"),
+                format!("variable {v} names the path and a part of it"),
             ));
         }
     }
@@ -427,9 +449,6 @@ fn bind_pattern(
             bind(scope, v, kind, r.pos)?;
         } else if let Some(props) = &r.props {
             expr(props, scope, false)?;
-        }
-        if let Some((Some(min), Some(max))) = r.range {
-            let _ = (min, max);
         }
     }
     for n in nodes {
@@ -485,6 +504,15 @@ fn create_pattern(scope: &mut Scope, p: &PatternPart) -> CResult {
         let _ = i;
     }
     for (r, _) in &p.chain {
+        if let Some(v) = &r.var
+            && scope.contains_key(v)
+        {
+            return Err(CompileError::syntax(
+                r.pos,
+                "VariableAlreadyBound",
+                format!("variable {v} is already bound"),
+            ));
+        }
         if r.range.is_some() {
             return Err(CompileError::syntax(
                 r.pos,
@@ -535,7 +563,7 @@ fn create_pattern(scope: &mut Scope, p: &PatternPart) -> CResult {
 
 /// Checks a projection in `scope`; the scope after it.
 fn project(p: &Projection, scope: &Scope, is_with: bool) -> CResult<Scope> {
-    if p.star && scope.is_empty() && p.items.is_empty() {
+    if !is_with && p.star && scope.is_empty() && p.items.is_empty() {
         return Err(CompileError::syntax(
             p.pos,
             "NoVariablesInScope",
@@ -546,6 +574,8 @@ fn project(p: &Projection, scope: &Scope, is_with: bool) -> CResult<Scope> {
     let mut names: Vec<&str> = Vec::new();
     for item in &p.items {
         expr(&item.expr, scope, true)?;
+        no_bare_patterns(&item.expr)?;
+        static_errors(&item.expr, scope)?;
         if is_with && !item.aliased && !matches!(item.expr, Expr::Var(..)) {
             return Err(CompileError::syntax(
                 p.pos,
@@ -563,11 +593,28 @@ fn project(p: &Projection, scope: &Scope, is_with: bool) -> CResult<Scope> {
         names.push(&item.name);
         let kind = match &item.expr {
             Expr::Var(v, _) => scope.get(v).copied().unwrap_or(Kind::Any),
+            Expr::Literal(Value::Null) => Kind::Any,
+            Expr::Literal(_) | Expr::List(_) | Expr::Map(_) => Kind::Value,
             _ => Kind::Any,
         };
         out.insert(item.name.clone(), kind);
     }
     let aggregating = p.items.iter().any(|i| contains_aggregate(&i.expr));
+    if aggregating {
+        let keys: Vec<&Expr> = p
+            .items
+            .iter()
+            .filter(|i| !contains_aggregate(&i.expr))
+            .map(|i| &i.expr)
+            .collect();
+        let aliases: Vec<&str> = p.items.iter().map(|i| i.name.as_str()).collect();
+        for item in p.items.iter().filter(|i| contains_aggregate(&i.expr)) {
+            unambiguous(&item.expr, &keys, &[], false)?;
+        }
+        for s in p.order.iter().filter(|s| contains_aggregate(&s.expr)) {
+            unambiguous(&s.expr, &keys, &aliases, true)?;
+        }
+    }
     let mut order_scope = out.clone();
     if !(p.distinct || aggregating) {
         order_scope.extend(scope.iter().map(|(k, v)| (k.clone(), *v)));
@@ -583,7 +630,7 @@ fn project(p: &Projection, scope: &Scope, is_with: bool) -> CResult<Scope> {
         }
     }
     for s in &p.order {
-        expr(&s.expr, &order_scope, aggregating || !p.distinct)?;
+        expr(&s.expr, &order_scope, aggregating)?;
     }
     for (e, what) in p
         .skip
@@ -688,6 +735,12 @@ fn expr(e: &Expr, scope: &Scope, aggregates: bool) -> CResult {
                 }
                 return Ok(());
             }
+            if crate::functions::is_unimplemented(name) {
+                return Err(CompileError::unsupported(
+                    *pos,
+                    format!("the function {name} (temporal values)"),
+                ));
+            }
             match scalar_arity(name) {
                 Some((lo, hi)) if args.len() < lo || args.len() > hi => Err(CompileError::syntax(
                     *pos,
@@ -712,7 +765,7 @@ fn expr(e: &Expr, scope: &Scope, aggregates: bool) -> CResult {
             let mut inner = scope.clone();
             inner.insert(var.clone(), Kind::Any);
             filter.iter().try_for_each(|f| expr(f, &inner, false))?;
-            map.iter().try_for_each(|m| expr(m, &inner, aggregates))
+            map.iter().try_for_each(|m| expr(m, &inner, false))
         }
         Expr::Quantified {
             var, list, filter, ..
@@ -785,6 +838,86 @@ fn expr(e: &Expr, scope: &Scope, aggregates: bool) -> CResult {
             otherwise
                 .iter()
                 .try_for_each(|x| expr(x, scope, aggregates))
+        }
+    }
+}
+
+/// Parameter maps in `MATCH` patterns are not allowed (`MATCH (n $props)`).
+fn no_parameter_maps(p: &PatternPart) -> CResult {
+    let props = std::iter::once(&p.start.props)
+        .chain(p.chain.iter().flat_map(|(r, n)| [&r.props, &n.props]))
+        .flatten();
+    for e in props {
+        if let Expr::Param(_, pos) = e {
+            return Err(CompileError::syntax(
+                *pos,
+                "InvalidParameterUse",
+                "a parameter cannot stand for the properties of a pattern in MATCH",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A `WHERE` predicate: a node, relationship or path itself is no predicate.
+fn where_expr(e: &Expr, scope: &Scope) -> CResult {
+    expr(e, scope, false)?;
+    static_errors(e, scope)?;
+    if let Expr::Var(v, pos) = e
+        && matches!(scope.get(v), Some(Kind::Node | Kind::Rel | Kind::Path))
+    {
+        return Err(CompileError::syntax(
+            *pos,
+            "InvalidArgumentType",
+            format!("{v} is not a predicate"),
+        ));
+    }
+    Ok(())
+}
+
+/// In a projection that aggregates, an expression around an aggregate may use only grouping
+/// keys (`keys`) and, in `ORDER BY`, projected columns (`aliases`).
+fn unambiguous(e: &Expr, keys: &[&Expr], aliases: &[&str], in_order: bool) -> CResult {
+    if keys.contains(&e) {
+        return Ok(());
+    }
+    match e {
+        Expr::CountStar => Ok(()),
+        Expr::Call { name, .. } if is_aggregate(name) => Ok(()),
+        Expr::Var(v, pos) => {
+            if aliases.contains(&v.as_str()) {
+                Ok(())
+            } else if in_order {
+                Err(CompileError::syntax(
+                    *pos,
+                    "UndefinedVariable",
+                    format!("{v} is not a projected column"),
+                ))
+            } else {
+                Err(CompileError::syntax(
+                    *pos,
+                    "AmbiguousAggregationExpression",
+                    format!("{v} is neither a grouping key nor inside an aggregate"),
+                ))
+            }
+        }
+        Expr::Property(t, _) if in_order && matches!(**t, Expr::Var(..)) => {
+            Err(CompileError::syntax(
+                Pos(0),
+                "AmbiguousAggregationExpression",
+                "an expression beside an aggregate that is not a grouping key",
+            ))
+        }
+        Expr::ListComprehension { .. } | Expr::Quantified { .. } | Expr::Reduce { .. } => Ok(()),
+        other => {
+            let mut result = Ok(());
+            crate::aggregate::map_children(other, &mut |c| {
+                if result.is_ok() {
+                    result = unambiguous(c, keys, aliases, in_order);
+                }
+                c.clone()
+            });
+            result
         }
     }
 }

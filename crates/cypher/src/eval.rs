@@ -116,6 +116,10 @@ pub(crate) fn eval<S: Store>(env: Env<'_, S>, row: &Row, e: &Expr) -> Result<Val
                 let have = env.store.read().labels(n)?;
                 Ok(Value::Bool(labels.iter().all(|l| have.contains(l))))
             }
+            Value::Relationship(r) => {
+                let ty = env.store.read().rel(r)?.2;
+                Ok(Value::Bool(labels.iter().all(|l| *l == ty)))
+            }
             other => Err(Error::type_error(format!(
                 "labels of {}",
                 other.type_name()
@@ -182,10 +186,10 @@ pub(crate) fn eval<S: Store>(env: Env<'_, S>, row: &Row, e: &Expr) -> Result<Val
             let mut out = Vec::new();
             for item in items {
                 scope.insert(var.clone(), item.clone());
-                if let Some(f) = filter {
-                    if !holds(env, &scope, f)? {
-                        continue;
-                    }
+                if let Some(f) = filter
+                    && !holds(env, &scope, f)?
+                {
+                    continue;
                 }
                 out.push(match map {
                     Some(m) => eval(env, &scope, m)?,
@@ -284,10 +288,10 @@ pub(crate) fn eval<S: Store>(env: Env<'_, S>, row: &Row, e: &Expr) -> Result<Val
         Expr::PatternComprehension { part, filter, map } => {
             let mut out = Vec::new();
             match_pattern(env, row, std::slice::from_ref(part), &mut |scope| {
-                if let Some(f) = filter {
-                    if !holds(env, scope, f)? {
-                        return Ok(true);
-                    }
+                if let Some(f) = filter
+                    && !holds(env, scope, f)?
+                {
+                    return Ok(true);
                 }
                 out.push(eval(env, scope, map)?);
                 Ok(true)
@@ -339,6 +343,12 @@ fn compare_op(op: BinOp, a: &Value, b: &Value) -> Option<bool> {
         BinOp::Eq => equals(a, b),
         BinOp::Ne => equals(a, b).map(|e| !e),
         _ => {
+            // Every ordering comparison with NaN is false (not null).
+            let nan = |v: &Value| matches!(v, Value::Float(f) if f.is_nan());
+            let number = |v: &Value| matches!(v, Value::Int(_) | Value::Float(_));
+            if (nan(a) && number(b)) || (nan(b) && number(a)) {
+                return Some(false);
+            }
             let o = compare(a, b)?;
             Some(match op {
                 BinOp::Lt => o == Less,

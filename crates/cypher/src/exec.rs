@@ -140,25 +140,24 @@ impl<S: Store> Exec<'_, S> {
                 Clause::With { projection, filter } => {
                     let (columns, projected) = self.project(rows, &vars, projection)?;
                     let env = self.env();
-                    rows = match filter {
-                        Some(f) => {
-                            let mut kept = Vec::new();
-                            for r in projected {
-                                if holds(env, &r, f)? {
-                                    kept.push(r);
-                                }
-                            }
-                            kept
+                    // WHERE after WITH sees the projected columns and the variables before.
+                    let mut kept = Vec::new();
+                    for (r, scope) in projected {
+                        if filter
+                            .as_ref()
+                            .map_or(Ok(true), |f| holds(env, &scope, f))?
+                        {
+                            kept.push(r);
                         }
-                        None => projected,
-                    };
+                    }
+                    rows = kept;
                     vars = columns;
                 }
                 Clause::Return(projection) => {
                     let (columns, projected) = self.project(rows, &vars, projection)?;
                     let rows = projected
                         .into_iter()
-                        .map(|mut r| {
+                        .map(|(mut r, _)| {
                             columns
                                 .iter()
                                 .map(|c| r.remove(c).unwrap_or(Value::Null))
@@ -224,12 +223,14 @@ impl<S: Store> Exec<'_, S> {
 
     // ---- projection ----
 
+    /// The columns and, per output row, the row and the scope it was computed in.
+    #[allow(clippy::type_complexity)]
     fn project(
         &mut self,
         rows: Vec<Row>,
         vars: &[String],
         p: &Projection,
-    ) -> Result<(Vec<String>, Vec<Row>)> {
+    ) -> Result<(Vec<String>, Vec<(Row, Row)>)> {
         let mut items: Vec<ProjectionItem> = Vec::new();
         if p.star {
             let mut sorted: Vec<&String> =
@@ -378,7 +379,6 @@ impl<S: Store> Exec<'_, S> {
             .into_iter()
             .skip(skip)
             .take(limit.unwrap_or(usize::MAX))
-            .map(|(r, _)| r)
             .collect();
         Ok((columns, rows))
     }

@@ -467,3 +467,19 @@ pub(crate) fn extreme(values: impl Iterator<Item = Value>, largest: bool) -> Val
         })
         .unwrap_or(Value::Null)
 }
+
+/// openCypher functions this engine does not implement (temporal values): a query that calls
+/// one is not supported, rather than wrong.
+pub(crate) fn is_unimplemented(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [
+        "date",
+        "datetime",
+        "localdatetime",
+        "time",
+        "localtime",
+        "duration",
+    ]
+    .iter()
+    .any(|f| lower == *f || lower.starts_with(&format!("{f}.")))
+}

@@ -83,9 +83,14 @@ pub(crate) fn tokens(text: &str) -> Result<Vec<Token>, CompileError> {
             lexer.at += sym.len();
             Tok::Sym(sym)
         } else {
+            let detail = if c.is_ascii() {
+                "UnexpectedSyntax"
+            } else {
+                "InvalidUnicodeCharacter"
+            };
             return Err(CompileError::syntax(
                 pos,
-                "UnexpectedSyntax",
+                detail,
                 format!("unexpected character {c:?}"),
             ));
         };

@@ -33,6 +33,7 @@ mod matcher;
 mod parser;
 mod regex;
 mod store;
+mod types;
 mod value;
 
 pub use error::{Error, ErrorClass, Result};

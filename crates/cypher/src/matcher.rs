@@ -18,11 +18,20 @@ pub(crate) fn match_pattern<S: Store>(
     parts: &[PatternPart],
     emit: &mut dyn FnMut(&Row) -> Result<bool>,
 ) -> Result<()> {
+    // Relationships bound before this pattern and named in it take part in it: no other hop
+    // may use them.
+    let mut reserved = Vec::new();
+    for (rel, _) in parts.iter().flat_map(|p| &p.chain) {
+        if let Some(Value::Relationship(e)) = rel.var.as_ref().and_then(|v| row.get(v)) {
+            reserved.push(*e);
+        }
+    }
     let mut m = Matcher {
         env,
         parts,
         emit,
         used: Vec::new(),
+        reserved,
     };
     m.part(0, row)?;
     Ok(())
@@ -33,6 +42,7 @@ struct Matcher<'e, 'p, 'f, S: Store> {
     parts: &'p [PatternPart],
     emit: &'f mut dyn FnMut(&Row) -> Result<bool>,
     used: Vec<EdgeId>,
+    reserved: Vec<EdgeId>,
 }
 
 fn direction(dir: Dir) -> Direction {
@@ -108,7 +118,9 @@ impl<S: Store> Matcher<'_, '_, '_, S> {
                     }
                     match &bound {
                         Some(Value::Relationship(b)) if *b != e => continue,
-                        Some(Value::Relationship(_)) | None => {}
+                        Some(Value::Relationship(_)) => {}
+                        None if self.reserved.contains(&e) => continue,
+                        None => {}
                         Some(_) => continue,
                     }
                     if !self.rel_ok(rel, e, scope)? || !self.node_ok(next, other, scope)? {
@@ -201,6 +213,7 @@ impl<S: Store> Matcher<'_, '_, '_, S> {
             .expand(cur, direction(rel.dir), &rel.types)?
         {
             if self.used.contains(&e)
+                || self.reserved.contains(&e)
                 || trail
                     .rels
                     .get(trail.start_len..)
@@ -245,10 +258,10 @@ impl<S: Store> Matcher<'_, '_, '_, S> {
 
     /// Whether node `n` fits `np` in `scope` (its bound node, labels and properties).
     fn node_ok(&self, np: &NodePattern, n: NodeId, scope: &Row) -> Result<bool> {
-        if let Some(v) = np.var.as_ref().and_then(|v| scope.get(v)) {
-            if *v != Value::Node(n) {
-                return Ok(false);
-            }
+        if let Some(v) = np.var.as_ref().and_then(|v| scope.get(v))
+            && *v != Value::Node(n)
+        {
+            return Ok(false);
         }
         let read = self.env.store.read();
         if !np.labels.is_empty() {

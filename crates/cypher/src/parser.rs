@@ -500,14 +500,23 @@ impl<'a> Parser<'a> {
                 types.push(self.name()?);
                 while self.eat_sym("|") {
                     self.eat_sym(":");
-                    types.push(self.name()?);
+                    let t = self.name()?;
+                    if !types.contains(&t) {
+                        types.push(t);
+                    }
                 }
             }
             if self.eat_sym("*") {
                 range = Some(self.range()?);
             }
             props = self.pattern_properties()?;
-            self.expect_sym("]")?;
+            if !self.eat_sym("]") {
+                return Err(CompileError::syntax(
+                    self.pos(),
+                    "InvalidRelationshipPattern",
+                    "a malformed relationship pattern",
+                ));
+            }
         }
         self.expect_sym("-")?;
         let right = self.eat_sym(">");
@@ -693,14 +702,15 @@ impl<'a> Parser<'a> {
             let pos = self.pos();
             self.advance();
             // `-9223372036854775808` is a literal, not the negation of one that overflows.
-            if let Tok::Int(text) = self.peek().clone() {
-                if !self.is_sym_at(1, ".") && !self.is_sym_at(1, "[") {
-                    self.advance();
-                    return Ok(Expr::Literal(Value::Int(int_literal(
-                        &format!("-{text}"),
-                        pos,
-                    )?)));
-                }
+            if let Tok::Int(text) = self.peek().clone()
+                && !self.is_sym_at(1, ".")
+                && !self.is_sym_at(1, "[")
+            {
+                self.advance();
+                return Ok(Expr::Literal(Value::Int(int_literal(
+                    &format!("-{text}"),
+                    pos,
+                )?)));
             }
             return Ok(Expr::Neg(Box::new(self.unary()?)));
         }
@@ -982,22 +992,23 @@ impl<'a> Parser<'a> {
         // `[(a)-->(b) WHERE ... | expr]` or `[p = (a)-->(b) | expr]`.
         if self.is_sym("(") || (self.is_variable_start() && self.is_sym_at(1, "=")) {
             let save = self.at;
-            if let Ok(part) = self.pattern_part() {
-                if !part.chain.is_empty() && (self.is_kw("WHERE") || self.is_sym("|")) {
-                    let filter = if self.eat_kw("WHERE") {
-                        Some(Box::new(self.expr()?))
-                    } else {
-                        None
-                    };
-                    self.expect_sym("|")?;
-                    let map = Box::new(self.expr()?);
-                    self.expect_sym("]")?;
-                    return Ok(Expr::PatternComprehension {
-                        part: Box::new(part),
-                        filter,
-                        map,
-                    });
-                }
+            if let Ok(part) = self.pattern_part()
+                && !part.chain.is_empty()
+                && (self.is_kw("WHERE") || self.is_sym("|"))
+            {
+                let filter = if self.eat_kw("WHERE") {
+                    Some(Box::new(self.expr()?))
+                } else {
+                    None
+                };
+                self.expect_sym("|")?;
+                let map = Box::new(self.expr()?);
+                self.expect_sym("]")?;
+                return Ok(Expr::PatternComprehension {
+                    part: Box::new(part),
+                    filter,
+                    map,
+                });
             }
             self.at = save;
         }
@@ -1058,10 +1069,10 @@ impl<'a> Parser<'a> {
 
     fn parenthesised_or_pattern(&mut self) -> PResult<Expr> {
         let save = self.at;
-        if let Ok(part) = self.pattern_part() {
-            if !part.chain.is_empty() {
-                return Ok(Expr::Pattern(Box::new(part)));
-            }
+        if let Ok(part) = self.pattern_part()
+            && !part.chain.is_empty()
+        {
+            return Ok(Expr::Pattern(Box::new(part)));
         }
         self.at = save;
         self.expect_sym("(")?;

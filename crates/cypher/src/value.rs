@@ -330,7 +330,7 @@ mod tests {
 
     #[test]
     fn sort_order_puts_null_last_and_nan_above_numbers() {
-        let mut values = vec![
+        let mut values = [
             Value::Null,
             Value::Float(f64::NAN),
             Value::Int(3),

@@ -27,10 +27,12 @@ fn cells(line: &str) -> Vec<String> {
     let mut chars = inner.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
-            '\\' if chars.peek() == Some(&'|') => {
-                cur.push('|');
-                chars.next();
-            }
+            // Gherkin's escapes in a cell: `\|`, `\\`, `\n`.
+            '\\' if matches!(chars.peek(), Some('|' | '\\' | 'n')) => match chars.next() {
+                Some('n') => cur.push('\n'),
+                Some(e) => cur.push(e),
+                None => {}
+            },
             '|' => out.push(std::mem::take(&mut cur).trim().to_owned()),
             c => cur.push(c),
         }

@@ -204,7 +204,9 @@ impl ValueParser<'_> {
                             }
                         }
                         b'\'' => {
-                            return Ok(TckValue::String(String::from_utf8_lossy(&out).into_owned()));
+                            return Ok(TckValue::String(
+                                String::from_utf8_lossy(&out).into_owned(),
+                            ));
                         }
                         c => out.push(c),
                     }
