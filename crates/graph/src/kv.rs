@@ -83,6 +83,22 @@ pub(crate) fn prefix<'a, S: PageSource>(
     })))
 }
 
+/// The keys of `space` within `from..to`, in order (for the graph's own spaces, whose values
+/// are empty).
+pub(crate) fn range_keys<S: PageSource>(
+    src: &S,
+    space: &str,
+    from: std::ops::Bound<&[u8]>,
+    to: std::ops::Bound<&[u8]>,
+) -> Result<Vec<Vec<u8>>> {
+    let Some(tree) = space_tree(src, space)? else {
+        return Ok(Vec::new());
+    };
+    tree.range::<_, [u8], _>(src, (from, to))
+        .map(|entry| Ok(entry?.key().to_vec()))
+        .collect()
+}
+
 /// The number of keys in `space`.
 pub(crate) fn len<S: PageSource>(src: &S, space: &str) -> Result<u64> {
     Ok(space_tree(src, space)?.map_or(0, |tree| tree.len()))

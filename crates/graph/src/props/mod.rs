@@ -7,12 +7,14 @@
 //! properties. Extra labels are in `labels.rs`.
 
 mod encode;
+pub(crate) mod index;
 mod json;
 pub(crate) mod labels;
 mod value;
 mod view;
 
 pub use encode::{PROPERTIES_TAG, encode_properties};
+pub use index::{PropertyIndex, index_value};
 pub use labels::NO_LABEL;
 pub use value::{PropertyMap, Value};
 pub use view::{ListView, MapView, ValueRef};
@@ -90,6 +92,86 @@ pub trait PropertyRead: GraphRead {
         let mut nodes: Vec<NodeId> = self.nodes_by_kind(label)?.collect::<Result<_>>()?;
         nodes.extend(labels::extra_label_nodes(self, label)?);
         Ok(nodes)
+    }
+
+    /// The property indexes defined, by name.
+    fn property_indexes(&self) -> Result<Vec<PropertyIndex>> {
+        index::indexes(self)
+    }
+
+    /// The nodes labelled `label` whose property `key` equals `value` (integers and floats
+    /// compare by value), through a property index; `None` when no index covers `label` and
+    /// `key` (or `value` is of a type indexes do not hold). O(matches).
+    fn nodes_by_property(
+        &self,
+        label: &str,
+        key: &str,
+        value: &Value,
+    ) -> Result<Option<Vec<NodeId>>> {
+        self.nodes_by_property_range(
+            label,
+            key,
+            std::ops::Bound::Included(value),
+            std::ops::Bound::Included(value),
+        )
+    }
+
+    /// The nodes labelled `label` whose property `key` lies within the bounds, ascending by
+    /// value, through a property index; both bounds must be numbers, strings or booleans of
+    /// one kind (an unbounded side stays within that kind). `None` when no index covers
+    /// `label` and `key` or the bounds are not indexable.
+    fn nodes_by_property_range(
+        &self,
+        label: &str,
+        key: &str,
+        from: std::ops::Bound<&Value>,
+        to: std::ops::Bound<&Value>,
+    ) -> Result<Option<Vec<NodeId>>> {
+        use std::ops::Bound;
+        if !self
+            .property_indexes()?
+            .iter()
+            .any(|ix| ix.label == label && ix.key == key)
+        {
+            return Ok(None);
+        }
+        let encode = |b: Bound<&Value>| -> Option<Bound<Vec<u8>>> {
+            Some(match b {
+                Bound::Included(v) => Bound::Included(index_value(v)?),
+                Bound::Excluded(v) => Bound::Excluded(index_value(v)?),
+                Bound::Unbounded => Bound::Unbounded,
+            })
+        };
+        let (Some(lo), Some(hi)) = (encode(from), encode(to)) else {
+            return Ok(None);
+        };
+        // The type byte of a bounded side keeps the other side within the same kind.
+        let kind = match (&lo, &hi) {
+            (Bound::Included(k) | Bound::Excluded(k), _)
+            | (_, Bound::Included(k) | Bound::Excluded(k)) => k.first().copied(),
+            _ => None,
+        };
+        let Some(kind) = kind else { return Ok(None) };
+        let (kind_lo, kind_hi) = (vec![kind], vec![kind + 1]);
+        let lo = match &lo {
+            Bound::Unbounded => Bound::Included(kind_lo.as_slice()),
+            b => b.as_ref().map(Vec::as_slice),
+        };
+        let hi = match &hi {
+            Bound::Unbounded => Bound::Excluded(kind_hi.as_slice()),
+            b => b.as_ref().map(Vec::as_slice),
+        };
+        let candidates = index::lookup(self, label, key, lo, hi)?;
+        // Keys may be shared (long strings, integers beyond 2^53): compare the values.
+        let mut out = Vec::with_capacity(candidates.len());
+        for node in candidates {
+            if let Some(v) = self.node_property(node, key)?
+                && within(&v, from, to)
+            {
+                out.push(node);
+            }
+        }
+        Ok(Some(out))
     }
 }
 
@@ -175,7 +257,9 @@ impl WriteTxn {
         if self.node_labels(id)?.iter().any(|l| l == label) {
             return Ok(false);
         }
+        index::unindex_node(self, id)?;
         labels::insert(self, id, label)?;
+        index::index_node(self, id)?;
         Ok(true)
     }
 
@@ -189,8 +273,39 @@ impl WriteTxn {
             self.update_node(id, NO_LABEL, &name, &data)?;
             return Ok(true);
         }
-        labels::remove(self, id, label)
+        index::unindex_node(self, id)?;
+        let had = labels::remove(self, id, label)?;
+        index::index_node(self, id)?;
+        Ok(had)
     }
+}
+
+/// Whether `v` lies within the bounds, comparing numbers by value.
+fn within(v: &Value, from: std::ops::Bound<&Value>, to: std::ops::Bound<&Value>) -> bool {
+    use std::cmp::Ordering;
+    use std::ops::Bound;
+    let cmp = |a: &Value, b: &Value| -> Option<Ordering> {
+        match (a, b) {
+            (Value::Int(x), Value::Int(y)) => Some(x.cmp(y)),
+            (Value::Int(x), Value::Float(y)) => (*x as f64).partial_cmp(y),
+            (Value::Float(x), Value::Int(y)) => x.partial_cmp(&(*y as f64)),
+            (Value::Float(x), Value::Float(y)) => x.partial_cmp(y),
+            (Value::String(x), Value::String(y)) => Some(x.cmp(y)),
+            (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
+            _ => None,
+        }
+    };
+    let lower = match from {
+        Bound::Included(b) => cmp(v, b).is_some_and(|o| o != Ordering::Less),
+        Bound::Excluded(b) => cmp(v, b) == Some(Ordering::Greater),
+        Bound::Unbounded => true,
+    };
+    let upper = match to {
+        Bound::Included(b) => cmp(v, b).is_some_and(|o| o != Ordering::Greater),
+        Bound::Excluded(b) => cmp(v, b) == Some(Ordering::Less),
+        Bound::Unbounded => true,
+    };
+    lower && upper
 }
 
 /// Sets `key` in `map` (null removes); the previous value.

@@ -147,3 +147,112 @@ fn labels_beyond_the_kind_are_scanned_and_forgotten_with_their_node() -> Result<
     assert!(graph.check()?.is_clean());
     Ok(())
 }
+
+/// One change to a small graph, for the index model.
+#[derive(Clone, Debug)]
+enum Op {
+    Add { labelled: bool, value: Option<i64> },
+    Set { node: usize, value: Option<i64> },
+    Label { node: usize, add: bool },
+    Delete { node: usize },
+    Raw { node: usize },
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let value = proptest::option::of(-5i64..5);
+    prop_oneof![
+        (any::<bool>(), value.clone()).prop_map(|(labelled, value)| Op::Add { labelled, value }),
+        (any::<usize>(), value).prop_map(|(node, value)| Op::Set { node, value }),
+        (any::<usize>(), any::<bool>()).prop_map(|(node, add)| Op::Label { node, add }),
+        any::<usize>().prop_map(|node| Op::Delete { node }),
+        any::<usize>().prop_map(|node| Op::Raw { node }),
+    ]
+}
+
+/// What a label scan with a property filter finds: the model the index must match.
+fn scan(txn: &crate::WriteTxn, lo: i64, hi: i64) -> Result<Vec<crate::NodeId>> {
+    let mut out = Vec::new();
+    for node in txn.nodes_with_label("A")? {
+        if let Ok(Some(Value::Int(v))) = txn.node_property(node, "k")
+            && (lo..=hi).contains(&v)
+        {
+            out.push(node);
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+proptest! {
+    #[test]
+    fn property_index_lookups_match_a_label_scan(ops in proptest::collection::vec(op(), 1..40), early in any::<bool>(), lo in -6i64..6, width in 0i64..6) {
+        let graph = Graph::in_memory()?;
+        let mut txn = graph.begin_write()?;
+        if early {
+            txn.create_property_index("by_k", "A", "k")?;
+        }
+        let mut live: Vec<crate::NodeId> = Vec::new();
+        for op in ops {
+            let pick = |i: usize| live.get(i % live.len().max(1)).copied();
+            match op {
+                Op::Add { labelled, value } => {
+                    let mut props = PropertyMap::new();
+                    if let Some(v) = value {
+                        props.insert("k".into(), Value::Int(v));
+                    }
+                    let labels: &[&str] = if labelled { &["A"] } else { &["B"] };
+                    live.push(txn.add_node_with(labels, &props)?);
+                }
+                Op::Set { node, value } => if let Some(n) = pick(node) {
+                    txn.set_node_property(n, "k", value.map_or(Value::Null, Value::Int))?;
+                },
+                Op::Label { node, add } => if let Some(n) = pick(node) {
+                    if add { txn.add_label(n, "A")?; } else { txn.remove_label(n, "A")?; }
+                },
+                Op::Delete { node } => if let Some(n) = pick(node) {
+                    txn.delete_node(n)?;
+                    live.retain(|x| *x != n);
+                },
+                Op::Raw { node } => if let Some(n) = pick(node) {
+                    txn.set_node_data(n, br#"{"k": 1}"#)?;
+                },
+            }
+        }
+        if !early {
+            txn.create_property_index("by_k", "A", "k")?;
+        }
+        let hi = lo + width;
+        let mut found = txn
+            .nodes_by_property_range("A", "k", std::ops::Bound::Included(&Value::Int(lo)), std::ops::Bound::Included(&Value::Int(hi)))?
+            .ok_or_else(|| Error::NotProperties("no index".into()))?;
+        found.sort();
+        prop_assert_eq!(found, scan(&txn, lo, hi)?);
+        let mut equal = txn.nodes_by_property("A", "k", &Value::Float(lo as f64))?.unwrap_or_default();
+        equal.sort();
+        prop_assert_eq!(equal, scan(&txn, lo, lo)?);
+        txn.commit()?;
+        prop_assert!(graph.check()?.is_clean());
+    }
+}
+
+#[test]
+fn dropping_an_index_removes_its_entries() -> Result<()> {
+    let graph = Graph::in_memory()?;
+    let mut txn = graph.begin_write()?;
+    let mut props = PropertyMap::new();
+    props.insert("name".into(), Value::from("x"));
+    let n = txn.add_node_with(&["P"], &props)?;
+    assert!(txn.create_property_index("p_name", "P", "name")?);
+    assert!(!txn.create_property_index("p_name", "P", "name")?);
+    assert_eq!(
+        txn.nodes_by_property("P", "name", &Value::from("x"))?,
+        Some(vec![n])
+    );
+    assert!(txn.drop_property_index("p_name")?);
+    assert_eq!(txn.nodes_by_property("P", "name", &Value::from("x"))?, None);
+    txn.commit()?;
+    let read = graph.begin_read()?;
+    assert!(read.property_indexes()?.is_empty());
+    assert!(graph.check()?.is_clean());
+    Ok(())
+}
