@@ -46,6 +46,16 @@ pub(crate) enum Clause {
         detach: bool,
         targets: Vec<Expr>,
     },
+    /// `CREATE INDEX name FOR (n:Label) ON (n.key)` or `CREATE INDEX ON :Label(key)`.
+    CreateIndex {
+        name: String,
+        label: String,
+        key: String,
+    },
+    /// `DROP INDEX name` or `DROP INDEX ON :Label(key)`.
+    DropIndex {
+        name: String,
+    },
 }
 
 /// What `WITH` and `RETURN` project, and how they order and cut the rows.
@@ -101,6 +111,17 @@ pub(crate) struct NodePattern {
     pub(crate) labels: Vec<String>,
     pub(crate) props: Option<Expr>,
     pub(crate) pos: Pos,
+    /// Constant bounds on the node's properties the planner found (`plan.rs`): a property
+    /// index can give the candidates.
+    pub(crate) hints: Vec<IndexHint>,
+}
+
+/// `key` of a node lies within `from..to`, both sides constant expressions.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct IndexHint {
+    pub(crate) key: String,
+    pub(crate) from: std::ops::Bound<Expr>,
+    pub(crate) to: std::ops::Bound<Expr>,
 }
 
 /// Which way a relationship pattern points.

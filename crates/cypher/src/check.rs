@@ -70,6 +70,8 @@ pub(crate) fn writes(query: &Query) -> bool {
                 | Clause::Set(_)
                 | Clause::Remove(_)
                 | Clause::Delete { .. }
+                | Clause::CreateIndex { .. }
+                | Clause::DropIndex { .. }
         )
     })
 }
@@ -220,6 +222,7 @@ fn for_each_clause_expr(clause: &Clause, f: &mut dyn FnMut(&Expr)) {
             }
         }),
         Clause::Delete { targets, .. } => targets.iter().for_each(f),
+        Clause::CreateIndex { .. } | Clause::DropIndex { .. } => {}
     }
 }
 
@@ -320,6 +323,7 @@ fn single(q: &SingleQuery) -> CResult<Vec<String>> {
                     }
                 }
             }
+            Clause::CreateIndex { .. } | Clause::DropIndex { .. } => {}
             Clause::Delete { targets, .. } => {
                 for t in targets {
                     expr(t, &scope, false)?;

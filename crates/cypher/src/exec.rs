@@ -213,6 +213,14 @@ impl<S: Store> Exec<'_, S> {
                     }
                 }
                 Clause::Delete { detach, targets } => self.delete(&rows, *detach, targets)?,
+                Clause::CreateIndex { name, label, key } => {
+                    self.store
+                        .write()?
+                        .create_property_index(name, label, key)?;
+                }
+                Clause::DropIndex { name } => {
+                    self.store.write()?.drop_property_index(name)?;
+                }
             }
         }
         Ok(Rows {

@@ -31,6 +31,7 @@ mod functions;
 mod lexer;
 mod matcher;
 mod parser;
+mod plan;
 mod regex;
 mod store;
 mod types;
@@ -62,8 +63,9 @@ pub struct PreparedQuery {
 impl PreparedQuery {
     /// Parses and checks `text`.
     pub fn new(text: &str) -> Result<PreparedQuery> {
-        let query = parser::parse(text).map_err(|e| e.locate(text))?;
+        let mut query = parser::parse(text).map_err(|e| e.locate(text))?;
         check::check(&query).map_err(|e| e.locate(text))?;
+        plan::plan(&mut query);
         let writes = check::writes(&query);
         Ok(PreparedQuery {
             text: text.to_owned(),

@@ -2,9 +2,10 @@
 //! expansion by relationship type and direction, fixed or variable length, with each
 //! relationship used at most once per match (openCypher's relationship isomorphism).
 
-use graph::{Direction, EdgeId, NodeId};
+use graph::{Direction, EdgeId, NodeId, PropertyRead};
 
 use crate::ast::{Dir, Expr, NodePattern, PatternPart, RelPattern};
+
 use crate::error::{Error, Result};
 use crate::eval::{Env, Row, eval};
 use crate::store::{Reads, Store};
@@ -250,10 +251,43 @@ impl<S: Store> Matcher<'_, '_, '_, S> {
             };
         }
         let read = self.env.store.read();
+        if let Some(nodes) = self.indexed(np)? {
+            return Ok(nodes);
+        }
         match np.labels.first() {
             Some(label) => read.labelled(label),
             None => read.all_nodes(),
         }
+    }
+
+    /// The candidates a property index gives for the planner's hints on `np`, if one covers
+    /// a label and key of the pattern and the bounds are indexable values.
+    fn indexed(&self, np: &NodePattern) -> Result<Option<Vec<NodeId>>> {
+        use std::ops::Bound;
+        let empty = Row::new();
+        let bound = |b: &Bound<Expr>| -> Option<Bound<graph::Value>> {
+            Some(match b {
+                Bound::Included(e) => Bound::Included(indexable(eval(self.env, &empty, e).ok()?)?),
+                Bound::Excluded(e) => Bound::Excluded(indexable(eval(self.env, &empty, e).ok()?)?),
+                Bound::Unbounded => Bound::Unbounded,
+            })
+        };
+        for hint in &np.hints {
+            let (Some(from), Some(to)) = (bound(&hint.from), bound(&hint.to)) else {
+                continue;
+            };
+            for label in &np.labels {
+                if let Some(nodes) = self.env.store.read().nodes_by_property_range(
+                    label,
+                    &hint.key,
+                    from.as_ref(),
+                    to.as_ref(),
+                )? {
+                    return Ok(Some(nodes));
+                }
+            }
+        }
+        Ok(None)
     }
 
     /// Whether node `n` fits `np` in `scope` (its bound node, labels and properties).
@@ -300,6 +334,17 @@ impl<S: Store> Matcher<'_, '_, '_, S> {
                 other.type_name()
             ))),
         }
+    }
+}
+
+/// A value a property index holds (numbers, strings, booleans).
+fn indexable(v: Value) -> Option<graph::Value> {
+    match v {
+        Value::Int(i) => Some(graph::Value::Int(i)),
+        Value::Float(f) if !f.is_nan() => Some(graph::Value::Float(f)),
+        Value::String(s) => Some(graph::Value::String(s)),
+        Value::Bool(b) => Some(graph::Value::Bool(b)),
+        _ => None,
     }
 }
 

@@ -161,6 +161,14 @@ impl<'a> Parser<'a> {
     // ---- clauses ----
 
     fn query(&mut self) -> PResult<Query> {
+        if let Some(clause) = self.schema_command()? {
+            return Ok(Query {
+                parts: vec![SingleQuery {
+                    clauses: vec![clause],
+                }],
+                union_all: Vec::new(),
+            });
+        }
         let mut parts = vec![self.single_query()?];
         let mut union_all = Vec::new();
         while self.eat_kw("UNION") {
@@ -168,6 +176,70 @@ impl<'a> Parser<'a> {
             parts.push(self.single_query()?);
         }
         Ok(Query { parts, union_all })
+    }
+
+    /// `CREATE INDEX [name] FOR (v:Label) ON (v.key)`, `CREATE INDEX ON :Label(key)`,
+    /// `DROP INDEX name`, `DROP INDEX ON :Label(key)`.
+    fn schema_command(&mut self) -> PResult<Option<Clause>> {
+        let create = self.is_kw("CREATE") && self.is_kw_at(1, "INDEX");
+        let drop = self.is_kw("DROP") && self.is_kw_at(1, "INDEX");
+        if !create && !drop {
+            return Ok(None);
+        }
+        self.at += 2;
+        let (name, label, key) = if self.eat_kw("ON") {
+            self.expect_sym(":")?;
+            let label = self.name()?;
+            self.expect_sym("(")?;
+            let key = self.name()?;
+            self.expect_sym(")")?;
+            (None, Some(label), Some(key))
+        } else if drop {
+            (Some(self.name()?), None, None)
+        } else {
+            let name = if self.is_kw("FOR") {
+                None
+            } else {
+                Some(self.name()?)
+            };
+            self.expect_kw("FOR")?;
+            self.expect_sym("(")?;
+            let var = self.variable()?;
+            self.expect_sym(":")?;
+            let label = self.name()?;
+            self.expect_sym(")")?;
+            self.expect_kw("ON")?;
+            self.expect_sym("(")?;
+            let pos = self.pos();
+            if self.variable()? != var {
+                return Err(CompileError::syntax(
+                    pos,
+                    "UndefinedVariable",
+                    format!("the index is on {var}"),
+                ));
+            }
+            self.expect_sym(".")?;
+            let key = self.name()?;
+            self.expect_sym(")")?;
+            (name, Some(label), Some(key))
+        };
+        let default_name = |label: &Option<String>, key: &Option<String>| {
+            format!(
+                "{}.{}",
+                label.as_deref().unwrap_or_default(),
+                key.as_deref().unwrap_or_default()
+            )
+        };
+        let name = name.unwrap_or_else(|| default_name(&label, &key));
+        Ok(Some(if create {
+            Clause::CreateIndex {
+                name,
+                label: label.unwrap_or_default(),
+                key: key.unwrap_or_default(),
+            }
+        } else {
+            Clause::DropIndex { name }
+        }))
     }
 
     fn single_query(&mut self) -> PResult<SingleQuery> {
@@ -472,6 +544,7 @@ impl<'a> Parser<'a> {
             labels,
             props,
             pos,
+            hints: Vec::new(),
         })
     }
 

@@ -35,11 +35,12 @@ fn kind_of(e: &Expr, scope: &Scope) -> Kind {
 pub(crate) fn static_errors(e: &Expr, scope: &Scope) -> CResult {
     match e {
         Expr::Binary(BinOp::And | BinOp::Or | BinOp::Xor, a, b)
-            if (non_boolean_literal(a) || non_boolean_literal(b)) => {
-                return Err(invalid(
-                    "a boolean operator on a value that is not a boolean".into(),
-                ));
-            }
+            if (non_boolean_literal(a) || non_boolean_literal(b)) =>
+        {
+            return Err(invalid(
+                "a boolean operator on a value that is not a boolean".into(),
+            ));
+        }
         Expr::Not(a) if non_boolean_literal(a) => {
             return Err(invalid("NOT on a value that is not a boolean".into()));
         }
