@@ -22,8 +22,10 @@ pub(crate) enum Kind {
     /// A variable-length relationship: a list of relationships.
     RelList,
     Path,
-    /// A value known not to be a node, relationship or path (a literal, list or map).
+    /// A value known not to be a node, relationship, path or map (a literal or a list).
     Value,
+    /// A map (it has properties, but is no node or relationship).
+    Map,
     Any,
 }
 
@@ -327,12 +329,17 @@ fn single(q: &SingleQuery) -> CResult<Vec<String>> {
             Clause::Delete { targets, .. } => {
                 for t in targets {
                     expr(t, &scope, false)?;
-                    if matches!(t, Expr::HasLabels(..))
-                        || matches!(t, Expr::Literal(_) | Expr::Binary(..))
-                    {
+                    if matches!(t, Expr::HasLabels(..)) {
                         return Err(CompileError::syntax(
                             Pos(0),
                             "InvalidDelete",
+                            "DELETE takes nodes, relationships or paths, not labels",
+                        ));
+                    }
+                    if matches!(t, Expr::Literal(_) | Expr::Binary(..)) {
+                        return Err(CompileError::syntax(
+                            Pos(0),
+                            "InvalidArgumentType",
                             "DELETE takes nodes, relationships or paths",
                         ));
                     }
@@ -384,6 +391,8 @@ fn set_item(item: &SetItem, scope: &Scope) -> CResult {
 
 fn bind(scope: &mut Scope, var: &str, kind: Kind, pos: Pos) -> CResult {
     match scope.get(var) {
+        // A list (a value) may stand for a variable-length relationship's relationships.
+        Some(Kind::Value) if kind == Kind::RelList => Ok(()),
         Some(k) if *k != kind && *k != Kind::Any => Err(CompileError::syntax(
             pos,
             "VariableTypeConflict",
@@ -598,7 +607,8 @@ fn project(p: &Projection, scope: &Scope, is_with: bool) -> CResult<Scope> {
         let kind = match &item.expr {
             Expr::Var(v, _) => scope.get(v).copied().unwrap_or(Kind::Any),
             Expr::Literal(Value::Null) => Kind::Any,
-            Expr::Literal(_) | Expr::List(_) | Expr::Map(_) => Kind::Value,
+            Expr::Literal(_) | Expr::List(_) => Kind::Value,
+            Expr::Map(_) => Kind::Map,
             _ => Kind::Any,
         };
         out.insert(item.name.clone(), kind);

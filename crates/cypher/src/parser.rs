@@ -596,14 +596,8 @@ impl<'a> Parser<'a> {
         let dir = match (left, right) {
             (true, false) => Dir::In,
             (false, true) => Dir::Out,
-            (false, false) => Dir::Both,
-            (true, true) => {
-                return Err(CompileError::syntax(
-                    pos,
-                    "UnexpectedSyntax",
-                    "a relationship cannot point both ways",
-                ));
-            }
+            // `<-->` is read as undirected, as openCypher does.
+            (false, false) | (true, true) => Dir::Both,
         };
         Ok(RelPattern {
             var,

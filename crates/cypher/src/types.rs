@@ -26,7 +26,7 @@ fn kind_of(e: &Expr, scope: &Scope) -> Kind {
     match e {
         Expr::Var(v, _) => scope.get(v).copied().unwrap_or(Kind::Any),
         Expr::Literal(Value::Null) => Kind::Any,
-        Expr::Literal(_) | Expr::List(_) | Expr::Map(_) => Kind::Value,
+        Expr::Literal(_) | Expr::List(_) => Kind::Value,
         _ => Kind::Any,
     }
 }
@@ -59,6 +59,14 @@ pub(crate) fn static_errors(e: &Expr, scope: &Scope) -> CResult {
                 Expr::Literal(Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::String(_))
                     | Expr::List(_)
             ) {
+                return Err(CompileError::of(
+                    Pos(0),
+                    ErrorClass::TypeError,
+                    "InvalidArgumentType",
+                    format!("property {key} of a value that has no properties"),
+                ));
+            }
+            if matches!(**t, Expr::Var(..)) && kind_of(t, scope) == Kind::Value {
                 return Err(CompileError::of(
                     Pos(0),
                     ErrorClass::TypeError,

@@ -5,7 +5,10 @@ use cypher::{Error, ErrorClass, Params, PreparedQuery, Value};
 use graph::Graph;
 
 fn params(pairs: &[(&str, Value)]) -> Params {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
 }
 
 fn people(graph: &Graph) -> cypher::Result<()> {
@@ -20,7 +23,11 @@ fn people(graph: &Graph) -> cypher::Result<()> {
 #[test]
 fn a_failing_write_query_leaves_nothing_behind() -> cypher::Result<()> {
     let graph = Graph::in_memory()?;
-    let err = cypher::execute(&graph, "CREATE (:A) WITH 1 AS x RETURN x / 0", &Params::new());
+    let err = cypher::execute(
+        &graph,
+        "CREATE (:A) WITH 1 AS x RETURN x / 0",
+        &Params::new(),
+    );
     assert!(matches!(
         err.as_ref().map_err(Error::class),
         Err(Some((ErrorClass::ArithmeticError, _)))
@@ -55,7 +62,9 @@ fn compile_errors_name_their_line_and_column() {
         other => panic!("expected an undefined variable at 2:8, got {other:?}"),
     }
     match PreparedQuery::new("MATCH (n RETURN n") {
-        Err(Error::Compile { line: 1, column, .. }) => assert_eq!(column, 10),
+        Err(Error::Compile {
+            line: 1, column, ..
+        }) => assert_eq!(column, 10),
         other => panic!("expected a syntax error, got {other:?}"),
     }
 }
@@ -73,7 +82,10 @@ fn a_prepared_query_runs_with_each_set_of_parameters() -> cypher::Result<()> {
     }
     assert!(matches!(
         prepared.run(&read, &Params::new()),
-        Err(Error::Compile { class: ErrorClass::ParameterMissing, .. })
+        Err(Error::Compile {
+            class: ErrorClass::ParameterMissing,
+            ..
+        })
     ));
     Ok(())
 }
@@ -90,9 +102,16 @@ fn an_index_gives_the_same_rows_as_a_label_scan() -> cypher::Result<()> {
     ];
     let before: Vec<_> = {
         let read = graph.begin_read()?;
-        queries.iter().map(|q| cypher::query(&read, q, &Params::new())).collect::<Result<_, _>>()?
+        queries
+            .iter()
+            .map(|q| cypher::query(&read, q, &Params::new()))
+            .collect::<Result<_, _>>()?
     };
-    cypher::execute(&graph, "CREATE INDEX person_age FOR (p:Person) ON (p.age)", &Params::new())?;
+    cypher::execute(
+        &graph,
+        "CREATE INDEX person_age FOR (p:Person) ON (p.age)",
+        &Params::new(),
+    )?;
     cypher::execute(&graph, "CREATE INDEX ON :Person(name)", &Params::new())?;
     {
         let read = graph.begin_read()?;
@@ -101,10 +120,22 @@ fn an_index_gives_the_same_rows_as_a_label_scan() -> cypher::Result<()> {
         }
     }
     // Writes after the index exists keep it right.
-    cypher::execute(&graph, "MATCH (p:Person) WHERE p.id <= 10 SET p.age = 3", &Params::new())?;
-    cypher::execute(&graph, "MATCH (p:Person {id: 13}) REMOVE p:Person", &Params::new())?;
+    cypher::execute(
+        &graph,
+        "MATCH (p:Person) WHERE p.id <= 10 SET p.age = 3",
+        &Params::new(),
+    )?;
+    cypher::execute(
+        &graph,
+        "MATCH (p:Person {id: 13}) REMOVE p:Person",
+        &Params::new(),
+    )?;
     let read = graph.begin_read()?;
-    let rows = cypher::query(&read, "MATCH (p:Person) WHERE p.age = 3 RETURN count(*) AS c", &Params::new())?;
+    let rows = cypher::query(
+        &read,
+        "MATCH (p:Person) WHERE p.age = 3 RETURN count(*) AS c",
+        &Params::new(),
+    )?;
     // ids 1..=10, then 23, 33, 43 (13 lost its label).
     assert_eq!(rows.rows, vec![vec![Value::Int(13)]]);
     drop(read);
