@@ -4,9 +4,11 @@
 
 use graph::{Direction, EdgeId, NodeId, PropertyRead};
 
-use crate::ast::{Dir, Expr, NodePattern, PatternPart, RelPattern};
+use std::collections::HashMap;
 
-use crate::error::{Error, Result};
+use crate::ast::{Dir, Expr, NodePattern, PatternPart, RelPattern, Shortest};
+
+use crate::error::{Error, ErrorClass, Result};
 use crate::eval::{Env, Row, eval};
 use crate::store::{Reads, Store};
 use crate::value::{Path, Value, equals};
@@ -68,12 +70,8 @@ impl<S: Store> Matcher<'_, '_, '_, S> {
         let Some(p) = self.parts.get(i) else {
             return (self.emit)(scope);
         };
-        if p.shortest.is_some() {
-            return Err(Error::Unsupported {
-                line: 0,
-                column: 0,
-                what: "shortestPath".into(),
-            });
+        if let Some(which) = p.shortest {
+            return self.shortest(i, which, scope);
         }
         for n in self.candidates(&p.start, scope)? {
             if !self.node_ok(&p.start, n, scope)? {
@@ -238,6 +236,92 @@ impl<S: Store> Matcher<'_, '_, '_, S> {
         Ok(true)
     }
 
+    /// `shortestPath(...)` / `allShortestPaths(...)` of part `i`: one relationship pattern
+    /// (of any length); per start node, a breadth-first search keeping every parent one level
+    /// up, then the shortest paths to each end node that fits.
+    fn shortest(&mut self, i: usize, which: Shortest, scope: &Row) -> Result<bool> {
+        let parts = self.parts;
+        let Some(p) = parts.get(i) else {
+            return Ok(true);
+        };
+        let [(rel, end)] = p.chain.as_slice() else {
+            return Err(Error::runtime(
+                ErrorClass::SyntaxError,
+                "InvalidArgumentType",
+                "shortestPath needs a pattern of one relationship",
+            ));
+        };
+        let (min, max) = rel.range.unwrap_or((Some(1), Some(1)));
+        let (min, max) = (min.unwrap_or(1), max.unwrap_or(u64::MAX));
+        let read = self.env.store.read();
+        for s in self.candidates(&p.start, scope)? {
+            if !self.node_ok(&p.start, s, scope)? {
+                continue;
+            }
+            // Breadth-first levels: each node's parents one level up.
+            let mut parents: HashMap<NodeId, Vec<(NodeId, EdgeId)>> = HashMap::new();
+            let mut depth: HashMap<NodeId, u64> = HashMap::from([(s, 0)]);
+            let mut order = vec![s];
+            let mut frontier = vec![s];
+            let mut level = 0;
+            while !frontier.is_empty() && level < max {
+                level += 1;
+                let mut next = Vec::new();
+                for &n in &frontier {
+                    for (e, other) in read.expand(n, direction(rel.dir), &rel.types)? {
+                        if self.reserved.contains(&e) || !self.rel_ok(rel, e, scope)? {
+                            continue;
+                        }
+                        match depth.get(&other) {
+                            None => {
+                                depth.insert(other, level);
+                                parents.insert(other, vec![(n, e)]);
+                                next.push(other);
+                                order.push(other);
+                            }
+                            Some(d) if *d == level && which == Shortest::All => {
+                                parents.entry(other).or_default().push((n, e));
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                frontier = next;
+            }
+            for &t in &order {
+                let d = depth.get(&t).copied().unwrap_or(0);
+                if d < min || !self.node_ok(end, t, scope)? {
+                    continue;
+                }
+                let mut paths = Vec::new();
+                walk_back(&parents, s, t, &mut Vec::new(), &mut paths, which);
+                for (nodes, rels) in paths {
+                    let hops = Value::List(rels.iter().map(|e| Value::Relationship(*e)).collect());
+                    let rel_value = if rel.range.is_some() {
+                        hops
+                    } else {
+                        rels.first()
+                            .map_or(Value::Null, |e| Value::Relationship(*e))
+                    };
+                    let row = with(
+                        &with(
+                            &with(scope, &p.start.var, Value::Node(s)),
+                            &rel.var,
+                            rel_value,
+                        ),
+                        &end.var,
+                        Value::Node(t),
+                    );
+                    let row = with(&row, &p.var, Value::Path(Path { nodes, rels }));
+                    if !self.part(i + 1, &row)? {
+                        return Ok(false);
+                    }
+                }
+            }
+        }
+        Ok(true)
+    }
+
     /// The nodes a node pattern may match: its bound node, a label's nodes, or every node.
     fn candidates(&self, np: &NodePattern, scope: &Row) -> Result<Vec<NodeId>> {
         if let Some(v) = np.var.as_ref().and_then(|v| scope.get(v)) {
@@ -334,6 +418,35 @@ impl<S: Store> Matcher<'_, '_, '_, S> {
                 other.type_name()
             ))),
         }
+    }
+}
+
+/// The paths from `s` to `t` along `parents` (one, or every one), as nodes and relationships.
+fn walk_back(
+    parents: &HashMap<NodeId, Vec<(NodeId, EdgeId)>>,
+    s: NodeId,
+    t: NodeId,
+    suffix: &mut Vec<(NodeId, EdgeId)>,
+    out: &mut Vec<(Vec<NodeId>, Vec<EdgeId>)>,
+    which: Shortest,
+) {
+    if which == Shortest::One && !out.is_empty() {
+        return;
+    }
+    if t == s {
+        let mut nodes = vec![s];
+        let mut rels = Vec::new();
+        for (n, e) in suffix.iter().rev() {
+            rels.push(*e);
+            nodes.push(*n);
+        }
+        out.push((nodes, rels));
+        return;
+    }
+    for &(p, e) in parents.get(&t).map(Vec::as_slice).unwrap_or_default() {
+        suffix.push((t, e));
+        walk_back(parents, s, p, suffix, out, which);
+        suffix.pop();
     }
 }
 

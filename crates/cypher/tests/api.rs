@@ -143,3 +143,44 @@ fn an_index_gives_the_same_rows_as_a_label_scan() -> cypher::Result<()> {
     assert!(graph.check()?.is_clean());
     Ok(())
 }
+
+#[test]
+fn shortest_paths_are_found_one_or_all() -> cypher::Result<()> {
+    let graph = Graph::in_memory()?;
+    // a -> b -> d, a -> c -> d, d -> e: two shortest paths from a to d.
+    cypher::execute(
+        &graph,
+        "CREATE (a:N {n: 'a'}), (b:N {n: 'b'}), (c:N {n: 'c'}), (d:N {n: 'd'}), (e:N {n: 'e'}),
+                (a)-[:R]->(b), (b)-[:R]->(d), (a)-[:R]->(c), (c)-[:R]->(d), (d)-[:R]->(e)",
+        &Params::new(),
+    )?;
+    let read = graph.begin_read()?;
+    let one = cypher::query(
+        &read,
+        "MATCH p = shortestPath((x:N {n: 'a'})-[:R*]->(y:N {n: 'e'})) RETURN length(p) AS len",
+        &Params::new(),
+    )?;
+    assert_eq!(one.rows, vec![vec![Value::Int(3)]]);
+    let all = cypher::query(
+        &read,
+        "MATCH p = allShortestPaths((x:N {n: 'a'})-[:R*]->(y:N {n: 'd'}))
+         RETURN [n IN nodes(p) | n.n] AS names ORDER BY names",
+        &Params::new(),
+    )?;
+    let names = |v: &[&str]| {
+        vec![Value::List(
+            v.iter().map(|s| Value::String(s.to_string())).collect(),
+        )]
+    };
+    assert_eq!(
+        all.rows,
+        vec![names(&["a", "b", "d"]), names(&["a", "c", "d"])]
+    );
+    let none = cypher::query(
+        &read,
+        "MATCH p = shortestPath((x:N {n: 'e'})-[:R*]->(y:N {n: 'a'})) RETURN p",
+        &Params::new(),
+    )?;
+    assert!(none.rows.is_empty());
+    Ok(())
+}
