@@ -12,6 +12,7 @@ mod export;
 mod import;
 mod inspect;
 mod progress;
+mod query;
 mod traversal;
 
 use std::process::ExitCode;
@@ -48,5 +49,6 @@ fn run(cli: &Cli) -> error::Result<ExitCode> {
         Command::Khop(args) => traversal::khop(args, out),
         Command::Compact { db, out: target } => compact::run(db, target, out),
         Command::Algo(args) => algo::run(args, out),
+        Command::Query(args) => query::run(args, out),
     }
 }

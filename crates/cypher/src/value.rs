@@ -78,9 +78,6 @@ impl From<graph::Value> for Value {
             graph::Value::Bytes(b) => Value::Bytes(b),
             graph::Value::List(l) => Value::List(l.into_iter().map(Value::from).collect()),
             graph::Value::Map(m) => Value::Map(m.into_iter().map(|(k, v)| (k, v.into())).collect()),
-            // `graph::Value` may grow; a type this crate does not know reads as null.
-            #[allow(unreachable_patterns)]
-            _ => Value::Null,
         }
     }
 }
