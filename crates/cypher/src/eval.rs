@@ -112,10 +112,7 @@ pub(crate) fn eval<S: Store>(env: Env<'_, S>, row: &Row, e: &Expr) -> Result<Val
         Expr::IsNull(a, negated) => Ok(Value::Bool(eval(env, row, a)?.is_null() != *negated)),
         Expr::HasLabels(target, labels) => match eval(env, row, target)? {
             Value::Null => Ok(Value::Null),
-            Value::Node(n) => {
-                let have = env.store.read().labels(n)?;
-                Ok(Value::Bool(labels.iter().all(|l| have.contains(l))))
-            }
+            Value::Node(n) => Ok(Value::Bool(env.store.read().has_labels(n, labels)?)),
             Value::Relationship(r) => {
                 let ty = env.store.read().rel(r)?.2;
                 Ok(Value::Bool(labels.iter().all(|l| *l == ty)))

@@ -382,11 +382,8 @@ impl<S: Store> Matcher<'_, '_, '_, S> {
             return Ok(false);
         }
         let read = self.env.store.read();
-        if !np.labels.is_empty() {
-            let have = read.labels(n)?;
-            if !np.labels.iter().all(|l| have.contains(l)) {
-                return Ok(false);
-            }
+        if !np.labels.is_empty() && !read.has_labels(n, &np.labels)? {
+            return Ok(false);
         }
         self.props_ok(np.props.as_ref(), scope, |key| read.node_prop(n, key))
     }

@@ -61,6 +61,7 @@ pub(crate) trait Reads {
     fn all_nodes(&self) -> Result<Vec<NodeId>>;
     fn labelled(&self, label: &str) -> Result<Vec<NodeId>>;
     fn labels(&self, node: NodeId) -> Result<Vec<String>>;
+    fn has_labels(&self, node: NodeId, labels: &[String]) -> Result<bool>;
     fn node_props(&self, node: NodeId) -> Result<PropertyMap>;
     fn node_prop(&self, node: NodeId, key: &str) -> Result<Value>;
     fn rel_props(&self, rel: EdgeId) -> Result<PropertyMap>;
@@ -90,6 +91,15 @@ impl<T: GraphRead + ?Sized> Reads for T {
 
     fn labels(&self, node: NodeId) -> Result<Vec<String>> {
         self.node_labels(node).map_err(not_found)
+    }
+
+    fn has_labels(&self, node: NodeId, labels: &[String]) -> Result<bool> {
+        for l in labels {
+            if !self.has_label(node, l).map_err(not_found)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     fn node_props(&self, node: NodeId) -> Result<PropertyMap> {

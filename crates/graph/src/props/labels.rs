@@ -49,6 +49,17 @@ pub(super) fn extra_labels<T: GraphRead + ?Sized>(txn: &T, node: NodeId) -> Resu
         .collect()
 }
 
+/// Whether `node` carries `label` as an extra label: one point lookup.
+pub(super) fn has_extra_label<T: GraphRead + ?Sized>(
+    txn: &T,
+    node: NodeId,
+    label: &str,
+) -> Result<bool> {
+    Ok(txn
+        .kv_get(NODE_LABELS, &node_label_key(node, label))?
+        .is_some())
+}
+
 /// The nodes that carry `label` as an extra label, in id order.
 pub(super) fn extra_label_nodes<T: GraphRead + ?Sized>(
     txn: &T,

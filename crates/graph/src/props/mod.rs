@@ -86,6 +86,15 @@ pub trait PropertyRead: GraphRead {
         Ok(labels)
     }
 
+    /// Whether node `id` has label `label`: its kind compared, else one index lookup.
+    fn has_label(&self, id: NodeId, label: &str) -> Result<bool> {
+        let node = self.node(id)?.ok_or(Error::NodeNotFound(id))?;
+        if label != NO_LABEL && node.kind()? == label {
+            return Ok(true);
+        }
+        labels::has_extra_label(self, id, label)
+    }
+
     /// The nodes labelled `label` (as their kind or an extra label). O(matches): two index
     /// prefix scans.
     fn nodes_with_label(&self, label: &str) -> Result<Vec<NodeId>> {

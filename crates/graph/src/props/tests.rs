@@ -133,6 +133,8 @@ fn labels_beyond_the_kind_are_scanned_and_forgotten_with_their_node() -> Result<
     assert_eq!(txn.node_labels(a)?, vec!["A".to_owned(), "B".to_owned()]);
     assert_eq!(txn.node_labels(b)?, vec!["B".to_owned()]);
     assert_eq!(txn.nodes_with_label("B")?, vec![a, b]);
+    assert!(txn.has_label(a, "A")? && txn.has_label(a, "B")? && txn.has_label(b, "B")?);
+    assert!(!txn.has_label(b, "A")? && !txn.has_label(b, NO_LABEL)?);
     assert!(txn.remove_label(a, "A")?);
     assert_eq!(txn.node_labels(a)?, vec!["B".to_owned()]);
     assert!(txn.nodes_with_label("A")?.is_empty());
