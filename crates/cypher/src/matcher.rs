@@ -73,11 +73,17 @@ impl<S: Store> Matcher<'_, '_, '_, S> {
         if let Some(which) = p.shortest {
             return self.shortest(i, which, scope);
         }
-        for n in self.candidates(&p.start, scope)? {
-            if !self.node_ok(&p.start, n, scope)? {
+        // Candidates of an unbound node come from its first label's scan or index: with one
+        // label and no properties to compare, each one fits already.
+        let start = &p.start;
+        let fits = start.labels.len() <= 1
+            && start.props.is_none()
+            && start.var.as_ref().is_none_or(|v| !scope.contains_key(v));
+        for n in self.candidates(start, scope)? {
+            if !fits && !self.node_ok(start, n, scope)? {
                 continue;
             }
-            let scope = with(scope, &p.start.var, Value::Node(n));
+            let scope = with(scope, &start.var, Value::Node(n));
             if !self.step(i, 0, n, &scope, vec![n], Vec::new())? {
                 return Ok(false);
             }
