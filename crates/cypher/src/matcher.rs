@@ -106,6 +106,9 @@ impl<S: Store> Matcher<'_, '_, '_, S> {
             return Ok(true);
         };
         let Some((rel, next)) = p.chain.get(j) else {
+            if p.var.is_none() {
+                return self.part(i + 1, scope);
+            }
             let scope = with(scope, &p.var, Value::Path(Path { nodes, rels }));
             return self.part(i + 1, &scope);
         };
