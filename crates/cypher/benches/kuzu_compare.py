@@ -13,6 +13,7 @@ in full. Python's own call overhead is in Kuzu's figures (about a microsecond pe
 import os
 import tempfile
 import time
+import warnings
 
 import kuzu
 
@@ -47,7 +48,11 @@ def timed(label, fn, seconds=2.0):
 
 
 def main():
-    tmp = tempfile.mkdtemp()
+    with tempfile.TemporaryDirectory() as tmp:
+        run(tmp)
+
+
+def run(tmp):
     with open(os.path.join(tmp, "person.csv"), "w") as f:
         for i in range(PEOPLE):
             f.write(f"{i},{18 + i % 60},person{i}\n")
@@ -61,6 +66,10 @@ def main():
     conn.execute("CREATE NODE TABLE Item(i INT64, PRIMARY KEY(i))")
     conn.execute(f"COPY Person FROM '{tmp}/person.csv'")
     conn.execute(f"COPY KNOWS FROM '{tmp}/knows.csv'")
+
+    # Kuzu 0.11 deprecates prepare() in favour of execute(text, params), which caches the plan;
+    # both are timed.
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
 
     def prepared(text):
         p = conn.prepare(text)
