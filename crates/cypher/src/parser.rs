@@ -10,7 +10,12 @@ type PResult<T> = Result<T, CompileError>;
 /// Parses `text` into a query.
 pub(crate) fn parse(text: &str) -> PResult<Query> {
     let toks = tokens(text)?;
-    let mut p = Parser { text, toks, at: 0 };
+    let mut p = Parser {
+        text,
+        toks,
+        at: 0,
+        depth: 0,
+    };
     let query = p.query()?;
     p.eat_sym(";");
     if !p.at_end() {
@@ -23,7 +28,13 @@ struct Parser<'a> {
     text: &'a str,
     toks: Vec<Token>,
     at: usize,
+    /// How deeply the rule being parsed is nested (expressions, `NOT`, signs, patterns).
+    depth: usize,
 }
+
+/// The deepest nesting a query may have: the parser, the checker and the evaluator recurse
+/// once per level, so a limit keeps hostile input from exhausting the stack.
+const MAX_DEPTH: usize = 64;
 
 const RESERVED: [&str; 32] = [
     "MATCH", "OPTIONAL", "WHERE", "RETURN", "WITH", "UNWIND", "CREATE", "MERGE", "SET", "REMOVE",
@@ -515,7 +526,7 @@ impl<'a> Parser<'a> {
         // `((a)-->(b))`: a parenthesised pattern element.
         if self.is_sym("(") && self.is_sym_at(1, "(") {
             self.advance();
-            let inner = self.pattern_element()?;
+            let inner = self.nested(Self::pattern_element)?;
             self.expect_sym(")")?;
             return Ok(inner);
         }
@@ -638,7 +649,22 @@ impl<'a> Parser<'a> {
     // ---- expressions ----
 
     pub(crate) fn expr(&mut self) -> PResult<Expr> {
-        self.or()
+        self.nested(Self::or)
+    }
+
+    /// Runs `rule` one nesting level deeper, refusing to go past [`MAX_DEPTH`].
+    fn nested<T>(&mut self, rule: impl FnOnce(&mut Self) -> PResult<T>) -> PResult<T> {
+        if self.depth >= MAX_DEPTH {
+            return Err(CompileError::syntax(
+                self.pos(),
+                "UnexpectedSyntax",
+                format!("the query nests deeper than {MAX_DEPTH} levels"),
+            ));
+        }
+        self.depth += 1;
+        let result = rule(self);
+        self.depth -= 1;
+        result
     }
 
     fn or(&mut self) -> PResult<Expr> {
@@ -667,7 +693,7 @@ impl<'a> Parser<'a> {
 
     fn not(&mut self) -> PResult<Expr> {
         if self.eat_kw("NOT") {
-            return Ok(Expr::Not(Box::new(self.not()?)));
+            return Ok(Expr::Not(Box::new(self.nested(Self::not)?)));
         }
         self.comparison()
     }
@@ -779,10 +805,10 @@ impl<'a> Parser<'a> {
                     pos,
                 )?)));
             }
-            return Ok(Expr::Neg(Box::new(self.unary()?)));
+            return Ok(Expr::Neg(Box::new(self.nested(Self::unary)?)));
         }
         if self.eat_sym("+") {
-            return self.unary();
+            return self.nested(Self::unary);
         }
         self.postfix()
     }
@@ -1229,4 +1255,89 @@ fn int_literal(text: &str, pos: Pos) -> PResult<i64> {
             format!("{text} does not fit a 64-bit integer"),
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Query-like text: tokens of Cypher glued in any order.
+    fn soup() -> impl Strategy<Value = String> {
+        let pieces = prop::sample::select(vec![
+            "MATCH",
+            "(",
+            ")",
+            "[",
+            "]",
+            "{",
+            "}",
+            "-",
+            "->",
+            "<-",
+            ":",
+            "n",
+            "r",
+            "*",
+            "..",
+            "1",
+            "2.5",
+            "'s'",
+            "$p",
+            "WHERE",
+            "RETURN",
+            "WITH",
+            "AS",
+            "AND",
+            "NOT",
+            "=",
+            "<",
+            ",",
+            ".",
+            "x",
+            "count",
+            "CASE",
+            "WHEN",
+            "THEN",
+            "END",
+            "UNWIND",
+            "CREATE",
+            "SET",
+            "+",
+            "|",
+            "IN",
+            "`q`",
+            "/*",
+            "*/",
+            "//",
+            "\n",
+            "0x1F",
+            "-9223372036854775808",
+        ]);
+        prop::collection::vec(pieces, 0..40).prop_map(|v| v.join(" "))
+    }
+
+    proptest! {
+        #[test]
+        fn any_token_soup_parses_or_fails_without_panicking(text in soup()) {
+            let _ = parse(&text);
+        }
+
+        #[test]
+        fn any_text_parses_or_fails_without_panicking(text in ".{0,60}") {
+            let _ = parse(&text);
+        }
+    }
+
+    #[test]
+    fn nesting_past_the_limit_is_an_error_not_a_stack_overflow() {
+        for depth in [10, MAX_DEPTH + 1, 100_000] {
+            let text = format!("RETURN {}1{}", "(".repeat(depth), ")".repeat(depth));
+            assert_eq!(parse(&text).is_ok(), depth < MAX_DEPTH, "depth {depth}");
+            let nots = format!("RETURN {}true", "NOT ".repeat(depth));
+            assert_eq!(parse(&nots).is_ok(), depth < MAX_DEPTH, "depth {depth}");
+            let signs = format!("RETURN {}1", "- ".repeat(depth));
+            assert_eq!(parse(&signs).is_ok(), depth < MAX_DEPTH, "depth {depth}");
+        }
+    }
 }
