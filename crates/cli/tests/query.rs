@@ -86,3 +86,47 @@ fn a_failing_query_changes_nothing_and_names_the_position() {
     let doc: serde_json::Value = serde_json::from_slice(&count.get_output().stdout).expect("JSON");
     assert_eq!(doc["rows"][0]["c"], 1);
 }
+
+#[test]
+fn compact_keeps_labels_beyond_the_kind_and_property_indexes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("q.mmg");
+    let copy = dir.path().join("copy.mmg");
+    mmgraph()
+        .arg("query")
+        .arg(&db)
+        .arg("UNWIND range(1, 5) AS i CREATE (:A:B {i: i})")
+        .assert()
+        .success();
+    mmgraph()
+        .arg("query")
+        .arg(&db)
+        .arg("CREATE INDEX b_i FOR (n:B) ON (n.i)")
+        .assert()
+        .success();
+    mmgraph()
+        .arg("compact")
+        .arg(&db)
+        .arg(&copy)
+        .assert()
+        .success();
+    let out = mmgraph()
+        .args(["--json", "query"])
+        .arg(&copy)
+        .arg("MATCH (n:B) WHERE n.i >= 4 RETURN count(n) AS c, collect(labels(n)) AS l")
+        .assert()
+        .success();
+    let doc: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).expect("JSON");
+    assert_eq!(doc["rows"][0]["c"], 2);
+    assert_eq!(doc["rows"][0]["l"][0], serde_json::json!(["A", "B"]));
+    mmgraph().arg("check").arg(&copy).assert().success();
+    use graph::PropertyRead;
+    let graph = graph::Graph::open_read_only(&copy).expect("the copy opens");
+    let read = graph.begin_read().expect("read");
+    let indexes = read.property_indexes().expect("indexes");
+    assert_eq!(indexes.len(), 1);
+    assert_eq!(
+        (indexes[0].name.as_str(), indexes[0].key.as_str()),
+        ("b_i", "i")
+    );
+}
