@@ -105,6 +105,11 @@ pub enum Command {
     ///
     /// Example: `mmgraph algo pagerank tax.mmg --top 10`
     Algo(crate::algo::AlgoArgs),
+    /// Run a Cypher query on DB: a query that only reads opens the file read-only; one that
+    /// writes runs in one transaction, committed only if it succeeds.
+    ///
+    /// Example: `mmgraph query people.mmg "MATCH (p:Person) WHERE p.age > 30 RETURN p.name"`
+    Query(crate::query::QueryArgs),
     /// Write a copy of DB to OUT holding only live pages (node and edge ids are kept).
     ///
     /// Example: `mmgraph compact big.mmg small.mmg`

@@ -1,13 +1,14 @@
 //! `mmgraph compact`: a new file holding the database's live data only. The graph is copied
 //! record by record in id order, so node and edge ids stay as they are: an id whose record was
 //! deleted gets a placeholder that is deleted again before the last commit. The key-value
-//! spaces and the vector indexes are copied too.
+//! spaces, the vector indexes, the labels beyond each node's kind and the property indexes are
+//! copied too.
 
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use graph::{Graph, GraphRead, ReadTxn};
+use graph::{Graph, GraphRead, PropertyRead, ReadTxn};
 
 use crate::db;
 use crate::error::{Error, Result};
@@ -63,10 +64,14 @@ fn copy(read: &ReadTxn, target: &Graph) -> Result<()> {
             placeholder_nodes.push(batch.txn()?.add_node(PLACEHOLDER, "", b"")?);
             batch.counted(1)?;
         }
-        let id = batch
-            .txn()?
-            .add_node(&node.kind()?, &node.name()?, &node.data()?)?;
+        let kind = node.kind()?;
+        let id = batch.txn()?.add_node(&kind, &node.name()?, &node.data()?)?;
         same_id(id.0, node.id().0, "node")?;
+        for label in read.node_labels(id)? {
+            if label != kind {
+                batch.txn()?.add_label(id, &label)?;
+            }
+        }
         batch.counted(1)?;
     }
     let mut placeholder_edges = Vec::new();
@@ -100,6 +105,13 @@ fn copy(read: &ReadTxn, target: &Graph) -> Result<()> {
         }
     }
     crate::vector::copy_indexes(read, &mut batch)?;
+    // Last, so that each index is filled once from the copied nodes.
+    for index in read.property_indexes()? {
+        batch
+            .txn()?
+            .create_property_index(&index.name, &index.label, &index.key)?;
+        batch.counted(1)?;
+    }
     batch.finish()
 }
 

@@ -28,6 +28,9 @@ pub enum Error {
     /// A command that writes a new file found one there.
     #[error("{0}: already exists; choose a new file")]
     Exists(PathBuf),
+    /// A Cypher query failed (`mmgraph query`).
+    #[error("query: {0}")]
+    Query(#[from] cypher::Error),
     /// A graph operation failed.
     #[error(transparent)]
     Graph(#[from] graph::Error),

@@ -17,6 +17,7 @@ mod labels;
 mod lookup;
 mod output;
 mod progress;
+mod query;
 mod traversal;
 mod vector;
 
@@ -77,5 +78,6 @@ fn run(cli: &Cli, out: &mut Output) -> error::Result<ExitCode> {
         Command::Compact { db, out: target } => compact::run(db, target, out),
         Command::Algo(args) => algo::run(args, out),
         Command::Vector(args) => vector::run(args, out),
+        Command::Query(args) => query::run(args, out),
     }
 }

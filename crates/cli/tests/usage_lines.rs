@@ -63,6 +63,7 @@ fn value(name: &str, word: &str, db: &str, input: &str, out: &str) -> Option<Str
         (_, "NAME" | "INDEX") => "emb".to_owned(),
         (_, "DIM") => "2".to_owned(),
         (_, "VECTOR") => "0.5,0.5".to_owned(),
+        (_, "QUERY") => "MATCH (n) RETURN count(n)".to_owned(),
         _ => return None,
     })
 }

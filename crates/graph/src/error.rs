@@ -122,6 +122,10 @@ pub enum Error {
         /// The layout this build reads and writes.
         supported: u64,
     },
+    /// Node or edge data read as properties is neither the property encoding nor a JSON
+    /// object, or a property map is too large to encode.
+    #[error("not a property map: {0}")]
+    NotProperties(String),
     /// The file is an mmgraph file but holds no graph.
     #[error("not a graph database: {0}")]
     NotAGraph(String),

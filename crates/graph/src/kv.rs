@@ -31,7 +31,19 @@ fn space_tree<S: PageSource>(src: &S, space: &str) -> Result<Option<Tree>> {
     Ok(catalog(src)?.get(src, space.as_bytes())?)
 }
 
+/// Whether `space` is one of the graph's own spaces (labels, property indexes): their names
+/// start with a NUL, which the application's names may not.
+fn is_internal(space: &[u8]) -> bool {
+    space.first() == Some(&0)
+}
+
 fn check_space_name(space: &str) -> Result<()> {
+    if is_internal(space.as_bytes()) {
+        return Err(Error::InvalidString {
+            what: "key-value space name",
+            why: "it starts with a NUL, which names the graph's own spaces".into(),
+        });
+    }
     if space.is_empty() || space.len() > MAX_SPACE_NAME_LEN {
         return Err(Error::InvalidString {
             what: "key-value space name",
@@ -71,6 +83,22 @@ pub(crate) fn prefix<'a, S: PageSource>(
     })))
 }
 
+/// The keys of `space` within `from..to`, in order (for the graph's own spaces, whose values
+/// are empty).
+pub(crate) fn range_keys<S: PageSource>(
+    src: &S,
+    space: &str,
+    from: std::ops::Bound<&[u8]>,
+    to: std::ops::Bound<&[u8]>,
+) -> Result<Vec<Vec<u8>>> {
+    let Some(tree) = space_tree(src, space)? else {
+        return Ok(Vec::new());
+    };
+    tree.range::<_, [u8], _>(src, (from, to))
+        .map(|entry| Ok(entry?.key().to_vec()))
+        .collect()
+}
+
 /// The number of keys in `space`.
 pub(crate) fn len<S: PageSource>(src: &S, space: &str) -> Result<u64> {
     Ok(space_tree(src, space)?.map_or(0, |tree| tree.len()))
@@ -81,6 +109,7 @@ pub(crate) fn spaces<S: PageSource>(src: &S) -> Result<Vec<String>> {
     catalog(src)?
         .names(src)?
         .into_iter()
+        .filter(|name| !is_internal(name))
         .map(|name| {
             String::from_utf8(name)
                 .map_err(|_| Error::corrupt("a key-value space name is not UTF-8"))
@@ -111,6 +140,17 @@ impl WriteTxn {
     /// ```
     pub fn kv_insert(&mut self, space: &str, key: &[u8], value: &[u8]) -> Result<Option<Vec<u8>>> {
         check_space_name(space)?;
+        self.kv_insert_internal(space, key, value)
+    }
+
+    /// [`WriteTxn::kv_insert`] without the check of the space's name: the graph's own spaces
+    /// (see `props`) are named with a leading NUL.
+    pub(crate) fn kv_insert_internal(
+        &mut self,
+        space: &str,
+        key: &[u8],
+        value: &[u8],
+    ) -> Result<Option<Vec<u8>>> {
         let txn = self.pager_txn();
         let mut catalog = catalog(txn)?;
         let before = catalog.get(txn, space.as_bytes())?;

@@ -14,6 +14,8 @@
 //!   all nodes and edges; traversals along a [`Follow`] (a direction and a set of edge types):
 //!   BFS with a depth limit, k-hop, shortest paths with their edges ([`Path`]), every shortest
 //!   path, Dijkstra and A* with a caller's weights, k shortest simple paths (Yen).
+//! - Typed properties ([`Value`]) on nodes and edges, read one at a time in place
+//!   ([`PropertyRead`]), and labels beyond a node's kind ([`WriteTxn::add_label`]).
 //! - Key-value spaces beside the graph ([`WriteTxn::kv_insert`], [`GraphRead::kv_get`]), in the
 //!   same transactions.
 //! - Vector indexes ([`WriteTxn::create_vector_index`], [`WriteTxn::set_vector`],
@@ -49,6 +51,7 @@ mod error;
 mod graph;
 mod ids;
 mod kv;
+pub mod props;
 mod read;
 mod roots;
 #[cfg(feature = "sample")]
@@ -70,6 +73,7 @@ pub use graph::{Graph, ReadTxn, StorageStats};
 pub use ids::{EdgeId, NodeId};
 pub use kv::{KvEntry, MAX_KV_KEY_LEN, MAX_SPACE_NAME_LEN};
 pub use pager_mmap::{Durability, Options};
+pub use props::{PropertyMap, PropertyRead, Value};
 pub use read::{Direction, EdgeRef, GraphRead, Neighbor, Neighbors, NodeRef};
 pub use scan::{NeighborCursor, NeighborScan};
 pub use schema::{

@@ -100,6 +100,7 @@ impl WriteTxn {
             .nodes
             .push(&mut self.txn, &attrs, &payload(name, data))?;
         self.index(kind_id, name.as_bytes(), id)?;
+        crate::props::index::index_node(self, NodeId(id))?;
         Ok(NodeId(id))
     }
 
@@ -119,30 +120,35 @@ impl WriteTxn {
         check_label("kind", kind)?;
         check_name(name)?;
         let old = self.node_key(id)?;
+        crate::props::index::unindex_node(self, id)?;
         self.unindex(&old, id.0)?;
         let kind_id = self.intern(Label::Kind, kind)?;
         let attrs = NodeAttrs::encode(kind_id, name.len())?;
         self.roots
             .nodes
             .update(&mut self.txn, id.0, &attrs, Some(&payload(name, data)))?;
-        self.index(kind_id, name.as_bytes(), id.0)
+        self.index(kind_id, name.as_bytes(), id.0)?;
+        crate::props::index::index_node(self, id)
     }
 
     /// Replaces a node's data, keeping its kind and name.
     pub fn set_node_data(&mut self, id: NodeId, data: &[u8]) -> Result<()> {
         let old = self.node_key(id)?;
+        crate::props::index::unindex_node(self, id)?;
         let mut bytes = old.name.clone();
         bytes.extend_from_slice(data);
         let attrs = NodeAttrs::encode(old.kind, old.name.len())?;
         self.roots
             .nodes
             .update(&mut self.txn, id.0, &attrs, Some(&bytes))?;
-        Ok(())
+        crate::props::index::index_node(self, id)
     }
 
     /// Deletes a node and every edge to or from it.
     pub fn delete_node(&mut self, id: NodeId) -> Result<()> {
         let old = self.node_key(id)?;
+        crate::props::index::unindex_node(self, id)?;
+        crate::props::labels::forget_node(self, id)?;
         let out = self
             .roots
             .adjacency

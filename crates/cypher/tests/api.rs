@@ -1,0 +1,186 @@
+//! The crate's API: queries on read and write transactions, prepared queries, atomic
+//! `execute`, errors with positions, and property indexes through `CREATE INDEX`.
+
+use cypher::{Error, ErrorClass, Params, PreparedQuery, Value};
+use graph::Graph;
+
+fn params(pairs: &[(&str, Value)]) -> Params {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
+}
+
+fn people(graph: &Graph) -> cypher::Result<()> {
+    cypher::execute(
+        graph,
+        "UNWIND range(1, 50) AS i CREATE (:Person {id: i, age: i % 10, name: 'p' + toString(i)})",
+        &Params::new(),
+    )?;
+    Ok(())
+}
+
+#[test]
+fn a_failing_write_query_leaves_nothing_behind() -> cypher::Result<()> {
+    let graph = Graph::in_memory()?;
+    let err = cypher::execute(
+        &graph,
+        "CREATE (:A) WITH 1 AS x RETURN x / 0",
+        &Params::new(),
+    );
+    assert!(matches!(
+        err.as_ref().map_err(Error::class),
+        Err(Some((ErrorClass::ArithmeticError, _)))
+    ));
+    let read = graph.begin_read()?;
+    let rows = cypher::query(&read, "MATCH (n) RETURN count(n) AS c", &Params::new())?;
+    assert_eq!(rows.rows, vec![vec![Value::Int(0)]]);
+    Ok(())
+}
+
+#[test]
+fn a_read_transaction_refuses_a_writing_query() -> cypher::Result<()> {
+    let graph = Graph::in_memory()?;
+    let read = graph.begin_read()?;
+    assert!(matches!(
+        cypher::query(&read, "CREATE ()", &Params::new()),
+        Err(Error::ReadOnly)
+    ));
+    Ok(())
+}
+
+#[test]
+fn compile_errors_name_their_line_and_column() {
+    match PreparedQuery::new("MATCH (n)\nRETURN m") {
+        Err(Error::Compile {
+            class: ErrorClass::SyntaxError,
+            detail: "UndefinedVariable",
+            line: 2,
+            column: 8,
+            ..
+        }) => {}
+        other => panic!("expected an undefined variable at 2:8, got {other:?}"),
+    }
+    match PreparedQuery::new("MATCH (n RETURN n") {
+        Err(Error::Compile {
+            line: 1, column, ..
+        }) => assert_eq!(column, 10),
+        other => panic!("expected a syntax error, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_prepared_query_runs_with_each_set_of_parameters() -> cypher::Result<()> {
+    let graph = Graph::in_memory()?;
+    people(&graph)?;
+    let prepared = PreparedQuery::new("MATCH (p:Person) WHERE p.id = $id RETURN p.name AS name")?;
+    assert!(!prepared.writes());
+    let read = graph.begin_read()?;
+    for id in [1, 17, 50] {
+        let rows = prepared.run(&read, &params(&[("id", Value::Int(id))]))?;
+        assert_eq!(rows.rows, vec![vec![Value::String(format!("p{id}"))]]);
+    }
+    assert!(matches!(
+        prepared.run(&read, &Params::new()),
+        Err(Error::Compile {
+            class: ErrorClass::ParameterMissing,
+            ..
+        })
+    ));
+    Ok(())
+}
+
+#[test]
+fn an_index_gives_the_same_rows_as_a_label_scan() -> cypher::Result<()> {
+    let graph = Graph::in_memory()?;
+    people(&graph)?;
+    let queries = [
+        "MATCH (p:Person) WHERE p.age = 3 RETURN p.id AS id ORDER BY id",
+        "MATCH (p:Person) WHERE p.age >= 7 AND p.id < 30 RETURN p.id AS id ORDER BY id",
+        "MATCH (p:Person {age: 3.0}) RETURN p.id AS id ORDER BY id",
+        "MATCH (p:Person) WHERE 'p5' < p.name RETURN p.id AS id ORDER BY id",
+    ];
+    let before: Vec<_> = {
+        let read = graph.begin_read()?;
+        queries
+            .iter()
+            .map(|q| cypher::query(&read, q, &Params::new()))
+            .collect::<Result<_, _>>()?
+    };
+    cypher::execute(
+        &graph,
+        "CREATE INDEX person_age FOR (p:Person) ON (p.age)",
+        &Params::new(),
+    )?;
+    cypher::execute(&graph, "CREATE INDEX ON :Person(name)", &Params::new())?;
+    {
+        let read = graph.begin_read()?;
+        for (q, want) in queries.iter().zip(&before) {
+            assert_eq!(&cypher::query(&read, q, &Params::new())?, want, "{q}");
+        }
+    }
+    // Writes after the index exists keep it right.
+    cypher::execute(
+        &graph,
+        "MATCH (p:Person) WHERE p.id <= 10 SET p.age = 3",
+        &Params::new(),
+    )?;
+    cypher::execute(
+        &graph,
+        "MATCH (p:Person {id: 13}) REMOVE p:Person",
+        &Params::new(),
+    )?;
+    let read = graph.begin_read()?;
+    let rows = cypher::query(
+        &read,
+        "MATCH (p:Person) WHERE p.age = 3 RETURN count(*) AS c",
+        &Params::new(),
+    )?;
+    // ids 1..=10, then 23, 33, 43 (13 lost its label).
+    assert_eq!(rows.rows, vec![vec![Value::Int(13)]]);
+    drop(read);
+    cypher::execute(&graph, "DROP INDEX person_age", &Params::new())?;
+    assert!(graph.check()?.is_clean());
+    Ok(())
+}
+
+#[test]
+fn shortest_paths_are_found_one_or_all() -> cypher::Result<()> {
+    let graph = Graph::in_memory()?;
+    // a -> b -> d, a -> c -> d, d -> e: two shortest paths from a to d.
+    cypher::execute(
+        &graph,
+        "CREATE (a:N {n: 'a'}), (b:N {n: 'b'}), (c:N {n: 'c'}), (d:N {n: 'd'}), (e:N {n: 'e'}),
+                (a)-[:R]->(b), (b)-[:R]->(d), (a)-[:R]->(c), (c)-[:R]->(d), (d)-[:R]->(e)",
+        &Params::new(),
+    )?;
+    let read = graph.begin_read()?;
+    let one = cypher::query(
+        &read,
+        "MATCH p = shortestPath((x:N {n: 'a'})-[:R*]->(y:N {n: 'e'})) RETURN length(p) AS len",
+        &Params::new(),
+    )?;
+    assert_eq!(one.rows, vec![vec![Value::Int(3)]]);
+    let all = cypher::query(
+        &read,
+        "MATCH p = allShortestPaths((x:N {n: 'a'})-[:R*]->(y:N {n: 'd'}))
+         RETURN [n IN nodes(p) | n.n] AS names ORDER BY names",
+        &Params::new(),
+    )?;
+    let names = |v: &[&str]| {
+        vec![Value::List(
+            v.iter().map(|s| Value::String(s.to_string())).collect(),
+        )]
+    };
+    assert_eq!(
+        all.rows,
+        vec![names(&["a", "b", "d"]), names(&["a", "c", "d"])]
+    );
+    let none = cypher::query(
+        &read,
+        "MATCH p = shortestPath((x:N {n: 'e'})-[:R*]->(y:N {n: 'a'})) RETURN p",
+        &Params::new(),
+    )?;
+    assert!(none.rows.is_empty());
+    Ok(())
+}
