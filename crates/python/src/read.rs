@@ -7,7 +7,7 @@ use graph::{GraphRead, Neighbor, NodeId};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyTuple};
 
-use crate::convert::{self, edge_types, follow, le_bytes, to_numpy};
+use crate::convert::{self, NumpyValue, edge_types, follow, le_bytes, to_numpy};
 use crate::errors::{InvalidError, from_graph};
 use crate::guarded::Guarded;
 use crate::records::{self, Edge, Node, Path};
@@ -202,19 +202,20 @@ impl ReadTxn {
     /// released while reading.
     fn edges_numpy<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
         let (src, dst, types) = self.inner.detached(py, |r| {
+            // Written as little-endian bytes as they are read: one pass, no second copy.
             let n = usize::try_from(r.edge_count()).unwrap_or(0);
             let (mut src, mut dst, mut types) = (
-                Vec::with_capacity(n),
-                Vec::with_capacity(n),
-                Vec::with_capacity(n),
+                Vec::with_capacity(n * 8),
+                Vec::with_capacity(n * 8),
+                Vec::with_capacity(n * 4),
             );
             for edge in r.edges() {
                 let edge = edge.map_err(from_graph)?;
-                src.push(edge.from().0);
-                dst.push(edge.to().0);
-                types.push(edge.edge_type_id());
+                edge.from().0.put(&mut src);
+                edge.to().0.put(&mut dst);
+                edge.edge_type_id().put(&mut types);
             }
-            Ok((le_bytes(&src), le_bytes(&dst), le_bytes(&types)))
+            Ok((src, dst, types))
         })?;
         PyTuple::new(
             py,
