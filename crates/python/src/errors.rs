@@ -49,6 +49,12 @@ create_exception!(
 );
 create_exception!(
     mmgraph,
+    BusyError,
+    Error,
+    "Another write transaction is open (from `Graph.write(wait=False)`)."
+);
+create_exception!(
+    mmgraph,
     ClosedError,
     Error,
     "The transaction was committed, aborted or closed, or is busy in this thread's callback."
@@ -61,6 +67,7 @@ pub(crate) fn from_graph(e: graph::Error) -> PyErr {
     match e {
         E::Corrupt(_) => CorruptError::new_err(message),
         E::Locked { .. } => LockedError::new_err(message),
+        E::Storage(graph::StorageError::WriteBusy) => BusyError::new_err(message),
         E::ReadOnly => ReadOnlyError::new_err(message),
         E::NodeNotFound(_) | E::EdgeNotFound(_) => NotFoundError::new_err(message),
         E::Vector(graph::VectorError::UnknownIndex(_)) => NotFoundError::new_err(message),

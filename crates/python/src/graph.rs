@@ -43,10 +43,18 @@ impl Graph {
         })
     }
 
-    /// Begins the write transaction (waiting, with the GIL released, while another is open).
-    /// `with g.write() as tx:` commits when the block ends normally and aborts on an exception.
-    fn write(&self, py: Python<'_>) -> PyResult<WriteTxn> {
-        let txn = py.detach(|| self.inner.begin_write()).map_err(from_graph)?;
+    /// Begins the write transaction. While another is open it waits, with the GIL released
+    /// (a thread that holds one and asks for another waits forever), or with `wait=False`
+    /// raises `BusyError`. `with g.write() as tx:` commits when the block ends normally and
+    /// aborts on an exception.
+    #[pyo3(signature = (wait = true))]
+    fn write(&self, py: Python<'_>, wait: bool) -> PyResult<WriteTxn> {
+        let txn = if wait {
+            py.detach(|| self.inner.begin_write())
+        } else {
+            self.inner.try_begin_write()
+        }
+        .map_err(from_graph)?;
         Ok(WriteTxn {
             inner: Guarded::new(txn, "write transaction"),
         })

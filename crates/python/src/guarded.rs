@@ -72,16 +72,23 @@ impl<T: Send> Guarded<T> {
                 Ok(guard) => return Ok(self.held(guard)),
                 Err(TryLockError::Poisoned(p)) => return Ok(self.held(p.into_inner())),
                 Err(TryLockError::WouldBlock) => {
-                    if self.holder.load(Ordering::Acquire) == this_thread() {
-                        return Err(ClosedError::new_err(format!(
-                            "the {} is busy in a call of this thread (a callback may not use it)",
-                            self.what
-                        )));
-                    }
+                    self.refuse_reentry()?;
                     py.detach(|| drop(self.slot.lock()));
                 }
             }
         }
+    }
+
+    /// An error when this thread holds the mutex already (a callback using its own
+    /// transaction), which waiting would deadlock on. Only this thread stores its own number.
+    fn refuse_reentry(&self) -> PyResult<()> {
+        if self.holder.load(Ordering::Acquire) == this_thread() {
+            return Err(ClosedError::new_err(format!(
+                "the {} is busy in a call of this thread (a callback may not use it)",
+                self.what
+            )));
+        }
+        Ok(())
     }
 
     fn closed(&self) -> PyErr {
@@ -107,6 +114,7 @@ impl<T: Send> Guarded<T> {
         py: Python<'_>,
         f: impl FnOnce(&mut T) -> PyResult<R> + Send,
     ) -> PyResult<R> {
+        self.refuse_reentry()?;
         py.detach(|| {
             let guard = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
             let mut held = self.held(guard);
@@ -148,6 +156,8 @@ mod tests {
             let shared = Guarded::new(1u32, "read snapshot");
             let inner = shared.with(py, |_| Ok(shared.with(py, |v| Ok(*v)).is_err()));
             assert_eq!(inner.ok(), Some(true));
+            let detached = shared.with(py, |_| Ok(shared.detached(py, |v| Ok(*v)).is_err()));
+            assert_eq!(detached.ok(), Some(true));
             // The outer call's lock is released: a later call works.
             assert_eq!(shared.with(py, |v| Ok(*v)).ok(), Some(1));
         });

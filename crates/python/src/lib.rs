@@ -41,6 +41,7 @@ fn _mmgraph(py: Python<'_>, module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("NotFoundError", py.get_type::<errors::NotFoundError>())?;
     module.add("InvalidError", py.get_type::<errors::InvalidError>())?;
     module.add("LimitError", py.get_type::<errors::LimitError>())?;
+    module.add("BusyError", py.get_type::<errors::BusyError>())?;
     module.add("ClosedError", py.get_type::<errors::ClosedError>())?;
     let algo = PyModule::new(py, "algo")?;
     algorithms::register(&algo)?;

@@ -14,6 +14,7 @@ def test_every_exception_class_derives_from_mmgraph_error():
         mmgraph.InvalidError,
         mmgraph.LimitError,
         mmgraph.ClosedError,
+        mmgraph.BusyError,
     ]:
         assert issubclass(cls, mmgraph.Error)
     assert issubclass(mmgraph.Error, Exception)

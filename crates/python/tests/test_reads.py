@@ -112,6 +112,8 @@ def test_an_exception_in_a_weight_callable_reaches_the_caller_as_it_is(people):
         # The snapshot cannot be used from inside its own callback, and is usable after it.
         with pytest.raises(mmgraph.ClosedError, match="busy"):
             r.dijkstra(ids["alice"], ids["carol"], lambda e: r.degree(e.dst))
+        with pytest.raises(mmgraph.ClosedError, match="busy"):
+            r.dijkstra(ids["alice"], ids["carol"], lambda e: len(r.bfs(e.dst)))
         assert r.node(ids["alice"]).name == "alice"
 
 

@@ -118,3 +118,14 @@ def test_updates_and_deletes_change_what_later_snapshots_read(people):
     with g.read() as r:
         assert r.edge(edge) is None
         assert r.neighbors(ids["bob"], types="knows") == []
+
+
+def test_write_without_waiting_is_busy_while_another_write_is_open():
+    g = mmgraph.Graph.in_memory()
+    first = g.write()
+    with pytest.raises(mmgraph.BusyError):
+        g.write(wait=False)
+    first.abort()
+    with g.write(wait=False) as tx:
+        tx.add_node("person", "alice")
+    assert g.read().node_count() == 1

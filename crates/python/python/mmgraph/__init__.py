@@ -16,6 +16,7 @@ search, from one file that opens in microseconds at any size.
 """
 
 from ._mmgraph import (
+    BusyError,
     ClosedError,
     CorruptError,
     Edge,
@@ -35,6 +36,7 @@ from . import algo
 from ._networkx import from_networkx, to_networkx
 
 __all__ = [
+    "BusyError",
     "ClosedError",
     "CorruptError",
     "Edge",

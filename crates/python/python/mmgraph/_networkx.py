@@ -49,15 +49,14 @@ def from_networkx(
     kind: Union[str, Callable[[Any, dict], str]] = "node",
     edge_type: Union[str, Callable[[Any, Any, dict], str]] = "edge",
 ) -> Graph:
-    """A new mmgraph graph (in the file ``path``, or in memory when ``None``) holding
-    ``nx_graph``'s nodes and edges, written in one transaction.
+    """An mmgraph graph (the file ``path``, opened or created, or a graph in memory when
+    ``None``) with ``nx_graph``'s nodes and edges added in one transaction.
 
     A node's kind is its ``kind`` attribute, else ``kind`` (a name, or a function of the node
     and its attributes); its name is its ``name`` attribute, else ``str(node)``; its data is its
     ``data`` attribute when that is bytes, else the JSON of its other attributes. Edges take
     ``type`` and ``data`` the same way. An undirected graph's edges are written one way each.
-    The mapping from networkx nodes to mmgraph ids is stored in the returned graph's nodes in
-    order: the i-th node of ``nx_graph.nodes`` gets id i on an empty graph.
+    Nodes get ids in the order of ``nx_graph.nodes``: on a new graph the i-th node gets id i.
     """
     g = Graph.in_memory() if path is None else Graph(os.fspath(path))
     ids = {}
