@@ -46,15 +46,19 @@ impl Graph {
     /// Begins the write transaction. While another is open it waits, with the GIL released
     /// (a thread that holds one and asks for another waits forever), or with `wait=False`
     /// raises `BusyError`. `with g.write() as tx:` commits when the block ends normally and
-    /// aborts on an exception.
-    #[pyo3(signature = (wait = true))]
-    fn write(&self, py: Python<'_>, wait: bool) -> PyResult<WriteTxn> {
-        let txn = if wait {
+    /// aborts on an exception. With `durable=False` its commit publishes without syncing: a
+    /// crash may lose it (never corrupt the file) until a durable commit or `flush()`.
+    #[pyo3(signature = (wait = true, durable = true))]
+    fn write(&self, py: Python<'_>, wait: bool, durable: bool) -> PyResult<WriteTxn> {
+        let mut txn = if wait {
             py.detach(|| self.inner.begin_write())
         } else {
             self.inner.try_begin_write()
         }
         .map_err(from_graph)?;
+        if !durable {
+            txn.set_durability(graph::Durability::NonDurable);
+        }
         Ok(WriteTxn {
             inner: Guarded::new(txn, "write transaction"),
         })
@@ -76,7 +80,7 @@ impl Graph {
         Ok(report.problems)
     }
 
-    /// Makes commits made with non-durable durability durable.
+    /// Makes the commits of `write(durable=False)` transactions durable.
     fn flush(&self, py: Python<'_>) -> PyResult<()> {
         py.detach(|| self.inner.flush()).map_err(from_graph)
     }

@@ -129,3 +129,13 @@ def test_write_without_waiting_is_busy_while_another_write_is_open():
     with g.write(wait=False) as tx:
         tx.add_node("person", "alice")
     assert g.read().node_count() == 1
+
+
+def test_a_non_durable_commit_is_seen_at_once_and_kept_after_flush(path):
+    g = mmgraph.Graph(path)
+    with g.write(durable=False) as tx:
+        a = tx.add_node("person", "alice")
+    assert g.read().node(a).name == "alice"
+    g.flush()
+    del tx, g
+    assert mmgraph.Graph(path, read_only=True).read().node(a).name == "alice"
