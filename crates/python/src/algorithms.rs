@@ -99,6 +99,36 @@ fn pagerank<'py>(
     to_numpy::<f64>(py, &bytes)
 }
 
+/// Personalised PageRank: random jumps land on `sources` only, evenly.
+#[pyfunction]
+#[pyo3(signature = (r, sources, damping = 0.85, iterations = 20, types = None, direction = "out", kinds = None))]
+#[allow(clippy::too_many_arguments)]
+fn personalized_pagerank<'py>(
+    py: Python<'py>,
+    r: &ReadTxn,
+    sources: &Bound<'py, PyAny>,
+    damping: f64,
+    iterations: u32,
+    types: Option<&Bound<'py, PyAny>>,
+    direction: &str,
+    kinds: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let view = view(types, direction, kinds)?;
+    let sources: Vec<NodeId> = convert::u64s(py, sources)?
+        .into_iter()
+        .map(NodeId)
+        .collect();
+    let params = algo::PageRankParams {
+        damping,
+        iterations,
+    };
+    let bytes = run(py, r, |t, c| {
+        let ranks = algo::personalized_pagerank(t, &view, &sources, &params, c)?;
+        Ok(dense(&ranks, f64::NAN, |v| *v))
+    })?;
+    to_numpy::<f64>(py, &bytes)
+}
+
 /// Weakly connected components: each node's component, named by its smallest node id.
 #[pyfunction]
 #[pyo3(signature = (r, types = None, direction = "out", kinds = None))]
@@ -355,6 +385,7 @@ fn u64_i64(v: &u64) -> i64 {
 pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(bfs_levels, module)?)?;
     module.add_function(wrap_pyfunction!(pagerank, module)?)?;
+    module.add_function(wrap_pyfunction!(personalized_pagerank, module)?)?;
     module.add_function(wrap_pyfunction!(wcc, module)?)?;
     module.add_function(wrap_pyfunction!(scc, module)?)?;
     module.add_function(wrap_pyfunction!(cdlp, module)?)?;

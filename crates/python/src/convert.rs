@@ -19,6 +19,28 @@ pub(crate) fn direction(name: &str) -> PyResult<graph::Direction> {
     }
 }
 
+/// `"cosine"`, `"l2"` or `"ip"` as a vector metric.
+pub(crate) fn metric(name: &str) -> PyResult<graph::Metric> {
+    match name {
+        "cosine" => Ok(graph::Metric::Cosine),
+        "l2" => Ok(graph::Metric::L2),
+        "ip" => Ok(graph::Metric::InnerProduct),
+        other => Err(InvalidError::new_err(format!(
+            "metric must be \"cosine\", \"l2\" or \"ip\", not {other:?}"
+        ))),
+    }
+}
+
+/// The name [`metric`] reads for `metric` (a metric added later: its Rust name).
+pub(crate) fn metric_name(metric: graph::Metric) -> String {
+    match metric {
+        graph::Metric::Cosine => "cosine".to_owned(),
+        graph::Metric::L2 => "l2".to_owned(),
+        graph::Metric::InnerProduct => "ip".to_owned(),
+        other => format!("{other:?}"),
+    }
+}
+
 /// Edge types given as `None` (every type), one name, or a sequence of names.
 pub(crate) fn edge_types(types: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<String>>> {
     match types {

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use graph::{GraphRead, Neighbor, NodeId};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyTuple};
 
 use crate::convert::{self, NumpyValue, edge_types, follow, le_bytes, to_numpy};
 use crate::errors::{InvalidError, from_graph};
@@ -325,6 +325,89 @@ impl ReadTxn {
                 .inner
                 .detached(py, |r| run(r, src, dst, follow, &mut w)),
         }
+    }
+
+    /// The `k` cheapest simple paths from `src` to `dst` (Yen), cheapest first; `weight` as in
+    /// `dijkstra`.
+    #[pyo3(signature = (src, dst, k, weight = None, direction = "out", types = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn k_shortest_paths(
+        &self,
+        py: Python<'_>,
+        src: u64,
+        dst: u64,
+        k: usize,
+        weight: Option<&Bound<'_, PyAny>>,
+        direction: &str,
+        types: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Vec<Path>> {
+        let follow = follow(direction, edge_types(types)?)?;
+        fn run<C: EdgeCost>(
+            r: &graph::ReadTxn,
+            ends: (u64, u64),
+            k: usize,
+            follow: graph::Follow,
+            weight: &mut C,
+        ) -> PyResult<Vec<Path>> {
+            let found = r.k_shortest_paths(NodeId(ends.0), NodeId(ends.1), follow, k, |hop| {
+                weight.cost(r, hop)
+            });
+            weight
+                .finish(found, from_graph)?
+                .iter()
+                .map(|p| records::path(r, &p.path, p.cost))
+                .collect()
+        }
+        match Weight::parse(weight)? {
+            Weight::Callable(mut w) => self
+                .inner
+                .with(py, |r| run(r, (src, dst), k, follow, &mut w)),
+            Weight::Data(mut w) => self
+                .inner
+                .detached(py, |r| run(r, (src, dst), k, follow, &mut w)),
+        }
+    }
+
+    /// Every path of fewest hops from `src` to `dst`, at most `limit` of them (parallel edges
+    /// give distinct paths); empty when `dst` cannot be reached.
+    #[pyo3(signature = (src, dst, limit = 1000, direction = "out", types = None))]
+    fn all_shortest_paths(
+        &self,
+        py: Python<'_>,
+        src: u64,
+        dst: u64,
+        limit: usize,
+        direction: &str,
+        types: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Vec<Path>> {
+        let follow = follow(direction, edge_types(types)?)?;
+        self.inner.detached(py, |r| {
+            r.all_shortest_paths(NodeId(src), NodeId(dst), follow, limit)
+                .map_err(from_graph)?
+                .iter()
+                .map(|p| records::path(r, p, p.len() as f64))
+                .collect()
+        })
+    }
+
+    /// The vector indexes as dicts: name, dimension, metric, m, ef_construction, len.
+    fn vector_indexes<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        let infos = self
+            .inner
+            .with(py, |r| r.vector_indexes().map_err(from_graph))?;
+        infos
+            .into_iter()
+            .map(|info| {
+                let dict = PyDict::new(py);
+                dict.set_item("name", info.name)?;
+                dict.set_item("dimension", info.spec.dimension)?;
+                dict.set_item("metric", convert::metric_name(info.spec.metric))?;
+                dict.set_item("m", info.spec.m)?;
+                dict.set_item("ef_construction", info.spec.ef_construction)?;
+                dict.set_item("len", info.len)?;
+                Ok(dict)
+            })
+            .collect()
     }
 
     /// The value of `key` (bytes or str) in key-value space `space`, or `None`.

@@ -241,16 +241,7 @@ impl WriteTxn {
         m: usize,
         ef_construction: usize,
     ) -> PyResult<()> {
-        let metric = match metric {
-            "cosine" => graph::Metric::Cosine,
-            "l2" => graph::Metric::L2,
-            "ip" => graph::Metric::InnerProduct,
-            other => {
-                return Err(InvalidError::new_err(format!(
-                    "metric must be \"cosine\", \"l2\" or \"ip\", not {other:?}"
-                )));
-            }
-        };
+        let metric = convert::metric(metric)?;
         let spec = graph::VectorIndexSpec {
             dimension,
             metric,

@@ -104,3 +104,14 @@ def test_algorithm_errors_are_exceptions_of_the_hierarchy():
             mmgraph.algo.bfs_levels(r, 99)
         communities, modularity = mmgraph.algo.louvain(r)
         assert communities.tolist() == [0, 0] and modularity <= 0.5
+
+
+def test_personalized_pagerank_puts_its_jumps_on_the_sources(web):
+    g, ref = web
+    with g.read() as r:
+        ranks = mmgraph.algo.personalized_pagerank(r, [0, 1])
+        assert math.isclose(ranks.sum(), 1.0, rel_tol=1e-9)
+        plain = mmgraph.algo.pagerank(r)
+        assert ranks[0] + ranks[1] > plain[0] + plain[1]
+        with pytest.raises(mmgraph.InvalidError, match="source"):
+            mmgraph.algo.personalized_pagerank(r, [])

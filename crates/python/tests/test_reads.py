@@ -144,3 +144,19 @@ def test_invalid_names_are_invalid_errors_with_the_rust_message():
     with pytest.raises(TypeError):
         with g.write() as tx:
             tx.add_node("person", "a", {"not json": object()})
+
+
+def test_k_shortest_and_all_shortest_paths_list_paths_in_order():
+    g = mmgraph.Graph.in_memory()
+    with g.write() as tx:
+        a, b, c, d = (tx.add_node("n", x) for x in "abcd")
+        tx.add_edges([a, a, b, c, a], [b, c, d, d, d], "e", [{"w": 1}, {"w": 1}, {"w": 1}, {"w": 2}, {"w": 5}])
+    with g.read() as r:
+        paths = r.k_shortest_paths(a, d, 3, "w")
+        assert [p.nodes for p in paths] == [[a, b, d], [a, c, d], [a, d]]
+        assert [p.cost for p in paths] == [2, 3, 5]
+        by_hops = r.k_shortest_paths(a, d, 1)
+        assert by_hops[0].nodes == [a, d]
+        assert sorted(p.nodes for p in r.all_shortest_paths(b, d)) == [[b, d]]
+        assert r.all_shortest_paths(d, a) == []
+        assert len(r.all_shortest_paths(a, d, direction="both")) == 1

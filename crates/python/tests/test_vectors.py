@@ -26,6 +26,8 @@ def test_vector_search_finds_the_nearest_nodes_and_filters_by_kind():
         odd, _ = r.vector_search("emb", query, k=5, kind="odd")
         assert all(r.node(int(n)).kind == "odd" for n in odd)
         np.testing.assert_allclose(r.vector("emb", ids[3]), points[3])
+        [info] = r.vector_indexes()
+        assert (info["name"], info["dimension"], info["metric"], info["len"]) == ("emb", 8, "l2", 200)
         assert r.vector("emb", 10_000) is None
 
 

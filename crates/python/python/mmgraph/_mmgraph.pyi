@@ -140,6 +140,24 @@ class ReadTxn:
         direction: Direction = "out",
         types: Types = None,
     ) -> Optional[Path]: ...
+    def k_shortest_paths(
+        self,
+        src: int,
+        dst: int,
+        k: int,
+        weight: Weight = None,
+        direction: Direction = "out",
+        types: Types = None,
+    ) -> List[Path]: ...
+    def all_shortest_paths(
+        self,
+        src: int,
+        dst: int,
+        limit: int = 1000,
+        direction: Direction = "out",
+        types: Types = None,
+    ) -> List[Path]: ...
+    def vector_indexes(self) -> List[Dict[str, Any]]: ...
     def kv_get(self, space: str, key: Key) -> Optional[bytes]: ...
     def kv_items(self, space: str, prefix: Optional[Key] = None) -> List[Tuple[bytes, bytes]]: ...
     def kv_len(self, space: str) -> int: ...

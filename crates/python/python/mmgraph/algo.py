@@ -11,6 +11,7 @@ from ._mmgraph import algo as _native
 
 bfs_levels = _native.bfs_levels
 pagerank = _native.pagerank
+personalized_pagerank = _native.personalized_pagerank
 wcc = _native.wcc
 scc = _native.scc
 cdlp = _native.cdlp
@@ -34,6 +35,7 @@ __all__ = [
     "lcc",
     "louvain",
     "pagerank",
+    "personalized_pagerank",
     "scc",
     "sssp",
     "topological_sort",

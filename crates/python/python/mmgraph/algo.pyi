@@ -21,6 +21,15 @@ def pagerank(
     direction: Direction = "out",
     kinds: Names = None,
 ) -> Floats: ...
+def personalized_pagerank(
+    r: ReadTxn,
+    sources: npt.ArrayLike,
+    damping: float = 0.85,
+    iterations: int = 20,
+    types: Names = None,
+    direction: Direction = "out",
+    kinds: Names = None,
+) -> Floats: ...
 def wcc(r: ReadTxn, types: Names = None, direction: Direction = "out", kinds: Names = None) -> Ints: ...
 def scc(r: ReadTxn, types: Names = None, direction: Direction = "out", kinds: Names = None) -> Ints: ...
 def cdlp(
