@@ -110,11 +110,7 @@ pub(crate) fn u64s(py: Python<'_>, values: &Bound<'_, PyAny>) -> PyResult<Vec<u6
     let bytes = numpy_bytes(py, values, "<u8")?;
     Ok(bytes
         .chunks_exact(8)
-        .map(|c| {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(c);
-            u64::from_le_bytes(word)
-        })
+        .filter_map(|c| c.try_into().ok().map(u64::from_le_bytes))
         .collect())
 }
 
@@ -123,11 +119,7 @@ pub(crate) fn f32s(py: Python<'_>, values: &Bound<'_, PyAny>) -> PyResult<Vec<f3
     let bytes = numpy_bytes(py, values, "<f4")?;
     Ok(bytes
         .chunks_exact(4)
-        .map(|c| {
-            let mut word = [0u8; 4];
-            word.copy_from_slice(c);
-            f32::from_le_bytes(word)
-        })
+        .filter_map(|c| c.try_into().ok().map(f32::from_le_bytes))
         .collect())
 }
 
