@@ -53,22 +53,9 @@ fn parse_params(raw: &[String]) -> Result<Params> {
             .ok_or_else(|| Error::Invalid(format!("--param {p}: expected NAME=JSON")))?;
         let json: Json = serde_json::from_str(value)
             .map_err(|e| Error::Invalid(format!("--param {name}: {e}")))?;
-        params.insert(name.to_owned(), from_json(json));
+        params.insert(name.to_owned(), cypher::json::from_json(json));
     }
     Ok(params)
-}
-
-fn from_json(j: Json) -> Value {
-    match j {
-        Json::Null => Value::Null,
-        Json::Bool(b) => Value::Bool(b),
-        Json::Number(n) => n
-            .as_i64()
-            .map_or_else(|| Value::Float(n.as_f64().unwrap_or(f64::NAN)), Value::Int),
-        Json::String(s) => Value::String(s),
-        Json::Array(a) => Value::List(a.into_iter().map(from_json).collect()),
-        Json::Object(o) => Value::Map(o.into_iter().map(|(k, v)| (k, from_json(v))).collect()),
-    }
 }
 
 /// Prints `rows`: a table for people; with `--json` one document (`columns`, and `rows` as
@@ -82,7 +69,7 @@ fn print<T: GraphRead>(txn: &T, rows: &cypher::Rows, out: &mut Output) -> Result
                 || {
                     let mut obj = Map::new();
                     for (c, v) in rows.columns.iter().zip(row) {
-                        obj.insert(c.clone(), to_json(txn, v)?);
+                        obj.insert(c.clone(), cypher::json::to_json(txn, v)?);
                     }
                     Ok(Json::Object(obj))
                 },
@@ -134,52 +121,6 @@ fn print<T: GraphRead>(txn: &T, rows: &cypher::Rows, out: &mut Output) -> Result
         cells.len(),
         if cells.len() == 1 { "" } else { "s" }
     ))
-}
-
-/// A value as JSON: nodes and relationships with their ids, labels or type, and properties.
-fn to_json<T: GraphRead>(txn: &T, v: &Value) -> Result<Json> {
-    Ok(match v {
-        Value::Null => Json::Null,
-        Value::Bool(b) => json!(b),
-        Value::Int(i) => json!(i),
-        Value::Float(f) if f.is_finite() => json!(f),
-        Value::Float(f) => json!(f.to_string()),
-        Value::String(s) => json!(s),
-        Value::Bytes(b) => json!(b),
-        Value::List(l) => Json::Array(l.iter().map(|x| to_json(txn, x)).collect::<Result<_>>()?),
-        Value::Map(m) => Json::Object(
-            m.iter()
-                .map(|(k, x)| Ok((k.clone(), to_json(txn, x)?)))
-                .collect::<Result<_>>()?,
-        ),
-        Value::Node(n) => json!({
-            "id": n.0,
-            "labels": txn.node_labels(*n)?,
-            "properties": props_json(txn, txn.node_properties(*n)?)?,
-        }),
-        Value::Relationship(r) => {
-            let edge = txn.edge(*r)?.ok_or(graph::Error::EdgeNotFound(*r))?;
-            json!({
-                "id": r.0,
-                "type": edge.edge_type()?,
-                "start": edge.from().0,
-                "end": edge.to().0,
-                "properties": props_json(txn, txn.edge_properties(*r)?)?,
-            })
-        }
-        Value::Path(p) => json!({
-            "nodes": p.nodes.iter().map(|n| to_json(txn, &Value::Node(*n))).collect::<Result<Vec<_>>>()?,
-            "relationships": p.rels.iter().map(|r| to_json(txn, &Value::Relationship(*r))).collect::<Result<Vec<_>>>()?,
-        }),
-    })
-}
-
-fn props_json<T: GraphRead>(txn: &T, props: graph::PropertyMap) -> Result<Json> {
-    let mut obj = Map::new();
-    for (k, v) in props {
-        obj.insert(k, to_json(txn, &Value::from(v))?);
-    }
-    Ok(Json::Object(obj))
 }
 
 /// A value as Cypher writes it: `(:Label {key: 'value'})`, `[:TYPE]`, lists, maps.

@@ -28,6 +28,7 @@ mod error;
 mod eval;
 mod exec;
 mod functions;
+pub mod json;
 mod lexer;
 mod matcher;
 mod parser;

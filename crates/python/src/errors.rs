@@ -60,6 +60,23 @@ create_exception!(
     "The transaction was committed, aborted or closed, or is busy in this thread's callback."
 );
 
+create_exception!(
+    mmgraph,
+    QueryError,
+    Error,
+    "A Cypher query failed: its syntax, a check before it ran (the message gives the line and column), or an error while it ran."
+);
+
+/// A Cypher error as a Python exception: the graph's own errors as [`from_graph`] maps them,
+/// a query that writes on a read snapshot as `ReadOnlyError`, the rest as `QueryError`.
+pub(crate) fn from_cypher(e: cypher::Error) -> PyErr {
+    match e {
+        cypher::Error::Graph(e) => from_graph(e),
+        cypher::Error::ReadOnly => ReadOnlyError::new_err(e.to_string()),
+        other => QueryError::new_err(other.to_string()),
+    }
+}
+
 /// A Rust error as the Python exception of its class.
 pub(crate) fn from_graph(e: graph::Error) -> PyErr {
     use graph::Error as E;

@@ -18,6 +18,7 @@ mod convert;
 mod errors;
 mod graph;
 mod guarded;
+mod query;
 mod read;
 mod records;
 mod weights;
@@ -43,6 +44,7 @@ fn _mmgraph(py: Python<'_>, module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("LimitError", py.get_type::<errors::LimitError>())?;
     module.add("BusyError", py.get_type::<errors::BusyError>())?;
     module.add("ClosedError", py.get_type::<errors::ClosedError>())?;
+    module.add("QueryError", py.get_type::<errors::QueryError>())?;
     let algo = PyModule::new(py, "algo")?;
     algorithms::register(&algo)?;
     module.add_submodule(&algo)?;

@@ -410,6 +410,24 @@ impl ReadTxn {
             .collect()
     }
 
+    /// The rows of the Cypher query `text` on this snapshot, as a list of dicts keyed by column
+    /// (a node is `{"id", "labels", "properties"}`, a relationship `{"id", "type", "start",
+    /// "end", "properties"}`); `params` is a dict for `$name`. A query that writes raises
+    /// `ReadOnlyError`; a bad query raises `QueryError` naming the position.
+    #[pyo3(signature = (text, params = None))]
+    fn query<'py>(
+        &self,
+        py: Python<'py>,
+        text: &str,
+        params: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let params = crate::query::params(py, params)?;
+        let rows = self
+            .inner
+            .detached(py, |r| crate::query::read_rows(r, text, &params))?;
+        crate::query::to_python(py, &rows)
+    }
+
     /// The value of `key` (bytes or str) in key-value space `space`, or `None`.
     fn kv_get<'py>(
         &self,

@@ -199,6 +199,24 @@ impl WriteTxn {
         self.inner.with(py, |t| Ok(t.edge_count()))
     }
 
+    /// The rows of the Cypher query `text`, run in this transaction (it sees and makes
+    /// changes; they commit with the transaction), as `ReadTxn.query` returns them. If it
+    /// raises, part of the query's changes may be in the transaction: let the `with` block end
+    /// with the exception, so that it aborts.
+    #[pyo3(signature = (text, params = None))]
+    fn query<'py>(
+        &self,
+        py: Python<'py>,
+        text: &str,
+        params: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let params = crate::query::params(py, params)?;
+        let rows = self
+            .inner
+            .detached(py, |t| crate::query::write_rows(t, text, &params))?;
+        crate::query::to_python(py, &rows)
+    }
+
     /// Sets `key` to `value` in key-value space `space` (bytes or str each); returns the old
     /// value or `None`.
     fn kv_insert<'py>(
