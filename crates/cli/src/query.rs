@@ -102,6 +102,8 @@ fn print<T: GraphRead>(txn: &T, rows: &cypher::Rows, out: &mut Output) -> Result
             .map(|(c, wd)| format!("{c:<wd$}"))
             .collect::<Vec<_>>()
             .join(" | ")
+            .trim_end()
+            .to_owned()
     };
     if !rows.columns.is_empty() {
         out.line(line(&rows.columns))?;
