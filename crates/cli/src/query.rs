@@ -67,11 +67,11 @@ fn print<T: GraphRead>(txn: &T, rows: &cypher::Rows, out: &mut Output) -> Result
             listing.record(
                 || Ok(String::new()),
                 || {
-                    let mut obj = Map::new();
-                    for (c, v) in rows.columns.iter().zip(row) {
-                        obj.insert(c.clone(), cypher::json::to_json(txn, v)?);
-                    }
-                    Ok(Json::Object(obj))
+                    Ok(Json::Object(cypher::json::row_to_json(
+                        txn,
+                        &rows.columns,
+                        row,
+                    )?))
                 },
             )?;
         }

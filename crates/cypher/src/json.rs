@@ -63,17 +63,24 @@ pub fn to_json<T: GraphRead>(txn: &T, v: &Value) -> Result<Json> {
     })
 }
 
+/// One row as a JSON object keyed by `columns`.
+pub fn row_to_json<T: GraphRead>(
+    txn: &T,
+    columns: &[String],
+    row: &[Value],
+) -> Result<Map<String, Json>> {
+    let mut object = Map::new();
+    for (column, value) in columns.iter().zip(row) {
+        object.insert(column.clone(), to_json(txn, value)?);
+    }
+    Ok(object)
+}
+
 /// Each row of `rows` as a JSON object keyed by column.
 pub fn rows_to_json<T: GraphRead>(txn: &T, rows: &crate::Rows) -> Result<Vec<Map<String, Json>>> {
     rows.rows
         .iter()
-        .map(|row| {
-            let mut object = Map::new();
-            for (column, value) in rows.columns.iter().zip(row) {
-                object.insert(column.clone(), to_json(txn, value)?);
-            }
-            Ok(object)
-        })
+        .map(|row| row_to_json(txn, &rows.columns, row))
         .collect()
 }
 

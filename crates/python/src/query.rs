@@ -15,11 +15,7 @@ pub(crate) fn params(
     let Some(params) = params.filter(|p| !p.is_none()) else {
         return Ok(out);
     };
-    let text: String = py
-        .import("json")?
-        .call_method1("dumps", (params,))?
-        .extract()?;
-    match serde_json::from_str(&text) {
+    match serde_json::from_slice(&crate::convert::data_bytes(py, Some(params))?) {
         Ok(serde_json::Value::Object(map)) => {
             for (name, value) in map {
                 out.insert(name, cypher::json::from_json(value));
@@ -57,9 +53,4 @@ pub(crate) fn write_rows(
 fn rows_text<T: graph::GraphRead>(txn: &T, rows: &cypher::Rows) -> PyResult<String> {
     let objects = cypher::json::rows_to_json(txn, rows).map_err(from_cypher)?;
     serde_json::to_string(&objects).map_err(|e| InvalidError::new_err(e.to_string()))
-}
-
-/// JSON text of rows as a list of dicts.
-pub(crate) fn to_python<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
-    py.import("json")?.call_method1("loads", (text,))
 }

@@ -425,7 +425,7 @@ impl ReadTxn {
         let rows = self
             .inner
             .detached(py, |r| crate::query::read_rows(r, text, &params))?;
-        crate::query::to_python(py, &rows)
+        crate::records::parse_json(py, rows.as_bytes())
     }
 
     /// The value of `key` (bytes or str) in key-value space `space`, or `None`.

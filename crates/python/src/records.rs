@@ -108,7 +108,7 @@ impl Path {
     }
 }
 
-fn parse_json<'py>(py: Python<'py>, data: &[u8]) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn parse_json<'py>(py: Python<'py>, data: &[u8]) -> PyResult<Bound<'py, PyAny>> {
     py.import("json")?
         .call_method1("loads", (PyBytes::new(py, data),))
 }

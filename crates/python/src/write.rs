@@ -214,7 +214,7 @@ impl WriteTxn {
         let rows = self
             .inner
             .detached(py, |t| crate::query::write_rows(t, text, &params))?;
-        crate::query::to_python(py, &rows)
+        crate::records::parse_json(py, rows.as_bytes())
     }
 
     /// Sets `key` to `value` in key-value space `space` (bytes or str each); returns the old
