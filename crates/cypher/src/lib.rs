@@ -34,6 +34,7 @@ mod matcher;
 mod parser;
 mod plan;
 mod regex;
+mod source;
 mod store;
 mod types;
 mod value;
