@@ -226,6 +226,24 @@ impl<S: Store> Exec<'_, S> {
                 Clause::DropIndex { name } => {
                     self.store.write()?.drop_property_index(name)?;
                 }
+                Clause::Call(call) => {
+                    let (columns, out) = crate::call::run(self.env(), rows, call)?;
+                    if q.clauses.len() == 1 {
+                        // A CALL alone returns what it yields.
+                        let rows = out
+                            .into_iter()
+                            .map(|mut r| {
+                                columns
+                                    .iter()
+                                    .map(|c| r.remove(c).unwrap_or(Value::Null))
+                                    .collect()
+                            })
+                            .collect();
+                        return Ok(Rows { columns, rows });
+                    }
+                    rows = out;
+                    add_vars(&mut vars, columns);
+                }
             }
         }
         Ok(Rows {
