@@ -325,12 +325,11 @@ impl<S: Store> Exec<'_, S> {
                     return Ok(());
                 };
                 for (call, acc) in calls.iter().zip(accs.iter_mut()) {
-                    let args = call
-                        .args
-                        .iter()
-                        .map(|a| eval(env, &row, a))
-                        .collect::<Result<Vec<_>>>()?;
-                    acc.add(call, args);
+                    // At most two arguments (the percentiles'): no vector per row.
+                    let mut args = call.args.iter().map(|a| eval(env, &row, a));
+                    let value = args.next().transpose()?;
+                    let param = args.next().transpose()?;
+                    acc.add(call, value, param);
                 }
                 Ok(())
             })?;
