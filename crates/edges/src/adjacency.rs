@@ -126,13 +126,7 @@ fn list_in_leaf<'a, S: PageSource>(
         FORM_EMPTY => Ok(List::Empty),
         FORM_RUN => {
             let page = src.page_as::<RunPage>(run::owned_page(leaf, slot.page.get())?)?;
-            let start = usize::from(slot.offset.get());
-            let end = start + usize::from(slot.count.get());
-            let entries = page
-                .entries
-                .get(start..end)
-                .ok_or_else(|| Error::Corrupt(format!("run {start}..{end} beyond its page")))?;
-            Ok(List::Run(entries))
+            Ok(List::Run(run_of(page, &slot)?))
         }
         FORM_HUB => Ok(List::Hub(
             src.page_as::<HubPage>(run::owned_page(leaf, slot.page.get())?)?,
@@ -141,6 +135,16 @@ fn list_in_leaf<'a, S: PageSource>(
             "list slot of node {node} has form {other}"
         ))),
     }
+}
+
+/// The entries of the run `slot` names in `page`.
+#[inline]
+fn run_of<'a>(page: &'a RunPage, slot: &ListSlot) -> Result<&'a [AdjEntry]> {
+    let start = usize::from(slot.offset.get());
+    let end = start + usize::from(slot.count.get());
+    page.entries
+        .get(start..end)
+        .ok_or_else(|| Error::Corrupt(format!("run {start}..{end} beyond its page")))
 }
 
 /// Calls `visit` with each stretch of `list` (its run, or each segment of its hub), keeping
@@ -225,6 +229,9 @@ pub struct ListReader<'a, S> {
     src: &'a S,
     /// The leaf index last descended to, and its leaf (`None` when it does not exist).
     leaf: Option<(u64, Option<&'a AdjLeafPage>)>,
+    /// The run page last read, by its place in that leaf's page table: the short lists of
+    /// neighbouring nodes share run pages, so a pass in id order finds most in this one.
+    run_page: Option<(u16, &'a RunPage)>,
 }
 
 impl<'a, S: PageSource> ListReader<'a, S> {
@@ -343,9 +350,25 @@ impl<'a, S: PageSource> ListReader<'a, S> {
             _ => {
                 let leaf = self.adjacency.leaf(self.src, node)?;
                 self.leaf = Some((index, leaf));
+                self.run_page = None;
                 leaf
             }
         };
+        if let Some(leaf) = leaf {
+            let slot = run::slot(leaf, slot_index(node, direction))?;
+            if slot.form == FORM_RUN {
+                let page = match self.run_page {
+                    Some((place, page)) if place == slot.page.get() => page,
+                    _ => {
+                        let id = run::owned_page(leaf, slot.page.get())?;
+                        let page = self.src.page_as::<RunPage>(id)?;
+                        self.run_page = Some((slot.page.get(), page));
+                        page
+                    }
+                };
+                return Ok(List::Run(run_of(page, &slot)?));
+            }
+        }
         list_in_leaf(self.src, leaf, node, direction)
     }
 }
@@ -399,6 +422,7 @@ impl Adjacency {
             adjacency: *self,
             src,
             leaf: None,
+            run_page: None,
         }
     }
 
