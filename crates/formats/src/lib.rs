@@ -21,6 +21,7 @@ mod graphml;
 mod properties;
 mod record;
 mod selection;
+pub mod sqlitegraph;
 #[cfg(test)]
 mod test_graph;
 
