@@ -18,6 +18,7 @@ mod lookup;
 mod output;
 mod progress;
 mod query;
+mod sqlitegraph;
 mod traversal;
 mod vector;
 
