@@ -101,4 +101,82 @@ mod tests {
     fn dot_keeps_markup_and_non_ascii_and_replaces_controls() {
         assert_eq!(dot("<&>'é\u{7}"), "\"<&>'é\u{FFFD}\"");
     }
+
+    /// What a reader gets back: `text` with forbidden characters replaced.
+    fn readable(text: &str) -> String {
+        text.chars()
+            .map(|c| if forbidden_in_xml(c) { REPLACEMENT } else { c })
+            .collect()
+    }
+
+    /// An XML reader's decoding of the entities and character references `xml` writes;
+    /// `None` for markup left unescaped or an unknown reference.
+    fn unescape_xml(escaped: &str) -> Option<String> {
+        let mut out = String::new();
+        let mut rest = escaped;
+        while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+            let (before, from) = rest.split_at(at);
+            out.push_str(before);
+            let end = from.find(';')?;
+            let (entity, after) = from.split_at(end + 1);
+            out.push(match entity {
+                "&amp;" => '&',
+                "&lt;" => '<',
+                "&gt;" => '>',
+                "&quot;" => '"',
+                "&apos;" => '\'',
+                "&#9;" => '\t',
+                "&#10;" => '\n',
+                "&#13;" => '\r',
+                _ => return None,
+            });
+            rest = after;
+        }
+        out.push_str(rest);
+        Some(out)
+    }
+
+    /// A DOT reader's decoding of a quoted string (`\"` and `\\`), with Graphviz's `\n` as a
+    /// line feed; `None` for a quote left unescaped.
+    fn unescape_dot(quoted: &str) -> Option<String> {
+        let inner = quoted.strip_prefix('"')?.strip_suffix('"')?;
+        let mut out = String::new();
+        let mut chars = inner.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => match chars.next()? {
+                    'n' => out.push('\n'),
+                    other => out.push(other),
+                },
+                '"' => return None,
+                c => out.push(c),
+            }
+        }
+        Some(out)
+    }
+
+    fn any_text() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::collection::vec(proptest::char::any(), 0..48)
+            .prop_map(|chars| chars.into_iter().collect())
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn xml_reads_back_as_the_text_with_forbidden_characters_replaced(text in any_text()) {
+            let escaped = xml(&text);
+            prop_assert!(!escaped.chars().any(forbidden_in_xml));
+            prop_assert!(!escaped.contains(['\n', '\r', '\t']));
+            prop_assert_eq!(unescape_xml(&escaped), Some(readable(&text)));
+        }
+
+        #[test]
+        fn dot_reads_back_as_the_text_with_line_breaks_as_newlines(text in any_text()) {
+            let quoted = dot(&text);
+            prop_assert!(!quoted.contains(['\n', '\r']));
+            let expected = readable(&text).replace("\r\n", "\n").replace('\r', "\n");
+            prop_assert_eq!(unescape_dot(&quoted), Some(expected));
+        }
+    }
 }

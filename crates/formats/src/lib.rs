@@ -28,7 +28,7 @@ mod test_graph;
 pub use dot::write_dot;
 pub use error::{Error, Result};
 pub use graphml::write_graphml;
-pub use properties::{RAW_DATA, exported_properties, hex, to_json, value_text};
+pub use properties::RAW_DATA;
 pub use selection::Selection;
 
 /// What an export wrote.

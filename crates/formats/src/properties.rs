@@ -11,7 +11,7 @@ pub const RAW_DATA: &str = "data";
 /// The properties of `data`; data that is not properties (bytes that are neither the binary
 /// property encoding nor a JSON object) becomes one property [`RAW_DATA`]: the text when it
 /// is UTF-8, else `0x` and lowercase hex.
-pub fn exported_properties(data: &[u8]) -> Result<PropertyMap> {
+pub(crate) fn exported_properties(data: &[u8]) -> Result<PropertyMap> {
     match graph::props::decode_properties(data) {
         Ok(map) => Ok(map),
         Err(graph::Error::NotProperties(_)) => {
@@ -29,7 +29,7 @@ pub fn exported_properties(data: &[u8]) -> Result<PropertyMap> {
 }
 
 /// `bytes` as `0x` and lowercase hex.
-pub fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(2 + 2 * bytes.len());
     out.push_str("0x");
     for b in bytes {
@@ -40,7 +40,7 @@ pub fn hex(bytes: &[u8]) -> String {
 
 /// `v` as text: booleans and numbers as Rust writes them (`true`, `31`, `2.5`, `NaN`,
 /// `inf`), strings as themselves, bytes as [`hex`], lists and maps as JSON.
-pub fn value_text(v: &Value) -> String {
+pub(crate) fn value_text(v: &Value) -> String {
     match v {
         Value::Null => String::new(),
         Value::Bool(b) => b.to_string(),
@@ -53,7 +53,7 @@ pub fn value_text(v: &Value) -> String {
 }
 
 /// `v` as JSON: bytes as a [`hex`] string, floats JSON cannot hold (NaN, infinities) as null.
-pub fn to_json(v: &Value) -> serde_json::Value {
+pub(crate) fn to_json(v: &Value) -> serde_json::Value {
     use serde_json::Value as Json;
     match v {
         Value::Null => Json::Null,

@@ -55,13 +55,13 @@ impl Cell {
     }
 
     /// A property value written back: strings as TEXT, bytes as a BLOB, anything else as its
-    /// text ([`crate::value_text`]).
+    /// text (`properties::value_text`).
     pub fn from_value(v: &Value) -> Cell {
         match v {
             Value::Null => Cell::Null,
             Value::String(s) => Cell::Text(s.clone()),
             Value::Bytes(b) => Cell::Bytes(b.clone()),
-            other => Cell::Text(crate::value_text(other)),
+            other => Cell::Text(crate::properties::value_text(other)),
         }
     }
 

@@ -12,8 +12,8 @@ use super::{
 };
 use crate::error::{Error, Result};
 use crate::external_ids;
+use crate::properties::to_json;
 use crate::record::NodeRecord;
-use crate::to_json;
 
 /// What an export wrote.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -90,15 +90,18 @@ fn write<R: GraphRead>(read: &R, path: &Path) -> Result<Exported> {
     Ok(written)
 }
 
-/// The entity id each node gets: its external id when that is an integer, else the next id
-/// after the largest of those.
+/// The entity id each node gets: its external id when that is an integer (in its canonical
+/// form), else the next id after the largest of those.
 fn entity_ids<R: GraphRead>(read: &R) -> Result<HashMap<NodeId, i64>> {
     let mut ids = HashMap::new();
     let mut pending = Vec::new();
     let mut largest = 0i64;
     for node in read.nodes() {
         let node = node?.id();
-        match external_ids::external_of(read, node)?.and_then(|ext| ext.parse::<i64>().ok()) {
+        // Only an id written as the integer writes it ("7", not "007"), so no two collide.
+        let id = external_ids::external_of(read, node)?
+            .and_then(|ext| ext.parse::<i64>().ok().filter(|id| id.to_string() == ext));
+        match id {
             Some(id) => {
                 largest = largest.max(id);
                 ids.insert(node, id);

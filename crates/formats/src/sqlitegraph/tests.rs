@@ -378,3 +378,49 @@ fn export_refuses_an_existing_file_unless_told_to_overwrite() {
         .expect("meta");
     assert_eq!(version, 1);
 }
+
+#[test]
+fn a_key_value_key_past_the_limit_stops_the_import_naming_its_row() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (src, conn) = sqlitegraph_db(dir.path(), "old.db");
+    typical(&conn);
+    let long = "k".repeat(graph::MAX_KV_KEY_LEN + 1);
+    conn.execute("INSERT INTO kv_store VALUES (?1, 'v')", params![long])
+        .expect("row");
+    let graph = Graph::in_memory().expect("graph");
+    match import(&graph, &src) {
+        Err(Error::BadRow { table, .. }) => assert_eq!(table, "kv_store"),
+        other => panic!("expected a bad row, got {other:?}"),
+    }
+    assert_eq!(graph.begin_read().expect("read").node_count(), 0);
+}
+
+#[test]
+fn only_canonical_integer_external_ids_become_entity_ids() {
+    let graph = Graph::in_memory().expect("graph");
+    let mut txn = graph.begin_write().expect("txn");
+    for (name, ext) in [("seven", "7"), ("padded", "007"), ("word", "abc")] {
+        let node = txn.add_node("k", name, b"").expect("node");
+        external_ids::record(&mut txn, ext, node).expect("external id");
+    }
+    txn.commit().expect("commit");
+    let dir = tempfile::tempdir().expect("dir");
+    let out = dir.path().join("out.db");
+    export(&graph.begin_read().expect("read"), &out, false).expect("export");
+    let rows: Vec<(i64, String)> = Connection::open(&out)
+        .expect("open")
+        .prepare("SELECT id, name FROM graph_entities ORDER BY id")
+        .expect("query")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("rows")
+        .collect::<rusqlite::Result<_>>()
+        .expect("rows");
+    assert_eq!(
+        rows,
+        [
+            (7, "seven".into()),
+            (8, "padded".into()),
+            (9, "word".into())
+        ]
+    );
+}
