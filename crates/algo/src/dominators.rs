@@ -14,7 +14,7 @@ const NONE: u64 = u64::MAX;
 /// Immediate dominators from `entry`: node d dominates v when every path from `entry` to v
 /// (along the view's direction) passes through d; v's immediate dominator is its dominator
 /// closest to it. Each node reachable from `entry` gets its immediate dominator, `entry`
-/// itself (as networkx's `immediate_dominators` does); unreachable nodes get no value.
+/// itself (as networkx's `immediate_dominators` did before 3.5); unreachable nodes get no value.
 ///
 /// Cooper, Harvey and Kennedy's iterative algorithm ("A Simple, Fast Dominance Algorithm"):
 /// number the reachable nodes in reverse postorder (an iterative DFS), then repeat until stable:

@@ -26,8 +26,7 @@ pub fn k_core<G: GraphRead + ?Sized>(
     let mut degree = vec![0u64; bound];
     let mut max_degree = 0;
     for v in sub.members().iter() {
-        let mut d = 0;
-        scanner.each(v, Direction::Both, |w| d += u64::from(w != v))?;
+        let d = scanner.fold(v, Direction::Both, 0, |d, w| d + u64::from(w != v))?;
         if let Some(slot) = degree.get_mut(index(v)) {
             *slot = d;
         }

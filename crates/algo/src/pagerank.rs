@@ -136,9 +136,8 @@ fn run<G: GraphRead + ?Sized>(
             }
         }
         for v in members.iter() {
-            let mut sum = 0.0;
-            scanner.each(v, reverse, |u| {
-                sum += share.get(index(u)).copied().unwrap_or(0.0)
+            let sum = scanner.fold(v, reverse, 0.0, |sum, u| {
+                sum + share.get(index(u)).copied().unwrap_or(0.0)
             })?;
             if let (Some(r), Some(&j)) = (rank.get_mut(index(v)), jump.get(index(v))) {
                 *r = (1.0 - d) * j + d * (sum + dangling * j);

@@ -1,4 +1,5 @@
-//! Strongly connected components (iterative Tarjan) and the condensation DAG.
+//! Strongly connected components (iterative Tarjan, Pearce's one-array form) and the
+//! condensation DAG.
 
 use graph::{GraphRead, NodeId};
 
@@ -8,8 +9,12 @@ use crate::members::index;
 use crate::values::NodeValues;
 use crate::view::View;
 
-/// A node's Tarjan index before it is visited.
-const UNVISITED: u64 = u64::MAX;
+/// A node's rank before it is visited.
+const UNVISITED: u64 = 0;
+
+/// The rank of the nodes of the first component finished; each later component's is one less.
+/// Open nodes rank by visit order from 1 up, far below.
+const FIRST_DONE: u64 = u64::MAX - 1;
 
 /// The strongly connected components of a view.
 #[derive(Clone, Debug, PartialEq)]
@@ -22,15 +27,22 @@ pub struct Components {
 }
 
 /// Strongly connected components: two nodes of the view share one when each reaches the other
-/// along the view's direction. Tarjan's algorithm made iterative: the depth-first path is an
-/// explicit stack, so no recursion on graph depth. Entering a node reads its neighbours once,
-/// through the view's [`Scanner`](crate::view::Scanner), onto a shared stack of pending
-/// neighbours, leaving out those already in a finished component (no edge to them can change a
-/// low-link); the path keeps each node with where its pending neighbours start.
+/// along the view's direction. Tarjan's algorithm in Pearce's one-array form ("A space-efficient
+/// algorithm for finding strongly connected components", 2016), made iterative: the
+/// depth-first path is an explicit stack, so no recursion on graph depth.
 ///
-/// Time O(V + E) edge reads; memory O(V) (an index, a low-link and a flag per node id, the
-/// Tarjan stack and the path) plus the pending neighbours of the nodes on the path: at most E
-/// node ids, in practice far fewer, since neighbours in finished components are not kept.
+/// Each node has one rank: 0 before it is visited, its visit number (from 1) while it is open,
+/// lowered to the smallest rank it reaches as Tarjan's low-link is, and once its component is
+/// finished that component's number counted down from [`FIRST_DONE`], above every visit
+/// number, so that an edge into a finished component never lowers a rank and no on-stack flag
+/// is needed. Entering a node reads its neighbours once, through the view's
+/// [`Scanner`](crate::view::Scanner), onto a shared stack of pending neighbours, keeping only
+/// those ranked below it (unvisited or open); the path keeps each node with where its pending
+/// neighbours start and whether it is still a component's root.
+///
+/// Time O(V + E) edge reads; memory one `u64` per node id, the Tarjan stack and the path, plus
+/// the pending neighbours of the nodes on the path: at most E node ids, in practice far fewer,
+/// since neighbours in finished components are not kept.
 pub fn scc<G: GraphRead + ?Sized>(
     g: &G,
     view: &View,
@@ -39,117 +51,101 @@ pub fn scc<G: GraphRead + ?Sized>(
     let sub = view.resolve(g, control)?;
     let bound = sub.bound();
     let mut scanner = sub.scanner();
-    let mut order = vec![UNVISITED; bound];
-    let mut low = vec![0u64; bound];
-    let mut on_stack = vec![false; bound];
-    // Components are found sinks first; numbered that way here, and reversed at the end.
-    let mut found = vec![0u64; bound];
+    let mut rank = vec![UNVISITED; bound];
     let mut stack: Vec<NodeId> = Vec::new();
     let mut pending: Vec<NodeId> = Vec::new();
-    // Each node on the depth-first path, and where its neighbours start in `pending`.
-    let mut path: Vec<(NodeId, usize)> = Vec::new();
-    let mut count = 0u64;
-    let mut next_order = 0u64;
+    // Each node on the depth-first path, where its neighbours start in `pending`, and whether
+    // no neighbour has lowered its rank (it roots a component).
+    let mut path: Vec<(NodeId, usize, bool)> = Vec::new();
+    let mut next_visit = 1u64;
+    let mut next_done = FIRST_DONE;
+    let mut visited = 0u64;
     let total = sub.members().len() as u64;
     for root in sub.members().iter() {
-        if order.get(index(root)) != Some(&UNVISITED) {
+        if get(&rank, root) != UNVISITED {
             continue;
         }
         let mut next = Some(root);
         loop {
             if let Some(w) = next.take() {
-                control.tick("node", next_order, total)?;
-                enter(
-                    w,
-                    &mut next_order,
-                    &mut order,
-                    &mut low,
-                    &mut on_stack,
-                    &mut stack,
-                );
-                path.push((w, pending.len()));
+                control.tick("node", visited, total)?;
+                visited += 1;
+                let w_rank = next_visit;
+                set(&mut rank, w, w_rank);
+                next_visit += 1;
+                path.push((w, pending.len(), true));
                 scanner.each(w, sub.direction(), |u| {
-                    let u_order = order.get(index(u)).copied().unwrap_or(UNVISITED);
-                    if u_order == UNVISITED || on_stack.get(index(u)) == Some(&true) {
+                    if get(&rank, u) < w_rank {
                         pending.push(u);
                     }
                 })?;
             }
-            let Some(&(v, start)) = path.last() else {
+            let Some(&mut (v, start, ref mut is_root)) = path.last_mut() else {
                 break;
             };
             if pending.len() > start
                 && let Some(w) = pending.pop()
             {
-                let w_order = order.get(index(w)).copied().unwrap_or(UNVISITED);
-                if w_order == UNVISITED {
+                let w_rank = get(&rank, w);
+                if w_rank == UNVISITED {
                     next = Some(w);
-                } else if on_stack.get(index(w)) == Some(&true) {
-                    lower(&mut low, v, w_order);
+                } else if w_rank < get(&rank, v) {
+                    set(&mut rank, v, w_rank);
+                    *is_root = false;
                 }
                 continue;
             }
+            let is_root = *is_root;
             path.pop();
-            let (v_low, v_order) = (get(&low, v), get(&order, v));
-            if let Some((parent, _)) = path.last() {
-                lower(&mut low, *parent, v_low);
-            }
-            if v_low == v_order {
-                while let Some(w) = stack.pop() {
-                    if let Some(flag) = on_stack.get_mut(index(w)) {
-                        *flag = false;
-                    }
-                    if let Some(slot) = found.get_mut(index(w)) {
-                        *slot = count;
-                    }
-                    if w == v {
-                        break;
-                    }
+            if is_root {
+                // v and the stacked nodes ranked at or above it are one component; their visit
+                // numbers are free again.
+                let v_rank = get(&rank, v);
+                next_visit -= 1;
+                while let Some(&w) = stack.last()
+                    && get(&rank, w) >= v_rank
+                {
+                    stack.pop();
+                    set(&mut rank, w, next_done);
+                    next_visit -= 1;
                 }
-                count += 1;
+                set(&mut rank, v, next_done);
+                next_done -= 1;
+            } else {
+                stack.push(v);
+            }
+            let v_rank = get(&rank, v);
+            if let Some((parent, _, parent_is_root)) = path.last_mut()
+                && v_rank < get(&rank, *parent)
+            {
+                set(&mut rank, *parent, v_rank);
+                *parent_is_root = false;
             }
         }
     }
+    // Components were finished sinks first, ranked down from FIRST_DONE; number them sources
+    // first.
+    let count = FIRST_DONE - next_done;
     for v in sub.members().iter() {
-        if let Some(slot) = found.get_mut(index(v)) {
-            *slot = count - 1 - *slot;
-        }
+        let finished = FIRST_DONE - get(&rank, v);
+        set(&mut rank, v, count - 1 - finished);
     }
     Ok(Components {
-        component: NodeValues::new(found, sub.members().clone()),
+        component: NodeValues::new(rank, sub.members().clone()),
         count,
     })
 }
 
+/// `values[v]`, or 0 where `v` is out of range.
 fn get(values: &[u64], v: NodeId) -> u64 {
     values.get(index(v)).copied().unwrap_or(0)
 }
 
-fn lower(low: &mut [u64], v: NodeId, to: u64) {
-    if let Some(l) = low.get_mut(index(v))
-        && to < *l
-    {
-        *l = to;
+/// Sets `values[v]`, where `v` is in range.
+fn set(values: &mut [u64], v: NodeId, value: u64) {
+    if let Some(slot) = values.get_mut(index(v)) {
+        *slot = value;
     }
-}
-
-/// Gives `v` the next depth-first number and pushes it on the Tarjan stack.
-fn enter(
-    v: NodeId,
-    next_order: &mut u64,
-    order: &mut [u64],
-    low: &mut [u64],
-    on_stack: &mut [bool],
-    stack: &mut Vec<NodeId>,
-) {
-    let i = index(v);
-    if let (Some(o), Some(l), Some(s)) = (order.get_mut(i), low.get_mut(i), on_stack.get_mut(i)) {
-        *o = *next_order;
-        *l = *next_order;
-        *s = true;
-    }
-    *next_order += 1;
-    stack.push(v);
 }
 
 /// The condensation of a view: one node per strongly connected component, and an edge from

@@ -243,28 +243,46 @@ impl<C: NeighborCursor> Scanner<'_, C> {
         direction: Direction,
         mut visit: impl FnMut(NodeId),
     ) -> Result<()> {
+        self.fold(node, direction, (), |(), n| visit(n))
+    }
+
+    /// Folds `f` over the neighbours of `node` in `direction` that are in the view, starting
+    /// from `init`: the accumulator lives in a register through each stretch of the list, the
+    /// fastest way to sum over neighbours.
+    #[inline]
+    pub fn fold<A: Copy>(
+        &mut self,
+        node: NodeId,
+        direction: Direction,
+        init: A,
+        mut f: impl FnMut(A, NodeId) -> A,
+    ) -> Result<A> {
         let bound = self.members.bound() as u64;
         let mut dangling = None;
         let (members, filtered) = (self.members, self.filtered);
-        self.cursor.for_each_neighbor(node, direction, |n| {
-            if n.0 >= bound {
-                dangling = Some(n);
-            } else if !filtered || members.contains(n) {
-                visit(n);
-            }
+        let mut acc = init;
+        self.cursor.for_each_chunk(node, direction, |ids| {
+            acc = ids.fold(acc, |acc, n| {
+                if n.0 >= bound {
+                    dangling = Some(n);
+                    acc
+                } else if !filtered || members.contains(n) {
+                    f(acc, n)
+                } else {
+                    acc
+                }
+            });
             Ok(())
         })?;
         match dangling {
             Some(to) => Err(Error::DanglingEdge { from: node, to }),
-            None => Ok(()),
+            None => Ok(acc),
         }
     }
 
     /// The number of `node`'s neighbours in `direction` that are in the view (edges counted
     /// with multiplicity).
     pub fn degree(&mut self, node: NodeId, direction: Direction) -> Result<u64> {
-        let mut degree = 0;
-        self.each(node, direction, |_| degree += 1)?;
-        Ok(degree)
+        self.fold(node, direction, 0, |degree, _| degree + 1)
     }
 }

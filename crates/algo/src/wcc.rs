@@ -28,11 +28,13 @@ pub fn wcc<G: GraphRead + ?Sized>(
         control.tick("node", done as u64, total)?;
         // `root` stays the root of v's set through v's list: a union either leaves it a root
         // or hangs it under a smaller root, which becomes v's.
-        let mut root = find(&mut parent, v.0);
-        scanner.each(v, Direction::Out, |u| {
+        let root = find(&mut parent, v.0);
+        scanner.fold(v, Direction::Out, root, |root, u| {
             let other = find(&mut parent, u.0);
             if other != root {
-                root = link(&mut parent, root, other);
+                link(&mut parent, root, other)
+            } else {
+                root
             }
         })?;
     }

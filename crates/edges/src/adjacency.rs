@@ -9,7 +9,7 @@ use crate::layout::{
     ADJ_LEAF, AdjEntry, AdjLeafPage, FORM_EMPTY, FORM_HUB, FORM_RUN, HUB_THRESHOLD, HubPage,
     ListSlot, NODES_PER_LEAF, RunPage,
 };
-use crate::neighbors::{List, Neighbors};
+use crate::neighbors::{List, Neighbors, NodeIds};
 use crate::run;
 
 /// Which way an edge points, seen from a node.
@@ -109,6 +109,7 @@ pub(crate) fn slot_index(node: u64, direction: Direction) -> usize {
 }
 
 /// Where `node`'s list in `direction` is, given its leaf (`None`: the leaf does not exist).
+#[inline]
 fn list_in_leaf<'a, S: PageSource>(
     src: &'a S,
     leaf: Option<&'a AdjLeafPage>,
@@ -140,34 +141,34 @@ fn list_in_leaf<'a, S: PageSource>(
     }
 }
 
-/// Calls `visit` with the node at the other end of each entry of `list`, in order.
-fn visit_list<S: PageSource, E: From<Error>>(
-    src: &S,
-    list: List<'_>,
-    mut visit: impl FnMut(u64) -> Result<(), E>,
+/// Calls `visit` with each stretch of `list` (its run, or each segment of its hub), keeping
+/// the entries whose type is in `types` (all when `None`). A hub reads only the segments of the
+/// types asked for.
+fn visit_chunks<'a, S: PageSource, E: From<Error>>(
+    src: &'a S,
+    list: List<'a>,
+    types: Option<&'a [u32]>,
+    mut visit: impl FnMut(NodeIds<'a>) -> Result<(), E>,
 ) -> Result<(), E> {
     match list {
-        List::Empty => {}
-        List::Run(entries) => {
-            for e in entries {
-                visit(e.neighbor.get())?;
-            }
-        }
+        List::Empty => Ok(()),
+        List::Run(entries) => visit(NodeIds::run(entries, types)),
         List::Hub(hub) => {
             for t in hub::hub_types(hub)? {
+                if types.is_some_and(|types| !types.contains(&t.edge_type.get())) {
+                    continue;
+                }
                 for index in 0..t
                     .count
                     .get()
                     .div_ceil(crate::layout::SEGMENT_CAPACITY as u64)
                 {
-                    for e in hub::segment_entries(src, &t, index)? {
-                        visit(e.neighbor.get())?;
-                    }
+                    visit(NodeIds::segment(hub::segment_entries(src, &t, index)?))?;
                 }
             }
+            Ok(())
         }
     }
-    Ok(())
 }
 
 /// Calls `visit` with each entry of `list` whose type is in `types` (all when `None`). A run is
@@ -231,10 +232,27 @@ impl<'a, S: PageSource> ListReader<'a, S> {
         &mut self,
         node: u64,
         direction: Direction,
-        visit: impl FnMut(u64) -> Result<(), E>,
+        mut visit: impl FnMut(u64) -> Result<(), E>,
     ) -> Result<(), E> {
+        self.for_each_chunk(node, direction, None, |ids| ids.try_each(&mut visit))
+    }
+
+    /// Calls `visit` with each stretch of `node`'s list in `direction` (its run, or each
+    /// segment of its hub), keeping the entries whose edge type is in `types` (all when
+    /// `None`), in storage order: a caller that folds each stretch runs one plain loop per
+    /// stretch. A hub reads only the segments of the types asked for.
+    pub fn for_each_chunk<'t, E: From<Error>>(
+        &mut self,
+        node: u64,
+        direction: Direction,
+        types: Option<&'t [u32]>,
+        visit: impl FnMut(NodeIds<'_>) -> Result<(), E>,
+    ) -> Result<(), E>
+    where
+        'a: 't,
+    {
         let list = self.list(node, direction)?;
-        visit_list(self.src, list, visit)
+        visit_chunks(self.src, list, types, visit)
     }
 
     /// Calls `visit` with each of `node`'s entries in `direction` whose edge type is in `types`
@@ -348,9 +366,11 @@ impl Adjacency {
         src: &S,
         node: u64,
         direction: Direction,
-        visit: impl FnMut(u64) -> Result<(), E>,
+        mut visit: impl FnMut(u64) -> Result<(), E>,
     ) -> Result<(), E> {
-        visit_list(src, self.list(src, node, direction)?, visit)
+        visit_chunks(src, self.list(src, node, direction)?, None, |ids| {
+            ids.try_each(&mut visit)
+        })
     }
 
     /// Adds `neighbor` to `node`'s list in `direction`. An id above [`U40::MAX`] (`node`'s or

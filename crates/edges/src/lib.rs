@@ -34,4 +34,4 @@ pub use layout::{
     LEAF_PAGES, ListSlot, NODES_PER_LEAF, RUN, RUN_CAPACITY, RunPage, SEGMENT, SEGMENT_CAPACITY,
     SegEntry, SegmentPage,
 };
-pub use neighbors::Neighbors;
+pub use neighbors::{Neighbors, NodeIds};

@@ -7,6 +7,100 @@ use crate::error::Result;
 use crate::hub::{hub_types, segment_entries};
 use crate::layout::{AdjEntry, HubPage, HubType, SEGMENT_CAPACITY, SegEntry};
 
+/// The neighbour ids of one stretch of a list read in place: a whole run, or one segment of a
+/// hub. [`crate::ListReader::for_each_chunk`] hands these out so that the caller's loop over a
+/// stretch is a plain loop over its entries: `fold` (and what is built on it: `sum`,
+/// `for_each`) and [`NodeIds::try_each`] decide the stretch's form once, not per entry.
+#[derive(Clone, Debug)]
+pub struct NodeIds<'a> {
+    stretch: Stretch<'a>,
+}
+
+#[derive(Clone, Debug)]
+enum Stretch<'a> {
+    /// Every entry of a run.
+    Run(std::slice::Iter<'a, AdjEntry>),
+    /// The entries of a run whose edge type is listed.
+    RunOfTypes(std::slice::Iter<'a, AdjEntry>, &'a [u32]),
+    /// A hub segment: every entry has the type asked for.
+    Segment(std::slice::Iter<'a, SegEntry>),
+}
+
+/// Whether `entry`'s type is one of `types`.
+#[inline]
+fn typed_as(entry: &AdjEntry, types: &[u32]) -> bool {
+    types.contains(&u32::from(entry.edge_type.get()))
+}
+
+impl<'a> NodeIds<'a> {
+    /// Every entry of `run`, or those of `types` when given.
+    pub(crate) fn run(run: &'a [AdjEntry], types: Option<&'a [u32]>) -> NodeIds<'a> {
+        let stretch = match types {
+            None => Stretch::Run(run.iter()),
+            Some(types) => Stretch::RunOfTypes(run.iter(), types),
+        };
+        NodeIds { stretch }
+    }
+
+    /// Every entry of a hub segment.
+    pub(crate) fn segment(segment: &'a [SegEntry]) -> NodeIds<'a> {
+        NodeIds {
+            stretch: Stretch::Segment(segment.iter()),
+        }
+    }
+
+    /// Calls `visit` with each id in order, stopping at the first error it returns.
+    #[inline]
+    pub fn try_each<E>(self, mut visit: impl FnMut(u64) -> Result<(), E>) -> Result<(), E> {
+        match self.stretch {
+            Stretch::Run(entries) => entries
+                .into_iter()
+                .try_for_each(|e| visit(e.neighbor.get())),
+            Stretch::RunOfTypes(entries, types) => entries
+                .into_iter()
+                .filter(|e| typed_as(e, types))
+                .try_for_each(|e| visit(e.neighbor.get())),
+            Stretch::Segment(entries) => entries
+                .into_iter()
+                .try_for_each(|e| visit(e.neighbor.get())),
+        }
+    }
+}
+
+impl Iterator for NodeIds<'_> {
+    type Item = u64;
+
+    #[inline]
+    fn next(&mut self) -> Option<u64> {
+        match &mut self.stretch {
+            Stretch::Run(entries) => entries.next().map(|e| e.neighbor.get()),
+            Stretch::RunOfTypes(entries, types) => entries
+                .find(|e| typed_as(e, types))
+                .map(|e| e.neighbor.get()),
+            Stretch::Segment(entries) => entries.next().map(|e| e.neighbor.get()),
+        }
+    }
+
+    #[inline]
+    fn fold<B, F: FnMut(B, u64) -> B>(self, init: B, mut f: F) -> B {
+        match self.stretch {
+            Stretch::Run(entries) => entries.fold(init, |acc, e| f(acc, e.neighbor.get())),
+            Stretch::RunOfTypes(entries, types) => entries
+                .filter(|e| typed_as(e, types))
+                .fold(init, |acc, e| f(acc, e.neighbor.get())),
+            Stretch::Segment(entries) => entries.fold(init, |acc, e| f(acc, e.neighbor.get())),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match &self.stretch {
+            Stretch::Run(entries) => entries.size_hint(),
+            Stretch::RunOfTypes(entries, _) => (0, entries.size_hint().1),
+            Stretch::Segment(entries) => entries.size_hint(),
+        }
+    }
+}
+
 /// Where a list is.
 pub(crate) enum List<'a> {
     Empty,

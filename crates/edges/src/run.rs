@@ -17,6 +17,7 @@ use crate::layout::{
 };
 
 /// A slot of the leaf, copied out.
+#[inline]
 pub(crate) fn slot(leaf: &AdjLeafPage, index: usize) -> Result<ListSlot> {
     leaf.slots
         .get(index)
@@ -51,6 +52,7 @@ pub(crate) const EMPTY: ListSlot = ListSlot {
 };
 
 /// The page id at `index` of the leaf's page array.
+#[inline]
 pub(crate) fn owned_page(leaf: &AdjLeafPage, index: u16) -> Result<PageId> {
     match leaf.pages.get(usize::from(index)).map(|p| p.get()) {
         Some(id) if id != 0 => Ok(PageId(id)),

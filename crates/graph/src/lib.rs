@@ -75,7 +75,7 @@ pub use kv::{KvEntry, MAX_KV_KEY_LEN, MAX_SPACE_NAME_LEN};
 pub use pager_mmap::{Durability, Options};
 pub use props::{PropertyMap, PropertyRead, Value};
 pub use read::{Direction, EdgeRef, GraphRead, Neighbor, Neighbors, NodeRef};
-pub use scan::{NeighborCursor, NeighborScan};
+pub use scan::{NeighborCursor, NeighborIds, NeighborScan};
 pub use schema::{
     MAX_EDGE_DATA_LEN, MAX_EDGE_TYPES, MAX_IDS, MAX_LABEL_LEN, MAX_NAME_LEN, check_label,
     check_name,

@@ -5,20 +5,19 @@
 use edges::ListReader;
 use pager_mmap::PageSource;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ids::NodeId;
 use crate::read::Direction;
 use crate::roots::Roots;
 
 /// A cursor over the neighbour lists of many nodes, made by [`crate::GraphRead::scan`].
 ///
-/// Without an edge-type filter a list is read as one plain loop over its run in place, and the
-/// radix descent to the list's leaf is shared by the 64 nodes of that leaf when nodes are
-/// visited in id order. With a filter, each listed type is read on its own (a hub reads only
-/// that type's segments). The cursor allocates nothing per node.
+/// A list is read as one plain loop over its run in place (testing each entry's type when the
+/// cursor has a filter; a hub reads only the segments of the listed types), and the radix
+/// descent to the list's leaf is shared by the 64 nodes of that leaf when nodes are visited in
+/// id order. The cursor allocates nothing per node.
 pub struct NeighborScan<'a, S> {
     roots: &'a Roots,
-    src: &'a S,
     lists: ListReader<'a, S>,
     edge_types: Option<Vec<u32>>,
 }
@@ -38,8 +37,57 @@ pub trait NeighborCursor {
         &mut self,
         node: NodeId,
         direction: Direction,
-        visit: impl FnMut(NodeId) -> Result<()>,
+        mut visit: impl FnMut(NodeId) -> Result<()>,
+    ) -> Result<()> {
+        self.for_each_chunk(node, direction, |ids| ids.try_each(&mut visit))
+    }
+
+    /// Calls `visit` with each stretch of `node`'s neighbours in `direction` (of the cursor's
+    /// edge types, if it has them; out-edges first for [`Direction::Both`]): a short list is
+    /// one stretch, a long one a stretch per segment. Folding a stretch is a plain loop over
+    /// entries in place, the fastest way through a list. Stops at the first error `visit`
+    /// returns.
+    fn for_each_chunk(
+        &mut self,
+        node: NodeId,
+        direction: Direction,
+        visit: impl FnMut(NeighborIds<'_>) -> Result<()>,
     ) -> Result<()>;
+}
+
+/// The neighbours in one stretch of a list, read in place: what
+/// [`NeighborCursor::for_each_chunk`] hands out. `fold` (and `sum`, `for_each`) and
+/// [`NeighborIds::try_each`] run one plain loop over the stretch.
+#[derive(Clone, Debug)]
+pub struct NeighborIds<'a>(edges::NodeIds<'a>);
+
+impl NeighborIds<'_> {
+    /// Calls `visit` with each neighbour in order, stopping at the first error it returns.
+    #[inline]
+    pub fn try_each<E>(
+        self,
+        mut visit: impl FnMut(NodeId) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        self.0.try_each(|n| visit(NodeId(n)))
+    }
+}
+
+impl Iterator for NeighborIds<'_> {
+    type Item = NodeId;
+
+    #[inline]
+    fn next(&mut self) -> Option<NodeId> {
+        self.0.next().map(NodeId)
+    }
+
+    #[inline]
+    fn fold<B, F: FnMut(B, NodeId) -> B>(self, init: B, mut f: F) -> B {
+        self.0.fold(init, |acc, n| f(acc, NodeId(n)))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
 }
 
 impl<'a, S: PageSource> NeighborScan<'a, S> {
@@ -50,7 +98,6 @@ impl<'a, S: PageSource> NeighborScan<'a, S> {
     ) -> NeighborScan<'a, S> {
         NeighborScan {
             roots,
-            src,
             lists: roots.adjacency.reader(src),
             edge_types: edge_types.map(<[u32]>::to_vec),
         }
@@ -63,29 +110,17 @@ impl<S: PageSource> NeighborCursor for NeighborScan<'_, S> {
     }
 
     #[inline]
-    fn for_each_neighbor(
+    fn for_each_chunk(
         &mut self,
         node: NodeId,
         direction: Direction,
-        mut visit: impl FnMut(NodeId) -> Result<()>,
+        mut visit: impl FnMut(NeighborIds<'_>) -> Result<()>,
     ) -> Result<()> {
         for d in direction.stored() {
-            match &self.edge_types {
-                None => self
-                    .lists
-                    .for_each_neighbor(node.0, *d, |n| visit(NodeId(n)))?,
-                Some(types) => {
-                    for t in types {
-                        for n in self
-                            .roots
-                            .adjacency
-                            .neighbors(self.src, node.0, *d, Some(*t))?
-                        {
-                            visit(NodeId(n.map_err(Error::from)?.node))?;
-                        }
-                    }
-                }
-            }
+            self.lists
+                .for_each_chunk(node.0, *d, self.edge_types.as_deref(), |ids| {
+                    visit(NeighborIds(ids))
+                })?;
         }
         Ok(())
     }
@@ -95,6 +130,8 @@ impl<S: PageSource> NeighborCursor for NeighborScan<'_, S> {
 mod tests {
     use crate::{Direction, Graph, GraphRead, NeighborCursor, NodeId};
 
+    /// `node`'s neighbours through the cursor, sorted, read three ways that must agree: one at
+    /// a time, by folding each stretch, and by iterating each stretch.
     fn collect(scan: &mut impl NeighborCursor, node: NodeId, direction: Direction) -> Vec<u64> {
         let mut seen = Vec::new();
         scan.for_each_neighbor(node, direction, |n| {
@@ -102,6 +139,18 @@ mod tests {
             Ok(())
         })
         .expect("scan");
+        let (mut folded, mut iterated) = (Vec::new(), Vec::new());
+        scan.for_each_chunk(node, direction, |ids| {
+            iterated.extend(ids.clone().map(|n| n.0));
+            folded = ids.fold(std::mem::take(&mut folded), |mut acc, n| {
+                acc.push(n.0);
+                acc
+            });
+            Ok(())
+        })
+        .expect("chunks");
+        assert_eq!(folded, seen, "folded stretches of {node:?}");
+        assert_eq!(iterated, seen, "iterated stretches of {node:?}");
         seen.sort_unstable();
         seen
     }
@@ -118,6 +167,12 @@ mod tests {
                 let to = ids[(i + step) % ids.len()];
                 txn.add_edge(from, to, if step == 7 { "b" } else { "a" }, b"")?;
             }
+        }
+        // Node 3's out-list becomes a hub (more than `edges::HUB_THRESHOLD` entries) of both
+        // types, read segment by segment.
+        for i in 0..900 {
+            let to = ids[i % ids.len()];
+            txn.add_edge(ids[3], to, if i % 3 == 0 { "b" } else { "a" }, b"")?;
         }
         txn.commit()?;
         let read = graph.begin_read()?;

@@ -40,6 +40,17 @@ fn dense<T, U: NumpyValue>(values: &NodeValues<T>, missing: U, f: impl Fn(&T) ->
     le_bytes(&out)
 }
 
+/// The weight `weight` names for `function`: each edge 1, or a numeric field of the edges'
+/// data. A callable is refused: these run with the GIL released (`ReadTxn.dijkstra` takes one).
+fn data_weight(weight: Option<&Bound<'_, PyAny>>, function: &str) -> PyResult<DataWeight> {
+    match Weight::parse(weight)? {
+        Weight::Data(w) => Ok(w),
+        Weight::Callable(_) => Err(InvalidError::new_err(format!(
+            "{function} takes a field name for its weight; ReadTxn.dijkstra takes a callable"
+        ))),
+    }
+}
+
 /// Runs `f` on `r`'s snapshot with the GIL released and a fresh `Control`.
 fn run<R: Send>(
     py: Python<'_>,
@@ -328,14 +339,7 @@ fn sssp<'py>(
     kinds: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let view = view(types, direction, kinds)?;
-    let mut weight: DataWeight = match Weight::parse(weight)? {
-        Weight::Data(w) => w,
-        Weight::Callable(_) => {
-            return Err(InvalidError::new_err(
-                "sssp takes a field name for its weight; ReadTxn.dijkstra takes a callable",
-            ));
-        }
-    };
+    let mut weight = data_weight(weight, "sssp")?;
     let bytes = r.inner.detached(py, |t| {
         let found = algo::sssp(
             t,
@@ -372,6 +376,143 @@ fn topological_sort<'py>(
     to_numpy::<u64>(py, &bytes)
 }
 
+/// The nodes reachable from `source` along the view (`source` included), in id order.
+#[pyfunction]
+#[pyo3(signature = (r, source, types = None, direction = "out", kinds = None))]
+fn reachable<'py>(
+    py: Python<'py>,
+    r: &ReadTxn,
+    source: u64,
+    types: Option<&Bound<'py, PyAny>>,
+    direction: &str,
+    kinds: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let view = view(types, direction, kinds)?;
+    let bytes = run(py, r, |t, c| {
+        let reached: Vec<u64> = algo::reachable(t, &view, NodeId(source), c)?
+            .iter()
+            .map(|n| n.0)
+            .collect();
+        Ok(le_bytes(&reached))
+    })?;
+    to_numpy::<u64>(py, &bytes)
+}
+
+/// `(src, dst)` arrays, one pair per edge.
+fn pair_arrays<'py>(
+    py: Python<'py>,
+    pairs: &[(u64, u64)],
+) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+    let (from, to): (Vec<u64>, Vec<u64>) = pairs.iter().copied().unzip();
+    Ok((
+        to_numpy::<u64>(py, &le_bytes(&from))?,
+        to_numpy::<u64>(py, &le_bytes(&to))?,
+    ))
+}
+
+/// The transitive reduction of a DAG view as `(src, dst)` arrays: the edges that no longer
+/// path makes redundant, sorted (`InvalidError` naming a cycle if the view has one).
+#[pyfunction]
+#[pyo3(signature = (r, types = None, kinds = None))]
+fn transitive_reduction<'py>(
+    py: Python<'py>,
+    r: &ReadTxn,
+    types: Option<&Bound<'py, PyAny>>,
+    kinds: Option<&Bound<'py, PyAny>>,
+) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+    let view = view(types, "out", kinds)?;
+    let pairs = run(py, r, |t, c| {
+        Ok(algo::transitive_reduction(t, &view, c)?
+            .into_iter()
+            .map(|(a, b)| (a.0, b.0))
+            .collect::<Vec<_>>())
+    })?;
+    pair_arrays(py, &pairs)
+}
+
+/// The condensation: each node's strongly connected component (numbered in a topological
+/// order, -1 for ids outside the view) and the distinct edges between components as
+/// `(src, dst)` arrays, every one from a smaller number to a larger.
+#[pyfunction]
+#[pyo3(signature = (r, types = None, direction = "out", kinds = None))]
+#[allow(clippy::type_complexity)]
+fn condensation<'py>(
+    py: Python<'py>,
+    r: &ReadTxn,
+    types: Option<&Bound<'py, PyAny>>,
+    direction: &str,
+    kinds: Option<&Bound<'py, PyAny>>,
+) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyAny>, Bound<'py, PyAny>))> {
+    let view = view(types, direction, kinds)?;
+    let (component, pairs) = run(py, r, |t, c| {
+        let components = algo::scc(t, &view, c)?;
+        let pairs = algo::condensation(t, &view, &components, c)?;
+        Ok((dense(&components.component, -1i64, u64_i64), pairs))
+    })?;
+    Ok((to_numpy::<i64>(py, &component)?, pair_arrays(py, &pairs)?))
+}
+
+/// Immediate dominators from `entry` (Cooper-Harvey-Kennedy): each reachable node's immediate
+/// dominator (`entry`'s is itself), -1 where unreached.
+#[pyfunction]
+#[pyo3(signature = (r, entry, types = None, kinds = None))]
+fn dominators<'py>(
+    py: Python<'py>,
+    r: &ReadTxn,
+    entry: u64,
+    types: Option<&Bound<'py, PyAny>>,
+    kinds: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let view = view(types, "out", kinds)?;
+    let bytes = run(py, r, |t, c| {
+        Ok(dense(
+            &algo::dominators(t, &view, NodeId(entry), c)?,
+            -1i64,
+            node_i64,
+        ))
+    })?;
+    to_numpy::<i64>(py, &bytes)
+}
+
+/// A minimum spanning forest of the undirected view (Prim's, from each unspanned node):
+/// `(src, dst, edge)` arrays of its edges and their total weight. `weight` is `None` (each
+/// edge weighs 1) or the name of a numeric field of the edges' JSON data.
+#[pyfunction]
+#[pyo3(signature = (r, weight = None, types = None, kinds = None))]
+#[allow(clippy::type_complexity)]
+fn minimum_spanning_forest<'py>(
+    py: Python<'py>,
+    r: &ReadTxn,
+    weight: Option<&Bound<'py, PyAny>>,
+    types: Option<&Bound<'py, PyAny>>,
+    kinds: Option<&Bound<'py, PyAny>>,
+) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>, Bound<'py, PyAny>, f64)> {
+    let view = view(types, "both", kinds)?;
+    let mut weight = data_weight(weight, "minimum_spanning_forest")?;
+    let (from, to, edges, total) = r.inner.detached(py, |t| {
+        let found = algo::minimum_spanning_forest(
+            t,
+            &view,
+            |_, hop: &graph::Neighbor| weight.cost(t, *hop).map_err(algo::Error::Graph),
+            &mut Control::new(),
+        );
+        let forest = weight.finish(found, from_algo)?;
+        let mut columns = (Vec::new(), Vec::new(), Vec::new(), forest.weight);
+        for (a, b, e) in forest.edges {
+            columns.0.push(a.0);
+            columns.1.push(b.0);
+            columns.2.push(e.0);
+        }
+        Ok(columns)
+    })?;
+    Ok((
+        to_numpy::<u64>(py, &le_bytes(&from))?,
+        to_numpy::<u64>(py, &le_bytes(&to))?,
+        to_numpy::<u64>(py, &le_bytes(&edges))?,
+        total,
+    ))
+}
+
 fn node_i64(n: &NodeId) -> i64 {
     u64_i64(&n.0)
 }
@@ -398,5 +539,10 @@ pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(louvain, module)?)?;
     module.add_function(wrap_pyfunction!(sssp, module)?)?;
     module.add_function(wrap_pyfunction!(topological_sort, module)?)?;
+    module.add_function(wrap_pyfunction!(reachable, module)?)?;
+    module.add_function(wrap_pyfunction!(transitive_reduction, module)?)?;
+    module.add_function(wrap_pyfunction!(condensation, module)?)?;
+    module.add_function(wrap_pyfunction!(dominators, module)?)?;
+    module.add_function(wrap_pyfunction!(minimum_spanning_forest, module)?)?;
     Ok(())
 }

@@ -11,7 +11,7 @@ use crate::convert::{self, NumpyValue, edge_types, follow, le_bytes, to_numpy};
 use crate::errors::{InvalidError, from_graph};
 use crate::guarded::Guarded;
 use crate::records::{self, Edge, Node, Path};
-use crate::weights::{EdgeCost, Weight};
+use crate::weights::{EdgeCost, Estimate, Weight};
 
 /// A read snapshot: sees the graph as of the commit it began at, whatever commits later.
 /// `with g.read() as r:` ends it when the block ends (`close()` does the same); a snapshot
@@ -327,6 +327,92 @@ impl ReadTxn {
         }
     }
 
+    /// A cheapest path from `src` to `dst` by A*, or `None`: Dijkstra guided by `estimate`, a
+    /// callable given a node id and returning a lower bound on its cost to `dst` (the path is
+    /// a cheapest one when the estimate never overestimates and is consistent). `weight` as in
+    /// `dijkstra`. Holds the GIL: the estimate is Python.
+    #[pyo3(signature = (src, dst, estimate, weight = None, direction = "out", types = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn astar(
+        &self,
+        py: Python<'_>,
+        src: u64,
+        dst: u64,
+        estimate: &Bound<'_, PyAny>,
+        weight: Option<&Bound<'_, PyAny>>,
+        direction: &str,
+        types: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Option<Path>> {
+        let follow = follow(direction, edge_types(types)?)?;
+        let mut estimate = Estimate::new(estimate);
+        fn run<C: EdgeCost>(
+            r: &graph::ReadTxn,
+            src: u64,
+            dst: u64,
+            follow: graph::Follow,
+            weight: &mut C,
+            estimate: &mut Estimate<'_, '_>,
+        ) -> PyResult<Option<Path>> {
+            let found = r.astar(
+                NodeId(src),
+                NodeId(dst),
+                follow,
+                |hop| weight.cost(r, hop),
+                |node| estimate.cost(node),
+            );
+            if let Some(e) = estimate.failure() {
+                return Err(e);
+            }
+            match weight.finish(found, from_graph)? {
+                Some(p) => Ok(Some(records::path(r, &p.path, p.cost)?)),
+                None => Ok(None),
+            }
+        }
+        match Weight::parse(weight)? {
+            Weight::Callable(mut w) => self
+                .inner
+                .with(py, |r| run(r, src, dst, follow, &mut w, &mut estimate)),
+            Weight::Data(mut w) => self
+                .inner
+                .with(py, |r| run(r, src, dst, follow, &mut w, &mut estimate)),
+        }
+    }
+
+    /// The cost of a cheapest path from `src` to every node it reaches (single-source
+    /// Dijkstra): `(nodes uint64, costs float64)` arrays, nearest first, `src` first at 0.
+    /// `weight` as in `dijkstra`.
+    #[pyo3(signature = (src, weight = None, direction = "out", types = None))]
+    fn distances<'py>(
+        &self,
+        py: Python<'py>,
+        src: u64,
+        weight: Option<&Bound<'py, PyAny>>,
+        direction: &str,
+        types: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyTuple>> {
+        let follow = follow(direction, edge_types(types)?)?;
+        fn run<C: EdgeCost>(
+            r: &graph::ReadTxn,
+            src: u64,
+            follow: graph::Follow,
+            weight: &mut C,
+        ) -> PyResult<(Vec<u8>, Vec<u8>)> {
+            let found = r.distances(NodeId(src), follow, |hop| weight.cost(r, hop));
+            let found = weight.finish(found, from_graph)?;
+            let nodes: Vec<u64> = found.iter().map(|(n, _)| n.0).collect();
+            let costs: Vec<f64> = found.iter().map(|(_, c)| *c).collect();
+            Ok((le_bytes(&nodes), le_bytes(&costs)))
+        }
+        let (nodes, costs) = match Weight::parse(weight)? {
+            Weight::Callable(mut w) => self.inner.with(py, |r| run(r, src, follow, &mut w))?,
+            Weight::Data(mut w) => self.inner.detached(py, |r| run(r, src, follow, &mut w))?,
+        };
+        PyTuple::new(
+            py,
+            [to_numpy::<u64>(py, &nodes)?, to_numpy::<f64>(py, &costs)?],
+        )
+    }
+
     /// The `k` cheapest simple paths from `src` to `dst` (Yen), cheapest first; `weight` as in
     /// `dijkstra`.
     #[pyo3(signature = (src, dst, k, weight = None, direction = "out", types = None))]
@@ -494,9 +580,11 @@ impl ReadTxn {
 
     /// The `k` nodes of vector index `index` nearest `query` (any array of floats): two numpy
     /// arrays `(ids uint64, distances float32)`, nearest first. HNSW search with `ef`
-    /// candidates (default `max(k, 64)`), or every vector compared when `exact`; `kind` keeps
-    /// only nodes of that kind.
-    #[pyo3(signature = (index, query, k = 10, ef = None, exact = false, kind = None))]
+    /// candidates (default `max(k, 64)`), or every vector compared when `exact`. Filters (one
+    /// at most): `kind` keeps only nodes of that kind; `near` keeps only nodes within `hops`
+    /// hops of node `near` (not `near` itself) along `direction`, through edges of type
+    /// `edge_type` only if given.
+    #[pyo3(signature = (index, query, k = 10, ef = None, exact = false, kind = None, near = None, hops = 1, direction = "out", edge_type = None))]
     #[allow(clippy::too_many_arguments)]
     fn vector_search<'py>(
         &self,
@@ -507,20 +595,37 @@ impl ReadTxn {
         ef: Option<usize>,
         exact: bool,
         kind: Option<&str>,
+        near: Option<u64>,
+        hops: u32,
+        direction: &str,
+        edge_type: Option<&str>,
     ) -> PyResult<Bound<'py, PyTuple>> {
         let query = convert::f32s(py, query)?;
         let ef = ef.unwrap_or(k.max(64));
-        if exact && kind.is_some() {
+        let filter = match (kind, near) {
+            (Some(_), Some(_)) => {
+                return Err(InvalidError::new_err(
+                    "vector_search takes one filter: kind or near, not both",
+                ));
+            }
+            (Some(kind), None) => Some(graph::VectorFilter::Kind(kind)),
+            (None, Some(start)) => Some(graph::VectorFilter::Near {
+                start: NodeId(start),
+                hops,
+                direction: convert::direction(direction)?,
+                edge_type,
+            }),
+            (None, None) => None,
+        };
+        if exact && filter.is_some() {
             return Err(InvalidError::new_err(
-                "an exact search compares every vector: filter its hits by kind instead",
+                "an exact search compares every vector: filter its hits instead",
             ));
         }
         let (ids, distances) = self.inner.detached(py, |r| {
-            let hits = match (exact, kind) {
+            let hits = match (exact, &filter) {
                 (true, _) => r.vector_search_exact(index, &query, k),
-                (false, Some(kind)) => {
-                    r.vector_search_filtered(index, &query, k, ef, &graph::VectorFilter::Kind(kind))
-                }
+                (false, Some(filter)) => r.vector_search_filtered(index, &query, k, ef, filter),
                 (false, None) => r.vector_search(index, &query, k, ef),
             }
             .map_err(from_graph)?;

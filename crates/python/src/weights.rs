@@ -94,6 +94,39 @@ impl EdgeCost for CallableWeight<'_, '_> {
     }
 }
 
+/// A*'s estimate: a Python callable given a node id, returning a lower bound on that node's
+/// cost to the target (needs the GIL). A failure stops the search and is kept for Python.
+pub(crate) struct Estimate<'a, 'py> {
+    function: &'a Bound<'py, PyAny>,
+    failure: Option<PyErr>,
+}
+
+impl<'a, 'py> Estimate<'a, 'py> {
+    /// The estimate `function` computes.
+    pub(crate) fn new(function: &'a Bound<'py, PyAny>) -> Estimate<'a, 'py> {
+        Estimate {
+            function,
+            failure: None,
+        }
+    }
+
+    /// The estimate for `node` (a stand-in error after a failure kept for Python).
+    pub(crate) fn cost(&mut self, node: graph::NodeId) -> graph::Result<f64> {
+        self.function
+            .call1((node.0,))
+            .and_then(|v| v.extract::<f64>())
+            .map_err(|e| {
+                self.failure = Some(e);
+                stop()
+            })
+    }
+
+    /// The failure that stopped the search, if one did.
+    pub(crate) fn failure(&mut self) -> Option<PyErr> {
+        self.failure.take()
+    }
+}
+
 /// A weight argument: `None`, a field name, or a callable.
 pub(crate) enum Weight<'a, 'py> {
     /// A weight Rust computes alone (the GIL can be released).

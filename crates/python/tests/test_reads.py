@@ -160,3 +160,31 @@ def test_k_shortest_and_all_shortest_paths_list_paths_in_order():
         assert sorted(p.nodes for p in r.all_shortest_paths(b, d)) == [[b, d]]
         assert r.all_shortest_paths(d, a) == []
         assert len(r.all_shortest_paths(a, d, direction="both")) == 1
+
+
+def test_astar_follows_its_estimate_and_distances_cover_every_reached_node():
+    g = mmgraph.Graph.in_memory()
+    with g.write() as tx:
+        a, b, c, d = (tx.add_node("n", x) for x in "abcd")
+        tx.add_edge(a, c, "road", {"km": 10})
+        tx.add_edge(a, b, "road", {"km": 3})
+        tx.add_edge(b, c, "road", {"km": 4})
+    asked = []
+
+    def estimate(node):
+        asked.append(node)
+        return 0.0
+
+    with g.read() as r:
+        path = r.astar(a, c, estimate, "km")
+        assert path.nodes == [a, b, c] and path.cost == 7
+        assert a in asked
+        assert r.astar(a, d, lambda n: 0.0) is None
+        with pytest.raises(mmgraph.InvalidError):
+            r.astar(a, c, lambda n: -1.0)
+        with pytest.raises(ZeroDivisionError):
+            r.astar(a, c, lambda n: 1 / 0)
+        nodes, costs = r.distances(a, "km")
+        assert nodes.tolist() == [a, b, c] and costs.tolist() == [0.0, 3.0, 7.0]
+        hop_nodes, hop_costs = r.distances(c, direction="in")
+        assert dict(zip(hop_nodes.tolist(), hop_costs.tolist())) == {c: 0.0, a: 1.0, b: 1.0}

@@ -45,3 +45,24 @@ def test_vector_errors_name_the_problem():
     with g.read() as r:
         with pytest.raises(mmgraph.NotFoundError):
             r.vector_search("missing", [1, 0, 0])
+
+
+def test_vector_search_near_a_node_keeps_only_nodes_within_its_hops():
+    rng = np.random.default_rng(2)
+    points = rng.normal(size=(100, 4)).astype(np.float32)
+    g = mmgraph.Graph.in_memory()
+    with g.write() as tx:
+        ids = [tx.add_node("n", str(i)) for i in range(100)]
+        for i in range(99):
+            tx.add_edge(ids[i], ids[i + 1], "next" if i % 2 == 0 else "skip")
+        tx.create_vector_index("emb", 4, "l2")
+        tx.set_vectors("emb", ids, points)
+    with g.read() as r:
+        found, _ = r.vector_search("emb", points[50], k=10, near=ids[40], hops=3)
+        assert sorted(found.tolist()) == ids[41:44]
+        back, _ = r.vector_search("emb", points[0], k=10, near=ids[40], hops=2, direction="in")
+        assert sorted(back.tolist()) == ids[38:40]
+        typed, _ = r.vector_search("emb", points[0], k=10, near=ids[40], hops=3, edge_type="next")
+        assert typed.tolist() == [ids[41]]
+        with pytest.raises(mmgraph.InvalidError, match="one filter"):
+            r.vector_search("emb", points[0], kind="n", near=ids[0])

@@ -143,6 +143,22 @@ class ReadTxn:
         direction: Direction = "out",
         types: Types = None,
     ) -> Optional[Path]: ...
+    def astar(
+        self,
+        src: int,
+        dst: int,
+        estimate: Callable[[int], float],
+        weight: Weight = None,
+        direction: Direction = "out",
+        types: Types = None,
+    ) -> Optional[Path]: ...
+    def distances(
+        self,
+        src: int,
+        weight: Weight = None,
+        direction: Direction = "out",
+        types: Types = None,
+    ) -> Tuple[npt.NDArray[np.uint64], npt.NDArray[np.float64]]: ...
     def k_shortest_paths(
         self,
         src: int,
@@ -179,6 +195,10 @@ class ReadTxn:
         ef: Optional[int] = None,
         exact: bool = False,
         kind: Optional[str] = None,
+        near: Optional[int] = None,
+        hops: int = 1,
+        direction: Direction = "out",
+        edge_type: Optional[str] = None,
     ) -> Tuple[npt.NDArray[np.uint64], npt.NDArray[np.float32]]: ...
     @property
     def txn_id(self) -> int: ...

@@ -24,21 +24,31 @@ betweenness_centrality = _native.betweenness_centrality
 louvain = _native.louvain
 sssp = _native.sssp
 topological_sort = _native.topological_sort
+reachable = _native.reachable
+transitive_reduction = _native.transitive_reduction
+condensation = _native.condensation
+dominators = _native.dominators
+minimum_spanning_forest = _native.minimum_spanning_forest
 
 __all__ = [
     "betweenness_centrality",
     "bfs_levels",
     "cdlp",
     "closeness_centrality",
+    "condensation",
     "degree_centrality",
+    "dominators",
     "k_core",
     "lcc",
     "louvain",
+    "minimum_spanning_forest",
     "pagerank",
     "personalized_pagerank",
+    "reachable",
     "scc",
     "sssp",
     "topological_sort",
+    "transitive_reduction",
     "triangles",
     "wcc",
 ]
