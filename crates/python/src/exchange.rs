@@ -91,10 +91,11 @@ fn export_dot(
 }
 
 /// Imports the sqlitegraph database `src` into the mmgraph file `path` (made if missing), in
-/// one transaction: on an error nothing is written. Entity ids become external ids, labels
-/// extra labels, data, `file_path` and `graph_properties` properties (`docs/formats.md`).
-/// Returns a dict of counts, with the edges skipped because an end is missing. `path` must
-/// not be open in a `Graph` (the import opens it and raises `LockedError` if it is).
+/// one transaction: on an error nothing is written (a file made for the import stays, empty).
+/// Entity ids become external ids, labels extra labels, data, `file_path` and
+/// `graph_properties` properties (`docs/formats.md`). Returns a dict of counts, with the edges
+/// skipped because an end is missing. `path` must not be open in a `Graph` (the import opens
+/// it and raises `LockedError` if it is).
 #[pyfunction]
 fn import_sqlitegraph<'py>(
     py: Python<'py>,
