@@ -8,12 +8,16 @@
 //! instead: deletes the vectors of every tenth node and inserts as many new
 //! ones, then builds a fresh index of the same set and compares their recall@10.
 //!
+//! `--input DIR` reads the vectors and queries from `DIR/data.f32` and `DIR/queries.f32` (raw
+//! little-endian `f32` rows of `--dim` components, as `benches/embed_taxonomy.py` writes them)
+//! instead of generating them.
+//!
 //! Run: `nice cargo run --release -p mmgraph-benches --bin vector_compare -- --n 100000`.
 
 use std::time::Instant;
 
 use graph::{Graph, GraphRead, Metric, NodeId, VectorIndexSpec};
-use mmgraph_benches::vectors::{clustered, write_f32, write_u32};
+use mmgraph_benches::vectors::{clustered, read_f32, write_f32, write_u32};
 use mmgraph_benches::{Result, utc_now};
 
 struct Args {
@@ -23,6 +27,7 @@ struct Args {
     churn: bool,
     batch: usize,
     out: std::path::PathBuf,
+    input: Option<std::path::PathBuf>,
 }
 
 fn args() -> Result<Args> {
@@ -33,6 +38,7 @@ fn args() -> Result<Args> {
         churn: false,
         batch: 10_000,
         out: std::env::temp_dir().join("mmgraph-vectors"),
+        input: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -44,6 +50,7 @@ fn args() -> Result<Args> {
             "--out" => args.out = value.into(),
             "--churn" => args.churn = value == "1",
             "--batch" => args.batch = value.parse::<usize>()?.max(1),
+            "--input" => args.input = Some(value.into()),
             other => return Err(format!("unknown flag {other}").into()),
         }
     }
@@ -56,18 +63,39 @@ const CLUSTERS: usize = 100;
 const SPREAD: f32 = 0.15;
 
 fn main() -> Result<()> {
-    let args = args()?;
+    let mut args = args()?;
     if args.churn {
         return churn(&args);
     }
     std::fs::create_dir_all(&args.out)?;
-    let all = clustered(args.n + args.queries, args.dim, CLUSTERS, SPREAD, SEED);
-    let (data, queries) = all.split_at(args.n * args.dim);
+    let (data, queries, what) = match &args.input {
+        Some(dir) => {
+            let data = read_f32(&dir.join("data.f32"))?;
+            let queries = read_f32(&dir.join("queries.f32"))?;
+            if data.len() % args.dim != 0 || queries.len() % args.dim != 0 {
+                return Err(format!("{} does not hold {}-d rows", dir.display(), args.dim).into());
+            }
+            args.n = data.len() / args.dim;
+            args.queries = queries.len() / args.dim;
+            (
+                data,
+                queries,
+                format!("vectors read from {}", dir.display()),
+            )
+        }
+        None => {
+            let mut all = clustered(args.n + args.queries, args.dim, CLUSTERS, SPREAD, SEED);
+            let queries = all.split_off(args.n * args.dim);
+            let what = format!("clustered vectors ({CLUSTERS} clusters, seed {SEED:#x})");
+            (all, queries, what)
+        }
+    };
+    let (data, queries) = (data.as_slice(), queries.as_slice());
     write_f32(&args.out.join("data.f32"), data)?;
     write_f32(&args.out.join("queries.f32"), queries)?;
     println!("# mmgraph vector benchmark, {} UTC", utc_now());
     println!(
-        "{} x {} clustered vectors ({CLUSTERS} clusters, seed {SEED:#x}), {} queries, M=16, ef_construction=200, L2",
+        "{} x {} {what}, {} queries, M=16, ef_construction=200, L2",
         args.n, args.dim, args.queries
     );
 

@@ -1,5 +1,7 @@
 //! Immediate dominators (Cooper, Harvey and Kennedy).
 
+use std::ops::ControlFlow;
+
 use graph::{GraphRead, NodeId};
 
 use crate::control::Control;
@@ -20,8 +22,8 @@ const NONE: u64 = u64::MAX;
 /// number the reachable nodes in reverse postorder (an iterative DFS), then repeat until stable:
 /// each node's dominator is the intersection, walking up the current dominator tree, of its
 /// processed predecessors'. Time O(V + E) per round, few rounds on control-flow graphs
-/// (O(V^2) rounds × edges in the worst case); memory O(V), plus the DFS's pending neighbours of
-/// the nodes on its path (at most E node ids; unseen ones only).
+/// (O(V^2) rounds × edges in the worst case); memory O(V): the DFS's path holds each node on
+/// it with where to resume its neighbours.
 pub fn dominators<G: GraphRead + ?Sized>(
     g: &G,
     view: &View,
@@ -30,37 +32,34 @@ pub fn dominators<G: GraphRead + ?Sized>(
 ) -> Result<NodeValues<NodeId>> {
     let sub = view.resolve(g, control)?;
     sub.require(entry)?;
-    // Postorder by iterative DFS: entering a node reads its unseen neighbours once onto a
-    // shared pending stack; the path keeps each node with where its pending neighbours start.
+    // Postorder by iterative DFS: the path keeps each node with where to resume its neighbours.
     let mut scanner = sub.scanner();
     let mut seen = Members::empty(sub.bound());
     let mut postorder = Vec::new();
-    let mut pending: Vec<NodeId> = Vec::new();
-    let mut path: Vec<(NodeId, usize)> = Vec::new();
-    let mut next = Some(entry);
-    loop {
-        if let Some(w) = next.take() {
-            seen.insert(w);
-            path.push((w, pending.len()));
-            scanner.each(w, sub.direction(), |u| {
-                if !seen.contains(u) {
-                    pending.push(u);
-                }
-            })?;
-        }
-        let Some(&(v, start)) = path.last() else {
-            break;
-        };
-        if pending.len() > start
-            && let Some(w) = pending.pop()
-        {
-            if !seen.contains(w) {
-                next = Some(w);
+    let mut path: Vec<(NodeId, u64)> = Vec::new();
+    seen.insert(entry);
+    path.push((entry, 0));
+    while let Some(&mut (v, ref mut position)) = path.last_mut() {
+        let mut next = None;
+        let resumed = scanner.resume(v, sub.direction(), *position, |u| {
+            if seen.contains(u) {
+                ControlFlow::Continue(())
+            } else {
+                next = Some(u);
+                ControlFlow::Break(())
             }
-            continue;
+        })?;
+        match (resumed, next) {
+            (Some(resume_at), Some(w)) => {
+                *position = resume_at;
+                seen.insert(w);
+                path.push((w, 0));
+            }
+            _ => {
+                postorder.push(v);
+                path.pop();
+            }
         }
-        postorder.push(v);
-        path.pop();
     }
     // `number[v]`: v's place in postorder; the entry has the largest.
     let mut number = vec![NONE; sub.bound()];

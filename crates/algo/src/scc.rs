@@ -1,6 +1,8 @@
 //! Strongly connected components (iterative Tarjan, Pearce's one-array form) and the
 //! condensation DAG.
 
+use std::ops::ControlFlow;
+
 use graph::{GraphRead, NodeId};
 
 use crate::control::Control;
@@ -35,14 +37,12 @@ pub struct Components {
 /// lowered to the smallest rank it reaches as Tarjan's low-link is, and once its component is
 /// finished that component's number counted down from [`FIRST_DONE`], above every visit
 /// number, so that an edge into a finished component never lowers a rank and no on-stack flag
-/// is needed. Entering a node reads its neighbours once, through the view's
-/// [`Scanner`](crate::view::Scanner), onto a shared stack of pending neighbours, keeping only
-/// those ranked below it (unvisited or open); the path keeps each node with where its pending
-/// neighbours start and whether it is still a component's root.
+/// is needed. The path keeps each node with where to resume its neighbours
+/// ([`Scanner::resume`](crate::view::Scanner::resume)) and whether it still roots a component:
+/// a node's list is read once in all, a stretch at a time between the children it descends to.
 ///
-/// Time O(V + E) edge reads; memory one `u64` per node id, the Tarjan stack and the path, plus
-/// the pending neighbours of the nodes on the path: at most E node ids, in practice far fewer,
-/// since neighbours in finished components are not kept.
+/// Time O(V + E) edge reads plus one list lookup per tree edge; memory one `u64` per node id,
+/// and the path and Tarjan stack (at most one entry per node each): O(V).
 pub fn scc<G: GraphRead + ?Sized>(
     g: &G,
     view: &View,
@@ -53,10 +53,9 @@ pub fn scc<G: GraphRead + ?Sized>(
     let mut scanner = sub.scanner();
     let mut rank = vec![UNVISITED; bound];
     let mut stack: Vec<NodeId> = Vec::new();
-    let mut pending: Vec<NodeId> = Vec::new();
-    // Each node on the depth-first path, where its neighbours start in `pending`, and whether
-    // no neighbour has lowered its rank (it roots a component).
-    let mut path: Vec<(NodeId, usize, bool)> = Vec::new();
+    // Each node on the depth-first path, where to resume its neighbours, and whether no
+    // neighbour has lowered its rank (it roots a component).
+    let mut path: Vec<(NodeId, u64, bool)> = Vec::new();
     let mut next_visit = 1u64;
     let mut next_done = FIRST_DONE;
     let mut visited = 0u64;
@@ -70,29 +69,33 @@ pub fn scc<G: GraphRead + ?Sized>(
             if let Some(w) = next.take() {
                 control.tick("node", visited, total)?;
                 visited += 1;
-                let w_rank = next_visit;
-                set(&mut rank, w, w_rank);
+                set(&mut rank, w, next_visit);
                 next_visit += 1;
-                path.push((w, pending.len(), true));
-                scanner.each(w, sub.direction(), |u| {
-                    if get(&rank, u) < w_rank {
-                        pending.push(u);
-                    }
-                })?;
+                path.push((w, 0, true));
             }
-            let Some(&mut (v, start, ref mut is_root)) = path.last_mut() else {
+            let Some(&mut (v, ref mut position, ref mut is_root)) = path.last_mut() else {
                 break;
             };
-            if pending.len() > start
-                && let Some(w) = pending.pop()
-            {
-                let w_rank = get(&rank, w);
-                if w_rank == UNVISITED {
-                    next = Some(w);
-                } else if w_rank < get(&rank, v) {
-                    set(&mut rank, v, w_rank);
-                    *is_root = false;
+            // Read on until an unvisited neighbour, lowering v's rank by those already seen.
+            let v_rank = get(&rank, v);
+            let mut low = v_rank;
+            let resumed = scanner.resume(v, sub.direction(), *position, |u| {
+                let u_rank = get(&rank, u);
+                if u_rank == UNVISITED {
+                    next = Some(u);
+                    return ControlFlow::Break(());
                 }
+                low = low.min(u_rank);
+                ControlFlow::Continue(())
+            })?;
+            if low < v_rank {
+                set(&mut rank, v, low);
+                *is_root = false;
+            }
+            if let Some(resume_at) = resumed
+                && next.is_some()
+            {
+                *position = resume_at;
                 continue;
             }
             let is_root = *is_root;

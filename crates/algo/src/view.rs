@@ -2,6 +2,8 @@
 //! node. [`View`] names them; [`View::resolve`] checks the names against a snapshot and gives a
 //! [`Subgraph`] that scans exactly those nodes and edges.
 
+use std::ops::ControlFlow;
+
 use graph::{Direction, GraphRead, Neighbor, NeighborCursor, NodeId};
 
 use crate::control::Control;
@@ -277,6 +279,35 @@ impl<C: NeighborCursor> Scanner<'_, C> {
         match dangling {
             Some(to) => Err(Error::DanglingEdge { from: node, to }),
             None => Ok(acc),
+        }
+    }
+
+    /// Calls `visit` with `node`'s neighbours in `direction` that are in the view, from
+    /// `position` until `visit` breaks; returns the position to resume from, or `None` when
+    /// the neighbours ran out (see [`graph::NeighborCursor::resume`]).
+    pub fn resume(
+        &mut self,
+        node: NodeId,
+        direction: Direction,
+        position: u64,
+        mut visit: impl FnMut(NodeId) -> ControlFlow<()>,
+    ) -> Result<Option<u64>> {
+        let bound = self.members.bound() as u64;
+        let mut dangling = None;
+        let (members, filtered) = (self.members, self.filtered);
+        let next = self.cursor.resume(node, direction, position, |n| {
+            Ok(if n.0 >= bound {
+                dangling = Some(n);
+                ControlFlow::Break(())
+            } else if !filtered || members.contains(n) {
+                visit(n)
+            } else {
+                ControlFlow::Continue(())
+            })
+        })?;
+        match dangling {
+            Some(to) => Err(Error::DanglingEdge { from: node, to }),
+            None => Ok(next),
         }
     }
 

@@ -110,6 +110,11 @@ pub enum Command {
     ///
     /// Example: `mmgraph query people.mmg "MATCH (p:Person) WHERE p.age > 30 RETURN p.name"`
     Query(crate::query::QueryArgs),
+    /// An interactive Cypher shell on DB: statements end with `;`, `:help` lists the commands;
+    /// reads a script from standard input when it is not a terminal.
+    ///
+    /// Example: `mmgraph shell people.mmg`, or `mmgraph shell people.mmg < script.cypher`
+    Shell(crate::shell::ShellArgs),
     /// Write a copy of DB to OUT holding only live pages (node and edge ids are kept).
     ///
     /// Example: `mmgraph compact big.mmg small.mmg`

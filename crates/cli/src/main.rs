@@ -18,6 +18,7 @@ mod lookup;
 mod output;
 mod progress;
 mod query;
+mod shell;
 mod sqlitegraph;
 mod traversal;
 mod vector;
@@ -78,6 +79,7 @@ fn run(cli: &Cli, out: &mut Output) -> error::Result<ExitCode> {
         Command::Khop(args) => traversal::khop(args, out),
         Command::Compact { db, out: target } => compact::run(db, target, out),
         Command::Algo(args) => algo::run(args, out),
+        Command::Shell(args) => shell::run(args, out),
         Command::Vector(args) => vector::run(args, out),
         Command::Query(args) => query::run(args, out),
     }

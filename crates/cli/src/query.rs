@@ -51,16 +51,21 @@ fn parse_params(raw: &[String]) -> Result<Params> {
         let (name, value) = p
             .split_once('=')
             .ok_or_else(|| Error::Invalid(format!("--param {p}: expected NAME=JSON")))?;
-        let json: Json = serde_json::from_str(value)
-            .map_err(|e| Error::Invalid(format!("--param {name}: {e}")))?;
-        params.insert(name.to_owned(), cypher::json::from_json(json));
+        params.insert(name.to_owned(), param_value(name, value)?);
     }
     Ok(params)
 }
 
+/// Parameter `name`'s value, written as JSON.
+pub(crate) fn param_value(name: &str, json: &str) -> Result<Value> {
+    let json: Json =
+        serde_json::from_str(json).map_err(|e| Error::Invalid(format!("parameter {name}: {e}")))?;
+    Ok(cypher::json::from_json(json))
+}
+
 /// Prints `rows`: a table for people; with `--json` one document (`columns`, and `rows` as
 /// objects keyed by column); with `--jsonl` one object per row.
-fn print<T: GraphRead>(txn: &T, rows: &cypher::Rows, out: &mut Output) -> Result<()> {
+pub(crate) fn print<T: GraphRead>(txn: &T, rows: &cypher::Rows, out: &mut Output) -> Result<()> {
     if out.json() {
         let mut listing = Listing::new(out, "rows");
         for row in &rows.rows {

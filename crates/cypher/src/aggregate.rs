@@ -145,20 +145,24 @@ pub(crate) fn map_children(e: &Expr, f: &mut dyn FnMut(&Expr) -> Expr) -> Expr {
 /// The running state of one aggregate over a group.
 #[derive(Debug, Default)]
 pub(crate) struct Accumulator {
+    /// The non-null (and, with `DISTINCT`, first-seen) values, for the functions that need
+    /// them; `count` needs only `kept`.
     values: Vec<Value>,
+    /// How many values were kept.
+    kept: i64,
     seen: HashSet<GroupKey>,
     rows: i64,
     param: Option<Value>,
 }
 
 impl Accumulator {
-    /// Adds one row: its argument values (none for `count(*)`).
-    pub(crate) fn add(&mut self, call: &AggregateCall, args: Vec<Value>) {
+    /// Adds one row: its argument's value (none for `count(*)`) and, for the percentiles,
+    /// the second argument.
+    pub(crate) fn add(&mut self, call: &AggregateCall, value: Option<Value>, param: Option<Value>) {
         self.rows += 1;
-        let mut args = args.into_iter();
-        let Some(v) = args.next() else { return };
+        let Some(v) = value else { return };
         if self.param.is_none() {
-            self.param = args.next();
+            self.param = param;
         }
         if v.is_null() {
             return;
@@ -166,7 +170,10 @@ impl Accumulator {
         if call.distinct && !self.seen.insert(GroupKey::of(&v)) {
             return;
         }
-        self.values.push(v);
+        self.kept += 1;
+        if call.name != "count" {
+            self.values.push(v);
+        }
     }
 
     /// The aggregate's value.
@@ -174,7 +181,7 @@ impl Accumulator {
         let values = self.values;
         Ok(match call.name.as_str() {
             "count*" => Value::Int(self.rows),
-            "count" => Value::Int(values.len() as i64),
+            "count" => Value::Int(self.kept),
             "collect" => Value::List(values),
             "min" => extreme(values.into_iter(), false),
             "max" => extreme(values.into_iter(), true),

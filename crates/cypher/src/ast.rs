@@ -56,6 +56,32 @@ pub(crate) enum Clause {
     DropIndex {
         name: String,
     },
+    /// `CALL name(args) [YIELD ...] [WHERE ...]`.
+    Call(ProcedureCall),
+}
+
+/// A procedure call.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct ProcedureCall {
+    /// Where the procedure's name starts.
+    pub(crate) pos: Pos,
+    /// Line and column of `pos`, for errors found while it runs.
+    pub(crate) at: (usize, usize),
+    /// The dotted name.
+    pub(crate) name: String,
+    pub(crate) args: Vec<Expr>,
+    /// `YIELD output [AS var], ...`; `None` without `YIELD`: every output, under its name.
+    pub(crate) yields: Option<Vec<YieldItem>>,
+    /// `WHERE` after `YIELD`.
+    pub(crate) filter: Option<Expr>,
+}
+
+/// One yielded output and the variable it binds.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct YieldItem {
+    pub(crate) output: String,
+    pub(crate) var: String,
+    pub(crate) pos: Pos,
 }
 
 /// What `WITH` and `RETURN` project, and how they order and cut the rows.

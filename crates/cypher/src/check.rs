@@ -9,6 +9,7 @@ use crate::ast::*;
 use crate::error::{CompileError, ErrorClass, Pos};
 use crate::eval::Params;
 use crate::functions::{is_aggregate, scalar_arity};
+use crate::procedure::Procedure;
 use crate::types::{no_bare_patterns, static_errors};
 use crate::value::Value;
 
@@ -225,6 +226,10 @@ fn for_each_clause_expr(clause: &Clause, f: &mut dyn FnMut(&Expr)) {
         }),
         Clause::Delete { targets, .. } => targets.iter().for_each(f),
         Clause::CreateIndex { .. } | Clause::DropIndex { .. } => {}
+        Clause::Call(call) => {
+            call.args.iter().for_each(&mut *f);
+            call.filter.iter().for_each(f);
+        }
     }
 }
 
@@ -326,6 +331,19 @@ fn single(q: &SingleQuery) -> CResult<Vec<String>> {
                 }
             }
             Clause::CreateIndex { .. } | Clause::DropIndex { .. } => {}
+            Clause::Call(call) => {
+                let columns = procedure_call(call, &mut scope)?;
+                if q.clauses.len() == 1 {
+                    return Ok(columns);
+                }
+                if i == last {
+                    return Err(CompileError::syntax(
+                        call.pos,
+                        "InvalidClauseComposition",
+                        "a query with other clauses cannot end with CALL: add RETURN",
+                    ));
+                }
+            }
             Clause::Delete { targets, .. } => {
                 for t in targets {
                     expr(t, &scope, false)?;
@@ -360,6 +378,99 @@ fn single(q: &SingleQuery) -> CResult<Vec<String>> {
         }
     }
     Ok(Vec::new())
+}
+
+/// Checks a `CALL`: the procedure exists, takes at most its one map of settings (whose
+/// keys, when written out, it knows), and yields outputs it has into new variables; binds
+/// them and returns their names.
+fn procedure_call(call: &ProcedureCall, scope: &mut Scope) -> CResult<Vec<String>> {
+    let Some(procedure) = Procedure::named(&call.name) else {
+        return Err(CompileError::of(
+            call.pos,
+            ErrorClass::ProcedureError,
+            "ProcedureNotFound",
+            format!("there is no procedure {}", call.name),
+        ));
+    };
+    for a in &call.args {
+        expr(a, scope, false)?;
+    }
+    match call.args.as_slice() {
+        [] => {}
+        [Expr::Map(entries)] => {
+            if let Some((key, _)) = entries.iter().find(|(k, _)| !procedure.takes(k)) {
+                return Err(CompileError::of(
+                    call.pos,
+                    ErrorClass::ArgumentError,
+                    "InvalidArgumentValue",
+                    format!("{} has no setting {key}", procedure.name()),
+                ));
+            }
+        }
+        [Expr::Literal(v)] if !matches!(v, Value::Null | Value::Map(_)) => {
+            return Err(CompileError::syntax(
+                call.pos,
+                "InvalidArgumentType",
+                format!("{} takes a map of settings", procedure.name()),
+            ));
+        }
+        [_] => {}
+        _ => {
+            return Err(CompileError::syntax(
+                call.pos,
+                "InvalidNumberOfArguments",
+                format!(
+                    "{} takes one map of settings, not {} arguments",
+                    procedure.name(),
+                    call.args.len()
+                ),
+            ));
+        }
+    }
+    let outputs = procedure.outputs();
+    let every;
+    let yields: &[YieldItem] = match &call.yields {
+        Some(items) => items,
+        None => {
+            every = outputs.map(|o| YieldItem {
+                output: o.to_owned(),
+                var: o.to_owned(),
+                pos: call.pos,
+            });
+            &every
+        }
+    };
+    for item in yields {
+        if !outputs.contains(&item.output.as_str()) {
+            return Err(CompileError::syntax(
+                item.pos,
+                "UndefinedVariable",
+                format!(
+                    "{} yields {}, not {}",
+                    procedure.name(),
+                    outputs.join(" and "),
+                    item.output
+                ),
+            ));
+        }
+        if scope.contains_key(&item.var) {
+            return Err(CompileError::syntax(
+                item.pos,
+                "VariableAlreadyBound",
+                format!("variable {} is already bound", item.var),
+            ));
+        }
+        let kind = if item.output == "node" {
+            Kind::Node
+        } else {
+            Kind::Value
+        };
+        scope.insert(item.var.clone(), kind);
+    }
+    if let Some(f) = &call.filter {
+        where_expr(f, scope)?;
+    }
+    Ok(yields.iter().map(|i| i.var.clone()).collect())
 }
 
 fn defined(var: &str, scope: &Scope, pos: Pos) -> CResult {

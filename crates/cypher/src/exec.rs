@@ -13,6 +13,7 @@ use crate::ast::{
 use crate::error::{Error, ErrorClass, Result};
 use crate::eval::{Env, Params, Row, aggregate_key, eval, holds};
 use crate::matcher::match_pattern;
+use crate::source::{self, MatchSource, Source};
 use crate::store::{Reads, Store};
 use crate::value::{GroupKey, Path, Value, order};
 
@@ -90,7 +91,9 @@ impl<S: Store> Exec<'_, S> {
     fn single(&mut self, q: &SingleQuery) -> Result<Rows> {
         let mut rows = vec![Row::new()];
         let mut vars: Vec<String> = Vec::new();
-        for clause in &q.clauses {
+        let mut streamed: Option<MatchSource<'_>> = None;
+        let mut clauses = q.clauses.iter().peekable();
+        while let Some(clause) = clauses.next() {
             match clause {
                 Clause::Match {
                     optional,
@@ -98,26 +101,26 @@ impl<S: Store> Exec<'_, S> {
                     filter,
                 } => {
                     let new_vars = pattern_vars(patterns);
-                    let env = self.env();
-                    let mut out = Vec::new();
-                    for row in &rows {
-                        let before = out.len();
-                        match_pattern(env, row, patterns, &mut |r| {
-                            if filter.as_ref().map_or(Ok(true), |f| holds(env, r, f))? {
-                                out.push(r.clone());
-                            }
-                            Ok(true)
-                        })?;
-                        if *optional && out.len() == before {
-                            let mut r = row.clone();
-                            for v in &new_vars {
-                                r.entry(v.clone()).or_insert(Value::Null);
-                            }
-                            out.push(r);
-                        }
-                    }
-                    rows = out;
+                    let source = MatchSource {
+                        input: std::mem::take(&mut rows),
+                        optional: *optional,
+                        patterns,
+                        filter: filter.as_ref(),
+                        new_vars: new_vars.clone(),
+                    };
                     add_vars(&mut vars, new_vars);
+                    // A projection right after the MATCH takes its rows as they are found.
+                    if matches!(
+                        clauses.peek(),
+                        Some(Clause::With { .. } | Clause::Return(_))
+                    ) {
+                        streamed = Some(source);
+                    } else {
+                        source.each(self.env(), &mut |r| {
+                            rows.push(r.into_owned());
+                            Ok(())
+                        })?;
+                    }
                 }
                 Clause::Unwind { list, var } => {
                     let env = self.env();
@@ -138,7 +141,8 @@ impl<S: Store> Exec<'_, S> {
                     add_vars(&mut vars, [var.clone()]);
                 }
                 Clause::With { projection, filter } => {
-                    let (columns, projected) = self.project(rows, &vars, projection)?;
+                    let source = source::take(&mut streamed, &mut rows);
+                    let (columns, projected) = self.project(source, &vars, projection)?;
                     let env = self.env();
                     // WHERE after WITH sees the projected columns and the variables before.
                     let mut kept = Vec::new();
@@ -154,7 +158,8 @@ impl<S: Store> Exec<'_, S> {
                     vars = columns;
                 }
                 Clause::Return(projection) => {
-                    let (columns, projected) = self.project(rows, &vars, projection)?;
+                    let source = source::take(&mut streamed, &mut rows);
+                    let (columns, projected) = self.project(source, &vars, projection)?;
                     let rows = projected
                         .into_iter()
                         .map(|(mut r, _)| {
@@ -221,6 +226,24 @@ impl<S: Store> Exec<'_, S> {
                 Clause::DropIndex { name } => {
                     self.store.write()?.drop_property_index(name)?;
                 }
+                Clause::Call(call) => {
+                    let (columns, out) = crate::call::run(self.env(), rows, call)?;
+                    if q.clauses.len() == 1 {
+                        // A CALL alone returns what it yields.
+                        let rows = out
+                            .into_iter()
+                            .map(|mut r| {
+                                columns
+                                    .iter()
+                                    .map(|c| r.remove(c).unwrap_or(Value::Null))
+                                    .collect()
+                            })
+                            .collect();
+                        return Ok(Rows { columns, rows });
+                    }
+                    rows = out;
+                    add_vars(&mut vars, columns);
+                }
             }
         }
         Ok(Rows {
@@ -235,7 +258,7 @@ impl<S: Store> Exec<'_, S> {
     #[allow(clippy::type_complexity)]
     fn project(
         &mut self,
-        rows: Vec<Row>,
+        source: Source<'_>,
         vars: &[String],
         p: &Projection,
     ) -> Result<(Vec<String>, Vec<(Row, Row)>)> {
@@ -275,36 +298,41 @@ impl<S: Store> Exec<'_, S> {
                 .collect();
             let mut groups: Vec<(Row, Vec<Value>, Vec<Accumulator>)> = Vec::new();
             let mut index: HashMap<Vec<GroupKey>, usize> = HashMap::new();
-            for row in &rows {
+            source.each(env, &mut |row| {
                 let key_values = keys
                     .iter()
                     .map(|k| {
                         items
                             .get(*k)
-                            .map_or(Ok(Value::Null), |it| eval(env, row, &it.expr))
+                            .map_or(Ok(Value::Null), |it| eval(env, &row, &it.expr))
                     })
                     .collect::<Result<Vec<_>>>()?;
-                let key: Vec<GroupKey> = key_values.iter().map(GroupKey::of).collect();
-                let g = *index.entry(key).or_insert_with(|| {
+                // One group (no grouping keys) needs no key to find it.
+                let g = if keys.is_empty() {
+                    0
+                } else {
+                    let key: Vec<GroupKey> = key_values.iter().map(GroupKey::of).collect();
+                    *index.entry(key).or_insert(groups.len())
+                };
+                if g == groups.len() {
                     groups.push((
-                        row.clone(),
+                        row.as_ref().clone(),
                         key_values,
                         calls.iter().map(|_| Accumulator::default()).collect(),
                     ));
-                    groups.len() - 1
-                });
+                }
                 let Some((_, _, accs)) = groups.get_mut(g) else {
-                    continue;
+                    return Ok(());
                 };
                 for (call, acc) in calls.iter().zip(accs.iter_mut()) {
-                    let args = call
-                        .args
-                        .iter()
-                        .map(|a| eval(env, row, a))
-                        .collect::<Result<Vec<_>>>()?;
-                    acc.add(call, args);
+                    // At most two arguments (the percentiles'): no vector per row.
+                    let mut args = call.args.iter().map(|a| eval(env, &row, a));
+                    let value = args.next().transpose()?;
+                    let param = args.next().transpose()?;
+                    acc.add(call, value, param);
                 }
-            }
+                Ok(())
+            })?;
             if groups.is_empty() && keys.is_empty() {
                 groups.push((
                     Row::new(),
@@ -340,19 +368,20 @@ impl<S: Store> Exec<'_, S> {
                 out.push((projected, order_scope));
             }
         } else {
-            for row in rows {
+            source.each(env, &mut |row| {
                 let mut projected = Row::new();
                 for it in &items {
                     projected.insert(it.name.clone(), eval(env, &row, &it.expr)?);
                 }
-                let mut scope = row;
+                let mut scope = row.into_owned();
                 scope.extend(projected.iter().map(|(k, v)| (k.clone(), v.clone())));
                 for (i, e) in order_keys.iter().enumerate() {
                     let v = eval(env, &scope, e)?;
                     scope.insert(sort_key(i), v);
                 }
                 out.push((projected, scope));
-            }
+                Ok(())
+            })?;
         }
         if p.distinct {
             let mut seen = std::collections::HashSet::new();

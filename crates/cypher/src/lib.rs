@@ -7,6 +7,8 @@
 //! clause over a transaction (`exec.rs`; patterns in `matcher.rs`, expressions in `eval.rs`,
 //! functions in `functions.rs` and `aggregate.rs`), with openCypher's value semantics
 //! (`value.rs`). Nodes' labels and properties are the graph's ([`graph::PropertyRead`]).
+//! `CALL algo.pagerank(...)` and its siblings run the `algo` crate's per-node algorithms
+//! (`procedure.rs` names them and reads their settings, `call.rs` runs the clause).
 //!
 //! ```
 //! use graph::Graph;
@@ -23,6 +25,7 @@
 
 mod aggregate;
 mod ast;
+mod call;
 mod check;
 mod error;
 mod eval;
@@ -33,13 +36,16 @@ mod lexer;
 mod matcher;
 mod parser;
 mod plan;
+mod procedure;
 mod regex;
+mod source;
 mod store;
 mod types;
 mod value;
 
 pub use error::{Error, ErrorClass, Result};
 pub use eval::Params;
+pub use procedure::{ProcedureInfo, procedures};
 pub use value::{Path, Value};
 
 use graph::{Graph, GraphRead, WriteTxn};

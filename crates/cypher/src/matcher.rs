@@ -58,10 +58,20 @@ fn direction(dir: Dir) -> Direction {
 
 fn with(row: &Row, var: &Option<String>, value: Value) -> Row {
     let mut row = row.clone();
-    if let Some(var) = var {
-        row.insert(var.clone(), value);
-    }
+    bind(&mut row, var, value);
     row
+}
+
+/// Binds `var` (if named) to `value` in `row`, overwriting the slot a previous candidate
+/// took: a loop over candidates copies its scope once, not once per candidate.
+fn bind(row: &mut Row, var: &Option<String>, value: Value) {
+    let Some(var) = var else { return };
+    match row.get_mut(var) {
+        Some(slot) => *slot = value,
+        None => {
+            row.insert(var.clone(), value);
+        }
+    }
 }
 
 impl<S: Store> Matcher<'_, '_, '_, S> {
@@ -79,12 +89,13 @@ impl<S: Store> Matcher<'_, '_, '_, S> {
         let fits = start.labels.len() <= 1
             && start.props.is_none()
             && start.var.as_ref().is_none_or(|v| !scope.contains_key(v));
+        let mut bound = scope.clone();
         for n in self.candidates(start, scope)? {
             if !fits && !self.node_ok(start, n, scope)? {
                 continue;
             }
-            let scope = with(scope, &start.var, Value::Node(n));
-            if !self.step(i, 0, n, &scope, vec![n], Vec::new())? {
+            bind(&mut bound, &start.var, Value::Node(n));
+            if !self.step(i, 0, n, &bound, vec![n], Vec::new())? {
                 return Ok(false);
             }
         }
@@ -115,6 +126,7 @@ impl<S: Store> Matcher<'_, '_, '_, S> {
         match rel.range {
             None => {
                 let bound = rel.var.as_ref().and_then(|v| scope.get(v)).cloned();
+                let mut hop_scope = scope.clone();
                 for (e, other) in
                     self.env
                         .store
@@ -134,16 +146,13 @@ impl<S: Store> Matcher<'_, '_, '_, S> {
                     if !self.rel_ok(rel, e, scope)? || !self.node_ok(next, other, scope)? {
                         continue;
                     }
-                    let scope = with(
-                        &with(scope, &rel.var, Value::Relationship(e)),
-                        &next.var,
-                        Value::Node(other),
-                    );
+                    bind(&mut hop_scope, &rel.var, Value::Relationship(e));
+                    bind(&mut hop_scope, &next.var, Value::Node(other));
                     let (mut nodes, mut rels) = (nodes.clone(), rels.clone());
                     nodes.push(other);
                     rels.push(e);
                     self.used.push(e);
-                    let go_on = self.step(i, j + 1, other, &scope, nodes, rels);
+                    let go_on = self.step(i, j + 1, other, &hop_scope, nodes, rels);
                     self.used.pop();
                     if !go_on? {
                         return Ok(false);

@@ -318,8 +318,10 @@ impl<'a> Parser<'a> {
                     targets.push(self.expr()?);
                 }
                 Clause::Delete { detach, targets }
-            } else if self.is_kw("CALL") {
-                return Err(CompileError::unsupported(pos, "CALL (procedures)"));
+            } else if self.is_kw("CALL") && self.is_sym_at(1, "{") {
+                return Err(CompileError::unsupported(pos, "CALL { } subqueries"));
+            } else if self.eat_kw("CALL") {
+                Clause::Call(self.procedure_call()?)
             } else if self.is_kw("FOREACH") {
                 return Err(CompileError::unsupported(pos, "FOREACH"));
             } else {
@@ -331,6 +333,54 @@ impl<'a> Parser<'a> {
             return Err(self.unexpected("a clause"));
         }
         Ok(SingleQuery { clauses })
+    }
+
+    /// After `CALL`: `name.space(args) [YIELD out [AS var], ... [WHERE expr]]`; the
+    /// parentheses may be left out when there are no arguments.
+    fn procedure_call(&mut self) -> PResult<ProcedureCall> {
+        let pos = self.pos();
+        let mut name = self.name()?;
+        while self.eat_sym(".") {
+            name.push('.');
+            name.push_str(&self.name()?);
+        }
+        let mut args = Vec::new();
+        if self.eat_sym("(") {
+            if !self.is_sym(")") {
+                args.push(self.expr()?);
+                while self.eat_sym(",") {
+                    args.push(self.expr()?);
+                }
+            }
+            self.expect_sym(")")?;
+        }
+        let (mut yields, mut filter) = (None, None);
+        if self.eat_kw("YIELD") {
+            let mut items = Vec::new();
+            loop {
+                let pos = self.pos();
+                let output = self.variable()?;
+                let var = if self.eat_kw("AS") {
+                    self.variable()?
+                } else {
+                    output.clone()
+                };
+                items.push(YieldItem { output, var, pos });
+                if !self.eat_sym(",") {
+                    break;
+                }
+            }
+            yields = Some(items);
+            filter = self.where_clause()?;
+        }
+        Ok(ProcedureCall {
+            pos,
+            at: pos.line_column(self.text),
+            name,
+            args,
+            yields,
+            filter,
+        })
     }
 
     fn where_clause(&mut self) -> PResult<Option<Expr>> {

@@ -1,5 +1,7 @@
 //! The adjacency store: where each node's list in each direction is, and the changes to it.
 
+use std::ops::ControlFlow;
+
 use pager_mmap::{PageId, PageSource, RadixPath, RadixVec, U40, WriteTxn};
 use zerocopy::little_endian::{U16, U64};
 
@@ -267,6 +269,69 @@ impl<'a, S: PageSource> ListReader<'a, S> {
     ) -> Result<(), E> {
         let list = self.list(node, direction)?;
         visit_entries(self.src, list, types, visit)
+    }
+
+    /// The number of entries of `node`'s list in `direction`, every type counted: O(1).
+    pub fn len(&mut self, node: u64, direction: Direction) -> Result<u64> {
+        Ok(match self.list(node, direction)? {
+            List::Empty => 0,
+            List::Run(entries) => entries.len() as u64,
+            List::Hub(hub) => hub.degree.get(),
+        })
+    }
+
+    /// Calls `visit` with the node at the other end of each of `node`'s entries in `direction`
+    /// whose type is in `types` (all when `None`), in storage order, from `position` (an
+    /// entry's place in the whole list, every type counted) until `visit` breaks. Returns the
+    /// position after the entry it broke at, or `None` when the list ran out: a depth-first
+    /// search can leave a list part way and come back to it holding one number. Starting costs
+    /// one lookup of the list (and of the segment `position` is in, for a hub).
+    pub fn resume<E: From<Error>>(
+        &mut self,
+        node: u64,
+        direction: Direction,
+        types: Option<&[u32]>,
+        position: u64,
+        mut visit: impl FnMut(u64) -> Result<ControlFlow<()>, E>,
+    ) -> Result<Option<u64>, E> {
+        let wanted = |t: u32| types.is_none_or(|types| types.contains(&t));
+        match self.list(node, direction)? {
+            List::Empty => Ok(None),
+            List::Run(entries) => {
+                let start = usize::try_from(position).unwrap_or(usize::MAX);
+                for (i, e) in entries.get(start..).unwrap_or(&[]).iter().enumerate() {
+                    if wanted(u32::from(e.edge_type.get())) && visit(e.neighbor.get())?.is_break() {
+                        return Ok(Some(position + i as u64 + 1));
+                    }
+                }
+                Ok(None)
+            }
+            List::Hub(hub) => {
+                let capacity = crate::layout::SEGMENT_CAPACITY as u64;
+                // `base`: the position of the first entry of type `t`.
+                let mut base = 0;
+                for t in hub::hub_types(hub)? {
+                    let count = t.count.get();
+                    let end = base + count;
+                    if position < end && wanted(t.edge_type.get()) {
+                        let first = position.saturating_sub(base);
+                        let mut offset = usize::try_from(first % capacity).unwrap_or(usize::MAX);
+                        for index in first / capacity..count.div_ceil(capacity) {
+                            let segment = hub::segment_entries(self.src, &t, index)?;
+                            for (j, e) in segment.get(offset..).unwrap_or(&[]).iter().enumerate() {
+                                if visit(e.neighbor.get())?.is_break() {
+                                    let at = index * capacity + (offset + j) as u64;
+                                    return Ok(Some(base + at + 1));
+                                }
+                            }
+                            offset = 0;
+                        }
+                    }
+                    base = end;
+                }
+                Ok(None)
+            }
+        }
     }
 
     /// Where `node`'s list in `direction` is, through the cached leaf when it is `node`'s.

@@ -576,6 +576,26 @@ pub trait GraphRead: sealed::Access {
         }))
     }
 
+    /// Calls `visit` with every live edge's id, source, target and edge-type id, by id: one pass
+    /// over the edge records that builds nothing per edge, for exporting a whole graph
+    /// ([`GraphRead::edges`] gives each edge's type name and data as well).
+    fn for_each_edge_record(
+        &self,
+        mut visit: impl FnMut(EdgeId, NodeId, NodeId, u32),
+    ) -> Result<()> {
+        for record in self.roots().edges.iter(self.source()) {
+            let (id, attrs) = record?;
+            let attrs = EdgeAttrs::read(attrs);
+            visit(
+                EdgeId(id),
+                NodeId(attrs.from.get()),
+                NodeId(attrs.to.get()),
+                u32::from(attrs.edge_type.get()),
+            );
+        }
+        Ok(())
+    }
+
     /// The value of `key` in key-value space `space` (see [`crate::WriteTxn::kv_insert`]).
     fn kv_get(&self, space: &str, key: &[u8]) -> Result<Option<Cow<'_, [u8]>>> {
         crate::kv::get(self.source(), space, key)

@@ -2,6 +2,8 @@
 //! keeps the adjacency leaf it last descended to, so a pass over the nodes in id order reads the
 //! adjacency like a CSR, with an optional set of edge types.
 
+use std::ops::ControlFlow;
+
 use edges::ListReader;
 use pager_mmap::PageSource;
 
@@ -53,6 +55,21 @@ pub trait NeighborCursor {
         direction: Direction,
         visit: impl FnMut(NeighborIds<'_>) -> Result<()>,
     ) -> Result<()>;
+
+    /// Calls `visit` with `node`'s neighbours in `direction` (of the cursor's edge types, if it
+    /// has them; out-edges first for [`Direction::Both`]) from `position` until `visit`
+    /// breaks, and returns the position to resume from after the neighbour it broke at, or
+    /// `None` when the neighbours ran out. Position 0 is the first; a position counts every
+    /// entry of the lists, filtered or not, so it stays valid for the snapshot's life. A
+    /// depth-first search holds one number per node on its path instead of a copy of the
+    /// neighbours it has yet to see.
+    fn resume(
+        &mut self,
+        node: NodeId,
+        direction: Direction,
+        position: u64,
+        visit: impl FnMut(NodeId) -> Result<ControlFlow<()>>,
+    ) -> Result<Option<u64>>;
 }
 
 /// The neighbours in one stretch of a list, read in place: what
@@ -124,6 +141,33 @@ impl<S: PageSource> NeighborCursor for NeighborScan<'_, S> {
         }
         Ok(())
     }
+
+    fn resume(
+        &mut self,
+        node: NodeId,
+        direction: Direction,
+        position: u64,
+        mut visit: impl FnMut(NodeId) -> Result<ControlFlow<()>>,
+    ) -> Result<Option<u64>> {
+        // `base`: the position of the first entry of list `d` (the out-list's length before
+        // the in-list of `Both`).
+        let mut base = 0;
+        for d in direction.stored() {
+            let len = self.lists.len(node.0, *d)?;
+            if position < base + len {
+                let types = self.edge_types.as_deref();
+                let from = position.saturating_sub(base);
+                if let Some(next) = self
+                    .lists
+                    .resume(node.0, *d, types, from, |n| visit(NodeId(n)))?
+                {
+                    return Ok(Some(base + next));
+                }
+            }
+            base += len;
+        }
+        Ok(None)
+    }
 }
 
 #[cfg(test)]
@@ -151,6 +195,26 @@ mod tests {
         .expect("chunks");
         assert_eq!(folded, seen, "folded stretches of {node:?}");
         assert_eq!(iterated, seen, "iterated stretches of {node:?}");
+        // Resumed one neighbour at a time, from the position each stop returned.
+        let (mut resumed, mut position) = (Vec::new(), Some(0));
+        while let Some(from) = position {
+            position = scan
+                .resume(node, direction, from, |n| {
+                    resumed.push(n.0);
+                    Ok(std::ops::ControlFlow::Break(()))
+                })
+                .expect("resume");
+        }
+        assert_eq!(resumed, seen, "resumed one at a time from {node:?}");
+        // And all at once.
+        let mut whole = Vec::new();
+        let end = scan
+            .resume(node, direction, 0, |n| {
+                whole.push(n.0);
+                Ok(std::ops::ControlFlow::Continue(()))
+            })
+            .expect("resume");
+        assert_eq!((whole, end), (seen.clone(), None));
         seen.sort_unstable();
         seen
     }

@@ -209,12 +209,12 @@ impl ReadTxn {
                 Vec::with_capacity(n * 8),
                 Vec::with_capacity(n * 4),
             );
-            for edge in r.edges() {
-                let edge = edge.map_err(from_graph)?;
-                edge.from().0.put(&mut src);
-                edge.to().0.put(&mut dst);
-                edge.edge_type_id().put(&mut types);
-            }
+            r.for_each_edge_record(|_, from, to, edge_type| {
+                from.0.put(&mut src);
+                to.0.put(&mut dst);
+                edge_type.put(&mut types);
+            })
+            .map_err(from_graph)?;
             Ok((src, dst, types))
         })?;
         PyTuple::new(

@@ -160,12 +160,20 @@ fn entries_of(txn: &WriteTxn, id: NodeId, defined: &[PropertyIndex]) -> Result<V
     let Some(node) = txn.node(id)? else {
         return Ok(Vec::new());
     };
-    // Data that is not properties (opaque bytes) has nothing to index.
-    let props = decode_properties(&node.data()?).unwrap_or_default();
     let labels = txn.node_labels(id)?;
-    Ok(defined
+    let covering: Vec<&PropertyIndex> = defined
         .iter()
         .filter(|ix| labels.contains(&ix.label))
+        .collect();
+    // A node no index covers (the common case when creating nodes of another label) costs
+    // no decoding of its properties.
+    if covering.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Data that is not properties (opaque bytes) has nothing to index.
+    let props = decode_properties(&node.data()?).unwrap_or_default();
+    Ok(covering
+        .into_iter()
         .filter_map(|ix| {
             let v = index_value(props.get(&ix.key)?)?;
             Some(entry_key(&ix.label, &ix.key, &v, id))

@@ -211,6 +211,22 @@ pub fn assert_same(g: &impl GraphRead, model: &Model) {
             );
         }
     }
+    // The pass over the edge records lists the live edges by id, as the model has them.
+    let mut records = Vec::new();
+    g.for_each_edge_record(|id, from, to, t| records.push((id.0, from.0, to.0, t)))
+        .expect("edge records");
+    let expected: Vec<(u64, u64, u64, u32)> = model
+        .edges
+        .iter()
+        .map(|(&id, (from, to, t, _))| {
+            let type_id = g
+                .edge_type_id(&TYPES[*t])
+                .expect("type")
+                .expect("known type");
+            (id, *from, *to, type_id)
+        })
+        .collect();
+    assert_eq!(records, expected);
     for (&id, (from, to, t, data)) in &model.edges {
         let edge = g.edge(EdgeId(id)).expect("edge").expect("live");
         assert_eq!((edge.from().0, edge.to().0), (*from, *to));
