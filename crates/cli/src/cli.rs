@@ -147,6 +147,9 @@ pub enum InputFormat {
     Csv,
     /// Tab-separated, like `csv`.
     Tsv,
+    /// A sqlitegraph database (its SQLite schema), imported whole in one transaction; give it
+    /// alone. `docs/formats.md` says how its tables map to the graph.
+    Sqlitegraph,
 }
 
 impl InputFormat {
@@ -280,6 +283,43 @@ pub enum ExportFormat {
     Jsonl,
     /// `src dst type` per line: the edges only.
     Edges,
+    /// GraphML with typed keys (Gephi, yEd, networkx).
+    Graphml,
+    /// A Graphviz `digraph`.
+    Dot,
+    /// sqlitegraph's SQLite schema, in a new file (`OUT` or `--output`; `--force` replaces).
+    Sqlitegraph,
+}
+
+/// The formats a traversal's result can be written in (`--export`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DrawFormat {
+    /// GraphML with typed keys.
+    Graphml,
+    /// A Graphviz `digraph`.
+    Dot,
+}
+
+/// Writing what a traversal reached, and the edges among those nodes, to a file.
+#[derive(Args, Debug, Clone)]
+pub struct TraversalExportArgs {
+    /// Also write the nodes found, and the edges among them, in this format to --out.
+    #[arg(
+        long = "export",
+        value_name = "FORMAT",
+        value_enum,
+        id = "export_format",
+        requires = "export_out"
+    )]
+    pub format: Option<DrawFormat>,
+    /// The file --export writes.
+    #[arg(
+        long = "out",
+        value_name = "FILE",
+        id = "export_out",
+        requires = "export_format"
+    )]
+    pub out: Option<PathBuf>,
 }
 
 /// Arguments of `export`.
@@ -293,6 +333,12 @@ pub struct ExportArgs {
     /// The output file (standard output by default).
     #[arg(long, short)]
     pub output: Option<PathBuf>,
+    /// The output file, given without --output.
+    #[arg(conflicts_with = "output")]
+    pub out: Option<PathBuf>,
+    /// With --format sqlitegraph: replace an existing output file.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// How a command names nodes.
@@ -377,6 +423,8 @@ pub struct BfsArgs {
     #[arg(long, default_value_t = 50)]
     pub limit: usize,
     #[command(flatten)]
+    pub export: TraversalExportArgs,
+    #[command(flatten)]
     pub ids: IdArgs,
 }
 
@@ -408,6 +456,8 @@ pub struct KhopArgs {
     #[arg(long, default_value_t = 50)]
     pub limit: usize,
     #[command(flatten)]
+    pub export: TraversalExportArgs,
+    #[command(flatten)]
     pub ids: IdArgs,
 }
 
@@ -427,6 +477,8 @@ pub struct PathArgs {
     /// is an error.
     #[arg(long, value_name = "FIELD")]
     pub weight: Option<String>,
+    #[command(flatten)]
+    pub export: TraversalExportArgs,
     #[command(flatten)]
     pub ids: IdArgs,
 }

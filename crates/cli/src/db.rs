@@ -7,12 +7,6 @@ use graph::{Graph, GraphRead, NodeId, WriteTxn};
 use crate::cli::IdArgs;
 use crate::error::{Error, Result};
 
-/// The key-value space mapping an imported file's ids to node ids (value: the node id as 8
-/// little-endian bytes).
-pub const EXTERNAL_IDS: &str = "mmgraph.external_ids";
-/// The reverse: node id (8 big-endian bytes, so keys sort by id) to external id.
-pub const EXTERNAL_ID_OF: &str = "mmgraph.external_id_of";
-
 /// Opens an existing database read-only, for a command that only reads: a missing file is an
 /// error rather than a new database, and the file is opened `O_RDONLY` under a shared lock, so
 /// it may be read-only, other readers may have it open, and no byte of it changes.
@@ -45,16 +39,7 @@ pub fn open(path: &Path) -> Result<Graph> {
 
 /// The node an import gave external id `ext`.
 pub fn node_of_external(read: &impl GraphRead, ext: &str) -> Result<Option<NodeId>> {
-    let Some(value) = read.kv_get(EXTERNAL_IDS, ext.as_bytes())? else {
-        return Ok(None);
-    };
-    let bytes: [u8; 8] = value.as_ref().try_into().map_err(|_| {
-        corrupt(
-            EXTERNAL_IDS,
-            format!("external id {ext:?} maps to {} bytes", value.len()),
-        )
-    })?;
-    Ok(Some(NodeId(u64::from_le_bytes(bytes))))
+    Ok(formats::external_ids::node_of(read, ext)?)
 }
 
 /// Damage found in what the tool keeps beside the graph, in its key-value space `structure`
@@ -65,39 +50,19 @@ pub fn corrupt(structure: &'static str, what: String) -> Error {
     )))
 }
 
-/// `node` as a key of [`EXTERNAL_ID_OF`]: big-endian, so keys sort by id.
-pub fn node_key(node: NodeId) -> [u8; 8] {
-    zerocopy::big_endian::U64::new(node.0).to_bytes()
-}
-
 /// The external id of `node`, if an import gave it one.
 pub fn external_of(read: &impl GraphRead, node: NodeId) -> Result<Option<String>> {
-    Ok(read
-        .kv_get(EXTERNAL_ID_OF, &node_key(node))?
-        .map(|v| String::from_utf8_lossy(&v).into_owned()))
+    Ok(formats::external_ids::external_of(read, node)?)
 }
 
 /// Records that external id `ext` is `node`, deciding inside `txn` that the id is new: when
 /// another node already has it, returns [`Error::ExternalIdTaken`], and `txn` must then be
 /// dropped, not committed (the id's entry now names `node`).
 pub fn record_external(txn: &mut WriteTxn, ext: &str, node: NodeId) -> Result<()> {
-    if let Some(previous) = txn.kv_insert(EXTERNAL_IDS, ext.as_bytes(), &node.0.to_le_bytes())? {
-        let holder = previous
-            .try_into()
-            .map(|bytes| NodeId(u64::from_le_bytes(bytes)))
-            .map_err(|_| {
-                corrupt(
-                    EXTERNAL_IDS,
-                    format!("external id {ext:?} mapped to other than 8 bytes"),
-                )
-            })?;
-        return Err(Error::ExternalIdTaken {
-            ext: ext.to_owned(),
-            node: holder,
-        });
-    }
-    txn.kv_insert(EXTERNAL_ID_OF, &node_key(node), ext.as_bytes())?;
-    Ok(())
+    formats::external_ids::record(txn, ext, node).map_err(|e| match e {
+        formats::Error::ExternalIdTaken { ext, node } => Error::ExternalIdTaken { ext, node },
+        other => other.into(),
+    })
 }
 
 /// The node a command-line argument names: a node id, or with `--external` an external id.

@@ -34,6 +34,9 @@ pub enum Error {
     /// A graph operation failed.
     #[error(transparent)]
     Graph(#[from] graph::Error),
+    /// An export or a migration (crate `formats`) failed.
+    #[error(transparent)]
+    Formats(formats::Error),
     /// Input lines that cannot be imported; nothing was written.
     #[error("{count} bad input line(s); nothing was imported:\n{listed}")]
     BadInput {
@@ -80,6 +83,16 @@ impl Error {
     /// failure of the command, so it ends quietly.
     pub fn is_closed_pipe(&self) -> bool {
         matches!(self, Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
+impl From<formats::Error> for Error {
+    /// A graph error keeps its variant, so callers match graph errors in one place.
+    fn from(e: formats::Error) -> Error {
+        match e {
+            formats::Error::Graph(e) => Error::Graph(e),
+            e => Error::Formats(e),
+        }
     }
 }
 

@@ -1,16 +1,19 @@
-//! `mmgraph export`: a database as JSON lines (nodes, then edges) or as an edge list. Nodes
-//! are named by the external ids an import gave them, else by their node ids, so that
-//! `import` reads the output back into an equal graph.
+//! `mmgraph export`: a database as JSON lines (nodes, then edges) or as an edge list (nodes
+//! named by the external ids an import gave them, else by their node ids, so that `import`
+//! reads the output back into an equal graph), as GraphML or DOT, or in sqlitegraph's SQLite
+//! schema (crate `formats`); and the `--export` of the traversal commands.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
+use formats::Selection;
 use graph::{GraphRead, NodeId, ReadTxn};
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-use crate::cli::{ExportArgs, ExportFormat};
+use crate::cli::{DrawFormat, ExportArgs, ExportFormat, TraversalExportArgs};
 use crate::db;
 use crate::error::{Error, Result};
 use crate::import::to_hex;
@@ -103,23 +106,68 @@ struct EdgeLine<'a> {
 pub fn run(args: &ExportArgs) -> Result<ExitCode> {
     let graph = db::open_read_only(&args.db)?;
     let read = graph.begin_read()?;
-    let sink: Box<dyn Write> = match &args.output {
+    let target = args.output.as_deref().or(args.out.as_deref());
+    match args.format {
+        ExportFormat::Jsonl => to_sink(target, |out| jsonl(&read, out))?,
+        ExportFormat::Edges => to_sink(target, |out| edge_list(&read, out))?,
+        ExportFormat::Graphml => to_sink(target, |out| {
+            formats::write_graphml(&read, &Selection::All, out)?;
+            Ok(())
+        })?,
+        ExportFormat::Dot => to_sink(target, |out| {
+            formats::write_dot(&read, &Selection::All, out)?;
+            Ok(())
+        })?,
+        ExportFormat::Sqlitegraph => {
+            let path = target.ok_or_else(|| {
+                Error::Invalid("--format sqlitegraph writes a SQLite file: give OUT".into())
+            })?;
+            formats::sqlitegraph::export(&read, path, args.force)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `write` on the file `target` (made, or emptied) or on standard output, buffered.
+fn to_sink(target: Option<&Path>, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    let sink: Box<dyn Write> = match target {
         Some(path) => Box::new(File::create(path).map_err(|source| Error::File {
-            path: path.clone(),
+            path: path.to_owned(),
             source,
         })?),
         None => Box::new(std::io::stdout().lock()),
     };
     let mut out = BufWriter::with_capacity(1 << 16, sink);
-    match args.format {
-        ExportFormat::Jsonl => jsonl(&read, &mut out)?,
-        ExportFormat::Edges => edge_list(&read, &mut out)?,
-    }
+    write(&mut out)?;
     out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
-fn jsonl(read: &ReadTxn, out: &mut impl Write) -> Result<()> {
+/// With `--export FORMAT --out FILE` on a traversal: writes `nodes` (what it found) and the
+/// edges among them to FILE, and says so on standard error.
+pub fn traversal(read: &ReadTxn, nodes: Vec<NodeId>, args: &TraversalExportArgs) -> Result<()> {
+    let (Some(format), Some(path)) = (args.format, &args.out) else {
+        return Ok(());
+    };
+    let file = File::create(path).map_err(|source| Error::File {
+        path: path.clone(),
+        source,
+    })?;
+    let selection = Selection::Nodes(nodes);
+    let written = match format {
+        DrawFormat::Graphml => formats::write_graphml(read, &selection, file)?,
+        DrawFormat::Dot => formats::write_dot(read, &selection, file)?,
+    };
+    eprintln!(
+        "mmgraph: wrote {} node(s) and {} edge(s) to {}",
+        written.nodes,
+        written.edges,
+        path.display()
+    );
+    Ok(())
+}
+
+fn jsonl(read: &ReadTxn, out: &mut dyn Write) -> Result<()> {
     for node in read.nodes() {
         let node = node?;
         let (kind, name, data) = (node.kind()?, node.name()?, node.data()?);
@@ -147,7 +195,7 @@ fn jsonl(read: &ReadTxn, out: &mut impl Write) -> Result<()> {
     Ok(())
 }
 
-fn edge_list(read: &ReadTxn, out: &mut impl Write) -> Result<()> {
+fn edge_list(read: &ReadTxn, out: &mut dyn Write) -> Result<()> {
     writeln!(
         out,
         "# {} nodes, {} edges: source target type",

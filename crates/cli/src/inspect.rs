@@ -100,6 +100,11 @@ pub fn bfs(args: &BfsArgs, out: &mut Output) -> Result<ExitCode> {
     let start = db::resolve(&read, &args.id, args.ids)?;
     let follow = traversal::follow(&read, &args.follow)?;
     let reached = read.bfs(start, follow, args.depth)?;
+    crate::export::traversal(
+        &read,
+        reached.iter().map(|(n, _)| *n).collect(),
+        &args.export,
+    )?;
     let mut by_depth: BTreeMap<u32, u64> = BTreeMap::new();
     for (_, depth) in &reached {
         *by_depth.entry(*depth).or_default() += 1;

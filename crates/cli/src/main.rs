@@ -19,6 +19,7 @@ mod output;
 mod progress;
 mod query;
 mod shell;
+mod sqlitegraph;
 mod traversal;
 mod vector;
 

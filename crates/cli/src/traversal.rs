@@ -100,6 +100,9 @@ pub fn path(args: &PathArgs, out: &mut Output) -> Result<ExitCode> {
         },
         None => (read.shortest_path_by(from, to, follow)?, None),
     };
+    if let Some(p) = &path {
+        crate::export::traversal(&read, p.nodes(), &args.export)?;
+    }
     if out.json() {
         let (nodes, edges) = match &path {
             Some(p) => (
@@ -163,6 +166,10 @@ pub fn khop(args: &KhopArgs, out: &mut Output) -> Result<ExitCode> {
     let start = db::resolve(&read, &args.id, args.ids)?;
     let follow = follow(&read, &args.follow)?;
     let reached = read.k_hop(start, args.k, follow)?;
+    let with_start = std::iter::once(start)
+        .chain(reached.iter().copied())
+        .collect();
+    crate::export::traversal(&read, with_start, &args.export)?;
     let shown = if args.limit == 0 {
         reached.len()
     } else {

@@ -16,6 +16,7 @@
 mod algorithms;
 mod convert;
 mod errors;
+mod exchange;
 mod graph;
 mod guarded;
 mod query;
@@ -45,6 +46,7 @@ fn _mmgraph(py: Python<'_>, module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("BusyError", py.get_type::<errors::BusyError>())?;
     module.add("ClosedError", py.get_type::<errors::ClosedError>())?;
     module.add("QueryError", py.get_type::<errors::QueryError>())?;
+    exchange::register(module)?;
     let algo = PyModule::new(py, "algo")?;
     algorithms::register(&algo)?;
     module.add_submodule(&algo)?;

@@ -7,8 +7,8 @@
 //! each input ([`resume`]), so that an import that was stopped finishes when run again, adding
 //! nothing twice. Whether an external id is new is decided inside the transaction that adds
 //! the node, so imports that run one after the other cannot give one id two nodes. The input's
-//! ids are kept in the key-value space [`db::EXTERNAL_IDS`], so a later import can refer to
-//! them.
+//! ids are kept in the key-value space [`formats::external_ids::EXTERNAL_IDS`], so a later
+//! import can refer to them.
 
 mod check;
 mod commits;
@@ -77,6 +77,9 @@ struct Import<'a> {
 
 /// Runs `mmgraph import`.
 pub fn run(args: &ImportArgs, out: &mut Output) -> Result<ExitCode> {
+    if crate::sqlitegraph::is_sqlitegraph_import(args) {
+        return crate::sqlitegraph::import(args, out);
+    }
     let inputs = args
         .files
         .iter()

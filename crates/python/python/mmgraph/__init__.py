@@ -32,6 +32,10 @@ from ._mmgraph import (
     ReadOnlyError,
     ReadTxn,
     WriteTxn,
+    export_dot,
+    export_graphml,
+    export_sqlitegraph,
+    import_sqlitegraph,
 )
 from . import algo
 from ._networkx import from_networkx, to_networkx
@@ -54,6 +58,10 @@ __all__ = [
     "ReadTxn",
     "WriteTxn",
     "algo",
+    "export_dot",
+    "export_graphml",
+    "export_sqlitegraph",
+    "import_sqlitegraph",
     "from_networkx",
     "to_networkx",
 ]

@@ -260,3 +260,12 @@ class WriteTxn:
         exc: Optional[BaseException],
         traceback: Optional[TracebackType],
     ) -> bool: ...
+
+def export_graphml(r: ReadTxn, path: Union[str, os.PathLike[str]], nodes: Optional[Sequence[int]] = None) -> Tuple[int, int]:
+    """Writes the snapshot (or ``nodes`` and the edges among them) as GraphML; ``(nodes, edges)`` written."""
+def export_dot(r: ReadTxn, path: Union[str, os.PathLike[str]], nodes: Optional[Sequence[int]] = None) -> Tuple[int, int]:
+    """Writes the snapshot (or ``nodes`` and the edges among them) as a DOT digraph; ``(nodes, edges)`` written."""
+def import_sqlitegraph(src: Union[str, os.PathLike[str]], path: Union[str, os.PathLike[str]]) -> Dict[str, Any]:
+    """Imports the sqlitegraph database ``src`` into the mmgraph file ``path`` in one transaction; counts."""
+def export_sqlitegraph(r: ReadTxn, dst: Union[str, os.PathLike[str]], force: bool = False) -> Dict[str, int]:
+    """Writes the snapshot to a new SQLite file in sqlitegraph's schema; rows written per table."""
