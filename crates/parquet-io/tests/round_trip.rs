@@ -51,12 +51,11 @@ fn sample(path: &Path, nodes: u64) -> Graph {
 }
 
 type Row = (String, String, Vec<u8>);
+type EdgeRow = (i64, i64, String, Vec<u8>);
+type Contents = (BTreeMap<i64, Row>, Vec<EdgeRow>);
 
 /// Every node by the id an export gives it, and every edge, as comparable values.
-fn contents(
-    read: &impl GraphRead,
-    id: impl Fn(NodeId) -> i64,
-) -> (BTreeMap<i64, Row>, Vec<(i64, i64, String, Vec<u8>)>) {
+fn contents(read: &impl GraphRead, id: impl Fn(NodeId) -> i64) -> Contents {
     let nodes = read
         .nodes()
         .map(|n| {
