@@ -142,6 +142,9 @@ pub enum InputFormat {
     Csv,
     /// Tab-separated, like `csv`.
     Tsv,
+    /// Parquet in the GraphFrames layout: a directory (`vertices`, `edges`) or one file; see
+    /// `docs/formats.md`. The default for a directory or a `.parquet` file.
+    Parquet,
 }
 
 impl InputFormat {
@@ -275,6 +278,9 @@ pub enum ExportFormat {
     Jsonl,
     /// `src dst type` per line: the edges only.
     Edges,
+    /// Parquet in the GraphFrames layout, into directory DIR: `vertices.parquet` and
+    /// `edges.parquet`, or with `--partition` one file per kind and per edge type.
+    Parquet,
 }
 
 /// Arguments of `export`.
@@ -288,6 +294,14 @@ pub struct ExportArgs {
     /// The output file (standard output by default).
     #[arg(long, short)]
     pub output: Option<PathBuf>,
+    /// The output directory of `--format parquet` (must not exist, or be empty).
+    pub dir: Option<PathBuf>,
+    /// Parquet: one file per kind and per edge type (`vertices/kind=K/part-0.parquet`).
+    #[arg(long)]
+    pub partition: bool,
+    /// Parquet: write into a directory that is not empty, replacing an earlier export there.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// How a command names nodes.

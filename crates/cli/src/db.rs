@@ -7,11 +7,8 @@ use graph::{Graph, GraphRead, NodeId, WriteTxn};
 use crate::cli::IdArgs;
 use crate::error::{Error, Result};
 
-/// The key-value space mapping an imported file's ids to node ids (value: the node id as 8
-/// little-endian bytes).
-pub const EXTERNAL_IDS: &str = "mmgraph.external_ids";
-/// The reverse: node id (8 big-endian bytes, so keys sort by id) to external id.
-pub const EXTERNAL_ID_OF: &str = "mmgraph.external_id_of";
+/// The key-value spaces of external ids, shared with the Parquet importer.
+pub use parquet_io::external::{EXTERNAL_ID_OF, EXTERNAL_IDS};
 
 /// Opens an existing database read-only, for a command that only reads: a missing file is an
 /// error rather than a new database, and the file is opened `O_RDONLY` under a shared lock, so

@@ -14,6 +14,7 @@ use crate::cli::{ExportArgs, ExportFormat};
 use crate::db;
 use crate::error::{Error, Result};
 use crate::import::to_hex;
+use crate::output::Output;
 
 /// A node's id in the output: a number when it reads back as the same text, else a string.
 #[derive(Serialize)]
@@ -99,8 +100,16 @@ struct EdgeLine<'a> {
     data: Data<'a>,
 }
 
+/// A text format's writer.
+type TextWriter = fn(&ReadTxn, &mut BufWriter<Box<dyn Write>>) -> Result<()>;
+
 /// Runs `mmgraph export`.
-pub fn run(args: &ExportArgs) -> Result<ExitCode> {
+pub fn run(args: &ExportArgs, output: &mut Output) -> Result<ExitCode> {
+    let write: TextWriter = match args.format {
+        ExportFormat::Jsonl => jsonl,
+        ExportFormat::Edges => edge_list,
+        ExportFormat::Parquet => return crate::parquet::export(args, output),
+    };
     let graph = db::open_read_only(&args.db)?;
     let read = graph.begin_read()?;
     let sink: Box<dyn Write> = match &args.output {
@@ -111,10 +120,7 @@ pub fn run(args: &ExportArgs) -> Result<ExitCode> {
         None => Box::new(std::io::stdout().lock()),
     };
     let mut out = BufWriter::with_capacity(1 << 16, sink);
-    match args.format {
-        ExportFormat::Jsonl => jsonl(&read, &mut out)?,
-        ExportFormat::Edges => edge_list(&read, &mut out)?,
-    }
+    write(&read, &mut out)?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,7 +1,8 @@
 //! Finding the files of an import: a single Parquet file, or a directory in the layout, one
 //! file per table or a directory per table as Spark, DuckDB or a partitioned export write it
 //! (every `*.parquet` file below it, skipping names that start with `_` or `.`, such as
-//! Spark's `_SUCCESS` and checksums; `column=value` directories give a partition value).
+//! Spark's `_SUCCESS` and checksums; `column=value` directories give a partition value), or
+//! any other directory of Parquet files, each file's table told by its columns.
 
 use std::path::{Path, PathBuf};
 
@@ -57,8 +58,31 @@ pub fn discover(path: &Path) -> Result<Vec<TableFile>> {
         }
     }
     if files.is_empty() {
+        files = loose_files(path)?;
+    }
+    if files.is_empty() {
         return Err(Error::NoTables(path.to_owned()));
     }
+    Ok(files)
+}
+
+/// The Parquet files below a directory that is not in the layout (such as one table's
+/// directory, `DIR/edges`), each table's by its columns, vertices first.
+fn loose_files(dir: &Path) -> Result<Vec<TableFile>> {
+    let mut found = Vec::new();
+    walk(dir, &mut found)?;
+    found.sort();
+    let mut files = Vec::new();
+    for path in found {
+        let table = table_of(&path)?;
+        let partition = partition_value(dir, &path, table)?;
+        files.push(TableFile {
+            path,
+            table,
+            partition,
+        });
+    }
+    files.sort_by_key(|f| f.table == Table::Edges);
     Ok(files)
 }
 

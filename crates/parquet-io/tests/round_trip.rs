@@ -221,3 +221,25 @@ fn an_edges_file_alone_joins_the_vertices_of_an_earlier_import() {
     assert_eq!((vertices.vertices, vertices.edges), (read.node_count(), 0));
     assert_eq!((edges.vertices, edges.edges), (0, read.edge_count()));
 }
+
+#[test]
+fn one_table_directory_of_a_partitioned_export_imports_alone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let original = sample(&dir.path().join("a.mmg"), 30);
+    let out = dir.path().join("out");
+    let read = original.begin_read().expect("read");
+    let options = ExportOptions {
+        partition: true,
+        force: false,
+    };
+    export(&read, &out, options).expect("export");
+    let copy = Graph::open(dir.path().join("b.mmg")).expect("open");
+    let vertices = import(&copy, &out.join("vertices")).expect("vertices");
+    let edges = import(&copy, &out.join("edges")).expect("edges");
+    assert_eq!((vertices.vertices, edges.edges), (read.node_count(), read.edge_count()));
+    let copied = copy.begin_read().expect("read");
+    for kind in KINDS {
+        let count = |r: &graph::ReadTxn| r.count_by_kind(kind).expect("count");
+        assert_eq!(count(&read), count(&copied));
+    }
+}
