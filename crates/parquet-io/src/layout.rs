@@ -10,9 +10,9 @@
 //!
 //! `data` is binary, not string: a node's or edge's data is any bytes, and a string column
 //! would have to refuse (or mangle) bytes that are not UTF-8. Data that is JSON text, as the
-//! importers store it, reads back as text with `CAST(data AS STRING)` (Spark, DuckDB) or
-//! `.decode()` (Python). A partitioned file leaves out its partition column: the directory
-//! name carries it, as Spark, DuckDB and pyarrow expect.
+//! importers store it, reads back as text with `CAST(data AS STRING)` (Spark), `decode(data)`
+//! (DuckDB) or `.decode()` (Python). A partitioned file leaves out its partition column: the
+//! directory name carries it, as Spark, DuckDB and pyarrow expect.
 
 use std::path::{Path, PathBuf};
 

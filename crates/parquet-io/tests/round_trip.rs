@@ -236,7 +236,10 @@ fn one_table_directory_of_a_partitioned_export_imports_alone() {
     let copy = Graph::open(dir.path().join("b.mmg")).expect("open");
     let vertices = import(&copy, &out.join("vertices")).expect("vertices");
     let edges = import(&copy, &out.join("edges")).expect("edges");
-    assert_eq!((vertices.vertices, edges.edges), (read.node_count(), read.edge_count()));
+    assert_eq!(
+        (vertices.vertices, edges.edges),
+        (read.node_count(), read.edge_count())
+    );
     let copied = copy.begin_read().expect("read");
     for kind in KINDS {
         let count = |r: &graph::ReadTxn| r.count_by_kind(kind).expect("count");

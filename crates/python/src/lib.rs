@@ -18,6 +18,7 @@ mod convert;
 mod errors;
 mod graph;
 mod guarded;
+mod parquet;
 mod query;
 mod read;
 mod records;
@@ -45,6 +46,8 @@ fn _mmgraph(py: Python<'_>, module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("BusyError", py.get_type::<errors::BusyError>())?;
     module.add("ClosedError", py.get_type::<errors::ClosedError>())?;
     module.add("QueryError", py.get_type::<errors::QueryError>())?;
+    module.add_function(wrap_pyfunction!(parquet::export_parquet, module)?)?;
+    module.add_function(wrap_pyfunction!(parquet::import_parquet, module)?)?;
     let algo = PyModule::new(py, "algo")?;
     algorithms::register(&algo)?;
     module.add_submodule(&algo)?;

@@ -32,6 +32,8 @@ from ._mmgraph import (
     ReadOnlyError,
     ReadTxn,
     WriteTxn,
+    export_parquet,
+    import_parquet,
 )
 from . import algo
 from ._networkx import from_networkx, to_networkx
@@ -54,6 +56,8 @@ __all__ = [
     "ReadTxn",
     "WriteTxn",
     "algo",
+    "export_parquet",
     "from_networkx",
+    "import_parquet",
     "to_networkx",
 ]

@@ -240,3 +240,17 @@ class WriteTxn:
         exc: Optional[BaseException],
         traceback: Optional[TracebackType],
     ) -> bool: ...
+
+def export_parquet(
+    r: ReadTxn, dir: Union[str, os.PathLike], partition: bool = False, force: bool = False
+) -> Dict[str, Any]:
+    """Writes the snapshot as Parquet in the GraphFrames layout (vertices, edges) under `dir`;
+    returns the row counts, the files and which ids the id columns hold."""
+    ...
+
+def import_parquet(
+    dir: Union[str, os.PathLike], path: Union[Graph, str, os.PathLike]
+) -> Dict[str, Any]:
+    """Imports Parquet in the GraphFrames layout into a graph or database file, all or
+    nothing; vertex ids become external ids. Returns the counts added and the files read."""
+    ...
