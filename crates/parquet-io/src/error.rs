@@ -74,7 +74,8 @@ pub enum Error {
     Rejected {
         /// The file.
         path: PathBuf,
-        /// The row's index in the file, from 0 (for edges, the first row of the batch).
+        /// The row's index in the file, from 0 (for edges, the first row of the edges added
+        /// together with it).
         row: u64,
         /// What the graph reported.
         source: graph::Error,

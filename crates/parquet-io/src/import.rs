@@ -5,12 +5,13 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use graph::{Graph, NewEdge, NodeId, WriteTxn};
+use graph::{Graph, NodeId, WriteTxn};
 
 use crate::discover::discover;
 use crate::error::{Error, Result};
 use crate::external;
 use crate::layout::Table;
+use crate::pending::PendingEdges;
 use crate::reader::{Batch, TableReader};
 
 /// What an import added.
@@ -38,6 +39,10 @@ struct Import {
     txn: WriteTxn,
     /// The vertex ids this import added (the database's earlier ones are looked up).
     added: HashMap<i64, NodeId>,
+    /// Edges read and not yet added; all from the file being read.
+    pending: PendingEdges,
+    /// The file's row of the first of them.
+    first_pending: Option<u64>,
     vertices: u64,
     edges: u64,
 }
@@ -89,25 +94,34 @@ impl Import {
         })
     }
 
+    /// Gathers the batch's edges, adding them when enough are gathered.
     fn edges(&mut self, reader: &TableReader, batch: &Batch<'_>) -> Result<()> {
-        let mut edges = Vec::with_capacity(batch.rows());
         for row in 0..batch.rows() {
+            let at = batch.row_in_file(row);
             let edge_type = batch.text(row, TYPE)?;
-            graph::check_label("edge type", edge_type)
-                .map_err(rejected(reader, batch.row_in_file(row)))?;
-            edges.push(NewEdge {
-                from: self.resolve(batch, row, SRC)?,
-                to: self.resolve(batch, row, DST)?,
-                edge_type,
-                data: batch.data(row, DATA),
-            });
+            graph::check_label("edge type", edge_type).map_err(rejected(reader, at))?;
+            let (from, to) = (
+                self.resolve(batch, row, SRC)?,
+                self.resolve(batch, row, DST)?,
+            );
+            self.first_pending.get_or_insert(at);
+            if self
+                .pending
+                .push(from, to, edge_type, batch.data(row, DATA))
+            {
+                self.add_pending(reader)?;
+            }
         }
-        let first = batch.row_in_file(0);
+        Ok(())
+    }
+
+    /// Adds the gathered edges, all from `reader`'s file.
+    fn add_pending(&mut self, reader: &TableReader) -> Result<()> {
+        let first = self.first_pending.take().unwrap_or(0);
         self.edges += self
-            .txn
-            .add_edges(edges)
-            .map_err(rejected(reader, first))?
-            .len() as u64;
+            .pending
+            .add_to(&mut self.txn)
+            .map_err(rejected(reader, first))?;
         Ok(())
     }
 }
@@ -124,6 +138,8 @@ pub fn import(graph: &Graph, path: &Path) -> Result<ImportSummary> {
     let mut import = Import {
         txn: graph.begin_write()?,
         added: HashMap::new(),
+        pending: PendingEdges::default(),
+        first_pending: None,
         vertices: 0,
         edges: 0,
     };
@@ -132,6 +148,9 @@ pub fn import(graph: &Graph, path: &Path) -> Result<ImportSummary> {
             Table::Vertices => import.vertices(reader, batch),
             Table::Edges => import.edges(reader, batch),
         })?;
+        if !import.pending.is_empty() {
+            import.add_pending(reader)?;
+        }
     }
     let Import {
         txn,

@@ -20,6 +20,7 @@ pub mod external;
 mod import;
 pub mod layout;
 mod partition;
+mod pending;
 mod reader;
 mod writer;
 

@@ -237,7 +237,15 @@ impl TableReader {
                 }
                 Values::Bytes(spread(levels, values, rows))
             }
-            (Some(_), _) => return Err(short(0)),
+            // The schema check admitted INT64 and BYTE_ARRAY columns only.
+            (Some(_), _) => {
+                return Err(Error::Parquet {
+                    path: self.path.clone(),
+                    source: parquet::errors::ParquetError::General(
+                        "a column's reader is of neither INT64 nor BYTE_ARRAY".into(),
+                    ),
+                });
+            }
             (None, Source::Partition(value)) => Values::Constant(value.clone()),
             (None, _) => Values::Absent,
         })
