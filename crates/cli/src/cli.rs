@@ -150,6 +150,9 @@ pub enum InputFormat {
     /// A sqlitegraph database (its SQLite schema), imported whole in one transaction; give it
     /// alone. `docs/formats.md` says how its tables map to the graph.
     Sqlitegraph,
+    /// Parquet in the GraphFrames layout: a directory (`vertices`, `edges`) or one file; see
+    /// `docs/formats.md`. The default for a directory or a `.parquet` file.
+    Parquet,
 }
 
 impl InputFormat {
@@ -289,6 +292,9 @@ pub enum ExportFormat {
     Dot,
     /// sqlitegraph's SQLite schema, in a new file (`OUT` or `--output`; `--force` replaces).
     Sqlitegraph,
+    /// Parquet in the GraphFrames layout, into directory DIR: `vertices.parquet` and
+    /// `edges.parquet`, or with `--partition` one file per kind and per edge type.
+    Parquet,
 }
 
 /// The formats a traversal's result can be written in (`--export`).
@@ -333,10 +339,15 @@ pub struct ExportArgs {
     /// The output file (standard output by default).
     #[arg(long, short)]
     pub output: Option<PathBuf>,
-    /// The output file, given without --output.
+    /// The output file, given without --output; for --format parquet, the output directory
+    /// (it must not exist, or be empty, unless --force).
     #[arg(conflicts_with = "output")]
     pub out: Option<PathBuf>,
-    /// With --format sqlitegraph: replace an existing output file.
+    /// Parquet: one file per kind and per edge type (`vertices/kind=K/part-0.parquet`).
+    #[arg(long)]
+    pub partition: bool,
+    /// Sqlitegraph: replace an existing output file. Parquet: write into a directory that is
+    /// not empty, replacing an earlier export there.
     #[arg(long)]
     pub force: bool,
 }

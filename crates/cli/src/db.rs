@@ -39,7 +39,7 @@ pub fn open(path: &Path) -> Result<Graph> {
 
 /// The node an import gave external id `ext`.
 pub fn node_of_external(read: &impl GraphRead, ext: &str) -> Result<Option<NodeId>> {
-    Ok(formats::external_ids::node_of(read, ext)?)
+    Ok(graph::external_ids::node_of(read, ext)?)
 }
 
 /// Damage found in what the tool keeps beside the graph, in its key-value space `structure`
@@ -52,17 +52,20 @@ pub fn corrupt(structure: &'static str, what: String) -> Error {
 
 /// The external id of `node`, if an import gave it one.
 pub fn external_of(read: &impl GraphRead, node: NodeId) -> Result<Option<String>> {
-    Ok(formats::external_ids::external_of(read, node)?)
+    Ok(graph::external_ids::external_of(read, node)?)
 }
 
 /// Records that external id `ext` is `node`, deciding inside `txn` that the id is new: when
 /// another node already has it, returns [`Error::ExternalIdTaken`], and `txn` must then be
 /// dropped, not committed (the id's entry now names `node`).
 pub fn record_external(txn: &mut WriteTxn, ext: &str, node: NodeId) -> Result<()> {
-    formats::external_ids::record(txn, ext, node).map_err(|e| match e {
-        formats::Error::ExternalIdTaken { ext, node } => Error::ExternalIdTaken { ext, node },
-        other => other.into(),
-    })
+    match graph::external_ids::record(txn, ext, node)? {
+        Some(holder) => Err(Error::ExternalIdTaken {
+            ext: ext.to_owned(),
+            node: holder,
+        }),
+        None => Ok(()),
+    }
 }
 
 /// The node a command-line argument names: a node id, or with `--external` an external id.

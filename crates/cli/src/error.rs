@@ -31,6 +31,9 @@ pub enum Error {
     /// A Cypher query failed (`mmgraph query`).
     #[error("query: {0}")]
     Query(#[from] cypher::Error),
+    /// A Parquet export or import failed (an import that fails writes nothing).
+    #[error(transparent)]
+    Parquet(#[from] parquet_io::Error),
     /// A graph operation failed.
     #[error(transparent)]
     Graph(#[from] graph::Error),

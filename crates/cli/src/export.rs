@@ -17,6 +17,7 @@ use crate::cli::{DrawFormat, ExportArgs, ExportFormat, TraversalExportArgs};
 use crate::db;
 use crate::error::{Error, Result};
 use crate::import::to_hex;
+use crate::output::Output;
 
 /// A node's id in the output: a number when it reads back as the same text, else a string.
 #[derive(Serialize)]
@@ -103,7 +104,11 @@ struct EdgeLine<'a> {
 }
 
 /// Runs `mmgraph export`.
-pub fn run(args: &ExportArgs) -> Result<ExitCode> {
+pub fn run(args: &ExportArgs, output: &mut Output) -> Result<ExitCode> {
+    if args.format == ExportFormat::Parquet {
+        // Before anything is opened: it writes a directory, not a file.
+        return crate::parquet::export(args, output);
+    }
     let graph = db::open_read_only(&args.db)?;
     let read = graph.begin_read()?;
     let target = args.output.as_deref().or(args.out.as_deref());
@@ -124,6 +129,7 @@ pub fn run(args: &ExportArgs) -> Result<ExitCode> {
             })?;
             formats::sqlitegraph::export(&read, path, args.force)?;
         }
+        ExportFormat::Parquet => {}
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -16,6 +16,7 @@ mod inspect;
 mod labels;
 mod lookup;
 mod output;
+mod parquet;
 mod progress;
 mod query;
 mod shell;
@@ -66,8 +67,9 @@ fn main() -> ExitCode {
 fn run(cli: &Cli, out: &mut Output) -> error::Result<ExitCode> {
     match &cli.command {
         Command::Demo { path } => demo::run(path.as_deref(), out),
+        Command::Import(args) if parquet::is_parquet_import(args) => parquet::import(args, out),
         Command::Import(args) => import::run(args, out),
-        Command::Export(args) => export::run(args),
+        Command::Export(args) => export::run(args, out),
         Command::Stats { db } => inspect::stats(db, out),
         Command::Check { db } => inspect::check(db, out),
         Command::Kinds { db } => labels::kinds(db, out),

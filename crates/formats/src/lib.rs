@@ -9,14 +9,12 @@
 //!   characters XML 1.0 forbids.
 //! - [`sqlitegraph`] migrates a sqlitegraph SQLite database in (one write transaction) and
 //!   writes a graph back in that schema.
-//! - [`external_ids`] is the index of a source's ids that imports keep beside the graph.
 #![forbid(unsafe_code)]
 #![deny(clippy::indexing_slicing)]
 
 mod dot;
 mod error;
 pub mod escape;
-pub mod external_ids;
 mod graphml;
 mod properties;
 mod record;

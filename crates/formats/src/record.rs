@@ -4,8 +4,8 @@ use graph::props::NO_LABEL;
 use graph::{EdgeId, EdgeRef, GraphRead, NodeId, NodeRef, PropertyMap, PropertyRead};
 
 use crate::error::Result;
-use crate::external_ids;
 use crate::properties::exported_properties;
+use graph::external_ids;
 
 /// One node, read for an export.
 #[derive(Clone, Debug, PartialEq)]

@@ -48,6 +48,7 @@
 
 mod check;
 mod error;
+pub mod external_ids;
 mod graph;
 mod ids;
 mod kv;

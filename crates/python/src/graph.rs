@@ -15,7 +15,7 @@ use crate::write::WriteTxn;
 /// managers. The file stays open until the graph and every transaction on it are gone.
 #[pyclass(module = "mmgraph", frozen)]
 pub(crate) struct Graph {
-    inner: graph::Graph,
+    pub(crate) inner: graph::Graph,
 }
 
 #[pymethods]

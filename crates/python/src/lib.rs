@@ -19,6 +19,7 @@ mod errors;
 mod exchange;
 mod graph;
 mod guarded;
+mod parquet;
 mod query;
 mod read;
 mod records;
@@ -47,6 +48,8 @@ fn _mmgraph(py: Python<'_>, module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("ClosedError", py.get_type::<errors::ClosedError>())?;
     module.add("QueryError", py.get_type::<errors::QueryError>())?;
     exchange::register(module)?;
+    module.add_function(wrap_pyfunction!(parquet::export_parquet, module)?)?;
+    module.add_function(wrap_pyfunction!(parquet::import_parquet, module)?)?;
     let algo = PyModule::new(py, "algo")?;
     algorithms::register(&algo)?;
     module.add_submodule(&algo)?;

@@ -7,7 +7,7 @@
 //! each input ([`resume`]), so that an import that was stopped finishes when run again, adding
 //! nothing twice. Whether an external id is new is decided inside the transaction that adds
 //! the node, so imports that run one after the other cannot give one id two nodes. The input's
-//! ids are kept in the key-value space [`formats::external_ids::EXTERNAL_IDS`], so a later
+//! ids are kept in the key-value space [`graph::external_ids::EXTERNAL_IDS`], so a later
 //! import can refer to them.
 
 mod check;

@@ -11,9 +11,9 @@ use super::{
     DATA, DATA_BYTES, DATA_TEXT, EDGE_ID, FILE_PATH, INDEXES, KV_SPACE, PROPERTIES, SCHEMA,
 };
 use crate::error::{Error, Result};
-use crate::external_ids;
 use crate::properties::to_json;
 use crate::record::NodeRecord;
+use graph::external_ids;
 
 /// What an export wrote.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

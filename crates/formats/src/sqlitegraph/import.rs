@@ -12,7 +12,7 @@ use super::{
     DATA, DATA_BYTES, DATA_TEXT, EDGE_ID, FILE_PATH, KV_SPACE, PROPERTIES, SKIPPED_IDS_KEPT,
 };
 use crate::error::{Error, Result};
-use crate::external_ids;
+use graph::external_ids;
 
 /// What an import read and wrote.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -218,7 +218,10 @@ fn entities(
                 report.labels += 1;
             }
         }
-        external_ids::record(txn, &id.to_string(), node)?;
+        let ext = id.to_string();
+        if let Some(holder) = external_ids::record(txn, &ext, node)? {
+            return Err(Error::ExternalIdTaken { ext, node: holder });
+        }
         nodes.insert(id, node);
         report.nodes += 1;
     }

@@ -10,7 +10,7 @@
 //! ```
 //!
 //! [`import`] turns each entity into a node (kind, name; the entity id as the node's external
-//! id, [`crate::external_ids`]; its labels as extra labels) whose properties are the layout
+//! id, [`graph::external_ids`]; its labels as extra labels) whose properties are the layout
 //! below, each edge into an edge, and `kv_store` into the key-value space [`KV_SPACE`], all in
 //! one write transaction: an error leaves the graph as it was. [`export`] writes a graph back
 //! in that schema. The layout of a node's properties:

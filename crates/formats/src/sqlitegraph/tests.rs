@@ -8,7 +8,7 @@ use rusqlite::{Connection, params};
 
 use super::*;
 use crate::Error;
-use crate::external_ids;
+use graph::external_ids;
 
 /// A new sqlitegraph database at `dir/name` in the base schema.
 fn sqlitegraph_db(dir: &Path, name: &str) -> (PathBuf, Connection) {

@@ -36,6 +36,8 @@ from ._mmgraph import (
     export_graphml,
     export_sqlitegraph,
     import_sqlitegraph,
+    export_parquet,
+    import_parquet,
 )
 from . import algo
 from ._networkx import from_networkx, to_networkx
@@ -60,8 +62,10 @@ __all__ = [
     "algo",
     "export_dot",
     "export_graphml",
+    "export_parquet",
     "export_sqlitegraph",
-    "import_sqlitegraph",
     "from_networkx",
+    "import_parquet",
+    "import_sqlitegraph",
     "to_networkx",
 ]

@@ -269,3 +269,16 @@ def import_sqlitegraph(src: Union[str, os.PathLike[str]], path: Union[str, os.Pa
     """Imports the sqlitegraph database ``src`` into the mmgraph file ``path`` in one transaction; counts."""
 def export_sqlitegraph(r: ReadTxn, dst: Union[str, os.PathLike[str]], force: bool = False) -> Dict[str, int]:
     """Writes the snapshot to a new SQLite file in sqlitegraph's schema; rows written per table."""
+def export_parquet(
+    r: ReadTxn, dir: Union[str, os.PathLike], partition: bool = False, force: bool = False
+) -> Dict[str, Any]:
+    """Writes the snapshot as Parquet in the GraphFrames layout (vertices, edges) under `dir`;
+    returns the row counts, the files and which ids the id columns hold."""
+    ...
+
+def import_parquet(
+    dir: Union[str, os.PathLike], path: Union[Graph, str, os.PathLike]
+) -> Dict[str, Any]:
+    """Imports Parquet in the GraphFrames layout into a graph or database file, all or
+    nothing; vertex ids become external ids. Returns the counts added and the files read."""
+    ...
