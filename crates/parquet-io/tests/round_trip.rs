@@ -4,8 +4,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use graph::external_ids as external;
 use graph::{Graph, GraphRead, NewEdge, NodeId};
-use parquet_io::{ExportOptions, IdSource, export, external, import};
+use parquet_io::{ExportOptions, IdSource, export, import};
 
 /// Kinds and edge types with characters a partition directory must escape.
 const KINDS: [&str; 4] = ["person", "city", "a/b=c", "ünïcode %"];
