@@ -559,8 +559,11 @@ fn aggregate(
                 *slot = 0.0;
             }
         }
+        if projected {
+            continue;
+        }
         merged.offsets.push(merged.targets.len());
-        if !projected && merged.targets.len() > base.limit {
+        if merged.targets.len() > base.limit {
             projected = true;
             merged.targets = Vec::new();
             merged.weights = Vec::new();

@@ -150,11 +150,16 @@ impl<S: PageSource> NeighborCursor for NeighborScan<'_, S> {
         mut visit: impl FnMut(NodeId) -> Result<ControlFlow<()>>,
     ) -> Result<Option<u64>> {
         // `base`: the position of the first entry of list `d` (the out-list's length before
-        // the in-list of `Both`).
+        // the in-list of `Both`). Only a list with another after it needs its length.
+        let stored = direction.stored();
         let mut base = 0;
-        for d in direction.stored() {
-            let len = self.lists.len(node.0, *d)?;
-            if position < base + len {
+        for (i, d) in stored.iter().enumerate() {
+            let len = if i + 1 < stored.len() {
+                Some(self.lists.len(node.0, *d)?)
+            } else {
+                None
+            };
+            if len.is_none_or(|len| position < base + len) {
                 let types = self.edge_types.as_deref();
                 let from = position.saturating_sub(base);
                 if let Some(next) = self
@@ -164,7 +169,7 @@ impl<S: PageSource> NeighborCursor for NeighborScan<'_, S> {
                     return Ok(Some(base + next));
                 }
             }
-            base += len;
+            base += len.unwrap_or(0);
         }
         Ok(None)
     }

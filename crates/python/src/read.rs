@@ -189,9 +189,8 @@ impl ReadTxn {
     fn edge_ids<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let bytes = self.inner.detached(py, |r| {
             let mut ids = Vec::with_capacity(usize::try_from(r.edge_count()).unwrap_or(0));
-            for edge in r.edges() {
-                ids.push(edge.map_err(from_graph)?.id().0);
-            }
+            r.for_each_edge_record(|id, _, _, _| ids.push(id.0))
+                .map_err(from_graph)?;
             Ok(le_bytes(&ids))
         })?;
         to_numpy::<u64>(py, &bytes)
