@@ -72,7 +72,7 @@ fn louvain_within<G: GraphRead + ?Sized>(
     let mut degree = vec![0.0; bound];
     for &v in &nodes {
         let mut k = 0.0;
-        file.for_each(v, &mut |_, w| k += w)?;
+        file.for_each(v, |_, w| k += w)?;
         if let Some(slot) = degree.get_mut(v) {
             *slot = k;
         }
@@ -166,7 +166,7 @@ fn compose(assignment: &mut [usize], nodes: &[usize], community: &[usize]) {
 /// A weighted undirected graph one level of Louvain moves nodes on.
 trait Level {
     /// Calls `visit` with each neighbour of `v` other than `v` and the weight joining them.
-    fn for_each(&mut self, v: usize, visit: &mut dyn FnMut(usize, f64)) -> Result<()>;
+    fn for_each(&mut self, v: usize, visit: impl FnMut(usize, f64)) -> Result<()>;
 
     /// The weight inside `v` (edges merged into it, counted from both ends).
     fn inside(&self, v: usize) -> f64;
@@ -178,7 +178,7 @@ struct FileLevel<'s, C> {
 }
 
 impl<C: graph::NeighborCursor> Level for FileLevel<'_, C> {
-    fn for_each(&mut self, v: usize, visit: &mut dyn FnMut(usize, f64)) -> Result<()> {
+    fn for_each(&mut self, v: usize, mut visit: impl FnMut(usize, f64)) -> Result<()> {
         let node = graph::NodeId(v as u64);
         self.scanner.each(node, Direction::Both, |w| {
             if w != node {
@@ -226,7 +226,7 @@ impl Merged {
 }
 
 impl Level for Merged {
-    fn for_each(&mut self, v: usize, visit: &mut dyn FnMut(usize, f64)) -> Result<()> {
+    fn for_each(&mut self, v: usize, mut visit: impl FnMut(usize, f64)) -> Result<()> {
         let row = self.row(v);
         if let (Some(targets), Some(weights)) =
             (self.targets.get(row.clone()), self.weights.get(row))
@@ -316,14 +316,14 @@ struct ProjectedLevel<'p, 'f, 's, C> {
 }
 
 impl<C: graph::NeighborCursor> Level for ProjectedLevel<'_, '_, '_, C> {
-    fn for_each(&mut self, c: usize, visit: &mut dyn FnMut(usize, f64)) -> Result<()> {
+    fn for_each(&mut self, c: usize, mut visit: impl FnMut(usize, f64)) -> Result<()> {
         let p = self.projection;
         let members = match (p.offsets.get(c), p.offsets.get(c + 1)) {
             (Some(&a), Some(&b)) => p.members.get(a..b).unwrap_or(&[]),
             _ => &[],
         };
         for &v in members {
-            self.file.for_each(v, &mut |u, w| {
+            self.file.for_each(v, |u, w| {
                 if let Some(&d) = p.assignment.get(u)
                     && d != c
                 {
@@ -409,7 +409,7 @@ fn move_level(
             let (Some(&own), Some(&k)) = (community.get(v), degree.get(v)) else {
                 continue;
             };
-            level.for_each(v, &mut |w, weight| {
+            level.for_each(v, |w, weight| {
                 if let Some(&c) = community.get(w)
                     && let Some(slot) = to_community.get_mut(c)
                 {
@@ -533,7 +533,7 @@ fn aggregate(
             if let Some(inside) = merged.inside.get_mut(c) {
                 *inside += level.inside(v);
             }
-            level.for_each(v, &mut |w, weight| {
+            level.for_each(v, |w, weight| {
                 if let Some(&d) = community.get(w)
                     && let Some(slot) = to.get_mut(d)
                 {
@@ -603,7 +603,7 @@ mod tests {
             .map(|c| {
                 let mut row = std::collections::BTreeMap::new();
                 level
-                    .for_each(c, &mut |d, w| *row.entry(d).or_insert(0.0) += w)
+                    .for_each(c, |d, w| *row.entry(d).or_insert(0.0) += w)
                     .expect("row");
                 (row.into_iter().collect(), level.inside(c))
             })
@@ -628,7 +628,7 @@ mod tests {
             let mut degree = vec![0.0; sub.bound()];
             for &v in &nodes {
                 let mut k = 0.0;
-                file.for_each(v, &mut |_, w| k += w).expect("degree");
+                file.for_each(v, |_, w| k += w).expect("degree");
                 degree[v] = k;
             }
             let community: Vec<usize> = (0..sub.bound()).map(|v| v % groups).collect();

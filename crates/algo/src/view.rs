@@ -260,26 +260,33 @@ impl<C: NeighborCursor> Scanner<'_, C> {
         mut f: impl FnMut(A, NodeId) -> A,
     ) -> Result<A> {
         let bound = self.members.bound() as u64;
-        let mut dangling = None;
         let (members, filtered) = (self.members, self.filtered);
         let mut acc = init;
+        // The largest neighbour id seen: an edge to an id beyond the graph's is found after the
+        // loop, so that the loop stores nothing but its two accumulators and the compiler keeps
+        // what it reads (the bound, `f`'s captures) in registers.
+        let mut highest = 0;
         self.cursor.for_each_chunk(node, direction, |ids| {
-            acc = ids.fold(acc, |acc, n| {
-                if n.0 >= bound {
-                    dangling = Some(n);
-                    acc
-                } else if !filtered || members.contains(n) {
-                    f(acc, n)
-                } else {
-                    acc
-                }
-            });
+            (acc, highest) = if filtered {
+                ids.fold((acc, highest), |(acc, hi), n| {
+                    let acc = if members.contains(n) { f(acc, n) } else { acc };
+                    (acc, hi.max(n.0))
+                })
+            } else {
+                ids.fold((acc, highest), |(acc, hi), n| {
+                    let acc = if n.0 < bound { f(acc, n) } else { acc };
+                    (acc, hi.max(n.0))
+                })
+            };
             Ok(())
         })?;
-        match dangling {
-            Some(to) => Err(Error::DanglingEdge { from: node, to }),
-            None => Ok(acc),
+        if highest >= bound {
+            return Err(Error::DanglingEdge {
+                from: node,
+                to: NodeId(highest),
+            });
         }
+        Ok(acc)
     }
 
     /// Calls `visit` with `node`'s neighbours in `direction` that are in the view, from

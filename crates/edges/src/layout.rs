@@ -41,6 +41,23 @@ pub struct AdjEntry {
 }
 const _: () = assert!(size_of::<AdjEntry>() == 12);
 
+impl AdjEntry {
+    /// The neighbour's id, read as one 8-byte load of the entry's first bytes, masked to 40
+    /// bits: the same value as `neighbor.get()` in fewer instructions, for loops over runs.
+    #[inline]
+    pub fn neighbor_id(&self) -> u64 {
+        first_forty_bits(self.as_bytes())
+    }
+}
+
+/// The little-endian 40-bit value at the start of `bytes` (an entry of at least 8 bytes).
+#[inline]
+fn first_forty_bits(bytes: &[u8]) -> u64 {
+    bytes
+        .first_chunk::<8>()
+        .map_or(0, |b| u64::from_le_bytes(*b) & U40::MAX)
+}
+
 /// Where one node's list in one direction is.
 #[repr(C)]
 #[derive(FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned, Clone, Copy, Debug)]
@@ -196,6 +213,14 @@ pub struct SegEntry {
 }
 const _: () = assert!(size_of::<SegEntry>() == 10);
 
+impl SegEntry {
+    /// The neighbour's id, as [`AdjEntry::neighbor_id`] reads it.
+    #[inline]
+    pub fn neighbor_id(&self) -> u64 {
+        first_forty_bits(self.as_bytes())
+    }
+}
+
 /// Entries one segment holds: 406.
 pub const SEGMENT_CAPACITY: usize = (PAGE_SIZE - 32) / size_of::<SegEntry>();
 const _: () = assert!(SEGMENT_CAPACITY == 406);
@@ -297,5 +322,20 @@ mod tests {
         assert_eq!(offset_of!(SegmentPage, edge_type), 20);
         assert_eq!(offset_of!(SegmentPage, entries), 32);
         assert_eq!(offset_of!(SegmentPage, padding), 4092);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn neighbor_id_reads_the_neighbor_whatever_follows_it(
+            neighbor in 0..=U40::MAX,
+            edge in 0..=U40::MAX,
+            edge_type: u16,
+        ) {
+            let (n, e) = (U40::new(neighbor).expect("40 bits"), U40::new(edge).expect("40 bits"));
+            let entry = AdjEntry { neighbor: n, edge: e, edge_type: U16::new(edge_type) };
+            proptest::prop_assert_eq!(entry.neighbor_id(), neighbor);
+            let segment = SegEntry { neighbor: n, edge: e };
+            proptest::prop_assert_eq!(segment.neighbor_id(), neighbor);
+        }
     }
 }

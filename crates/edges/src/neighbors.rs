@@ -53,16 +53,14 @@ impl<'a> NodeIds<'a> {
     #[inline]
     pub fn try_each<E>(self, mut visit: impl FnMut(u64) -> Result<(), E>) -> Result<(), E> {
         match self.stretch {
-            Stretch::Run(entries) => entries
-                .into_iter()
-                .try_for_each(|e| visit(e.neighbor.get())),
+            Stretch::Run(entries) => entries.into_iter().try_for_each(|e| visit(e.neighbor_id())),
             Stretch::RunOfTypes(entries, types) => entries
                 .into_iter()
                 .filter(|e| typed_as(e, types))
-                .try_for_each(|e| visit(e.neighbor.get())),
-            Stretch::Segment(entries) => entries
-                .into_iter()
-                .try_for_each(|e| visit(e.neighbor.get())),
+                .try_for_each(|e| visit(e.neighbor_id())),
+            Stretch::Segment(entries) => {
+                entries.into_iter().try_for_each(|e| visit(e.neighbor_id()))
+            }
         }
     }
 }
@@ -73,22 +71,22 @@ impl Iterator for NodeIds<'_> {
     #[inline]
     fn next(&mut self) -> Option<u64> {
         match &mut self.stretch {
-            Stretch::Run(entries) => entries.next().map(|e| e.neighbor.get()),
+            Stretch::Run(entries) => entries.next().map(|e| e.neighbor_id()),
             Stretch::RunOfTypes(entries, types) => entries
                 .find(|e| typed_as(e, types))
-                .map(|e| e.neighbor.get()),
-            Stretch::Segment(entries) => entries.next().map(|e| e.neighbor.get()),
+                .map(|e| e.neighbor_id()),
+            Stretch::Segment(entries) => entries.next().map(|e| e.neighbor_id()),
         }
     }
 
     #[inline]
     fn fold<B, F: FnMut(B, u64) -> B>(self, init: B, mut f: F) -> B {
         match self.stretch {
-            Stretch::Run(entries) => entries.fold(init, |acc, e| f(acc, e.neighbor.get())),
+            Stretch::Run(entries) => entries.fold(init, |acc, e| f(acc, e.neighbor_id())),
             Stretch::RunOfTypes(entries, types) => entries
                 .filter(|e| typed_as(e, types))
-                .fold(init, |acc, e| f(acc, e.neighbor.get())),
-            Stretch::Segment(entries) => entries.fold(init, |acc, e| f(acc, e.neighbor.get())),
+                .fold(init, |acc, e| f(acc, e.neighbor_id())),
+            Stretch::Segment(entries) => entries.fold(init, |acc, e| f(acc, e.neighbor_id())),
         }
     }
 
@@ -187,7 +185,7 @@ impl<S: PageSource> Iterator for Neighbors<'_, S> {
             if let Some(e) = self.segment.next() {
                 let edge_type = self.current.as_ref().map_or(0, |(t, _)| t.edge_type.get());
                 return Some(Ok(Neighbor {
-                    node: e.neighbor.get(),
+                    node: e.neighbor_id(),
                     edge: e.edge.get(),
                     edge_type,
                 }));
