@@ -17,7 +17,7 @@ use graph::{Graph, NodeId};
 use mmgraph_benches::csr::Csr;
 use mmgraph_benches::generate::GraphSpec;
 use mmgraph_benches::kernels;
-use mmgraph_benches::measure::{fmt_duration, median};
+use mmgraph_benches::measure::{clock, fmt_duration, median};
 use mmgraph_benches::mmgraph::Mmgraph;
 
 const HELP: &str = "\
@@ -32,6 +32,10 @@ OPTIONS
   --no-extra         skip SCC, k-core, Louvain (the engine comparison's other algorithms)
   --edges-out PATH   write the first graph's edges (`from to` per line) for algo_engines.py
   --dir PATH         where the database file goes (removed after)             [default: target/tmp]
+
+ENVIRONMENT
+  MMGRAPH_BENCH_CLOCK=thread-cpu   time by the thread's CPU time instead of wall time (a shared
+                                   machine's other jobs then add less scatter to the ratios)
 ";
 
 struct Config {
@@ -85,11 +89,12 @@ fn parse() -> Result<Config> {
 
 /// The median time of `rounds` runs of `run`.
 fn time(rounds: usize, mut run: impl FnMut() -> Result<()>) -> Result<Duration> {
+    let clock = clock();
     let mut times = Vec::with_capacity(rounds);
     for _ in 0..rounds.max(1) {
-        let started = Instant::now();
+        let started = clock.now();
         run()?;
-        times.push(started.elapsed());
+        times.push(clock.now() - started);
     }
     Ok(median(&mut times))
 }
@@ -117,9 +122,10 @@ fn peak_rss_mib() -> u64 {
 /// the algorithm's own memory, apart from the file's mapped pages.
 fn timed_peak(run: impl FnOnce() -> Result<()>) -> Result<(String, String)> {
     HEAP.reset_peak_memory();
-    let started = Instant::now();
+    let clock = clock();
+    let started = clock.now();
     run()?;
-    let elapsed = started.elapsed();
+    let elapsed = clock.now() - started;
     let peak = HEAP.get_peak_memory();
     Ok((
         fmt_duration(elapsed),
@@ -134,9 +140,10 @@ fn ratio(ours: Duration, base: Duration) -> String {
 fn main() -> Result<()> {
     let config = parse()?;
     println!(
-        "algo_compare at {} UTC, load: {}",
+        "algo_compare at {} UTC, load: {}, timed by {}",
         mmgraph_benches::utc_now(),
-        load_average()
+        load_average(),
+        clock().name()
     );
     for (i, spec) in config.graphs.iter().enumerate() {
         let g = spec.generate();
