@@ -20,6 +20,21 @@ impl Members {
         }
     }
 
+    /// Every id below `bound`.
+    pub(crate) fn full(bound: usize) -> Members {
+        let mut bits = vec![u64::MAX; bound.div_ceil(64)];
+        if let Some(last) = bits.last_mut()
+            && bound % 64 != 0
+        {
+            *last = (1u64 << (bound % 64)) - 1;
+        }
+        Members {
+            bits,
+            bound,
+            len: bound,
+        }
+    }
+
     /// Adds `node`, which must be below the bound (ids past it are ignored).
     pub(crate) fn insert(&mut self, node: NodeId) {
         let i = index(node);
@@ -105,6 +120,15 @@ mod tests {
             for id in 0..400 {
                 prop_assert_eq!(set.contains(NodeId(id)), model.contains(&id));
             }
+        }
+
+        #[test]
+        fn the_full_set_is_every_id_inserted(bound in 0usize..300) {
+            let mut set = Members::empty(bound);
+            for id in 0..bound as u64 + 70 {
+                set.insert(NodeId(id));
+            }
+            prop_assert_eq!(Members::full(bound), set);
         }
     }
 }

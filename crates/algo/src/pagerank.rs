@@ -123,16 +123,15 @@ fn run<G: GraphRead + ?Sized>(
             u64::from(iteration),
             u64::from(params.iterations),
         )?;
+        // Over every id, members or not: a node outside the view has rank 0 and degree 0, so
+        // it adds nothing, and a plain loop over the three vectors runs without lookups.
         let mut dangling = 0.0;
-        for v in members.iter() {
-            let (r, deg) = (rank.get(index(v)), out_degree.get(index(v)));
-            if let (Some(&r), Some(&deg), Some(s)) = (r, deg, share.get_mut(index(v))) {
-                if deg == 0 {
-                    dangling += r;
-                    *s = 0.0;
-                } else {
-                    *s = r / deg as f64;
-                }
+        for ((s, &r), &deg) in share.iter_mut().zip(&rank).zip(&out_degree) {
+            if deg == 0 {
+                dangling += r;
+                *s = 0.0;
+            } else {
+                *s = r / deg as f64;
             }
         }
         for v in members.iter() {

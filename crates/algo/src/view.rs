@@ -57,7 +57,8 @@ impl View {
 
     /// The view over snapshot `g`: its edge types and kinds resolved to ids (a name no edge or
     /// node ever had is an error naming it) and its nodes listed, checking `control` as it
-    /// goes. One pass over the node records.
+    /// goes. One pass over the node records, unless the view keeps every kind and no node was
+    /// ever deleted.
     pub fn resolve<'g, G: GraphRead + ?Sized>(
         &self,
         g: &'g G,
@@ -87,15 +88,22 @@ impl View {
         let bound = usize::try_from(g.scan(None).id_bound()).map_err(|_| {
             crate::error::invalid("graph", "more node ids than this machine can address")
         })?;
-        let mut members = Members::empty(bound);
         let total = g.node_count();
-        for (done, node) in g.nodes().enumerate() {
-            control.tick("node", done as u64, total)?;
-            let node = node?;
-            if kinds.is_empty() || kinds.contains(&node.kind_id()) {
-                members.insert(node.id());
+        // Without a kind filter, and with a live node for every id below the bound (no node
+        // deleted), the members are every id: no pass over the records is needed.
+        let members = if kinds.is_empty() && total == bound as u64 {
+            Members::full(bound)
+        } else {
+            let mut members = Members::empty(bound);
+            for (done, node) in g.nodes().enumerate() {
+                control.tick("node", done as u64, total)?;
+                let node = node?;
+                if kinds.is_empty() || kinds.contains(&node.kind_id()) {
+                    members.insert(node.id());
+                }
             }
-        }
+            members
+        };
         Ok(Subgraph {
             g,
             edge_types,

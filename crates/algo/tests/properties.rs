@@ -1,5 +1,6 @@
-//! Properties on random small graphs: SCCs are mutual reachability and their condensation is
-//! acyclic, core numbers never drop when an edge is added, Louvain's modularity is never
+//! Properties on random small graphs: BFS levels are hop distances in every direction (through
+//! both the top-down and the bottom-up steps), SCCs are mutual reachability and their
+//! condensation is acyclic, core numbers never drop when an edge is added, Louvain's modularity is never
 //! negative, and betweenness equals its definition computed by brute force.
 
 use std::collections::VecDeque;
@@ -73,6 +74,29 @@ fn small_graph() -> impl Strategy<Value = (u64, Vec<(u64, u64)>)> {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn bfs_levels_are_hop_distances_in_every_direction(
+        (n, edges) in small_graph(),
+        source in 0u64..12,
+        direction in prop_oneof![Just(Direction::Out), Just(Direction::In), Just(Direction::Both)],
+    ) {
+        let (graph, nodes) = build(n, &edges);
+        let read = graph.begin_read().expect("read");
+        let source = (source % n) as usize;
+        let view = View::new().direction(direction);
+        let levels = algo::bfs_levels(&read, &view, nodes[source], &mut Control::new())
+            .expect("bfs");
+        let oriented: Vec<(u64, u64)> = match direction {
+            Direction::In => edges.iter().map(|&(u, v)| (v, u)).collect(),
+            _ => edges.clone(),
+        };
+        let adj = adjacency(n as usize, &oriented, direction == Direction::Both);
+        let expected = distances(&adj, source);
+        for (v, &node) in nodes.iter().enumerate() {
+            prop_assert_eq!(levels.get(node).map(|&l| u64::from(l)), expected[v], "node {}", v);
+        }
+    }
 
     #[test]
     fn scc_is_mutual_reachability_and_condensation_is_acyclic((n, edges) in small_graph()) {
