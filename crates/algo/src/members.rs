@@ -24,7 +24,7 @@ impl Members {
     pub(crate) fn full(bound: usize) -> Members {
         let mut bits = vec![u64::MAX; bound.div_ceil(64)];
         if let Some(last) = bits.last_mut()
-            && bound % 64 != 0
+            && !bound.is_multiple_of(64)
         {
             *last = (1u64 << (bound % 64)) - 1;
         }
