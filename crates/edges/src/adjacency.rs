@@ -169,7 +169,7 @@ fn visit_chunks<'a, S: PageSource, E: From<Error>>(
                     .get()
                     .div_ceil(crate::layout::SEGMENT_CAPACITY as u64)
                 {
-                    visit(NodeIds::segment(hub::segment_entries(src, &t, index)?))?;
+                    visit(NodeIds::segment(hub::segment_entries(src, t, index)?))?;
                 }
             }
             Ok(())
@@ -207,7 +207,7 @@ fn visit_entries<S: PageSource, E: From<Error>>(
                     .get()
                     .div_ceil(crate::layout::SEGMENT_CAPACITY as u64)
                 {
-                    for e in hub::segment_entries(src, &t, index)? {
+                    for e in hub::segment_entries(src, t, index)? {
                         visit(Neighbor {
                             node: e.neighbor.get(),
                             edge: e.edge.get(),
@@ -324,7 +324,7 @@ impl<'a, S: PageSource> ListReader<'a, S> {
                         let first = position.saturating_sub(base);
                         let mut offset = usize::try_from(first % capacity).unwrap_or(usize::MAX);
                         for index in first / capacity..count.div_ceil(capacity) {
-                            let segment = hub::segment_entries(self.src, &t, index)?;
+                            let segment = hub::segment_entries(self.src, t, index)?;
                             for (j, e) in segment.get(offset..).unwrap_or(&[]).iter().enumerate() {
                                 if visit(e.neighbor.get())?.is_break() {
                                     let at = index * capacity + (offset + j) as u64;

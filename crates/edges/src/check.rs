@@ -221,7 +221,7 @@ impl<V: FnMut(u64, Direction, Neighbor)> Walk<'_, V> {
                 hub.degree.get()
             ));
         }
-        for t in &types {
+        for t in types {
             let wanted = t.count.get().div_ceil(SEGMENT_CAPACITY as u64);
             let mut indexes = Vec::new();
             let walked = segments(t).and_then(|segs| {

@@ -33,11 +33,7 @@ fn position(i: u64) -> (u64, usize) {
 
 /// The types of a hub, copied out, with their index in the page.
 fn types(hub: &HubPage) -> Result<Vec<HubType>> {
-    let n = usize::try_from(hub.type_count.get()).unwrap_or(usize::MAX);
-    hub.types
-        .get(..n)
-        .map(<[HubType]>::to_vec)
-        .ok_or_else(|| Error::Corrupt(format!("a hub claims {n} types")))
+    hub_types(hub).map(<[HubType]>::to_vec)
 }
 
 /// The entries of one segment of a type.
@@ -298,9 +294,9 @@ pub(crate) fn remove(txn: &mut WriteTxn, hub_id: PageId, n: Neighbor) -> Result<
 /// Every entry of the hub, type by type.
 pub(crate) fn entries(src: &impl PageSource, hub_id: PageId) -> Result<Vec<Neighbor>> {
     let mut out = Vec::new();
-    for t in types(src.page_as::<HubPage>(hub_id)?)? {
+    for t in hub_types(src.page_as::<HubPage>(hub_id)?)? {
         for index in 0..t.count.get().div_ceil(SEGMENT_CAPACITY as u64) {
-            for e in segment_entries(src, &t, index)? {
+            for e in segment_entries(src, t, index)? {
                 out.push(Neighbor {
                     node: e.neighbor.get(),
                     edge: e.edge.get(),
@@ -321,7 +317,11 @@ pub(crate) fn free(txn: &mut WriteTxn, hub_id: PageId) -> Result<()> {
     Ok(())
 }
 
-/// The types of a hub with their counts (for reads).
-pub(crate) fn hub_types(hub: &HubPage) -> Result<Vec<HubType>> {
-    types(hub)
+/// The types of a hub with their counts, read in place (a traversal reads them for every hub
+/// it passes, so they are not copied).
+pub(crate) fn hub_types(hub: &HubPage) -> Result<&[HubType]> {
+    let n = usize::try_from(hub.type_count.get()).unwrap_or(usize::MAX);
+    hub.types
+        .get(..n)
+        .ok_or_else(|| Error::Corrupt(format!("a hub claims {n} types")))
 }

@@ -138,7 +138,7 @@ impl<'a, S: PageSource> Neighbors<'a, S> {
             List::Empty => {}
             List::Run(entries) => neighbors.run = entries.iter(),
             List::Hub(hub) => {
-                let mut types = hub_types(hub)?;
+                let mut types = hub_types(hub)?.to_vec();
                 if let Some(t) = edge_type {
                     types.retain(|ht| ht.edge_type.get() == t);
                 }
