@@ -307,7 +307,7 @@ impl<'a, S: PageSource> ListReader<'a, S> {
             List::Run(entries) => {
                 let start = usize::try_from(position).unwrap_or(usize::MAX);
                 for (i, e) in entries.get(start..).unwrap_or(&[]).iter().enumerate() {
-                    if wanted(u32::from(e.edge_type.get())) && visit(e.neighbor.get())?.is_break() {
+                    if wanted(u32::from(e.edge_type.get())) && visit(e.neighbor_id())?.is_break() {
                         return Ok(Some(position + i as u64 + 1));
                     }
                 }
@@ -326,7 +326,7 @@ impl<'a, S: PageSource> ListReader<'a, S> {
                         for index in first / capacity..count.div_ceil(capacity) {
                             let segment = hub::segment_entries(self.src, t, index)?;
                             for (j, e) in segment.get(offset..).unwrap_or(&[]).iter().enumerate() {
-                                if visit(e.neighbor.get())?.is_break() {
+                                if visit(e.neighbor_id())?.is_break() {
                                     let at = index * capacity + (offset + j) as u64;
                                     return Ok(Some(base + at + 1));
                                 }
