@@ -232,7 +232,17 @@ pub struct ListReader<'a, S> {
     /// The run page last read, by its place in that leaf's page table: the short lists of
     /// neighbouring nodes share run pages, so a pass in id order finds most in this one.
     run_page: Option<(u16, &'a RunPage)>,
+    /// The lists [`ListReader::resume`] found last, by node and direction, the oldest
+    /// replaced first: a depth-first search resumes a node's list right after visiting a child
+    /// whose neighbours were all seen already, so the list it comes back to is usually one of
+    /// the last few it read, anywhere in the file.
+    resumed: [Option<(u64, Direction, List<'a>)>; RESUMED_LISTS],
+    /// The entry of `resumed` to replace next.
+    resumed_next: usize,
 }
+
+/// Lists a [`ListReader`] keeps for [`ListReader::resume`].
+const RESUMED_LISTS: usize = 4;
 
 impl<'a, S: PageSource> ListReader<'a, S> {
     /// Calls `visit` with the node at the other end of each of `node`'s edges in `direction`,
@@ -302,7 +312,7 @@ impl<'a, S: PageSource> ListReader<'a, S> {
         mut visit: impl FnMut(u64) -> Result<ControlFlow<()>, E>,
     ) -> Result<Option<u64>, E> {
         let wanted = |t: u32| types.is_none_or(|types| types.contains(&t));
-        match self.list(node, direction)? {
+        match self.resumed_list(node, direction)? {
             List::Empty => Ok(None),
             List::Run(entries) => {
                 let start = usize::try_from(position).unwrap_or(usize::MAX);
@@ -339,6 +349,20 @@ impl<'a, S: PageSource> ListReader<'a, S> {
                 Ok(None)
             }
         }
+    }
+
+    /// `node`'s list in `direction`, from the lists resumed lately if it is one of them.
+    fn resumed_list(&mut self, node: u64, direction: Direction) -> Result<List<'a>> {
+        let mut recent = self.resumed.iter().flatten();
+        if let Some((_, _, list)) = recent.find(|(n, d, _)| *n == node && *d == direction) {
+            return Ok(*list);
+        }
+        let list = self.list(node, direction)?;
+        if let Some(slot) = self.resumed.get_mut(self.resumed_next) {
+            *slot = Some((node, direction, list));
+        }
+        self.resumed_next = (self.resumed_next + 1) % RESUMED_LISTS;
+        Ok(list)
     }
 
     /// Where `node`'s list in `direction` is, through the cached leaf when it is `node`'s.
@@ -423,6 +447,8 @@ impl Adjacency {
             src,
             leaf: None,
             run_page: None,
+            resumed: [None; RESUMED_LISTS],
+            resumed_next: 0,
         }
     }
 

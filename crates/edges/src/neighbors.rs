@@ -100,6 +100,7 @@ impl Iterator for NodeIds<'_> {
 }
 
 /// Where a list is.
+#[derive(Clone, Copy)]
 pub(crate) enum List<'a> {
     Empty,
     Run(&'a [AdjEntry]),
