@@ -27,7 +27,7 @@ USAGE: cargo run --release -p mmgraph-benches --bin algo_compare -- [OPTIONS]
 
 OPTIONS
   --graphs LIST      comma-separated: small, medium, kron, uniform:N:M, rmat:S:EF [default: medium]
-  --rounds N         timed rounds of each kernel (the median is reported)     [default: 3]
+  --rounds N         timed rounds of each kernel and algorithm (the median)   [default: 3]
   --iterations N     PageRank iterations per timed run                        [default: 10]
   --no-extra         skip SCC, k-core, Louvain (the engine comparison's other algorithms)
   --edges-out PATH   write the first graph's edges (`from to` per line) for algo_engines.py
@@ -117,18 +117,22 @@ fn peak_rss_mib() -> u64 {
     status_kib("VmHWM:") / 1024
 }
 
-/// How long `run` took, and the most heap it held at once beyond what was allocated before it
-/// (the result vectors included): the benchmark's allocator counts every allocation, so this is
-/// the algorithm's own memory, apart from the file's mapped pages.
-fn timed_peak(run: impl FnOnce() -> Result<()>) -> Result<(String, String)> {
-    HEAP.reset_peak_memory();
+/// The median time of `rounds` runs of `run`, and the most heap one run held at once beyond
+/// what was allocated before it (the result vectors included): the benchmark's allocator counts
+/// every allocation, so this is the algorithm's own memory, apart from the file's mapped pages.
+fn timed_peak(rounds: usize, mut run: impl FnMut() -> Result<()>) -> Result<(String, String)> {
     let clock = clock();
-    let started = clock.now();
-    run()?;
-    let elapsed = clock.now() - started;
-    let peak = HEAP.get_peak_memory();
+    let mut times = Vec::with_capacity(rounds);
+    let mut peak = 0;
+    for _ in 0..rounds.max(1) {
+        HEAP.reset_peak_memory();
+        let started = clock.now();
+        run()?;
+        times.push(clock.now() - started);
+        peak = peak.max(HEAP.get_peak_memory());
+    }
     Ok((
-        fmt_duration(elapsed),
+        fmt_duration(median(&mut times)),
         format!("{:.1} MiB", peak as f64 / (1024.0 * 1024.0)),
     ))
 }
@@ -202,7 +206,7 @@ fn main() -> Result<()> {
             std::hint::black_box(&rank);
             Ok(())
         })?;
-        let (_, memory) = timed_peak(|| {
+        let (_, memory) = timed_peak(1, || {
             algo::pagerank(&read, &view, &pr(k + 1), &mut Control::new())?;
             Ok(())
         })?;
@@ -223,7 +227,7 @@ fn main() -> Result<()> {
             std::hint::black_box(kernels::wcc(&csr));
             Ok(())
         })?;
-        let (_, memory) = timed_peak(|| {
+        let (_, memory) = timed_peak(1, || {
             std::hint::black_box(algo::wcc(&read, &view, &mut Control::new())?);
             Ok(())
         })?;
@@ -247,7 +251,7 @@ fn main() -> Result<()> {
             std::hint::black_box(kernels::bfs_levels(&csr, source));
             Ok(())
         })?;
-        let (_, memory) = timed_peak(|| {
+        let (_, memory) = timed_peak(1, || {
             let levels =
                 algo::bfs_levels(&read, &view, NodeId(u64::from(source)), &mut Control::new())?;
             std::hint::black_box(levels);
@@ -265,13 +269,13 @@ fn main() -> Result<()> {
             println!("|---|---|---|---|");
             let both = View::new().direction(graph::Direction::Both);
             let mut result = String::new();
-            let (t, m) = timed_peak(|| {
+            let (t, m) = timed_peak(config.rounds, || {
                 let ranks = algo::pagerank(&read, &view, &pr(20), &mut Control::new())?;
                 result = format!("{} ranks", ranks.len());
                 Ok(())
             })?;
             println!("| PageRank, 20 iterations | {t} | {result} | {m} |");
-            let (t, m) = timed_peak(|| {
+            let (t, m) = timed_peak(config.rounds, || {
                 let components = algo::wcc(&read, &view, &mut Control::new())?;
                 let mut labels: Vec<NodeId> = components.iter().map(|(_, &c)| c).collect();
                 labels.sort_unstable();
@@ -280,20 +284,20 @@ fn main() -> Result<()> {
                 Ok(())
             })?;
             println!("| WCC | {t} | {result} | {m} |");
-            let (t, m) = timed_peak(|| {
+            let (t, m) = timed_peak(config.rounds, || {
                 let scc = algo::scc(&read, &view, &mut Control::new())?;
                 result = format!("{} components", scc.count);
                 Ok(())
             })?;
             println!("| SCC | {t} | {result} | {m} |");
-            let (t, m) = timed_peak(|| {
+            let (t, m) = timed_peak(config.rounds, || {
                 let cores = algo::k_core(&read, &view, &mut Control::new())?;
                 let max_core = cores.iter().map(|(_, &k)| k).max().unwrap_or(0);
                 result = format!("max core {max_core}");
                 Ok(())
             })?;
             println!("| k-core | {t} | {result} | {m} |");
-            let (t, m) = timed_peak(|| {
+            let (t, m) = timed_peak(config.rounds, || {
                 let communities = algo::louvain(&read, &both, 1, &mut Control::new())?;
                 result = format!(
                     "{} communities, modularity {:.4}",
