@@ -47,6 +47,36 @@ pub fn decode_property(data: &[u8], key: &str) -> Result<Option<Value>> {
     }
 }
 
+/// Property `key` of node `id`, read in place and lent to `f` (`None` when the node has no
+/// such property): a number or boolean is read straight from the record's bytes, a string
+/// borrowed from the page, and nothing else of the node is decoded or copied, so a scan that
+/// reads one property of many nodes allocates nothing per node. A list, map or bytes value, or
+/// data in the JSON form, is decoded and re-encoded first (the rare path).
+pub fn with_node_property<T, R>(
+    txn: &T,
+    id: NodeId,
+    key: &str,
+    f: impl FnOnce(Option<ValueRef<'_>>) -> R,
+) -> Result<R>
+where
+    T: GraphRead + ?Sized,
+{
+    let node = txn.node(id)?.ok_or(Error::NodeNotFound(id))?;
+    let data = node.data()?;
+    if let Some(found) = MapView::scalar(&data, key.as_bytes()) {
+        return Ok(f(found));
+    }
+    let Some(value) = decode_property(&data, key)? else {
+        return Ok(f(None));
+    };
+    // One entry in the binary encoding, so that the value is lent as every other is.
+    let one = encode_properties(&PropertyMap::from([(key.to_owned(), value)]))?;
+    match MapView::parse(&one)? {
+        Some(view) => Ok(f(view.get(key)?)),
+        None => Ok(f(None)),
+    }
+}
+
 /// Reading properties and labels, on both kinds of transaction.
 pub trait PropertyRead: GraphRead {
     /// Every property of node `id`.
