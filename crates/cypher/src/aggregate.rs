@@ -15,6 +15,39 @@ pub(crate) struct AggregateCall {
     pub(crate) name: String,
     pub(crate) distinct: bool,
     pub(crate) args: Vec<Expr>,
+    /// How a value is folded in, decided once from the name rather than at every row.
+    pub(crate) fold: Fold,
+}
+
+/// How [`Accumulator::add`] takes one value of an aggregate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Fold {
+    /// Counted only (`count`, `count(*)`).
+    Count,
+    /// Added to the running sum (`sum`).
+    Sum,
+    /// Added to the running mean's total (`avg`).
+    Mean,
+    /// Kept if smaller than the minimum so far (`min`).
+    Min,
+    /// Kept if larger than the maximum so far (`max`).
+    Max,
+    /// Kept for the end (`collect`, the deviations, the percentiles).
+    Keep,
+}
+
+impl Fold {
+    /// The fold of the aggregate named `name` (lower case).
+    fn of(name: &str) -> Fold {
+        match name {
+            "count" | "count*" => Fold::Count,
+            "sum" => Fold::Sum,
+            "avg" => Fold::Mean,
+            "min" => Fold::Min,
+            "max" => Fold::Max,
+            _ => Fold::Keep,
+        }
+    }
 }
 
 /// `e` with each aggregate call replaced by [`Expr::Aggregate`] of its slot in `calls`.
@@ -28,17 +61,22 @@ pub(crate) fn extract(e: &Expr, calls: &mut Vec<AggregateCall>) -> Expr {
             name: "count*".into(),
             distinct: false,
             args: Vec::new(),
+            fold: Fold::Count,
         }),
         Expr::Call {
             name,
             distinct,
             args,
             ..
-        } if is_aggregate(name) => slot(AggregateCall {
-            name: name.to_ascii_lowercase(),
-            distinct: *distinct,
-            args: args.clone(),
-        }),
+        } if is_aggregate(name) => {
+            let name = name.to_ascii_lowercase();
+            slot(AggregateCall {
+                fold: Fold::of(&name),
+                name,
+                distinct: *distinct,
+                args: args.clone(),
+            })
+        }
         other => map_children(other, &mut |c| extract(c, calls)),
     }
 }
@@ -183,13 +221,13 @@ impl Accumulator {
             return;
         }
         self.kept += 1;
-        match call.name.as_str() {
-            "count" => {}
-            "sum" => self.add_to_sum(v),
-            "avg" => self.add_to_mean(v),
-            "min" => self.add_extreme(v, false),
-            "max" => self.add_extreme(v, true),
-            _ => self.values.push(v),
+        match call.fold {
+            Fold::Count => {}
+            Fold::Sum => self.add_to_sum(v),
+            Fold::Mean => self.add_to_mean(v),
+            Fold::Min => self.add_extreme(v, false),
+            Fold::Max => self.add_extreme(v, true),
+            Fold::Keep => self.values.push(v),
         }
     }
 

@@ -13,6 +13,7 @@ pub(crate) mod labels;
 mod value;
 mod view;
 
+pub(crate) use encode::encode_properties_into;
 pub use encode::{PROPERTIES_TAG, encode_properties};
 pub use index::{PropertyIndex, index_value};
 pub use labels::NO_LABEL;

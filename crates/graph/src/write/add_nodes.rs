@@ -9,11 +9,11 @@ use crate::error::Result;
 use crate::ids::NodeId;
 use crate::props::index::{self, PropertyIndex};
 use crate::props::labels::{self, NO_LABEL};
-use crate::props::{PropertyMap, encode_properties, index_value};
+use crate::props::{PropertyMap, encode_properties_into, index_value};
 use crate::schema::{NodeAttrs, check_label, check_name, check_new_id, kind_key, name_key};
 use crate::strings::Label;
 
-use super::{WriteTxn, payload};
+use super::WriteTxn;
 
 /// One node for [`WriteTxn::add_nodes`].
 #[derive(Clone, Copy, Debug)]
@@ -82,16 +82,17 @@ impl WriteTxn {
         let mut label_nodes = Vec::new();
         let mut node_labels = Vec::new();
         let mut index_entries = Vec::new();
+        // One buffer for every node's payload (its name, then its properties).
+        let mut payload = Vec::new();
         for node in nodes {
             check_new_id(self.roots.nodes.next_id(), "node ids")?;
             let kind_id = self.intern(Label::Kind, node.kind())?;
             let attrs = NodeAttrs::encode(kind_id, node.name.len())?;
-            let data = encode_properties(node.properties)?;
-            let id = self
-                .roots
-                .nodes
-                .push(&mut self.txn, &attrs, &payload(node.name, &data))?;
-            by_kind.push(kind_key(kind_id, id).to_vec());
+            payload.clear();
+            payload.extend_from_slice(node.name.as_bytes());
+            encode_properties_into(&mut payload, node.properties)?;
+            let id = self.roots.nodes.push(&mut self.txn, &attrs, &payload)?;
+            by_kind.push(kind_key(kind_id, id));
             by_name.push(name_key(node.name.as_bytes(), id));
             let id = NodeId(id);
             let all = node.effective_labels();
@@ -103,9 +104,8 @@ impl WriteTxn {
             index_entries.extend(entries(&defined, &all, node.properties, id));
             ids.push(id);
         }
-        for keys in [&mut by_kind, &mut by_name] {
-            keys.sort_unstable();
-        }
+        by_kind.sort_unstable();
+        by_name.sort_unstable();
         for key in &by_kind {
             self.roots.by_kind.insert(&mut self.txn, key, &[])?;
         }
