@@ -3,7 +3,9 @@
 //! node into a row, checks the pattern again, evaluates each argument as an expression and
 //! hashes the (empty) group key; this one hands each node's value straight to the same
 //! [`Accumulator`]s, in the same order (the matcher's: the label's nodes as
-//! [`Reads::labelled`] lists them), so every result and error is the slow path's.
+//! `Reads::labelled` lists them), so every result and error is the slow path's. The nodes come
+//! from [`graph::props::for_each_labelled_node`] (records read in id order, page by page, when
+//! the label's kind is a good share of the nodes) and each property is read in place.
 //!
 //! It applies when the `MATCH` is a lone, labelled node pattern with a variable and nothing
 //! else (no property map, no `WHERE`, not `OPTIONAL`), it is the query's first clause (one
@@ -12,10 +14,10 @@
 
 use crate::aggregate::{Accumulator, AggregateCall};
 use crate::ast::Expr;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::eval::Env;
 use crate::source::Source;
-use crate::store::{Reads, Store};
+use crate::store::Store;
 use crate::value::Value;
 
 /// What one aggregate call reads from each node.
@@ -83,18 +85,23 @@ impl LabelAggregate {
         env: Env<'_, S>,
         calls: &[AggregateCall],
     ) -> Result<Vec<Accumulator>> {
-        let read = env.store.read();
         let mut accs: Vec<Accumulator> = calls.iter().map(|_| Accumulator::default()).collect();
-        for node in read.labelled(&self.label)? {
+        graph::props::for_each_labelled_node(env.store.read(), &self.label, |node| {
+            let data = node.data()?;
             for ((call, argument), acc) in calls.iter().zip(&self.arguments).zip(&mut accs) {
                 let value = match argument {
                     Argument::Row => None,
-                    Argument::Node => Some(Value::Node(node)),
-                    Argument::Property(key) => Some(read.node_prop(node, key)?),
+                    Argument::Node => Some(Value::Node(node.id())),
+                    Argument::Property(key) => {
+                        Some(graph::props::with_data_property(&data, key, |v| {
+                            v.map_or(Ok(Value::Null), Value::from_ref)
+                        })??)
+                    }
                 };
                 acc.add(call, value, None);
             }
-        }
+            Ok::<(), Error>(())
+        })?;
         Ok(accs)
     }
 }

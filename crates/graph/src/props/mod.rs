@@ -9,6 +9,7 @@
 mod encode;
 pub(crate) mod index;
 mod json;
+mod label_scan;
 pub(crate) mod labels;
 mod value;
 mod view;
@@ -16,6 +17,7 @@ mod view;
 pub(crate) use encode::encode_properties_into;
 pub use encode::{PROPERTIES_TAG, encode_properties};
 pub use index::{PropertyIndex, index_value};
+pub use label_scan::for_each_labelled_node;
 pub use labels::NO_LABEL;
 pub use value::{PropertyMap, Value};
 pub use view::{ListView, MapView, ValueRef};
@@ -63,11 +65,19 @@ where
     T: GraphRead + ?Sized,
 {
     let node = txn.node(id)?.ok_or(Error::NodeNotFound(id))?;
-    let data = node.data()?;
-    if let Some(found) = MapView::scalar(&data, key.as_bytes()) {
+    with_data_property(&node.data()?, key, f)
+}
+
+/// [`with_node_property`] on node or edge `data` already in hand (a node a scan is at).
+pub fn with_data_property<R>(
+    data: &[u8],
+    key: &str,
+    f: impl FnOnce(Option<ValueRef<'_>>) -> R,
+) -> Result<R> {
+    if let Some(found) = MapView::scalar(data, key.as_bytes()) {
         return Ok(f(found));
     }
-    let Some(value) = decode_property(&data, key)? else {
+    let Some(value) = decode_property(data, key)? else {
         return Ok(f(None));
     };
     // One entry in the binary encoding, so that the value is lent as every other is.
