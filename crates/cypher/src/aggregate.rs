@@ -15,6 +15,39 @@ pub(crate) struct AggregateCall {
     pub(crate) name: String,
     pub(crate) distinct: bool,
     pub(crate) args: Vec<Expr>,
+    /// How a value is folded in, decided once from the name rather than at every row.
+    pub(crate) fold: Fold,
+}
+
+/// How [`Accumulator::add`] takes one value of an aggregate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Fold {
+    /// Counted only (`count`, `count(*)`).
+    Count,
+    /// Added to the running sum (`sum`).
+    Sum,
+    /// Added to the running mean's total (`avg`).
+    Mean,
+    /// Kept if smaller than the minimum so far (`min`).
+    Min,
+    /// Kept if larger than the maximum so far (`max`).
+    Max,
+    /// Kept for the end (`collect`, the deviations, the percentiles).
+    Keep,
+}
+
+impl Fold {
+    /// The fold of the aggregate named `name` (lower case).
+    fn of(name: &str) -> Fold {
+        match name {
+            "count" | "count*" => Fold::Count,
+            "sum" => Fold::Sum,
+            "avg" => Fold::Mean,
+            "min" => Fold::Min,
+            "max" => Fold::Max,
+            _ => Fold::Keep,
+        }
+    }
 }
 
 /// `e` with each aggregate call replaced by [`Expr::Aggregate`] of its slot in `calls`.
@@ -28,17 +61,22 @@ pub(crate) fn extract(e: &Expr, calls: &mut Vec<AggregateCall>) -> Expr {
             name: "count*".into(),
             distinct: false,
             args: Vec::new(),
+            fold: Fold::Count,
         }),
         Expr::Call {
             name,
             distinct,
             args,
             ..
-        } if is_aggregate(name) => slot(AggregateCall {
-            name: name.to_ascii_lowercase(),
-            distinct: *distinct,
-            args: args.clone(),
-        }),
+        } if is_aggregate(name) => {
+            let name = name.to_ascii_lowercase();
+            slot(AggregateCall {
+                fold: Fold::of(&name),
+                name,
+                distinct: *distinct,
+                args: args.clone(),
+            })
+        }
         other => map_children(other, &mut |c| extract(c, calls)),
     }
 }
@@ -142,17 +180,29 @@ pub(crate) fn map_children(e: &Expr, f: &mut dyn FnMut(&Expr) -> Expr) -> Expr {
     }
 }
 
-/// The running state of one aggregate over a group.
+/// The running state of one aggregate over a group. `count`, `sum`, `avg`, `min` and `max`
+/// fold each value in as it comes (a group of a million rows holds one number, not a million
+/// values); the others keep the values for the end.
 #[derive(Debug, Default)]
 pub(crate) struct Accumulator {
     /// The non-null (and, with `DISTINCT`, first-seen) values, for the functions that need
-    /// them; `count` needs only `kept`.
+    /// them all.
     values: Vec<Value>,
     /// How many values were kept.
     kept: i64,
     seen: HashSet<GroupKey>,
     rows: i64,
     param: Option<Value>,
+    /// `sum`: the integers' total and, once a float came, the floats' total.
+    int_total: i64,
+    float_total: Option<f64>,
+    /// `avg`: the total as a float, started as `f64`'s `Sum` starts (at -0.0).
+    mean_total: Option<f64>,
+    /// `min` and `max`: the extreme so far.
+    extreme: Option<Value>,
+    /// The first value a `sum` or `avg` could not take (reported when the group finishes, as
+    /// the error of the first such value in row order).
+    error: Option<Error>,
 }
 
 impl Accumulator {
@@ -171,55 +221,79 @@ impl Accumulator {
             return;
         }
         self.kept += 1;
-        if call.name != "count" {
-            self.values.push(v);
+        match call.fold {
+            Fold::Count => {}
+            Fold::Sum => self.add_to_sum(v),
+            Fold::Mean => self.add_to_mean(v),
+            Fold::Min => self.add_extreme(v, false),
+            Fold::Max => self.add_extreme(v, true),
+            Fold::Keep => self.values.push(v),
         }
+    }
+
+    fn add_to_sum(&mut self, v: Value) {
+        if self.error.is_some() {
+            return;
+        }
+        match v {
+            Value::Int(i) => match self.int_total.checked_add(i) {
+                Some(total) => self.int_total = total,
+                None => {
+                    self.error = Some(Error::runtime(
+                        ErrorClass::ArithmeticError,
+                        "IntegerOverflow",
+                        "sum overflows",
+                    ));
+                }
+            },
+            Value::Float(f) => *self.float_total.get_or_insert(0.0) += f,
+            other => {
+                self.error = Some(Error::type_error(format!("sum() of {}", other.type_name())));
+            }
+        }
+    }
+
+    fn add_to_mean(&mut self, v: Value) {
+        if self.error.is_some() {
+            return;
+        }
+        match v {
+            Value::Int(i) => *self.mean_total.get_or_insert(-0.0) += i as f64,
+            Value::Float(f) => *self.mean_total.get_or_insert(-0.0) += f,
+            other => {
+                self.error = Some(Error::type_error(format!("avg() of {}", other.type_name())));
+            }
+        }
+    }
+
+    /// Keeps the larger (or smaller) of the extreme so far and `v` in the order of `ORDER
+    /// BY`; of two that order the same, the first.
+    fn add_extreme(&mut self, v: Value, largest: bool) {
+        self.extreme = Some(match self.extreme.take() {
+            None => v,
+            Some(current) => extreme([current, v].into_iter(), largest),
+        });
     }
 
     /// The aggregate's value.
     pub(crate) fn finish(self, call: &AggregateCall) -> Result<Value> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
         let values = self.values;
         Ok(match call.name.as_str() {
             "count*" => Value::Int(self.rows),
             "count" => Value::Int(self.kept),
             "collect" => Value::List(values),
-            "min" => extreme(values.into_iter(), false),
-            "max" => extreme(values.into_iter(), true),
-            "sum" => {
-                let mut int: i64 = 0;
-                let mut float: Option<f64> = None;
-                for v in &values {
-                    match v {
-                        Value::Int(i) => {
-                            int = int.checked_add(*i).ok_or_else(|| {
-                                Error::runtime(
-                                    ErrorClass::ArithmeticError,
-                                    "IntegerOverflow",
-                                    "sum overflows",
-                                )
-                            })?;
-                        }
-                        Value::Float(f) => *float.get_or_insert(0.0) += f,
-                        other => {
-                            return Err(Error::type_error(format!(
-                                "sum() of {}",
-                                other.type_name()
-                            )));
-                        }
-                    }
-                }
-                match float {
-                    Some(f) => Value::Float(f + int as f64),
-                    None => Value::Int(int),
-                }
-            }
-            "avg" => {
-                if values.is_empty() {
-                    return Ok(Value::Null);
-                }
-                let numbers = numbers("avg", &values)?;
-                Value::Float(numbers.iter().sum::<f64>() / numbers.len() as f64)
-            }
+            "min" | "max" => self.extreme.unwrap_or(Value::Null),
+            "sum" => match self.float_total {
+                Some(f) => Value::Float(f + self.int_total as f64),
+                None => Value::Int(self.int_total),
+            },
+            "avg" => match self.mean_total {
+                Some(total) => Value::Float(total / self.kept as f64),
+                None => Value::Null,
+            },
             "stdev" | "stdevp" => {
                 let numbers = numbers(&call.name, &values)?;
                 let n = numbers.len() as f64;

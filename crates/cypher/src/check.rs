@@ -101,7 +101,7 @@ pub(crate) fn missing_parameter(query: &Query, params: &Params) -> Option<Compil
     missing
 }
 
-fn walk(e: &Expr, f: &mut dyn FnMut(&Expr)) {
+pub(crate) fn walk(e: &Expr, f: &mut dyn FnMut(&Expr)) {
     f(e);
     let mut go = |x: &Expr| walk(x, f);
     match e {

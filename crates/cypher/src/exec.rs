@@ -17,6 +17,11 @@ use crate::source::{self, MatchSource, Source};
 use crate::store::{Reads, Store};
 use crate::value::{GroupKey, Path, Value, order};
 
+mod create;
+mod label_aggregate;
+
+use label_aggregate::LabelAggregate;
+
 /// Runs `query` on `store`.
 pub(crate) fn run<S: Store>(store: &mut S, params: &Params, query: &Query) -> Result<Rows> {
     let mut result: Option<Rows> = None;
@@ -172,9 +177,13 @@ impl<S: Store> Exec<'_, S> {
                     return Ok(Rows { columns, rows });
                 }
                 Clause::Create(parts) => {
-                    for row in &mut rows {
-                        for part in parts {
-                            self.create_part(row, part)?;
+                    if create::batchable(parts, &rows) {
+                        self.create_batched(&mut rows, parts)?;
+                    } else {
+                        for row in &mut rows {
+                            for part in parts {
+                                self.create_part(row, part)?;
+                            }
                         }
                     }
                     add_vars(&mut vars, pattern_vars(parts));
@@ -298,41 +307,51 @@ impl<S: Store> Exec<'_, S> {
                 .collect();
             let mut groups: Vec<(Row, Vec<Value>, Vec<Accumulator>)> = Vec::new();
             let mut index: HashMap<Vec<GroupKey>, usize> = HashMap::new();
-            source.each(env, &mut |row| {
-                let key_values = keys
-                    .iter()
-                    .map(|k| {
-                        items
-                            .get(*k)
-                            .map_or(Ok(Value::Null), |it| eval(env, &row, &it.expr))
-                    })
-                    .collect::<Result<Vec<_>>>()?;
-                // One group (no grouping keys) needs no key to find it.
-                let g = if keys.is_empty() {
-                    0
-                } else {
-                    let key: Vec<GroupKey> = key_values.iter().map(GroupKey::of).collect();
-                    *index.entry(key).or_insert(groups.len())
-                };
-                if g == groups.len() {
-                    groups.push((
-                        row.as_ref().clone(),
-                        key_values,
-                        calls.iter().map(|_| Accumulator::default()).collect(),
-                    ));
-                }
-                let Some((_, _, accs)) = groups.get_mut(g) else {
-                    return Ok(());
-                };
-                for (call, acc) in calls.iter().zip(accs.iter_mut()) {
-                    // At most two arguments (the percentiles'): no vector per row.
-                    let mut args = call.args.iter().map(|a| eval(env, &row, a));
-                    let value = args.next().transpose()?;
-                    let param = args.next().transpose()?;
-                    acc.add(call, value, param);
-                }
-                Ok(())
-            })?;
+            // An aggregation over one label's nodes reads them without a row per node.
+            let pushed = if keys.is_empty() && order_exprs.is_empty() {
+                LabelAggregate::of(&source, &calls)
+            } else {
+                None
+            };
+            if let Some(scan) = pushed {
+                groups.push((Row::new(), Vec::new(), scan.run(env, &calls)?));
+            } else {
+                source.each(env, &mut |row| {
+                    let key_values = keys
+                        .iter()
+                        .map(|k| {
+                            items
+                                .get(*k)
+                                .map_or(Ok(Value::Null), |it| eval(env, &row, &it.expr))
+                        })
+                        .collect::<Result<Vec<_>>>()?;
+                    // One group (no grouping keys) needs no key to find it.
+                    let g = if keys.is_empty() {
+                        0
+                    } else {
+                        let key: Vec<GroupKey> = key_values.iter().map(GroupKey::of).collect();
+                        *index.entry(key).or_insert(groups.len())
+                    };
+                    if g == groups.len() {
+                        groups.push((
+                            row.as_ref().clone(),
+                            key_values,
+                            calls.iter().map(|_| Accumulator::default()).collect(),
+                        ));
+                    }
+                    let Some((_, _, accs)) = groups.get_mut(g) else {
+                        return Ok(());
+                    };
+                    for (call, acc) in calls.iter().zip(accs.iter_mut()) {
+                        // At most two arguments (the percentiles'): no vector per row.
+                        let mut args = call.args.iter().map(|a| eval(env, &row, a));
+                        let value = args.next().transpose()?;
+                        let param = args.next().transpose()?;
+                        acc.add(call, value, param);
+                    }
+                    Ok(())
+                })?;
+            }
             if groups.is_empty() && keys.is_empty() {
                 groups.push((
                     Row::new(),

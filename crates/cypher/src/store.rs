@@ -107,10 +107,11 @@ impl<T: GraphRead + ?Sized> Reads for T {
     }
 
     fn node_prop(&self, node: NodeId, key: &str) -> Result<Value> {
-        Ok(self
-            .node_property(node, key)
-            .map_err(not_found)?
-            .map_or(Value::Null, Value::from))
+        // Read in place: a number costs no allocation and no decoding of the other properties.
+        graph::props::with_node_property(self, node, key, |v| {
+            v.map_or(Ok(Value::Null), Value::from_ref)
+        })
+        .map_err(not_found)?
     }
 
     fn rel_props(&self, rel: EdgeId) -> Result<PropertyMap> {

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use graph::{EdgeId, NodeId};
 
+use crate::error::Result;
+
 /// A path: nodes joined by relationships (`rels.len() + 1 == nodes.len()`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Path {
@@ -79,6 +81,21 @@ impl From<graph::Value> for Value {
             graph::Value::List(l) => Value::List(l.into_iter().map(Value::from).collect()),
             graph::Value::Map(m) => Value::Map(m.into_iter().map(|(k, v)| (k, v.into())).collect()),
         }
+    }
+}
+
+impl Value {
+    /// A property value read in place: scalars copied out directly, lists and maps decoded.
+    pub(crate) fn from_ref(v: graph::props::ValueRef<'_>) -> Result<Value> {
+        use graph::props::ValueRef;
+        Ok(match v {
+            ValueRef::Null => Value::Null,
+            ValueRef::Bool(b) => Value::Bool(b),
+            ValueRef::Int(i) => Value::Int(i),
+            ValueRef::Float(f) => Value::Float(f),
+            ValueRef::String(s) => Value::String(s.to_owned()),
+            other => Value::from(other.to_value()?),
+        })
     }
 }
 

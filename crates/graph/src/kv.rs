@@ -163,6 +163,27 @@ impl WriteTxn {
         Ok(previous)
     }
 
+    /// Inserts `keys`, each with an empty value, into the graph's own space `space`: the
+    /// catalog is read and written once for them all rather than once per key
+    /// ([`WriteTxn::add_nodes`]' label and property-index entries). Give the keys in order, so
+    /// that consecutive inserts descend to the same leaf.
+    pub(crate) fn kv_insert_keys_internal(&mut self, space: &str, keys: &[Vec<u8>]) -> Result<()> {
+        if keys.is_empty() {
+            return Ok(());
+        }
+        let txn = self.pager_txn();
+        let mut catalog = catalog(txn)?;
+        let before = catalog.get(txn, space.as_bytes())?;
+        let mut tree = before.unwrap_or(Tree::EMPTY);
+        for key in keys {
+            tree.insert(txn, key, b"")?;
+        }
+        if before.map(|t| t.root()) != Some(tree.root()) {
+            catalog.set(txn, space.as_bytes(), &tree)?;
+        }
+        Ok(())
+    }
+
     /// Removes `key` from `space` and returns its value; a space left empty is dropped.
     pub fn kv_remove(&mut self, space: &str, key: &[u8]) -> Result<Option<Vec<u8>>> {
         let txn = self.pager_txn();

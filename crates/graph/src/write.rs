@@ -15,6 +15,9 @@ use crate::schema::{
 };
 use crate::strings::{self, Label};
 
+mod add_nodes;
+pub use add_nodes::NewNode;
+
 /// The one write transaction of a graph. It sees its own changes through [`GraphRead`].
 /// [`WriteTxn::commit`] makes them visible (and, by default, durable); dropping the
 /// transaction instead, or calling [`WriteTxn::abort`], discards them. After an error the

@@ -26,14 +26,22 @@ pub(super) const WORD: usize = 4;
 /// `map` as node or edge data: [`PROPERTIES_TAG`] then the map's body. Null values are
 /// skipped at the top level (a property set to null does not exist).
 pub fn encode_properties(map: &PropertyMap) -> Result<Vec<u8>> {
-    let mut out = vec![PROPERTIES_TAG];
+    let mut out = Vec::new();
+    encode_properties_into(&mut out, map)?;
+    Ok(out)
+}
+
+/// [`encode_properties`] appended to `out` (a node's payload: its name, then its data), so a
+/// batch of nodes builds each payload in one buffer.
+pub(crate) fn encode_properties_into(out: &mut Vec<u8>, map: &PropertyMap) -> Result<()> {
+    out.push(PROPERTIES_TAG);
     let entries: Vec<(&str, &Value)> = map
         .iter()
         .filter(|(_, v)| !matches!(v, Value::Null))
         .map(|(k, v)| (k.as_str(), v))
         .collect();
-    map_body(&mut out, &entries)?;
-    Ok(out)
+    // The offsets count from the start of the map's data area, wherever `out` places it.
+    map_body(out, &entries)
 }
 
 /// A map body: the count, then per entry the end of its key and the end of its value

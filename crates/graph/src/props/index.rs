@@ -19,7 +19,7 @@ use super::value::Value;
 use super::{PropertyRead, decode_properties};
 
 const REGISTRY: &str = "\u{0}property-indexes";
-const ENTRIES: &str = "\u{0}property-index";
+pub(crate) const ENTRIES: &str = "\u{0}property-index";
 
 /// The longest string prefix an index key holds; longer strings share a key and are told
 /// apart by the caller's check of the property itself.
@@ -79,7 +79,7 @@ fn index_prefix(label: &str, key: &str) -> Vec<u8> {
 
 /// An entry's key: the prefix, the value escaped (so that a value is never a prefix of
 /// another's key), the node.
-fn entry_key(label: &str, key: &str, value: &[u8], node: NodeId) -> Vec<u8> {
+pub(crate) fn entry_key(label: &str, key: &str, value: &[u8], node: NodeId) -> Vec<u8> {
     KeyBuilder::new()
         .str(label)
         .str(key)
@@ -89,7 +89,7 @@ fn entry_key(label: &str, key: &str, value: &[u8], node: NodeId) -> Vec<u8> {
 }
 
 /// Every index defined, by name.
-pub(super) fn indexes<T: GraphRead + ?Sized>(txn: &T) -> Result<Vec<PropertyIndex>> {
+pub(crate) fn indexes<T: GraphRead + ?Sized>(txn: &T) -> Result<Vec<PropertyIndex>> {
     txn.kv_prefix(REGISTRY, b"")?
         .map(|entry| {
             let (name, value) = entry?;
@@ -181,7 +181,7 @@ fn entries_of(txn: &WriteTxn, id: NodeId, defined: &[PropertyIndex]) -> Result<V
         .collect())
 }
 
-fn any_index(txn: &WriteTxn) -> Result<bool> {
+pub(crate) fn any_index(txn: &WriteTxn) -> Result<bool> {
     Ok(txn.kv_len(REGISTRY)? > 0)
 }
 

@@ -12,9 +12,9 @@ use crate::write::WriteTxn;
 pub const NO_LABEL: &str = "\u{0}";
 
 /// The internal space keyed `len(label) ‖ label ‖ node`.
-const LABEL_NODES: &str = "\u{0}label-nodes";
+pub(crate) const LABEL_NODES: &str = "\u{0}label-nodes";
 /// The internal space keyed `node ‖ label`.
-const NODE_LABELS: &str = "\u{0}node-labels";
+pub(crate) const NODE_LABELS: &str = "\u{0}node-labels";
 
 /// The prefix of every `LABEL_NODES` key of `label`: its length (4 bytes, big-endian) and
 /// its bytes.
@@ -25,13 +25,13 @@ fn label_prefix(label: &str) -> Vec<u8> {
     key
 }
 
-fn label_node_key(label: &str, node: NodeId) -> Vec<u8> {
+pub(crate) fn label_node_key(label: &str, node: NodeId) -> Vec<u8> {
     let mut key = label_prefix(label);
     key.extend_from_slice(&btree::keys::u64_key(node.0));
     key
 }
 
-fn node_label_key(node: NodeId, label: &str) -> Vec<u8> {
+pub(crate) fn node_label_key(node: NodeId, label: &str) -> Vec<u8> {
     let mut key = btree::keys::u64_key(node.0).to_vec();
     key.extend_from_slice(label.as_bytes());
     key

@@ -9,12 +9,15 @@
 mod encode;
 pub(crate) mod index;
 mod json;
+mod label_scan;
 pub(crate) mod labels;
 mod value;
 mod view;
 
+pub(crate) use encode::encode_properties_into;
 pub use encode::{PROPERTIES_TAG, encode_properties};
 pub use index::{PropertyIndex, index_value};
+pub use label_scan::for_each_labelled_node;
 pub use labels::NO_LABEL;
 pub use value::{PropertyMap, Value};
 pub use view::{ListView, MapView, ValueRef};
@@ -44,6 +47,44 @@ pub fn decode_property(data: &[u8], key: &str) -> Result<Option<Value>> {
     match MapView::parse(data)? {
         Some(view) => view.get(key)?.map(|v| v.to_value()).transpose(),
         None => Ok(json::json_properties(data)?.remove(key)),
+    }
+}
+
+/// Property `key` of node `id`, read in place and lent to `f` (`None` when the node has no
+/// such property): a number or boolean is read straight from the record's bytes, a string
+/// borrowed from the page, and nothing else of the node is decoded or copied, so a scan that
+/// reads one property of many nodes allocates nothing per node. A list, map or bytes value, or
+/// data in the JSON form, is decoded and re-encoded first (the rare path).
+pub fn with_node_property<T, R>(
+    txn: &T,
+    id: NodeId,
+    key: &str,
+    f: impl FnOnce(Option<ValueRef<'_>>) -> R,
+) -> Result<R>
+where
+    T: GraphRead + ?Sized,
+{
+    let node = txn.node(id)?.ok_or(Error::NodeNotFound(id))?;
+    with_data_property(&node.data()?, key, f)
+}
+
+/// [`with_node_property`] on node or edge `data` already in hand (a node a scan is at).
+pub fn with_data_property<R>(
+    data: &[u8],
+    key: &str,
+    f: impl FnOnce(Option<ValueRef<'_>>) -> R,
+) -> Result<R> {
+    if let Some(found) = MapView::scalar(data, key.as_bytes()) {
+        return Ok(f(found));
+    }
+    let Some(value) = decode_property(data, key)? else {
+        return Ok(f(None));
+    };
+    // One entry in the binary encoding, so that the value is lent as every other is.
+    let one = encode_properties(&PropertyMap::from([(key.to_owned(), value)]))?;
+    match MapView::parse(&one)? {
+        Some(view) => Ok(f(view.get(key)?)),
+        None => Ok(f(None)),
     }
 }
 

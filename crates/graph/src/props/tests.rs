@@ -64,6 +64,59 @@ proptest! {
         bytes.truncate(at);
         let _ = decode_properties(&bytes);
     }
+
+    #[test]
+    fn the_scalar_lookup_agrees_with_the_checked_one_on_whole_and_damaged_bytes(
+        map in property_map(),
+        probe in ".{0,8}",
+        cut in any::<prop::sample::Index>(),
+        flip in any::<u8>(),
+    ) {
+        let whole = encode_properties(&map)?;
+        let mut damaged = whole.clone();
+        let at = cut.index(damaged.len());
+        if let Some(b) = damaged.get_mut(at) {
+            *b ^= flip;
+        }
+        let mut cut_short = whole.clone();
+        cut_short.truncate(at);
+        for bytes in [&whole, &damaged, &cut_short] {
+            for key in map.keys().chain(std::iter::once(&probe)) {
+                // When the fast lookup answers, the checked one gives the same answer.
+                if let Some(found) = MapView::scalar(bytes, key.as_bytes()) {
+                    let checked = MapView::parse(bytes)?.map(|v| v.get(key));
+                    prop_assert_eq!(checked.transpose()?.flatten(), found);
+                }
+            }
+        }
+        // On whole bytes it answers for every scalar and every absent key.
+        for key in map.keys().chain(std::iter::once(&probe)) {
+            let scalar = !matches!(map.get(key), Some(Value::List(_) | Value::Map(_) | Value::Bytes(_)));
+            prop_assert_eq!(MapView::scalar(&whole, key.as_bytes()).is_some(), scalar);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn a_node_property_lent_in_place_is_the_decoded_one(map in property_map(), probe in ".{0,8}", json in any::<bool>()) {
+        let graph = Graph::in_memory()?;
+        let mut txn = graph.begin_write()?;
+        let data = if json {
+            serde_json::to_vec(&serde_json::json!({"k": 1, "s": "x", "l": [1, 2]}))
+                .map_err(|e| TestCaseError::fail(e.to_string()))?
+        } else {
+            encode_properties(&map)?
+        };
+        let id = txn.add_node("K", "", &data)?;
+        for key in map.keys().chain([&probe, &"k".to_string(), &"l".to_string()]) {
+            let lent = with_node_property(&txn, id, key, |v| v.map(|v| v.to_value()).transpose())??;
+            let decoded = txn.node_property(id, key)?.filter(|v| !matches!(v, Value::Null));
+            prop_assert_eq!(lent, decoded);
+        }
+    }
 }
 
 #[test]

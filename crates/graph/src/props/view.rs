@@ -234,6 +234,52 @@ impl<'a> MapView<'a> {
         Ok(None)
     }
 
+    /// The value of `key` in node or edge `data`, in one step that builds no error: `Some`
+    /// with the value (or `None` when absent) when the data is the binary encoding and the
+    /// value a scalar (null, boolean, integer, float, string); `None` otherwise (JSON data, a
+    /// list, map or bytes value, damaged bytes), for the caller to take [`MapView::parse`] and
+    /// [`MapView::get`], which say what is wrong. A scan over many records pays for the
+    /// lookup and not for moving a `Result` through each layer.
+    pub(crate) fn scalar(data: &'a [u8], key: &[u8]) -> Option<Option<ValueRef<'a>>> {
+        let (&PROPERTIES_TAG, body) = data.split_first()? else {
+            return None;
+        };
+        let word = |at: usize| -> Option<usize> {
+            let bytes: [u8; WORD] = body.get(at..at.checked_add(WORD)?)?.try_into().ok()?;
+            Some(u32::from_le_bytes(bytes) as usize)
+        };
+        let len = word(0)?;
+        let data_start = len.checked_mul(2 * WORD)?.checked_add(WORD)?;
+        let area = body.get(data_start..)?;
+        // Entry i's key ends at table[2i], its value at table[2i + 1]; both from `area`'s start.
+        let end = |i: usize, value: bool| word(WORD + (2 * i + usize::from(value)) * WORD);
+        let start = |i: usize| if i == 0 { Some(0) } else { end(i - 1, true) };
+        let (mut lo, mut hi) = (0, len);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let key_end = end(mid, false)?;
+            match area.get(start(mid)?..key_end)?.cmp(key) {
+                Ordering::Less => lo = mid + 1,
+                Ordering::Greater => hi = mid,
+                Ordering::Equal => {
+                    let value = area.get(key_end..end(mid, true)?)?;
+                    let (&tag, rest) = value.split_first()?;
+                    let eight = || -> Option<[u8; 8]> { rest.try_into().ok() };
+                    return Some(Some(match tag {
+                        T_NULL => ValueRef::Null,
+                        T_FALSE => ValueRef::Bool(false),
+                        T_TRUE => ValueRef::Bool(true),
+                        T_INT => ValueRef::Int(i64::from_le_bytes(eight()?)),
+                        T_FLOAT => ValueRef::Float(f64::from_le_bytes(eight()?)),
+                        T_STRING => ValueRef::String(std::str::from_utf8(rest).ok()?),
+                        _ => return None,
+                    }));
+                }
+            }
+        }
+        Some(None)
+    }
+
     /// Every entry, decoded and owned.
     pub fn to_map(&self) -> Result<PropertyMap> {
         (0..self.len)

@@ -1,0 +1,145 @@
+//! Adding many nodes at once ([`WriteTxn::add_nodes`]): what [`WriteTxn::add_node_with`] and
+//! [`WriteTxn::add_label`] do for each node, with the work that does not depend on the node
+//! done once per batch. The property-index registry is read once (not twice per node), a new
+//! node's index entries come from the properties given (not from its record decoded again),
+//! and the by-kind and by-name keys, the label keys and the property-index keys are each
+//! sorted and inserted in key order, the key-value catalog read once per space.
+
+use crate::error::Result;
+use crate::ids::NodeId;
+use crate::props::index::{self, PropertyIndex};
+use crate::props::labels::{self, NO_LABEL};
+use crate::props::{PropertyMap, encode_properties_into, index_value};
+use crate::schema::{NodeAttrs, check_label, check_name, check_new_id, kind_key, name_key};
+use crate::strings::Label;
+
+use super::WriteTxn;
+
+/// One node for [`WriteTxn::add_nodes`].
+#[derive(Clone, Copy, Debug)]
+pub struct NewNode<'a> {
+    /// Its labels: the first becomes its kind (none: [`NO_LABEL`]), the others extra labels
+    /// (a repeated one counts once).
+    pub labels: &'a [&'a str],
+    /// Its name (indexed, exact and prefix).
+    pub name: &'a str,
+    /// Its properties (null values are not stored).
+    pub properties: &'a PropertyMap,
+}
+
+impl NewNode<'_> {
+    /// The kind: the first label, or [`NO_LABEL`].
+    fn kind(&self) -> &str {
+        self.labels.first().copied().unwrap_or(NO_LABEL)
+    }
+
+    /// Its labels as [`crate::PropertyRead::node_labels`] will report them, kind first; the
+    /// extra labels are those after the first.
+    fn effective_labels(&self) -> Vec<&str> {
+        let kind = self.kind();
+        let mut all: Vec<&str> = Vec::with_capacity(self.labels.len());
+        if kind != NO_LABEL {
+            all.push(kind);
+        }
+        for label in self.labels.iter().skip(1) {
+            if !all.contains(label) {
+                all.push(label);
+            }
+        }
+        all
+    }
+
+    /// The checks `add_node` and `add_label` make, in their order.
+    fn check(&self) -> Result<()> {
+        check_label("kind", self.kind())?;
+        check_name(self.name)?;
+        for label in self.labels.iter().skip(1) {
+            check_label("label", label)?;
+        }
+        Ok(())
+    }
+}
+
+impl WriteTxn {
+    /// Adds `nodes` and returns their ids, in order: the same nodes, labels, names,
+    /// properties and index entries as [`WriteTxn::add_node`] with the encoded properties
+    /// followed by [`WriteTxn::add_label`] for each further label, in much less time for a
+    /// large batch. Every node's labels and name are checked before anything is written, so a
+    /// batch refused for one of them adds nothing; after any other error (a full disk) the
+    /// transaction must be aborted.
+    pub fn add_nodes(&mut self, nodes: &[NewNode<'_>]) -> Result<Vec<NodeId>> {
+        for node in nodes {
+            node.check()?;
+        }
+        let defined = if index::any_index(self)? {
+            index::indexes(self)?
+        } else {
+            Vec::new()
+        };
+        let mut ids = Vec::with_capacity(nodes.len());
+        let mut by_kind = Vec::with_capacity(nodes.len());
+        let mut by_name = Vec::with_capacity(nodes.len());
+        let mut label_nodes = Vec::new();
+        let mut node_labels = Vec::new();
+        let mut index_entries = Vec::new();
+        // One buffer for every node's payload (its name, then its properties).
+        let mut payload = Vec::new();
+        for node in nodes {
+            check_new_id(self.roots.nodes.next_id(), "node ids")?;
+            let kind_id = self.intern(Label::Kind, node.kind())?;
+            let attrs = NodeAttrs::encode(kind_id, node.name.len())?;
+            payload.clear();
+            payload.extend_from_slice(node.name.as_bytes());
+            encode_properties_into(&mut payload, node.properties)?;
+            let id = self.roots.nodes.push(&mut self.txn, &attrs, &payload)?;
+            by_kind.push(kind_key(kind_id, id));
+            by_name.push(name_key(node.name.as_bytes(), id));
+            let id = NodeId(id);
+            let all = node.effective_labels();
+            let extra = if node.kind() == NO_LABEL { 0 } else { 1 };
+            for label in all.iter().skip(extra) {
+                label_nodes.push(labels::label_node_key(label, id));
+                node_labels.push(labels::node_label_key(id, label));
+            }
+            index_entries.extend(entries(&defined, &all, node.properties, id));
+            ids.push(id);
+        }
+        by_kind.sort_unstable();
+        by_name.sort_unstable();
+        for key in &by_kind {
+            self.roots.by_kind.insert(&mut self.txn, key, &[])?;
+        }
+        for key in &by_name {
+            self.roots.by_name.insert(&mut self.txn, key, &[])?;
+        }
+        for (space, keys) in [
+            (labels::LABEL_NODES, &mut label_nodes),
+            (labels::NODE_LABELS, &mut node_labels),
+            (index::ENTRIES, &mut index_entries),
+        ] {
+            keys.sort_unstable();
+            self.kv_insert_keys_internal(space, keys)?;
+        }
+        Ok(ids)
+    }
+}
+
+/// The property-index entries of a new node with `labels` and `properties`: one per index
+/// over one of its labels whose key it has with an indexable value.
+fn entries<'a>(
+    defined: &'a [PropertyIndex],
+    labels: &'a [&str],
+    properties: &'a PropertyMap,
+    id: NodeId,
+) -> impl Iterator<Item = Vec<u8>> + 'a {
+    defined
+        .iter()
+        .filter(|ix| labels.contains(&ix.label.as_str()))
+        .filter_map(move |ix| {
+            let value = index_value(properties.get(&ix.key)?)?;
+            Some(index::entry_key(&ix.label, &ix.key, &value, id))
+        })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,194 @@
+use proptest::prelude::*;
+
+use super::NewNode;
+use crate::props::{PropertyMap, PropertyRead, Value, encode_properties};
+use crate::{Graph, GraphRead, NodeId, Result, WriteTxn};
+
+/// A node as the tests generate it: labels, name and a few properties.
+#[derive(Clone, Debug)]
+struct Spec {
+    labels: Vec<&'static str>,
+    name: &'static str,
+    properties: PropertyMap,
+}
+
+fn value() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        (-3i64..3).prop_map(Value::Int),
+        (-2.0f64..2.0).prop_map(Value::Float),
+        prop::sample::select(vec!["", "a", "b"]).prop_map(|s| Value::String(s.into())),
+        Just(Value::List(vec![Value::Int(1)])),
+    ]
+}
+
+fn spec() -> impl Strategy<Value = Spec> {
+    (
+        prop::collection::vec(prop::sample::select(vec!["A", "B", "C", "\u{0}"]), 0..4),
+        prop::sample::select(vec!["", "x", "y"]),
+        prop::collection::btree_map(prop::sample::select(vec!["k", "m"]), value(), 0..3),
+    )
+        .prop_map(|(labels, name, properties)| Spec {
+            labels,
+            name,
+            properties: properties
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect(),
+        })
+}
+
+/// The indexes both graphs start with (over labels some nodes have and one none has).
+fn with_indexes() -> Result<Graph> {
+    let graph = Graph::in_memory()?;
+    let mut txn = graph.begin_write()?;
+    txn.create_property_index("a_k", "A", "k")?;
+    txn.create_property_index("b_m", "B", "m")?;
+    txn.create_property_index("z_k", "Z", "k")?;
+    // A node before the batch, so the batch's keys go into trees that hold some already.
+    txn.add_node_with(
+        &["A", "B"],
+        &PropertyMap::from([("k".into(), Value::Int(0))]),
+    )?;
+    txn.commit()?;
+    Ok(graph)
+}
+
+/// Adds `specs` one at a time, as `add_node` and `add_label` do.
+fn one_at_a_time(txn: &mut WriteTxn, specs: &[Spec]) -> Result<Vec<NodeId>> {
+    let mut ids = Vec::new();
+    for s in specs {
+        let kind = s.labels.first().copied().unwrap_or(crate::props::NO_LABEL);
+        let id = txn.add_node(kind, s.name, &encode_properties(&s.properties)?)?;
+        for label in s.labels.iter().skip(1) {
+            txn.add_label(id, label)?;
+        }
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+fn batched(txn: &mut WriteTxn, specs: &[Spec]) -> Result<Vec<NodeId>> {
+    let nodes: Vec<NewNode<'_>> = specs
+        .iter()
+        .map(|s| NewNode {
+            labels: &s.labels,
+            name: s.name,
+            properties: &s.properties,
+        })
+        .collect();
+    txn.add_nodes(&nodes)
+}
+
+/// Everything a reader can see of the nodes: records, labels, the kind and name indexes, and
+/// the internal spaces of labels and property indexes, key by key.
+fn state(graph: &Graph) -> Result<Vec<String>> {
+    let read = graph.begin_read()?;
+    let mut out = Vec::new();
+    for node in read.nodes() {
+        let node = node?;
+        out.push(format!(
+            "node {} kind {:?} name {:?} data {:?} labels {:?}",
+            node.id(),
+            node.kind()?,
+            node.name()?,
+            node.data()?,
+            read.node_labels(node.id())?
+        ));
+    }
+    for label in ["A", "B", "C", "Z", "\u{0}"] {
+        let by_kind: Vec<NodeId> = read.nodes_by_kind(label)?.collect::<Result<_>>()?;
+        out.push(format!("kind {label:?}: {by_kind:?}"));
+        out.push(format!(
+            "label {label:?}: {:?}",
+            read.nodes_with_label(label)?
+        ));
+    }
+    for name in ["", "x", "y"] {
+        let ids: Vec<NodeId> = read.nodes_by_name(name).collect::<Result<_>>()?;
+        out.push(format!("name {name:?}: {ids:?}"));
+    }
+    for space in [
+        crate::props::labels::LABEL_NODES,
+        crate::props::labels::NODE_LABELS,
+        crate::props::index::ENTRIES,
+    ] {
+        for entry in read.kv_prefix(space, b"")? {
+            let (key, value) = entry?;
+            out.push(format!("{space:?} {key:?} {value:?}"));
+        }
+    }
+    Ok(out)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn add_nodes_leaves_what_one_at_a_time_leaves(specs in prop::collection::vec(spec(), 0..40)) {
+        let (one, many) = (with_indexes()?, with_indexes()?);
+        let mut txn = one.begin_write()?;
+        let ids_one = one_at_a_time(&mut txn, &specs)?;
+        txn.commit()?;
+        let mut txn = many.begin_write()?;
+        let ids_many = batched(&mut txn, &specs)?;
+        txn.commit()?;
+        prop_assert_eq!(ids_one, ids_many);
+        prop_assert_eq!(state(&one)?, state(&many)?);
+        prop_assert!(many.check()?.is_clean());
+    }
+}
+
+#[test]
+fn a_bad_label_anywhere_in_the_batch_adds_nothing() -> Result<()> {
+    let graph = with_indexes()?;
+    let before = state(&graph)?;
+    let props = PropertyMap::from([("k".into(), Value::Int(1))]);
+    let good = NewNode {
+        labels: &["A"],
+        name: "",
+        properties: &props,
+    };
+    let bad = NewNode {
+        labels: &["A", ""],
+        ..good
+    };
+    let mut txn = graph.begin_write()?;
+    let refused = txn.add_nodes(&[good, good, bad]);
+    assert!(matches!(refused, Err(crate::Error::InvalidString { .. })));
+    txn.commit()?;
+    assert_eq!(state(&graph)?, before);
+    Ok(())
+}
+
+#[test]
+fn batched_nodes_are_found_through_their_property_index() -> Result<()> {
+    let graph = with_indexes()?;
+    let maps: Vec<PropertyMap> = (0..500)
+        .map(|i| PropertyMap::from([("k".into(), Value::Int(i % 7))]))
+        .collect();
+    let nodes: Vec<NewNode<'_>> = maps
+        .iter()
+        .map(|properties| NewNode {
+            labels: &["A"],
+            name: "",
+            properties,
+        })
+        .collect();
+    let mut txn = graph.begin_write()?;
+    let ids = txn.add_nodes(&nodes)?;
+    txn.commit()?;
+    let read = graph.begin_read()?;
+    let threes = read
+        .nodes_by_property("A", "k", &Value::Int(3))?
+        .unwrap_or_default();
+    let expected: Vec<NodeId> = ids
+        .iter()
+        .zip(&maps)
+        .filter(|(_, m)| m.get("k") == Some(&Value::Int(3)))
+        .map(|(id, _)| *id)
+        .collect();
+    assert_eq!(threes, expected);
+    Ok(())
+}
