@@ -8,8 +8,9 @@ use pager_mmap::{DenseIdSet, PageSource};
 
 use crate::error::Result;
 use crate::index::{Hit, Index};
-use crate::record::node_of_key;
+use crate::node_slot::ids;
 use crate::scored::Scored;
+use crate::visited::{Visited, with_visited};
 
 /// Which nodes a search may return: `None` for all.
 pub type Filter<'f> = Option<&'f dyn Fn(u64) -> bool>;
@@ -18,7 +19,7 @@ fn accepts(filter: Filter<'_>, node: u64) -> bool {
     filter.is_none_or(|f| f(node))
 }
 
-/// The `k` nearest kept by a bounded max-heap, then sorted nearest first.
+/// The `k` nearest (by node id) kept by a bounded max-heap, then sorted nearest first.
 struct Nearest {
     k: usize,
     heap: BinaryHeap<Scored>,
@@ -49,7 +50,7 @@ impl Nearest {
             .into_sorted_vec()
             .into_iter()
             .map(|s| Hit {
-                node: s.node,
+                node: s.id,
                 distance: s.distance,
             })
             .collect()
@@ -57,8 +58,8 @@ impl Nearest {
 }
 
 impl Index {
-    /// Best-first search of one level from `entry`, keeping the `ef` nearest nodes that pass
-    /// `filter` (all nodes are walked through, passing or not). Nearest first.
+    /// Best-first search of one level from `entry` (dense ids), keeping the `ef` nearest that
+    /// pass `filter` (all are walked through, passing or not). Nearest first, by dense id.
     pub(crate) fn search_level<S: PageSource>(
         &self,
         src: &S,
@@ -68,13 +69,38 @@ impl Index {
         level: u8,
         filter: Filter<'_>,
     ) -> Result<Vec<Scored>> {
-        let mut visited = DenseIdSet::default();
+        with_visited(self.header.next_id as usize, |visited| {
+            self.walk_level(src, query, entry, ef, level, filter, visited)
+        })
+    }
+
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the search's state, passed down once"
+    )]
+    fn walk_level<S: PageSource>(
+        &self,
+        src: &S,
+        query: &[f32],
+        entry: &[Scored],
+        ef: usize,
+        level: u8,
+        filter: Filter<'_>,
+        visited: &mut Visited,
+    ) -> Result<Vec<Scored>> {
+        let passes = |id: u32| -> Result<bool> {
+            match filter {
+                None => Ok(true),
+                Some(f) => Ok(f(self.slot(src, id)?.node())),
+            }
+        };
         let mut candidates = BinaryHeap::new();
         let mut results: BinaryHeap<Scored> = BinaryHeap::new();
         for &e in entry {
-            if visited.insert(e.node) {
+            let id = e.dense()?;
+            if visited.insert(id) {
                 candidates.push(Reverse(e));
-                if accepts(filter, e.node) {
+                if passes(id)? {
                     results.push(e);
                 }
             }
@@ -90,16 +116,17 @@ impl Index {
             {
                 break;
             }
-            let bytes = self.linked(src, current.node)?;
-            for node in self.view(&bytes)?.links(level)? {
-                if !visited.insert(node) {
+            for id in ids(self.links(src, current.dense()?, level)?) {
+                if !visited.insert(id) {
                     continue;
                 }
-                let distance = self.distance_to(src, query, node)?;
-                let item = Scored { distance, node };
+                let item = Scored {
+                    distance: self.distance_to(src, query, id)?,
+                    id: u64::from(id),
+                };
                 if results.len() < ef || results.peek().is_some_and(|w| item < *w) {
                     candidates.push(Reverse(item));
-                    if accepts(filter, node) {
+                    if passes(id)? {
                         results.push(item);
                         if results.len() > ef {
                             results.pop();
@@ -111,22 +138,22 @@ impl Index {
         Ok(results.into_sorted_vec())
     }
 
-    /// From the entry point down to `level + 1`, one greedy step per level: the nearest node
-    /// found on the way, where the search of `level` starts.
+    /// From the entry point down to `level + 1`, one greedy step per level: the nearest dense
+    /// id found on the way, where the search of `level` starts.
     pub(crate) fn descend<S: PageSource>(
         &self,
         src: &S,
         query: &[f32],
         level: u8,
     ) -> Result<Option<Scored>> {
-        let Some((entry, top)) = self.header.entry else {
+        let Some(entry) = self.header.entry else {
             return Ok(None);
         };
         let mut best = Scored {
-            distance: self.distance_to(src, query, entry)?,
-            node: entry,
+            distance: self.distance_to(src, query, entry.id)?,
+            id: u64::from(entry.id),
         };
-        let mut l = top;
+        let mut l = entry.level;
         while l > level {
             if let Some(&nearest) = self.search_level(src, query, &[best], 1, l, None)?.first() {
                 best = nearest;
@@ -155,11 +182,16 @@ impl Index {
             return Ok(Vec::new());
         };
         let found = self.search_level(src, &query, &[start], ef.max(k), 0, filter)?;
-        let mut nearest = Nearest::new(k);
-        for item in found {
-            nearest.offer(item);
-        }
-        Ok(nearest.hits())
+        found
+            .into_iter()
+            .take(k)
+            .map(|s| {
+                Ok(Hit {
+                    node: self.slot(src, s.dense()?)?.node(),
+                    distance: s.distance,
+                })
+            })
+            .collect()
     }
 
     /// The `k` nearest vectors to `query` among the nodes `filter` passes, by comparing it
@@ -177,20 +209,15 @@ impl Index {
             .metric
             .prepare(self.header.spec.dimension, query)?;
         let mut nearest = Nearest::new(k);
-        for entry in self.tree.iter(src) {
-            let entry = entry?;
-            let node = node_of_key(entry.key())?;
-            if !accepts(filter, node) {
+        for id in 0..self.header.next_id {
+            let slot = self.slot(src, id)?;
+            if slot.is_free() || !accepts(filter, slot.node()) {
                 continue;
             }
-            let bytes = entry.value()?;
-            let view = self.view(&bytes)?;
-            let distance = self
-                .header
-                .spec
-                .metric
-                .distance_to_bytes(&query, view.vector());
-            nearest.offer(Scored { distance, node });
+            nearest.offer(Scored {
+                distance: self.distance_to(src, &query, id)?,
+                id: slot.node(),
+            });
         }
         Ok(nearest.hits())
     }
@@ -215,14 +242,11 @@ impl Index {
             if !seen.insert(node) {
                 continue;
             }
-            if let Some(bytes) = self.raw(src, node)? {
-                let view = self.view(&bytes)?;
-                let distance = self
-                    .header
-                    .spec
-                    .metric
-                    .distance_to_bytes(&query, view.vector());
-                nearest.offer(Scored { distance, node });
+            if let Some(id) = self.id_of(src, node)? {
+                nearest.offer(Scored {
+                    distance: self.distance_to(src, &query, id)?,
+                    id: node,
+                });
             }
         }
         Ok(nearest.hits())
