@@ -57,6 +57,21 @@ impl Nearest {
     }
 }
 
+/// Bytes between the loads of [`touch`]: a cache line.
+const CACHE_LINE: usize = 64;
+
+/// Loads one byte of every cache line of `bytes`, so that the misses of all of a node's new
+/// neighbours are in flight together before the first distance waits on one (safe Rust has no
+/// prefetch instruction; independent loads give the same overlap).
+#[inline]
+fn touch(bytes: &[u8]) {
+    let mut any = 0u8;
+    for byte in bytes.iter().step_by(CACHE_LINE) {
+        any ^= *byte;
+    }
+    std::hint::black_box(any);
+}
+
 impl Index {
     /// Best-first search of one level from `entry` (dense ids), keeping the `ef` nearest that
     /// pass `filter` (all are walked through, passing or not). Nearest first, by dense id.
@@ -94,6 +109,8 @@ impl Index {
                 Some(f) => Ok(f(self.slot(src, id)?.node())),
             }
         };
+        let metric = self.header.spec.metric;
+        let mut fresh = Vec::with_capacity(self.header.spec.cap(level));
         let mut candidates = BinaryHeap::new();
         let mut results: BinaryHeap<Scored> = BinaryHeap::new();
         for &e in entry {
@@ -117,11 +134,15 @@ impl Index {
                 break;
             }
             for id in ids(self.links(src, current.dense()?, level)?) {
-                if !visited.insert(id) {
-                    continue;
+                if visited.insert(id) {
+                    let vector = self.vector(src, id)?;
+                    touch(&vector);
+                    fresh.push((id, vector));
                 }
+            }
+            for (id, vector) in fresh.drain(..) {
                 let item = Scored {
-                    distance: self.distance_to(src, query, id)?,
+                    distance: metric.distance_to_bytes(query, &vector),
                     id: u64::from(id),
                 };
                 if results.len() < ef || results.peek().is_some_and(|w| item < *w) {
