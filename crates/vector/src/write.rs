@@ -356,6 +356,86 @@ impl Index {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{IndexSpec, Metric, catalog};
+    use pager_mmap::{MemStorage, Options, Pager};
+
+    const SLOT: usize = 3;
+
+    fn pager() -> Pager {
+        Pager::with_storage(Box::new(MemStorage::new()), Options::default()).unwrap()
+    }
+
+    fn point(i: u64, dim: usize) -> Vec<f32> {
+        (0..dim)
+            .map(|j| ((i * 31 + j as u64 * 7) % 97) as f32 - 48.0)
+            .collect()
+    }
+
+    #[test]
+    fn deleted_dense_ids_are_taken_by_the_next_inserts() {
+        let pager = pager();
+        let mut txn = pager.begin_write().unwrap();
+        let mut index =
+            catalog::create(&mut txn, SLOT, "v", IndexSpec::new(4, Metric::L2)).unwrap();
+        for node in 0..200 {
+            index.set(&mut txn, node, &point(node, 4)).unwrap();
+        }
+        let (next_id, next_upper) = (index.header.next_id, index.header.next_upper);
+        for node in (0..200).step_by(5) {
+            assert!(index.delete(&mut txn, node).unwrap());
+        }
+        for node in 1000..1040 {
+            index.set(&mut txn, node, &point(node, 4)).unwrap();
+        }
+        // Replacing keeps the id count too.
+        for node in 1000..1010 {
+            index.set(&mut txn, node, &point(node + 1, 4)).unwrap();
+        }
+        assert_eq!(index.header.next_id, next_id);
+        assert!(index.header.next_upper <= next_upper + 2);
+        assert_eq!(index.len(), 200);
+        assert_eq!(index.check_links(&txn).unwrap(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn check_finds_a_link_that_is_not_returned() {
+        let pager = pager();
+        let mut txn = pager.begin_write().unwrap();
+        let mut index =
+            catalog::create(&mut txn, SLOT, "v", IndexSpec::new(3, Metric::L2)).unwrap();
+        for node in 0..20 {
+            index.set(&mut txn, node, &point(node, 3)).unwrap();
+        }
+        let id = index.id_of(&txn, 7).unwrap().unwrap();
+        let mut links = index.links_of(&txn, id, 0).unwrap();
+        let gone = links.pop().unwrap();
+        index.put_links(&mut txn, id, 0, &links).unwrap();
+        let problems = index.check_links(&txn).unwrap();
+        assert!(
+            problems.iter().any(|p| p.contains("but not back")),
+            "{problems:?} (dropped {gone})"
+        );
+    }
+
+    #[test]
+    fn vectors_above_a_page_span_pages_and_read_back_whole() {
+        let pager = pager();
+        let dim = 2000;
+        let mut txn = pager.begin_write().unwrap();
+        let mut index =
+            catalog::create(&mut txn, SLOT, "v", IndexSpec::new(dim, Metric::L2)).unwrap();
+        for node in 0..12 {
+            index.set(&mut txn, node, &point(node, dim)).unwrap();
+        }
+        catalog::save(&mut txn, SLOT, &index).unwrap();
+        txn.commit().unwrap();
+        let read = pager.begin_read().unwrap();
+        let index = catalog::open(&read, SLOT, "v").unwrap();
+        assert_eq!(index.get(&read, 5).unwrap().unwrap(), point(5, dim));
+        let hits = index.search(&read, &point(9, dim), 1, 10, None).unwrap();
+        assert_eq!(hits[0].node, 9);
+        assert!(crate::check(&read, SLOT).unwrap().is_clean());
+    }
 
     #[test]
     fn levels_follow_the_hnsw_distribution() {
