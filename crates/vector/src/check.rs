@@ -188,7 +188,7 @@ impl Index {
                 problems.push(format!("the upper free list names {upper}, out of range"));
                 break;
             }
-            let slot = UpperSlot(self.upper_table(1)?.slot(src, u64::from(upper))?);
+            let slot = UpperSlot(self.upper_table(1)?.slot(src, upper, None)?);
             if !slot.is_free() || uppers.contains(&upper) || !free_upper.insert(upper) {
                 problems.push(format!(
                     "the upper free list runs into {upper}, in use or seen"

@@ -12,7 +12,7 @@ use pager_mmap::{PageSource, PageType};
 
 use crate::error::{Result, corrupt};
 use crate::node_slot::{NodeSlot, UpperSlot, node_slot_len, upper_slot_len, vector_of};
-use crate::slots::SlotTable;
+use crate::slots::{LeafCache, SlotTable};
 use crate::spec::{Header, IndexSpec, MAX_LEVEL};
 
 /// Type tag of a page of vector slots.
@@ -127,19 +127,30 @@ impl Index {
     /// The node slot of dense id `id`, live or free.
     #[inline]
     pub(crate) fn slot<'a, S: PageSource>(&self, src: &'a S, id: u32) -> Result<NodeSlot<'a>> {
+        self.node_slot(src, id, None)
+    }
+
+    /// The node slot of dense id `id`, its leaf found through `cache` if given.
+    #[inline]
+    pub(crate) fn node_slot<'a, S: PageSource>(
+        &self,
+        src: &'a S,
+        id: u32,
+        cache: Option<&mut LeafCache>,
+    ) -> Result<NodeSlot<'a>> {
         if id >= self.header.next_id {
             return Err(corrupt(format!(
                 "index {:?} names dense id {id}, beyond the {} handed out",
                 self.name, self.header.next_id
             )));
         }
-        Ok(NodeSlot(self.nodes.slot(src, u64::from(id))?))
+        Ok(NodeSlot(self.nodes.slot(src, id, cache)?))
     }
 
     /// The stored vector of dense id `id` (little-endian `f32`s), in place where it can be.
     #[inline]
     pub(crate) fn vector<'a, S: PageSource>(&self, src: &'a S, id: u32) -> Result<Cow<'a, [u8]>> {
-        self.vectors.read(src, u64::from(id))
+        self.vectors.read(src, id, None)
     }
 
     /// The links of live dense id `id` at `level` (none above its level), as `u32` bytes.
@@ -150,18 +161,26 @@ impl Index {
         id: u32,
         level: u8,
     ) -> Result<&'a [u8]> {
-        let slot = self.slot(src, id)?;
+        self.links_via(src, id, level, None)
+    }
+
+    /// [`Index::links`], the node slot's leaf found through `cache` if given.
+    #[inline]
+    pub(crate) fn links_via<'a, S: PageSource>(
+        &self,
+        src: &'a S,
+        id: u32,
+        level: u8,
+        cache: Option<&mut LeafCache>,
+    ) -> Result<&'a [u8]> {
+        let slot = self.node_slot(src, id, cache)?;
         if level == 0 {
             return slot.links();
         }
         if level > slot.level()? {
             return Ok(&[]);
         }
-        UpperSlot(
-            self.upper_table(level)?
-                .slot(src, u64::from(slot.upper()))?,
-        )
-        .links()
+        UpperSlot(self.upper_table(level)?.slot(src, slot.upper(), None)?).links()
     }
 
     /// The table of upper links at `level` (1 ..= MAX_LEVEL).

@@ -29,7 +29,7 @@ mod scored;
 mod search;
 mod slots;
 mod spec;
-mod visited;
+mod walk_state;
 mod write;
 
 pub use catalog::IndexInfo;

@@ -10,7 +10,8 @@ use crate::error::Result;
 use crate::index::{Hit, Index};
 use crate::node_slot::ids;
 use crate::scored::Scored;
-use crate::visited::{Visited, with_visited};
+use crate::slots::LeafCache;
+use crate::walk_state::{WalkState, with_walk};
 
 /// Which nodes a search may return: `None` for all.
 pub type Filter<'f> = Option<&'f dyn Fn(u64) -> bool>;
@@ -57,6 +58,16 @@ impl Nearest {
     }
 }
 
+/// How a walk finds the leaf pages of its slots.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Leaves {
+    /// By the radix descent every time: in a snapshot, a descent is a few loads from the map.
+    Descend,
+    /// Remembered for the walk: in a write transaction every page read is a lookup among the
+    /// pages it copied, three a descent, and a build's walks read the same leaves again.
+    Remember,
+}
+
 /// Bytes between the loads of [`touch`]: a cache line.
 const CACHE_LINE: usize = 64;
 
@@ -83,10 +94,19 @@ impl Index {
         ef: usize,
         level: u8,
         filter: Filter<'_>,
+        leaves: Leaves,
     ) -> Result<Vec<Scored>> {
-        with_visited(self.header.next_id as usize, |visited| {
-            self.walk_level(src, query, entry, ef, level, filter, visited)
-        })
+        let ids = u64::from(self.header.next_id);
+        let remembered = match leaves {
+            Leaves::Descend => 0,
+            Leaves::Remember => ids,
+        };
+        with_walk(
+            ids as usize,
+            self.vectors.leaves_for(remembered),
+            self.nodes.leaves_for(remembered),
+            |state| self.walk_level(src, query, entry, ef, level, filter, state),
+        )
     }
 
     #[expect(
@@ -101,12 +121,12 @@ impl Index {
         ef: usize,
         level: u8,
         filter: Filter<'_>,
-        visited: &mut Visited,
+        state: &mut WalkState,
     ) -> Result<Vec<Scored>> {
-        let passes = |id: u32| -> Result<bool> {
+        let passes = |id: u32, leaves: &mut LeafCache| -> Result<bool> {
             match filter {
                 None => Ok(true),
-                Some(f) => Ok(f(self.slot(src, id)?.node())),
+                Some(f) => Ok(f(self.node_slot(src, id, Some(leaves))?.node())),
             }
         };
         let metric = self.header.spec.metric;
@@ -115,9 +135,9 @@ impl Index {
         let mut results: BinaryHeap<Scored> = BinaryHeap::new();
         for &e in entry {
             let id = e.dense()?;
-            if visited.insert(id) {
+            if state.visited.insert(id) {
                 candidates.push(Reverse(e));
-                if passes(id)? {
+                if passes(id, &mut state.node_leaves)? {
                     results.push(e);
                 }
             }
@@ -133,9 +153,11 @@ impl Index {
             {
                 break;
             }
-            for id in ids(self.links(src, current.dense()?, level)?) {
-                if visited.insert(id) {
-                    let vector = self.vector(src, id)?;
+            let links =
+                self.links_via(src, current.dense()?, level, Some(&mut state.node_leaves))?;
+            for id in ids(links) {
+                if state.visited.insert(id) {
+                    let vector = self.vectors.read(src, id, Some(&mut state.vector_leaves))?;
                     touch(&vector);
                     fresh.push((id, vector));
                 }
@@ -147,7 +169,7 @@ impl Index {
                 };
                 if results.len() < ef || results.peek().is_some_and(|w| item < *w) {
                     candidates.push(Reverse(item));
-                    if passes(id)? {
+                    if passes(id, &mut state.node_leaves)? {
                         results.push(item);
                         if results.len() > ef {
                             results.pop();
@@ -166,6 +188,7 @@ impl Index {
         src: &S,
         query: &[f32],
         level: u8,
+        leaves: Leaves,
     ) -> Result<Option<Scored>> {
         let Some(entry) = self.header.entry else {
             return Ok(None);
@@ -176,7 +199,10 @@ impl Index {
         };
         let mut l = entry.level;
         while l > level {
-            if let Some(&nearest) = self.search_level(src, query, &[best], 1, l, None)?.first() {
+            if let Some(&nearest) = self
+                .search_level(src, query, &[best], 1, l, None, leaves)?
+                .first()
+            {
                 best = nearest;
             }
             l -= 1;
@@ -199,10 +225,11 @@ impl Index {
             .spec
             .metric
             .prepare(self.header.spec.dimension, query)?;
-        let Some(start) = self.descend(src, &query, 0)? else {
+        let Some(start) = self.descend(src, &query, 0, Leaves::Descend)? else {
             return Ok(Vec::new());
         };
-        let found = self.search_level(src, &query, &[start], ef.max(k), 0, filter)?;
+        let found =
+            self.search_level(src, &query, &[start], ef.max(k), 0, filter, Leaves::Descend)?;
         found
             .into_iter()
             .take(k)

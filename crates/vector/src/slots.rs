@@ -22,10 +22,56 @@ const TAG_AT: usize = 8;
 /// Where a table's slot lies: in one page among others, or over pages of its own.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Geometry {
-    /// `n` slots share each page.
-    Shared(u64),
+    /// `n` slots share each page (ids are `u32`: a 32-bit division, several times cheaper
+    /// than a 64-bit one on the hot path).
+    Shared(u32),
     /// Each slot spans `k` pages.
     Spanning(u64),
+}
+
+/// Leaf page ids of one table found during one walk, by leaf number, so that a leaf read again
+/// skips its radix descent. Valid while no page of the table changes (a walk only reads); a
+/// leaf beyond the count given at [`LeafCache::reset`] is not kept.
+#[derive(Debug, Default)]
+pub(crate) struct LeafCache {
+    pages: Vec<u64>,
+    stamps: Vec<u32>,
+    epoch: u32,
+}
+
+impl LeafCache {
+    /// Empties the cache for a table of `leaves` leaves.
+    pub(crate) fn reset(&mut self, leaves: u64) {
+        if self.epoch == u32::MAX {
+            self.stamps.fill(0);
+            self.epoch = 0;
+        }
+        self.epoch += 1;
+        let leaves = usize::try_from(leaves).unwrap_or(usize::MAX);
+        if self.stamps.len() < leaves {
+            self.stamps.resize(leaves, 0);
+            self.pages.resize(leaves, 0);
+        }
+    }
+
+    #[inline]
+    fn get(&self, leaf: u64) -> Option<PageId> {
+        let i = usize::try_from(leaf).ok()?;
+        if self.stamps.get(i) == Some(&self.epoch) {
+            self.pages.get(i).map(|&p| PageId(p))
+        } else {
+            None
+        }
+    }
+
+    #[inline]
+    fn put(&mut self, leaf: u64, page: PageId) {
+        let Ok(i) = usize::try_from(leaf) else { return };
+        if let (Some(stamp), Some(slot)) = (self.stamps.get_mut(i), self.pages.get_mut(i)) {
+            *stamp = self.epoch;
+            *slot = page.0;
+        }
+    }
 }
 
 /// A table of fixed-size slots by dense id, on a radix vector of pages of one type tag.
@@ -43,7 +89,7 @@ impl SlotTable {
     pub(crate) fn new(pages: RadixVec, len: usize, tag: PageType) -> SlotTable {
         let len = len.max(1);
         let geometry = if len <= SLOT_AREA {
-            Geometry::Shared((SLOT_AREA / len) as u64)
+            Geometry::Shared((SLOT_AREA / len) as u32)
         } else {
             Geometry::Spanning(len.div_ceil(SLOT_AREA) as u64)
         };
@@ -57,20 +103,32 @@ impl SlotTable {
 
     /// The leaf page holding (the first piece of) slot `id`, and the slot's byte offset in it.
     #[inline]
-    fn place(&self, id: u64) -> (u64, usize) {
+    fn place(&self, id: u32) -> (u64, usize) {
         match self.geometry {
-            Geometry::Shared(n) => (id / n, BODY + (id % n) as usize * self.len),
-            Geometry::Spanning(k) => (id.saturating_mul(k), BODY),
+            Geometry::Shared(n) => (u64::from(id / n), BODY + (id % n) as usize * self.len),
+            Geometry::Spanning(k) => (u64::from(id).saturating_mul(k), BODY),
         }
     }
 
     /// The page of leaf `leaf`, checked for the table's type tag.
     #[inline]
-    fn leaf<'a, S: PageSource>(&self, src: &'a S, leaf: u64) -> Result<&'a [u8]> {
-        let page = self
-            .pages
-            .get(src, leaf)?
-            .ok_or_else(|| corrupt(format!("slot page {leaf} of a table is missing")))?;
+    fn leaf<'a, S: PageSource>(
+        &self,
+        src: &'a S,
+        leaf: u64,
+        cache: Option<&mut LeafCache>,
+    ) -> Result<&'a [u8]> {
+        let page = match cache {
+            Some(cache) => match cache.get(leaf) {
+                Some(page) => page,
+                None => {
+                    let page = self.find(src, leaf)?;
+                    cache.put(leaf, page);
+                    page
+                }
+            },
+            None => self.find(src, leaf)?,
+        };
         let bytes = src.page(page)?;
         if bytes.get(TAG_AT).copied() != Some(self.tag.0) {
             return Err(corrupt(format!(
@@ -83,28 +141,53 @@ impl SlotTable {
         Ok(bytes.as_slice())
     }
 
-    /// Slot `id`, in place where it lies in one page.
+    /// The page of leaf `leaf`, by the radix descent.
     #[inline]
-    pub(crate) fn read<'a, S: PageSource>(&self, src: &'a S, id: u64) -> Result<Cow<'a, [u8]>> {
+    fn find<S: PageSource>(&self, src: &S, leaf: u64) -> Result<PageId> {
+        self.pages
+            .get(src, leaf)?
+            .ok_or_else(|| corrupt(format!("slot page {leaf} of a table is missing")))
+    }
+
+    /// Slot `id`, in place where it lies in one page; leaves found through `cache` if given.
+    #[inline]
+    pub(crate) fn read<'a, S: PageSource>(
+        &self,
+        src: &'a S,
+        id: u32,
+        mut cache: Option<&mut LeafCache>,
+    ) -> Result<Cow<'a, [u8]>> {
         let (leaf, at) = self.place(id);
         match self.geometry {
-            Geometry::Shared(_) => Ok(Cow::Borrowed(self.piece(src, leaf, at, self.len)?)),
+            Geometry::Shared(_) => Ok(Cow::Borrowed(self.piece(src, leaf, at, self.len, cache)?)),
             Geometry::Spanning(k) => {
                 let mut out = Vec::with_capacity(self.len);
                 for j in 0..k {
                     let want = (self.len - out.len()).min(SLOT_AREA);
-                    out.extend_from_slice(self.piece(src, leaf + j, BODY, want)?);
+                    out.extend_from_slice(self.piece(
+                        src,
+                        leaf + j,
+                        BODY,
+                        want,
+                        cache.as_deref_mut(),
+                    )?);
                 }
                 Ok(Cow::Owned(out))
             }
         }
     }
 
-    /// Slot `id` of a table whose slots share pages, in place.
+    /// Slot `id` of a table whose slots share pages, in place; leaves found through `cache`
+    /// if given.
     #[inline]
-    pub(crate) fn slot<'a, S: PageSource>(&self, src: &'a S, id: u64) -> Result<&'a [u8]> {
+    pub(crate) fn slot<'a, S: PageSource>(
+        &self,
+        src: &'a S,
+        id: u32,
+        cache: Option<&mut LeafCache>,
+    ) -> Result<&'a [u8]> {
         let (leaf, at) = self.place(id);
-        self.piece(src, leaf, at, self.len)
+        self.piece(src, leaf, at, self.len, cache)
     }
 
     #[inline]
@@ -114,15 +197,16 @@ impl SlotTable {
         leaf: u64,
         at: usize,
         len: usize,
+        cache: Option<&mut LeafCache>,
     ) -> Result<&'a [u8]> {
-        self.leaf(src, leaf)?
+        self.leaf(src, leaf, cache)?
             .get(at..at + len)
             .ok_or_else(|| corrupt("a slot runs past its page"))
     }
 
     /// Slot `id`, writable in `txn` (its page copied, or made if missing), for tables whose
     /// slots share pages.
-    pub(crate) fn slot_mut<'t>(&mut self, txn: &'t mut WriteTxn, id: u64) -> Result<&'t mut [u8]> {
+    pub(crate) fn slot_mut<'t>(&mut self, txn: &'t mut WriteTxn, id: u32) -> Result<&'t mut [u8]> {
         let (leaf, at) = self.place(id);
         let page = self.writable(txn, leaf)?;
         txn.page_mut(page)?
@@ -131,7 +215,7 @@ impl SlotTable {
     }
 
     /// Writes `bytes` (the slot's length) into slot `id`.
-    pub(crate) fn write(&mut self, txn: &mut WriteTxn, id: u64, bytes: &[u8]) -> Result<()> {
+    pub(crate) fn write(&mut self, txn: &mut WriteTxn, id: u32, bytes: &[u8]) -> Result<()> {
         if bytes.len() != self.len {
             return Err(corrupt(format!(
                 "a slot of {} bytes written with {}",
@@ -161,7 +245,7 @@ impl SlotTable {
     /// Leaves that slots `0 .. count` use: any leaf at or past it is out of range.
     pub(crate) fn leaves_for(&self, count: u64) -> u64 {
         match self.geometry {
-            Geometry::Shared(n) => count.div_ceil(n),
+            Geometry::Shared(n) => count.div_ceil(u64::from(n)),
             Geometry::Spanning(k) => count.saturating_mul(k),
         }
     }
@@ -213,11 +297,11 @@ mod tests {
 
     const TAG: PageType = PageType(244);
 
-    fn round_trip(len: usize, ids: &[u64]) {
+    fn round_trip(len: usize, ids: &[u32]) {
         let pager = Pager::with_storage(Box::new(MemStorage::new()), Options::default()).unwrap();
         let mut table = SlotTable::new(RadixVec::default(), len, TAG);
         let mut txn = pager.begin_write().unwrap();
-        let fill = |id: u64| -> Vec<u8> { (0..len).map(|i| (id as usize + i) as u8).collect() };
+        let fill = |id: u32| -> Vec<u8> { (0..len).map(|i| (id as usize + i) as u8).collect() };
         for &id in ids {
             table.write(&mut txn, id, &fill(id)).unwrap();
         }
@@ -225,14 +309,24 @@ mod tests {
         let read = pager.begin_read().unwrap();
         for &id in ids {
             assert_eq!(
-                &*table.read(&read, id).unwrap(),
+                &*table.read(&read, id, None).unwrap(),
                 fill(id).as_slice(),
                 "slot {id}"
             );
+            let mut cache = LeafCache::default();
+            cache.reset(table.leaves_for(u64::from(id) + 1));
+            for _ in 0..2 {
+                let cached = table.read(&read, id, Some(&mut cache)).unwrap();
+                assert_eq!(&*cached, fill(id).as_slice(), "slot {id}, cached");
+            }
         }
         let mut problems = Vec::new();
         let pages = table
-            .pages(&read, ids.iter().max().unwrap() + 1, &mut problems)
+            .pages(
+                &read,
+                u64::from(*ids.iter().max().unwrap()) + 1,
+                &mut problems,
+            )
             .unwrap();
         assert!(problems.is_empty(), "{problems:?}");
         assert!(read.check(&pages).unwrap().is_clean());
@@ -255,6 +349,6 @@ mod tests {
         let pager = Pager::with_storage(Box::new(MemStorage::new()), Options::default()).unwrap();
         let table = SlotTable::new(RadixVec::default(), 64, TAG);
         let read = pager.begin_read().unwrap();
-        assert!(table.read(&read, 3).is_err());
+        assert!(table.read(&read, 3, None).is_err());
     }
 }

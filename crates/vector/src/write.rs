@@ -16,6 +16,7 @@ use crate::node_slot::{
     vector_bytes, vector_of,
 };
 use crate::scored::Scored;
+use crate::search::Leaves;
 use crate::spec::{Entry, MAX_LEVEL};
 
 /// How many former co-neighbours a delete links each of the deleted node's neighbours to.
@@ -39,11 +40,6 @@ pub(crate) fn level_of(node: u64, m: usize) -> u8 {
     }
 }
 
-/// The dense id as the tables number slots.
-fn slot_id(id: u32) -> u64 {
-    u64::from(id)
-}
-
 impl Index {
     /// Sets `node`'s vector, replacing the one it had. Checks the vector first (dimension,
     /// finite components, not zero under cosine): a refused vector changes nothing.
@@ -64,13 +60,21 @@ impl Index {
             self.header.entry = Some(Entry { node, id, level });
             return Ok(());
         };
-        let Some(start) = self.descend(txn, &vector, level)? else {
+        let Some(start) = self.descend(txn, &vector, level, Leaves::Remember)? else {
             return Err(corrupt("an index with an entry point has no start"));
         };
         let mut entry = vec![start];
         let mut chosen = Vec::with_capacity(usize::from(level) + 1);
         for l in (0..=level.min(top.level)).rev() {
-            let found = self.search_level(txn, &vector, &entry, spec.ef_construction, l, None)?;
+            let found = self.search_level(
+                txn,
+                &vector,
+                &entry,
+                spec.ef_construction,
+                l,
+                None,
+                Leaves::Remember,
+            )?;
             let list = self.select(txn, &found, spec.m)?;
             self.put_links(txn, id, l, &list)?;
             chosen.push((l, list));
@@ -98,12 +102,11 @@ impl Index {
     ) -> Result<u32> {
         let id = self.take_id(txn)?;
         let upper = if level > 0 { self.take_upper(txn)? } else { 0 };
-        self.vectors
-            .write(txn, slot_id(id), &vector_bytes(vector))?;
-        put_node(self.nodes.slot_mut(txn, slot_id(id))?, node, level, upper);
+        self.vectors.write(txn, id, &vector_bytes(vector))?;
+        put_node(self.nodes.slot_mut(txn, id)?, node, level, upper);
         for l in 1..=level {
             let table = self.upper_table_mut(l)?;
-            put_upper(table.slot_mut(txn, u64::from(upper))?, None);
+            put_upper(table.slot_mut(txn, upper)?, None);
         }
         self.map.insert(txn, &key(node), &id.to_le_bytes())?;
         self.header.len += 1;
@@ -131,7 +134,7 @@ impl Index {
     /// An upper id from the free list, or the next new one.
     fn take_upper(&mut self, txn: &mut WriteTxn) -> Result<u32> {
         if let Some(upper) = self.header.free_upper.checked_sub(1) {
-            let slot = UpperSlot(self.upper_table(1)?.slot(txn, u64::from(upper))?);
+            let slot = UpperSlot(self.upper_table(1)?.slot(txn, upper, None)?);
             if !slot.is_free() {
                 return Err(corrupt(format!("free upper id {upper} is in use")));
             }
@@ -159,14 +162,10 @@ impl Index {
     /// Replaces the links of live dense id `id` at `level` (at most its level).
     fn put_links(&mut self, txn: &mut WriteTxn, id: u32, level: u8, links: &[u32]) -> Result<()> {
         if level == 0 {
-            return put_node_links(self.nodes.slot_mut(txn, slot_id(id))?, links);
+            return put_node_links(self.nodes.slot_mut(txn, id)?, links);
         }
         let upper = self.slot(txn, id)?.upper();
-        put_upper_links(
-            self.upper_table_mut(level)?
-                .slot_mut(txn, u64::from(upper))?,
-            links,
-        )
+        put_upper_links(self.upper_table_mut(level)?.slot_mut(txn, upper)?, links)
     }
 
     /// Deletes `node`'s vector, unlinking it and repairing its neighbours' lists; returns
@@ -205,14 +204,11 @@ impl Index {
 
     /// Puts dense id `id` (and its upper id, above level 0) on the free lists.
     fn release(&mut self, txn: &mut WriteTxn, id: u32, level: u8, upper: u32) -> Result<()> {
-        put_free_node(self.nodes.slot_mut(txn, slot_id(id))?, self.header.free_id);
+        put_free_node(self.nodes.slot_mut(txn, id)?, self.header.free_id);
         self.header.free_id = id + 1;
         if level > 0 {
             let next = self.header.free_upper;
-            put_upper(
-                self.upper_table_mut(1)?.slot_mut(txn, u64::from(upper))?,
-                Some(next),
-            );
+            put_upper(self.upper_table_mut(1)?.slot_mut(txn, upper)?, Some(next));
             self.header.free_upper = upper + 1;
         }
         self.header.len = self.header.len.saturating_sub(1);
