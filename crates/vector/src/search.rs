@@ -11,7 +11,7 @@ use crate::index::{Hit, Index};
 use crate::node_slot::ids;
 use crate::scored::Scored;
 use crate::slots::LeafCache;
-use crate::walk_state::{WalkState, with_walk};
+use crate::walk_state::{Visited, WalkState, with_walk};
 
 /// Which nodes a search may return: `None` for all.
 pub type Filter<'f> = Option<&'f dyn Fn(u64) -> bool>;
@@ -135,7 +135,7 @@ impl Index {
         let mut results: BinaryHeap<Scored> = BinaryHeap::new();
         for &e in entry {
             let id = e.dense()?;
-            if state.visited.insert(id) {
+            if self.first_visit(src, &mut state.visited, id)? {
                 candidates.push(Reverse(e));
                 if passes(id, &mut state.node_leaves)? {
                     results.push(e);
@@ -156,7 +156,7 @@ impl Index {
             let links =
                 self.links_via(src, current.dense()?, level, Some(&mut state.node_leaves))?;
             for id in ids(links) {
-                if state.visited.insert(id) {
+                if self.first_visit(src, &mut state.visited, id)? {
                     let vector = self.vectors.read(src, id, Some(&mut state.vector_leaves))?;
                     touch(&vector);
                     fresh.push((id, vector));
@@ -179,6 +179,20 @@ impl Index {
             }
         }
         Ok(results.into_sorted_vec())
+    }
+
+    /// Marks `id` visited: whether it was new. An id beyond the marks so far has its node slot
+    /// read first (an error for an id out of range or without a page), then gets room.
+    #[inline]
+    fn first_visit<S: PageSource>(&self, src: &S, visited: &mut Visited, id: u32) -> Result<bool> {
+        if let Some(new) = visited.insert(id) {
+            return Ok(new);
+        }
+        self.slot(src, id)?;
+        visited.grow(id);
+        visited
+            .insert(id)
+            .ok_or_else(|| crate::error::corrupt(format!("dense id {id} cannot be marked")))
     }
 
     /// From the entry point down to `level + 1`, one greedy step per level: the nearest dense

@@ -30,28 +30,25 @@ enum Geometry {
 }
 
 /// Leaf page ids of one table found during one walk, by leaf number, so that a leaf read again
-/// skips its radix descent. Valid while no page of the table changes (a walk only reads); a
-/// leaf beyond the count given at [`LeafCache::reset`] is not kept.
+/// skips its radix descent. Valid while no page of the table changes (a walk only reads). It
+/// grows as leaves are found, never past the count given at [`LeafCache::reset`].
 #[derive(Debug, Default)]
 pub(crate) struct LeafCache {
     pages: Vec<u64>,
     stamps: Vec<u32>,
     epoch: u32,
+    limit: usize,
 }
 
 impl LeafCache {
-    /// Empties the cache for a table of `leaves` leaves.
+    /// Empties the cache for a table of `leaves` leaves (0: keep none).
     pub(crate) fn reset(&mut self, leaves: u64) {
         if self.epoch == u32::MAX {
             self.stamps.fill(0);
             self.epoch = 0;
         }
         self.epoch += 1;
-        let leaves = usize::try_from(leaves).unwrap_or(usize::MAX);
-        if self.stamps.len() < leaves {
-            self.stamps.resize(leaves, 0);
-            self.pages.resize(leaves, 0);
-        }
+        self.limit = usize::try_from(leaves).unwrap_or(usize::MAX);
     }
 
     #[inline]
@@ -64,9 +61,17 @@ impl LeafCache {
         }
     }
 
+    /// Remembers leaf `leaf` (one the radix vector holds) at `page`.
     #[inline]
     fn put(&mut self, leaf: u64, page: PageId) {
         let Ok(i) = usize::try_from(leaf) else { return };
+        if i >= self.stamps.len() && i < self.limit {
+            let len = (i + 1)
+                .max(self.stamps.len().saturating_mul(2))
+                .min(self.limit);
+            self.stamps.resize(len, 0);
+            self.pages.resize(len, 0);
+        }
         if let (Some(stamp), Some(slot)) = (self.stamps.get_mut(i), self.pages.get_mut(i)) {
             *stamp = self.epoch;
             *slot = page.0;

@@ -7,37 +7,47 @@ use std::cell::RefCell;
 
 use crate::slots::LeafCache;
 
-/// Dense ids visited in the current epoch.
+/// Dense ids visited in the current epoch. The marks grow as ids are met, never past the
+/// index's count, and only for an id whose slot was read: what a damaged header claims does not
+/// size them.
 #[derive(Debug, Default)]
 pub(crate) struct Visited {
     marks: Vec<u32>,
     epoch: u32,
+    /// The index's dense id count: no id at or above it is marked.
+    limit: usize,
 }
 
 impl Visited {
-    /// Empties the set for ids below `len`.
-    fn reset(&mut self, len: usize) {
+    /// Empties the set for ids below `limit`.
+    fn reset(&mut self, limit: usize) {
         if self.epoch == u32::MAX {
             self.marks.fill(0);
             self.epoch = 0;
         }
         self.epoch += 1;
-        if self.marks.len() < len {
-            self.marks.resize(len, 0);
+        self.limit = limit;
+    }
+
+    /// Adds `id`: whether it was new, or `None` for an id beyond the marks so far (read its
+    /// slot, then [`Visited::grow`]).
+    #[inline]
+    pub(crate) fn insert(&mut self, id: u32) -> Option<bool> {
+        let mark = self.marks.get_mut(id as usize)?;
+        if *mark == self.epoch {
+            Some(false)
+        } else {
+            *mark = self.epoch;
+            Some(true)
         }
     }
 
-    /// Adds `id`; whether it was new. An id beyond the set's range counts as new (reading its
-    /// slot then reports the damage).
-    #[inline]
-    pub(crate) fn insert(&mut self, id: u32) -> bool {
-        match self.marks.get_mut(id as usize) {
-            Some(mark) if *mark == self.epoch => false,
-            Some(mark) => {
-                *mark = self.epoch;
-                true
-            }
-            None => true,
+    /// Makes room for `id` (below the limit), doubling the marks so that growth is amortised.
+    pub(crate) fn grow(&mut self, id: u32) {
+        let want = (id as usize).saturating_add(1);
+        if want > self.marks.len() && want <= self.limit {
+            let len = want.max(self.marks.len().saturating_mul(2)).min(self.limit);
+            self.marks.resize(len, 0);
         }
     }
 }
@@ -93,16 +103,25 @@ mod tests {
 
     #[test]
     fn each_walk_starts_with_an_empty_set() {
+        let visit = |v: &mut Visited, id: u32| {
+            v.insert(id).or_else(|| {
+                v.grow(id);
+                v.insert(id)
+            })
+        };
         with_walk(10, 1, 1, |w| {
-            assert!(w.visited.insert(3));
-            assert!(!w.visited.insert(3));
-            assert!(w.visited.insert(11));
+            assert_eq!(visit(&mut w.visited, 3), Some(true));
+            assert_eq!(visit(&mut w.visited, 3), Some(false));
+            // Beyond the index's count: never marked.
+            assert_eq!(visit(&mut w.visited, 11), None);
         });
         with_walk(10, 1, 1, |w| {
-            assert!(w.visited.insert(3));
+            assert_eq!(visit(&mut w.visited, 3), Some(true));
             // Nested: a fresh state, the outer one untouched.
-            with_walk(10, 1, 1, |inner| assert!(inner.visited.insert(3)));
-            assert!(!w.visited.insert(3));
+            with_walk(10, 1, 1, |inner| {
+                assert_eq!(visit(&mut inner.visited, 3), Some(true))
+            });
+            assert_eq!(visit(&mut w.visited, 3), Some(false));
         });
     }
 }
