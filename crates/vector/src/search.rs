@@ -68,6 +68,15 @@ pub(crate) enum Leaves {
     Remember,
 }
 
+/// What a walk of one level looks for: the `ef` nearest of `level` that pass `filter`.
+#[derive(Clone, Copy)]
+pub(crate) struct LevelWalk<'f> {
+    pub(crate) ef: usize,
+    pub(crate) level: u8,
+    pub(crate) filter: Filter<'f>,
+    pub(crate) leaves: Leaves,
+}
+
 /// Bytes between the loads of [`touch`]: a cache line.
 const CACHE_LINE: usize = 64;
 
@@ -91,13 +100,10 @@ impl Index {
         src: &S,
         query: &[f32],
         entry: &[Scored],
-        ef: usize,
-        level: u8,
-        filter: Filter<'_>,
-        leaves: Leaves,
+        walk: LevelWalk<'_>,
     ) -> Result<Vec<Scored>> {
         let ids = u64::from(self.header.next_id);
-        let remembered = match leaves {
+        let remembered = match walk.leaves {
             Leaves::Descend => 0,
             Leaves::Remember => ids,
         };
@@ -105,24 +111,21 @@ impl Index {
             ids as usize,
             self.vectors.leaves_for(remembered),
             self.nodes.leaves_for(remembered),
-            |state| self.walk_level(src, query, entry, ef, level, filter, state),
+            |state| self.walk_level(src, query, entry, walk, state),
         )
     }
 
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "the search's state, passed down once"
-    )]
     fn walk_level<S: PageSource>(
         &self,
         src: &S,
         query: &[f32],
         entry: &[Scored],
-        ef: usize,
-        level: u8,
-        filter: Filter<'_>,
+        walk: LevelWalk<'_>,
         state: &mut WalkState,
     ) -> Result<Vec<Scored>> {
+        let LevelWalk {
+            ef, level, filter, ..
+        } = walk;
         let passes = |id: u32, leaves: &mut LeafCache| -> Result<bool> {
             match filter {
                 None => Ok(true),
@@ -214,7 +217,17 @@ impl Index {
         let mut l = entry.level;
         while l > level {
             if let Some(&nearest) = self
-                .search_level(src, query, &[best], 1, l, None, leaves)?
+                .search_level(
+                    src,
+                    query,
+                    &[best],
+                    LevelWalk {
+                        ef: 1,
+                        level: l,
+                        filter: None,
+                        leaves,
+                    },
+                )?
                 .first()
             {
                 best = nearest;
@@ -242,8 +255,17 @@ impl Index {
         let Some(start) = self.descend(src, &query, 0, Leaves::Descend)? else {
             return Ok(Vec::new());
         };
-        let found =
-            self.search_level(src, &query, &[start], ef.max(k), 0, filter, Leaves::Descend)?;
+        let found = self.search_level(
+            src,
+            &query,
+            &[start],
+            LevelWalk {
+                ef: ef.max(k),
+                level: 0,
+                filter,
+                leaves: Leaves::Descend,
+            },
+        )?;
         found
             .into_iter()
             .take(k)

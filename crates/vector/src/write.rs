@@ -16,7 +16,7 @@ use crate::node_slot::{
     vector_bytes, vector_of,
 };
 use crate::scored::Scored;
-use crate::search::Leaves;
+use crate::search::{Leaves, LevelWalk};
 use crate::spec::{Entry, MAX_LEVEL};
 
 /// How many former co-neighbours a delete links each of the deleted node's neighbours to.
@@ -66,15 +66,13 @@ impl Index {
         let mut entry = vec![start];
         let mut chosen = Vec::with_capacity(usize::from(level) + 1);
         for l in (0..=level.min(top.level)).rev() {
-            let found = self.search_level(
-                txn,
-                &vector,
-                &entry,
-                spec.ef_construction,
-                l,
-                None,
-                Leaves::Remember,
-            )?;
+            let walk = LevelWalk {
+                ef: spec.ef_construction,
+                level: l,
+                filter: None,
+                leaves: Leaves::Remember,
+            };
+            let found = self.search_level(txn, &vector, &entry, walk)?;
             let list = self.select(txn, &found, spec.m)?;
             self.put_links(txn, id, l, &list)?;
             chosen.push((l, list));
