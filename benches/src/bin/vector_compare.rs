@@ -131,6 +131,11 @@ fn main() -> Result<()> {
         file_len,
         file_len as f64 / raw as f64
     );
+    let stats = graph.stats()?;
+    println!(
+        "pages: {} in the file, {} free; by type: {:?}",
+        stats.page_count, stats.free_pages, stats.pages_by_type
+    );
 
     let read = graph.begin_read()?;
     let start = Instant::now();

@@ -90,6 +90,9 @@ pub fn page_type_name(tag: u8) -> &'static str {
         49 => "adjacency run",
         50 => "adjacency hub",
         51 => "adjacency segment",
+        80 => "vector slots",
+        81 => "vector node slots",
+        82 => "vector upper links",
         _ => "other",
     }
 }

@@ -1,5 +1,6 @@
 //! The named indexes of a file: a B+tree anchored in one root slot, from index name to its
-//! 40-byte [`Header`](crate::spec) (spec, entry point, root of its records).
+//! [`Header`](crate::spec) (spec, entry point, counts, free lists, the roots of its node map
+//! and slot tables).
 
 use btree::Tree;
 use pager_mmap::{PageSource, WriteTxn};
@@ -31,15 +32,7 @@ pub fn create(txn: &mut WriteTxn, slot: usize, name: &str, spec: IndexSpec) -> R
     if names.contains_key(txn, name.as_bytes())? {
         return Err(Error::IndexExists(name.to_owned()));
     }
-    let index = Index {
-        name: name.to_owned(),
-        header: Header {
-            spec,
-            entry: None,
-            root: 0,
-        },
-        tree: Tree::EMPTY,
-    };
+    let index = Index::new(name, Header::empty(spec), Tree::EMPTY);
     names.insert(txn, name.as_bytes(), &index.header.encode())?;
     names.save_to_slot(txn, slot)?;
     Ok(index)
@@ -52,27 +45,21 @@ pub fn open<S: PageSource>(src: &S, slot: usize, name: &str) -> Result<Index> {
         .get(src, name.as_bytes())?
         .ok_or_else(|| Error::UnknownIndex(name.to_owned()))?;
     let header = Header::decode(&bytes)?;
-    let tree = Tree::load(src, header.root)?;
-    if tree.is_empty() != header.entry.is_none() {
+    let map = Tree::load(src, header.map_root)?;
+    if map.len() != header.len {
         return Err(corrupt(format!(
-            "index {name:?} has an entry point but no vectors, or vectors but no entry point"
+            "index {name:?} maps {} nodes and counts {} vectors",
+            map.len(),
+            header.len
         )));
     }
-    Ok(Index {
-        name: name.to_owned(),
-        header,
-        tree,
-    })
+    Ok(Index::new(name, header, map))
 }
 
 /// Records `index`'s header (after changes) in the catalog of `slot`.
 pub fn save(txn: &mut WriteTxn, slot: usize, index: &Index) -> Result<()> {
     let mut names = catalog(txn, slot)?;
-    let header = Header {
-        root: index.tree.root(),
-        ..index.header
-    };
-    names.insert(txn, index.name.as_bytes(), &header.encode())?;
+    names.insert(txn, index.name.as_bytes(), &index.current_header().encode())?;
     names.save_to_slot(txn, slot).map_err(Error::from)
 }
 
@@ -83,8 +70,14 @@ pub fn drop_index(txn: &mut WriteTxn, slot: usize, name: &str) -> Result<bool> {
         Err(Error::UnknownIndex(_)) => return Ok(false),
         Err(e) => return Err(e),
     };
-    let mut tree = index.tree;
-    tree.clear(txn)?;
+    let mut index = index;
+    index.map.clear(txn)?;
+    for table in [&mut index.vectors, &mut index.nodes]
+        .into_iter()
+        .chain(index.upper.iter_mut())
+    {
+        table.free_all(txn)?;
+    }
     let mut names = catalog(txn, slot)?;
     names.delete(txn, name.as_bytes())?;
     names.save_to_slot(txn, slot)?;

@@ -1,13 +1,26 @@
-//! An open index: its name, header and tree of records, and reading one record.
+//! An open index: its name, header, node map and slot tables, and reading a node's slot,
+//! vector and links by dense id.
+//!
+//! Nodes are named by node id only at the API's edge: the map (a B+tree from node id to dense
+//! id) is consulted once per `set`, `delete`, `get`; searches walk dense ids and turn the `k`
+//! results back into node ids through their node slots.
 
 use std::borrow::Cow;
 
 use btree::Tree;
-use pager_mmap::PageSource;
+use pager_mmap::{PageSource, PageType};
 
 use crate::error::{Result, corrupt};
-use crate::record::{RecordView, key, vector_of};
-use crate::spec::{Header, IndexSpec};
+use crate::node_slot::{NodeSlot, UpperSlot, node_slot_len, upper_slot_len, vector_of};
+use crate::slots::{LeafCache, SlotTable};
+use crate::spec::{Header, IndexSpec, MAX_LEVEL};
+
+/// Type tag of a page of vector slots.
+pub const VECTOR_PAGE: PageType = PageType(80);
+/// Type tag of a page of node slots.
+pub const NODE_PAGE: PageType = PageType(81);
+/// Type tag of a page of upper-link slots.
+pub const UPPER_PAGE: PageType = PageType(82);
 
 /// One vector index as a transaction sees it. Changes ([`Index::set`], [`Index::delete`]) are
 /// written to the transaction's pages; [`crate::catalog::save`] records the new header.
@@ -15,7 +28,12 @@ use crate::spec::{Header, IndexSpec};
 pub struct Index {
     pub(crate) name: String,
     pub(crate) header: Header,
-    pub(crate) tree: Tree,
+    /// Node id (8 bytes big-endian) -> dense id (`u32` little-endian).
+    pub(crate) map: Tree,
+    pub(crate) vectors: SlotTable,
+    pub(crate) nodes: SlotTable,
+    /// The upper-link tables of levels `1 ..= MAX_LEVEL`, by upper id.
+    pub(crate) upper: [SlotTable; MAX_LEVEL as usize],
 }
 
 /// A search result: a node and its distance from the query under the index's metric.
@@ -27,7 +45,52 @@ pub struct Hit {
     pub distance: f32,
 }
 
+/// The map's key of `node`.
+pub(crate) fn key(node: u64) -> [u8; 8] {
+    btree::keys::u64_key(node)
+}
+
+/// The node a map key names.
+pub(crate) fn node_of_key(key: &[u8]) -> Result<u64> {
+    btree::keys::decode_u64(key)
+        .ok_or_else(|| corrupt(format!("a map key has {} bytes, not 8", key.len())))
+}
+
+/// The dense id a map value holds.
+pub(crate) fn id_of_value(value: &[u8]) -> Result<u32> {
+    <[u8; 4]>::try_from(value)
+        .map(u32::from_le_bytes)
+        .map_err(|_| corrupt(format!("a map value has {} bytes, not 4", value.len())))
+}
+
 impl Index {
+    /// The index `name` as `header` and its map describe it.
+    pub(crate) fn new(name: &str, header: Header, map: Tree) -> Index {
+        let spec = header.spec;
+        let upper_len = upper_slot_len(spec.m);
+        Index {
+            name: name.to_owned(),
+            map,
+            vectors: SlotTable::new(header.vectors, 4 * spec.dimension, VECTOR_PAGE),
+            nodes: SlotTable::new(header.nodes, node_slot_len(spec.m), NODE_PAGE),
+            upper: header
+                .upper
+                .map(|pages| SlotTable::new(pages, upper_len, UPPER_PAGE)),
+            header,
+        }
+    }
+
+    /// The header as it is to be saved: with the current roots of the map and tables.
+    pub(crate) fn current_header(&self) -> Header {
+        Header {
+            map_root: self.map.root(),
+            vectors: self.vectors.pages,
+            nodes: self.nodes.pages,
+            upper: self.upper.map(|t| t.pages),
+            ..self.header
+        }
+    }
+
     /// The index's name.
     pub fn name(&self) -> &str {
         &self.name
@@ -40,77 +103,123 @@ impl Index {
 
     /// Vectors in the index. O(1).
     pub fn len(&self) -> u64 {
-        self.tree.len()
+        self.header.len
     }
 
     /// Whether the index holds no vector.
     pub fn is_empty(&self) -> bool {
-        self.tree.is_empty()
+        self.header.len == 0
     }
 
-    /// The entry point of searches and its level, if the index holds a vector.
+    /// The entry point of searches (a node) and its level, if the index holds a vector.
     pub fn entry(&self) -> Option<(u64, u8)> {
-        self.header.entry
+        self.header.entry.map(|e| (e.node, e.level))
     }
 
-    /// The stored bytes of `node`'s record, if it has one.
-    pub(crate) fn raw<'a, S: PageSource>(
+    /// `node`'s dense id, if it has a vector.
+    pub(crate) fn id_of<S: PageSource>(&self, src: &S, node: u64) -> Result<Option<u32>> {
+        match self.map.get(src, &key(node))? {
+            Some(value) => Ok(Some(id_of_value(&value)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The node slot of dense id `id`, live or free.
+    #[inline]
+    pub(crate) fn slot<'a, S: PageSource>(&self, src: &'a S, id: u32) -> Result<NodeSlot<'a>> {
+        self.node_slot(src, id, None)
+    }
+
+    /// The node slot of dense id `id`, its leaf found through `cache` if given.
+    #[inline]
+    pub(crate) fn node_slot<'a, S: PageSource>(
         &self,
         src: &'a S,
-        node: u64,
-    ) -> Result<Option<Cow<'a, [u8]>>> {
-        Ok(self.tree.get(src, &key(node))?)
+        id: u32,
+        cache: Option<&mut LeafCache>,
+    ) -> Result<NodeSlot<'a>> {
+        if id >= self.header.next_id {
+            return Err(corrupt(format!(
+                "index {:?} names dense id {id}, beyond the {} handed out",
+                self.name, self.header.next_id
+            )));
+        }
+        Ok(NodeSlot(self.nodes.slot(src, id, cache)?))
     }
 
-    /// The stored bytes of `node`'s record, which a link or the header says exists.
-    pub(crate) fn linked<'a, S: PageSource>(&self, src: &'a S, node: u64) -> Result<Cow<'a, [u8]>> {
-        self.raw(src, node)?.ok_or_else(|| {
-            corrupt(format!(
-                "index {:?} links to node {node}, which has no vector",
-                self.name
-            ))
-        })
+    /// The stored vector of dense id `id` (little-endian `f32`s), in place where it can be.
+    #[inline]
+    pub(crate) fn vector<'a, S: PageSource>(&self, src: &'a S, id: u32) -> Result<Cow<'a, [u8]>> {
+        self.vectors.read(src, id, None)
     }
 
-    /// A view of record bytes under this index's dimension.
-    pub(crate) fn view<'a>(&self, bytes: &'a [u8]) -> Result<RecordView<'a>> {
-        RecordView::new(bytes, self.header.spec.dimension)
+    /// The links of live dense id `id` at `level` (none above its level), as `u32` bytes.
+    #[inline]
+    pub(crate) fn links<'a, S: PageSource>(
+        &self,
+        src: &'a S,
+        id: u32,
+        level: u8,
+    ) -> Result<&'a [u8]> {
+        self.links_via(src, id, level, None)
+    }
+
+    /// [`Index::links`], the node slot's leaf found through `cache` if given.
+    #[inline]
+    pub(crate) fn links_via<'a, S: PageSource>(
+        &self,
+        src: &'a S,
+        id: u32,
+        level: u8,
+        cache: Option<&mut LeafCache>,
+    ) -> Result<&'a [u8]> {
+        let slot = self.node_slot(src, id, cache)?;
+        if level == 0 {
+            return slot.links();
+        }
+        if level > slot.level()? {
+            return Ok(&[]);
+        }
+        UpperSlot(self.upper_table(level)?.slot(src, slot.upper(), None)?).links()
+    }
+
+    /// The table of upper links at `level` (1 ..= MAX_LEVEL).
+    pub(crate) fn upper_table(&self, level: u8) -> Result<&SlotTable> {
+        self.upper
+            .get(usize::from(level).wrapping_sub(1))
+            .ok_or_else(|| corrupt(format!("no upper-link table for level {level}")))
+    }
+
+    /// The distance from a prepared `query` to the vector of dense id `id`.
+    #[inline]
+    pub(crate) fn distance_to<S: PageSource>(
+        &self,
+        src: &S,
+        query: &[f32],
+        id: u32,
+    ) -> Result<f32> {
+        let bytes = self.vector(src, id)?;
+        Ok(self.header.spec.metric.distance_to_bytes(query, &bytes))
     }
 
     /// The vector of `node` as stored (normalised under cosine), if it has one.
     pub fn get<S: PageSource>(&self, src: &S, node: u64) -> Result<Option<Vec<f32>>> {
-        match self.raw(src, node)? {
-            Some(bytes) => Ok(Some(vector_of(self.view(&bytes)?.vector()))),
+        match self.id_of(src, node)? {
+            Some(id) => Ok(Some(vector_of(&self.vector(src, id)?))),
             None => Ok(None),
         }
     }
 
     /// Whether `node` has a vector in the index.
     pub fn contains<S: PageSource>(&self, src: &S, node: u64) -> Result<bool> {
-        Ok(self.tree.contains_key(src, &key(node))?)
+        Ok(self.map.contains_key(src, &key(node))?)
     }
 
     /// The nodes that have a vector in the index, in id order.
     pub fn nodes<S: PageSource>(&self, src: &S) -> Result<Vec<u64>> {
-        self.tree
+        self.map
             .iter(src)
-            .map(|entry| crate::record::node_of_key(entry?.key()))
+            .map(|entry| node_of_key(entry?.key()))
             .collect()
-    }
-
-    /// The distance from a prepared `query` to linked node `node`.
-    pub(crate) fn distance_to<S: PageSource>(
-        &self,
-        src: &S,
-        query: &[f32],
-        node: u64,
-    ) -> Result<f32> {
-        let bytes = self.linked(src, node)?;
-        let view = self.view(&bytes)?;
-        Ok(self
-            .header
-            .spec
-            .metric
-            .distance_to_bytes(query, view.vector()))
     }
 }

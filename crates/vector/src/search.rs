@@ -8,8 +8,10 @@ use pager_mmap::{DenseIdSet, PageSource};
 
 use crate::error::Result;
 use crate::index::{Hit, Index};
-use crate::record::node_of_key;
+use crate::node_slot::ids;
 use crate::scored::Scored;
+use crate::slots::LeafCache;
+use crate::walk_state::{Visited, WalkState, with_walk};
 
 /// Which nodes a search may return: `None` for all.
 pub type Filter<'f> = Option<&'f dyn Fn(u64) -> bool>;
@@ -18,7 +20,7 @@ fn accepts(filter: Filter<'_>, node: u64) -> bool {
     filter.is_none_or(|f| f(node))
 }
 
-/// The `k` nearest kept by a bounded max-heap, then sorted nearest first.
+/// The `k` nearest (by node id) kept by a bounded max-heap, then sorted nearest first.
 struct Nearest {
     k: usize,
     heap: BinaryHeap<Scored>,
@@ -49,32 +51,96 @@ impl Nearest {
             .into_sorted_vec()
             .into_iter()
             .map(|s| Hit {
-                node: s.node,
+                node: s.id,
                 distance: s.distance,
             })
             .collect()
     }
 }
 
+/// How a walk finds the leaf pages of its slots.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Leaves {
+    /// By the radix descent every time: in a snapshot, a descent is a few loads from the map.
+    Descend,
+    /// Remembered for the walk: in a write transaction every page read is a lookup among the
+    /// pages it copied, three a descent, and a build's walks read the same leaves again.
+    Remember,
+}
+
+/// What a walk of one level looks for: the `ef` nearest of `level` that pass `filter`.
+#[derive(Clone, Copy)]
+pub(crate) struct LevelWalk<'f> {
+    pub(crate) ef: usize,
+    pub(crate) level: u8,
+    pub(crate) filter: Filter<'f>,
+    pub(crate) leaves: Leaves,
+}
+
+/// Bytes between the loads of [`touch`]: a cache line.
+const CACHE_LINE: usize = 64;
+
+/// Loads one byte of every cache line of `bytes`, so that the misses of all of a node's new
+/// neighbours are in flight together before the first distance waits on one (safe Rust has no
+/// prefetch instruction; independent loads give the same overlap).
+#[inline]
+fn touch(bytes: &[u8]) {
+    let mut any = 0u8;
+    for byte in bytes.iter().step_by(CACHE_LINE) {
+        any ^= *byte;
+    }
+    std::hint::black_box(any);
+}
+
 impl Index {
-    /// Best-first search of one level from `entry`, keeping the `ef` nearest nodes that pass
-    /// `filter` (all nodes are walked through, passing or not). Nearest first.
+    /// Best-first search of one level from `entry` (dense ids), keeping the `ef` nearest that
+    /// pass `filter` (all are walked through, passing or not). Nearest first, by dense id.
     pub(crate) fn search_level<S: PageSource>(
         &self,
         src: &S,
         query: &[f32],
         entry: &[Scored],
-        ef: usize,
-        level: u8,
-        filter: Filter<'_>,
+        walk: LevelWalk<'_>,
     ) -> Result<Vec<Scored>> {
-        let mut visited = DenseIdSet::default();
+        let ids = u64::from(self.header.next_id);
+        let remembered = match walk.leaves {
+            Leaves::Descend => 0,
+            Leaves::Remember => ids,
+        };
+        with_walk(
+            ids as usize,
+            self.vectors.leaves_for(remembered),
+            self.nodes.leaves_for(remembered),
+            |state| self.walk_level(src, query, entry, walk, state),
+        )
+    }
+
+    fn walk_level<S: PageSource>(
+        &self,
+        src: &S,
+        query: &[f32],
+        entry: &[Scored],
+        walk: LevelWalk<'_>,
+        state: &mut WalkState,
+    ) -> Result<Vec<Scored>> {
+        let LevelWalk {
+            ef, level, filter, ..
+        } = walk;
+        let passes = |id: u32, leaves: &mut LeafCache| -> Result<bool> {
+            match filter {
+                None => Ok(true),
+                Some(f) => Ok(f(self.node_slot(src, id, Some(leaves))?.node())),
+            }
+        };
+        let metric = self.header.spec.metric;
+        let mut fresh = Vec::with_capacity(self.header.spec.cap(level));
         let mut candidates = BinaryHeap::new();
         let mut results: BinaryHeap<Scored> = BinaryHeap::new();
         for &e in entry {
-            if visited.insert(e.node) {
+            let id = e.dense()?;
+            if self.first_visit(src, &mut state.visited, id)? {
                 candidates.push(Reverse(e));
-                if accepts(filter, e.node) {
+                if passes(id, &mut state.node_leaves)? {
                     results.push(e);
                 }
             }
@@ -90,16 +156,23 @@ impl Index {
             {
                 break;
             }
-            let bytes = self.linked(src, current.node)?;
-            for node in self.view(&bytes)?.links(level)? {
-                if !visited.insert(node) {
-                    continue;
+            let links =
+                self.links_via(src, current.dense()?, level, Some(&mut state.node_leaves))?;
+            for id in ids(links) {
+                if self.first_visit(src, &mut state.visited, id)? {
+                    let vector = self.vectors.read(src, id, Some(&mut state.vector_leaves))?;
+                    touch(&vector);
+                    fresh.push((id, vector));
                 }
-                let distance = self.distance_to(src, query, node)?;
-                let item = Scored { distance, node };
+            }
+            for (id, vector) in fresh.drain(..) {
+                let item = Scored {
+                    distance: metric.distance_to_bytes(query, &vector),
+                    id: u64::from(id),
+                };
                 if results.len() < ef || results.peek().is_some_and(|w| item < *w) {
                     candidates.push(Reverse(item));
-                    if accepts(filter, node) {
+                    if passes(id, &mut state.node_leaves)? {
                         results.push(item);
                         if results.len() > ef {
                             results.pop();
@@ -111,24 +184,52 @@ impl Index {
         Ok(results.into_sorted_vec())
     }
 
-    /// From the entry point down to `level + 1`, one greedy step per level: the nearest node
-    /// found on the way, where the search of `level` starts.
+    /// Marks `id` visited: whether it was new. An id beyond the marks so far has its node slot
+    /// read first (an error for an id out of range or without a page), then gets room.
+    #[inline]
+    fn first_visit<S: PageSource>(&self, src: &S, visited: &mut Visited, id: u32) -> Result<bool> {
+        if let Some(new) = visited.insert(id) {
+            return Ok(new);
+        }
+        self.slot(src, id)?;
+        visited.grow(id);
+        visited
+            .insert(id)
+            .ok_or_else(|| crate::error::corrupt(format!("dense id {id} cannot be marked")))
+    }
+
+    /// From the entry point down to `level + 1`, one greedy step per level: the nearest dense
+    /// id found on the way, where the search of `level` starts.
     pub(crate) fn descend<S: PageSource>(
         &self,
         src: &S,
         query: &[f32],
         level: u8,
+        leaves: Leaves,
     ) -> Result<Option<Scored>> {
-        let Some((entry, top)) = self.header.entry else {
+        let Some(entry) = self.header.entry else {
             return Ok(None);
         };
         let mut best = Scored {
-            distance: self.distance_to(src, query, entry)?,
-            node: entry,
+            distance: self.distance_to(src, query, entry.id)?,
+            id: u64::from(entry.id),
         };
-        let mut l = top;
+        let mut l = entry.level;
         while l > level {
-            if let Some(&nearest) = self.search_level(src, query, &[best], 1, l, None)?.first() {
+            if let Some(&nearest) = self
+                .search_level(
+                    src,
+                    query,
+                    &[best],
+                    LevelWalk {
+                        ef: 1,
+                        level: l,
+                        filter: None,
+                        leaves,
+                    },
+                )?
+                .first()
+            {
                 best = nearest;
             }
             l -= 1;
@@ -151,15 +252,30 @@ impl Index {
             .spec
             .metric
             .prepare(self.header.spec.dimension, query)?;
-        let Some(start) = self.descend(src, &query, 0)? else {
+        let Some(start) = self.descend(src, &query, 0, Leaves::Descend)? else {
             return Ok(Vec::new());
         };
-        let found = self.search_level(src, &query, &[start], ef.max(k), 0, filter)?;
-        let mut nearest = Nearest::new(k);
-        for item in found {
-            nearest.offer(item);
-        }
-        Ok(nearest.hits())
+        let found = self.search_level(
+            src,
+            &query,
+            &[start],
+            LevelWalk {
+                ef: ef.max(k),
+                level: 0,
+                filter,
+                leaves: Leaves::Descend,
+            },
+        )?;
+        found
+            .into_iter()
+            .take(k)
+            .map(|s| {
+                Ok(Hit {
+                    node: self.slot(src, s.dense()?)?.node(),
+                    distance: s.distance,
+                })
+            })
+            .collect()
     }
 
     /// The `k` nearest vectors to `query` among the nodes `filter` passes, by comparing it
@@ -177,20 +293,15 @@ impl Index {
             .metric
             .prepare(self.header.spec.dimension, query)?;
         let mut nearest = Nearest::new(k);
-        for entry in self.tree.iter(src) {
-            let entry = entry?;
-            let node = node_of_key(entry.key())?;
-            if !accepts(filter, node) {
+        for id in 0..self.header.next_id {
+            let slot = self.slot(src, id)?;
+            if slot.is_free() || !accepts(filter, slot.node()) {
                 continue;
             }
-            let bytes = entry.value()?;
-            let view = self.view(&bytes)?;
-            let distance = self
-                .header
-                .spec
-                .metric
-                .distance_to_bytes(&query, view.vector());
-            nearest.offer(Scored { distance, node });
+            nearest.offer(Scored {
+                distance: self.distance_to(src, &query, id)?,
+                id: slot.node(),
+            });
         }
         Ok(nearest.hits())
     }
@@ -215,14 +326,11 @@ impl Index {
             if !seen.insert(node) {
                 continue;
             }
-            if let Some(bytes) = self.raw(src, node)? {
-                let view = self.view(&bytes)?;
-                let distance = self
-                    .header
-                    .spec
-                    .metric
-                    .distance_to_bytes(&query, view.vector());
-                nearest.offer(Scored { distance, node });
+            if let Some(id) = self.id_of(src, node)? {
+                nearest.offer(Scored {
+                    distance: self.distance_to(src, &query, id)?,
+                    id: node,
+                });
             }
         }
         Ok(nearest.hits())

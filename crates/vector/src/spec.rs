@@ -1,5 +1,7 @@
 //! What an index is: its dimension, metric and HNSW parameters, and the header that records
-//! them with the index's entry point and tree in the catalog.
+//! them in the catalog with the index's entry point, counts and the roots of its tables.
+
+use pager_mmap::RadixVec;
 
 use crate::error::{Error, Result, corrupt};
 use crate::metric::Metric;
@@ -15,8 +17,14 @@ pub const MAX_INDEX_NAME_LEN: usize = 255;
 /// Levels above this one are not drawn (with `m` = 2 a level this high has odds of 2⁻¹⁶).
 pub const MAX_LEVEL: u8 = 16;
 
-/// The size of an encoded [`Header`].
-pub(crate) const HEADER_LEN: usize = 40;
+/// The most vectors an index holds: dense ids are `u32`s.
+pub const MAX_VECTORS: u64 = u32::MAX as u64;
+
+/// Where the radix vectors of the upper-link tables start in an encoded [`Header`].
+const UPPER_AT: usize = 88;
+/// The size of an encoded [`Header`]: 88 bytes, then a radix vector (root, height) for the
+/// upper links of each level `1 ..= MAX_LEVEL`.
+pub(crate) const HEADER_LEN: usize = UPPER_AT + 16 * MAX_LEVEL as usize;
 
 /// The shape of an index, fixed when it is created.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,14 +92,39 @@ pub(crate) fn check_name(name: &str) -> Result<()> {
     Ok(())
 }
 
-/// An index's catalog entry: its spec, entry point and the root of its tree of records.
+/// The entry point of searches: a node, its dense id and its level (the highest of any).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Entry {
+    pub(crate) node: u64,
+    pub(crate) id: u32,
+    pub(crate) level: u8,
+}
+
+/// An index's catalog entry: its spec, entry point, counts, the two free lists and the roots of
+/// its map and slot tables (`docs/format.md`, "Vector indexes").
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Header {
     pub(crate) spec: IndexSpec,
-    /// The node searches start from and its level (the highest of any record), if any.
-    pub(crate) entry: Option<(u64, u8)>,
-    /// The root page of the records' B+tree (0: empty).
-    pub(crate) root: u64,
+    /// Where searches start, if the index holds a vector.
+    pub(crate) entry: Option<Entry>,
+    /// Vectors in the index.
+    pub(crate) len: u64,
+    /// Dense ids handed out so far: every id below is live or on the free list.
+    pub(crate) next_id: u32,
+    /// The first free dense id plus one (0: none).
+    pub(crate) free_id: u32,
+    /// Upper ids (of nodes above level 0) handed out so far.
+    pub(crate) next_upper: u32,
+    /// The first free upper id plus one (0: none).
+    pub(crate) free_upper: u32,
+    /// The root of the B+tree from node id to dense id (0: empty).
+    pub(crate) map_root: u64,
+    /// The pages of the vector slots.
+    pub(crate) vectors: RadixVec,
+    /// The pages of the node slots (node id, level, level-0 links).
+    pub(crate) nodes: RadixVec,
+    /// The pages of the upper-link slots of each level `1 ..= MAX_LEVEL`, by upper id.
+    pub(crate) upper: [RadixVec; MAX_LEVEL as usize],
 }
 
 fn u64_at(bytes: &[u8], at: usize) -> u64 {
@@ -102,13 +135,44 @@ fn u64_at(bytes: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(word)
 }
 
+fn u32_at(bytes: &[u8], at: usize) -> u32 {
+    let mut word = [0u8; 4];
+    if let Some(b) = bytes.get(at..at + 4) {
+        word.copy_from_slice(b);
+    }
+    u32::from_le_bytes(word)
+}
+
+fn radix_at(bytes: &[u8], at: usize) -> Result<RadixVec> {
+    RadixVec::open(u64_at(bytes, at), u64_at(bytes, at + 8))
+        .map_err(|e| corrupt(format!("an index header names a bad radix vector: {e}")))
+}
+
 impl Header {
-    /// The header's 40 bytes (`docs/format.md`, "Vector indexes").
+    /// The header of an empty index.
+    pub(crate) fn empty(spec: IndexSpec) -> Header {
+        Header {
+            spec,
+            entry: None,
+            len: 0,
+            next_id: 0,
+            free_id: 0,
+            next_upper: 0,
+            free_upper: 0,
+            map_root: 0,
+            vectors: RadixVec::default(),
+            nodes: RadixVec::default(),
+            upper: [RadixVec::default(); MAX_LEVEL as usize],
+        }
+    }
+
+    /// The header's [`HEADER_LEN`] bytes (`docs/format.md`, "Vector indexes").
     pub(crate) fn encode(&self) -> Vec<u8> {
-        let (has_entry, entry, level) = match self.entry {
-            Some((node, level)) => (1u8, node, level),
-            None => (0, 0, 0),
-        };
+        let entry = self.entry.unwrap_or(Entry {
+            node: 0,
+            id: 0,
+            level: 0,
+        });
         let mut out = Vec::with_capacity(HEADER_LEN);
         out.extend_from_slice(
             &u32::try_from(self.spec.dimension)
@@ -122,12 +186,20 @@ impl Header {
                 .unwrap_or(u16::MAX)
                 .to_le_bytes(),
         );
-        out.push(has_entry);
-        out.push(level);
-        out.extend_from_slice(&[0; 6]);
-        out.extend_from_slice(&entry.to_le_bytes());
-        out.extend_from_slice(&self.root.to_le_bytes());
-        out.extend_from_slice(&[0; 8]);
+        out.push(u8::from(self.entry.is_some()));
+        out.push(entry.level);
+        out.extend_from_slice(&[0; 2]);
+        out.extend_from_slice(&entry.id.to_le_bytes());
+        out.extend_from_slice(&entry.node.to_le_bytes());
+        out.extend_from_slice(&self.len.to_le_bytes());
+        for word in [self.next_id, self.free_id, self.next_upper, self.free_upper] {
+            out.extend_from_slice(&word.to_le_bytes());
+        }
+        out.extend_from_slice(&self.map_root.to_le_bytes());
+        for radix in [self.vectors, self.nodes].iter().chain(&self.upper) {
+            out.extend_from_slice(&radix.root.to_le_bytes());
+            out.extend_from_slice(&radix.height.to_le_bytes());
+        }
         out
     }
 
@@ -140,12 +212,10 @@ impl Header {
             )));
         }
         let byte = |at: usize| bytes.get(at).copied().unwrap_or(0);
-        let mut dim = [0u8; 4];
-        dim.copy_from_slice(bytes.get(0..4).unwrap_or(&[0; 4]));
         let metric = Metric::from_code(byte(4))
             .ok_or_else(|| corrupt(format!("unknown metric code {}", byte(4))))?;
         let spec = IndexSpec {
-            dimension: u32::from_le_bytes(dim) as usize,
+            dimension: u32_at(bytes, 0) as usize,
             metric,
             m: byte(5) as usize,
             ef_construction: u16::from_le_bytes([byte(6), byte(7)]) as usize,
@@ -154,17 +224,44 @@ impl Header {
             .map_err(|e| corrupt(format!("an index header holds an invalid spec: {e}")))?;
         let entry = match byte(8) {
             0 => None,
-            1 => Some((u64_at(bytes, 16), byte(9))),
+            1 => Some(Entry {
+                node: u64_at(bytes, 16),
+                id: u32_at(bytes, 12),
+                level: byte(9),
+            }),
             other => return Err(corrupt(format!("entry flag {other} is neither 0 nor 1"))),
         };
-        if entry.is_some_and(|(_, level)| level > MAX_LEVEL) {
+        if entry.is_some_and(|e| e.level > MAX_LEVEL) {
             return Err(corrupt("the entry point's level is above the maximum"));
         }
-        Ok(Header {
+        let mut upper = [RadixVec::default(); MAX_LEVEL as usize];
+        for (i, radix) in upper.iter_mut().enumerate() {
+            *radix = radix_at(bytes, UPPER_AT + 16 * i)?;
+        }
+        let header = Header {
             spec,
             entry,
-            root: u64_at(bytes, 24),
-        })
+            len: u64_at(bytes, 24),
+            next_id: u32_at(bytes, 32),
+            free_id: u32_at(bytes, 36),
+            next_upper: u32_at(bytes, 40),
+            free_upper: u32_at(bytes, 44),
+            map_root: u64_at(bytes, 48),
+            vectors: radix_at(bytes, 56)?,
+            nodes: radix_at(bytes, 72)?,
+            upper,
+        };
+        if header.len > u64::from(header.next_id)
+            || header.free_id > header.next_id
+            || header.free_upper > header.next_upper
+            || header.entry.is_some_and(|e| e.id >= header.next_id)
+            || header.entry.is_none() != (header.len == 0)
+        {
+            return Err(corrupt(
+                "an index header's counts, free lists and entry point disagree",
+            ));
+        }
+        Ok(header)
     }
 }
 
@@ -174,6 +271,11 @@ mod tests {
 
     #[test]
     fn header_round_trips() {
+        let mut upper = [RadixVec::default(); MAX_LEVEL as usize];
+        upper[3] = RadixVec {
+            root: 99,
+            height: 2,
+        };
         let header = Header {
             spec: IndexSpec {
                 dimension: 4096,
@@ -181,14 +283,25 @@ mod tests {
                 m: 64,
                 ef_construction: 4096,
             },
-            entry: Some((123_456_789, 7)),
-            root: 42,
+            entry: Some(Entry {
+                node: 123_456_789,
+                id: 17,
+                level: 7,
+            }),
+            len: 20,
+            next_id: 21,
+            free_id: 5,
+            next_upper: 3,
+            free_upper: 0,
+            map_root: 42,
+            vectors: RadixVec { root: 7, height: 1 },
+            nodes: RadixVec { root: 8, height: 0 },
+            upper,
         };
-        assert_eq!(Header::decode(&header.encode()).unwrap(), header);
-        let empty = Header {
-            entry: None,
-            ..header
-        };
+        let bytes = header.encode();
+        assert_eq!(bytes.len(), HEADER_LEN);
+        assert_eq!(Header::decode(&bytes).unwrap(), header);
+        let empty = Header::empty(header.spec);
         assert_eq!(Header::decode(&empty.encode()).unwrap(), empty);
     }
 
@@ -218,13 +331,18 @@ mod tests {
 
     #[test]
     fn damaged_headers_are_errors() {
-        let mut bytes = Header {
-            spec: IndexSpec::new(3, Metric::Cosine),
-            entry: None,
-            root: 0,
-        }
-        .encode();
+        let good = Header::empty(IndexSpec::new(3, Metric::Cosine)).encode();
+        let mut bytes = good.clone();
         bytes[4] = 9;
+        assert!(matches!(Header::decode(&bytes), Err(Error::Corrupt(_))));
+        // Vectors but no entry point.
+        let mut bytes = good.clone();
+        bytes[24] = 1;
+        bytes[32] = 1;
+        assert!(matches!(Header::decode(&bytes), Err(Error::Corrupt(_))));
+        // A radix vector taller than any.
+        let mut bytes = good;
+        bytes[64] = 200;
         assert!(matches!(Header::decode(&bytes), Err(Error::Corrupt(_))));
         assert!(matches!(
             Header::decode(&bytes[..10]),

@@ -9,11 +9,15 @@
 
 use pager_mmap::WriteTxn;
 
-use crate::error::{Result, corrupt};
-use crate::index::Index;
-use crate::record::{NodeRecord, key, vector_bytes, vector_of};
+use crate::error::{Error, Result, corrupt};
+use crate::index::{Index, key};
+use crate::node_slot::{
+    NodeSlot, UpperSlot, ids, put_free_node, put_node, put_node_links, put_upper, put_upper_links,
+    vector_bytes, vector_of,
+};
 use crate::scored::Scored;
-use crate::spec::MAX_LEVEL;
+use crate::search::{Leaves, LevelWalk};
+use crate::spec::{Entry, MAX_LEVEL};
 
 /// How many former co-neighbours a delete links each of the deleted node's neighbours to.
 const REPAIR_LINKS: usize = 2;
@@ -42,60 +46,171 @@ impl Index {
     pub fn set(&mut self, txn: &mut WriteTxn, node: u64, vector: &[f32]) -> Result<()> {
         let spec = self.header.spec;
         let vector = spec.metric.prepare(spec.dimension, vector)?;
+        let replaces = self.contains(txn, node)?;
+        if !replaces && self.header.len >= crate::spec::MAX_VECTORS {
+            return Err(Error::InvalidParameter {
+                what: "vector count",
+                why: format!("the index holds {} vectors already", self.header.len),
+            });
+        }
         self.delete(txn, node)?;
         let level = level_of(node, spec.m);
-        let mut record = NodeRecord {
-            level,
-            vector: vector_bytes(&vector),
-            links: vec![Vec::new(); usize::from(level) + 1],
-        };
-        let Some((_, top)) = self.header.entry else {
-            self.put(txn, node, &record)?;
-            self.header.entry = Some((node, level));
+        let id = self.add_slots(txn, node, level, &vector)?;
+        let Some(top) = self.header.entry else {
+            self.header.entry = Some(Entry { node, id, level });
             return Ok(());
         };
-        let Some(start) = self.descend(txn, &vector, level)? else {
+        let Some(start) = self.descend(txn, &vector, level, Leaves::Remember)? else {
             return Err(corrupt("an index with an entry point has no start"));
         };
         let mut entry = vec![start];
-        for l in (0..=level.min(top)).rev() {
-            let found = self.search_level(txn, &vector, &entry, spec.ef_construction, l, None)?;
-            *record.list_mut(l)? = self.select(txn, &found, spec.m)?;
+        let mut chosen = Vec::with_capacity(usize::from(level) + 1);
+        for l in (0..=level.min(top.level)).rev() {
+            let walk = LevelWalk {
+                ef: spec.ef_construction,
+                level: l,
+                filter: None,
+                leaves: Leaves::Remember,
+            };
+            let found = self.search_level(txn, &vector, &entry, walk)?;
+            let list = self.select(txn, &found, spec.m)?;
+            self.put_links(txn, id, l, &list)?;
+            chosen.push((l, list));
             entry = found;
         }
-        self.put(txn, node, &record)?;
-        for (l, list) in (0u8..).zip(&record.links) {
-            for &neighbour in list {
-                self.link(txn, neighbour, node, l)?;
+        for (l, list) in chosen {
+            for neighbour in list {
+                self.link(txn, neighbour, id, l)?;
             }
         }
-        if level > top {
-            self.header.entry = Some((node, level));
+        if level > top.level {
+            self.header.entry = Some(Entry { node, id, level });
         }
         Ok(())
     }
 
+    /// Takes a dense id (and an upper id above level 0) for `node` and writes its vector and
+    /// slots, without links; maps the node to it.
+    fn add_slots(
+        &mut self,
+        txn: &mut WriteTxn,
+        node: u64,
+        level: u8,
+        vector: &[f32],
+    ) -> Result<u32> {
+        let id = self.take_id(txn)?;
+        let upper = if level > 0 { self.take_upper(txn)? } else { 0 };
+        self.vectors.write(txn, id, &vector_bytes(vector))?;
+        put_node(self.nodes.slot_mut(txn, id)?, node, level, upper);
+        for l in 1..=level {
+            let table = self.upper_table_mut(l)?;
+            put_upper(table.slot_mut(txn, upper)?, None);
+        }
+        self.map.insert(txn, &key(node), &id.to_le_bytes())?;
+        self.header.len += 1;
+        Ok(id)
+    }
+
+    /// A dense id from the free list, or the next new one.
+    fn take_id(&mut self, txn: &mut WriteTxn) -> Result<u32> {
+        if let Some(id) = self.header.free_id.checked_sub(1) {
+            let slot = self.slot(txn, id)?;
+            if !slot.is_free() {
+                return Err(corrupt(format!("free dense id {id} is in use")));
+            }
+            self.header.free_id = u32::try_from(slot.next_free())
+                .map_err(|_| corrupt("a free list names an id beyond u32"))?;
+            return Ok(id);
+        }
+        let id = self.header.next_id;
+        self.header.next_id = id
+            .checked_add(1)
+            .ok_or_else(|| corrupt("dense ids are exhausted"))?;
+        Ok(id)
+    }
+
+    /// An upper id from the free list, or the next new one.
+    fn take_upper(&mut self, txn: &mut WriteTxn) -> Result<u32> {
+        if let Some(upper) = self.header.free_upper.checked_sub(1) {
+            let slot = UpperSlot(self.upper_table(1)?.slot(txn, upper, None)?);
+            if !slot.is_free() {
+                return Err(corrupt(format!("free upper id {upper} is in use")));
+            }
+            self.header.free_upper = slot.next_free();
+            return Ok(upper);
+        }
+        let upper = self.header.next_upper;
+        self.header.next_upper = upper
+            .checked_add(1)
+            .ok_or_else(|| corrupt("upper ids are exhausted"))?;
+        Ok(upper)
+    }
+
+    fn upper_table_mut(&mut self, level: u8) -> Result<&mut crate::slots::SlotTable> {
+        self.upper
+            .get_mut(usize::from(level).wrapping_sub(1))
+            .ok_or_else(|| corrupt(format!("no upper-link table for level {level}")))
+    }
+
+    /// The links of live dense id `id` at `level`, copied.
+    fn links_of(&self, txn: &WriteTxn, id: u32, level: u8) -> Result<Vec<u32>> {
+        Ok(ids(self.links(txn, id, level)?).collect())
+    }
+
+    /// Replaces the links of live dense id `id` at `level` (at most its level).
+    fn put_links(&mut self, txn: &mut WriteTxn, id: u32, level: u8, links: &[u32]) -> Result<()> {
+        if level == 0 {
+            return put_node_links(self.nodes.slot_mut(txn, id)?, links);
+        }
+        let upper = self.slot(txn, id)?.upper();
+        put_upper_links(self.upper_table_mut(level)?.slot_mut(txn, upper)?, links)
+    }
+
     /// Deletes `node`'s vector, unlinking it and repairing its neighbours' lists; returns
-    /// whether it had one. Deleting the entry point elects the highest-level node left, which
-    /// scans the index's records (one delete in many).
+    /// whether it had one. Its dense id (and upper id) go to the free lists for the next
+    /// insert. Deleting the entry point elects the highest-level node left, which scans the
+    /// node slots (one delete in many).
     pub fn delete(&mut self, txn: &mut WriteTxn, node: u64) -> Result<bool> {
-        let Some(bytes) = self.raw(txn, node)? else {
+        let Some(id) = self.id_of(txn, node)? else {
             return Ok(false);
         };
-        let record = self.view(&bytes)?.to_record()?;
-        self.tree.remove(txn, &key(node))?;
-        for (l, list) in (0u8..).zip(&record.links) {
+        let slot = self.slot(txn, id)?;
+        if slot.is_free() || slot.node() != node {
+            return Err(corrupt(format!(
+                "node {node} maps to dense id {id}, whose slot is not its own"
+            )));
+        }
+        let (level, upper) = (slot.level()?, slot.upper());
+        let lists = (0..=level)
+            .map(|l| self.links_of(txn, id, l))
+            .collect::<Result<Vec<_>>>()?;
+        self.map.remove(txn, &key(node))?;
+        self.release(txn, id, level, upper)?;
+        for (l, list) in (0u8..).zip(&lists) {
             for &neighbour in list {
-                self.unlink(txn, neighbour, node, l)?;
+                self.unlink(txn, neighbour, id, l)?;
             }
             for &neighbour in list {
                 self.repair(txn, neighbour, list, l)?;
             }
         }
-        if self.header.entry.is_some_and(|(entry, _)| entry == node) {
+        if self.header.entry.is_some_and(|e| e.id == id) {
             self.header.entry = self.highest(txn)?;
         }
         Ok(true)
+    }
+
+    /// Puts dense id `id` (and its upper id, above level 0) on the free lists.
+    fn release(&mut self, txn: &mut WriteTxn, id: u32, level: u8, upper: u32) -> Result<()> {
+        put_free_node(self.nodes.slot_mut(txn, id)?, self.header.free_id);
+        self.header.free_id = id + 1;
+        if level > 0 {
+            let next = self.header.free_upper;
+            put_upper(self.upper_table_mut(1)?.slot_mut(txn, upper)?, Some(next));
+            self.header.free_upper = upper + 1;
+        }
+        self.header.len = self.header.len.saturating_sub(1);
+        Ok(())
     }
 
     /// Links `neighbour` to the nearest of `others` (a deleted node's list at `level`) that
@@ -103,87 +218,77 @@ impl Index {
     fn repair(
         &mut self,
         txn: &mut WriteTxn,
-        neighbour: u64,
-        others: &[u64],
+        neighbour: u32,
+        others: &[u32],
         level: u8,
     ) -> Result<()> {
-        let bytes = self.linked(txn, neighbour)?;
-        let view = self.view(&bytes)?;
-        let have = view.links(level)?;
-        let base = vector_of(view.vector());
+        let have = self.links_of(txn, neighbour, level)?;
+        let base = vector_of(&self.vector(txn, neighbour)?);
         let mut candidates = Vec::new();
         for &other in others {
             if other != neighbour && !have.contains(&other) {
                 candidates.push(Scored {
                     distance: self.distance_to(txn, &base, other)?,
-                    node: other,
+                    id: u64::from(other),
                 });
             }
         }
         candidates.sort_unstable();
         for c in candidates.into_iter().take(REPAIR_LINKS) {
-            self.link(txn, neighbour, c.node, level)?;
-            if self.lists(txn, neighbour, c.node, level)? {
-                self.link(txn, c.node, neighbour, level)?;
+            let other = c.dense()?;
+            self.link(txn, neighbour, other, level)?;
+            if self.lists(txn, neighbour, other, level)? {
+                self.link(txn, other, neighbour, level)?;
             }
         }
         Ok(())
     }
 
     /// Whether `a` lists `b` at `level`.
-    fn lists(&self, txn: &WriteTxn, a: u64, b: u64, level: u8) -> Result<bool> {
-        let bytes = self.linked(txn, a)?;
-        Ok(self.view(&bytes)?.links(level)?.contains(&b))
+    fn lists(&self, txn: &WriteTxn, a: u32, b: u32, level: u8) -> Result<bool> {
+        Ok(ids(self.links(txn, a, level)?).any(|n| n == b))
     }
 
     /// Adds `b` to `a`'s list at `level`; if the list overflows, cuts it back with the
-    /// heuristic and unlinks every node it drops from `a`.
-    fn link(&mut self, txn: &mut WriteTxn, a: u64, b: u64, level: u8) -> Result<()> {
-        let bytes = self.linked(txn, a)?;
-        let mut record = self.view(&bytes)?.to_record()?;
-        let list = record.list_mut(level)?;
-        if list.contains(&b) || a == b {
+    /// heuristic and unlinks every node it drops from `a`. Writes `a`'s slot only.
+    fn link(&mut self, txn: &mut WriteTxn, a: u32, b: u32, level: u8) -> Result<()> {
+        let mut members = self.links_of(txn, a, level)?;
+        if members.contains(&b) || a == b {
             return Ok(());
         }
-        list.push(b);
-        let members = list.clone();
-        let mut dropped = Vec::new();
+        members.push(b);
         let cap = self.header.spec.cap(level);
-        if members.len() > cap {
-            let base = vector_of(&record.vector);
-            let mut scored = Vec::with_capacity(members.len());
-            for &node in &members {
-                scored.push(Scored {
-                    distance: self.distance_to(txn, &base, node)?,
-                    node,
-                });
-            }
-            scored.sort_unstable();
-            let kept = self.select(txn, &scored, cap)?;
-            dropped = members.into_iter().filter(|n| !kept.contains(n)).collect();
-            *record.list_mut(level)? = kept;
+        if members.len() <= cap {
+            return self.put_links(txn, a, level, &members);
         }
-        self.put(txn, a, &record)?;
-        for node in dropped {
-            self.unlink(txn, node, a, level)?;
+        let base = vector_of(&self.vector(txn, a)?);
+        let mut scored = Vec::with_capacity(members.len());
+        for &id in &members {
+            scored.push(Scored {
+                distance: self.distance_to(txn, &base, id)?,
+                id: u64::from(id),
+            });
+        }
+        scored.sort_unstable();
+        let kept = self.select(txn, &scored, cap)?;
+        self.put_links(txn, a, level, &kept)?;
+        for dropped in members.into_iter().filter(|n| !kept.contains(n)) {
+            self.unlink(txn, dropped, a, level)?;
         }
         Ok(())
     }
 
-    /// Removes `b` from `a`'s list at `level`, if `a` still has a vector and lists it.
-    fn unlink(&mut self, txn: &mut WriteTxn, a: u64, b: u64, level: u8) -> Result<()> {
-        let Some(bytes) = self.raw(txn, a)? else {
-            return Ok(());
-        };
-        let mut record = self.view(&bytes)?.to_record()?;
-        if level > record.level {
+    /// Removes `b` from `a`'s list at `level`, if `a` is live, of that level, and lists it.
+    fn unlink(&mut self, txn: &mut WriteTxn, a: u32, b: u32, level: u8) -> Result<()> {
+        let slot = self.slot(txn, a)?;
+        if slot.is_free() || level > slot.level()? {
             return Ok(());
         }
-        let list = record.list_mut(level)?;
+        let mut list = self.links_of(txn, a, level)?;
         let before = list.len();
         list.retain(|&n| n != b);
         if list.len() != before {
-            self.put(txn, a, &record)?;
+            self.put_links(txn, a, level, &list)?;
         }
         Ok(())
     }
@@ -195,57 +300,136 @@ impl Index {
         txn: &WriteTxn,
         candidates: &[Scored],
         m: usize,
-    ) -> Result<Vec<u64>> {
+    ) -> Result<Vec<u32>> {
         let metric = self.header.spec.metric;
-        let mut kept: Vec<(u64, Vec<f32>)> = Vec::with_capacity(m);
+        let mut kept: Vec<(u32, Vec<f32>)> = Vec::with_capacity(m);
         let mut rest = Vec::new();
         for c in candidates {
             if kept.len() >= m {
                 break;
             }
-            let bytes = self.linked(txn, c.node)?;
-            let vector = vector_of(self.view(&bytes)?.vector());
+            let id = c.dense()?;
+            let bytes = self.vector(txn, id)?;
             if kept
                 .iter()
-                .all(|(_, k)| metric.distance(&vector, k) > c.distance)
+                .all(|(_, k)| metric.distance_to_bytes(k, &bytes) > c.distance)
             {
-                kept.push((c.node, vector));
+                kept.push((id, vector_of(&bytes)));
             } else {
-                rest.push(c.node);
+                rest.push(id);
             }
         }
-        let mut chosen: Vec<u64> = kept.into_iter().map(|(node, _)| node).collect();
+        let mut chosen: Vec<u32> = kept.into_iter().map(|(id, _)| id).collect();
         let room = m.saturating_sub(chosen.len());
         chosen.extend(rest.into_iter().take(room));
         Ok(chosen)
     }
 
-    /// The node with the highest level (the lowest id among equals), for a new entry point.
-    fn highest(&self, txn: &WriteTxn) -> Result<Option<(u64, u8)>> {
-        let mut best: Option<(u64, u8)> = None;
-        for entry in self.tree.iter(txn) {
-            let entry = entry?;
-            let level = *entry
-                .value()?
-                .first()
-                .ok_or_else(|| corrupt("an empty record"))?;
-            if best.is_none_or(|(_, l)| level > l) {
-                best = Some((crate::record::node_of_key(entry.key())?, level));
+    /// The live node with the highest level (the lowest dense id among equals), for a new
+    /// entry point.
+    fn highest(&self, txn: &WriteTxn) -> Result<Option<Entry>> {
+        let mut best: Option<Entry> = None;
+        for id in 0..self.header.next_id {
+            let slot: NodeSlot<'_> = self.slot(txn, id)?;
+            if slot.is_free() {
+                continue;
+            }
+            let level = slot.level()?;
+            if best.is_none_or(|b| level > b.level) {
+                best = Some(Entry {
+                    node: slot.node(),
+                    id,
+                    level,
+                });
             }
         }
         Ok(best)
-    }
-
-    /// Writes `node`'s record.
-    fn put(&mut self, txn: &mut WriteTxn, node: u64, record: &NodeRecord) -> Result<()> {
-        self.tree.insert(txn, &key(node), &record.encode())?;
-        Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{IndexSpec, Metric, catalog};
+    use pager_mmap::{MemStorage, Options, Pager};
+
+    const SLOT: usize = 3;
+
+    fn pager() -> Pager {
+        Pager::with_storage(Box::new(MemStorage::new()), Options::default()).unwrap()
+    }
+
+    fn point(i: u64, dim: usize) -> Vec<f32> {
+        (0..dim)
+            .map(|j| ((i * 31 + j as u64 * 7) % 97) as f32 - 48.0)
+            .collect()
+    }
+
+    #[test]
+    fn deleted_dense_ids_are_taken_by_the_next_inserts() {
+        let pager = pager();
+        let mut txn = pager.begin_write().unwrap();
+        let mut index =
+            catalog::create(&mut txn, SLOT, "v", IndexSpec::new(4, Metric::L2)).unwrap();
+        for node in 0..200 {
+            index.set(&mut txn, node, &point(node, 4)).unwrap();
+        }
+        let (next_id, next_upper) = (index.header.next_id, index.header.next_upper);
+        for node in (0..200).step_by(5) {
+            assert!(index.delete(&mut txn, node).unwrap());
+        }
+        for node in 1000..1040 {
+            index.set(&mut txn, node, &point(node, 4)).unwrap();
+        }
+        // Replacing keeps the id count too.
+        for node in 1000..1010 {
+            index.set(&mut txn, node, &point(node + 1, 4)).unwrap();
+        }
+        assert_eq!(index.header.next_id, next_id);
+        assert!(index.header.next_upper <= next_upper + 2);
+        assert_eq!(index.len(), 200);
+        assert_eq!(index.check_links(&txn).unwrap(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn check_finds_a_link_that_is_not_returned() {
+        let pager = pager();
+        let mut txn = pager.begin_write().unwrap();
+        let mut index =
+            catalog::create(&mut txn, SLOT, "v", IndexSpec::new(3, Metric::L2)).unwrap();
+        for node in 0..20 {
+            index.set(&mut txn, node, &point(node, 3)).unwrap();
+        }
+        let id = index.id_of(&txn, 7).unwrap().unwrap();
+        let mut links = index.links_of(&txn, id, 0).unwrap();
+        let gone = links.pop().unwrap();
+        index.put_links(&mut txn, id, 0, &links).unwrap();
+        let problems = index.check_links(&txn).unwrap();
+        assert!(
+            problems.iter().any(|p| p.contains("but not back")),
+            "{problems:?} (dropped {gone})"
+        );
+    }
+
+    #[test]
+    fn vectors_above_a_page_span_pages_and_read_back_whole() {
+        let pager = pager();
+        let dim = 2000;
+        let mut txn = pager.begin_write().unwrap();
+        let mut index =
+            catalog::create(&mut txn, SLOT, "v", IndexSpec::new(dim, Metric::L2)).unwrap();
+        for node in 0..12 {
+            index.set(&mut txn, node, &point(node, dim)).unwrap();
+        }
+        catalog::save(&mut txn, SLOT, &index).unwrap();
+        txn.commit().unwrap();
+        let read = pager.begin_read().unwrap();
+        let index = catalog::open(&read, SLOT, "v").unwrap();
+        assert_eq!(index.get(&read, 5).unwrap().unwrap(), point(5, dim));
+        let hits = index.search(&read, &point(9, dim), 1, 10, None).unwrap();
+        assert_eq!(hits[0].node, 9);
+        assert!(crate::check(&read, SLOT).unwrap().is_clean());
+    }
 
     #[test]
     fn levels_follow_the_hnsw_distribution() {

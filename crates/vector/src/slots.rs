@@ -1,0 +1,359 @@
+//! Fixed-size slots addressed by a dense id: slot `id` of a table lives in page `id / n` of a
+//! radix vector of pages (the pager's `RadixVec`), at byte `16 + (id % n) * len`, with `n =
+//! 4080 / len` slots per page. Reading a slot is one radix descent and a slice of the page
+//! bytes in place: no search, no copy.
+//!
+//! A slot longer than a page body (a vector above 1,020 dimensions) takes `k = ceil(len / 4080)`
+//! pages of its own, leaves `id * k .. id * k + k`, each filled from its body's start; reading
+//! it copies the pieces into one buffer.
+
+use std::borrow::Cow;
+
+use pager_mmap::{PAGE_SIZE, PageHeader, PageId, PageSource, PageType, RadixVec, WriteTxn};
+
+use crate::error::{Result, corrupt};
+
+/// Bytes of a page after its header: the room for slots.
+pub(crate) const SLOT_AREA: usize = PAGE_SIZE - size_of::<PageHeader>();
+const BODY: usize = size_of::<PageHeader>();
+/// Byte offset of the type tag in a page.
+const TAG_AT: usize = 8;
+
+/// Where a table's slot lies: in one page among others, or over pages of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Geometry {
+    /// `n` slots share each page (ids are `u32`: a 32-bit division, several times cheaper
+    /// than a 64-bit one on the hot path).
+    Shared(u32),
+    /// Each slot spans `k` pages.
+    Spanning(u64),
+}
+
+/// Leaf page ids of one table found during one walk, by leaf number, so that a leaf read again
+/// skips its radix descent. Valid while no page of the table changes (a walk only reads). It
+/// grows as leaves are found, never past the count given at [`LeafCache::reset`].
+#[derive(Debug, Default)]
+pub(crate) struct LeafCache {
+    pages: Vec<u64>,
+    stamps: Vec<u32>,
+    epoch: u32,
+    limit: usize,
+}
+
+impl LeafCache {
+    /// Empties the cache for a table of `leaves` leaves (0: keep none).
+    pub(crate) fn reset(&mut self, leaves: u64) {
+        if self.epoch == u32::MAX {
+            self.stamps.fill(0);
+            self.epoch = 0;
+        }
+        self.epoch += 1;
+        self.limit = usize::try_from(leaves).unwrap_or(usize::MAX);
+    }
+
+    #[inline]
+    fn get(&self, leaf: u64) -> Option<PageId> {
+        let i = usize::try_from(leaf).ok()?;
+        if self.stamps.get(i) == Some(&self.epoch) {
+            self.pages.get(i).map(|&p| PageId(p))
+        } else {
+            None
+        }
+    }
+
+    /// Remembers leaf `leaf` (one the radix vector holds) at `page`.
+    #[inline]
+    fn put(&mut self, leaf: u64, page: PageId) {
+        let Ok(i) = usize::try_from(leaf) else { return };
+        if i >= self.stamps.len() && i < self.limit {
+            let len = (i + 1)
+                .max(self.stamps.len().saturating_mul(2))
+                .min(self.limit);
+            self.stamps.resize(len, 0);
+            self.pages.resize(len, 0);
+        }
+        if let (Some(stamp), Some(slot)) = (self.stamps.get_mut(i), self.pages.get_mut(i)) {
+            *stamp = self.epoch;
+            *slot = page.0;
+        }
+    }
+}
+
+/// A table of fixed-size slots by dense id, on a radix vector of pages of one type tag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct SlotTable {
+    /// The pages.
+    pub(crate) pages: RadixVec,
+    len: usize,
+    tag: PageType,
+    geometry: Geometry,
+}
+
+impl SlotTable {
+    /// The table of `len`-byte slots (`len` >= 1) on `pages`, whose leaves have type `tag`.
+    pub(crate) fn new(pages: RadixVec, len: usize, tag: PageType) -> SlotTable {
+        let len = len.max(1);
+        let geometry = if len <= SLOT_AREA {
+            Geometry::Shared((SLOT_AREA / len) as u32)
+        } else {
+            Geometry::Spanning(len.div_ceil(SLOT_AREA) as u64)
+        };
+        SlotTable {
+            pages,
+            len,
+            tag,
+            geometry,
+        }
+    }
+
+    /// The leaf page holding (the first piece of) slot `id`, and the slot's byte offset in it.
+    #[inline]
+    fn place(&self, id: u32) -> (u64, usize) {
+        match self.geometry {
+            Geometry::Shared(n) => (u64::from(id / n), BODY + (id % n) as usize * self.len),
+            Geometry::Spanning(k) => (u64::from(id).saturating_mul(k), BODY),
+        }
+    }
+
+    /// The page of leaf `leaf`, checked for the table's type tag.
+    #[inline]
+    fn leaf<'a, S: PageSource>(
+        &self,
+        src: &'a S,
+        leaf: u64,
+        cache: Option<&mut LeafCache>,
+    ) -> Result<&'a [u8]> {
+        let page = match cache {
+            Some(cache) => match cache.get(leaf) {
+                Some(page) => page,
+                None => {
+                    let page = self.find(src, leaf)?;
+                    cache.put(leaf, page);
+                    page
+                }
+            },
+            None => self.find(src, leaf)?,
+        };
+        let bytes = src.page(page)?;
+        if bytes.get(TAG_AT).copied() != Some(self.tag.0) {
+            return Err(corrupt(format!(
+                "page {} of a slot table has type {:?}, not {}",
+                page.0,
+                bytes.get(TAG_AT),
+                self.tag.0
+            )));
+        }
+        Ok(bytes.as_slice())
+    }
+
+    /// The page of leaf `leaf`, by the radix descent.
+    #[inline]
+    fn find<S: PageSource>(&self, src: &S, leaf: u64) -> Result<PageId> {
+        self.pages
+            .get(src, leaf)?
+            .ok_or_else(|| corrupt(format!("slot page {leaf} of a table is missing")))
+    }
+
+    /// Slot `id`, in place where it lies in one page; leaves found through `cache` if given.
+    #[inline]
+    pub(crate) fn read<'a, S: PageSource>(
+        &self,
+        src: &'a S,
+        id: u32,
+        mut cache: Option<&mut LeafCache>,
+    ) -> Result<Cow<'a, [u8]>> {
+        let (leaf, at) = self.place(id);
+        match self.geometry {
+            Geometry::Shared(_) => Ok(Cow::Borrowed(self.piece(src, leaf, at, self.len, cache)?)),
+            Geometry::Spanning(k) => {
+                let mut out = Vec::with_capacity(self.len);
+                for j in 0..k {
+                    let want = (self.len - out.len()).min(SLOT_AREA);
+                    out.extend_from_slice(self.piece(
+                        src,
+                        leaf + j,
+                        BODY,
+                        want,
+                        cache.as_deref_mut(),
+                    )?);
+                }
+                Ok(Cow::Owned(out))
+            }
+        }
+    }
+
+    /// Slot `id` of a table whose slots share pages, in place; leaves found through `cache`
+    /// if given.
+    #[inline]
+    pub(crate) fn slot<'a, S: PageSource>(
+        &self,
+        src: &'a S,
+        id: u32,
+        cache: Option<&mut LeafCache>,
+    ) -> Result<&'a [u8]> {
+        let (leaf, at) = self.place(id);
+        self.piece(src, leaf, at, self.len, cache)
+    }
+
+    #[inline]
+    fn piece<'a, S: PageSource>(
+        &self,
+        src: &'a S,
+        leaf: u64,
+        at: usize,
+        len: usize,
+        cache: Option<&mut LeafCache>,
+    ) -> Result<&'a [u8]> {
+        self.leaf(src, leaf, cache)?
+            .get(at..at + len)
+            .ok_or_else(|| corrupt("a slot runs past its page"))
+    }
+
+    /// Slot `id`, writable in `txn` (its page copied, or made if missing), for tables whose
+    /// slots share pages.
+    pub(crate) fn slot_mut<'t>(&mut self, txn: &'t mut WriteTxn, id: u32) -> Result<&'t mut [u8]> {
+        let (leaf, at) = self.place(id);
+        let page = self.writable(txn, leaf)?;
+        txn.page_mut(page)?
+            .get_mut(at..at + self.len.min(SLOT_AREA))
+            .ok_or_else(|| corrupt("a slot runs past its page"))
+    }
+
+    /// Writes `bytes` (the slot's length) into slot `id`.
+    pub(crate) fn write(&mut self, txn: &mut WriteTxn, id: u32, bytes: &[u8]) -> Result<()> {
+        if bytes.len() != self.len {
+            return Err(corrupt(format!(
+                "a slot of {} bytes written with {}",
+                self.len,
+                bytes.len()
+            )));
+        }
+        let (leaf, at) = self.place(id);
+        for (j, piece) in (0u64..).zip(bytes.chunks(SLOT_AREA.min(self.len))) {
+            let page = self.writable(txn, leaf + j)?;
+            txn.page_mut(page)?
+                .get_mut(at..at + piece.len())
+                .ok_or_else(|| corrupt("a slot runs past its page"))?
+                .copy_from_slice(piece);
+        }
+        Ok(())
+    }
+
+    fn writable(&mut self, txn: &mut WriteTxn, leaf: u64) -> Result<PageId> {
+        let path = self
+            .pages
+            .leaf_mut(txn, leaf, Some(self.tag))?
+            .ok_or_else(|| corrupt("a slot page could not be made"))?;
+        Ok(path.leaf)
+    }
+
+    /// Leaves that slots `0 .. count` use: any leaf at or past it is out of range.
+    pub(crate) fn leaves_for(&self, count: u64) -> u64 {
+        match self.geometry {
+            Geometry::Shared(n) => count.div_ceil(u64::from(n)),
+            Geometry::Spanning(k) => count.saturating_mul(k),
+        }
+    }
+
+    /// Every page of the table (leaves and radix pages), after checking each leaf's type and
+    /// that no leaf lies beyond the `count` slots in use.
+    pub(crate) fn pages<S: PageSource>(
+        &self,
+        src: &S,
+        count: u64,
+        problems: &mut Vec<String>,
+    ) -> Result<Vec<PageId>> {
+        let mut pages = Vec::new();
+        let mut leaves = Vec::new();
+        let limit = self.leaves_for(count);
+        self.pages.walk(
+            src,
+            |index, page| {
+                if index >= limit {
+                    problems.push(format!(
+                        "slot page {index} lies beyond the {count} slots in use"
+                    ));
+                }
+                if src.page(page)?.get(TAG_AT).copied() != Some(self.tag.0) {
+                    problems.push(format!(
+                        "page {} of a slot table has the wrong type",
+                        page.0
+                    ));
+                }
+                leaves.push(page);
+                Ok(())
+            },
+            &mut pages,
+        )?;
+        pages.extend(leaves);
+        Ok(pages)
+    }
+
+    /// Frees every page of the table.
+    pub(crate) fn free_all(&mut self, txn: &mut WriteTxn) -> Result<()> {
+        Ok(self.pages.free_all(txn)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pager_mmap::{MemStorage, Options, Pager};
+
+    const TAG: PageType = PageType(244);
+
+    fn round_trip(len: usize, ids: &[u32]) {
+        let pager = Pager::with_storage(Box::new(MemStorage::new()), Options::default()).unwrap();
+        let mut table = SlotTable::new(RadixVec::default(), len, TAG);
+        let mut txn = pager.begin_write().unwrap();
+        let fill = |id: u32| -> Vec<u8> { (0..len).map(|i| (id as usize + i) as u8).collect() };
+        for &id in ids {
+            table.write(&mut txn, id, &fill(id)).unwrap();
+        }
+        txn.commit().unwrap();
+        let read = pager.begin_read().unwrap();
+        for &id in ids {
+            assert_eq!(
+                &*table.read(&read, id, None).unwrap(),
+                fill(id).as_slice(),
+                "slot {id}"
+            );
+            let mut cache = LeafCache::default();
+            cache.reset(table.leaves_for(u64::from(id) + 1));
+            for _ in 0..2 {
+                let cached = table.read(&read, id, Some(&mut cache)).unwrap();
+                assert_eq!(&*cached, fill(id).as_slice(), "slot {id}, cached");
+            }
+        }
+        let mut problems = Vec::new();
+        let pages = table
+            .pages(
+                &read,
+                u64::from(*ids.iter().max().unwrap()) + 1,
+                &mut problems,
+            )
+            .unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(read.check(&pages).unwrap().is_clean());
+    }
+
+    #[test]
+    fn slots_that_share_pages_read_back_what_was_written() {
+        round_trip(512, &[0, 1, 6, 7, 8, 5000, 3]);
+        round_trip(144, &[0, 27, 28, 29, 100_000]);
+    }
+
+    #[test]
+    fn slots_longer_than_a_page_span_pages_of_their_own() {
+        round_trip(4 * 4096, &[0, 1, 9, 2]);
+        round_trip(SLOT_AREA + 4, &[0, 3, 1]);
+    }
+
+    #[test]
+    fn a_slot_whose_page_is_missing_is_damage() {
+        let pager = Pager::with_storage(Box::new(MemStorage::new()), Options::default()).unwrap();
+        let table = SlotTable::new(RadixVec::default(), 64, TAG);
+        let read = pager.begin_read().unwrap();
+        assert!(table.read(&read, 3, None).is_err());
+    }
+}
