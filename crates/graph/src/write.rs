@@ -271,44 +271,17 @@ impl WriteTxn {
                 .insert(&mut self.txn, &edge_data_key(first + index), data)?;
         }
         let end = first + records.len() as u64;
-        let added: Vec<AddedEdge> = (first..)
-            .zip(&records)
-            .map(|(edge, attrs)| {
-                let attrs = EdgeAttrs::read(attrs);
-                AddedEdge {
-                    from: attrs.from.get(),
-                    to: attrs.to.get(),
-                    edge,
-                    edge_type: u32::from(attrs.edge_type.get()),
-                }
-            })
-            .collect();
+        let ends = records.iter().map(|attrs| {
+            let attrs = EdgeAttrs::read(attrs);
+            edges::EdgeEnds {
+                from: attrs.from,
+                to: attrs.to,
+                edge_type: attrs.edge_type,
+            }
+        });
+        let batch = edges::EdgeBatch::new(first, ends)?;
         drop(records);
-        let nodes = self.roots.nodes.next_id();
-        let outgoing = entries_by_node(&added, nodes, |a| {
-            (
-                a.from,
-                Entry {
-                    node: a.to,
-                    edge: a.edge,
-                    edge_type: a.edge_type,
-                },
-            )
-        });
-        let incoming = entries_by_node(&added, nodes, |a| {
-            (
-                a.to,
-                Entry {
-                    node: a.from,
-                    edge: a.edge,
-                    edge_type: a.edge_type,
-                },
-            )
-        });
-        drop(added);
-        self.roots
-            .adjacency
-            .extend_sorted(&mut self.txn, &outgoing, &incoming)?;
+        self.roots.adjacency.add_batch(&mut self.txn, &batch)?;
         Ok((first..end).map(EdgeId).collect())
     }
 
@@ -497,66 +470,6 @@ fn recent_type(recent: &[(&str, u32)], name: &str) -> Option<u32> {
         .map(|(_, id)| *id)
 }
 
-/// An edge [`WriteTxn::add_edges`] added, before its entries go into the adjacency.
-struct AddedEdge {
-    from: u64,
-    to: u64,
-    edge: u64,
-    edge_type: u32,
-}
-
-/// The adjacency entries `entry` makes of `added` (in edge id order), ordered by node, stably,
-/// so each node's entries stay in edge order. Node ids are below `nodes`: when they are not
-/// many more than the entries, a counting sort (a pass to count, a pass to place, no
-/// comparisons); otherwise a stable sort.
-fn entries_by_node(
-    added: &[AddedEdge],
-    nodes: u64,
-    entry: impl Fn(&AddedEdge) -> (u64, Entry),
-) -> Vec<(u64, Entry)> {
-    let span = usize::try_from(nodes).unwrap_or(usize::MAX);
-    if span <= added.len().saturating_mul(4)
-        && let Some(ordered) = counting_sort(added, span, &entry)
-    {
-        return ordered;
-    }
-    let mut pairs: Vec<(u64, Entry)> = added.iter().map(entry).collect();
-    pairs.sort_by_key(|(node, _)| *node);
-    pairs
-}
-
-/// [`entries_by_node`] by counting, or `None` if a node is not below `span`.
-fn counting_sort(
-    added: &[AddedEdge],
-    span: usize,
-    entry: &impl Fn(&AddedEdge) -> (u64, Entry),
-) -> Option<Vec<(u64, Entry)>> {
-    let place = |node: u64| usize::try_from(node).ok().filter(|n| *n < span);
-    // `starts[n]`: where node n's entries begin in the output.
-    let mut starts = vec![0usize; span.saturating_add(1)];
-    for a in added {
-        *starts.get_mut(place(entry(a).0)? + 1)? += 1;
-    }
-    let mut total = 0;
-    for start in &mut starts {
-        total += *start;
-        *start = total;
-    }
-    let empty = Entry {
-        node: 0,
-        edge: 0,
-        edge_type: 0,
-    };
-    let mut ordered = vec![(0, empty); added.len()];
-    for a in added {
-        let (node, e) = entry(a);
-        let start = starts.get_mut(place(node)?)?;
-        *ordered.get_mut(*start)? = (node, e);
-        *start += 1;
-    }
-    Some(ordered)
-}
-
 /// A node's stored payload: its name, then its data.
 fn payload(name: &str, data: &[u8]) -> Vec<u8> {
     let mut bytes = Vec::with_capacity(name.len() + data.len());
@@ -570,64 +483,5 @@ impl std::fmt::Debug for WriteTxn {
         f.debug_struct("WriteTxn")
             .field("txn_id", &self.txn.txn_id())
             .finish()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    fn out_entry(a: &AddedEdge) -> (u64, Entry) {
-        (
-            a.from,
-            Entry {
-                node: a.to,
-                edge: a.edge,
-                edge_type: a.edge_type,
-            },
-        )
-    }
-
-    proptest! {
-        #[test]
-        fn entries_by_node_orders_by_node_then_edge_as_a_sort_does(
-            nodes in 1u64..200,
-            picks in proptest::collection::vec((any::<u64>(), any::<u64>()), 0..600),
-        ) {
-            // Edge ids are distinct and, as `add_edges` makes them, increasing.
-            let added: Vec<AddedEdge> = picks
-                .iter()
-                .enumerate()
-                .map(|(i, (from, to))| AddedEdge {
-                    from: from % nodes,
-                    to: to % nodes,
-                    edge: i as u64,
-                    edge_type: (to % 3) as u32,
-                })
-                .collect();
-            let mut expected: Vec<(u64, Entry)> = added.iter().map(out_entry).collect();
-            expected.sort_by_key(|(node, e)| (*node, e.edge));
-            prop_assert_eq!(entries_by_node(&added, nodes, out_entry), expected);
-        }
-    }
-
-    #[test]
-    fn a_node_past_the_count_falls_back_to_the_comparison_sort() {
-        let added: Vec<AddedEdge> = [5, 1, 9, 1]
-            .into_iter()
-            .enumerate()
-            .map(|(i, from)| AddedEdge {
-                from,
-                to: 0,
-                edge: i as u64,
-                edge_type: 0,
-            })
-            .collect();
-        let order: Vec<(u64, u64)> = entries_by_node(&added, 3, out_entry)
-            .iter()
-            .map(|(n, e)| (*n, e.edge))
-            .collect();
-        assert_eq!(order, vec![(1, 1), (1, 3), (5, 0), (9, 2)]);
     }
 }
