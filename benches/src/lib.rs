@@ -8,11 +8,18 @@
 //! - [`measure`]: warm-up, rounds, medians, formatting.
 //! - [`compare`]: the run itself and its Markdown table.
 //! - [`ingest`]: scenario E, the cost of each durable commit of random edges.
+//! - [`bulk_load`]: one `add_edges` call of a whole generated graph.
+//! - [`commit_latency`]: a 1-edge durable commit into a large graph against the disk's sync.
 //!
 //! Run: `cargo run --release -p mmgraph-benches --bin compare -- --help`.
 
 pub mod algo;
 pub mod args;
+/// The bulk edge load alone, with CPU time and peak memory (`src/bin/bulk_load.rs`, issue 19).
+pub mod bulk_load;
+/// A 1-edge durable commit into a large graph against raw fdatasyncs (`src/bin/commit_latency.rs`,
+/// issue 19).
+pub mod commit_latency;
 pub mod compare;
 pub mod csr;
 pub mod engine;

@@ -1,13 +1,14 @@
-//! Many lists at once: [`Adjacency::extend_sorted`]. A leaf that does not exist yet (every leaf,
+//! Many lists at once: [`Adjacency::add_batch`]. A leaf that does not exist yet (every leaf,
 //! when the store is empty) is written whole: its runs packed first-fit into run pages made for
-//! them (out-lists first, then in-lists), its long lists into hubs filled a segment at a time, its slots and page array
-//! set in one pass, with no run ever placed twice. A leaf that exists takes each of its lists'
-//! entries through [`Adjacency::extend`].
+//! them (out-lists first, then in-lists), its long lists into hubs filled a segment at a time,
+//! its slots and page array set in one pass, with no run ever placed twice. A leaf that exists
+//! takes each of its lists' entries through [`Adjacency::extend`].
 
 use pager_mmap::{PageId, WriteTxn};
 use zerocopy::little_endian::{U16, U64};
 
-use crate::adjacency::{Adjacency, Direction, Neighbor, id40, slot_index};
+use crate::adjacency::{Adjacency, Direction, Neighbor};
+use crate::batch::{EdgeBatch, LeafLists};
 use crate::error::{Error, Result};
 use crate::hub;
 use crate::layout::{
@@ -15,115 +16,75 @@ use crate::layout::{
     RUN_CAPACITY, RunPage, SLOTS_PER_LEAF,
 };
 
-/// Entries for one direction: (node, entry) pairs sorted by node; a node's entries in the order
-/// its list is to get them.
-type Sorted<'a> = &'a [(u64, Neighbor)];
-
-/// The leaf index of a node.
-fn leaf_of(node: u64) -> u64 {
-    node / NODES_PER_LEAF as u64
+/// The slots of a leaf in the order their lists are placed: every out-list in node order, then
+/// every in-list. A traversal follows one direction, and packing its lists together keeps them
+/// in as few run pages as they fill (packed in slot order, out and in alternating, a BFS over
+/// `kron` was about 15 % slower).
+fn slots_out_first() -> impl Iterator<Item = usize> {
+    (0..SLOTS_PER_LEAF)
+        .step_by(2)
+        .chain((1..SLOTS_PER_LEAF).step_by(2))
 }
 
-/// The first `len` pairs of `pairs` whose node is in leaf `leaf` (a prefix, `pairs` being
-/// sorted).
-fn leaf_prefix(pairs: Sorted<'_>, leaf: u64) -> usize {
-    pairs.partition_point(|(node, _)| leaf_of(*node) <= leaf)
+/// The node and direction of slot `slot` of leaf `leaf`.
+fn list_of(leaf: u64, slot: usize) -> (u64, Direction) {
+    let node = leaf * NODES_PER_LEAF as u64 + (slot / 2) as u64;
+    let direction = if slot.is_multiple_of(2) {
+        Direction::Out
+    } else {
+        Direction::In
+    };
+    (node, direction)
 }
 
 impl Adjacency {
-    /// Adds `out` to the out-lists and `incoming` to the in-lists: each is (node, neighbour)
-    /// pairs sorted by node, a node's neighbours in the order they are to be appended. The
-    /// result is the same as [`Adjacency::extend`] once per node and direction, but a leaf that
-    /// does not exist yet is built whole (see the module's documentation), which is what makes
-    /// a bulk load into an empty store fast. If any id or type is out of range (as for
-    /// [`Adjacency::insert`]) or `out` or `incoming` is not sorted, nothing is added.
-    pub fn extend_sorted(
-        &mut self,
-        txn: &mut WriteTxn,
-        out: Sorted<'_>,
-        incoming: Sorted<'_>,
-    ) -> Result<()> {
-        for pairs in [out, incoming] {
-            if !pairs.is_sorted_by_key(|(node, _)| *node) {
-                return Err(Error::Unsorted);
-            }
-            for (node, n) in pairs {
-                id40("node id", *node)?;
-                n.entry()?;
-            }
-        }
-        let (mut out, mut incoming) = (out, incoming);
-        while let Some(leaf) = [out.first(), incoming.first()]
-            .into_iter()
-            .flatten()
-            .map(|(node, _)| leaf_of(*node))
-            .min()
-        {
-            let (out_here, out_rest) = out.split_at(leaf_prefix(out, leaf));
-            let (in_here, in_rest) = incoming.split_at(leaf_prefix(incoming, leaf));
-            if self.leaf(&*txn, leaf * NODES_PER_LEAF as u64)?.is_some() {
-                self.extend_each(txn, Direction::Out, out_here)?;
-                self.extend_each(txn, Direction::In, in_here)?;
+    /// Adds the edges of `batch`: each to its source's out-list and its target's in-list, after
+    /// the entries those lists have, in the batch's order. The result is the same as
+    /// [`Adjacency::insert`] of each entry, but each list is extended once, and a leaf that does
+    /// not exist yet is built whole (see the module's documentation), which is what makes a
+    /// bulk load into an empty store fast.
+    pub fn add_batch(&mut self, txn: &mut WriteTxn, batch: &EdgeBatch) -> Result<()> {
+        batch.for_each_leaf(|lists| {
+            if self
+                .leaf(&*txn, lists.leaf * NODES_PER_LEAF as u64)?
+                .is_some()
+            {
+                self.extend_lists(txn, lists)
             } else {
-                self.build_leaf(txn, leaf, out_here, in_here)?;
+                self.build_leaf(txn, lists)
             }
-            (out, incoming) = (out_rest, in_rest);
-        }
-        Ok(())
+        })
     }
 
-    /// [`Adjacency::extend`] for each node's group of `pairs`.
-    fn extend_each(
-        &mut self,
-        txn: &mut WriteTxn,
-        direction: Direction,
-        pairs: Sorted<'_>,
-    ) -> Result<()> {
-        for group in pairs.chunk_by(|a, b| a.0 == b.0) {
-            if let Some((node, _)) = group.first() {
-                let batch: Vec<Neighbor> = group.iter().map(|(_, n)| *n).collect();
-                self.extend(txn, *node, direction, &batch)?;
+    /// [`Adjacency::extend`] for each list of an existing leaf that `lists` has entries for.
+    fn extend_lists(&mut self, txn: &mut WriteTxn, lists: &LeafLists<'_>) -> Result<()> {
+        for slot in slots_out_first() {
+            let entries = lists.list(slot);
+            if !entries.is_empty() {
+                let (node, direction) = list_of(lists.leaf, slot);
+                let batch: Vec<Neighbor> = entries.iter().map(Neighbor::from_entry).collect();
+                self.extend(txn, node, direction, &batch)?;
             }
         }
         Ok(())
     }
 
-    /// Creates leaf `leaf` holding exactly the lists of `out` and `incoming` (all of its nodes).
-    fn build_leaf(
-        &mut self,
-        txn: &mut WriteTxn,
-        leaf: u64,
-        out: Sorted<'_>,
-        incoming: Sorted<'_>,
-    ) -> Result<()> {
-        let mut lists: Vec<(usize, u64, Direction, Sorted<'_>)> = Vec::new();
-        for (pairs, direction) in [(out, Direction::Out), (incoming, Direction::In)] {
-            for group in pairs.chunk_by(|a, b| a.0 == b.0) {
-                if let Some((node, _)) = group.first() {
-                    lists.push((slot_index(*node, direction), *node, direction, group));
-                }
-            }
-        }
-        // Every out-list, in node order, then every in-list: a traversal follows one direction,
-        // and packing its lists together keeps them in as few run pages as they fill (packed in
-        // slot order, out and in alternating, a BFS over `kron` was about 15 % slower).
-        lists.sort_unstable_by_key(|(slot, _, direction, _)| (direction.index(), *slot));
+    /// Creates leaf `lists.leaf` holding exactly the lists of `lists`.
+    fn build_leaf(&mut self, txn: &mut WriteTxn, lists: &LeafLists<'_>) -> Result<()> {
         let path = self
-            .leaf_mut(txn, leaf * NODES_PER_LEAF as u64, true)?
+            .leaf_mut(txn, lists.leaf * NODES_PER_LEAF as u64, true)?
             .ok_or_else(|| Error::Corrupt("adjacency leaf not created".into()))?;
         let mut builder = LeafBuilder::default();
-        for (slot, node, direction, group) in lists {
-            let entries: Vec<AdjEntry> = group
-                .iter()
-                .map(|(_, n)| n.entry())
-                .collect::<Result<_>>()?;
+        for slot in slots_out_first() {
+            let entries = lists.list(slot);
             if entries.len() > HUB_THRESHOLD {
+                let (node, direction) = list_of(lists.leaf, slot);
                 let hub_id = hub::create(txn, node, direction.index())?;
-                hub::fill(txn, hub_id, &entries)?;
+                hub::fill(txn, hub_id, entries)?;
                 let page = builder.own(hub_id.0)?;
                 builder.set(slot, hub_slot(page))?;
-            } else {
-                builder.place_run(slot, &entries)?;
+            } else if !entries.is_empty() {
+                builder.place_run(slot, entries)?;
             }
         }
         builder.finish(txn, path.leaf)

@@ -29,10 +29,6 @@ pub enum Error {
         /// The largest value stored: [`pager_mmap::U40::MAX`] for ids, `u16::MAX` for types.
         limit: u64,
     },
-    /// [`crate::Adjacency::extend_sorted`] was given entries not sorted by node; nothing was
-    /// changed.
-    #[error("entries for extend_sorted are not sorted by node")]
-    Unsorted,
     /// The store's pages contradict each other.
     #[error("corrupt adjacency: {0}")]
     Corrupt(String),

@@ -13,12 +13,14 @@
 //! with its leaf's other short lists, so reading it, filtered by type or not, reads at most one
 //! page. A longer list becomes a *hub*: per edge type, a radix vector of full segments, so that
 //! appending costs O(log degree) and a type filter reads only that type. Every page has exactly
-//! one parent, so a copy-on-write change repoints one page. [`Adjacency::extend_sorted`] adds many
-//! lists at once and builds a leaf that does not exist yet whole, for bulk loads.
+//! one parent, so a copy-on-write change repoints one page. [`Adjacency::add_batch`] adds an
+//! [`EdgeBatch`] of many edges, one leaf at a time, and builds a leaf that does not exist yet
+//! whole, for bulk loads.
 #![forbid(unsafe_code)]
 #![deny(clippy::indexing_slicing)]
 
 mod adjacency;
+mod batch;
 mod bulk;
 mod check;
 mod error;
@@ -28,6 +30,7 @@ mod neighbors;
 mod run;
 
 pub use adjacency::{Adjacency, Direction, ListReader, Neighbor};
+pub use batch::{EdgeBatch, EdgeEnds};
 pub use error::{Error, Result};
 pub use layout::{
     ADJ_LEAF, AdjEntry, AdjLeafPage, HUB, HUB_THRESHOLD, HUB_TYPE_CAPACITY, HubPage, HubType,

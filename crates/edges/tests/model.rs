@@ -1,4 +1,4 @@
-//! Random inserts, bulk extensions (per list, and many lists at once through `extend_sorted`)
+//! Random inserts, bulk extensions (per list, and many lists at once through `add_batch`)
 //! and removals against a model, with commits, aborts and reopen
 //! at random points. Skewed so that some lists pass the hub threshold (337): node 5's by bursts of
 //! inserts, any node's by a batch longer than the threshold or one that carries a run past it;
@@ -9,9 +9,10 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use edges::{Adjacency, Direction, Neighbor};
-use pager_mmap::{MemStorage, Options, PageSource, Pager, WriteTxn};
+use edges::{Adjacency, Direction, EdgeBatch, EdgeEnds, Neighbor};
+use pager_mmap::{MemStorage, Options, PageSource, Pager, U40, WriteTxn};
 use proptest::prelude::*;
+use zerocopy::little_endian::U16;
 
 const NODES: u64 = 70;
 const TYPES: u32 = 4;
@@ -38,10 +39,10 @@ enum Op {
         to_hub: bool,
         len: u16,
     },
-    /// `len` edges through `extend_sorted`, both directions at once: edge `i` from node
+    /// `len` edges through `add_batch`, both directions at once: edge `i` from node
     /// `(start + 7 * i) % NODES` (node 5, when `to_hub`) to node `(start + i) % NODES`, of type
     /// `i % TYPES`. A leaf that does not exist yet is built whole.
-    ExtendSorted {
+    AddBatch {
         start: u64,
         len: u16,
         to_hub: bool,
@@ -65,7 +66,7 @@ fn op() -> impl Strategy<Value = Op> {
         3 => (0..NODES, any::<bool>(), 0..NODES, 0..TYPES, any::<bool>(), 1u16..400)
             .prop_map(|(node, out, neighbor, edge_type, to_hub, len)| Op::Extend { node, out, neighbor, edge_type, to_hub, len }),
         2 => (0..NODES, 1u16..400, any::<bool>())
-            .prop_map(|(start, len, to_hub)| Op::ExtendSorted { start, len, to_hub }),
+            .prop_map(|(start, len, to_hub)| Op::AddBatch { start, len, to_hub }),
         4 => any::<usize>().prop_map(|pick| Op::Remove { pick }),
         1 => (0..NODES, any::<bool>()).prop_map(|(node, out)| Op::RemoveAll { node, out }),
         2 => Just(Op::Commit),
@@ -276,42 +277,32 @@ impl Harness {
                 self.model.entry((node, out)).or_default().extend(batch);
                 self.adjacency = adjacency;
             }
-            Op::ExtendSorted { start, len, to_hub } => {
-                let mut out = Vec::new();
-                let mut incoming = Vec::new();
-                for i in 0..u64::from(len) {
-                    let from = if to_hub { 5 } else { (start + 7 * i) % NODES };
-                    let to = (start + i) % NODES;
-                    let edge = self.next_edge + i;
-                    let edge_type = (i % u64::from(TYPES)) as u32;
-                    out.push((
-                        from,
-                        Neighbor {
-                            node: to,
-                            edge,
-                            edge_type,
-                        },
-                    ));
-                    incoming.push((
-                        to,
-                        Neighbor {
-                            node: from,
-                            edge,
-                            edge_type,
-                        },
-                    ));
-                }
+            Op::AddBatch { start, len, to_hub } => {
+                let first_edge = self.next_edge;
+                let edges: Vec<(u64, u64, u32)> = (0..u64::from(len))
+                    .map(|i| {
+                        let from = if to_hub { 5 } else { (start + 7 * i) % NODES };
+                        (from, (start + i) % NODES, (i % u64::from(TYPES)) as u32)
+                    })
+                    .collect();
                 self.next_edge += u64::from(len);
-                out.sort_by_key(|(node, _)| *node);
-                incoming.sort_by_key(|(node, _)| *node);
+                let ends = edges.iter().map(|&(from, to, edge_type)| EdgeEnds {
+                    from: U40::new(from).expect("a node id"),
+                    to: U40::new(to).expect("a node id"),
+                    edge_type: U16::new(edge_type as u16),
+                });
+                let batch = EdgeBatch::new(first_edge, ends).expect("batch");
                 let mut adjacency = self.adjacency;
-                adjacency
-                    .extend_sorted(self.txn(), &out, &incoming)
-                    .expect("extend_sorted");
-                for (pairs, is_out) in [(out, true), (incoming, false)] {
-                    for (node, n) in pairs {
-                        self.model.entry((node, is_out)).or_default().push(n);
-                    }
+                adjacency.add_batch(self.txn(), &batch).expect("add_batch");
+                for (edge, (from, to, edge_type)) in (first_edge..).zip(edges) {
+                    let out = Neighbor {
+                        node: to,
+                        edge,
+                        edge_type,
+                    };
+                    let incoming = Neighbor { node: from, ..out };
+                    self.model.entry((from, true)).or_default().push(out);
+                    self.model.entry((to, false)).or_default().push(incoming);
                 }
                 self.adjacency = adjacency;
             }

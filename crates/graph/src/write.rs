@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use edges::Neighbor as Entry;
+use nodepage::Attrs;
 use pager_mmap::Durability;
 
 use crate::error::{Error, Result};
@@ -235,20 +236,18 @@ impl WriteTxn {
         &mut self,
         edges: impl IntoIterator<Item = NewEdge<'e>>,
     ) -> Result<Vec<EdgeId>> {
-        let mut ids = Vec::new();
-        let mut added: Vec<AddedEdge> = Vec::new();
+        let edges = edges.into_iter();
+        // Every edge is checked and encoded before anything is stored; the records then go
+        // into the edge table a leaf at a time.
+        let mut records: Vec<Attrs> = Vec::with_capacity(edges.size_hint().0);
+        let mut with_data: Vec<(u64, &'e [u8])> = Vec::new();
         let mut recent_types: Vec<(&str, u32)> = Vec::with_capacity(RECENT_TYPES);
         for edge in edges {
             check_label("edge type", edge.edge_type)?;
             check_edge_data(edge.data)?;
             self.check_ends(edge.from, edge.to)?;
-            check_new_id(self.roots.edges.next_id(), "edge ids")?;
-            // A bulk load has few types: the last few answer without hashing the name.
-            let type_id = match recent_types
-                .iter()
-                .find(|(name, _)| *name == edge.edge_type)
-            {
-                Some((_, id)) => *id,
+            let type_id = match recent_type(&recent_types, edge.edge_type) {
+                Some(id) => id,
                 None => {
                     let id = self.intern(Label::EdgeType, edge.edge_type)?;
                     if recent_types.len() == RECENT_TYPES {
@@ -259,42 +258,34 @@ impl WriteTxn {
                     id
                 }
             };
-            let (from, to) = (edge.from.0, edge.to.0);
-            let id = self.push_edge_record(from, to, type_id, edge.data)?;
-            added.push(AddedEdge {
-                from,
-                to,
-                edge: id,
-                edge_type: type_id,
-            });
-            ids.push(EdgeId(id));
+            if !edge.data.is_empty() {
+                with_data.push((records.len() as u64, edge.data));
+            }
+            records.push(EdgeAttrs::encode(edge.from.0, edge.to.0, type_id)?);
         }
-        let nodes = self.roots.nodes.next_id();
-        let outgoing = entries_by_node(&added, nodes, |a| {
-            (
-                a.from,
-                Entry {
-                    node: a.to,
-                    edge: a.edge,
-                    edge_type: a.edge_type,
-                },
-            )
+        let next_id = self.roots.edges.next_id();
+        if let Some(last) = (records.len() as u64).checked_sub(1) {
+            check_new_id(next_id.saturating_add(last), "edge ids")?;
+        }
+        let first = self.roots.edges.push_all(&mut self.txn, &records)?;
+        for (index, data) in with_data {
+            self.roots
+                .edge_data
+                .insert(&mut self.txn, &edge_data_key(first + index), data)?;
+        }
+        let end = first + records.len() as u64;
+        let ends = records.iter().map(|attrs| {
+            let attrs = EdgeAttrs::read(attrs);
+            edges::EdgeEnds {
+                from: attrs.from,
+                to: attrs.to,
+                edge_type: attrs.edge_type,
+            }
         });
-        let incoming = entries_by_node(&added, nodes, |a| {
-            (
-                a.to,
-                Entry {
-                    node: a.from,
-                    edge: a.edge,
-                    edge_type: a.edge_type,
-                },
-            )
-        });
-        drop(added);
-        self.roots
-            .adjacency
-            .extend_sorted(&mut self.txn, &outgoing, &incoming)?;
-        Ok(ids)
+        let batch = edges::EdgeBatch::new(first, ends)?;
+        drop(records);
+        self.roots.adjacency.add_batch(&mut self.txn, &batch)?;
+        Ok((first..end).map(EdgeId).collect())
     }
 
     /// Adds an edge whose data is `value` as JSON.
@@ -471,64 +462,15 @@ impl WriteTxn {
 /// cache is asked (a hash of the name per edge was a tenth of a bulk load's edge time).
 const RECENT_TYPES: usize = 8;
 
-/// An edge [`WriteTxn::add_edges`] added, before its entries go into the adjacency.
-struct AddedEdge {
-    from: u64,
-    to: u64,
-    edge: u64,
-    edge_type: u32,
-}
-
-/// The adjacency entries `entry` makes of `added` (in edge id order), ordered by node, stably,
-/// so each node's entries stay in edge order. Node ids are below `nodes`: when they are not
-/// many more than the entries, a counting sort (a pass to count, a pass to place, no
-/// comparisons); otherwise a stable sort.
-fn entries_by_node(
-    added: &[AddedEdge],
-    nodes: u64,
-    entry: impl Fn(&AddedEdge) -> (u64, Entry),
-) -> Vec<(u64, Entry)> {
-    let span = usize::try_from(nodes).unwrap_or(usize::MAX);
-    if span <= added.len().saturating_mul(4)
-        && let Some(ordered) = counting_sort(added, span, &entry)
-    {
-        return ordered;
-    }
-    let mut pairs: Vec<(u64, Entry)> = added.iter().map(entry).collect();
-    pairs.sort_by_key(|(node, _)| *node);
-    pairs
-}
-
-/// [`entries_by_node`] by counting, or `None` if a node is not below `span`.
-fn counting_sort(
-    added: &[AddedEdge],
-    span: usize,
-    entry: &impl Fn(&AddedEdge) -> (u64, Entry),
-) -> Option<Vec<(u64, Entry)>> {
-    let place = |node: u64| usize::try_from(node).ok().filter(|n| *n < span);
-    // `starts[n]`: where node n's entries begin in the output.
-    let mut starts = vec![0usize; span.saturating_add(1)];
-    for a in added {
-        *starts.get_mut(place(entry(a).0)? + 1)? += 1;
-    }
-    let mut total = 0;
-    for start in &mut starts {
-        total += *start;
-        *start = total;
-    }
-    let empty = Entry {
-        node: 0,
-        edge: 0,
-        edge_type: 0,
-    };
-    let mut ordered = vec![(0, empty); added.len()];
-    for a in added {
-        let (node, e) = entry(a);
-        let start = starts.get_mut(place(node)?)?;
-        *ordered.get_mut(*start)? = (node, e);
-        *start += 1;
-    }
-    Some(ordered)
+/// The id of `name` among the types [`WriteTxn::add_edges`] keeps at hand. A bulk load passes
+/// the same few `&str`s again and again, so the same pointer and length answer before the bytes
+/// are compared.
+fn recent_type(recent: &[(&str, u32)], name: &str) -> Option<u32> {
+    let same = |known: &str| std::ptr::eq(known, name) || known == name;
+    recent
+        .iter()
+        .find(|(known, _)| same(known))
+        .map(|(_, id)| *id)
 }
 
 /// A node's stored payload: its name, then its data.
@@ -544,64 +486,5 @@ impl std::fmt::Debug for WriteTxn {
         f.debug_struct("WriteTxn")
             .field("txn_id", &self.txn.txn_id())
             .finish()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    fn out_entry(a: &AddedEdge) -> (u64, Entry) {
-        (
-            a.from,
-            Entry {
-                node: a.to,
-                edge: a.edge,
-                edge_type: a.edge_type,
-            },
-        )
-    }
-
-    proptest! {
-        #[test]
-        fn entries_by_node_orders_by_node_then_edge_as_a_sort_does(
-            nodes in 1u64..200,
-            picks in proptest::collection::vec((any::<u64>(), any::<u64>()), 0..600),
-        ) {
-            // Edge ids are distinct and, as `add_edges` makes them, increasing.
-            let added: Vec<AddedEdge> = picks
-                .iter()
-                .enumerate()
-                .map(|(i, (from, to))| AddedEdge {
-                    from: from % nodes,
-                    to: to % nodes,
-                    edge: i as u64,
-                    edge_type: (to % 3) as u32,
-                })
-                .collect();
-            let mut expected: Vec<(u64, Entry)> = added.iter().map(out_entry).collect();
-            expected.sort_by_key(|(node, e)| (*node, e.edge));
-            prop_assert_eq!(entries_by_node(&added, nodes, out_entry), expected);
-        }
-    }
-
-    #[test]
-    fn a_node_past_the_count_falls_back_to_the_comparison_sort() {
-        let added: Vec<AddedEdge> = [5, 1, 9, 1]
-            .into_iter()
-            .enumerate()
-            .map(|(i, from)| AddedEdge {
-                from,
-                to: 0,
-                edge: i as u64,
-                edge_type: 0,
-            })
-            .collect();
-        let order: Vec<(u64, u64)> = entries_by_node(&added, 3, out_entry)
-            .iter()
-            .map(|(n, e)| (*n, e.edge))
-            .collect();
-        assert_eq!(order, vec![(1, 1), (1, 3), (5, 0), (9, 2)]);
     }
 }

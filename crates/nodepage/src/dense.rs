@@ -164,14 +164,19 @@ impl DenseTable {
 
     /// Counts a record pushed at the next id; returns that id.
     pub(crate) fn count_push(&mut self) -> Result<u64> {
+        self.count_pushes(1)
+    }
+
+    /// Counts `n` records pushed from the next id on; returns the first of their ids.
+    pub(crate) fn count_pushes(&mut self, n: u64) -> Result<u64> {
         let id = self.next_id;
         // The counts come from the persisted root: a corrupt one must give an error, not wrap.
         let next_id = id
-            .checked_add(1)
+            .checked_add(n)
             .ok_or_else(|| Error::Corrupt("record ids exhausted".into()))?;
         let live = self
             .live
-            .checked_add(1)
+            .checked_add(n)
             .ok_or_else(|| Error::Corrupt("the live count overflows".into()))?;
         (self.next_id, self.live) = (next_id, live);
         Ok(id)

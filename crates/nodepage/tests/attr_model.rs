@@ -1,4 +1,5 @@
-//! An `AttrTable` against a `BTreeMap` model: random pushes, sets and deletes with commits,
+//! An `AttrTable` against a `BTreeMap` model: random pushes (one by one and `push_all`), sets and
+//! deletes with commits,
 //! aborts and reopens (from the persisted root) at random points; after every step the table
 //! and the model agree record by record (`get`, `contains`, `iter`, `len`), and after every
 //! commit and reopen `check()` is clean. `PROPTEST_CASES` sets the number of sequences.
@@ -16,6 +17,11 @@ use proptest::prelude::*;
 enum Op {
     /// Pushes `count` records in a row (many at once, to fill leaves and reach radix levels).
     Push {
+        seed: u8,
+        count: usize,
+    },
+    /// Pushes `count` records with one `push_all`.
+    PushAll {
         seed: u8,
         count: usize,
     },
@@ -37,6 +43,7 @@ fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         6 => (any::<u8>(), 1usize..4).prop_map(|(seed, count)| Op::Push { seed, count }),
         1 => (any::<u8>(), 100usize..500).prop_map(|(seed, count)| Op::Push { seed, count }),
+        2 => (any::<u8>(), 0usize..700).prop_map(|(seed, count)| Op::PushAll { seed, count }),
         3 => (any::<usize>(), any::<u8>()).prop_map(|(pick, seed)| Op::Set { pick, seed }),
         3 => (any::<usize>(), 1usize..3).prop_map(|(pick, count)| Op::Delete { pick, count }),
         1 => (any::<usize>(), 100usize..400).prop_map(|(pick, count)| Op::Delete { pick, count }),
@@ -108,6 +115,20 @@ impl Harness {
                         .expect("push");
                     assert_eq!(id, expected, "push returns the old next id");
                     self.model.insert(id, attrs(seed, id));
+                }
+                self.table = table;
+            }
+            Op::PushAll { seed, count } => {
+                let mut table = self.table.clone();
+                let first = table.next_id();
+                let records: Vec<Attrs> = (first..first + count as u64)
+                    .map(|id| attrs(seed, id))
+                    .collect();
+                let id = table.push_all(self.txn(), &records).expect("push_all");
+                assert_eq!(id, first, "push_all returns the old next id");
+                assert_eq!(table.next_id(), first + count as u64);
+                for (id, record) in (first..).zip(records) {
+                    self.model.insert(id, record);
                 }
                 self.table = table;
             }
