@@ -16,9 +16,10 @@ use crate::view::View;
 /// Peeling level by level (as in Kabir and Madduri's PKC): at level k, every node left whose
 /// degree among the nodes left is at most k is peeled with core number k, and peeling it lowers
 /// its neighbours' degrees, which may peel them at the same level; then k rises to the smallest
-/// degree left. Each level finds its first nodes by a pass over the nodes left in id order, so
-/// most lists are read in file order, where the bucket algorithm of Batagelj and Zaversnik reads
-/// them in order of degree, one random page access each. Time O(E) edge reads plus O(V) per
+/// degree left. Each level finds its first nodes by a pass over the nodes left in id order and
+/// peels the nodes they uncover in rounds sorted by id, so most lists are read in file order,
+/// where the bucket algorithm of Batagelj and Zaversnik reads them in order of degree, one
+/// random page access each. Time O(E) edge reads plus O(V) per
 /// level (the levels are the distinct core numbers; the nodes left shrink at every level);
 /// memory three vectors by node id.
 pub fn k_core<G: GraphRead + ?Sized>(
@@ -48,25 +49,34 @@ pub fn k_core<G: GraphRead + ?Sized>(
                 queue.push(v);
             }
         }
-        let mut next = 0;
-        while let Some(&v) = queue.get(next) {
-            next += 1;
-            control.tick("node", done, total)?;
-            done += 1;
-            scanner.each(v, Direction::Both, |w| {
-                if w == v || peeled.get(index(w)).copied().unwrap_or(true) {
-                    return;
-                }
-                if let Some(d) = degree.get_mut(index(w))
-                    && *d > level
-                {
-                    *d -= 1;
-                    if *d == level {
-                        mark(&mut peeled, w);
-                        queue.push(w);
+        // The queue in rounds, each sorted by id: a round's lists are then read in file
+        // order, where the nodes a round uncovers come in the random order of their edges.
+        let mut round_start = 0;
+        while round_start < queue.len() {
+            let round = round_start..queue.len();
+            round_start = round.end;
+            if let Some(nodes) = queue.get_mut(round.clone()) {
+                nodes.sort_unstable();
+            }
+            for at in round {
+                let Some(&v) = queue.get(at) else { break };
+                control.tick("node", done, total)?;
+                done += 1;
+                scanner.each(v, Direction::Both, |w| {
+                    if w == v || peeled.get(index(w)).copied().unwrap_or(true) {
+                        return;
                     }
-                }
-            })?;
+                    if let Some(d) = degree.get_mut(index(w))
+                        && *d > level
+                    {
+                        *d -= 1;
+                        if *d == level {
+                            mark(&mut peeled, w);
+                            queue.push(w);
+                        }
+                    }
+                })?;
+            }
         }
         queue.clear();
         left.retain(|&v| !peeled.get(index(v)).copied().unwrap_or(true));
