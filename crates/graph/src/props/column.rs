@@ -452,17 +452,21 @@ impl WriteTxn {
             label: label.to_owned(),
             key: key.to_owned(),
         };
+        // Registered first, so that a key too long for the registry refuses the column before
+        // any page is written.
+        let empty = RadixVec::default();
+        self.kv_insert_internal(COLUMNS, &registry_key(label, key), &encode_root(empty))?;
         let kind = self.kind_id(label)?;
         let mut slots = Vec::new();
         for_each_labelled_node(self, label, |node| -> Result<()> {
             slots.push((node.id(), record_slot(self, node.id(), kind, &column)?));
             Ok(())
         })?;
-        let mut vec = RadixVec::default();
+        let mut vec = empty;
         for (id, slot) in slots {
             write_slot(self.pager_txn(), &mut vec, id.0, slot)?;
         }
-        self.kv_insert_internal(COLUMNS, &registry_key(label, key), &encode_root(vec))?;
+        save(self, &column, empty, vec)?;
         Ok(true)
     }
 

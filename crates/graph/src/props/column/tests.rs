@@ -267,3 +267,17 @@ fn check_reports_a_slot_that_disagrees_with_its_record() -> Result<()> {
     );
     Ok(())
 }
+
+#[test]
+fn a_column_whose_key_the_registry_refuses_writes_no_page() -> Result<()> {
+    let graph = Graph::in_memory()?;
+    let mut txn = graph.begin_write()?;
+    txn.add_node_with(&["A"], &PropertyMap::from([("age".into(), Value::Int(5))]))?;
+    txn.commit()?;
+    let mut txn = graph.begin_write()?;
+    let long = "k".repeat(crate::MAX_KV_KEY_LEN);
+    assert!(txn.create_property_column("A", &long).is_err());
+    txn.commit()?;
+    assert!(graph.check()?.is_clean());
+    Ok(())
+}
