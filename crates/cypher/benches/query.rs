@@ -1,7 +1,8 @@
 //! Query costs end to end (parse, check, plan, run) and through a prepared query, on a
 //! generated graph in a file of the issue's `medium` size: 100,000 `Person` nodes (`id`, `age`,
 //! `name`), 1,000,000 `KNOWS` relationships from a fixed pseudo-random sequence (the one
-//! `kuzu_compare.py` repeats), an index on `Person(id)`. `cargo bench -p cypher --bench query`.
+//! `kuzu_compare.py` repeats), an index on `Person(id)`; the aggregation is measured again after
+//! `CREATE COLUMN` on `Person(age)`. `cargo bench -p cypher --bench query`.
 
 use std::hint::black_box;
 
@@ -102,6 +103,29 @@ fn queries(c: &mut Criterion) {
         .expect("prepare");
     g.bench_function("aggregation over all 100K Person nodes", |b| {
         b.iter(|| black_box(aggregate.run(&read, &Params::new()).expect("run")))
+    });
+    drop(read);
+    let column = PreparedQuery::new("CREATE COLUMN FOR (p:Person) ON (p.age)").expect("prepare");
+    g.bench_function("CREATE COLUMN over 100K Person nodes (aborted)", |b| {
+        b.iter(|| {
+            let mut txn = graph.begin_write().expect("write");
+            black_box(column.run_write(&mut txn, &Params::new()).expect("run"));
+            txn.abort();
+        })
+    });
+    cypher::execute(
+        &graph,
+        "CREATE COLUMN FOR (p:Person) ON (p.age)",
+        &Params::new(),
+    )
+    .expect("column");
+    let read = graph.begin_read().expect("read");
+    g.bench_function("aggregation over all 100K Person nodes, column", |b| {
+        b.iter(|| black_box(aggregate.run(&read, &Params::new()).expect("run")))
+    });
+    let aggregate_text = "MATCH (p:Person) RETURN avg(p.age) AS a, count(*) AS n";
+    g.bench_function("aggregation, column, parse+plan+run", |b| {
+        b.iter(|| black_box(cypher::query(&read, aggregate_text, &Params::new()).expect("run")))
     });
     drop(read);
     let create =

@@ -56,6 +56,16 @@ pub(crate) enum Clause {
     DropIndex {
         name: String,
     },
+    /// `CREATE COLUMN FOR (n:Label) ON (n.key)` or `CREATE COLUMN ON :Label(key)`.
+    CreateColumn {
+        label: String,
+        key: String,
+    },
+    /// `DROP COLUMN FOR (n:Label) ON (n.key)` or `DROP COLUMN ON :Label(key)`.
+    DropColumn {
+        label: String,
+        key: String,
+    },
     /// `CALL name(args) [YIELD ...] [WHERE ...]`.
     Call(ProcedureCall),
 }

@@ -75,6 +75,8 @@ pub(crate) fn writes(query: &Query) -> bool {
                 | Clause::Delete { .. }
                 | Clause::CreateIndex { .. }
                 | Clause::DropIndex { .. }
+                | Clause::CreateColumn { .. }
+                | Clause::DropColumn { .. }
         )
     })
 }
@@ -225,7 +227,10 @@ fn for_each_clause_expr(clause: &Clause, f: &mut dyn FnMut(&Expr)) {
             }
         }),
         Clause::Delete { targets, .. } => targets.iter().for_each(f),
-        Clause::CreateIndex { .. } | Clause::DropIndex { .. } => {}
+        Clause::CreateIndex { .. }
+        | Clause::DropIndex { .. }
+        | Clause::CreateColumn { .. }
+        | Clause::DropColumn { .. } => {}
         Clause::Call(call) => {
             call.args.iter().for_each(&mut *f);
             call.filter.iter().for_each(f);
@@ -330,7 +335,10 @@ fn single(q: &SingleQuery) -> CResult<Vec<String>> {
                     }
                 }
             }
-            Clause::CreateIndex { .. } | Clause::DropIndex { .. } => {}
+            Clause::CreateIndex { .. }
+            | Clause::DropIndex { .. }
+            | Clause::CreateColumn { .. }
+            | Clause::DropColumn { .. } => {}
             Clause::Call(call) => {
                 let columns = procedure_call(call, &mut scope)?;
                 if q.clauses.len() == 1 {

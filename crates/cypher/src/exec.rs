@@ -235,6 +235,12 @@ impl<S: Store> Exec<'_, S> {
                 Clause::DropIndex { name } => {
                     self.store.write()?.drop_property_index(name)?;
                 }
+                Clause::CreateColumn { label, key } => {
+                    self.store.write()?.create_property_column(label, key)?;
+                }
+                Clause::DropColumn { label, key } => {
+                    self.store.write()?.drop_property_column(label, key)?;
+                }
                 Clause::Call(call) => {
                     let (columns, out) = crate::call::run(self.env(), rows, call)?;
                     if q.clauses.len() == 1 {

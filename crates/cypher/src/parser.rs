@@ -190,11 +190,15 @@ impl<'a> Parser<'a> {
     }
 
     /// `CREATE INDEX [name] FOR (v:Label) ON (v.key)`, `CREATE INDEX ON :Label(key)`,
-    /// `DROP INDEX name`, `DROP INDEX ON :Label(key)`.
+    /// `DROP INDEX name`, `DROP INDEX ON :Label(key)`; `CREATE COLUMN` and `DROP COLUMN`
+    /// with `FOR (v:Label) ON (v.key)` or `ON :Label(key)` (a column has no name).
     fn schema_command(&mut self) -> PResult<Option<Clause>> {
-        let create = self.is_kw("CREATE") && self.is_kw_at(1, "INDEX");
-        let drop = self.is_kw("DROP") && self.is_kw_at(1, "INDEX");
-        if !create && !drop {
+        let create = self.is_kw("CREATE");
+        if !create && !self.is_kw("DROP") {
+            return Ok(None);
+        }
+        let column = self.is_kw_at(1, "COLUMN");
+        if !column && !self.is_kw_at(1, "INDEX") {
             return Ok(None);
         }
         self.at += 2;
@@ -204,53 +208,54 @@ impl<'a> Parser<'a> {
             self.expect_sym("(")?;
             let key = self.name()?;
             self.expect_sym(")")?;
-            (None, Some(label), Some(key))
-        } else if drop {
-            (Some(self.name()?), None, None)
+            (None, label, key)
+        } else if !create && !column {
+            return Ok(Some(Clause::DropIndex { name: self.name()? }));
         } else {
-            let name = if self.is_kw("FOR") {
+            let name = if column || self.is_kw("FOR") {
                 None
             } else {
                 Some(self.name()?)
             };
-            self.expect_kw("FOR")?;
-            self.expect_sym("(")?;
-            let var = self.variable()?;
-            self.expect_sym(":")?;
-            let label = self.name()?;
-            self.expect_sym(")")?;
-            self.expect_kw("ON")?;
-            self.expect_sym("(")?;
-            let pos = self.pos();
-            if self.variable()? != var {
-                return Err(CompileError::syntax(
-                    pos,
-                    "UndefinedVariable",
-                    format!("the index is on {var}"),
-                ));
-            }
-            self.expect_sym(".")?;
-            let key = self.name()?;
-            self.expect_sym(")")?;
-            (name, Some(label), Some(key))
+            let (label, key) = self.label_and_key()?;
+            (name, label, key)
         };
-        let default_name = |label: &Option<String>, key: &Option<String>| {
-            format!(
-                "{}.{}",
-                label.as_deref().unwrap_or_default(),
-                key.as_deref().unwrap_or_default()
-            )
-        };
-        let name = name.unwrap_or_else(|| default_name(&label, &key));
-        Ok(Some(if create {
-            Clause::CreateIndex {
-                name,
-                label: label.unwrap_or_default(),
-                key: key.unwrap_or_default(),
-            }
-        } else {
-            Clause::DropIndex { name }
+        Ok(Some(match (create, column) {
+            (true, true) => Clause::CreateColumn { label, key },
+            (false, true) => Clause::DropColumn { label, key },
+            (true, false) => Clause::CreateIndex {
+                name: name.unwrap_or_else(|| format!("{label}.{key}")),
+                label,
+                key,
+            },
+            (false, false) => Clause::DropIndex {
+                name: format!("{label}.{key}"),
+            },
         }))
+    }
+
+    /// `FOR (v:Label) ON (v.key)` of an index or column: the label and the key.
+    fn label_and_key(&mut self) -> PResult<(String, String)> {
+        self.expect_kw("FOR")?;
+        self.expect_sym("(")?;
+        let var = self.variable()?;
+        self.expect_sym(":")?;
+        let label = self.name()?;
+        self.expect_sym(")")?;
+        self.expect_kw("ON")?;
+        self.expect_sym("(")?;
+        let pos = self.pos();
+        if self.variable()? != var {
+            return Err(CompileError::syntax(
+                pos,
+                "UndefinedVariable",
+                format!("the index is on {var}"),
+            ));
+        }
+        self.expect_sym(".")?;
+        let key = self.name()?;
+        self.expect_sym(")")?;
+        Ok((label, key))
     }
 
     fn single_query(&mut self) -> PResult<SingleQuery> {

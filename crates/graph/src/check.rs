@@ -90,6 +90,7 @@ pub fn page_type_name(tag: u8) -> &'static str {
         49 => "adjacency run",
         50 => "adjacency hub",
         51 => "adjacency segment",
+        64 => "column slots",
         80 => "vector slots",
         81 => "vector node slots",
         82 => "vector upper links",
@@ -125,6 +126,7 @@ impl ReadTxn {
         let src = self.source();
         let roots = self.roots();
         let mut pages = Vec::new();
+        let cross_check = seen.is_some();
         let problems = roots.nodes.check(src, &mut pages)?;
         report.problems("node records", problems);
         let problems = roots.edges.check(src, &mut pages)?;
@@ -188,6 +190,8 @@ impl ReadTxn {
         let vector_report = crate::vector::check(src, &roots.nodes)?;
         report.problems("vector indexes", vector_report.problems);
         pages.extend(vector_report.pages);
+        let problems = crate::props::column::check(self, &mut pages, cross_check)?;
+        report.problems("property columns", problems);
         Ok(pages)
     }
 

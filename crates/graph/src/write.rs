@@ -181,7 +181,7 @@ impl WriteTxn {
         self.unindex(&old, id.0)?;
         self.delete_vectors_of(id)?;
         self.roots.nodes.delete(&mut self.txn, id.0)?;
-        Ok(())
+        crate::props::column::refresh_node(self, id)
     }
 
     /// Adds an edge from `from` to `to` and returns its id. Both nodes must exist.

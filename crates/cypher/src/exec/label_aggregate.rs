@@ -5,7 +5,9 @@
 //! [`Accumulator`]s, in the same order (the matcher's: the label's nodes as
 //! `Reads::labelled` lists them), so every result and error is the slow path's. The nodes come
 //! from [`graph::props::for_each_labelled_node`] (records read in id order, page by page, when
-//! the label's kind is a good share of the nodes) and each property is read in place.
+//! the label's kind is a good share of the nodes) and each property is read in place, or,
+//! when the graph has a property column of the label and the key every property argument
+//! reads (`CREATE COLUMN`), from that column: about 255 nodes a page, no record read.
 //!
 //! It applies when the `MATCH` is a lone, labelled node pattern with a variable and nothing
 //! else (no property map, no `WHERE`, not `OPTIONAL`), it is the query's first clause (one
@@ -14,7 +16,7 @@
 
 use crate::aggregate::{Accumulator, AggregateCall};
 use crate::ast::Expr;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::eval::Env;
 use crate::source::Source;
 use crate::store::Store;
@@ -79,30 +81,67 @@ impl LabelAggregate {
         })
     }
 
-    /// The accumulators of `calls` over every node of the label.
+    /// The one property every property argument reads, if they all read the same one: a
+    /// column of it answers them all.
+    fn column_key(&self) -> Option<&str> {
+        let mut keys = self.arguments.iter().filter_map(|a| match a {
+            Argument::Property(key) => Some(key.as_str()),
+            Argument::Row | Argument::Node => None,
+        });
+        let first = keys.next()?;
+        keys.all(|k| k == first).then_some(first)
+    }
+
+    /// The accumulators of `calls` over every node of the label: from the property column
+    /// of the label and key when every property argument reads one key and the graph has
+    /// that column (`graph::props::for_each_column_value`, the same nodes in the same order),
+    /// else from the label's records.
     pub(super) fn run<S: Store>(
         &self,
         env: Env<'_, S>,
         calls: &[AggregateCall],
     ) -> Result<Vec<Accumulator>> {
         let mut accs: Vec<Accumulator> = calls.iter().map(|_| Accumulator::default()).collect();
-        graph::props::for_each_labelled_node(env.store.read(), &self.label, |node| {
-            let data = node.data()?;
-            for ((call, argument), acc) in calls.iter().zip(&self.arguments).zip(&mut accs) {
-                let value = match argument {
-                    Argument::Row => None,
-                    Argument::Node => Some(Value::Node(node.id())),
-                    Argument::Property(key) => {
-                        Some(graph::props::with_data_property(&data, key, |v| {
-                            v.map_or(Ok(Value::Null), Value::from_ref)
-                        })??)
-                    }
-                };
-                acc.add(call, value, None);
+        let txn = env.store.read();
+        if let Some(key) = self.column_key() {
+            let found = graph::props::for_each_column_value(txn, &self.label, key, |id, value| {
+                self.fold(calls, &mut accs, id, |_| {
+                    value.map_or(Ok(Value::Null), Value::from_ref)
+                })
+            })?;
+            if found {
+                return Ok(accs);
             }
-            Ok::<(), Error>(())
+        }
+        graph::props::for_each_labelled_node(txn, &self.label, |node| {
+            let data = node.data()?;
+            self.fold(calls, &mut accs, node.id(), |key| {
+                graph::props::with_data_property(&data, key, |v| {
+                    v.map_or(Ok(Value::Null), Value::from_ref)
+                })?
+            })
         })?;
         Ok(accs)
+    }
+
+    /// Adds node `id` to the accumulators, its property `key` given by `property(key)`.
+    #[inline]
+    fn fold(
+        &self,
+        calls: &[AggregateCall],
+        accs: &mut [Accumulator],
+        id: graph::NodeId,
+        mut property: impl FnMut(&str) -> Result<Value>,
+    ) -> Result<()> {
+        for ((call, argument), acc) in calls.iter().zip(&self.arguments).zip(accs) {
+            let value = match argument {
+                Argument::Row => None,
+                Argument::Node => Some(Value::Node(id)),
+                Argument::Property(key) => Some(property(key)?),
+            };
+            acc.add(call, value, None);
+        }
+        Ok(())
     }
 }
 

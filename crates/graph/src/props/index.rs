@@ -197,8 +197,10 @@ pub(crate) fn unindex_node(txn: &mut WriteTxn, id: NodeId) -> Result<()> {
     Ok(())
 }
 
-/// Adds node `id`'s entries (after a change to its labels or properties).
+/// Adds node `id`'s entries (after a change to its labels or properties), and rewrites its
+/// slots in the property columns.
 pub(crate) fn index_node(txn: &mut WriteTxn, id: NodeId) -> Result<()> {
+    super::column::refresh_node(txn, id)?;
     if !any_index(txn)? {
         return Ok(());
     }

@@ -6,6 +6,7 @@
 //! written as JSON before properties existed reads as properties; empty data is no
 //! properties. Extra labels are in `labels.rs`.
 
+pub(crate) mod column;
 mod encode;
 pub(crate) mod index;
 mod json;
@@ -14,6 +15,7 @@ pub(crate) mod labels;
 mod value;
 mod view;
 
+pub use column::{PropertyColumn, for_each_column_value};
 pub(crate) use encode::encode_properties_into;
 pub use encode::{PROPERTIES_TAG, encode_properties};
 pub use index::{PropertyIndex, index_value};
@@ -147,6 +149,11 @@ pub trait PropertyRead: GraphRead {
     /// The property indexes defined, by name.
     fn property_indexes(&self) -> Result<Vec<PropertyIndex>> {
         index::indexes(self)
+    }
+
+    /// The property columns defined, by label and key.
+    fn property_columns(&self) -> Result<Vec<PropertyColumn>> {
+        column::columns(self)
     }
 
     /// The nodes labelled `label` whose property `key` equals `value` (integers and floats

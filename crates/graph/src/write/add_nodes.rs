@@ -3,7 +3,8 @@
 //! done once per batch. The property-index registry is read once (not twice per node), a new
 //! node's index entries come from the properties given (not from its record decoded again),
 //! and the by-kind and by-name keys, the label keys and the property-index keys are each
-//! sorted and inserted in key order, the key-value catalog read once per space.
+//! sorted and inserted in key order, the key-value catalog read once per space; the slots of
+//! property columns come from the properties given too.
 
 use crate::error::Result;
 use crate::ids::NodeId;
@@ -120,6 +121,11 @@ impl WriteTxn {
             keys.sort_unstable();
             self.kv_insert_keys_internal(space, keys)?;
         }
+        let columns = ids.iter().zip(nodes).map(|(&id, node)| {
+            let extra: &[&str] = node.labels.get(1..).unwrap_or_default();
+            (id, node.kind(), extra, node.properties)
+        });
+        crate::props::column::fill_new_nodes(self, columns)?;
         Ok(ids)
     }
 }

@@ -73,12 +73,21 @@ proptest! {
         nodes in prop::collection::vec(node(), 0..25),
     ) {
         let graph = build(&nodes);
-        for aggregate in AGGREGATES {
-            // `WHERE true` keeps the same query on the row-by-row path.
-            let pushed = run(&graph, &format!("MATCH (p:L) RETURN {aggregate} AS r"));
-            let rows = run(&graph, &format!("MATCH (p:L) WHERE true RETURN {aggregate} AS r"));
-            prop_assert_eq!(pushed, rows, "{}", aggregate);
-        }
+        let compare = |graph: &Graph| -> std::result::Result<(), TestCaseError> {
+            for aggregate in AGGREGATES {
+                // `WHERE true` keeps the same query on the row-by-row path.
+                let pushed = run(graph, &format!("MATCH (p:L) RETURN {aggregate} AS r"));
+                let rows =
+                    run(graph, &format!("MATCH (p:L) WHERE true RETURN {aggregate} AS r"));
+                prop_assert_eq!(pushed, rows, "{}", aggregate);
+            }
+            Ok(())
+        };
+        compare(&graph)?;
+        // And read from a column of `v`.
+        crate::execute(&graph, "CREATE COLUMN FOR (p:L) ON (p.v)", &Params::new())
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        compare(&graph)?;
     }
 }
 
@@ -122,4 +131,44 @@ fn only_a_lone_labelled_node_with_plain_arguments_is_pushed_down() {
     assert!(pushed("MATCH (p:L)-->() RETURN count(*)").is_none());
     assert!(pushed("OPTIONAL MATCH (p:L) RETURN count(*)").is_none());
     assert!(pushed("MATCH (p:L) RETURN sum(p.age + 1)").is_none());
+}
+
+#[test]
+fn a_column_is_read_when_every_property_argument_reads_its_key() {
+    let key = |text: &str| pushed(text).and_then(|p| p.column_key().map(str::to_owned));
+    assert_eq!(
+        key("MATCH (p:L) RETURN sum(p.age), count(*)").as_deref(),
+        Some("age")
+    );
+    assert_eq!(
+        key("MATCH (p:L) RETURN min(p.age), max(p.age), count(p)").as_deref(),
+        Some("age")
+    );
+    assert_eq!(key("MATCH (p:L) RETURN sum(p.age), sum(p.x)"), None);
+    assert_eq!(key("MATCH (p:L) RETURN count(*)"), None);
+}
+
+#[test]
+fn create_and_drop_column_keep_the_graph_columns() {
+    use graph::PropertyRead;
+    let graph = build(&[(vec!["L"], Some(graph::Value::Int(4)))]);
+    let columns = |graph: &Graph| {
+        graph
+            .begin_read()
+            .expect("read")
+            .property_columns()
+            .expect("columns")
+            .len()
+    };
+    crate::execute(&graph, "CREATE COLUMN FOR (p:L) ON (p.v)", &Params::new()).expect("create");
+    crate::execute(&graph, "CREATE COLUMN ON :L(w)", &Params::new()).expect("create");
+    assert_eq!(columns(&graph), 2);
+    assert_eq!(
+        run(&graph, "MATCH (p:L) RETURN sum(p.v) AS r"),
+        "Ok([[Int(4)]])"
+    );
+    crate::execute(&graph, "DROP COLUMN ON :L(v)", &Params::new()).expect("drop");
+    crate::execute(&graph, "DROP COLUMN FOR (q:L) ON (q.w)", &Params::new()).expect("drop");
+    assert_eq!(columns(&graph), 0);
+    assert!(graph.check().expect("check").is_clean());
 }
