@@ -69,6 +69,61 @@ pub(crate) enum Split {
     Append,
 }
 
+/// Where an overfull list of entries (their sizes, slot included) can be divided in two:
+/// before entry `even` the two sides differ least; before entry `fullest` (if any) the left
+/// side is as full as it can be with both sides keeping the minimum fill of `level`. `None`
+/// for `even` when no division fits both sides in a page.
+struct Division {
+    even: Option<usize>,
+    fullest: Option<usize>,
+}
+
+fn division(level: u8, sizes: &[usize]) -> Division {
+    let total: usize = sizes.iter().sum();
+    let mut best: Option<(usize, usize)> = None;
+    let mut fullest = None;
+    let mut left = 0;
+    for (k, (before, at)) in sizes.iter().zip(sizes.iter().skip(1)).enumerate() {
+        // Dividing before entry k + 1.
+        let k = k + 1;
+        left += before;
+        let right = if level == 0 {
+            total - left
+        } else {
+            MIN_BRANCH_ENTRY + (total - left - at)
+        };
+        if left <= NODE_BODY && right <= NODE_BODY {
+            if left.min(right) >= min_fill(level) {
+                fullest = Some(k);
+            }
+            let imbalance = left.abs_diff(right);
+            if best.is_none_or(|(_, b)| imbalance < b) {
+                best = Some((k, imbalance));
+            }
+        }
+    }
+    Division {
+        even: best.map(|(k, _)| k),
+        fullest,
+    }
+}
+
+fn entry_sizes<'a>(cells: impl Iterator<Item = &'a Vec<u8>>) -> Vec<usize> {
+    cells.map(|c| SLOT_SIZE + c.len()).collect()
+}
+
+/// The separator between two leaves: the shortest key above the last of `left` and at most
+/// the first of `right`.
+fn leaf_separator(id: PageId, left: &[Vec<u8>], right: &[Vec<u8>]) -> Result<Vec<u8>> {
+    let last_left = left.last().ok_or_else(|| corrupt(id, "empty left side"))?;
+    let first_right = right
+        .first()
+        .ok_or_else(|| corrupt(id, "empty right side"))?;
+    let a = leaf_cell_at(last_left, 0, id)?.key;
+    let b = leaf_cell_at(first_right, 0, id)?.key;
+    Ok(shortest_separator(a, b).to_vec())
+}
+
 /// Lays out the cells of a node of `level` in one page if they fit, else in two, divided as
 /// `split` asks. An even division is within one entry of balanced, so both sides keep the
 /// minimum fill (see [`crate::layout`]); an append division is used only where both sides
@@ -80,55 +135,76 @@ pub(crate) fn arrange(
     cells: Vec<Vec<u8>>,
     split: Split,
 ) -> Result<Arrangement> {
-    let sizes: Vec<usize> = cells.iter().map(|c| SLOT_SIZE + c.len()).collect();
-    let total: usize = sizes.iter().sum();
-    if total <= NODE_BODY {
+    let sizes = entry_sizes(cells.iter());
+    if sizes.iter().sum::<usize>() <= NODE_BODY {
         return Ok(Arrangement::One(cells));
     }
-    let mut best: Option<(usize, usize)> = None;
-    let mut rightmost: Option<usize> = None;
-    let mut left = 0;
-    for (k, (before, at)) in sizes.iter().zip(sizes.iter().skip(1)).enumerate() {
-        // Dividing before cell k + 1.
-        let k = k + 1;
-        left += before;
-        let right = if level == 0 {
-            total - left
-        } else {
-            MIN_BRANCH_ENTRY + (total - left - at)
-        };
-        if left <= NODE_BODY && right <= NODE_BODY {
-            if left.min(right) >= min_fill(level) {
-                rightmost = Some(k);
-            }
-            let imbalance = left.abs_diff(right);
-            if best.is_none_or(|(_, b)| imbalance < b) {
-                best = Some((k, imbalance));
-            }
-        }
-    }
-    let (even, _) = best.ok_or_else(|| corrupt(id, "no division of an overfull node fits"))?;
-    let k = match (split, rightmost) {
+    let Division { even, fullest } = division(level, &sizes);
+    let even = even.ok_or_else(|| corrupt(id, "no division of an overfull node fits"))?;
+    let k = match (split, fullest) {
         (Split::Append, Some(k)) => k.max(even),
         _ => even,
     };
     let mut left = cells;
     let mut right = left.split_off(k);
-    let first_right = right
-        .first_mut()
-        .ok_or_else(|| corrupt(id, "empty right side"))?;
     let sep = if level == 0 {
-        let last_left = left.last().ok_or_else(|| corrupt(id, "empty left side"))?;
-        let a = leaf_cell_at(last_left, 0, id)?.key;
-        let b = leaf_cell_at(first_right, 0, id)?.key;
-        shortest_separator(a, b).to_vec()
+        leaf_separator(id, &left, &right)?
     } else {
+        let first_right = right
+            .first_mut()
+            .ok_or_else(|| corrupt(id, "empty right side"))?;
         let promoted = branch_cell_at(first_right, 0, id)?;
         let sep = promoted.key.to_vec();
         *first_right = encode_branch_cell(promoted.child, &[]);
         sep
     };
     Ok(Arrangement::Two { left, sep, right })
+}
+
+/// Makes room in the overfull leaf `child` (a page this transaction owns, child `index` of
+/// `parent`) by moving its first entries into its left sibling instead of splitting it: as
+/// many as fill the sibling with both leaves keeping the minimum fill. Ascending inserts (at
+/// the right edge of a tree, or at the end of a run of keys inside it, as a kind's nodes in a
+/// by-kind index) then leave every leaf they pass full; splits alone leave each at the fill
+/// the new right side does not need, about 63 % of a page with small entries. `cells` are
+/// the child's entries with the new one; they are taken only when entries move. Returns the
+/// parent's outcome (its separator before `child` changed), or `None` when there is no left
+/// sibling or it has no room for the first entry.
+pub(crate) fn shift_left(
+    txn: &mut WriteTxn,
+    (parent, index): (PageId, usize),
+    child: PageId,
+    cells: &mut Vec<Vec<u8>>,
+    parent_is_root: bool,
+) -> Result<Option<Outcome>> {
+    let Some(j) = index.checked_sub(1) else {
+        return Ok(None);
+    };
+    let sibling = NodeRef::read(txn, parent, None)?.child(j)?;
+    let first = cells.first().map_or(0, |c| SLOT_SIZE + c.len());
+    let mut all = {
+        let node = NodeRef::read(txn, sibling, Some(0))?;
+        if node.used()? + first > NODE_BODY {
+            return Ok(None);
+        }
+        read_cells(&node)?
+    };
+    let kept = all.len();
+    let sizes = entry_sizes(all.iter().chain(cells.iter()));
+    let Some(k) = division(0, &sizes).fullest.filter(|&k| k > kept) else {
+        return Ok(None);
+    };
+    all.append(cells);
+    let right = all.split_off(k);
+    let sep = leaf_separator(child, &all, &right)?;
+    let sibling = txn.cow(sibling)?;
+    write_cells(sibling, txn.page_mut(sibling)?, LEAF, 0, &all)?;
+    write_cells(child, txn.page_mut(child)?, LEAF, 0, &right)?;
+    let page = txn.page_mut(parent)?;
+    set_child(parent, page, j, sibling)?;
+    remove(parent, page, index)?;
+    let cell = encode_branch_cell(child, &sep);
+    insert_cell(txn, parent, index, cell, parent_is_root).map(Some)
 }
 
 /// The outcome for a node that changed in place: underfull or done.

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use pager_mmap::{PageId, PageSource, WriteTxn};
 
-use crate::balance::{Outcome, Split, node_state, propagate, store};
+use crate::balance::{Outcome, Split, node_state, propagate, shift_left, store};
 use crate::cell::{ValueRef, encode_branch_cell, encode_leaf_cell};
 use crate::error::{Error, Result, corrupt};
 use crate::layout::{BRANCH, INLINE_PAYLOAD_MAX, LEAF, MAX_HEIGHT, MAX_KEY_LEN, MAX_VALUE_LEN};
@@ -216,12 +216,14 @@ impl Tree {
             }
             Err(index) => index,
         };
-        let outcome = if try_insert(leaf, page, index, &cell)? {
-            if found.is_ok() {
+        // The outcome for the node at the end of `above`.
+        let (above, outcome) = if try_insert(leaf, page, index, &cell)? {
+            let outcome = if found.is_ok() {
                 node_state(txn, leaf, is_root)?
             } else {
                 Outcome::Done
-            }
+            };
+            (&path[..], outcome)
         } else {
             let mut cells = read_cells(&NodeRef::read(txn, leaf, Some(0))?)?;
             if index > cells.len() {
@@ -233,9 +235,19 @@ impl Tree {
             } else {
                 Split::Even
             };
-            store(txn, leaf, 0, cells, is_root, split)?
+            let shifted = match path.split_last() {
+                Some((&parent, grandparents)) => {
+                    shift_left(txn, parent, leaf, &mut cells, grandparents.is_empty())?
+                        .map(|outcome| (grandparents, outcome))
+                }
+                None => None,
+            };
+            match shifted {
+                Some(shifted) => shifted,
+                None => (&path[..], store(txn, leaf, 0, cells, is_root, split)?),
+            }
         };
-        let top = propagate(txn, &path, outcome)?;
+        let top = propagate(txn, above, outcome)?;
         let len = if found.is_ok() {
             self.len
         } else {

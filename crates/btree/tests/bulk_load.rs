@@ -88,7 +88,7 @@ fn unsorted_or_repeated_keys_are_refused() {
 }
 
 #[test]
-fn bulk_load_is_faster_than_inserts_and_packs_tighter() {
+fn bulk_load_is_faster_than_inserts_and_fills_as_asked() {
     let input = entries(200_000, 16, 8);
     let pager = pager();
     let mut txn = pager.begin_write().expect("write");
@@ -115,7 +115,8 @@ fn bulk_load_is_faster_than_inserts_and_packs_tighter() {
         insert_report.fill()
     );
     assert!(bulk_time < insert_time, "bulk load was not faster");
-    assert!(bulk_report.leaf_pages < insert_report.leaf_pages);
+    // Inserts in key order fill their leaves full (ascending_inserts_fill_leaves.rs); a bulk
+    // load leaves the room it is asked to leave for later inserts.
     let default = BulkFill::DEFAULT.get() as f64 / 100.0;
     assert!(bulk_report.fill() > default - 0.05 && bulk_report.fill() <= default);
 }

@@ -150,7 +150,8 @@ fn a_full_disk_fails_the_commit_and_loses_nothing_committed() {
     let (a, b, _) = committed_pair(&graph);
     sim.inject(SimFault::GrowErrorAfter(0));
     let mut txn = graph.begin_write().expect("write");
-    for i in 0..5_000 {
+    // Well past what the file's growth steps so far leave free (at least 1 MiB).
+    for i in 0..20_000 {
         txn.add_node("k", &format!("bulk{i}"), &[1; 100])
             .expect("in memory until commit");
     }
