@@ -8,6 +8,10 @@
 //! instead: deletes the vectors of every tenth node and inserts as many new
 //! ones, then builds a fresh index of the same set and compares their recall@10.
 //!
+//! Build and query times are wall time, or the thread's CPU time with
+//! `MMGRAPH_BENCH_CLOCK=thread-cpu` (`mmgraph_benches::measure::clock`), for a machine shared
+//! with other jobs; reopen + first query is always wall time.
+//!
 //! `--input DIR` reads the vectors and queries from `DIR/data.f32` and `DIR/queries.f32` (raw
 //! little-endian `f32` rows of `--dim` components, as `benches/embed_taxonomy.py` writes them)
 //! instead of generating them.
@@ -17,6 +21,7 @@
 use std::time::Instant;
 
 use graph::{Graph, GraphRead, Metric, NodeId, VectorIndexSpec};
+use mmgraph_benches::measure::clock;
 use mmgraph_benches::vectors::{clustered, read_f32, write_f32, write_u32};
 use mmgraph_benches::{Result, utc_now};
 
@@ -93,7 +98,12 @@ fn main() -> Result<()> {
     let (data, queries) = (data.as_slice(), queries.as_slice());
     write_f32(&args.out.join("data.f32"), data)?;
     write_f32(&args.out.join("queries.f32"), queries)?;
-    println!("# mmgraph vector benchmark, {} UTC", utc_now());
+    let clock = clock();
+    println!(
+        "# mmgraph vector benchmark, {} UTC, build and queries timed by {}",
+        utc_now(),
+        clock.name()
+    );
     println!(
         "{} x {} {what}, {} queries, M=16, ef_construction=200, L2",
         args.n, args.dim, args.queries
@@ -102,7 +112,7 @@ fn main() -> Result<()> {
     let path = args.out.join("vectors.mmg");
     let _ = std::fs::remove_file(&path);
     let graph = Graph::open(&path)?;
-    let start = Instant::now();
+    let start = clock.now();
     let mut txn = graph.begin_write()?;
     txn.create_vector_index("v", VectorIndexSpec::new(args.dim, Metric::L2))?;
     for (i, row) in data.chunks_exact(args.dim).enumerate() {
@@ -114,11 +124,15 @@ fn main() -> Result<()> {
         if (i + 1) % args.batch == 0 {
             txn.commit()?;
             txn = graph.begin_write()?;
-            eprintln!("{} inserted, {:.1} s", i + 1, start.elapsed().as_secs_f64());
+            eprintln!(
+                "{} inserted, {:.1} s",
+                i + 1,
+                (clock.now() - start).as_secs_f64()
+            );
         }
     }
     txn.commit()?;
-    let build = start.elapsed();
+    let build = clock.now() - start;
     let file_len = std::fs::metadata(&path)?.len();
     let raw = (args.n * args.dim * 4) as u64;
     println!(
@@ -138,7 +152,7 @@ fn main() -> Result<()> {
     );
 
     let read = graph.begin_read()?;
-    let start = Instant::now();
+    let start = clock.now();
     let mut truth = Vec::with_capacity(args.queries * K);
     for q in queries.chunks_exact(args.dim) {
         let hits = read.vector_search_exact("v", q, K)?;
@@ -146,14 +160,14 @@ fn main() -> Result<()> {
     }
     println!(
         "exact search: {:.1} QPS",
-        args.queries as f64 / start.elapsed().as_secs_f64()
+        args.queries as f64 / (clock.now() - start).as_secs_f64()
     );
     write_u32(&args.out.join("truth.u32"), &truth)?;
 
     println!("| ef_search | recall@10 | QPS |");
     println!("|---|---|---|");
     for ef in [10, 20, 40, 80, 120, 200, 400] {
-        let start = Instant::now();
+        let start = clock.now();
         let mut found = 0usize;
         for (q, t) in queries.chunks_exact(args.dim).zip(truth.chunks_exact(K)) {
             let hits = read.vector_search("v", q, K, ef)?;
@@ -162,7 +176,7 @@ fn main() -> Result<()> {
                 .filter(|h| t.contains(&(h.node.0 as u32)))
                 .count();
         }
-        let secs = start.elapsed().as_secs_f64();
+        let secs = (clock.now() - start).as_secs_f64();
         println!(
             "| {ef} | {:.4} | {:.0} |",
             found as f64 / (args.queries * K) as f64,

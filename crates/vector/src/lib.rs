@@ -23,6 +23,9 @@ pub mod catalog;
 mod check;
 mod error;
 mod index;
+pub mod kernels;
+#[cfg(target_arch = "x86_64")]
+mod kernels_avx2;
 mod metric;
 mod node_slot;
 mod scored;
@@ -36,7 +39,8 @@ pub use catalog::IndexInfo;
 pub use check::check;
 pub use error::{Error, Result};
 pub use index::{Hit, Index, NODE_PAGE, UPPER_PAGE, VECTOR_PAGE};
-pub use metric::{Metric, dot, l2};
+pub use kernels::{dot, l2};
+pub use metric::Metric;
 pub use search::Filter;
 pub use spec::{
     IndexSpec, MAX_DIMENSION, MAX_EF_CONSTRUCTION, MAX_INDEX_NAME_LEN, MAX_LEVEL, MAX_M,

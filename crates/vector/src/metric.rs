@@ -1,13 +1,9 @@
-//! Metrics and their distance kernels: smaller is nearer under every metric.
-//!
-//! The kernels read the stored side as little-endian bytes straight from the page, eight lanes
-//! at a time into eight independent accumulators, so that the compiler keeps them in one SIMD
-//! register each and vectorises the loop (safe Rust, no intrinsics; `benches` measures them).
+//! Metrics: how two vectors are compared (smaller is nearer under every metric), through the
+//! kernels of [`crate::kernels`], which read the stored side as little-endian bytes straight
+//! from the page.
 
 use crate::error::{Error, Result};
-
-/// Lanes summed side by side: eight `f32`s fill one 256-bit register.
-const LANES: usize = 8;
+use crate::kernels::{dot, dot_bytes, l2, l2_bytes};
 
 /// How two vectors are compared.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -103,82 +99,6 @@ impl Metric {
     }
 }
 
-fn sum_lanes(acc: [f32; LANES]) -> f32 {
-    acc.iter().sum()
-}
-
-fn lane(bytes: &[u8], i: usize) -> f32 {
-    let mut word = [0u8; 4];
-    if let Some(b) = bytes.get(4 * i..4 * i + 4) {
-        word.copy_from_slice(b);
-    }
-    f32::from_le_bytes(word)
-}
-
-/// `a·b` over two slices of `f32` (the shorter one's length).
-pub fn dot(a: &[f32], b: &[f32]) -> f32 {
-    let mut acc = [0f32; LANES];
-    let (ca, cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
-    let (ra, rb) = (ca.remainder(), cb.remainder());
-    for (x, y) in ca.zip(cb) {
-        for ((s, p), q) in acc.iter_mut().zip(x).zip(y) {
-            *s += p * q;
-        }
-    }
-    sum_lanes(acc) + ra.iter().zip(rb).map(|(p, q)| p * q).sum::<f32>()
-}
-
-/// `|a - b|²` over two slices of `f32` (the shorter one's length).
-pub fn l2(a: &[f32], b: &[f32]) -> f32 {
-    let mut acc = [0f32; LANES];
-    let (ca, cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
-    let (ra, rb) = (ca.remainder(), cb.remainder());
-    for (x, y) in ca.zip(cb) {
-        for ((s, p), q) in acc.iter_mut().zip(x).zip(y) {
-            let d = p - q;
-            *s += d * d;
-        }
-    }
-    sum_lanes(acc)
-        + ra.iter()
-            .zip(rb)
-            .map(|(p, q)| (p - q) * (p - q))
-            .sum::<f32>()
-}
-
-/// `a·b` with `b` as little-endian bytes, as stored in a page.
-fn dot_bytes(a: &[f32], b: &[u8]) -> f32 {
-    let mut acc = [0f32; LANES];
-    let (ca, cb) = (a.chunks_exact(LANES), b.chunks_exact(4 * LANES));
-    let (ra, rb) = (ca.remainder(), cb.remainder());
-    for (x, y) in ca.zip(cb) {
-        for (i, (s, p)) in acc.iter_mut().zip(x).enumerate() {
-            *s += p * lane(y, i);
-        }
-    }
-    let tail: f32 = ra.iter().enumerate().map(|(i, p)| p * lane(rb, i)).sum();
-    sum_lanes(acc) + tail
-}
-
-/// `|a - b|²` with `b` as little-endian bytes, as stored in a page.
-fn l2_bytes(a: &[f32], b: &[u8]) -> f32 {
-    let mut acc = [0f32; LANES];
-    let (ca, cb) = (a.chunks_exact(LANES), b.chunks_exact(4 * LANES));
-    let (ra, rb) = (ca.remainder(), cb.remainder());
-    for (x, y) in ca.zip(cb) {
-        for (i, (s, p)) in acc.iter_mut().zip(x).enumerate() {
-            let d = p - lane(y, i);
-            *s += d * d;
-        }
-    }
-    let tail: f32 = ra
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p - lane(rb, i)) * (p - lane(rb, i)))
-        .sum();
-    sum_lanes(acc) + tail
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,16 +117,6 @@ mod tests {
                 metric.distance_to_bytes(&a, &bytes(&b)).to_bits()
             );
         }
-    }
-
-    #[test]
-    fn kernels_agree_with_naive_sums() {
-        let a: Vec<f32> = (0..21).map(|i| i as f32).collect();
-        let b: Vec<f32> = (0..21).map(|i| 1.0 - i as f32).collect();
-        let naive_dot: f32 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
-        let naive_l2: f32 = a.iter().zip(&b).map(|(x, y)| (x - y) * (x - y)).sum();
-        assert!((dot(&a, &b) - naive_dot).abs() < 1e-3 * naive_dot.abs());
-        assert!((l2(&a, &b) - naive_l2).abs() < 1e-3 * naive_l2);
     }
 
     #[test]
