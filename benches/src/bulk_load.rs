@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use graph::{Graph, NewEdge, NodeId};
+use graph::Graph;
 
 use crate::Result;
 use crate::generate::GraphSpec;
@@ -65,12 +65,7 @@ pub fn run(config: &Config) -> Result<Report> {
     let peak_reset = reset_peak_rss();
     let cpu_before = thread_cpu();
     let started = Instant::now();
-    txn.add_edges(g.edges.iter().enumerate().map(|(i, &(from, to))| NewEdge {
-        from: NodeId(u64::from(from)),
-        to: NodeId(u64::from(to)),
-        edge_type: g.edge_type(i),
-        data: b"",
-    }))?;
+    txn.add_edges(g.new_edges())?;
     let edges_time = started.elapsed();
     let edges_cpu = thread_cpu()
         .zip(cpu_before)

@@ -13,7 +13,7 @@ use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use graph::{Graph, GraphRead, NewEdge, NodeId};
+use graph::{Graph, GraphRead, NodeId};
 
 use crate::Result;
 use crate::generate::{GraphSpec, SplitMix64};
@@ -67,12 +67,7 @@ fn build(graph: &str, path: &Path) -> Result<()> {
         let node = g.node(i);
         txn.add_node(node.kind, node.name, node.data)?;
     }
-    txn.add_edges(g.edges.iter().enumerate().map(|(i, &(from, to))| NewEdge {
-        from: NodeId(u64::from(from)),
-        to: NodeId(u64::from(to)),
-        edge_type: g.edge_type(i),
-        data: b"",
-    }))?;
+    txn.add_edges(g.new_edges())?;
     txn.commit()?;
     Ok(())
 }

@@ -292,6 +292,20 @@ impl Generated {
         EDGE_TYPES[usize::from(self.edge_types[i])]
     }
 
+    /// Every edge as `WriteTxn::add_edges` takes it, without data: edge `i` joins node ids
+    /// `edges[i]`, typed [`Generated::edge_type`]`(i)`.
+    pub fn new_edges(&self) -> impl Iterator<Item = graph::NewEdge<'_>> + '_ {
+        self.edges
+            .iter()
+            .enumerate()
+            .map(|(i, &(from, to))| graph::NewEdge {
+                from: graph::NodeId(u64::from(from)),
+                to: graph::NodeId(u64::from(to)),
+                edge_type: self.edge_type(i),
+                data: b"",
+            })
+    }
+
     /// Every node's out-degree.
     pub fn out_degrees(&self) -> Vec<u32> {
         let mut degrees = vec![0u32; self.nodes as usize];

@@ -8,7 +8,7 @@ use std::os::unix::fs::MetadataExt as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use graph::{Direction, Follow, Graph, GraphRead, NewEdge, NodeId, ReadTxn};
+use graph::{Direction, Follow, Graph, GraphRead, NodeId, ReadTxn};
 
 use crate::Result;
 use crate::engine::{Engine, LoadTimes};
@@ -78,12 +78,7 @@ impl Mmgraph {
         times.nodes = started.elapsed();
         let started = Instant::now();
         // The bulk path, as a bulk load would use it: each list is extended once.
-        txn.add_edges(g.edges.iter().enumerate().map(|(i, &(from, to))| NewEdge {
-            from: NodeId(u64::from(from)),
-            to: NodeId(u64::from(to)),
-            edge_type: g.edge_type(i),
-            data: b"",
-        }))?;
+        txn.add_edges(g.new_edges())?;
         times.edges = started.elapsed();
         let started = Instant::now();
         txn.commit()?;
