@@ -1,8 +1,8 @@
 //! `mmgraph compact`: a new file holding the database's live data only. The graph is copied
 //! record by record in id order, so node and edge ids stay as they are: an id whose record was
 //! deleted gets a placeholder that is deleted again before the last commit. The key-value
-//! spaces, the vector indexes, the labels beyond each node's kind and the property indexes are
-//! copied too.
+//! spaces, the vector indexes, the labels beyond each node's kind, the property indexes and the
+//! property columns are copied too.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -110,6 +110,12 @@ fn copy(read: &ReadTxn, target: &Graph) -> Result<()> {
         batch
             .txn()?
             .create_property_index(&index.name, &index.label, &index.key)?;
+        batch.counted(1)?;
+    }
+    for column in read.property_columns()? {
+        batch
+            .txn()?
+            .create_property_column(&column.label, &column.key)?;
         batch.counted(1)?;
     }
     batch.finish()

@@ -88,7 +88,7 @@ fn a_failing_query_changes_nothing_and_names_the_position() {
 }
 
 #[test]
-fn compact_keeps_labels_beyond_the_kind_and_property_indexes() {
+fn compact_keeps_labels_beyond_the_kind_property_indexes_and_columns() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("q.mmg");
     let copy = dir.path().join("copy.mmg");
@@ -102,6 +102,12 @@ fn compact_keeps_labels_beyond_the_kind_and_property_indexes() {
         .arg("query")
         .arg(&db)
         .arg("CREATE INDEX b_i FOR (n:B) ON (n.i)")
+        .assert()
+        .success();
+    mmgraph()
+        .arg("query")
+        .arg(&db)
+        .arg("CREATE COLUMN FOR (n:A) ON (n.i)")
         .assert()
         .success();
     mmgraph()
@@ -129,4 +135,18 @@ fn compact_keeps_labels_beyond_the_kind_and_property_indexes() {
         (indexes[0].name.as_str(), indexes[0].key.as_str()),
         ("b_i", "i")
     );
+    let columns = read.property_columns().expect("columns");
+    assert_eq!(columns.len(), 1);
+    assert_eq!(
+        (columns[0].label.as_str(), columns[0].key.as_str()),
+        ("A", "i")
+    );
+    let sum = mmgraph()
+        .args(["--json", "query"])
+        .arg(&copy)
+        .arg("MATCH (n:A) RETURN sum(n.i) AS s")
+        .assert()
+        .success();
+    let doc: serde_json::Value = serde_json::from_slice(&sum.get_output().stdout).expect("JSON");
+    assert_eq!(doc["rows"][0]["s"], 15);
 }
