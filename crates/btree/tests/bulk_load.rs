@@ -1,8 +1,6 @@
 //! Bulk load builds, from sorted input, the tree that inserting the same entries would hold:
 //! it passes `check()` (so its pages meet the fill bounds, last pages included), reads back
-//! the same, and is faster to build than repeated inserts.
-
-use std::time::Instant;
+//! the same, and fills its leaves as asked.
 
 use btree::{BulkFill, Error, Tree};
 use pager_mmap::{MemStorage, Options, Pager, WriteTxn};
@@ -87,38 +85,23 @@ fn unsorted_or_repeated_keys_are_refused() {
     ));
 }
 
+/// A default bulk load leaves the room it is asked to leave for later inserts (inserts in key
+/// order fill their leaves full instead: `ascending_inserts_fill_leaves.rs`). How much faster
+/// it is than inserts is measured in the benchmarks, not asserted here.
 #[test]
-fn bulk_load_is_faster_than_inserts_and_fills_as_asked() {
+fn a_default_bulk_load_fills_its_leaves_as_asked() {
     let input = entries(200_000, 16, 8);
     let pager = pager();
     let mut txn = pager.begin_write().expect("write");
-
-    let started = Instant::now();
     let bulk = Tree::bulk_load(&mut txn, input.iter().map(|(k, v)| (k, v))).expect("bulk");
-    let bulk_time = started.elapsed();
-
-    let started = Instant::now();
-    let mut inserted = Tree::EMPTY;
-    for (k, v) in &input {
-        inserted.insert(&mut txn, k, v).expect("insert");
-    }
-    let insert_time = started.elapsed();
-
-    let bulk_report = bulk.check_uncommitted(&txn).expect("check");
-    let insert_report = inserted.check_uncommitted(&txn).expect("check");
-    assert!(bulk_report.is_clean() && insert_report.is_clean());
-    eprintln!(
-        "200k entries: bulk load {bulk_time:?} ({} leaves, fill {:.2}), inserts {insert_time:?} ({} leaves, fill {:.2})",
-        bulk_report.leaf_pages,
-        bulk_report.fill(),
-        insert_report.leaf_pages,
-        insert_report.fill()
-    );
-    assert!(bulk_time < insert_time, "bulk load was not faster");
-    // Inserts in key order fill their leaves full (ascending_inserts_fill_leaves.rs); a bulk
-    // load leaves the room it is asked to leave for later inserts.
+    let report = bulk.check_uncommitted(&txn).expect("check");
+    assert!(report.is_clean(), "{:?}", report.problems);
     let default = BulkFill::DEFAULT.get() as f64 / 100.0;
-    assert!(bulk_report.fill() > default - 0.05 && bulk_report.fill() <= default);
+    assert!(
+        report.fill() > default - 0.05 && report.fill() <= default,
+        "fill {}",
+        report.fill()
+    );
 }
 
 #[test]
