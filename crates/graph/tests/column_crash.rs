@@ -7,11 +7,9 @@
 #![allow(clippy::unwrap_used, reason = "a test stops at its first error")]
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use graph::props::{for_each_column_value, for_each_labelled_node, with_data_property};
-use graph::testing::SimStorage;
-use graph::{Graph, GraphRead, NewNode, NodeId, Options, PropertyMap, Value};
+use graph::{Graph, GraphRead, NewNode, NodeId, PropertyMap, Value};
 
 #[path = "common/power_loss.rs"]
 mod power_loss;
@@ -139,16 +137,7 @@ impl Workload for Ages {
 
 fn run_case(seed: u64, image: Vec<u8>) -> Vec<u8> {
     let mut rng = fastrand::Rng::with_seed(seed);
-    let options = Options {
-        initial_size: 0,
-        ..Options::default()
-    };
-    let sim = Arc::new(if image.is_empty() {
-        SimStorage::new()
-    } else {
-        SimStorage::from_image(&image).unwrap()
-    });
-    let graph = Graph::with_storage(Box::new(Arc::clone(&sim)), options.clone()).unwrap();
+    let (sim, graph, options) = power_loss::open_case(&image);
     let read = graph.begin_read().unwrap();
     if graph::PropertyRead::property_columns(&read)
         .unwrap()

@@ -4,10 +4,8 @@
 //! meta page reached the disk). `GRAPH_CRASH_CASES` sets the number of losses.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
-use graph::testing::SimStorage;
-use graph::{EdgeId, Graph, GraphRead, NodeId, Options};
+use graph::{EdgeId, Graph, GraphRead, NodeId};
 
 #[path = "common/power_loss.rs"]
 mod power_loss;
@@ -107,17 +105,7 @@ impl Workload for Nodes {
 
 fn run_case(seed: u64, image: Vec<u8>) -> Vec<u8> {
     let mut rng = fastrand::Rng::with_seed(seed);
-    let options = Options {
-        initial_size: 0,
-        ..Options::default()
-    };
-    let sim = Arc::new(if image.is_empty() {
-        SimStorage::new()
-    } else {
-        SimStorage::from_image(&image).expect("image")
-    });
-    let graph = Graph::with_storage(Box::new(Arc::clone(&sim)), options.clone())
-        .expect("a crashed image must open");
+    let (sim, graph, options) = power_loss::open_case(&image);
     let report = graph.check().expect("check");
     assert!(report.is_clean(), "seed {seed}: {:?}", report.problems);
     power_loss::lose_power::<Nodes>(graph, &sim, &mut rng, seed, options, 60)

@@ -6,10 +6,8 @@
 #![allow(clippy::unwrap_used, reason = "a test stops at its first error")]
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
-use graph::testing::SimStorage;
-use graph::{Graph, GraphRead, Metric, NodeId, Options, VectorIndexSpec};
+use graph::{Graph, GraphRead, Metric, NodeId, VectorIndexSpec};
 
 #[path = "common/power_loss.rs"]
 mod power_loss;
@@ -78,16 +76,7 @@ impl Workload for Vectors {
 
 fn run_case(seed: u64, image: Vec<u8>) -> Vec<u8> {
     let mut rng = fastrand::Rng::with_seed(seed);
-    let options = Options {
-        initial_size: 0,
-        ..Options::default()
-    };
-    let sim = Arc::new(if image.is_empty() {
-        SimStorage::new()
-    } else {
-        SimStorage::from_image(&image).unwrap()
-    });
-    let graph = Graph::with_storage(Box::new(Arc::clone(&sim)), options.clone()).unwrap();
+    let (sim, graph, options) = power_loss::open_case(&image);
     if graph
         .begin_read()
         .unwrap()

@@ -3,9 +3,28 @@
 //! checked clean and compared with the last durable commit.
 
 use std::fmt::Debug;
+use std::sync::Arc;
 
 use graph::testing::{SimFault, SimStorage};
 use graph::{Durability, Graph, Options};
+
+/// A case's graph on simulated storage: a new file when `image` is empty, else the image the
+/// case before left, which must open. The options set no initial size, so the file grows as it
+/// is written. Returns the storage (to inject the next loss into), the graph and the options.
+pub fn open_case(image: &[u8]) -> (Arc<SimStorage>, Graph, Options) {
+    let options = Options {
+        initial_size: 0,
+        ..Options::default()
+    };
+    let sim = Arc::new(if image.is_empty() {
+        SimStorage::new()
+    } else {
+        SimStorage::from_image(image).expect("image")
+    });
+    let graph = Graph::with_storage(Box::new(Arc::clone(&sim)), options.clone())
+        .expect("a crashed image must open");
+    (sim, graph, options)
+}
 
 /// What a crash simulation writes and how it reads it back.
 pub trait Workload {
