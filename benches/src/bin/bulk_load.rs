@@ -8,6 +8,7 @@
 
 use std::path::PathBuf;
 
+use mmgraph_benches::args;
 use mmgraph_benches::bulk_load::{Config, run};
 
 const HELP: &str = "\
@@ -45,18 +46,7 @@ fn parse_args() -> Result<Config, String> {
 }
 
 fn main() {
-    let config = match parse_args() {
-        Ok(config) => config,
-        Err(e) => {
-            eprintln!("bulk_load: {e}");
-            std::process::exit(2);
-        }
-    };
-    match run(&config) {
-        Ok(report) => print!("{}", report.markdown()),
-        Err(e) => {
-            eprintln!("bulk_load: {e}");
-            std::process::exit(1);
-        }
-    }
+    args::main("bulk_load", parse_args, |config| {
+        run(config).map(|report| report.markdown())
+    });
 }

@@ -56,18 +56,7 @@ fn parse_args() -> Result<Config, String> {
 }
 
 fn main() {
-    let config = match parse_args() {
-        Ok(config) => config,
-        Err(e) => {
-            eprintln!("commit_latency: {e}");
-            std::process::exit(2);
-        }
-    };
-    match run(&config) {
-        Ok(report) => print!("{}", report.markdown()),
-        Err(e) => {
-            eprintln!("commit_latency: {e}");
-            std::process::exit(1);
-        }
-    }
+    args::main("commit_latency", parse_args, |config| {
+        run(config).map(|report| report.markdown())
+    });
 }
