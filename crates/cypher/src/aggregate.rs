@@ -180,6 +180,24 @@ pub(crate) fn map_children(e: &Expr, f: &mut dyn FnMut(&Expr) -> Expr) -> Expr {
     }
 }
 
+/// An integer or a float, as a property column holds it: [`Accumulator::add_numbers`] folds
+/// them without building a [`Value`] each.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Number {
+    Int(i64),
+    Float(f64),
+}
+
+impl Number {
+    /// The same number as a [`Value`].
+    fn value(self) -> Value {
+        match self {
+            Number::Int(i) => Value::Int(i),
+            Number::Float(f) => Value::Float(f),
+        }
+    }
+}
+
 /// The running state of one aggregate over a group. `count`, `sum`, `avg`, `min` and `max`
 /// fold each value in as it comes (a group of a million rows holds one number, not a million
 /// values); the others keep the values for the end.
@@ -231,24 +249,100 @@ impl Accumulator {
         }
     }
 
+    /// Adds `n` rows without an argument: what `n` calls of `add(call, None, None)` do
+    /// (`count(*)`).
+    pub(crate) fn add_rows(&mut self, n: usize) {
+        self.rows += n as i64;
+    }
+
+    /// Adds `n` rows whose argument is a value that is not null to a `count` without
+    /// `DISTINCT` (`count(p)` of nodes): what `n` calls of `add` do.
+    pub(crate) fn add_counted(&mut self, n: usize) {
+        self.rows += n as i64;
+        self.kept += n as i64;
+    }
+
+    /// Adds one row for each of `numbers`, in order: what `add(call, Some(number), None)`
+    /// for each does, in one loop per call and without building a [`Value`] per number for
+    /// `count`, `sum`, `avg` and (of integers) `min` and `max`.
+    pub(crate) fn add_numbers(
+        &mut self,
+        call: &AggregateCall,
+        numbers: impl Iterator<Item = Number>,
+    ) {
+        if call.distinct || call.fold == Fold::Keep {
+            for n in numbers {
+                self.add(call, Some(n.value()), None);
+            }
+            return;
+        }
+        let mut count = 0;
+        match call.fold {
+            Fold::Count | Fold::Keep => count = numbers.count(),
+            Fold::Sum => {
+                for n in numbers {
+                    count += 1;
+                    if self.error.is_none() {
+                        match n {
+                            Number::Int(i) => self.add_int_to_sum(i),
+                            Number::Float(f) => *self.float_total.get_or_insert(0.0) += f,
+                        }
+                    }
+                }
+            }
+            // After an error (a value `avg` cannot take came before), the total is not used.
+            Fold::Mean if self.error.is_some() => count = numbers.count(),
+            Fold::Mean => {
+                let total = self.mean_total.get_or_insert(-0.0);
+                for n in numbers {
+                    count += 1;
+                    *total += match n {
+                        Number::Int(i) => i as f64,
+                        Number::Float(f) => f,
+                    };
+                }
+            }
+            Fold::Min | Fold::Max => {
+                let largest = call.fold == Fold::Max;
+                for n in numbers {
+                    count += 1;
+                    match (&mut self.extreme, n) {
+                        (Some(Value::Int(current)), Number::Int(i)) => {
+                            if (largest && i > *current) || (!largest && i < *current) {
+                                *current = i;
+                            }
+                        }
+                        _ => self.add_extreme(n.value(), largest),
+                    }
+                }
+            }
+        }
+        self.add_counted(count);
+    }
+
     fn add_to_sum(&mut self, v: Value) {
         if self.error.is_some() {
             return;
         }
         match v {
-            Value::Int(i) => match self.int_total.checked_add(i) {
-                Some(total) => self.int_total = total,
-                None => {
-                    self.error = Some(Error::runtime(
-                        ErrorClass::ArithmeticError,
-                        "IntegerOverflow",
-                        "sum overflows",
-                    ));
-                }
-            },
+            Value::Int(i) => self.add_int_to_sum(i),
             Value::Float(f) => *self.float_total.get_or_insert(0.0) += f,
             other => {
                 self.error = Some(Error::type_error(format!("sum() of {}", other.type_name())));
+            }
+        }
+    }
+
+    /// Adds `i` to the integers' total of a `sum`, or keeps the overflow's error.
+    fn add_int_to_sum(&mut self, i: i64) {
+        match self.int_total.checked_add(i) {
+            Some(total) => self.int_total = total,
+            None => {
+                self.error = Some(Error::runtime(
+                    ErrorClass::ArithmeticError,
+                    "IntegerOverflow",
+                    "sum overflows",
+                ));
             }
         }
     }

@@ -14,13 +14,14 @@
 //! empty input row), the projection has no grouping key and no `ORDER BY`, and every aggregate
 //! takes no argument (`count(*)`), the node (`count(p)`) or one property of it (`sum(p.age)`).
 
-use crate::aggregate::{Accumulator, AggregateCall};
+use crate::aggregate::{Accumulator, AggregateCall, Fold, Number};
 use crate::ast::Expr;
 use crate::error::Result;
 use crate::eval::Env;
 use crate::source::Source;
 use crate::store::Store;
 use crate::value::Value;
+use graph::props::{ColumnChunk, ColumnValue};
 
 /// What one aggregate call reads from each node.
 #[derive(Debug, PartialEq)]
@@ -94,8 +95,8 @@ impl LabelAggregate {
 
     /// The accumulators of `calls` over every node of the label: from the property column
     /// of the label and key when every property argument reads one key and the graph has
-    /// that column (`graph::props::for_each_column_value`, the same nodes in the same order),
-    /// else from the label's records.
+    /// that column (`graph::props::for_each_column_chunk`, the same nodes in the same order,
+    /// a page at a time), else from the label's records.
     pub(super) fn run<S: Store>(
         &self,
         env: Env<'_, S>,
@@ -104,10 +105,8 @@ impl LabelAggregate {
         let mut accs: Vec<Accumulator> = calls.iter().map(|_| Accumulator::default()).collect();
         let txn = env.store.read();
         if let Some(key) = self.column_key() {
-            let found = graph::props::for_each_column_value(txn, &self.label, key, |id, value| {
-                self.fold(calls, &mut accs, id, |_| {
-                    value.map_or(Ok(Value::Null), Value::from_ref)
-                })
+            let found = graph::props::for_each_column_chunk(txn, &self.label, key, |chunk| {
+                self.fold_chunk(txn, key, calls, &mut accs, chunk)
             })?;
             if found {
                 return Ok(accs);
@@ -122,6 +121,47 @@ impl LabelAggregate {
             })
         })?;
         Ok(accs)
+    }
+
+    /// Adds the nodes of one page of the column of `key` to the accumulators, in order: when
+    /// every value is a number, a loop per call over the page (no [`Value`] per node), else
+    /// node by node.
+    fn fold_chunk<T: graph::GraphRead + ?Sized>(
+        &self,
+        txn: &T,
+        key: &str,
+        calls: &[AggregateCall],
+        accs: &mut [Accumulator],
+        chunk: &ColumnChunk<'_>,
+    ) -> Result<()> {
+        let mut nodes = 0;
+        let numbers_only = chunk.values().all(|(_, value)| {
+            nodes += 1;
+            number(value).is_some()
+        });
+        if !numbers_only {
+            for (id, value) in chunk.values() {
+                self.fold(calls, accs, id, |_| column_value(txn, id, key, value))?;
+            }
+            return Ok(());
+        }
+        for ((call, argument), acc) in calls.iter().zip(&self.arguments).zip(accs) {
+            match argument {
+                Argument::Row => acc.add_rows(nodes),
+                Argument::Node if call.fold == Fold::Count && !call.distinct => {
+                    acc.add_counted(nodes);
+                }
+                Argument::Node => {
+                    for (id, _) in chunk.values() {
+                        acc.add(call, Some(Value::Node(id)), None);
+                    }
+                }
+                Argument::Property(_) => {
+                    acc.add_numbers(call, chunk.values().filter_map(|(_, v)| number(v)));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Adds node `id` to the accumulators, its property `key` given by `property(key)`.
@@ -147,3 +187,31 @@ impl LabelAggregate {
 
 #[cfg(test)]
 mod tests;
+
+/// The number a column's value is, if it is one.
+fn number(value: ColumnValue) -> Option<Number> {
+    match value {
+        ColumnValue::Int(i) => Some(Number::Int(i)),
+        ColumnValue::Float(f) => Some(Number::Float(f)),
+        _ => None,
+    }
+}
+
+/// Node `id`'s property `key` as a [`Value`], from its column's `value` (null when absent),
+/// or from its record when the column does not hold it.
+fn column_value<T: graph::GraphRead + ?Sized>(
+    txn: &T,
+    id: graph::NodeId,
+    key: &str,
+    value: ColumnValue,
+) -> Result<Value> {
+    Ok(match value {
+        ColumnValue::Absent | ColumnValue::Null => Value::Null,
+        ColumnValue::Bool(b) => Value::Bool(b),
+        ColumnValue::Int(i) => Value::Int(i),
+        ColumnValue::Float(f) => Value::Float(f),
+        ColumnValue::InRecord => graph::props::with_node_property(txn, id, key, |v| {
+            v.map_or(Ok(Value::Null), Value::from_ref)
+        })??,
+    })
+}

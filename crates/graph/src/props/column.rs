@@ -319,17 +319,93 @@ pub(crate) fn fill_new_nodes<'a>(
     Ok(())
 }
 
-/// Calls `f` with each node labelled `label` and its property `key` (`None` when it has none),
-/// read from the column of (`label`, `key`), in the order
-/// [`super::for_each_labelled_node`] visits them: the nodes of that kind by id, then those
-/// with it as an extra label by id. Whether there is such a column (without one, `f` is never
-/// called). A value the column does not hold (a string, list, map, bytes) is read from the
-/// node's record, as [`super::with_node_property`] lends it.
-pub fn for_each_column_value<T, E>(
+/// A node's value as its column slot holds it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ColumnValue {
+    /// The node has no such property.
+    Absent,
+    /// A null.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// A string, list, map or bytes, or data that does not decode: read it from the node's
+    /// record ([`super::with_node_property`]).
+    InRecord,
+}
+
+/// The slots of one column page that one pass of a scan visits (the nodes with the label as
+/// their kind, or as an extra label), lent by [`for_each_column_chunk`]. Every slot's tag was
+/// checked when the chunk was made.
+pub struct ColumnChunk<'a> {
+    /// The id of the node of the page's first slot.
+    first: u64,
+    slots: &'a [Slot; SLOTS_PER_PAGE],
+    /// The membership this pass visits.
+    member: u8,
+}
+
+impl ColumnChunk<'_> {
+    /// Each node of the chunk and its value, in id order.
+    pub fn values(&self) -> impl Iterator<Item = (NodeId, ColumnValue)> + '_ {
+        (self.first..)
+            .zip(self.slots)
+            .filter(|(_, slot)| slot.member == self.member)
+            .map(|(id, slot)| {
+                let bits = slot.value.get();
+                let value = match slot.tag {
+                    ABSENT => ColumnValue::Absent,
+                    NULL => ColumnValue::Null,
+                    BOOL => ColumnValue::Bool(bits != 0),
+                    INT => ColumnValue::Int(bits as i64),
+                    FLOAT => ColumnValue::Float(f64::from_bits(bits)),
+                    // IN_RECORD; `ColumnChunk::new` refused any other tag.
+                    _ => ColumnValue::InRecord,
+                };
+                (NodeId(id), value)
+            })
+    }
+
+    /// The chunk of `page` (leaf `leaf` of the column of `label` and `key`) that the pass over
+    /// `member` visits, or a corruption error naming the first slot with an unknown tag.
+    fn new<'a>(
+        page: &'a ColumnPage,
+        leaf: u64,
+        member: u8,
+        label: &str,
+        key: &str,
+    ) -> Result<ColumnChunk<'a>> {
+        let first = leaf.saturating_mul(SLOTS);
+        if let Some((id, slot)) = (first..)
+            .zip(&page.slots)
+            .find(|(_, slot)| slot.tag > IN_RECORD)
+        {
+            return Err(Error::corrupt(format!(
+                "property column ({label}, {key}): node {id} has value tag {}",
+                slot.tag
+            )));
+        }
+        Ok(ColumnChunk {
+            first,
+            slots: &page.slots,
+            member,
+        })
+    }
+}
+
+/// Calls `f` with each page's worth of the nodes labelled `label` and their property `key`,
+/// read from the column of (`label`, `key`), in the order [`super::for_each_labelled_node`]
+/// visits them: the nodes of that kind by id, then those with it as an extra label by id.
+/// Whether there is such a column (without one, `f` is never called). For a fold over a
+/// column's numbers a page at a time; [`for_each_column_value`] gives each node's value.
+pub fn for_each_column_chunk<T, E>(
     txn: &T,
     label: &str,
     key: &str,
-    mut f: impl FnMut(NodeId, Option<ValueRef<'_>>) -> std::result::Result<(), E>,
+    mut f: impl FnMut(&ColumnChunk<'_>) -> std::result::Result<(), E>,
 ) -> std::result::Result<bool, E>
 where
     T: GraphRead + ?Sized,
@@ -355,33 +431,44 @@ where
             break;
         }
         for &(leaf, page) in &leaves {
-            let first = leaf.saturating_mul(SLOTS);
             let page = src.page_as::<ColumnPage>(page).map_err(Error::from)?;
-            for (id, slot) in (first..).zip(&page.slots) {
-                any_extra |= slot.member == BY_EXTRA_LABEL;
-                if slot.member != member {
-                    continue;
-                }
-                let id = NodeId(id);
-                let bits = slot.value.get();
-                match slot.tag {
-                    ABSENT => f(id, None)?,
-                    NULL => f(id, Some(ValueRef::Null))?,
-                    BOOL => f(id, Some(ValueRef::Bool(bits != 0)))?,
-                    INT => f(id, Some(ValueRef::Int(bits as i64)))?,
-                    FLOAT => f(id, Some(ValueRef::Float(f64::from_bits(bits))))?,
-                    IN_RECORD => with_node_property(txn, id, key, |v| f(id, v))??,
-                    tag => {
-                        return Err(Error::corrupt(format!(
-                            "property column ({label}, {key}): node {id} has value tag {tag}"
-                        ))
-                        .into());
-                    }
-                }
+            if member == BY_KIND {
+                any_extra |= page.slots.iter().any(|s| s.member == BY_EXTRA_LABEL);
             }
+            f(&ColumnChunk::new(page, leaf, member, label, key)?)?;
         }
     }
     Ok(true)
+}
+
+/// Calls `f` with each node labelled `label` and its property `key` (`None` when it has none),
+/// read from the column of (`label`, `key`), in the order of [`for_each_column_chunk`].
+/// Whether there is such a column (without one, `f` is never called). A value the column does
+/// not hold (a string, list, map, bytes) is read from the node's record, as
+/// [`super::with_node_property`] lends it.
+pub fn for_each_column_value<T, E>(
+    txn: &T,
+    label: &str,
+    key: &str,
+    mut f: impl FnMut(NodeId, Option<ValueRef<'_>>) -> std::result::Result<(), E>,
+) -> std::result::Result<bool, E>
+where
+    T: GraphRead + ?Sized,
+    E: From<Error>,
+{
+    for_each_column_chunk(txn, label, key, |chunk| {
+        for (id, value) in chunk.values() {
+            match value {
+                ColumnValue::Absent => f(id, None)?,
+                ColumnValue::Null => f(id, Some(ValueRef::Null))?,
+                ColumnValue::Bool(b) => f(id, Some(ValueRef::Bool(b)))?,
+                ColumnValue::Int(i) => f(id, Some(ValueRef::Int(i)))?,
+                ColumnValue::Float(x) => f(id, Some(ValueRef::Float(x)))?,
+                ColumnValue::InRecord => with_node_property(txn, id, key, |v| f(id, v))??,
+            }
+        }
+        Ok(())
+    })
 }
 
 /// Appends every page of every column to `pages`; with `cross_check`, also compares every

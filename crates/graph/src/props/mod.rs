@@ -15,7 +15,9 @@ pub(crate) mod labels;
 mod value;
 mod view;
 
-pub use column::{PropertyColumn, for_each_column_value};
+pub use column::{
+    ColumnChunk, ColumnValue, PropertyColumn, for_each_column_chunk, for_each_column_value,
+};
 pub(crate) use encode::encode_properties_into;
 pub use encode::{PROPERTIES_TAG, encode_properties};
 pub use index::{PropertyIndex, index_value};

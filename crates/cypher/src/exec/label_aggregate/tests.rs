@@ -20,6 +20,8 @@ const AGGREGATES: &[&str] = &[
     "sum(DISTINCT p.v)",
     "stDev(p.v)",
     "sum(p.w)",
+    // Several calls over one key, as one value: each call's fold over the same nodes.
+    "[min(p.v), max(p.v), count(*), count(p), avg(p.v), sum(p.v)]",
 ];
 
 fn property() -> impl Strategy<Value = Option<graph::Value>> {
@@ -40,6 +42,17 @@ fn node() -> impl Strategy<Value = (Vec<&'static str>, Option<graph::Value>)> {
     (
         prop::sample::select(vec![vec!["L"], vec!["M", "L"], vec!["M"], vec![]]),
         property(),
+    )
+}
+
+/// A node as [`node`] makes, with an integer or a float as property `v`.
+fn numeric_node() -> impl Strategy<Value = (Vec<&'static str>, Option<graph::Value>)> {
+    (
+        prop::sample::select(vec![vec!["L"], vec!["M", "L"], vec!["M"]]),
+        prop_oneof![
+            9 => (-1000i64..1000).prop_map(|i| Some(graph::Value::Int(i))),
+            1 => (-10.0f64..10.0).prop_map(|f| Some(graph::Value::Float(f))),
+        ],
     )
 }
 
@@ -70,7 +83,11 @@ proptest! {
 
     #[test]
     fn pushed_down_aggregates_equal_the_row_by_row_ones(
-        nodes in prop::collection::vec(node(), 0..25),
+        // Mixed values, or up to 600 numbers: more than two of the column path's batches.
+        nodes in prop_oneof![
+            prop::collection::vec(node(), 0..25),
+            prop::collection::vec(numeric_node(), 0..600),
+        ],
     ) {
         let graph = build(&nodes);
         let compare = |graph: &Graph| -> std::result::Result<(), TestCaseError> {
@@ -124,6 +141,7 @@ fn pushed(text: &str) -> Option<LabelAggregate> {
 fn only_a_lone_labelled_node_with_plain_arguments_is_pushed_down() {
     assert!(pushed("MATCH (p:L) RETURN avg(p.age), count(*), count(p), max(p.x)").is_some());
     assert!(pushed("MATCH (p:L) RETURN sum(p.age) / count(*) AS mean").is_some());
+    assert!(pushed("MATCH (p:L) RETURN [min(p.v), max(p.v), count(*)] AS r").is_some());
     assert!(pushed("MATCH (p:L) WHERE p.age > 3 RETURN count(*)").is_none());
     assert!(pushed("MATCH (p:L {age: 3}) RETURN count(*)").is_none());
     assert!(pushed("MATCH (p:L:M) RETURN count(*)").is_none());
