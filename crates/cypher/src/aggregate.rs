@@ -293,13 +293,17 @@ impl Accumulator {
             // After an error (a value `avg` cannot take came before), the total is not used.
             Fold::Mean if self.error.is_some() => count = numbers.count(),
             Fold::Mean => {
-                let total = self.mean_total.get_or_insert(-0.0);
-                for n in numbers {
-                    count += 1;
-                    *total += match n {
-                        Number::Int(i) => i as f64,
-                        Number::Float(f) => f,
-                    };
+                // No number leaves the mean unstarted (null), as no call of `add` does.
+                let mut numbers = numbers.peekable();
+                if numbers.peek().is_some() {
+                    let total = self.mean_total.get_or_insert(-0.0);
+                    for n in numbers {
+                        count += 1;
+                        *total += match n {
+                            Number::Int(i) => i as f64,
+                            Number::Float(f) => f,
+                        };
+                    }
                 }
             }
             Fold::Min | Fold::Max => {

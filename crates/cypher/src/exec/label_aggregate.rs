@@ -134,12 +134,10 @@ impl LabelAggregate {
         accs: &mut [Accumulator],
         chunk: &ColumnChunk<'_>,
     ) -> Result<()> {
-        let mut nodes = 0;
-        let numbers_only = chunk.values().all(|(_, value)| {
-            nodes += 1;
-            number(value).is_some()
-        });
-        if !numbers_only {
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        if !chunk.numbers_only() {
             for (id, value) in chunk.values() {
                 self.fold(calls, accs, id, |_| column_value(txn, id, key, value))?;
             }
@@ -147,9 +145,9 @@ impl LabelAggregate {
         }
         for ((call, argument), acc) in calls.iter().zip(&self.arguments).zip(accs) {
             match argument {
-                Argument::Row => acc.add_rows(nodes),
+                Argument::Row => acc.add_rows(chunk.len()),
                 Argument::Node if call.fold == Fold::Count && !call.distinct => {
-                    acc.add_counted(nodes);
+                    acc.add_counted(chunk.len());
                 }
                 Argument::Node => {
                     for (id, _) in chunk.values() {

@@ -346,9 +346,30 @@ pub struct ColumnChunk<'a> {
     slots: &'a [Slot; SLOTS_PER_PAGE],
     /// The membership this pass visits.
     member: u8,
+    /// How many slots have that membership.
+    len: usize,
+    /// Whether each of them holds an integer or a float.
+    numbers_only: bool,
+    /// Whether any slot of the page is a node with the label as an extra label.
+    any_extra: bool,
 }
 
 impl ColumnChunk<'_> {
+    /// The number of nodes of the chunk.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the chunk has no node.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Whether every node's value is a [`ColumnValue::Int`] or a [`ColumnValue::Float`].
+    pub fn numbers_only(&self) -> bool {
+        self.numbers_only
+    }
+
     /// Each node of the chunk and its value, in id order.
     pub fn values(&self) -> impl Iterator<Item = (NodeId, ColumnValue)> + '_ {
         (self.first..)
@@ -370,7 +391,8 @@ impl ColumnChunk<'_> {
     }
 
     /// The chunk of `page` (leaf `leaf` of the column of `label` and `key`) that the pass over
-    /// `member` visits, or a corruption error naming the first slot with an unknown tag.
+    /// `member` visits, or a corruption error naming the first slot with an unknown tag. One
+    /// pass over the slots checks them and counts what the accessors report.
     fn new<'a>(
         page: &'a ColumnPage,
         leaf: u64,
@@ -379,20 +401,34 @@ impl ColumnChunk<'_> {
         key: &str,
     ) -> Result<ColumnChunk<'a>> {
         let first = leaf.saturating_mul(SLOTS);
-        if let Some((id, slot)) = (first..)
-            .zip(&page.slots)
-            .find(|(_, slot)| slot.tag > IN_RECORD)
+        let mut chunk = ColumnChunk {
+            first,
+            slots: &page.slots,
+            member,
+            len: 0,
+            numbers_only: true,
+            any_extra: false,
+        };
+        let mut bad_tag = false;
+        for slot in &page.slots {
+            bad_tag |= slot.tag > IN_RECORD;
+            chunk.any_extra |= slot.member == BY_EXTRA_LABEL;
+            if slot.member == member {
+                chunk.len += 1;
+                chunk.numbers_only &= slot.tag == INT || slot.tag == FLOAT;
+            }
+        }
+        if bad_tag
+            && let Some((id, slot)) = (first..)
+                .zip(&page.slots)
+                .find(|(_, slot)| slot.tag > IN_RECORD)
         {
             return Err(Error::corrupt(format!(
                 "property column ({label}, {key}): node {id} has value tag {}",
                 slot.tag
             )));
         }
-        Ok(ColumnChunk {
-            first,
-            slots: &page.slots,
-            member,
-        })
+        Ok(chunk)
     }
 }
 
@@ -432,10 +468,9 @@ where
         }
         for &(leaf, page) in &leaves {
             let page = src.page_as::<ColumnPage>(page).map_err(Error::from)?;
-            if member == BY_KIND {
-                any_extra |= page.slots.iter().any(|s| s.member == BY_EXTRA_LABEL);
-            }
-            f(&ColumnChunk::new(page, leaf, member, label, key)?)?;
+            let chunk = ColumnChunk::new(page, leaf, member, label, key)?;
+            any_extra |= chunk.any_extra;
+            f(&chunk)?;
         }
     }
     Ok(true)
