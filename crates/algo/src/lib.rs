@@ -83,5 +83,5 @@ pub use sssp::{EdgeWeight, sssp};
 pub use store::{node_key, write_values};
 pub use topo::topological_sort;
 pub use values::{NodeValues, StoredValue};
-pub use view::{Scanner, Subgraph, View};
+pub use view::{Scanner, Stretch, Subgraph, View};
 pub use wcc::wcc;

@@ -4,7 +4,7 @@ use graph::{GraphRead, NodeId};
 
 use crate::control::Control;
 use crate::error::{Result, invalid};
-use crate::members::{Members, index};
+use crate::members::index;
 use crate::values::NodeValues;
 use crate::view::{Subgraph, View};
 
@@ -48,7 +48,7 @@ impl PageRankParams {
 /// With [`graph::Direction::Both`] every edge counts both ways.
 ///
 /// Time O(iterations * (V + E)) edge reads; memory three `f64`/`u64` vectors by node id. Each
-/// iteration pulls along the reversed view, in id order.
+/// iteration pulls along the reversed view in one scan of its lists in id order.
 pub fn pagerank<G: GraphRead + ?Sized>(
     g: &G,
     view: &View,
@@ -105,25 +105,12 @@ fn run<G: GraphRead + ?Sized>(
     let members = sub.members();
     let bound = sub.bound();
     let mut scanner = sub.scanner();
-    let reverse = sub.reverse();
     let mut out_degree = vec![0u64; bound];
-    // The nodes some edge of the view leads into: the others receive nothing, and an iteration
-    // skips reading their (empty) lists. Graphs with many sources gain most (`kron`: about
-    // half of its ids).
-    let mut receiving = Members::empty(bound);
     for (done, v) in members.iter().enumerate() {
         control.tick("degree", done as u64, members.len() as u64)?;
         let out = scanner.degree(v, sub.direction())?;
         if let Some(d) = out_degree.get_mut(index(v)) {
             *d = out;
-        }
-        let into = if reverse == sub.direction() {
-            out
-        } else {
-            scanner.degree(v, reverse)?
-        };
-        if into > 0 {
-            receiving.insert(v);
         }
     }
     let d = params.damping;
@@ -147,18 +134,22 @@ fn run<G: GraphRead + ?Sized>(
                 *s = r / deg as f64;
             }
         }
-        for v in members.iter() {
-            let sum = if receiving.contains(v) {
-                scanner.fold(v, reverse, 0.0, |sum, u| {
-                    sum + share.get(index(u)).copied().unwrap_or(0.0)
-                })?
-            } else {
-                0.0
-            };
-            if let (Some(r), Some(&j)) = (rank.get_mut(index(v)), jump.get(index(v))) {
-                *r = (1.0 - d) * j + d * (sum + dangling * j);
-            }
+        // Each node's rank without what its in-edges bring (all of it for a node without
+        // any, and 0 outside the view, where `jump` is 0), then the in-edges' shares added
+        // in one pass over the reversed view's lists in file order.
+        for (r, &j) in rank.iter_mut().zip(jump) {
+            *r = (1.0 - d) * j + d * dangling * j;
         }
+        let share = share.as_slice();
+        scanner.for_each_stretch(sub.reverse(), |v, stretch| {
+            let sum = stretch.fold(0.0, |sum, u| {
+                sum + share.get(index(u)).copied().unwrap_or(0.0)
+            })?;
+            if let Some(r) = rank.get_mut(index(v)) {
+                *r += d * sum;
+            }
+            Ok(())
+        })?;
     }
     Ok(NodeValues::new(rank, members.clone()))
 }

@@ -4,7 +4,7 @@
 
 use std::ops::ControlFlow;
 
-use graph::{Direction, GraphRead, Neighbor, NeighborCursor, NodeId};
+use graph::{Direction, GraphRead, Neighbor, NeighborCursor, NeighborIds, NodeId};
 
 use crate::control::Control;
 use crate::error::{Error, Result};
@@ -267,34 +267,42 @@ impl<C: NeighborCursor> Scanner<'_, C> {
         init: A,
         mut f: impl FnMut(A, NodeId) -> A,
     ) -> Result<A> {
-        let bound = self.members.bound() as u64;
         let (members, filtered) = (self.members, self.filtered);
-        let mut acc = init;
-        // The largest neighbour id seen: an edge to an id beyond the graph's is found after the
-        // loop, so that the loop stores nothing but its two accumulators and the compiler keeps
-        // what it reads (the bound, `f`'s captures) in registers.
-        let mut highest = 0;
+        let (mut acc, mut highest) = (init, 0);
         self.cursor.for_each_chunk(node, direction, |ids| {
-            (acc, highest) = if filtered {
-                ids.fold((acc, highest), |(acc, hi), n| {
-                    let acc = if members.contains(n) { f(acc, n) } else { acc };
-                    (acc, hi.max(n.0))
-                })
-            } else {
-                ids.fold((acc, highest), |(acc, hi), n| {
-                    let acc = if n.0 < bound { f(acc, n) } else { acc };
-                    (acc, hi.max(n.0))
-                })
-            };
+            let (folded, hi) = fold_in_view(ids, members, filtered, acc, &mut f);
+            (acc, highest) = (folded, highest.max(hi));
             Ok(())
         })?;
-        if highest >= bound {
-            return Err(Error::DanglingEdge {
-                from: node,
-                to: NodeId(highest),
-            });
-        }
+        dangling(node, highest, members)?;
         Ok(acc)
+    }
+
+    /// Calls `visit(node, stretch)` with each stretch of the neighbours in `direction` of every
+    /// node of the view, node by node in id order (a short list is one stretch, a hub's a
+    /// stretch per segment; a node without neighbours visits nothing): a pass over the whole
+    /// view that reads each adjacency leaf once instead of finding each node's list.
+    #[inline]
+    pub fn for_each_stretch(
+        &mut self,
+        direction: Direction,
+        mut visit: impl FnMut(NodeId, Stretch<'_, '_>) -> Result<()>,
+    ) -> Result<()> {
+        let (members, filtered) = (self.members, self.filtered);
+        let end = NodeId(members.bound() as u64);
+        self.cursor
+            .for_each_chunk_in(NodeId(0)..end, direction, |node, ids| {
+                if filtered && !members.contains(node) {
+                    return Ok(());
+                }
+                let stretch = Stretch {
+                    ids,
+                    from: node,
+                    members,
+                    filtered,
+                };
+                visit(node, stretch)
+            })
     }
 
     /// Calls `visit` with `node`'s neighbours in `direction` that are in the view, from
@@ -331,4 +339,66 @@ impl<C: NeighborCursor> Scanner<'_, C> {
     pub fn degree(&mut self, node: NodeId, direction: Direction) -> Result<u64> {
         self.fold(node, direction, 0, |degree, _| degree + 1)
     }
+}
+
+/// One stretch of a node's neighbours (a short list, or one segment of a hub), as
+/// [`Scanner::for_each_stretch`] hands it out.
+pub struct Stretch<'s, 'i> {
+    ids: NeighborIds<'i>,
+    /// The node whose neighbours these are.
+    from: NodeId,
+    members: &'s Members,
+    filtered: bool,
+}
+
+impl Stretch<'_, '_> {
+    /// Folds `f` over the stretch's neighbours that are in the view, starting from `init`, in
+    /// one plain loop over the entries in place. An edge to an id beyond the graph's is an
+    /// error ([`Error::DanglingEdge`]).
+    #[inline]
+    pub fn fold<A: Copy>(self, init: A, f: impl FnMut(A, NodeId) -> A) -> Result<A> {
+        let (acc, highest) = fold_in_view(self.ids, self.members, self.filtered, init, f);
+        dangling(self.from, highest, self.members)?;
+        Ok(acc)
+    }
+}
+
+/// Folds `f` over the neighbours in `ids` that are in the view (`members`, of which only ids
+/// below the bound count unless `filtered`), starting from `init`; returns the result and the
+/// largest neighbour id seen, for [`dangling`]. Finding an edge to an id beyond the graph's
+/// after the loop lets the loop store nothing but its two accumulators, so the compiler keeps
+/// what it reads (the bound, `f`'s captures) in registers.
+#[inline]
+fn fold_in_view<A: Copy>(
+    ids: NeighborIds<'_>,
+    members: &Members,
+    filtered: bool,
+    init: A,
+    mut f: impl FnMut(A, NodeId) -> A,
+) -> (A, u64) {
+    let bound = members.bound() as u64;
+    if filtered {
+        ids.fold((init, 0), |(acc, hi), n| {
+            let acc = if members.contains(n) { f(acc, n) } else { acc };
+            (acc, hi.max(n.0))
+        })
+    } else {
+        ids.fold((init, 0), |(acc, hi), n| {
+            let acc = if n.0 < bound { f(acc, n) } else { acc };
+            (acc, hi.max(n.0))
+        })
+    }
+}
+
+/// [`Error::DanglingEdge`] if `highest`, the largest neighbour id `from` has, is beyond the
+/// graph's ids.
+#[inline]
+fn dangling(from: NodeId, highest: u64, members: &Members) -> Result<()> {
+    if highest >= members.bound() as u64 {
+        return Err(Error::DanglingEdge {
+            from,
+            to: NodeId(highest),
+        });
+    }
+    Ok(())
 }

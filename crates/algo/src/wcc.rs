@@ -12,8 +12,9 @@ use crate::view::View;
 /// value is its component's label: the smallest node id in the component. The Graphalytics WCC
 /// kernel.
 ///
-/// Union-find with path halving over each node's out-list (so every edge once), the node's own
-/// root found once per list: time O(E α(V)) edge reads, memory one `u64` per node id.
+/// Union-find with path halving over each node's out-list (so every edge once), in one scan of
+/// the lists in id order, the node's own root found once per stretch of its list: time
+/// O(V + E α(V)), memory one `u64` per node id.
 pub fn wcc<G: GraphRead + ?Sized>(
     g: &G,
     view: &View,
@@ -23,13 +24,13 @@ pub fn wcc<G: GraphRead + ?Sized>(
     let members = sub.members();
     let mut parent: Vec<u64> = (0..sub.bound() as u64).collect();
     let mut scanner = sub.scanner();
-    let total = members.len() as u64;
-    for (done, v) in members.iter().enumerate() {
-        control.tick("node", done as u64, total)?;
-        // `root` stays the root of v's set through v's list: a union either leaves it a root
-        // or hangs it under a smaller root, which becomes v's.
+    let bound = sub.bound() as u64;
+    scanner.for_each_stretch(Direction::Out, |v, stretch| {
+        control.tick("node", v.0, bound)?;
+        // `root` stays the root of v's set through the stretch: a union either leaves it a
+        // root or hangs it under a smaller root, which becomes v's.
         let root = find(&mut parent, v.0);
-        scanner.fold(v, Direction::Out, root, |root, u| {
+        stretch.fold(root, |root, u| {
             let other = find(&mut parent, u.0);
             if other != root {
                 link(&mut parent, root, other)
@@ -37,7 +38,8 @@ pub fn wcc<G: GraphRead + ?Sized>(
                 root
             }
         })?;
-    }
+        Ok(())
+    })?;
     let labels = (0..sub.bound() as u64)
         .map(|v| NodeId(find(&mut parent, v)))
         .collect();

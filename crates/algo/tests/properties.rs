@@ -1,11 +1,13 @@
 //! Properties on random small graphs: BFS levels are hop distances in every direction (through
 //! both the top-down and the bottom-up steps), SCCs are mutual reachability and their
 //! condensation is acyclic, core numbers never drop when an edge is added, Louvain's modularity is never
-//! negative, and betweenness equals its definition computed by brute force.
+//! negative, betweenness equals its definition computed by brute force, and PageRank and WCC
+//! (which read the view in one scan of the lists) equal their definitions on views filtered by
+//! kind and edge type, in every direction.
 
 use std::collections::VecDeque;
 
-use algo::{Control, Sources, View};
+use algo::{Control, PageRankParams, Sources, View};
 use graph::{Direction, Graph, NodeId};
 use proptest::prelude::*;
 
@@ -66,6 +68,28 @@ fn adjacency(n: usize, edges: &[(u64, u64)], undirected: bool) -> Vec<Vec<usize>
         }
     }
     adj
+}
+
+/// A graph of nodes of kind "a" or "b" (`kinds[i]`: "a") and edges (u, v, of type "x" or
+/// not: "y"), in memory.
+fn build_typed(kinds: &[bool], edges: &[(u64, u64, bool)]) -> (Graph, Vec<NodeId>) {
+    let graph = Graph::in_memory().expect("graph");
+    let mut txn = graph.begin_write().expect("write");
+    let nodes: Vec<NodeId> = (0..)
+        .zip(kinds)
+        .map(|(i, &a)| {
+            let kind = if a { "a" } else { "b" };
+            txn.add_node(kind, &i.to_string(), b"").expect("node")
+        })
+        .collect();
+    let n = nodes.len() as u64;
+    for &(u, v, x) in edges {
+        let (from, to) = (nodes[(u % n) as usize], nodes[(v % n) as usize]);
+        txn.add_edge(from, to, if x { "x" } else { "y" }, b"")
+            .expect("edge");
+    }
+    txn.commit().expect("commit");
+    (graph, nodes)
 }
 
 fn small_graph() -> impl Strategy<Value = (u64, Vec<(u64, u64)>)> {
@@ -183,6 +207,74 @@ proptest! {
             }
             let got = *got.get(nodes[v]).expect("value");
             prop_assert!((got - want).abs() < 1e-9 * want.max(1.0), "node {}: {} vs {}", v, got, want);
+        }
+    }
+
+    #[test]
+    fn pagerank_and_wcc_on_filtered_views_match_their_definitions(
+        kinds in proptest::collection::vec(any::<bool>(), 1..14),
+        edges in proptest::collection::vec((0u64..14, 0u64..14, any::<bool>()), 0..40),
+        only_a in any::<bool>(),
+        only_x in any::<bool>(),
+        direction in prop_oneof![Just(Direction::Out), Just(Direction::In), Just(Direction::Both)],
+    ) {
+        prop_assume!(!only_a || kinds.contains(&true));
+        prop_assume!(!only_x || edges.iter().any(|&(_, _, x)| x));
+        let (graph, nodes) = build_typed(&kinds, &edges);
+        let read = graph.begin_read().expect("read");
+        let mut view = View::new().direction(direction);
+        if only_a {
+            view = view.kind("a");
+        }
+        if only_x {
+            view = view.edge_type("x");
+        }
+        let n = kinds.len();
+        let member: Vec<bool> = kinds.iter().map(|&a| a || !only_a).collect();
+        // The view's edges, oriented the way it follows them.
+        let mut arcs = Vec::new();
+        for &(u, v, x) in &edges {
+            let (u, v) = ((u % n as u64) as usize, (v % n as u64) as usize);
+            if (x || !only_x) && member[u] && member[v] {
+                match direction {
+                    Direction::Out => arcs.push((u, v)),
+                    Direction::In => arcs.push((v, u)),
+                    Direction::Both => arcs.extend([(u, v), (v, u)]),
+                }
+            }
+        }
+        let count = member.iter().filter(|&&m| m).count() as f64;
+        let params = PageRankParams { damping: 0.85, iterations: 6 };
+        let mut out = vec![0usize; n];
+        for &(u, _) in &arcs {
+            out[u] += 1;
+        }
+        let mut rank: Vec<f64> = member.iter().map(|&m| if m { 1.0 / count } else { 0.0 }).collect();
+        for _ in 0..params.iterations {
+            let dangling: f64 = (0..n).filter(|&u| member[u] && out[u] == 0).map(|u| rank[u]).sum();
+            let mut next: Vec<f64> = member
+                .iter()
+                .map(|&m| if m { (1.0 - params.damping) / count + params.damping * dangling / count } else { 0.0 })
+                .collect();
+            for &(u, v) in &arcs {
+                next[v] += params.damping * rank[u] / out[u] as f64;
+            }
+            rank = next;
+        }
+        let ranks = algo::pagerank(&read, &view, &params, &mut Control::new()).expect("pagerank");
+        let labels = algo::wcc(&read, &view, &mut Control::new()).expect("wcc");
+        // Components by flooding the view's edges, each labelled by its smallest node id.
+        let undirected = adjacency(n, &arcs.iter().map(|&(u, v)| (u as u64, v as u64)).collect::<Vec<_>>(), true);
+        for v in 0..n {
+            if !member[v] {
+                prop_assert!(ranks.get(nodes[v]).is_none() && labels.get(nodes[v]).is_none());
+                continue;
+            }
+            let got = *ranks.get(nodes[v]).expect("a rank");
+            prop_assert!((got - rank[v]).abs() < 1e-12, "node {}: {} against {}", v, got, rank[v]);
+            let reach = distances(&undirected, v);
+            let smallest = (0..n).filter(|&w| reach[w].is_some()).map(|w| nodes[w]).min();
+            prop_assert_eq!(labels.get(nodes[v]).copied(), smallest, "node {}", v);
         }
     }
 }

@@ -1,6 +1,6 @@
 //! The adjacency store: where each node's list in each direction is, and the changes to it.
 
-use std::ops::ControlFlow;
+use std::ops::{ControlFlow, Range};
 
 use pager_mmap::{PageId, PageSource, RadixPath, RadixVec, U40, WriteTxn};
 use zerocopy::little_endian::{U16, U64};
@@ -274,6 +274,69 @@ impl<'a, S: PageSource> ListReader<'a, S> {
         visit_chunks(self.src, list, types, visit)
     }
 
+    /// Calls `visit(node, ids)` with each stretch of the lists in `directions` of every node in
+    /// `nodes`, node by node in id order (a node's lists in the order of `directions`), keeping
+    /// the entries whose edge type is in `types` (all when `None`): what
+    /// [`ListReader::for_each_chunk`] gives for each node in turn, without a lookup per node.
+    /// The scan walks each adjacency leaf once, reads its slots in order and checks a run page
+    /// when it moves to it; empty lists and nodes without a leaf visit nothing. Stops at the
+    /// first error `visit` returns.
+    pub fn for_each_chunk_in<'t, E: From<Error>>(
+        &mut self,
+        nodes: Range<u64>,
+        directions: &[Direction],
+        types: Option<&'t [u32]>,
+        mut visit: impl FnMut(u64, NodeIds<'_>) -> Result<(), E>,
+    ) -> Result<(), E>
+    where
+        'a: 't,
+    {
+        let per_leaf = NODES_PER_LEAF as u64;
+        let mut node = nodes.start;
+        while node < nodes.end {
+            let index = node / per_leaf;
+            // The leaf's nodes within `nodes`: up to the next multiple of NODES_PER_LEAF.
+            let leaf_end = nodes.end.min((index + 1).saturating_mul(per_leaf));
+            let leaf = self.adjacency.leaf(self.src, node)?;
+            self.leaf = Some((index, leaf));
+            self.run_page = None;
+            if let Some(leaf) = leaf {
+                for v in node..leaf_end {
+                    for &d in directions {
+                        let slot = run::slot(leaf, slot_index(v, d))?;
+                        match slot.form {
+                            FORM_EMPTY => {}
+                            FORM_RUN => {
+                                let page = self.run_page_at(leaf, slot.page.get())?;
+                                visit(v, NodeIds::run(run_of(page, &slot)?, types))?;
+                            }
+                            _ => {
+                                let list = list_in_leaf(self.src, Some(leaf), v, d)?;
+                                visit_chunks(self.src, list, types, |ids| visit(v, ids))?;
+                            }
+                        }
+                    }
+                }
+            }
+            node = leaf_end;
+        }
+        Ok(())
+    }
+
+    /// The run page at `place` in `leaf`'s page table, through the one last read: the short
+    /// lists of neighbouring nodes share run pages, so a pass in id order finds most there.
+    #[inline]
+    fn run_page_at(&mut self, leaf: &'a AdjLeafPage, place: u16) -> Result<&'a RunPage> {
+        match self.run_page {
+            Some((cached, page)) if cached == place => Ok(page),
+            _ => {
+                let page = self.src.page_as::<RunPage>(run::owned_page(leaf, place)?)?;
+                self.run_page = Some((place, page));
+                Ok(page)
+            }
+        }
+    }
+
     /// Calls `visit` with each of `node`'s entries in `direction` whose edge type is in `types`
     /// (every entry when `None`), in storage order. A hub reads only the segments of those
     /// types: the cost is the entries of the types asked for, not the node's degree.
@@ -381,15 +444,7 @@ impl<'a, S: PageSource> ListReader<'a, S> {
         if let Some(leaf) = leaf {
             let slot = run::slot(leaf, slot_index(node, direction))?;
             if slot.form == FORM_RUN {
-                let page = match self.run_page {
-                    Some((place, page)) if place == slot.page.get() => page,
-                    _ => {
-                        let id = run::owned_page(leaf, slot.page.get())?;
-                        let page = self.src.page_as::<RunPage>(id)?;
-                        self.run_page = Some((slot.page.get(), page));
-                        page
-                    }
-                };
+                let page = self.run_page_at(leaf, slot.page.get())?;
                 return Ok(List::Run(run_of(page, &slot)?));
             }
         }

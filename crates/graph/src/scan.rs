@@ -2,7 +2,7 @@
 //! keeps the adjacency leaf it last descended to, so a pass over the nodes in id order reads the
 //! adjacency like a CSR, with an optional set of edge types.
 
-use std::ops::ControlFlow;
+use std::ops::{ControlFlow, Range};
 
 use edges::ListReader;
 use pager_mmap::PageSource;
@@ -56,6 +56,19 @@ pub trait NeighborCursor {
         visit: impl FnMut(NeighborIds<'_>) -> Result<()>,
     ) -> Result<()>;
 
+    /// Calls `visit(node, ids)` with each stretch of the neighbours in `direction` of every
+    /// node in `nodes` (of the cursor's edge types, if it has them; out-edges first for
+    /// [`Direction::Both`]), node by node in id order: what [`NeighborCursor::for_each_chunk`]
+    /// gives for each node in turn, without a lookup per node (each adjacency leaf is read
+    /// once, its lists in order). A node without neighbours visits nothing. Stops at the first
+    /// error `visit` returns (an error of the cursor's own becomes an `E`).
+    fn for_each_chunk_in<E: From<crate::Error>>(
+        &mut self,
+        nodes: Range<NodeId>,
+        direction: Direction,
+        visit: impl FnMut(NodeId, NeighborIds<'_>) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E>;
+
     /// Calls `visit` with `node`'s neighbours in `direction` (of the cursor's edge types, if it
     /// has them; out-edges first for [`Direction::Both`]) from `position` until `visit`
     /// breaks, and returns the position to resume from after the neighbour it broke at, or
@@ -107,6 +120,16 @@ impl Iterator for NeighborIds<'_> {
     }
 }
 
+/// An error of a scan's caller, or of the store (made into the caller's type) when the store
+/// stops the scan: the adjacency store's scans take any error type that its errors convert into.
+struct Visited<E>(E);
+
+impl<E: From<crate::Error>> From<edges::Error> for Visited<E> {
+    fn from(e: edges::Error) -> Visited<E> {
+        Visited(E::from(crate::Error::from(e)))
+    }
+}
+
 impl<'a, S: PageSource> NeighborScan<'a, S> {
     pub(crate) fn new(
         roots: &'a Roots,
@@ -140,6 +163,23 @@ impl<S: PageSource> NeighborCursor for NeighborScan<'_, S> {
                 })?;
         }
         Ok(())
+    }
+
+    #[inline]
+    fn for_each_chunk_in<E: From<crate::Error>>(
+        &mut self,
+        nodes: Range<NodeId>,
+        direction: Direction,
+        mut visit: impl FnMut(NodeId, NeighborIds<'_>) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        self.lists
+            .for_each_chunk_in(
+                nodes.start.0..nodes.end.0,
+                direction.stored(),
+                self.edge_types.as_deref(),
+                |node, ids| visit(NodeId(node), NeighborIds(ids)).map_err(Visited),
+            )
+            .map_err(|Visited(e)| e)
     }
 
     fn resume(
@@ -220,6 +260,27 @@ mod tests {
             })
             .expect("resume");
         assert_eq!((whole, end), (seen.clone(), None));
+        // Through a scan of the node alone, and of it with the nodes on either side.
+        let (mut alone, mut around) = (Vec::new(), Vec::new());
+        scan.for_each_chunk_in(node..NodeId(node.0 + 1), direction, |n, ids| {
+            assert_eq!(n, node);
+            alone.extend(ids.map(|n| n.0));
+            Ok::<_, crate::Error>(())
+        })
+        .expect("scan of one node");
+        assert_eq!(alone, seen, "scanned alone {node:?}");
+        scan.for_each_chunk_in(
+            NodeId(node.0.saturating_sub(1))..NodeId(node.0 + 2),
+            direction,
+            |n, ids| {
+                if n == node {
+                    around.extend(ids.map(|n| n.0));
+                }
+                Ok::<_, crate::Error>(())
+            },
+        )
+        .expect("scan around a node");
+        assert_eq!(around, seen, "scanned with its neighbours {node:?}");
         seen.sort_unstable();
         seen
     }
