@@ -198,6 +198,32 @@ impl Number {
     }
 }
 
+/// Integers of at most 2^52 in magnitude: adding such integers in `f64` one by one is exact
+/// while every running total stays at most 2^53 (see [`exact_int_sum`]).
+const EXACT_INTS: i128 = 1 << 52;
+
+/// The sum of `numbers` and their count, when they are all integers and adding them to
+/// `total` one by one in `f64` would round nothing: `total` is a whole number of at most 2^52
+/// in magnitude and so is every running sum of `numbers`. Then every running total is a whole
+/// number of at most 2^53, which `f64` holds exactly, so `total + sum` is what the additions
+/// one by one give (a zero included: both give +0.0). `None` otherwise (a float, or a total
+/// that could round), and the caller adds one by one.
+fn exact_int_sum(total: f64, numbers: impl Iterator<Item = Number>) -> Option<(i64, usize)> {
+    if total.fract() != 0.0 || total.abs() > EXACT_INTS as f64 {
+        return None;
+    }
+    let (mut sum, mut count) = (0i128, 0usize);
+    for n in numbers {
+        let Number::Int(i) = n else { return None };
+        sum += i128::from(i);
+        if sum.abs() > EXACT_INTS {
+            return None;
+        }
+        count += 1;
+    }
+    Some((i64::try_from(sum).ok()?, count))
+}
+
 /// The running state of one aggregate over a group. `count`, `sum`, `avg`, `min` and `max`
 /// fold each value in as it comes (a group of a million rows holds one number, not a million
 /// values); the others keep the values for the end.
@@ -268,7 +294,7 @@ impl Accumulator {
     pub(crate) fn add_numbers(
         &mut self,
         call: &AggregateCall,
-        numbers: impl Iterator<Item = Number>,
+        numbers: impl Iterator<Item = Number> + Clone,
     ) {
         if call.distinct || call.fold == Fold::Keep {
             for n in numbers {
@@ -294,15 +320,20 @@ impl Accumulator {
             Fold::Mean if self.error.is_some() => count = numbers.count(),
             Fold::Mean => {
                 // No number leaves the mean unstarted (null), as no call of `add` does.
-                let mut numbers = numbers.peekable();
-                if numbers.peek().is_some() {
+                let mut peek = numbers.clone().peekable();
+                if peek.peek().is_some() {
                     let total = self.mean_total.get_or_insert(-0.0);
-                    for n in numbers {
-                        count += 1;
-                        *total += match n {
-                            Number::Int(i) => i as f64,
-                            Number::Float(f) => f,
-                        };
+                    if let Some((sum, n)) = exact_int_sum(*total, numbers.clone()) {
+                        *total += sum as f64;
+                        count = n;
+                    } else {
+                        for n in numbers {
+                            count += 1;
+                            *total += match n {
+                                Number::Int(i) => i as f64,
+                                Number::Float(f) => f,
+                            };
+                        }
                     }
                 }
             }

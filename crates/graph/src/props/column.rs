@@ -371,7 +371,7 @@ impl ColumnChunk<'_> {
     }
 
     /// Each node of the chunk and its value, in id order.
-    pub fn values(&self) -> impl Iterator<Item = (NodeId, ColumnValue)> + '_ {
+    pub fn values(&self) -> impl Iterator<Item = (NodeId, ColumnValue)> + Clone + '_ {
         (self.first..)
             .zip(self.slots)
             .filter(|(_, slot)| slot.member == self.member)

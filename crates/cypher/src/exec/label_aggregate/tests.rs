@@ -56,6 +56,19 @@ fn numeric_node() -> impl Strategy<Value = (Vec<&'static str>, Option<graph::Val
     )
 }
 
+/// A node as [`node`] makes, with an integer property `v`: small ones, and ones near the
+/// magnitudes where `avg`'s float additions start to round (2^52, 2^53) and `sum` overflows.
+fn int_node() -> impl Strategy<Value = (Vec<&'static str>, Option<graph::Value>)> {
+    (
+        prop::sample::select(vec![vec!["L"], vec!["M", "L"], vec!["M"]]),
+        prop_oneof![
+            20 => -1000i64..1000,
+            1 => prop::sample::select(vec![1 << 52, -(1 << 52), (1 << 53) + 1, i64::MAX, i64::MIN]),
+        ]
+        .prop_map(|i| Some(graph::Value::Int(i))),
+    )
+}
+
 fn build(nodes: &[(Vec<&'static str>, Option<graph::Value>)]) -> Graph {
     let graph = Graph::in_memory().expect("graph");
     let mut txn = graph.begin_write().expect("write");
@@ -87,6 +100,7 @@ proptest! {
         nodes in prop_oneof![
             prop::collection::vec(node(), 0..25),
             prop::collection::vec(numeric_node(), 0..600),
+            prop::collection::vec(int_node(), 0..600),
         ],
     ) {
         let graph = build(&nodes);
