@@ -143,6 +143,13 @@ impl Index {
             }
             let links =
                 self.links_via(src, current.dense()?, level, Some(&mut state.node_leaves))?;
+            // The candidate expanded next, unless a new neighbour beats it: its links are read
+            // while this node's neighbours are.
+            if let Some(Reverse(next)) = candidates.peek() {
+                self.nodes
+                    .locate(src, next.dense()?, Some(&mut state.node_leaves))?
+                    .prefetch();
+            }
             for id in ids(links) {
                 if self.first_visit(src, &mut state.visited, id)? {
                     let vector = self
