@@ -405,6 +405,12 @@ mod tests {
                 fill(id).as_slice(),
                 "slot {id}"
             );
+            let located = table.locate(&read, id, None).unwrap();
+            assert_eq!(
+                located.bytes().unwrap(),
+                fill(id).as_slice(),
+                "slot {id}, located"
+            );
             let mut cache = LeafCache::default();
             cache.reset(table.leaves_for(u64::from(id) + 1));
             for _ in 0..2 {
@@ -442,5 +448,23 @@ mod tests {
         let table = SlotTable::new(RadixVec::default(), 64, TAG);
         let read = pager.begin_read().unwrap();
         assert!(table.read(&read, 3, None).is_err());
+    }
+
+    #[test]
+    fn a_located_slot_on_a_page_of_another_type_is_damage_when_read() {
+        let pager = Pager::with_storage(Box::new(MemStorage::new()), Options::default()).unwrap();
+        let mut table = SlotTable::new(RadixVec::default(), 64, TAG);
+        let mut txn = pager.begin_write().unwrap();
+        table.write(&mut txn, 2, &[7; 64]).unwrap();
+        txn.commit().unwrap();
+        let read = pager.begin_read().unwrap();
+        let located = table.locate(&read, 2, None).unwrap();
+        located.prefetch();
+        assert_eq!(located.bytes().unwrap(), &[7; 64]);
+        // The same pages taken for a table of another type: found, then refused when read.
+        let other = SlotTable::new(table.pages, 64, PageType(TAG.0 + 1));
+        let located = other.locate(&read, 2, None).unwrap();
+        located.prefetch();
+        assert!(located.bytes().is_err());
     }
 }
