@@ -34,6 +34,7 @@ mod layout;
 mod meta;
 mod overflow;
 mod pager;
+mod prefetch;
 mod radix;
 mod read;
 mod registry;
@@ -56,6 +57,7 @@ pub use overflow::{
     overflow_pieces, read_overflow, write_overflow,
 };
 pub use pager::{Durability, Options, Pager, PagerStats};
+pub use prefetch::prefetch;
 pub use radix::{RADIX_FANOUT, RADIX_MAX_HEIGHT, RadixPage, RadixPath, RadixVec, radix_capacity};
 pub use read::{PageSource, ReadTxn, typed};
 pub use storage::{Backend, MemStorage};

@@ -77,21 +77,6 @@ pub(crate) struct LevelWalk<'f> {
     pub(crate) leaves: Leaves,
 }
 
-/// Bytes between the loads of [`touch`]: a cache line.
-const CACHE_LINE: usize = 64;
-
-/// Loads one byte of every cache line of `bytes`, so that the misses of all of a node's new
-/// neighbours are in flight together before the first distance waits on one (safe Rust has no
-/// prefetch instruction; independent loads give the same overlap).
-#[inline]
-fn touch(bytes: &[u8]) {
-    let mut any = 0u8;
-    for byte in bytes.iter().step_by(CACHE_LINE) {
-        any ^= *byte;
-    }
-    std::hint::black_box(any);
-}
-
 impl Index {
     /// Best-first search of one level from `entry` (dense ids), keeping the `ef` nearest that
     /// pass `filter` (all are walked through, passing or not). Nearest first, by dense id.
@@ -158,16 +143,25 @@ impl Index {
             }
             let links =
                 self.links_via(src, current.dense()?, level, Some(&mut state.node_leaves))?;
+            // The candidate expanded next, unless a new neighbour beats it: its links are read
+            // while this node's neighbours are.
+            if let Some(Reverse(next)) = candidates.peek() {
+                self.nodes
+                    .locate(src, next.dense()?, Some(&mut state.node_leaves))?
+                    .prefetch();
+            }
             for id in ids(links) {
                 if self.first_visit(src, &mut state.visited, id)? {
-                    let vector = self.vectors.read(src, id, Some(&mut state.vector_leaves))?;
-                    touch(&vector);
+                    let vector = self
+                        .vectors
+                        .locate(src, id, Some(&mut state.vector_leaves))?;
+                    vector.prefetch();
                     fresh.push((id, vector));
                 }
             }
             for (id, vector) in fresh.drain(..) {
                 let item = Scored {
-                    distance: metric.distance_to_bytes(query, &vector),
+                    distance: metric.distance_to_bytes(query, vector.bytes()?),
                     id: u64::from(id),
                 };
                 if results.len() < ef || results.peek().is_some_and(|w| item < *w) {

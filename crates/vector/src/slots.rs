@@ -9,7 +9,9 @@
 
 use std::borrow::Cow;
 
-use pager_mmap::{PAGE_SIZE, PageHeader, PageId, PageSource, PageType, RadixVec, WriteTxn};
+use pager_mmap::{
+    PAGE_SIZE, PageBytes, PageHeader, PageId, PageSource, PageType, RadixVec, WriteTxn,
+};
 
 use crate::error::{Result, corrupt};
 
@@ -79,6 +81,67 @@ impl LeafCache {
     }
 }
 
+/// Refuses page `id` unless its type tag is `tag`.
+#[inline]
+fn check_tag(id: PageId, bytes: &PageBytes, tag: PageType) -> Result<()> {
+    if bytes.get(TAG_AT).copied() == Some(tag.0) {
+        return Ok(());
+    }
+    Err(corrupt(format!(
+        "page {} of a slot table has type {:?}, not {}",
+        id.0,
+        bytes.get(TAG_AT),
+        tag.0
+    )))
+}
+
+/// A slot found but not read yet: in a page, whose type tag is checked when the slot is read
+/// ([`Located::bytes`]), so that a walk can ask for the lines of many slots
+/// ([`Located::prefetch`]) before it waits for the first; or, for a slot spanning pages,
+/// already copied out.
+pub(crate) enum Located<'a> {
+    /// Slot bytes `at .. at + len` of `page`, which must carry `tag`.
+    InPage {
+        id: PageId,
+        page: &'a PageBytes,
+        at: usize,
+        len: usize,
+        tag: PageType,
+    },
+    /// A slot spanning pages, copied out (and checked) when it was found.
+    Copied(Vec<u8>),
+}
+
+impl Located<'_> {
+    /// Asks the CPU for the slot's lines and its page's type tag.
+    #[inline]
+    pub(crate) fn prefetch(&self) {
+        if let Located::InPage { page, at, len, .. } = *self {
+            pager_mmap::prefetch(page.get(TAG_AT..=TAG_AT).unwrap_or(&[]));
+            pager_mmap::prefetch(page.get(at..at + len).unwrap_or(&[]));
+        }
+    }
+
+    /// The slot's bytes, after checking its page's type tag.
+    #[inline]
+    pub(crate) fn bytes(&self) -> Result<&[u8]> {
+        match *self {
+            Located::InPage {
+                id,
+                page,
+                at,
+                len,
+                tag,
+            } => {
+                check_tag(id, page, tag)?;
+                page.get(at..at + len)
+                    .ok_or_else(|| corrupt("a slot runs past its page"))
+            }
+            Located::Copied(ref bytes) => Ok(bytes),
+        }
+    }
+}
+
 /// A table of fixed-size slots by dense id, on a radix vector of pages of one type tag.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct SlotTable {
@@ -123,27 +186,29 @@ impl SlotTable {
         leaf: u64,
         cache: Option<&mut LeafCache>,
     ) -> Result<&'a [u8]> {
-        let page = match cache {
-            Some(cache) => match cache.get(leaf) {
-                Some(page) => page,
-                None => {
-                    let page = self.find(src, leaf)?;
-                    cache.put(leaf, page);
-                    page
-                }
-            },
-            None => self.find(src, leaf)?,
-        };
+        let page = self.leaf_page(src, leaf, cache)?;
         let bytes = src.page(page)?;
-        if bytes.get(TAG_AT).copied() != Some(self.tag.0) {
-            return Err(corrupt(format!(
-                "page {} of a slot table has type {:?}, not {}",
-                page.0,
-                bytes.get(TAG_AT),
-                self.tag.0
-            )));
-        }
+        check_tag(page, bytes, self.tag)?;
         Ok(bytes.as_slice())
+    }
+
+    /// The page id of leaf `leaf`, found through `cache` (and remembered there) if given.
+    #[inline]
+    fn leaf_page<S: PageSource>(
+        &self,
+        src: &S,
+        leaf: u64,
+        cache: Option<&mut LeafCache>,
+    ) -> Result<PageId> {
+        let Some(cache) = cache else {
+            return self.find(src, leaf);
+        };
+        if let Some(page) = cache.get(leaf) {
+            return Ok(page);
+        }
+        let page = self.find(src, leaf)?;
+        cache.put(leaf, page);
+        Ok(page)
     }
 
     /// The page of leaf `leaf`, by the radix descent.
@@ -193,6 +258,28 @@ impl SlotTable {
     ) -> Result<&'a [u8]> {
         let (leaf, at) = self.place(id);
         self.piece(src, leaf, at, self.len, cache)
+    }
+
+    /// Slot `id`, found but not read (see [`Located`]); leaves found through `cache` if given.
+    #[inline]
+    pub(crate) fn locate<'a, S: PageSource>(
+        &self,
+        src: &'a S,
+        id: u32,
+        cache: Option<&mut LeafCache>,
+    ) -> Result<Located<'a>> {
+        let (leaf, at) = self.place(id);
+        if let Geometry::Spanning(_) = self.geometry {
+            return Ok(Located::Copied(self.read(src, id, cache)?.into_owned()));
+        }
+        let page = self.leaf_page(src, leaf, cache)?;
+        Ok(Located::InPage {
+            id: page,
+            page: src.page(page)?,
+            at,
+            len: self.len,
+            tag: self.tag,
+        })
     }
 
     #[inline]
@@ -318,6 +405,12 @@ mod tests {
                 fill(id).as_slice(),
                 "slot {id}"
             );
+            let located = table.locate(&read, id, None).unwrap();
+            assert_eq!(
+                located.bytes().unwrap(),
+                fill(id).as_slice(),
+                "slot {id}, located"
+            );
             let mut cache = LeafCache::default();
             cache.reset(table.leaves_for(u64::from(id) + 1));
             for _ in 0..2 {
@@ -355,5 +448,23 @@ mod tests {
         let table = SlotTable::new(RadixVec::default(), 64, TAG);
         let read = pager.begin_read().unwrap();
         assert!(table.read(&read, 3, None).is_err());
+    }
+
+    #[test]
+    fn a_located_slot_on_a_page_of_another_type_is_damage_when_read() {
+        let pager = Pager::with_storage(Box::new(MemStorage::new()), Options::default()).unwrap();
+        let mut table = SlotTable::new(RadixVec::default(), 64, TAG);
+        let mut txn = pager.begin_write().unwrap();
+        table.write(&mut txn, 2, &[7; 64]).unwrap();
+        txn.commit().unwrap();
+        let read = pager.begin_read().unwrap();
+        let located = table.locate(&read, 2, None).unwrap();
+        located.prefetch();
+        assert_eq!(located.bytes().unwrap(), &[7; 64]);
+        // The same pages taken for a table of another type: found, then refused when read.
+        let other = SlotTable::new(table.pages, 64, PageType(TAG.0 + 1));
+        let located = other.locate(&read, 2, None).unwrap();
+        located.prefetch();
+        assert!(located.bytes().is_err());
     }
 }
