@@ -57,6 +57,34 @@ pub fn record(txn: &mut WriteTxn, ext: &str, node: NodeId) -> Result<Option<Node
     Ok(None)
 }
 
+/// Records, for each `(ext, node)` of `ids`, that external id `ext` is `node`, as [`record`]
+/// does for each in turn, with each space's keys inserted in key order. When an id is
+/// another node's already (in the graph, or earlier in `ids`), returns its position in `ids`
+/// and the node that has it, and `txn` must then be dropped, not committed.
+pub fn record_all(txn: &mut WriteTxn, ids: &[(&str, NodeId)]) -> Result<Option<(usize, NodeId)>> {
+    let values: Vec<[u8; 8]> = ids.iter().map(|(_, node)| node.0.to_le_bytes()).collect();
+    let mut order: Vec<usize> = (0..ids.len()).collect();
+    // Stable, so that of two entries for one id the earlier is inserted first.
+    order.sort_by_key(|&i| ids.get(i).map(|(ext, _)| ext.as_bytes()));
+    let entries = order.iter().filter_map(|&i| {
+        let (ext, _) = ids.get(i)?;
+        Some((ext.as_bytes(), values.get(i)?.as_slice()))
+    });
+    if let Some((at, previous)) = txn.kv_insert_entries_internal(EXTERNAL_IDS, entries)? {
+        let holder = node_value(&previous)
+            .ok_or_else(|| damaged("an external id mapped to other than 8 bytes".to_owned()))?;
+        return Ok(order.get(at).map(|&i| (i, holder)));
+    }
+    let keys: Vec<[u8; 8]> = ids.iter().map(|(_, node)| node_key(*node)).collect();
+    let mut order: Vec<usize> = (0..ids.len()).collect();
+    order.sort_by_key(|&i| keys.get(i));
+    let entries = order
+        .iter()
+        .filter_map(|&i| Some((keys.get(i)?.as_slice(), ids.get(i)?.0.as_bytes())));
+    txn.kv_insert_entries_internal(EXTERNAL_ID_OF, entries)?;
+    Ok(None)
+}
+
 /// The node id a value of [`EXTERNAL_IDS`] holds, if it is 8 bytes.
 fn node_value(value: &[u8]) -> Option<NodeId> {
     zerocopy::little_endian::U64::read_from_bytes(value)
@@ -86,6 +114,28 @@ mod tests {
         assert_eq!(external_of(&txn, a)?.as_deref(), Some("42"));
         assert_eq!(node_of_key(&node_key(b)), Some(b));
         assert_eq!(node_of_key(b"short"), None);
+        Ok(())
+    }
+
+    #[test]
+    fn ids_recorded_together_map_both_ways_and_a_taken_one_is_named() -> Result<()> {
+        let graph = Graph::in_memory()?;
+        let mut txn = graph.begin_write()?;
+        let a = txn.add_node("k", "a", b"")?;
+        let b = txn.add_node("k", "b", b"")?;
+        let c = txn.add_node("k", "c", b"")?;
+        // Out of key order ("10" sorts before "9"), as a file's decimal ids come.
+        assert_eq!(record_all(&mut txn, &[("9", a), ("10", b)])?, None);
+        assert_eq!(node_of(&txn, "9")?, Some(a));
+        assert_eq!(node_of(&txn, "10")?, Some(b));
+        assert_eq!(external_of(&txn, a)?.as_deref(), Some("9"));
+        assert_eq!(external_of(&txn, b)?.as_deref(), Some("10"));
+        txn.commit()?;
+        let mut txn = graph.begin_write()?;
+        assert_eq!(record_all(&mut txn, &[("11", c), ("9", c)])?, Some((1, a)));
+        drop(txn);
+        let mut txn = graph.begin_write()?;
+        assert_eq!(record_all(&mut txn, &[("x", c), ("x", a)])?, Some((1, c)));
         Ok(())
     }
 }

@@ -168,20 +168,38 @@ impl WriteTxn {
     /// ([`WriteTxn::add_nodes`]' label and property-index entries). Give the keys in order, so
     /// that consecutive inserts descend to the same leaf.
     pub(crate) fn kv_insert_keys_internal(&mut self, space: &str, keys: &[Vec<u8>]) -> Result<()> {
-        if keys.is_empty() {
-            return Ok(());
+        let entries = keys.iter().map(|key| (key.as_slice(), &[][..]));
+        self.kv_insert_entries_internal(space, entries).map(|_| ())
+    }
+
+    /// Inserts `entries` (key, value) into `space`, its name unchecked, reading and writing
+    /// the catalog once for them all; returns the first entry that replaced a value (its
+    /// position in `entries`, and the value it replaced). Give the keys in order, so that
+    /// consecutive inserts descend to the same leaf.
+    pub(crate) fn kv_insert_entries_internal<'e>(
+        &mut self,
+        space: &str,
+        entries: impl IntoIterator<Item = (&'e [u8], &'e [u8])>,
+    ) -> Result<Option<(usize, Vec<u8>)>> {
+        let mut entries = entries.into_iter().peekable();
+        if entries.peek().is_none() {
+            return Ok(None);
         }
         let txn = self.pager_txn();
         let mut catalog = catalog(txn)?;
         let before = catalog.get(txn, space.as_bytes())?;
         let mut tree = before.unwrap_or(Tree::EMPTY);
-        for key in keys {
-            tree.insert(txn, key, b"")?;
+        let mut replaced = None;
+        for (i, (key, value)) in entries.enumerate() {
+            let previous = tree.insert(txn, key, value)?;
+            if let (None, Some(previous)) = (&replaced, previous) {
+                replaced = Some((i, previous));
+            }
         }
         if before.map(|t| t.root()) != Some(tree.root()) {
             catalog.set(txn, space.as_bytes(), &tree)?;
         }
-        Ok(())
+        Ok(replaced)
     }
 
     /// Removes `key` from `space` and returns its value; a space left empty is dropped.

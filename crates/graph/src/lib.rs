@@ -85,5 +85,5 @@ pub use traverse::{Follow, Path, WeightedPath};
 pub use vector::{
     MAX_DIMENSION, Metric, VectorError, VectorFilter, VectorHit, VectorIndexInfo, VectorIndexSpec,
 };
-pub use write::NewNode;
+pub use write::{NewDataNode, NewNode};
 pub use write::{NewEdge, WriteTxn};

@@ -169,7 +169,7 @@ pub fn check_label(what: &'static str, label: &str) -> Result<()> {
 
 /// Bytes of a node id in an index key: its low 5 bytes, big-endian (ids are below
 /// [`MAX_IDS`], so the 3 high bytes are zero).
-const KEY_ID_LEN: usize = 5;
+pub(crate) const KEY_ID_LEN: usize = 5;
 
 /// Node `node` as the last bytes of an index key (ids sort as their keys do).
 fn id_key_bytes(node: u64) -> [u8; KEY_ID_LEN] {

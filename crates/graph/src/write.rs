@@ -17,7 +17,7 @@ use crate::schema::{
 use crate::strings::{self, Label};
 
 mod add_nodes;
-pub use add_nodes::NewNode;
+pub use add_nodes::{NewDataNode, NewNode};
 
 /// The one write transaction of a graph. It sees its own changes through [`GraphRead`].
 /// [`WriteTxn::commit`] makes them visible (and, by default, durable); dropping the
@@ -96,16 +96,11 @@ impl WriteTxn {
     pub fn add_node(&mut self, kind: &str, name: &str, data: &[u8]) -> Result<NodeId> {
         check_label("kind", kind)?;
         check_name(name)?;
-        check_new_id(self.roots.nodes.next_id(), "node ids")?;
-        let kind_id = self.intern(Label::Kind, kind)?;
-        let attrs = NodeAttrs::encode(kind_id, name.len())?;
-        let id = self
-            .roots
-            .nodes
-            .push(&mut self.txn, &attrs, &payload(name, data))?;
-        self.index(kind_id, name.as_bytes(), id)?;
-        crate::props::index::index_node(self, NodeId(id))?;
-        Ok(NodeId(id))
+        let mut keys = add_nodes::NodeKeys::with_capacity(1);
+        let id = self.push_node(kind, name, &payload(name, data), &mut keys)?;
+        self.insert_keys(keys)?;
+        crate::props::index::index_node(self, id)?;
+        Ok(id)
     }
 
     /// Adds a node whose data is `value` as JSON.

@@ -275,10 +275,15 @@ fn save(
     Ok(())
 }
 
+/// Whether the graph has any property column.
+pub(crate) fn any_column(txn: &WriteTxn) -> Result<bool> {
+    Ok(txn.kv_len(COLUMNS)? > 0)
+}
+
 /// Rewrites node `id`'s slot in every column from its record and labels (after any change to
 /// them, its deletion included). With no column defined that costs one catalog lookup.
 pub(crate) fn refresh_node(txn: &mut WriteTxn, id: NodeId) -> Result<()> {
-    if txn.kv_len(COLUMNS)? == 0 {
+    if !any_column(txn)? {
         return Ok(());
     }
     for Stored { column, vec } in stored(txn)? {
@@ -298,7 +303,7 @@ pub(crate) fn fill_new_nodes<'a>(
     txn: &mut WriteTxn,
     nodes: impl Iterator<Item = (NodeId, &'a str, &'a [&'a str], &'a PropertyMap)> + Clone,
 ) -> Result<()> {
-    if txn.kv_len(COLUMNS)? == 0 {
+    if !any_column(txn)? {
         return Ok(());
     }
     for Stored { column, vec } in stored(txn)? {

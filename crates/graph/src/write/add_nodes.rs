@@ -11,7 +11,9 @@ use crate::ids::NodeId;
 use crate::props::index::{self, PropertyIndex};
 use crate::props::labels::{self, NO_LABEL};
 use crate::props::{PropertyMap, encode_properties_into, index_value};
-use crate::schema::{NodeAttrs, check_label, check_name, check_new_id, kind_key, name_key};
+use crate::schema::{
+    KEY_ID_LEN, NodeAttrs, check_label, check_name, check_new_id, kind_key, name_key,
+};
 use crate::strings::Label;
 
 use super::WriteTxn;
@@ -26,6 +28,17 @@ pub struct NewNode<'a> {
     pub name: &'a str,
     /// Its properties (null values are not stored).
     pub properties: &'a PropertyMap,
+}
+
+/// One node for [`WriteTxn::add_nodes_with_data`]: what [`WriteTxn::add_node`] takes.
+#[derive(Clone, Copy, Debug)]
+pub struct NewDataNode<'a> {
+    /// Its kind (interned).
+    pub kind: &'a str,
+    /// Its name (indexed, exact and prefix).
+    pub name: &'a str,
+    /// Its data, stored as given.
+    pub data: &'a [u8],
 }
 
 impl NewNode<'_> {
@@ -78,24 +91,17 @@ impl WriteTxn {
             Vec::new()
         };
         let mut ids = Vec::with_capacity(nodes.len());
-        let mut by_kind = Vec::with_capacity(nodes.len());
-        let mut by_name = Vec::with_capacity(nodes.len());
         let mut label_nodes = Vec::new();
         let mut node_labels = Vec::new();
         let mut index_entries = Vec::new();
         // One buffer for every node's payload (its name, then its properties).
         let mut payload = Vec::new();
+        let mut keys = NodeKeys::with_capacity(nodes.len());
         for node in nodes {
-            check_new_id(self.roots.nodes.next_id(), "node ids")?;
-            let kind_id = self.intern(Label::Kind, node.kind())?;
-            let attrs = NodeAttrs::encode(kind_id, node.name.len())?;
             payload.clear();
             payload.extend_from_slice(node.name.as_bytes());
             encode_properties_into(&mut payload, node.properties)?;
-            let id = self.roots.nodes.push(&mut self.txn, &attrs, &payload)?;
-            by_kind.push(kind_key(kind_id, id));
-            by_name.push(name_key(node.name.as_bytes(), id));
-            let id = NodeId(id);
+            let id = self.push_node(node.kind(), node.name, &payload, &mut keys)?;
             let all = node.effective_labels();
             let extra = if node.kind() == NO_LABEL { 0 } else { 1 };
             for label in all.iter().skip(extra) {
@@ -105,14 +111,7 @@ impl WriteTxn {
             index_entries.extend(entries(&defined, &all, node.properties, id));
             ids.push(id);
         }
-        by_kind.sort_unstable();
-        by_name.sort_unstable();
-        for key in &by_kind {
-            self.roots.by_kind.insert(&mut self.txn, key, &[])?;
-        }
-        for key in &by_name {
-            self.roots.by_name.insert(&mut self.txn, key, &[])?;
-        }
+        self.insert_keys(keys)?;
         for (space, keys) in [
             (labels::LABEL_NODES, &mut label_nodes),
             (labels::NODE_LABELS, &mut node_labels),
@@ -127,6 +126,86 @@ impl WriteTxn {
         });
         crate::props::column::fill_new_nodes(self, columns)?;
         Ok(ids)
+    }
+}
+
+impl WriteTxn {
+    /// Adds `nodes` and returns their ids, in order: the same nodes, records and index
+    /// entries as [`WriteTxn::add_node`] called for each (data that is JSON is read as
+    /// properties, as there), with the by-kind and by-name keys sorted and inserted in key
+    /// order. Every node's kind and name are checked before anything is written, so a batch
+    /// refused for one of them adds nothing; after any other error (a full disk) the
+    /// transaction must be aborted.
+    pub fn add_nodes_with_data(&mut self, nodes: &[NewDataNode<'_>]) -> Result<Vec<NodeId>> {
+        for node in nodes {
+            check_label("kind", node.kind)?;
+            check_name(node.name)?;
+        }
+        let mut ids = Vec::with_capacity(nodes.len());
+        let mut keys = NodeKeys::with_capacity(nodes.len());
+        let mut payload = Vec::new();
+        for node in nodes {
+            payload.clear();
+            payload.extend_from_slice(node.name.as_bytes());
+            payload.extend_from_slice(node.data);
+            ids.push(self.push_node(node.kind, node.name, &payload, &mut keys)?);
+        }
+        self.insert_keys(keys)?;
+        // Property indexes and columns read a node's properties from its record, as
+        // `add_node` has them do; without either there is nothing to write.
+        if index::any_index(self)? || crate::props::column::any_column(self)? {
+            for &id in &ids {
+                index::index_node(self, id)?;
+            }
+        }
+        Ok(ids)
+    }
+
+    /// Pushes a new node's record (kind `kind`, name `name`, `payload` the name followed by
+    /// its data) and keeps its by-kind and by-name keys in `keys`.
+    pub(super) fn push_node(
+        &mut self,
+        kind: &str,
+        name: &str,
+        payload: &[u8],
+        keys: &mut NodeKeys,
+    ) -> Result<NodeId> {
+        check_new_id(self.roots.nodes.next_id(), "node ids")?;
+        let kind_id = self.intern(Label::Kind, kind)?;
+        let attrs = NodeAttrs::encode(kind_id, name.len())?;
+        let id = self.roots.nodes.push(&mut self.txn, &attrs, payload)?;
+        keys.by_kind.push(kind_key(kind_id, id));
+        keys.by_name.push(name_key(name.as_bytes(), id));
+        Ok(NodeId(id))
+    }
+
+    /// Inserts new nodes' by-kind and by-name keys, each index's in key order, so that
+    /// consecutive inserts descend to the same leaf.
+    pub(super) fn insert_keys(&mut self, mut keys: NodeKeys) -> Result<()> {
+        keys.by_kind.sort_unstable();
+        keys.by_name.sort_unstable();
+        for key in &keys.by_kind {
+            self.roots.by_kind.insert(&mut self.txn, key, &[])?;
+        }
+        for key in &keys.by_name {
+            self.roots.by_name.insert(&mut self.txn, key, &[])?;
+        }
+        Ok(())
+    }
+}
+
+/// The by-kind and by-name keys of a batch's new nodes, inserted together at its end.
+pub(super) struct NodeKeys {
+    by_kind: Vec<[u8; 4 + KEY_ID_LEN]>,
+    by_name: Vec<Vec<u8>>,
+}
+
+impl NodeKeys {
+    pub(super) fn with_capacity(n: usize) -> NodeKeys {
+        NodeKeys {
+            by_kind: Vec::with_capacity(n),
+            by_name: Vec::with_capacity(n),
+        }
     }
 }
 

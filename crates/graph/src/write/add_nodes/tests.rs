@@ -1,6 +1,6 @@
 use proptest::prelude::*;
 
-use super::NewNode;
+use super::{NewDataNode, NewNode};
 use crate::props::{PropertyMap, PropertyRead, Value, encode_properties};
 use crate::{Graph, GraphRead, NodeId, Result, WriteTxn};
 
@@ -138,6 +138,62 @@ proptest! {
         prop_assert_eq!(state(&one)?, state(&many)?);
         prop_assert!(many.check()?.is_clean());
     }
+}
+
+/// A node for `add_node`: kind, name, and data (raw bytes, or JSON that indexes read).
+type DataSpec = (&'static str, &'static str, &'static [u8]);
+
+fn data_spec() -> impl Strategy<Value = DataSpec> {
+    (
+        prop::sample::select(vec!["A", "B", "C"]),
+        prop::sample::select(vec!["", "x", "y"]),
+        prop::sample::select(vec![&b""[..], b"raw", br#"{"k": 1}"#, br#"{"m": "a"}"#]),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn add_nodes_with_data_leaves_what_add_node_leaves(
+        specs in prop::collection::vec(data_spec(), 0..40),
+    ) {
+        let (one, many) = (with_indexes()?, with_indexes()?);
+        let mut txn = one.begin_write()?;
+        let ids_one = specs
+            .iter()
+            .map(|(kind, name, data)| txn.add_node(kind, name, data))
+            .collect::<Result<Vec<_>>>()?;
+        txn.commit()?;
+        let nodes: Vec<NewDataNode<'_>> = specs
+            .iter()
+            .map(|&(kind, name, data)| NewDataNode { kind, name, data })
+            .collect();
+        let mut txn = many.begin_write()?;
+        let ids_many = txn.add_nodes_with_data(&nodes)?;
+        txn.commit()?;
+        prop_assert_eq!(ids_one, ids_many);
+        prop_assert_eq!(state(&one)?, state(&many)?);
+        prop_assert!(many.check()?.is_clean());
+    }
+}
+
+#[test]
+fn a_bad_kind_anywhere_in_a_batch_with_data_adds_nothing() -> Result<()> {
+    let graph = with_indexes()?;
+    let before = state(&graph)?;
+    let good = NewDataNode {
+        kind: "A",
+        name: "x",
+        data: b"",
+    };
+    let bad = NewDataNode { kind: "", ..good };
+    let mut txn = graph.begin_write()?;
+    let refused = txn.add_nodes_with_data(&[good, good, bad]);
+    assert!(matches!(refused, Err(crate::Error::InvalidString { .. })));
+    txn.commit()?;
+    assert_eq!(state(&graph)?, before);
+    Ok(())
 }
 
 #[test]
