@@ -55,19 +55,6 @@ pub fn external_of(read: &impl GraphRead, node: NodeId) -> Result<Option<String>
     Ok(graph::external_ids::external_of(read, node)?)
 }
 
-/// Records that external id `ext` is `node`, deciding inside `txn` that the id is new: when
-/// another node already has it, returns [`Error::ExternalIdTaken`], and `txn` must then be
-/// dropped, not committed (the id's entry now names `node`).
-pub fn record_external(txn: &mut WriteTxn, ext: &str, node: NodeId) -> Result<()> {
-    match graph::external_ids::record(txn, ext, node)? {
-        Some(holder) => Err(Error::ExternalIdTaken {
-            ext: ext.to_owned(),
-            node: holder,
-        }),
-        None => Ok(()),
-    }
-}
-
 /// The node a command-line argument names: a node id, or with `--external` an external id.
 pub fn resolve(read: &impl GraphRead, arg: &str, ids: IdArgs) -> Result<NodeId> {
     let node = if ids.external {
@@ -158,31 +145,5 @@ impl<'g> Batch<'g> {
             txn.commit()?;
         }
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_external_id_already_recorded_is_refused_inside_the_transaction() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let graph = Graph::open(dir.path().join("g.mmg")).expect("open");
-        let mut first = graph.begin_write().expect("write");
-        let a = first.add_node("k", "a", b"").expect("node");
-        record_external(&mut first, "5", a).expect("a new id");
-        first.commit().expect("commit");
-        // A later transaction that never looked the id up beforehand still cannot take it.
-        let mut second = graph.begin_write().expect("write");
-        let b = second.add_node("k", "b", b"").expect("node");
-        match record_external(&mut second, "5", b) {
-            Err(Error::ExternalIdTaken { ext, node }) => assert_eq!((ext.as_str(), node), ("5", a)),
-            other => panic!("expected ExternalIdTaken, got {other:?}"),
-        }
-        drop(second);
-        let read = graph.begin_read().expect("read");
-        assert_eq!(node_of_external(&read, "5").expect("lookup"), Some(a));
-        assert_eq!(external_of(&read, b).expect("lookup"), None);
     }
 }

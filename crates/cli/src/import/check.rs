@@ -1,13 +1,12 @@
 //! The check pass: every line parsed and every id resolved against the input and the
 //! database, writing nothing; the bad lines are listed with how each file was read.
 
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
 use graph::{NodeId, ReadTxn};
 
 use super::parse::Parsed;
-use super::{At, Defined, Lines};
+use super::{At, Defined, Ids, Known, Lines};
 use crate::db;
 use crate::error::{Error, Result};
 
@@ -39,8 +38,8 @@ impl Checker<'_> {
 
     /// Pass 1: parses every line and resolves every id, writing nothing. Returns the ids the
     /// input defines.
-    pub(super) fn check(&self) -> Result<HashMap<Box<str>, Defined>> {
-        let mut defined: HashMap<Box<str>, Defined> = HashMap::new();
+    pub(super) fn check(&self) -> Result<Ids> {
+        let mut defined = Ids::default();
         let mut problems = Problems::default();
         // Edge ends not defined when their line was read: resolved at the end.
         let mut forward: Vec<(At, Box<str>)> = Vec::new();
@@ -58,8 +57,8 @@ impl Checker<'_> {
             }
             if let Some(node) = &parsed.node {
                 match defined.entry(node.ext.as_ref().into()) {
-                    Entry::Occupied(mut e) if *e.get() == Defined::Implicit => {
-                        e.insert(Defined::Explicit);
+                    Entry::Occupied(mut e) if e.get().defined == Defined::Implicit => {
+                        e.get_mut().defined = Defined::Explicit;
                     }
                     Entry::Occupied(_) => {
                         problems.add(at, format!("id {} is defined twice", node.ext));
@@ -74,16 +73,20 @@ impl Checker<'_> {
                             problems.add(at, what);
                             return Ok(());
                         }
-                        e.insert(Defined::Explicit);
+                        e.insert(Known {
+                            defined: Defined::Explicit,
+                            node: None,
+                        });
                     }
                 }
             }
             if let Some(edge) = &parsed.edge {
                 for end in [&edge.from, &edge.to] {
                     if parsed.implicit_ends {
-                        defined
-                            .entry(end.as_ref().into())
-                            .or_insert(Defined::Implicit);
+                        defined.entry(end.as_ref().into()).or_insert(Known {
+                            defined: Defined::Implicit,
+                            node: None,
+                        });
                     } else if !defined.contains_key(end.as_ref()) && self.existing(end)?.is_none() {
                         forward.push((at, end.as_ref().into()));
                     }

@@ -90,13 +90,10 @@ impl<'g> Commits<'g> {
         self.reached(file, WHOLE, pass);
     }
 
-    /// Counts `records` more; commits when the batch is full.
-    pub fn counted(&mut self, records: u64) -> Result<()> {
+    /// Counts `records` more; whether the batch is full (the caller then commits).
+    pub fn counted(&mut self, records: u64) -> bool {
         self.pending += records;
-        if self.pending >= self.size {
-            self.commit()?;
-        }
-        Ok(())
+        self.pending >= self.size
     }
 
     /// Commits the open transaction with the progress records that changed.

@@ -20,13 +20,13 @@ mod source;
 mod table;
 
 use std::cell::Cell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::process::ExitCode;
 use std::rc::Rc;
 use std::time::Instant;
 
-use graph::{Graph, NewEdge, NodeId, WriteTxn};
+use graph::{Graph, NewDataNode, NewEdge, NodeId, WriteTxn};
 
 pub use interrupt::EXIT_STATUS as INTERRUPTED_STATUS;
 pub use parse::to_hex;
@@ -50,6 +50,39 @@ enum Defined {
     Explicit,
     /// As an edge list's endpoint: made on first sight unless a node line defines it.
     Implicit,
+}
+
+/// What the import knows of an input id: how the input defines it, and its node once this
+/// run has added it or found it in the database.
+#[derive(Clone, Copy, Debug)]
+struct Known {
+    defined: Defined,
+    node: Option<NodeId>,
+}
+
+/// The input ids the check found, and their nodes as the writing passes learn them: one map
+/// for all three passes (two maps of millions of ids, built one after the other, cost twice).
+type Ids = HashMap<Box<str>, Known, foldhash::fast::RandomState>;
+
+/// The node of input id `ext`, if this run has added it or found it.
+fn node_of(ids: &Ids, ext: &str) -> Option<NodeId> {
+    ids.get(ext).and_then(|known| known.node)
+}
+
+/// Records that input id `ext` is `node`.
+fn learned(ids: &mut Ids, ext: Box<str>, node: NodeId) {
+    match ids.get_mut(&ext) {
+        Some(known) => known.node = Some(node),
+        None => {
+            ids.insert(
+                ext,
+                Known {
+                    defined: Defined::Implicit,
+                    node: Some(node),
+                },
+            );
+        }
+    }
 }
 
 /// Where a line is: the input's index and the line number.
@@ -123,7 +156,7 @@ pub fn run(args: &ImportArgs, out: &mut Output) -> Result<ExitCode> {
     };
     let checker = Checker { lines, read };
     progress.pass("1/3 checking");
-    let defined = checker.check()?;
+    let mut ids = checker.check()?;
     drop(checker);
     let graph = match existing {
         Some(graph) => graph,
@@ -132,10 +165,9 @@ pub fn run(args: &ImportArgs, out: &mut Output) -> Result<ExitCode> {
     let import = Import { lines };
     let keys = inputs.iter().map(|i| i.key.clone()).collect();
     let mut commits = Commits::new(&graph, args.batch, keys, &resumed);
-    let written = import.add_nodes(&defined, &mut commits).and_then(|ids| {
-        drop(defined);
-        import.add_edges(&ids, &mut commits)
-    });
+    let written = import
+        .add_nodes(&mut ids, &mut commits)
+        .and_then(|()| import.add_edges(&ids, &mut commits));
     progress.finish();
     if let Err(e) = written {
         return Err(lines.stopped(e, &commits));
@@ -284,62 +316,44 @@ impl Lines<'_> {
 }
 
 impl Import<'_> {
-    /// Pass 2: adds every node, explicit or implicit. Returns the node of every input id
-    /// added by this run.
-    fn add_nodes(
-        &self,
-        defined: &HashMap<Box<str>, Defined>,
-        commits: &mut Commits<'_>,
-    ) -> Result<HashMap<Box<str>, NodeId>> {
+    /// Pass 2: adds every node, explicit or implicit, in bulk per batch, and records in `ids`
+    /// the node of every input id it adds.
+    fn add_nodes(&self, ids: &mut Ids, commits: &mut Commits<'_>) -> Result<()> {
         self.lines.progress.pass("2/3 nodes");
-        let mut ids: HashMap<Box<str>, NodeId> = HashMap::with_capacity(defined.len());
+        let mut pending = PendingNodes::default();
         self.lines.each_line(Some(Pass::Nodes), |at, parsed| {
             let parsed = parsed.map_err(|what| self.lines.changed(at, &what))?;
-            let txn = commits.txn()?;
-            let mut added = 0;
             if let Some(node) = &parsed.node {
-                let id = txn.add_node(&node.kind, &node.name, &node.data)?;
-                // Decided here, in the transaction that adds the node (which an error
-                // drops): another import may have added the id since this one's check.
-                db::record_external(txn, &node.ext, id).map_err(|e| match e {
-                    Error::ExternalIdTaken { .. } => Error::Invalid(format!(
-                        "{}: {e}: another import added it after this one's check",
-                        self.lines.location(at)
-                    )),
-                    other => other,
-                })?;
-                ids.insert(node.ext.as_ref().into(), id);
-                added += 1;
+                pending.push(at, &node.ext, &node.kind, &node.name, &node.data, true);
             }
             if let (true, Some(edge)) = (parsed.implicit_ends, &parsed.edge) {
                 for end in [&edge.from, &edge.to] {
-                    if ids.contains_key(end.as_ref())
-                        || defined.get(end.as_ref()) == Some(&Defined::Explicit)
+                    let known = ids.get(end.as_ref());
+                    if known.is_some_and(|k| k.node.is_some() || k.defined == Defined::Explicit)
+                        || pending.has_implicit(end)
                     {
                         continue;
                     }
-                    let id = match db::node_of_external(&*txn, end)? {
-                        Some(id) => id,
-                        None => {
-                            let id = txn.add_node(EDGE_LIST_KIND, end, b"")?;
-                            db::record_external(txn, end, id)?;
-                            added += 1;
-                            id
-                        }
-                    };
-                    ids.insert(end.as_ref().into(), id);
+                    match db::node_of_external(&*commits.txn()?, end)? {
+                        Some(id) => learned(ids, end.as_ref().into(), id),
+                        None => pending.push(at, end, EDGE_LIST_KIND, end, b"", false),
+                    }
                 }
             }
-            commits.adding.nodes += added;
+            // The line's nodes are pending: they are in the transaction before any commit.
             commits.reached(at.file, at.line, Pass::Nodes);
-            commits.counted(1)
+            if commits.counted(1) {
+                commits.adding.nodes += pending.flush(commits.txn()?, ids, &self.lines)?;
+                commits.commit()?;
+            }
+            Ok(())
         })?;
-        self.lines.finished(Pass::Nodes, commits)?;
-        Ok(ids)
+        commits.adding.nodes += pending.flush(commits.txn()?, ids, &self.lines)?;
+        self.lines.finished(Pass::Nodes, commits)
     }
 
     /// Pass 3: adds every edge, in bulk per batch.
-    fn add_edges(&self, ids: &HashMap<Box<str>, NodeId>, commits: &mut Commits<'_>) -> Result<()> {
+    fn add_edges(&self, ids: &Ids, commits: &mut Commits<'_>) -> Result<()> {
         self.lines.progress.pass("3/3 edges");
         let batch = self.lines.args.batch;
         let mut pending = PendingEdges::default();
@@ -348,8 +362,8 @@ impl Import<'_> {
             if let Some(edge) = &parsed.edge {
                 let txn = commits.txn()?;
                 let end = |ext: &str| -> Result<NodeId> {
-                    match ids.get(ext) {
-                        Some(id) => Ok(*id),
+                    match node_of(ids, ext) {
+                        Some(id) => Ok(id),
                         None => db::node_of_external(&*txn, ext)?
                             .ok_or_else(|| self.lines.changed(at, &format!("unknown id {ext}"))),
                     }
@@ -369,6 +383,92 @@ impl Import<'_> {
         self.lines.finished(Pass::Edges, commits)
     }
 }
+
+/// A node read but not yet added.
+struct PendingNode {
+    at: At,
+    ext: Box<str>,
+    kind: Box<str>,
+    name: Box<str>,
+    data: Vec<u8>,
+    /// Defined by a node line (else an edge list's end, made on first sight).
+    explicit: bool,
+}
+
+/// Nodes read but not yet added: added together through the bulk path, their external ids
+/// recorded together.
+#[derive(Default)]
+struct PendingNodes {
+    nodes: Vec<PendingNode>,
+    /// The external ids of the pending edge-list ends, so that each is made once.
+    implicit: HashSet<Box<str>>,
+}
+
+impl PendingNodes {
+    fn push(&mut self, at: At, ext: &str, kind: &str, name: &str, data: &[u8], explicit: bool) {
+        if !explicit {
+            self.implicit.insert(ext.into());
+        }
+        self.nodes.push(PendingNode {
+            at,
+            ext: ext.into(),
+            kind: kind.into(),
+            name: name.into(),
+            data: data.to_vec(),
+            explicit,
+        });
+    }
+
+    /// Whether edge-list end `ext` is pending.
+    fn has_implicit(&self, ext: &str) -> bool {
+        self.implicit.contains(ext)
+    }
+
+    /// Adds the pending nodes in `txn` and records their external ids there, and in `ids`;
+    /// returns how many.
+    fn flush(&mut self, txn: &mut WriteTxn, ids: &mut Ids, lines: &Lines<'_>) -> Result<u64> {
+        let nodes: Vec<NewDataNode<'_>> = self
+            .nodes
+            .iter()
+            .map(|n| NewDataNode {
+                kind: &n.kind,
+                name: &n.name,
+                data: &n.data,
+            })
+            .collect();
+        let added = txn.add_nodes_with_data(&nodes)?;
+        drop(nodes);
+        let exts: Vec<(&str, NodeId)> = (self.nodes.iter().map(|n| &*n.ext))
+            .zip(added.iter().copied())
+            .collect();
+        // Decided here, in the transaction that adds the nodes (which an error drops):
+        // another import may have added an id since this one's check.
+        if let Some((i, holder)) = graph::external_ids::record_all(txn, &exts)? {
+            let taken = self.nodes.get(i).map(|n| {
+                let e = Error::ExternalIdTaken {
+                    ext: n.ext.to_string(),
+                    node: holder,
+                };
+                match n.explicit {
+                    true => Error::Invalid(format!(
+                        "{}: {e}: another import added it after this one's check",
+                        lines.location(n.at)
+                    )),
+                    false => e,
+                }
+            });
+            return Err(taken.unwrap_or_else(|| Error::Invalid("an external id was taken".into())));
+        }
+        drop(exts);
+        for (node, id) in self.nodes.drain(..).zip(&added) {
+            learned(ids, node.ext, *id);
+        }
+        let count = added.len() as u64;
+        self.implicit.clear();
+        Ok(count)
+    }
+}
+
 /// Edges read but not yet added: added together through the bulk path.
 #[derive(Default)]
 struct PendingEdges {
