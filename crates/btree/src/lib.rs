@@ -51,6 +51,7 @@ pub mod layout;
 mod node;
 mod path;
 mod slotted;
+mod sorted;
 mod tree;
 
 pub use bulk::BulkFill;

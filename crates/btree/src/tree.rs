@@ -125,6 +125,16 @@ impl Tree {
         self.height
     }
 
+    /// Counts an entry placed into a leaf without [`Tree::insert`] (see `sorted.rs`); the
+    /// root records the count at the next [`Tree::finish`].
+    pub(crate) fn count_placed(&mut self) -> Result<()> {
+        self.len = self
+            .len
+            .checked_add(1)
+            .ok_or_else(|| corrupt(PageId(self.root), "the entry count overflows"))?;
+        Ok(())
+    }
+
     /// The level of the root page.
     pub(crate) fn root_level(&self) -> Result<u8> {
         self.height
@@ -355,7 +365,7 @@ impl Tree {
     /// Copies the path from the root to the leaf whose range holds `key` into pages this
     /// transaction owns, pointing each parent at the copy of its child. Returns the branches
     /// with the index of the child taken, root first, and the leaf.
-    fn copy_path(
+    pub(crate) fn copy_path(
         &mut self,
         txn: &mut WriteTxn,
         key: &[u8],

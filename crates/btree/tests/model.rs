@@ -23,6 +23,8 @@ use proptest::test_runner::Config;
 #[derive(Clone, Debug)]
 enum Op {
     Insert(usize, Vec<u8>, Vec<u8>),
+    /// `Tree::insert_sorted` of these entries (sorted by key or not; repeats either way).
+    InsertSorted(usize, Vec<(Vec<u8>, Vec<u8>)>),
     Remove(usize, Vec<u8>),
     /// Removes without taking the value out.
     Delete(usize, Vec<u8>),
@@ -77,6 +79,14 @@ fn op() -> impl Strategy<Value = Op> {
     let tree = 0usize..2;
     prop_oneof![
         40 => (tree.clone(), key(), value()).prop_map(|(t, k, v)| Op::Insert(t, k, v)),
+        4 => (tree.clone(), vec((key(), value()), 0..400), any::<bool>()).prop_map(
+            |(t, mut e, sorted)| {
+                if sorted {
+                    e.sort_by(|a, b| a.0.cmp(&b.0));
+                }
+                Op::InsertSorted(t, e)
+            }
+        ),
         10 => (tree.clone(), key()).prop_map(|(t, k)| Op::Remove(t, k)),
         5 => (tree.clone(), key()).prop_map(|(t, k)| Op::Delete(t, k)),
         8 => (tree.clone(), key()).prop_map(|(t, k)| Op::Get(t, k)),
@@ -188,6 +198,19 @@ impl Harness {
                     self.pending[t].insert(k, v),
                     "insert returned a wrong old value"
                 );
+            }
+            Op::InsertSorted(t, entries) => {
+                let replaced = common::change(self.txn(), t, |txn, tree| {
+                    tree.insert_sorted(txn, entries.iter().map(|(k, v)| (&k[..], &v[..])))
+                })
+                .expect("insert_sorted");
+                let mut expected = Vec::new();
+                for (position, (k, v)) in entries.into_iter().enumerate() {
+                    if let Some(old) = self.pending[t].insert(k, v) {
+                        expected.push((position, old));
+                    }
+                }
+                assert_eq!(replaced, expected, "insert_sorted replaced other values");
             }
             Op::Remove(t, k) => {
                 let old = common::change(self.txn(), t, |txn, tree| tree.remove(txn, &k))

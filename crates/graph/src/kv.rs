@@ -175,7 +175,7 @@ impl WriteTxn {
     /// Inserts `entries` (key, value) into `space`, its name unchecked, reading and writing
     /// the catalog once for them all; returns the first entry that replaced a value (its
     /// position in `entries`, and the value it replaced). Give the keys in order, so that
-    /// consecutive inserts descend to the same leaf.
+    /// consecutive keys go into the same leaf without a descent each.
     pub(crate) fn kv_insert_entries_internal<'e>(
         &mut self,
         space: &str,
@@ -189,13 +189,7 @@ impl WriteTxn {
         let mut catalog = catalog(txn)?;
         let before = catalog.get(txn, space.as_bytes())?;
         let mut tree = before.unwrap_or(Tree::EMPTY);
-        let mut replaced = None;
-        for (i, (key, value)) in entries.enumerate() {
-            let previous = tree.insert(txn, key, value)?;
-            if let (None, Some(previous)) = (&replaced, previous) {
-                replaced = Some((i, previous));
-            }
-        }
+        let replaced = tree.insert_sorted(txn, entries)?.into_iter().next();
         if before.map(|t| t.root()) != Some(tree.root()) {
             catalog.set(txn, space.as_bytes(), &tree)?;
         }

@@ -263,11 +263,12 @@ impl WriteTxn {
             check_new_id(next_id.saturating_add(last), "edge ids")?;
         }
         let first = self.roots.edges.push_all(&mut self.txn, &records)?;
-        for (index, data) in with_data {
-            self.roots
-                .edge_data
-                .insert(&mut self.txn, &edge_data_key(first + index), data)?;
-        }
+        // The edges' ids ascend, and so do their data keys.
+        let keys: Vec<_> = (with_data.iter())
+            .map(|&(index, _)| edge_data_key(first + index))
+            .collect();
+        let entries = keys.iter().zip(&with_data).map(|(k, (_, d))| (&k[..], *d));
+        self.roots.edge_data.insert_sorted(&mut self.txn, entries)?;
         let end = first + records.len() as u64;
         let ends = records.iter().map(|attrs| {
             let attrs = EdgeAttrs::read(attrs);

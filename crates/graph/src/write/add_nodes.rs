@@ -180,16 +180,14 @@ impl WriteTxn {
     }
 
     /// Inserts new nodes' by-kind and by-name keys, each index's in key order, so that
-    /// consecutive inserts descend to the same leaf.
+    /// consecutive keys go into the same leaf without a descent each.
     pub(super) fn insert_keys(&mut self, mut keys: NodeKeys) -> Result<()> {
         keys.by_kind.sort_unstable();
         keys.by_name.sort_unstable();
-        for key in &keys.by_kind {
-            self.roots.by_kind.insert(&mut self.txn, key, &[])?;
-        }
-        for key in &keys.by_name {
-            self.roots.by_name.insert(&mut self.txn, key, &[])?;
-        }
+        let by_kind = keys.by_kind.iter().map(|key| (&key[..], &[][..]));
+        self.roots.by_kind.insert_sorted(&mut self.txn, by_kind)?;
+        let by_name = keys.by_name.iter().map(|key| (&key[..], &[][..]));
+        self.roots.by_name.insert_sorted(&mut self.txn, by_name)?;
         Ok(())
     }
 }
