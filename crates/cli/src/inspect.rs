@@ -20,6 +20,7 @@ pub fn stats(path: &Path, out: &mut Output) -> Result<ExitCode> {
     let graph = db::open_read_only(path)?;
     let stats = graph.stats()?;
     let spaces = graph.begin_read()?.kv_spaces()?;
+    let footprint = stats.footprint();
     if out.json() {
         out.line(json!({
             "txn_id": stats.txn_id,
@@ -31,6 +32,14 @@ pub fn stats(path: &Path, out: &mut Output) -> Result<ExitCode> {
             "free_pages": stats.free_pages,
             "file_bytes": stats.file_len,
             "pages_by_type": stats.pages_by_type,
+            "bytes_per_node": {
+                "records": footprint.records_per_node,
+                "btrees": footprint.btrees_per_node,
+            },
+            "bytes_per_edge": {
+                "adjacency": footprint.adjacency_per_edge,
+                "records": footprint.records_per_edge,
+            },
             "kv_spaces": spaces,
         }))?;
         return Ok(ExitCode::SUCCESS);
@@ -49,6 +58,18 @@ pub fn stats(path: &Path, out: &mut Output) -> Result<ExitCode> {
     ))?;
     for (page_type, count) in &stats.pages_by_type {
         out.line(format_args!("            {count:>10} {page_type}"))?;
+    }
+    if let (Some(records), Some(btrees)) = (footprint.records_per_node, footprint.btrees_per_node) {
+        out.line(format_args!(
+            "per node:   {records:.1} bytes of records, {btrees:.1} of B+trees"
+        ))?;
+    }
+    if let (Some(adjacency), Some(records)) =
+        (footprint.adjacency_per_edge, footprint.records_per_edge)
+    {
+        out.line(format_args!(
+            "per edge:   {adjacency:.1} bytes of adjacency, {records:.1} of records"
+        ))?;
     }
     if !spaces.is_empty() {
         out.line(format_args!("key-value spaces: {}", spaces.join(", ")))?;

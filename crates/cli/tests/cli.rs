@@ -92,6 +92,22 @@ fn json_lines_import_and_inspect() {
         (stats["nodes"].as_u64(), stats["edges"].as_u64()),
         (Some(3), Some(4))
     );
+    // Bytes per node and per edge: the pages of each kind, divided.
+    let pages = |t: &str| stats["pages_by_type"][t].as_f64().unwrap_or(0.0) * 4096.0;
+    assert_eq!(
+        stats["bytes_per_node"]["records"].as_f64(),
+        Some((pages("record leaf") + pages("record heap")) / 3.0)
+    );
+    assert_eq!(
+        stats["bytes_per_edge"]["adjacency"].as_f64(),
+        Some((pages("adjacency leaf") + pages("adjacency run")) / 4.0)
+    );
+    assert!(stats["bytes_per_edge"]["adjacency"].as_f64() > Some(0.0));
+    let text = ok(&["stats", s(&db)]);
+    assert!(
+        text.contains("per node:") && text.contains("bytes of adjacency"),
+        "{text}"
+    );
     // No path against the edges' direction: a failure status and a plain statement.
     let output = mmgraph()
         .args(["path", s(&db), "-x", "7", "ann"])

@@ -76,6 +76,55 @@ pub struct Stats {
     pub pages_by_type: BTreeMap<&'static str, u64>,
 }
 
+/// Where a graph's pages go, in bytes per live node and per live edge ([`Stats::footprint`]);
+/// `None` where there is nothing to divide by. Pages shared by every structure (radix
+/// vectors, overflow chains) and vector indexes are in none of them.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Footprint {
+    /// Node record pages (the records, their heaps, property columns) per node.
+    pub records_per_node: Option<f64>,
+    /// B+tree pages (kind, name, label and property indexes, string tables, external ids,
+    /// key-value spaces, edge data) per node.
+    pub btrees_per_node: Option<f64>,
+    /// Adjacency pages (both directions: leaves, runs, hubs and their segments) per edge.
+    pub adjacency_per_edge: Option<f64>,
+    /// Edge record pages per edge.
+    pub records_per_edge: Option<f64>,
+}
+
+/// The page types that hold node records, B+trees, adjacency lists and edge records.
+const NODE_RECORD_PAGES: [&str; 3] = ["record leaf", "record heap", "column slots"];
+const BTREE_PAGES: [&str; 2] = ["btree leaf", "btree branch"];
+const ADJACENCY_PAGES: [&str; 4] = [
+    "adjacency leaf",
+    "adjacency run",
+    "adjacency hub",
+    "adjacency segment",
+];
+const EDGE_RECORD_PAGES: [&str; 1] = ["attribute leaf"];
+
+impl Stats {
+    /// Bytes of pages per node and per edge, by what holds them: what `mmgraph stats` prints,
+    /// so that a change in the layout's cost shows.
+    pub fn footprint(&self) -> Footprint {
+        let bytes = |types: &[&str]| -> u64 {
+            types
+                .iter()
+                .filter_map(|t| self.pages_by_type.get(t))
+                .sum::<u64>()
+                * pager_mmap::PAGE_SIZE_U64
+        };
+        let per =
+            |types: &[&str], count: u64| (count > 0).then(|| bytes(types) as f64 / count as f64);
+        Footprint {
+            records_per_node: per(&NODE_RECORD_PAGES, self.nodes),
+            btrees_per_node: per(&BTREE_PAGES, self.nodes),
+            adjacency_per_edge: per(&ADJACENCY_PAGES, self.edges),
+            records_per_edge: per(&EDGE_RECORD_PAGES, self.edges),
+        }
+    }
+}
+
 /// A name for each page type tag the graph's structures use.
 pub fn page_type_name(tag: u8) -> &'static str {
     match tag {
@@ -318,5 +367,37 @@ impl ReadTxn {
             file_len: 0,
             pages_by_type,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Graph;
+
+    #[test]
+    fn the_footprint_divides_each_structures_pages_by_its_count() -> crate::Result<()> {
+        let graph = Graph::in_memory()?;
+        let empty = graph.stats()?.footprint();
+        assert_eq!(empty, super::Footprint::default());
+        let mut txn = graph.begin_write()?;
+        let a = txn.add_node("k", "a", b"")?;
+        let b = txn.add_node("k", "b", b"")?;
+        txn.commit()?;
+        let nodes_only = graph.stats()?;
+        let footprint = nodes_only.footprint();
+        let record_pages = nodes_only.pages_by_type.get("record leaf").copied();
+        assert_eq!(
+            footprint.records_per_node,
+            record_pages.map(|pages| pages as f64 * 4096.0 / 2.0)
+        );
+        assert!(footprint.btrees_per_node > Some(0.0));
+        assert_eq!(footprint.adjacency_per_edge, None);
+        let mut txn = graph.begin_write()?;
+        txn.add_edge(a, b, "t", b"")?;
+        txn.commit()?;
+        let footprint = graph.stats()?.footprint();
+        assert!(footprint.adjacency_per_edge >= Some(4096.0));
+        assert!(footprint.records_per_edge >= Some(4096.0));
+        Ok(())
     }
 }
