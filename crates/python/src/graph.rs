@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
 use crate::errors::from_graph;
 use crate::guarded::Guarded;
@@ -78,6 +79,34 @@ impl Graph {
     fn check(&self, py: Python<'_>) -> PyResult<Vec<String>> {
         let report = py.detach(|| self.inner.check()).map_err(from_graph)?;
         Ok(report.problems)
+    }
+
+    /// Counts of the last commit, as `mmgraph stats --json` prints them: `nodes`, `edges`,
+    /// `kinds`, `edge_types`, `txn_id`, `page_count`, `free_pages`, `file_bytes`,
+    /// `pages_by_type` (a dict), `bytes_per_node` (`records`, `btrees`) and `bytes_per_edge`
+    /// (`adjacency`, `records`), these two `None` where there is nothing to divide by.
+    fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let stats = py.detach(|| self.inner.stats()).map_err(from_graph)?;
+        let footprint = stats.footprint();
+        let out = PyDict::new(py);
+        out.set_item("txn_id", stats.txn_id)?;
+        out.set_item("nodes", stats.nodes)?;
+        out.set_item("edges", stats.edges)?;
+        out.set_item("kinds", stats.kinds)?;
+        out.set_item("edge_types", stats.edge_types)?;
+        out.set_item("page_count", stats.page_count)?;
+        out.set_item("free_pages", stats.free_pages)?;
+        out.set_item("file_bytes", stats.file_len)?;
+        out.set_item("pages_by_type", &stats.pages_by_type)?;
+        let per_node = PyDict::new(py);
+        per_node.set_item("records", footprint.records_per_node)?;
+        per_node.set_item("btrees", footprint.btrees_per_node)?;
+        out.set_item("bytes_per_node", per_node)?;
+        let per_edge = PyDict::new(py);
+        per_edge.set_item("adjacency", footprint.adjacency_per_edge)?;
+        per_edge.set_item("records", footprint.records_per_edge)?;
+        out.set_item("bytes_per_edge", per_edge)?;
+        Ok(out)
     }
 
     /// Makes the commits of `write(durable=False)` transactions durable.

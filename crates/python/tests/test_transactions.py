@@ -57,6 +57,24 @@ def test_a_committed_graph_is_there_after_reopening(path):
     assert g.check() == []
 
 
+def test_stats_count_the_commit_and_divide_each_structures_pages(path):
+    g = mmgraph.Graph(path)
+    empty = g.stats()
+    assert (empty["nodes"], empty["edges"]) == (0, 0)
+    assert empty["bytes_per_node"] == {"records": None, "btrees": None}
+    with g.write() as tx:
+        a = tx.add_node("person", "alice")
+        b = tx.add_node("person", "bob")
+        tx.add_edge(a, b, "knows")
+    stats = g.stats()
+    assert (stats["nodes"], stats["edges"], stats["kinds"]) == (2, 1, 1)
+    assert stats["file_bytes"] >= stats["page_count"] * 4096 > 0
+    pages = stats["pages_by_type"]
+    assert stats["bytes_per_node"]["records"] == pages["record leaf"] * 4096 / 2
+    adjacency = sum(n for t, n in pages.items() if t.startswith("adjacency"))
+    assert stats["bytes_per_edge"]["adjacency"] == adjacency * 4096 / 1
+
+
 def test_a_read_only_graph_refuses_to_write(path):
     with mmgraph.Graph(path).write() as tx:
         tx.add_node("person", "alice")
