@@ -7,6 +7,8 @@
 //! whole argument.
 
 use std::sync::MutexGuard;
+// Not the `sync` shim: a process-wide counter, outside the protocol loom explores.
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::dense_hash::DenseIdSet;
 use crate::dirty::DirtyPages;
@@ -35,6 +37,8 @@ pub struct WriteTxn {
     freed_set: PageSet,
     roots: [u64; ROOT_SLOTS],
     durability: Durability,
+    /// See [`WriteTxn::placement`].
+    placement: u64,
     /// Set once the writer slot has been handed back (commit or drop).
     released: bool,
 }
@@ -85,6 +89,7 @@ impl WriteTxn {
             dirty: DirtyPages::default(),
             freed: Vec::new(),
             freed_set: PageSet::default(),
+            placement: new_placement(),
             released: false,
         })
     }
@@ -106,6 +111,15 @@ impl WriteTxn {
         };
         *entry = root;
         Ok(())
+    }
+
+    /// A number that names where this transaction's pages are: no other transaction of the
+    /// process ever has it, and it changes whenever a page the transaction can read moves (a
+    /// copy by [`WriteTxn::cow`]) or goes (a [`WriteTxn::free`]). While it is unchanged, every
+    /// page id found before (by descending any structure) still names the same live page, so a
+    /// caller may remember such ids under it. Allocating keeps it: a new page moves no other.
+    pub fn placement(&self) -> u64 {
+        self.placement
     }
 
     /// Whether `id` was allocated (or copied) by this transaction, and so is writable.
@@ -137,6 +151,7 @@ impl WriteTxn {
             return Ok(id);
         }
         let copy: Box<PageBytes> = Box::new(*snapshot_page(&self.base, id)?);
+        // `free` gives the transaction a new placement: `id` moves.
         self.free(id)?;
         let new = self.allocator.alloc();
         self.own(new, copy)?;
@@ -172,6 +187,7 @@ impl WriteTxn {
     /// Frees page `id`. A page this transaction allocated is reusable at once; a committed
     /// page becomes reusable once no older reader can see it.
     pub fn free(&mut self, id: PageId) -> Result<()> {
+        self.placement = new_placement();
         if self.dirty.remove(id).is_some() {
             self.allocator.free_local(id);
             return Ok(());
@@ -251,6 +267,12 @@ impl WriteTxn {
         }));
         Ok(())
     }
+}
+
+/// A placement (see [`WriteTxn::placement`]) never handed out before in this process.
+fn new_placement() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 /// Seals and writes `dirty`, coalescing runs of consecutive pages into one write each; returns
@@ -361,5 +383,38 @@ impl std::fmt::Debug for WriteTxn {
             .field("txn_id", &self.txn_id)
             .field("dirty_pages", &self.dirty.len())
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{MemStorage, Options, PageType, Pager};
+
+    #[test]
+    fn placement_changes_when_a_page_moves_or_goes_and_never_repeats() -> crate::Result<()> {
+        let pager = Pager::with_storage(Box::new(MemStorage::new()), Options::default())?;
+        let mut txn = pager.begin_write()?;
+        let first = txn.placement();
+        let (a, _) = txn.alloc(PageType(200))?;
+        let (b, _) = txn.alloc(PageType(200))?;
+        assert_eq!(txn.placement(), first, "allocating moves no page");
+        assert_eq!(txn.cow(a)?, a);
+        assert_eq!(txn.placement(), first, "a page owned already is not copied");
+        txn.free(b)?;
+        let after_free = txn.placement();
+        assert_ne!(after_free, first);
+        txn.set_root(0, a.0)?;
+        txn.commit()?;
+
+        let mut txn = pager.begin_write()?;
+        let next = txn.placement();
+        assert!(
+            next != first && next != after_free,
+            "a new transaction, a new placement"
+        );
+        let copy = txn.cow(a)?;
+        assert_ne!(copy, a);
+        assert_ne!(txn.placement(), next, "a copy moves the page");
+        Ok(())
     }
 }
