@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::index::{Hit, Index};
 use crate::node_slot::ids;
 use crate::scored::Scored;
-use crate::slots::LeafCache;
+use crate::slots::{LeafCache, LeafScope};
 use crate::walk_state::{Visited, WalkState, with_walk};
 
 /// Which nodes a search may return: `None` for all.
@@ -63,9 +63,10 @@ impl Nearest {
 pub(crate) enum Leaves {
     /// By the radix descent every time: in a snapshot, a descent is a few loads from the map.
     Descend,
-    /// Remembered for the walk: in a write transaction every page read is a lookup among the
-    /// pages it copied, three a descent, and a build's walks read the same leaves again.
-    Remember,
+    /// Remembered, in a write transaction of this placement ([`pager_mmap::WriteTxn::placement`]):
+    /// there every page read is a lookup among the pages it copied, three a descent, and a
+    /// build's walks read the same leaves again, within a walk and from walk to walk.
+    Remember(u64),
 }
 
 /// What a walk of one level looks for: the `ef` nearest of `level` that pass `filter`.
@@ -88,16 +89,16 @@ impl Index {
         walk: LevelWalk<'_>,
     ) -> Result<Vec<Scored>> {
         let ids = u64::from(self.header.next_id);
-        let remembered = match walk.leaves {
-            Leaves::Descend => 0,
-            Leaves::Remember => ids,
+        let (vectors, nodes) = match walk.leaves {
+            Leaves::Descend => (LeafScope::default(), LeafScope::default()),
+            Leaves::Remember(placement) => (
+                self.vectors.scope(ids, Some(placement)),
+                self.nodes.scope(ids, Some(placement)),
+            ),
         };
-        with_walk(
-            ids as usize,
-            self.vectors.leaves_for(remembered),
-            self.nodes.leaves_for(remembered),
-            |state| self.walk_level(src, query, entry, walk, state),
-        )
+        with_walk(ids as usize, vectors, nodes, |state| {
+            self.walk_level(src, query, entry, walk, state)
+        })
     }
 
     fn walk_level<S: PageSource>(
