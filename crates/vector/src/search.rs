@@ -9,6 +9,7 @@ use pager_mmap::{DenseIdSet, PageSource};
 use crate::error::Result;
 use crate::index::{Hit, Index};
 use crate::node_slot::ids;
+use crate::ranked::Ranked;
 use crate::scored::Scored;
 use crate::slots::{LeafCache, LeafScope};
 use crate::walk_state::{Visited, WalkState, with_walk};
@@ -121,9 +122,10 @@ impl Index {
         let metric = self.header.spec.metric;
         let mut fresh = Vec::with_capacity(self.header.spec.cap(level));
         let mut candidates = BinaryHeap::new();
-        let mut results: BinaryHeap<Scored> = BinaryHeap::new();
+        let mut results: BinaryHeap<Ranked> = BinaryHeap::new();
         for &e in entry {
-            let id = e.dense()?;
+            let e = Ranked::of(e)?;
+            let id = e.id();
             if self.first_visit(src, &mut state.visited, id)? {
                 candidates.push(Reverse(e));
                 if passes(id, &mut state.node_leaves)? {
@@ -138,17 +140,16 @@ impl Index {
             if results.len() >= ef
                 && results
                     .peek()
-                    .is_some_and(|w| current.distance > w.distance)
+                    .is_some_and(|w| current.distance() > w.distance())
             {
                 break;
             }
-            let links =
-                self.links_via(src, current.dense()?, level, Some(&mut state.node_leaves))?;
+            let links = self.links_via(src, current.id(), level, Some(&mut state.node_leaves))?;
             // The candidate expanded next, unless a new neighbour beats it: its links are read
             // while this node's neighbours are.
             if let Some(Reverse(next)) = candidates.peek() {
                 self.nodes
-                    .locate(src, next.dense()?, Some(&mut state.node_leaves))?
+                    .locate(src, next.id(), Some(&mut state.node_leaves))?
                     .prefetch();
             }
             for id in ids(links) {
@@ -161,10 +162,7 @@ impl Index {
                 }
             }
             for (id, vector) in fresh.drain(..) {
-                let item = Scored {
-                    distance: metric.distance_to_bytes(query, vector.bytes()?),
-                    id: u64::from(id),
-                };
+                let item = Ranked::new(metric.distance_to_bytes(query, vector.bytes()?), id);
                 if results.len() < ef || results.peek().is_some_and(|w| item < *w) {
                     candidates.push(Reverse(item));
                     if passes(id, &mut state.node_leaves)? {
@@ -176,7 +174,11 @@ impl Index {
                 }
             }
         }
-        Ok(results.into_sorted_vec())
+        Ok(results
+            .into_sorted_vec()
+            .into_iter()
+            .map(Ranked::scored)
+            .collect())
     }
 
     /// Marks `id` visited: whether it was new. An id beyond the marks so far has its node slot
