@@ -28,6 +28,7 @@
 
 mod check;
 mod dense_hash;
+mod dirty;
 mod error;
 mod freelist;
 mod layout;

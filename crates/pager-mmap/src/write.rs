@@ -7,8 +7,11 @@
 //! whole argument.
 
 use std::sync::MutexGuard;
+// Not the `sync` shim: a process-wide counter, outside the protocol loom explores.
+use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::dense_hash::{DenseIdMap, DenseIdSet};
+use crate::dense_hash::DenseIdSet;
+use crate::dirty::DirtyPages;
 use crate::error::{Error, Result};
 use crate::freelist::Allocator;
 use crate::layout::{
@@ -20,7 +23,6 @@ use crate::pager::{Durability, Shared, Snapshot, WriterState, growth_target, sna
 use crate::read::{PageSource, root_of, typed};
 use crate::sync::Arc;
 
-type PageMap<V> = DenseIdMap<PageId, V>;
 type PageSet = DenseIdSet<PageId>;
 
 /// The one write transaction. Dropping it without [`WriteTxn::commit`] aborts it: nothing it
@@ -30,11 +32,13 @@ pub struct WriteTxn {
     base: Arc<Snapshot>,
     txn_id: u64,
     allocator: Allocator,
-    dirty: PageMap<Box<PageBytes>>,
+    dirty: DirtyPages,
     freed: Vec<PageId>,
     freed_set: PageSet,
     roots: [u64; ROOT_SLOTS],
     durability: Durability,
+    /// See [`WriteTxn::placement`].
+    placement: u64,
     /// Set once the writer slot has been handed back (commit or drop).
     released: bool,
 }
@@ -82,9 +86,10 @@ impl WriteTxn {
             shared,
             base,
             allocator,
-            dirty: PageMap::default(),
+            dirty: DirtyPages::default(),
             freed: Vec::new(),
             freed_set: PageSet::default(),
+            placement: new_placement(),
             released: false,
         })
     }
@@ -108,9 +113,18 @@ impl WriteTxn {
         Ok(())
     }
 
+    /// A number that names where this transaction's pages are: no other transaction of the
+    /// process ever has it, and it changes whenever a page the transaction can read moves (a
+    /// copy by [`WriteTxn::cow`]) or goes (a [`WriteTxn::free`]). While it is unchanged, every
+    /// page id found before (by descending any structure) still names the same live page, so a
+    /// caller may remember such ids under it. Allocating keeps it: a new page moves no other.
+    pub fn placement(&self) -> u64 {
+        self.placement
+    }
+
     /// Whether `id` was allocated (or copied) by this transaction, and so is writable.
     pub fn is_writable(&self, id: PageId) -> bool {
-        self.dirty.contains_key(&id)
+        self.dirty.contains(id)
     }
 
     /// A new zeroed page carrying the tag `page_type`.
@@ -118,8 +132,7 @@ impl WriteTxn {
         let id = self.allocator.alloc();
         let mut page: Box<PageBytes> = Box::new([0; PAGE_SIZE]);
         page[crate::layout::PAGE_TYPE_OFFSET] = page_type.0;
-        let page = self.dirty.entry(id).insert_entry(page).into_mut();
-        Ok((id, page))
+        Ok((id, self.own(id, page)?))
     }
 
     /// A new page of layout `T`, zeroed but for its type tag.
@@ -134,19 +147,20 @@ impl WriteTxn {
     /// otherwise a new page holding a copy, with `id` freed. The caller must point whatever
     /// referred to `id` at the returned page.
     pub fn cow(&mut self, id: PageId) -> Result<PageId> {
-        if self.dirty.contains_key(&id) {
+        if self.dirty.contains(id) {
             return Ok(id);
         }
         let copy: Box<PageBytes> = Box::new(*snapshot_page(&self.base, id)?);
+        // `free` gives the transaction a new placement: `id` moves.
         self.free(id)?;
         let new = self.allocator.alloc();
-        self.dirty.insert(new, copy);
+        self.own(new, copy)?;
         Ok(new)
     }
 
     /// The bytes of a page this transaction owns (allocated or copied).
     pub fn page_mut(&mut self, id: PageId) -> Result<&mut PageBytes> {
-        match self.dirty.get_mut(&id) {
+        match self.dirty.get_mut(id) {
             Some(page) => Ok(page),
             None => Err(Error::PageMisuse {
                 page: id,
@@ -173,7 +187,8 @@ impl WriteTxn {
     /// Frees page `id`. A page this transaction allocated is reusable at once; a committed
     /// page becomes reusable once no older reader can see it.
     pub fn free(&mut self, id: PageId) -> Result<()> {
-        if self.dirty.remove(&id).is_some() {
+        self.placement = new_placement();
+        if self.dirty.remove(id).is_some() {
             self.allocator.free_local(id);
             return Ok(());
         }
@@ -191,6 +206,14 @@ impl WriteTxn {
         }
         self.freed.push(id);
         Ok(())
+    }
+
+    /// Owns `page` as page `id`, a page the allocator just handed out; returns it, writable.
+    fn own(&mut self, id: PageId, page: Box<PageBytes>) -> Result<&mut PageBytes> {
+        self.dirty.insert(id, page).ok_or(Error::PageMisuse {
+            page: id,
+            what: "allocated beyond the address space",
+        })
     }
 
     /// Makes the transaction visible to new readers and, in durable mode, durable.
@@ -215,7 +238,7 @@ impl WriteTxn {
         }
         let freed = std::mem::take(&mut self.freed);
         for (id, page) in self.allocator.commit(self.txn_id, freed).pages {
-            self.dirty.insert(id, page);
+            self.own(id, page)?;
         }
         let needed = self.allocator.page_count().saturating_mul(PAGE_SIZE_U64);
         if needed > writer.file_len {
@@ -246,24 +269,26 @@ impl WriteTxn {
     }
 }
 
+/// A placement (see [`WriteTxn::placement`]) never handed out before in this process.
+fn new_placement() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
 /// Seals and writes `dirty`, coalescing runs of consecutive pages into one write each; returns
 /// the bytes written.
-fn write_pages(shared: &Shared, dirty: &mut PageMap<Box<PageBytes>>) -> Result<u64> {
+fn write_pages(shared: &Shared, dirty: &mut DirtyPages) -> Result<u64> {
     let mut written = 0u64;
-    let mut ids: Vec<PageId> = dirty.keys().copied().collect();
-    ids.sort_unstable();
     let mut run: Vec<u8> = Vec::new();
     let mut run_start = PageId(0);
-    for (i, id) in ids.iter().enumerate() {
-        let Some(page) = dirty.get_mut(id) else {
-            continue;
-        };
-        seal_page(*id, page);
+    let mut pages = dirty.iter_mut().peekable();
+    while let Some((id, page)) = pages.next() {
+        seal_page(id, page);
         if run.is_empty() {
-            run_start = *id;
+            run_start = id;
         }
         run.extend_from_slice(&page[..]);
-        let next_is_adjacent = ids.get(i + 1).is_some_and(|next| next.0 == id.0 + 1);
+        let next_is_adjacent = pages.peek().is_some_and(|(next, _)| next.0 == id.0 + 1);
         if !next_is_adjacent || run.len() >= 1 << 20 {
             shared.storage.write_at(run_start.offset(), &run)?;
             written = written.saturating_add(run.len() as u64);
@@ -328,7 +353,7 @@ pub(crate) fn trim(shared: &Shared) -> Result<()> {
 
 impl PageSource for WriteTxn {
     fn page(&self, id: PageId) -> Result<&PageBytes> {
-        match self.dirty.get(&id) {
+        match self.dirty.get(id) {
             Some(page) => Ok(page),
             None => snapshot_page(&self.base, id),
         }
@@ -358,5 +383,38 @@ impl std::fmt::Debug for WriteTxn {
             .field("txn_id", &self.txn_id)
             .field("dirty_pages", &self.dirty.len())
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{MemStorage, Options, PageType, Pager};
+
+    #[test]
+    fn placement_changes_when_a_page_moves_or_goes_and_never_repeats() -> crate::Result<()> {
+        let pager = Pager::with_storage(Box::new(MemStorage::new()), Options::default())?;
+        let mut txn = pager.begin_write()?;
+        let first = txn.placement();
+        let (a, _) = txn.alloc(PageType(200))?;
+        let (b, _) = txn.alloc(PageType(200))?;
+        assert_eq!(txn.placement(), first, "allocating moves no page");
+        assert_eq!(txn.cow(a)?, a);
+        assert_eq!(txn.placement(), first, "a page owned already is not copied");
+        txn.free(b)?;
+        let after_free = txn.placement();
+        assert_ne!(after_free, first);
+        txn.set_root(0, a.0)?;
+        txn.commit()?;
+
+        let mut txn = pager.begin_write()?;
+        let next = txn.placement();
+        assert!(
+            next != first && next != after_free,
+            "a new transaction, a new placement"
+        );
+        let copy = txn.cow(a)?;
+        assert_ne!(copy, a);
+        assert_ne!(txn.placement(), next, "a copy moves the page");
+        Ok(())
     }
 }

@@ -150,7 +150,18 @@ impl Index {
     /// The stored vector of dense id `id` (little-endian `f32`s), in place where it can be.
     #[inline]
     pub(crate) fn vector<'a, S: PageSource>(&self, src: &'a S, id: u32) -> Result<Cow<'a, [u8]>> {
-        self.vectors.read(src, id, None)
+        self.vector_via(src, id, None)
+    }
+
+    /// [`Index::vector`], its leaf found through `cache` if given.
+    #[inline]
+    pub(crate) fn vector_via<'a, S: PageSource>(
+        &self,
+        src: &'a S,
+        id: u32,
+        cache: Option<&mut LeafCache>,
+    ) -> Result<Cow<'a, [u8]>> {
+        self.vectors.read(src, id, cache)
     }
 
     /// The links of live dense id `id` at `level` (none above its level), as `u32` bytes.
@@ -198,7 +209,19 @@ impl Index {
         query: &[f32],
         id: u32,
     ) -> Result<f32> {
-        let bytes = self.vector(src, id)?;
+        self.distance_via(src, query, id, None)
+    }
+
+    /// [`Index::distance_to`], the vector's leaf found through `cache` if given.
+    #[inline]
+    pub(crate) fn distance_via<S: PageSource>(
+        &self,
+        src: &S,
+        query: &[f32],
+        id: u32,
+        cache: Option<&mut LeafCache>,
+    ) -> Result<f32> {
+        let bytes = self.vector_via(src, id, cache)?;
         Ok(self.header.spec.metric.distance_to_bytes(query, &bytes))
     }
 

@@ -28,6 +28,7 @@ pub mod kernels;
 mod kernels_avx2;
 mod metric;
 mod node_slot;
+mod ranked;
 mod scored;
 mod search;
 mod slots;

@@ -9,8 +9,9 @@ use pager_mmap::{DenseIdSet, PageSource};
 use crate::error::Result;
 use crate::index::{Hit, Index};
 use crate::node_slot::ids;
+use crate::ranked::Ranked;
 use crate::scored::Scored;
-use crate::slots::LeafCache;
+use crate::slots::{LeafCache, LeafScope};
 use crate::walk_state::{Visited, WalkState, with_walk};
 
 /// Which nodes a search may return: `None` for all.
@@ -63,9 +64,10 @@ impl Nearest {
 pub(crate) enum Leaves {
     /// By the radix descent every time: in a snapshot, a descent is a few loads from the map.
     Descend,
-    /// Remembered for the walk: in a write transaction every page read is a lookup among the
-    /// pages it copied, three a descent, and a build's walks read the same leaves again.
-    Remember,
+    /// Remembered, in a write transaction of this placement ([`pager_mmap::WriteTxn::placement`]):
+    /// there every page read is a lookup among the pages it copied, three a descent, and a
+    /// build's walks read the same leaves again, within a walk and from walk to walk.
+    Remember(u64),
 }
 
 /// What a walk of one level looks for: the `ef` nearest of `level` that pass `filter`.
@@ -88,16 +90,16 @@ impl Index {
         walk: LevelWalk<'_>,
     ) -> Result<Vec<Scored>> {
         let ids = u64::from(self.header.next_id);
-        let remembered = match walk.leaves {
-            Leaves::Descend => 0,
-            Leaves::Remember => ids,
+        let (vectors, nodes) = match walk.leaves {
+            Leaves::Descend => (LeafScope::default(), LeafScope::default()),
+            Leaves::Remember(placement) => (
+                self.vectors.scope(ids, Some(placement)),
+                self.nodes.scope(ids, Some(placement)),
+            ),
         };
-        with_walk(
-            ids as usize,
-            self.vectors.leaves_for(remembered),
-            self.nodes.leaves_for(remembered),
-            |state| self.walk_level(src, query, entry, walk, state),
-        )
+        with_walk(ids as usize, vectors, nodes, |state| {
+            self.walk_level(src, query, entry, walk, state)
+        })
     }
 
     fn walk_level<S: PageSource>(
@@ -120,9 +122,10 @@ impl Index {
         let metric = self.header.spec.metric;
         let mut fresh = Vec::with_capacity(self.header.spec.cap(level));
         let mut candidates = BinaryHeap::new();
-        let mut results: BinaryHeap<Scored> = BinaryHeap::new();
+        let mut results: BinaryHeap<Ranked> = BinaryHeap::new();
         for &e in entry {
-            let id = e.dense()?;
+            let e = Ranked::of(e)?;
+            let id = e.id();
             if self.first_visit(src, &mut state.visited, id)? {
                 candidates.push(Reverse(e));
                 if passes(id, &mut state.node_leaves)? {
@@ -137,17 +140,16 @@ impl Index {
             if results.len() >= ef
                 && results
                     .peek()
-                    .is_some_and(|w| current.distance > w.distance)
+                    .is_some_and(|w| current.distance() > w.distance())
             {
                 break;
             }
-            let links =
-                self.links_via(src, current.dense()?, level, Some(&mut state.node_leaves))?;
+            let links = self.links_via(src, current.id(), level, Some(&mut state.node_leaves))?;
             // The candidate expanded next, unless a new neighbour beats it: its links are read
             // while this node's neighbours are.
             if let Some(Reverse(next)) = candidates.peek() {
                 self.nodes
-                    .locate(src, next.dense()?, Some(&mut state.node_leaves))?
+                    .locate(src, next.id(), Some(&mut state.node_leaves))?
                     .prefetch();
             }
             for id in ids(links) {
@@ -160,10 +162,7 @@ impl Index {
                 }
             }
             for (id, vector) in fresh.drain(..) {
-                let item = Scored {
-                    distance: metric.distance_to_bytes(query, vector.bytes()?),
-                    id: u64::from(id),
-                };
+                let item = Ranked::new(metric.distance_to_bytes(query, vector.bytes()?), id);
                 if results.len() < ef || results.peek().is_some_and(|w| item < *w) {
                     candidates.push(Reverse(item));
                     if passes(id, &mut state.node_leaves)? {
@@ -175,7 +174,11 @@ impl Index {
                 }
             }
         }
-        Ok(results.into_sorted_vec())
+        Ok(results
+            .into_sorted_vec()
+            .into_iter()
+            .map(Ranked::scored)
+            .collect())
     }
 
     /// Marks `id` visited: whether it was new. An id beyond the marks so far has its node slot

@@ -31,26 +31,35 @@ enum Geometry {
     Spanning(u64),
 }
 
-/// Leaf page ids of one table found during one walk, by leaf number, so that a leaf read again
-/// skips its radix descent. Valid while no page of the table changes (a walk only reads). It
-/// grows as leaves are found, never past the count given at [`LeafCache::reset`].
+/// Leaf page ids of one table, by leaf number, so that a leaf read again skips its radix
+/// descent. They are kept under a key, the write transaction's placement and the table's root
+/// ([`LeafCache::prepare`]): while neither changes, no page of the transaction was copied or
+/// freed, so every leaf found still lies where it was found (a leaf created since was missing
+/// before, so it was never remembered; a radix vector that grew taller has a new root). Without
+/// a key (a snapshot search) they last one walk. They grow as leaves are found, never past the
+/// count given at [`LeafCache::prepare`].
 #[derive(Debug, Default)]
 pub(crate) struct LeafCache {
     pages: Vec<u64>,
     stamps: Vec<u32>,
     epoch: u32,
     limit: usize,
+    key: Option<(u64, u64)>,
 }
 
 impl LeafCache {
-    /// Empties the cache for a table of `leaves` leaves (0: keep none).
-    pub(crate) fn reset(&mut self, leaves: u64) {
-        if self.epoch == u32::MAX {
-            self.stamps.fill(0);
-            self.epoch = 0;
+    /// Readies the cache for a walk within `scope`: it keeps what it holds if the scope's key
+    /// is its key, and empties otherwise.
+    pub(crate) fn prepare(&mut self, scope: LeafScope) {
+        if scope.key.is_none() || scope.key != self.key {
+            if self.epoch == u32::MAX {
+                self.stamps.fill(0);
+                self.epoch = 0;
+            }
+            self.epoch += 1;
+            self.key = scope.key;
         }
-        self.epoch += 1;
-        self.limit = usize::try_from(leaves).unwrap_or(usize::MAX);
+        self.limit = usize::try_from(scope.leaves).unwrap_or(usize::MAX);
     }
 
     #[inline]
@@ -79,6 +88,14 @@ impl LeafCache {
             *slot = page.0;
         }
     }
+}
+
+/// What a walk may remember of a table's leaves: how many the table has (0: remember none),
+/// and the key under which they stay valid past the walk (see [`LeafCache`]), if any.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct LeafScope {
+    key: Option<(u64, u64)>,
+    leaves: u64,
 }
 
 /// Refuses page `id` unless its type tag is `tag`.
@@ -334,6 +351,16 @@ impl SlotTable {
         Ok(path.leaf)
     }
 
+    /// What a walk over slots `0 .. count` may remember of the table's leaves: all of them
+    /// for that walk, and beyond it while a write transaction keeps `placement` (see
+    /// [`pager_mmap::WriteTxn::placement`]).
+    pub(crate) fn scope(&self, count: u64, placement: Option<u64>) -> LeafScope {
+        LeafScope {
+            key: placement.map(|p| (p, self.pages.root)),
+            leaves: self.leaves_for(count),
+        }
+    }
+
     /// Leaves that slots `0 .. count` use: any leaf at or past it is out of range.
     pub(crate) fn leaves_for(&self, count: u64) -> u64 {
         match self.geometry {
@@ -412,7 +439,7 @@ mod tests {
                 "slot {id}, located"
             );
             let mut cache = LeafCache::default();
-            cache.reset(table.leaves_for(u64::from(id) + 1));
+            cache.prepare(table.scope(u64::from(id) + 1, None));
             for _ in 0..2 {
                 let cached = table.read(&read, id, Some(&mut cache)).unwrap();
                 assert_eq!(&*cached, fill(id).as_slice(), "slot {id}, cached");
@@ -428,6 +455,28 @@ mod tests {
             .unwrap();
         assert!(problems.is_empty(), "{problems:?}");
         assert!(read.check(&pages).unwrap().is_clean());
+    }
+
+    #[test]
+    fn remembered_leaves_outlive_a_walk_only_under_the_same_key() {
+        let scope = |key| LeafScope { key, leaves: 10 };
+        let mut cache = LeafCache::default();
+        cache.prepare(scope(Some((1, 5))));
+        cache.put(3, PageId(77));
+        cache.prepare(scope(Some((1, 5))));
+        assert_eq!(cache.get(3), Some(PageId(77)), "same placement, same root");
+        cache.prepare(scope(Some((2, 5))));
+        assert_eq!(cache.get(3), None, "another placement");
+        cache.put(3, PageId(78));
+        cache.prepare(scope(Some((2, 6))));
+        assert_eq!(cache.get(3), None, "another root");
+        cache.put(3, PageId(79));
+        cache.prepare(scope(None));
+        assert_eq!(cache.get(3), None, "no key");
+        cache.put(3, PageId(80));
+        assert_eq!(cache.get(3), Some(PageId(80)), "within the walk");
+        cache.prepare(scope(None));
+        assert_eq!(cache.get(3), None, "no key: one walk only");
     }
 
     #[test]

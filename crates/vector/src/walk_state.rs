@@ -1,11 +1,12 @@
 //! What one walk of a level keeps, per thread and reused so that starting a walk costs an
 //! increment, not an allocation or a clear: the set of dense ids visited (an array of epochs
 //! indexed by dense id: a lookup is one load, no hashing) and the leaf pages of the vector and
-//! node tables found so far (a leaf read again skips its radix descent).
+//! node tables found so far (a leaf read again skips its radix descent; in a write transaction
+//! they outlive the walk, see [`LeafCache`]).
 
 use std::cell::RefCell;
 
-use crate::slots::LeafCache;
+use crate::slots::{LeafCache, LeafScope};
 
 /// Dense ids visited in the current epoch. The marks grow as ids are met, never past the
 /// index's count, and only for an id whose slot was read: what a damaged header claims does not
@@ -64,10 +65,10 @@ pub(crate) struct WalkState {
 }
 
 impl WalkState {
-    fn reset(&mut self, ids: usize, vector_leaves: u64, node_leaves: u64) {
+    fn reset(&mut self, ids: usize, vectors: LeafScope, nodes: LeafScope) {
         self.visited.reset(ids);
-        self.vector_leaves.reset(vector_leaves);
-        self.node_leaves.reset(node_leaves);
+        self.vector_leaves.prepare(vectors);
+        self.node_leaves.prepare(nodes);
     }
 }
 
@@ -75,23 +76,23 @@ thread_local! {
     static WALK: RefCell<WalkState> = RefCell::new(WalkState::default());
 }
 
-/// Runs `f` with an empty walk state for dense ids below `ids` and tables of `vector_leaves`
-/// and `node_leaves` leaves: the thread's own, or a fresh one when the thread's is in use (a
-/// search inside a search's filter).
+/// Runs `f` with a walk state for dense ids below `ids`, with no id visited, remembering
+/// leaves of the vector and node tables within `vectors` and `nodes`: the thread's own, or a
+/// fresh one when the thread's is in use (a search inside a search's filter).
 pub(crate) fn with_walk<R>(
     ids: usize,
-    vector_leaves: u64,
-    node_leaves: u64,
+    vectors: LeafScope,
+    nodes: LeafScope,
     f: impl FnOnce(&mut WalkState) -> R,
 ) -> R {
     WALK.with(|cell| match cell.try_borrow_mut() {
         Ok(mut state) => {
-            state.reset(ids, vector_leaves, node_leaves);
+            state.reset(ids, vectors, nodes);
             f(&mut state)
         }
         Err(_) => {
             let mut state = WalkState::default();
-            state.reset(ids, vector_leaves, node_leaves);
+            state.reset(ids, vectors, nodes);
             f(&mut state)
         }
     })
@@ -109,16 +110,16 @@ mod tests {
                 v.insert(id)
             })
         };
-        with_walk(10, 1, 1, |w| {
+        with_walk(10, LeafScope::default(), LeafScope::default(), |w| {
             assert_eq!(visit(&mut w.visited, 3), Some(true));
             assert_eq!(visit(&mut w.visited, 3), Some(false));
             // Beyond the index's count: never marked.
             assert_eq!(visit(&mut w.visited, 11), None);
         });
-        with_walk(10, 1, 1, |w| {
+        with_walk(10, LeafScope::default(), LeafScope::default(), |w| {
             assert_eq!(visit(&mut w.visited, 3), Some(true));
             // Nested: a fresh state, the outer one untouched.
-            with_walk(10, 1, 1, |inner| {
+            with_walk(10, LeafScope::default(), LeafScope::default(), |inner| {
                 assert_eq!(visit(&mut inner.visited, 3), Some(true))
             });
             assert_eq!(visit(&mut w.visited, 3), Some(false));

@@ -17,7 +17,9 @@ use crate::node_slot::{
 };
 use crate::scored::Scored;
 use crate::search::{Leaves, LevelWalk};
+use crate::slots::LeafCache;
 use crate::spec::{Entry, MAX_LEVEL};
+use crate::walk_state::with_walk;
 
 /// How many former co-neighbours a delete links each of the deleted node's neighbours to.
 const REPAIR_LINKS: usize = 2;
@@ -60,17 +62,19 @@ impl Index {
             self.header.entry = Some(Entry { node, id, level });
             return Ok(());
         };
-        let Some(start) = self.descend(txn, &vector, level, Leaves::Remember)? else {
+        let remember = Leaves::Remember(txn.placement());
+        let Some(start) = self.descend(txn, &vector, level, remember)? else {
             return Err(corrupt("an index with an entry point has no start"));
         };
         let mut entry = vec![start];
         let mut chosen = Vec::with_capacity(usize::from(level) + 1);
         for l in (0..=level.min(top.level)).rev() {
+            // Writes between the walks may move pages: each walk takes the placement anew.
             let walk = LevelWalk {
                 ef: spec.ef_construction,
                 level: l,
                 filter: None,
-                leaves: Leaves::Remember,
+                leaves: Leaves::Remember(txn.placement()),
             };
             let found = self.search_level(txn, &vector, &entry, walk)?;
             let list = self.select(txn, &found, spec.m)?;
@@ -261,16 +265,18 @@ impl Index {
         if members.len() <= cap {
             return self.put_links(txn, a, level, &members);
         }
-        let base = vector_of(&self.vector(txn, a)?);
-        let mut scored = Vec::with_capacity(members.len());
-        for &id in &members {
-            scored.push(Scored {
-                distance: self.distance_to(txn, &base, id)?,
-                id: u64::from(id),
-            });
-        }
-        scored.sort_unstable();
-        let kept = self.select(txn, &scored, cap)?;
+        let kept = self.with_vector_leaves(txn, |leaves| {
+            let base = vector_of(&self.vector_via(txn, a, Some(leaves))?);
+            let mut scored = Vec::with_capacity(members.len());
+            for &id in &members {
+                scored.push(Scored {
+                    distance: self.distance_via(txn, &base, id, Some(leaves))?,
+                    id: u64::from(id),
+                });
+            }
+            scored.sort_unstable();
+            self.select_via(txn, &scored, cap, leaves)
+        })?;
         self.put_links(txn, a, level, &kept)?;
         for dropped in members.into_iter().filter(|n| !kept.contains(n)) {
             self.unlink(txn, dropped, a, level)?;
@@ -293,6 +299,19 @@ impl Index {
         Ok(())
     }
 
+    /// Runs `f` with the vector table's leaves remembered under `txn`'s placement, as the
+    /// build's walks remember them (see [`crate::slots::LeafCache`]).
+    fn with_vector_leaves<R>(&self, txn: &WriteTxn, f: impl FnOnce(&mut LeafCache) -> R) -> R {
+        let ids = u64::from(self.header.next_id);
+        let placement = Some(txn.placement());
+        with_walk(
+            ids as usize,
+            self.vectors.scope(ids, placement),
+            self.nodes.scope(ids, placement),
+            |state| f(&mut state.vector_leaves),
+        )
+    }
+
     /// The HNSW neighbour heuristic: from `candidates` (nearest first), each one nearer to the
     /// base than to every one kept before it, then the nearest of the rest, up to `m`.
     pub(crate) fn select(
@@ -300,6 +319,17 @@ impl Index {
         txn: &WriteTxn,
         candidates: &[Scored],
         m: usize,
+    ) -> Result<Vec<u32>> {
+        self.with_vector_leaves(txn, |leaves| self.select_via(txn, candidates, m, leaves))
+    }
+
+    /// [`Index::select`], the vectors' leaves found through `leaves`.
+    fn select_via(
+        &self,
+        txn: &WriteTxn,
+        candidates: &[Scored],
+        m: usize,
+        leaves: &mut LeafCache,
     ) -> Result<Vec<u32>> {
         let metric = self.header.spec.metric;
         let mut kept: Vec<(u32, Vec<f32>)> = Vec::with_capacity(m);
@@ -309,7 +339,7 @@ impl Index {
                 break;
             }
             let id = c.dense()?;
-            let bytes = self.vector(txn, id)?;
+            let bytes = self.vector_via(txn, id, Some(leaves))?;
             if kept
                 .iter()
                 .all(|(_, k)| metric.distance_to_bytes(k, &bytes) > c.distance)
@@ -389,6 +419,67 @@ mod tests {
         assert!(index.header.next_upper <= next_upper + 2);
         assert_eq!(index.len(), 200);
         assert_eq!(index.check_links(&txn).unwrap(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn vectors_and_links_stay_right_through_deletes_and_replacements_across_commits() {
+        // Deletes free pages and a later transaction copies them: the leaves the build's walks
+        // remember from walk to walk must follow every move.
+        let pager = pager();
+        let dim = 8;
+        let mut rng = fastrand::Rng::with_seed(16);
+        let mut random = || -> Vec<f32> { (0..dim).map(|_| rng.f32()).collect() };
+        let mut model = std::collections::BTreeMap::new();
+        let mut txn = pager.begin_write().unwrap();
+        let mut index =
+            catalog::create(&mut txn, SLOT, "v", IndexSpec::new(dim, Metric::L2)).unwrap();
+        for node in 0..400 {
+            let v = random();
+            index.set(&mut txn, node, &v).unwrap();
+            model.insert(node, v);
+        }
+        catalog::save(&mut txn, SLOT, &index).unwrap();
+        txn.commit().unwrap();
+        let mut txn = pager.begin_write().unwrap();
+        let mut index = catalog::open(&txn, SLOT, "v").unwrap();
+        for node in 400..600 {
+            let v = random();
+            index.set(&mut txn, node, &v).unwrap();
+            model.insert(node, v);
+            if node % 3 == 0 {
+                assert!(index.delete(&mut txn, node - 300).unwrap());
+                model.remove(&(node - 300));
+            }
+            if node % 7 == 0 {
+                let v = random();
+                index.set(&mut txn, node - 350, &v).unwrap();
+                model.insert(node - 350, v);
+            }
+        }
+        catalog::save(&mut txn, SLOT, &index).unwrap();
+        txn.commit().unwrap();
+        let read = pager.begin_read().unwrap();
+        assert!(crate::check(&read, SLOT).unwrap().is_clean());
+        let index = catalog::open(&read, SLOT, "v").unwrap();
+        assert_eq!(
+            index.nodes(&read).unwrap(),
+            model.keys().copied().collect::<Vec<_>>()
+        );
+        let mut found = 0;
+        for (&node, v) in &model {
+            assert_eq!(
+                index.get(&read, node).unwrap().as_ref(),
+                Some(v),
+                "node {node}"
+            );
+            found += usize::from(index.search(&read, v, 1, 64, None).unwrap()[0].node == node);
+        }
+        // A graph built from wrong vectors or lost links finds far fewer.
+        assert!(
+            found * 100 >= model.len() * 99,
+            "{found} of {} found",
+            model.len()
+        );
     }
 
     #[test]
