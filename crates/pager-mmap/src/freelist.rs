@@ -20,8 +20,8 @@
 //! choice is a stretch of reusable pages in the top chunks at least as long as the previous
 //! transaction's allocation; then the file's end, but only while the free list holds less
 //! than [`END_SLACK_DIVISOR`]th of the file (and only as far as that share), so that a
-//! fragmented free list cannot make the file grow without bound; then the longest stretches
-//! left; then any reusable page; then the end.
+//! fragmented free list cannot make the file grow without bound; then, as before stretches,
+//! any reusable page from the top of the stack down, then the end.
 
 use std::sync::Arc;
 
@@ -234,8 +234,8 @@ impl Allocator {
     }
 
     /// The source of the next pages: a stretch as long as the previous transaction needed,
-    /// else the end of the file within its budget, else the longest stretch left, else any
-    /// page.
+    /// else the end of the file within its budget, else any page (shorter stretches would
+    /// scatter the commit all the same, and one in a lower chunk rewrites more chunks).
     fn choose_source(&mut self) -> Source {
         let stretches = self.stretches.get_or_insert_with(|| {
             let top = self.chunks.len().saturating_sub(STRETCH_DEPTH);
@@ -246,8 +246,7 @@ impl Allocator {
                 .collect();
             Stretches::new(pages)
         });
-        let best = stretches.best_len() as u64;
-        if best > 0 && (best >= self.wanted || self.end_budget == 0) {
+        if stretches.best_len() as u64 >= self.wanted {
             stretches.take_best().map_or(Source::Any, Source::Stretch)
         } else if self.end_budget > 0 {
             Source::End
@@ -305,6 +304,9 @@ impl Allocator {
     /// a page (from a finite reusable set or the end of the file, after which nothing more is
     /// dirtied), or hands a surplus page back into this transaction's freed set.
     pub(crate) fn commit(&mut self, txn: u64, mut freed: Vec<PageId>) -> FreeListCommit {
+        if !freed.is_empty() || !self.local_free.is_empty() {
+            self.open_top_chunk_to_merging(txn);
+        }
         let mut chain_pages: Vec<PageId> = Vec::new();
         loop {
             freed.append(&mut self.local_free);
@@ -347,6 +349,22 @@ impl Allocator {
         self.dirty_from = self.chunks.len();
         self.search_below = self.chunks.len();
         FreeListCommit { pages }
+    }
+
+    /// Lets the top chunk take this commit's freed pages although its own are reusable, when
+    /// the transaction took none of them (its pages came from the end of the file): they then
+    /// wait for this commit too, which costs nothing while commits take the end, and the list
+    /// does not gain a chunk of a few pages per commit.
+    fn open_top_chunk_to_merging(&mut self, txn: u64) {
+        if self.dirty_from < self.chunks.len() {
+            return;
+        }
+        if let Some(top) = self.chunks.last_mut()
+            && top.freed_by <= self.reuse_limit
+            && top.entries.len() < FREE_LIST_CAPACITY
+        {
+            top.freed_by = txn;
+        }
     }
 
     /// The waiting chunk (not yet reusable, with room) that takes this commit's freed pages:
@@ -609,6 +627,22 @@ mod tests {
         alloc.begin(2);
         let taken: Vec<u64> = (0..5).map(|_| alloc.alloc().0).collect();
         assert_eq!(taken, [end, end + 1, end + 2, end + 3, end + 4]);
+    }
+
+    #[test]
+    fn commits_that_take_the_end_gather_their_freed_pages_in_one_chunk() {
+        let (mut alloc, mut disk) = with_free_pages(10_000, &[]);
+        for txn in 3..60 {
+            alloc.begin(txn - 1);
+            let fresh: Vec<u64> = (0..5).map(|_| alloc.alloc().0).collect();
+            assert!(fresh.iter().all(|&p| p >= 10_000), "took {fresh:?}");
+            // Each commit frees five scattered pages that were in use.
+            let old = (0..5).map(|k| PageId(100 + 7 * (5 * txn + k))).collect();
+            commit(&mut alloc, &mut disk, txn, old);
+        }
+        assert!(alloc.free_page_count() >= 57 * 5);
+        assert_eq!(alloc.chunks.len(), 1);
+        accounted(&alloc);
     }
 
     #[test]
