@@ -6,6 +6,8 @@
 //! allocator hands a transaction its pages from one stretch of consecutive free pages when
 //! there is one long enough, and the commit writes them with one `pwrite`.
 
+use std::ops::Range;
+
 use crate::layout::PageId;
 
 /// One reusable free page and the index of the free-list chunk that holds it.
@@ -14,45 +16,58 @@ pub(crate) type FreePage = (PageId, usize);
 /// The free pages a transaction may take, grouped into stretches of consecutive ids.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Stretches {
-    /// Each stretch's pages, highest id first (so `pop` gives the lowest); the stretches
-    /// ordered so that the best one is last.
-    stretches: Vec<Vec<FreePage>>,
+    /// The pages, by id.
+    pages: Vec<FreePage>,
+    /// Each stretch as the range of `pages` it covers (built once, without an allocation per
+    /// stretch: the top chunks may list a thousand pages, most of them alone).
+    stretches: Vec<Range<usize>>,
 }
 
 impl Stretches {
     /// Groups `pages` (in any order, each id once) into stretches of consecutive ids.
-    /// The best stretch is the longest; among equally long ones, the one in the chunk highest
-    /// on the free-list stack (taking from it rewrites the fewest chunks), then the lowest.
     pub(crate) fn new(mut pages: Vec<FreePage>) -> Stretches {
         pages.sort_unstable_by_key(|&(id, _)| id);
-        let mut stretches: Vec<Vec<FreePage>> = Vec::new();
-        for page in pages {
-            match stretches.last_mut() {
-                Some(stretch) if stretch.last().is_some_and(|p| p.0.0 + 1 == page.0.0) => {
-                    stretch.push(page);
-                }
-                _ => stretches.push(vec![page]),
+        let mut stretches = Vec::new();
+        let mut start = 0;
+        for (i, pair) in pages.windows(2).enumerate() {
+            if let [(a, _), (b, _)] = pair
+                && a.0 + 1 != b.0
+            {
+                stretches.push(start..i + 1);
+                start = i + 1;
             }
         }
-        for stretch in &mut stretches {
-            stretch.reverse();
+        if start < pages.len() {
+            stretches.push(start..pages.len());
         }
-        stretches.sort_by_key(|s| {
-            let highest_chunk = s.iter().map(|p| p.1).max().unwrap_or(0);
-            let lowest_id = s.last().map_or(0, |p| p.0.0);
-            (s.len(), highest_chunk, std::cmp::Reverse(lowest_id))
-        });
-        Stretches { stretches }
+        Stretches { pages, stretches }
+    }
+
+    /// Where the best stretch is in `stretches`: the longest; among equally long ones, the
+    /// one in the chunk highest on the free-list stack (taking from it rewrites the fewest
+    /// chunks), then the lowest.
+    fn best(&self) -> Option<usize> {
+        let key = |range: &Range<usize>| {
+            let pages = self.pages.get(range.clone()).unwrap_or_default();
+            let highest_chunk = pages.iter().map(|p| p.1).max().unwrap_or(0);
+            (range.len(), highest_chunk, std::cmp::Reverse(range.start))
+        };
+        (0..self.stretches.len()).max_by_key(|&i| self.stretches.get(i).map(key))
     }
 
     /// The length of the best stretch left (0 when none is).
     pub(crate) fn best_len(&self) -> usize {
-        self.stretches.last().map_or(0, Vec::len)
+        self.best()
+            .and_then(|i| self.stretches.get(i))
+            .map_or(0, Range::len)
     }
 
-    /// Takes the best stretch: its pages, highest id first.
+    /// Takes the best stretch: its pages, highest id first (so `pop` gives the lowest).
     pub(crate) fn take_best(&mut self) -> Option<Vec<FreePage>> {
-        self.stretches.pop()
+        let range = self.stretches.swap_remove(self.best()?);
+        let mut pages = self.pages.get(range).unwrap_or_default().to_vec();
+        pages.reverse();
+        Some(pages)
     }
 }
 
