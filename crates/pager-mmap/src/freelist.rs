@@ -14,6 +14,14 @@
 //! Pages freed by the transaction are merged into a waiting chunk near the top (its pages wait
 //! anyway), or form a new waiting chunk below the reusable ones. In steady state a commit
 //! rewrites one or two chunks, whatever the length of the list.
+//!
+//! Where a transaction's new pages go: in as few stretches of consecutive ids as can be had,
+//! so that the commit writes them in few, long writes (see [`crate::stretch`]). The first
+//! choice is a stretch of reusable pages in the top chunks at least as long as the previous
+//! transaction's allocation; then the file's end, but only while the free list holds less
+//! than [`END_SLACK_DIVISOR`]th of the file (and only as far as that share), so that a
+//! fragmented free list cannot make the file grow without bound; then, as before stretches,
+//! any reusable page from the top of the stack down, then the end.
 
 use std::sync::Arc;
 
@@ -25,10 +33,39 @@ use crate::layout::{
     FIRST_DATA_PAGE, FREE_LIST_CAPACITY, FreeListPage, PAGE_SIZE, PageBytes, PageHeader, PageId,
     PageType, checksum_matches, page_type_of,
 };
+use crate::stretch::{FreePage, Stretches};
 
 /// How far below the top of the stack a waiting chunk may be and still take a commit's freed
 /// pages (see [`Allocator::merge_target`]).
 const MERGE_DEPTH: usize = 3;
+
+/// How many chunks from the top of the stack are searched for stretches of consecutive pages:
+/// taking a page from a chunk rewrites every chunk above it, and the search sorts their
+/// entries once per transaction.
+const STRETCH_DEPTH: usize = 2;
+
+/// The longest stretch a transaction asks for before settling for the file's end.
+const MAX_WANTED_STRETCH: u64 = 64;
+
+/// The stretch asked for by the first transaction after an open (a small commit's pages).
+const FIRST_WANTED_STRETCH: u64 = 16;
+
+/// A transaction may take new pages at the file's end, rather than scattered reusable ones,
+/// while the free list holds less than this fraction (one in N) of the file's pages.
+const END_SLACK_DIVISOR: u64 = 16;
+
+/// Where the current transaction's next new page comes from.
+#[derive(Clone, Debug)]
+enum Source {
+    /// Not chosen yet (or the last stretch ran out).
+    Undecided,
+    /// The rest of a stretch of consecutive reusable pages, highest id first.
+    Stretch(Vec<FreePage>),
+    /// The end of the file, for at most `end_budget` more pages.
+    End,
+    /// Whatever reusable page comes first, then the end of the file.
+    Any,
+}
 
 /// One chunk of the free list, in memory.
 #[derive(Clone, Debug)]
@@ -54,6 +91,17 @@ pub(crate) struct Allocator {
     search_below: usize,
     /// Pages allocated and freed again within the current transaction.
     local_free: Vec<PageId>,
+    /// Where the next new page comes from.
+    source: Source,
+    /// The reusable pages of the top chunks, as stretches; built on the first allocation.
+    stretches: Option<Stretches>,
+    /// How many pages the transaction may still take from the end of the file while reusable
+    /// pages exist.
+    end_budget: u64,
+    /// New pages the current transaction took (those it freed and took again not counted).
+    allocated: u64,
+    /// New pages the previous transaction took: how long a stretch to look for.
+    wanted: u64,
 }
 
 /// What a commit writes for the free list.
@@ -73,6 +121,11 @@ impl Allocator {
             reuse_limit: 0,
             search_below: 0,
             local_free: Vec::new(),
+            source: Source::Undecided,
+            stretches: None,
+            end_budget: 0,
+            allocated: 0,
+            wanted: FIRST_WANTED_STRETCH,
         }
     }
 
@@ -110,6 +163,11 @@ impl Allocator {
             reuse_limit: 0,
             search_below: len,
             local_free: Vec::new(),
+            source: Source::Undecided,
+            stretches: None,
+            end_budget: 0,
+            allocated: 0,
+            wanted: FIRST_WANTED_STRETCH,
         })
     }
 
@@ -119,6 +177,14 @@ impl Allocator {
         self.search_below = self.chunks.len();
         self.dirty_from = self.chunks.len();
         self.local_free.clear();
+        self.source = Source::Undecided;
+        self.stretches = None;
+        self.end_budget =
+            (self.page_count / END_SLACK_DIVISOR).saturating_sub(self.free_page_count());
+        if self.allocated > 0 {
+            self.wanted = self.allocated.min(MAX_WANTED_STRETCH);
+        }
+        self.allocated = 0;
     }
 
     /// Pages in the file's format, used or free.
@@ -139,12 +205,80 @@ impl Allocator {
             .map_or(0, |p| p.0)
     }
 
-    /// A page for the current transaction: one it freed itself, else a reusable free page,
-    /// else a new page at the end of the file.
+    /// A page for the current transaction: one it freed itself, else the next page of the
+    /// source chosen as the module documentation says.
     pub(crate) fn alloc(&mut self) -> PageId {
         if let Some(page) = self.local_free.pop() {
             return page;
         }
+        self.allocated += 1;
+        loop {
+            match &mut self.source {
+                Source::Undecided => self.source = self.choose_source(),
+                Source::Stretch(pages) => match pages.pop() {
+                    Some((page, chunk)) => {
+                        if self.take_entry(chunk, page) {
+                            return page;
+                        }
+                    }
+                    None => self.source = Source::Undecided,
+                },
+                Source::End if self.end_budget > 0 => {
+                    self.end_budget -= 1;
+                    return self.new_page_at_end();
+                }
+                Source::End => self.source = Source::Undecided,
+                Source::Any => return self.any_page(),
+            }
+        }
+    }
+
+    /// The source of the next pages: a stretch as long as the previous transaction needed,
+    /// else the end of the file within its budget, else any page (shorter stretches would
+    /// scatter the commit all the same, and one in a lower chunk rewrites more chunks).
+    fn choose_source(&mut self) -> Source {
+        let stretches = self.stretches.get_or_insert_with(|| {
+            let top = self.chunks.len().saturating_sub(STRETCH_DEPTH);
+            let pages = (top..self.chunks.len())
+                .filter_map(|i| Some((i, self.chunks.get(i)?)))
+                .filter(|(_, c)| c.freed_by <= self.reuse_limit)
+                .flat_map(|(i, c)| c.entries.iter().map(move |&p| (p, i)))
+                .collect();
+            Stretches::new(pages)
+        });
+        if stretches.best_len() as u64 >= self.wanted {
+            stretches.take_best().map_or(Source::Any, Source::Stretch)
+        } else if self.end_budget > 0 {
+            Source::End
+        } else {
+            Source::Any
+        }
+    }
+
+    /// Removes `page` from chunk `chunk`'s entries, where it was listed when the stretches
+    /// were built; whether it was still there (only this transaction changes the chunks, and
+    /// it takes from the stretches before it takes any page otherwise).
+    fn take_entry(&mut self, chunk: usize, page: PageId) -> bool {
+        let Some(c) = self.chunks.get_mut(chunk) else {
+            return false;
+        };
+        let Some(at) = c.entries.iter().position(|&p| p == page) else {
+            return false;
+        };
+        Arc::make_mut(&mut c.entries).swap_remove(at);
+        self.dirty_from = self.dirty_from.min(chunk);
+        true
+    }
+
+    /// A new page past the last one.
+    fn new_page_at_end(&mut self) -> PageId {
+        let page = PageId(self.page_count);
+        self.page_count += 1;
+        page
+    }
+
+    /// The first reusable page, from the top of the stack down, else a new page at the end.
+    fn any_page(&mut self) -> PageId {
         while self.search_below > 0 {
             let index = self.search_below - 1;
             if let Some(chunk) = self.chunks.get_mut(index)
@@ -156,9 +290,7 @@ impl Allocator {
             }
             self.search_below = index;
         }
-        let page = PageId(self.page_count);
-        self.page_count += 1;
-        page
+        self.new_page_at_end()
     }
 
     /// Returns a page allocated by the current transaction, never committed.
@@ -172,6 +304,9 @@ impl Allocator {
     /// a page (from a finite reusable set or the end of the file, after which nothing more is
     /// dirtied), or hands a surplus page back into this transaction's freed set.
     pub(crate) fn commit(&mut self, txn: u64, mut freed: Vec<PageId>) -> FreeListCommit {
+        if !freed.is_empty() || !self.local_free.is_empty() {
+            self.open_top_chunk_to_merging(txn);
+        }
         let mut chain_pages: Vec<PageId> = Vec::new();
         loop {
             freed.append(&mut self.local_free);
@@ -214,6 +349,22 @@ impl Allocator {
         self.dirty_from = self.chunks.len();
         self.search_below = self.chunks.len();
         FreeListCommit { pages }
+    }
+
+    /// Lets the top chunk take this commit's freed pages although its own are reusable, when
+    /// the transaction took none of them (its pages came from the end of the file): they then
+    /// wait for this commit too, which costs nothing while commits take the end, and the list
+    /// does not gain a chunk of a few pages per commit.
+    fn open_top_chunk_to_merging(&mut self, txn: u64) {
+        if self.dirty_from < self.chunks.len() {
+            return;
+        }
+        if let Some(top) = self.chunks.last_mut()
+            && top.freed_by <= self.reuse_limit
+            && top.entries.len() < FREE_LIST_CAPACITY
+        {
+            top.freed_by = txn;
+        }
     }
 
     /// The waiting chunk (not yet reusable, with room) that takes this commit's freed pages:
@@ -422,6 +573,90 @@ mod tests {
         .expect("load");
         assert_eq!(accounted(&reloaded), accounted(&alloc));
         assert_eq!(reloaded.free_page_count(), 1500);
+    }
+
+    /// An allocator over a file of `pages` pages whose free list holds `free` (reusable by
+    /// transaction 3 on), after a first commit.
+    fn with_free_pages(pages: u64, free: &[u64]) -> (Allocator, HashMap<PageId, Box<PageBytes>>) {
+        let mut alloc = Allocator::empty(FIRST_DATA_PAGE);
+        let mut disk = HashMap::new();
+        alloc.begin(0);
+        while alloc.page_count() < pages {
+            alloc.alloc();
+        }
+        commit(
+            &mut alloc,
+            &mut disk,
+            2,
+            free.iter().map(|&p| PageId(p)).collect(),
+        );
+        (alloc, disk)
+    }
+
+    #[test]
+    fn a_transaction_takes_a_long_enough_stretch_and_leaves_the_rest_of_it_free() {
+        // 90 free pages of 1,000: scattered ones, and a stretch of 70 from page 500 (the
+        // first commit took 1,000 pages, so the next asks for the longest, 64).
+        let mut free: Vec<u64> = (0..20).map(|i| 100 + 7 * i).collect();
+        free.extend(500..570);
+        let (mut alloc, mut disk) = with_free_pages(1000, &free);
+        alloc.begin(2);
+        let taken: Vec<u64> = (0..5).map(|_| alloc.alloc().0).collect();
+        assert_eq!(taken, [500, 501, 502, 503, 504]);
+        commit(&mut alloc, &mut disk, 3, vec![]);
+        // The free list's two new chunks (the old chunk page freed, the rest still reusable)
+        // took the stretch's next pages; the other 83 free pages are still listed.
+        let (chunk_pages, entries) = alloc.chunk_pages_and_entries();
+        assert_eq!(chunk_pages, [PageId(505), PageId(506)]);
+        for p in free.iter().filter(|p| !taken.contains(p) && **p > 506) {
+            assert!(entries.contains(&PageId(*p)), "page {p} left the free list");
+        }
+        assert_eq!(
+            entries.len(),
+            free.len() - 7 + 1,
+            "the old chunk page is free"
+        );
+        accounted(&alloc);
+    }
+
+    #[test]
+    fn without_a_stretch_a_transaction_takes_the_end_of_a_file_with_slack() {
+        let free: Vec<u64> = (0..20).map(|i| 100 + 7 * i).collect();
+        let (mut alloc, _) = with_free_pages(1000, &free);
+        let end = alloc.page_count();
+        alloc.begin(2);
+        let taken: Vec<u64> = (0..5).map(|_| alloc.alloc().0).collect();
+        assert_eq!(taken, [end, end + 1, end + 2, end + 3, end + 4]);
+    }
+
+    #[test]
+    fn commits_that_take_the_end_gather_their_freed_pages_in_one_chunk() {
+        let (mut alloc, mut disk) = with_free_pages(10_000, &[]);
+        for txn in 3..60 {
+            alloc.begin(txn - 1);
+            let fresh: Vec<u64> = (0..5).map(|_| alloc.alloc().0).collect();
+            assert!(fresh.iter().all(|&p| p >= 10_000), "took {fresh:?}");
+            // Each commit frees five scattered pages that were in use.
+            let old = (0..5).map(|k| PageId(100 + 7 * (5 * txn + k))).collect();
+            commit(&mut alloc, &mut disk, txn, old);
+        }
+        assert!(alloc.free_page_count() >= 57 * 5);
+        assert_eq!(alloc.chunks.len(), 1);
+        accounted(&alloc);
+    }
+
+    #[test]
+    fn a_free_list_over_its_share_of_the_file_is_reused_rather_than_the_end() {
+        // 100 scattered free pages of 1,000: more than a sixteenth.
+        let free: Vec<u64> = (0..100).map(|i| 10 + 9 * i).collect();
+        let (mut alloc, _) = with_free_pages(1000, &free);
+        let end = alloc.page_count();
+        alloc.begin(2);
+        for _ in 0..5 {
+            let page = alloc.alloc();
+            assert!(free.contains(&page.0), "took {page}, not a free page");
+        }
+        assert_eq!(alloc.page_count(), end);
     }
 
     #[test]

@@ -40,6 +40,7 @@ mod radix;
 mod read;
 mod registry;
 mod storage;
+mod stretch;
 mod sync;
 mod text;
 mod u40;
