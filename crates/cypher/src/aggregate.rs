@@ -320,8 +320,7 @@ impl Accumulator {
             Fold::Mean if self.error.is_some() => count = numbers.count(),
             Fold::Mean => {
                 // No number leaves the mean unstarted (null), as no call of `add` does.
-                let mut peek = numbers.clone().peekable();
-                if peek.peek().is_some() {
+                if numbers.clone().next().is_some() {
                     let total = self.mean_total.get_or_insert(-0.0);
                     if let Some((sum, n)) = exact_int_sum(*total, numbers.clone()) {
                         *total += sum as f64;
