@@ -280,12 +280,14 @@ impl<'a, S: PageSource> ListReader<'a, S> {
     /// [`ListReader::for_each_chunk`] gives for each node in turn, without a lookup per node.
     /// The scan walks each adjacency leaf once, reads its slots in order and checks a run page
     /// when it moves to it; empty lists and nodes without a leaf visit nothing. Stops at the
-    /// first error `visit` returns.
+    /// first error `visit` returns. A node `select` refuses is skipped before its lists are
+    /// read: its run pages are not touched.
     pub fn for_each_chunk_in<'t, E: From<Error>>(
         &mut self,
         nodes: Range<u64>,
         directions: &[Direction],
         types: Option<&'t [u32]>,
+        mut select: impl FnMut(u64) -> bool,
         mut visit: impl FnMut(u64, NodeIds<'_>) -> Result<(), E>,
     ) -> Result<(), E>
     where
@@ -301,7 +303,7 @@ impl<'a, S: PageSource> ListReader<'a, S> {
             self.leaf = Some((index, leaf));
             self.run_page = None;
             if let Some(leaf) = leaf {
-                for v in node..leaf_end {
+                for v in (node..leaf_end).filter(|&v| select(v)) {
                     for &d in directions {
                         let slot = run::slot(leaf, slot_index(v, d))?;
                         match slot.form {

@@ -89,10 +89,16 @@ fn scanned(
     let mut seen = Vec::new();
     adjacency
         .reader(src)
-        .for_each_chunk_in(nodes, directions, types, |node, ids| {
-            seen.push((node, ids.collect()));
-            Ok::<_, edges::Error>(())
-        })
+        .for_each_chunk_in(
+            nodes,
+            directions,
+            types,
+            |_| true,
+            |node, ids| {
+                seen.push((node, ids.collect()));
+                Ok::<_, edges::Error>(())
+            },
+        )
         .expect("scan");
     seen
 }

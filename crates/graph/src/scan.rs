@@ -67,6 +67,19 @@ pub trait NeighborCursor {
         nodes: Range<NodeId>,
         direction: Direction,
         visit: impl FnMut(NodeId, NeighborIds<'_>) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        self.for_each_chunk_of(nodes, direction, |_| true, visit)
+    }
+
+    /// [`NeighborCursor::for_each_chunk_in`] over the nodes of `nodes` that `select` accepts:
+    /// a refused node's lists are not read, so a pass that needs few nodes' neighbours skips
+    /// the pages of the rest.
+    fn for_each_chunk_of<E: From<crate::Error>>(
+        &mut self,
+        nodes: Range<NodeId>,
+        direction: Direction,
+        select: impl FnMut(NodeId) -> bool,
+        visit: impl FnMut(NodeId, NeighborIds<'_>) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E>;
 
     /// Calls `visit` with `node`'s neighbours in `direction` (of the cursor's edge types, if it
@@ -166,10 +179,11 @@ impl<S: PageSource> NeighborCursor for NeighborScan<'_, S> {
     }
 
     #[inline]
-    fn for_each_chunk_in<E: From<crate::Error>>(
+    fn for_each_chunk_of<E: From<crate::Error>>(
         &mut self,
         nodes: Range<NodeId>,
         direction: Direction,
+        mut select: impl FnMut(NodeId) -> bool,
         mut visit: impl FnMut(NodeId, NeighborIds<'_>) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
         self.lists
@@ -177,6 +191,7 @@ impl<S: PageSource> NeighborCursor for NeighborScan<'_, S> {
                 nodes.start.0..nodes.end.0,
                 direction.stored(),
                 self.edge_types.as_deref(),
+                |node| select(NodeId(node)),
                 |node, ids| visit(NodeId(node), NeighborIds(ids)).map_err(Visited),
             )
             .map_err(|Visited(e)| e)
@@ -281,6 +296,23 @@ mod tests {
         )
         .expect("scan around a node");
         assert_eq!(around, seen, "scanned with its neighbours {node:?}");
+        // And with the nodes on either side refused by the selection.
+        let mut selected = Vec::new();
+        scan.for_each_chunk_of(
+            NodeId(node.0.saturating_sub(1))..NodeId(node.0 + 2),
+            direction,
+            |n| n == node,
+            |n, ids| {
+                assert_eq!(n, node, "a refused node was visited");
+                selected.extend(ids.map(|n| n.0));
+                Ok::<_, crate::Error>(())
+            },
+        )
+        .expect("scan of a selected node");
+        assert_eq!(
+            selected, seen,
+            "scanned selected among its neighbours {node:?}"
+        );
         seen.sort_unstable();
         seen
     }
