@@ -286,12 +286,24 @@ impl<C: NeighborCursor> Scanner<'_, C> {
     pub fn for_each_stretch(
         &mut self,
         direction: Direction,
+        visit: impl FnMut(NodeId, Stretch<'_, '_>) -> Result<()>,
+    ) -> Result<()> {
+        self.for_each_stretch_of(direction, |_| true, visit)
+    }
+
+    /// [`Scanner::for_each_stretch`] over the nodes `select` accepts: the lists of the others
+    /// are not read (nor their pages touched).
+    #[inline]
+    pub fn for_each_stretch_of(
+        &mut self,
+        direction: Direction,
+        mut select: impl FnMut(NodeId) -> bool,
         mut visit: impl FnMut(NodeId, Stretch<'_, '_>) -> Result<()>,
     ) -> Result<()> {
         let (members, filtered) = (self.members, self.filtered);
         let end = NodeId(members.bound() as u64);
         self.cursor
-            .for_each_chunk_in(NodeId(0)..end, direction, |node, ids| {
+            .for_each_chunk_of(NodeId(0)..end, direction, &mut select, |node, ids| {
                 if filtered && !members.contains(node) {
                     return Ok(());
                 }
@@ -360,6 +372,36 @@ impl Stretch<'_, '_> {
         let (acc, highest) = fold_in_view(self.ids, self.members, self.filtered, init, f);
         dangling(self.from, highest, self.members)?;
         Ok(acc)
+    }
+
+    /// [`Stretch::fold`] over the first `k` neighbours of the stretch that are in the view
+    /// only: the entries after them are not read. Returns the result and how many were folded.
+    #[inline]
+    pub fn fold_first<A: Copy>(
+        self,
+        k: usize,
+        init: A,
+        mut f: impl FnMut(A, NodeId) -> A,
+    ) -> Result<(A, usize)> {
+        let (members, filtered) = (self.members, self.filtered);
+        let bound = members.bound() as u64;
+        let (mut acc, mut folded) = (init, 0);
+        for n in self.ids {
+            if folded == k {
+                break;
+            }
+            if n.0 >= bound {
+                return Err(Error::DanglingEdge {
+                    from: self.from,
+                    to: n,
+                });
+            }
+            if !filtered || members.contains(n) {
+                acc = f(acc, n);
+                folded += 1;
+            }
+        }
+        Ok((acc, folded))
     }
 }
 
