@@ -69,6 +69,19 @@ pub fn read_f32(path: &Path) -> Result<Vec<f32>> {
     Ok(values)
 }
 
+/// Reads raw little-endian `u32`s, as [`write_u32`] writes them.
+pub fn read_u32(path: &Path) -> Result<Vec<u32>> {
+    let bytes = std::fs::read(path)?;
+    if bytes.len() % 4 != 0 {
+        return Err(format!("{} is not a whole number of u32s", path.display()).into());
+    }
+    let values = bytes
+        .chunks_exact(4)
+        .map(|b| <[u8; 4]>::try_from(b).map(u32::from_le_bytes))
+        .collect::<std::result::Result<_, _>>()?;
+    Ok(values)
+}
+
 /// Writes `values` as raw little-endian `u32`s.
 pub fn write_u32(path: &Path, values: &[u32]) -> Result<()> {
     let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);

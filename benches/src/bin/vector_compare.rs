@@ -16,13 +16,17 @@
 //! little-endian `f32` rows of `--dim` components, as `benches/embed_taxonomy.py` writes them)
 //! instead of generating them.
 //!
+//! `--reuse 1` skips the build and the exact search: it opens `--out`'s `vectors.mmg` and reads
+//! its `truth.u32` from an earlier run, to compare query paths on one file. `--passes N` runs
+//! the sweep of `ef_search` `N` times and reports each `ef`'s median queries per second.
+//!
 //! Run: `nice cargo run --release -p mmgraph-benches --bin vector_compare -- --n 100000`.
 
 use std::time::Instant;
 
 use graph::{Graph, GraphRead, Metric, NodeId, VectorIndexSpec};
 use mmgraph_benches::measure::clock;
-use mmgraph_benches::vectors::{clustered, read_f32, write_f32, write_u32};
+use mmgraph_benches::vectors::{clustered, read_f32, read_u32, write_f32, write_u32};
 use mmgraph_benches::{Result, utc_now};
 
 struct Args {
@@ -33,6 +37,8 @@ struct Args {
     batch: usize,
     out: std::path::PathBuf,
     input: Option<std::path::PathBuf>,
+    reuse: bool,
+    passes: usize,
 }
 
 fn args() -> Result<Args> {
@@ -44,6 +50,8 @@ fn args() -> Result<Args> {
         batch: 10_000,
         out: std::env::temp_dir().join("mmgraph-vectors"),
         input: None,
+        reuse: false,
+        passes: 1,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -56,6 +64,8 @@ fn args() -> Result<Args> {
             "--churn" => args.churn = value == "1",
             "--batch" => args.batch = value.parse::<usize>()?.max(1),
             "--input" => args.input = Some(value.into()),
+            "--reuse" => args.reuse = value == "1",
+            "--passes" => args.passes = value.parse::<usize>()?.max(1),
             other => return Err(format!("unknown flag {other}").into()),
         }
     }
@@ -96,8 +106,6 @@ fn main() -> Result<()> {
         }
     };
     let (data, queries) = (data.as_slice(), queries.as_slice());
-    write_f32(&args.out.join("data.f32"), data)?;
-    write_f32(&args.out.join("queries.f32"), queries)?;
     let clock = clock();
     println!(
         "# mmgraph vector benchmark, {} UTC, build and queries timed by {}",
@@ -108,10 +116,45 @@ fn main() -> Result<()> {
         "{} x {} {what}, {} queries, M=16, ef_construction=200, L2",
         args.n, args.dim, args.queries
     );
-
     let path = args.out.join("vectors.mmg");
-    let _ = std::fs::remove_file(&path);
+    let truth_path = args.out.join("truth.u32");
+    let (graph, truth) = if args.reuse {
+        let truth = read_u32(&truth_path)?;
+        if truth.len() != args.queries * K {
+            return Err(format!("{} does not hold {K} ids per query", truth_path.display()).into());
+        }
+        (Graph::open(&path)?, truth)
+    } else {
+        write_f32(&args.out.join("data.f32"), data)?;
+        write_f32(&args.out.join("queries.f32"), queries)?;
+        let graph = build(&args, data, &path)?;
+        let truth = exact_truth(&graph, queries, args.dim)?;
+        write_u32(&truth_path, &truth)?;
+        (graph, truth)
+    };
+    sweep(&graph, queries, &truth, &args)?;
+    drop(graph);
+
+    let first = queries.get(..args.dim).ok_or("no query")?;
+    let start = Instant::now();
     let graph = Graph::open(&path)?;
+    let hits = graph.begin_read()?.vector_search("v", first, K, 40)?;
+    let reopen = start.elapsed();
+    println!(
+        "reopen + first query: {:.2} ms ({} hits, nearest {:?})",
+        reopen.as_secs_f64() * 1e3,
+        hits.len(),
+        hits.first().map(|h| h.node).unwrap_or(NodeId(0))
+    );
+    Ok(())
+}
+
+/// Builds the index of `data` in a new file at `path`: one transaction per `--batch` vectors.
+/// Prints the build time, the file's size and its pages by type.
+fn build(args: &Args, data: &[f32], path: &std::path::Path) -> Result<Graph> {
+    let clock = clock();
+    let _ = std::fs::remove_file(path);
+    let graph = Graph::open(path)?;
     let start = clock.now();
     let mut txn = graph.begin_write()?;
     txn.create_vector_index("v", VectorIndexSpec::new(args.dim, Metric::L2))?;
@@ -133,7 +176,7 @@ fn main() -> Result<()> {
     }
     txn.commit()?;
     let build = clock.now() - start;
-    let file_len = std::fs::metadata(&path)?.len();
+    let file_len = std::fs::metadata(path)?.len();
     let raw = (args.n * args.dim * 4) as u64;
     println!(
         "build: {:.1} s (a commit every {} vectors)",
@@ -151,52 +194,55 @@ fn main() -> Result<()> {
         stats.page_count, stats.free_pages, stats.pages_by_type
     );
 
+    Ok(graph)
+}
+
+/// The exact top `K` of each query (node ids), by brute force; prints its queries per second.
+fn exact_truth(graph: &Graph, queries: &[f32], dim: usize) -> Result<Vec<u32>> {
+    let clock = clock();
     let read = graph.begin_read()?;
     let start = clock.now();
-    let mut truth = Vec::with_capacity(args.queries * K);
-    for q in queries.chunks_exact(args.dim) {
+    let mut truth = Vec::with_capacity(queries.len() / dim * K);
+    for q in queries.chunks_exact(dim) {
         let hits = read.vector_search_exact("v", q, K)?;
         truth.extend(hits.iter().map(|h| h.node.0 as u32));
     }
     println!(
         "exact search: {:.1} QPS",
-        args.queries as f64 / (clock.now() - start).as_secs_f64()
+        (queries.len() / dim) as f64 / (clock.now() - start).as_secs_f64()
     );
-    write_u32(&args.out.join("truth.u32"), &truth)?;
+    Ok(truth)
+}
 
+/// Recall@10 and queries per second at each `ef_search`: the median of `--passes` sweeps.
+fn sweep(graph: &Graph, queries: &[f32], truth: &[u32], args: &Args) -> Result<()> {
+    const EFS: [usize; 7] = [10, 20, 40, 80, 120, 200, 400];
+    let clock = clock();
+    let read = graph.begin_read()?;
+    let mut qps = vec![Vec::new(); EFS.len()];
+    let mut recall = vec![0.0; EFS.len()];
+    for _ in 0..args.passes {
+        for (i, &ef) in EFS.iter().enumerate() {
+            let start = clock.now();
+            let mut found = 0usize;
+            for (q, t) in queries.chunks_exact(args.dim).zip(truth.chunks_exact(K)) {
+                let hits = read.vector_search("v", q, K, ef)?;
+                found += hits
+                    .iter()
+                    .filter(|h| t.contains(&(h.node.0 as u32)))
+                    .count();
+            }
+            qps[i].push(args.queries as f64 / (clock.now() - start).as_secs_f64());
+            recall[i] = found as f64 / (args.queries * K) as f64;
+        }
+    }
     println!("| ef_search | recall@10 | QPS |");
     println!("|---|---|---|");
-    for ef in [10, 20, 40, 80, 120, 200, 400] {
-        let start = clock.now();
-        let mut found = 0usize;
-        for (q, t) in queries.chunks_exact(args.dim).zip(truth.chunks_exact(K)) {
-            let hits = read.vector_search("v", q, K, ef)?;
-            found += hits
-                .iter()
-                .filter(|h| t.contains(&(h.node.0 as u32)))
-                .count();
-        }
-        let secs = (clock.now() - start).as_secs_f64();
-        println!(
-            "| {ef} | {:.4} | {:.0} |",
-            found as f64 / (args.queries * K) as f64,
-            args.queries as f64 / secs
-        );
+    for (i, ef) in EFS.iter().enumerate() {
+        qps[i].sort_by(f64::total_cmp);
+        let median = qps[i][qps[i].len() / 2];
+        println!("| {ef} | {:.4} | {median:.0} |", recall[i]);
     }
-    drop(read);
-    drop(graph);
-
-    let first = queries.get(..args.dim).ok_or("no query")?;
-    let start = Instant::now();
-    let graph = Graph::open(&path)?;
-    let hits = graph.begin_read()?.vector_search("v", first, K, 40)?;
-    let reopen = start.elapsed();
-    println!(
-        "reopen + first query: {:.2} ms ({} hits, nearest {:?})",
-        reopen.as_secs_f64() * 1e3,
-        hits.len(),
-        hits.first().map(|h| h.node).unwrap_or(NodeId(0))
-    );
     Ok(())
 }
 
