@@ -167,9 +167,10 @@ pub(crate) fn arrange(
 /// the right edge of a tree, or at the end of a run of keys inside it, as a kind's nodes in a
 /// by-kind index) then leave every leaf they pass full; splits alone leave each at the fill
 /// the new right side does not need, about 63 % of a page with small entries. `cells` are
-/// the child's entries with the new one; they are taken only when entries move. Returns the
-/// parent's outcome (its separator before `child` changed), or `None` when there is no left
-/// sibling or it has no room for the first entry.
+/// the child's entries with the new one; they are taken only when entries move. The sibling's
+/// entries are never read: its used bytes decide how many move, and those are added at its
+/// end. Returns the parent's outcome (its separator before `child` changed), or `None` when
+/// there is no left sibling or it has no room for the first entry.
 pub(crate) fn shift_left(
     txn: &mut WriteTxn,
     (parent, index): (PageId, usize),
@@ -181,30 +182,49 @@ pub(crate) fn shift_left(
         return Ok(None);
     };
     let sibling = NodeRef::read(txn, parent, None)?.child(j)?;
-    let first = cells.first().map_or(0, |c| SLOT_SIZE + c.len());
-    let mut all = {
+    let (sibling_used, sibling_count) = {
         let node = NodeRef::read(txn, sibling, Some(0))?;
-        if node.used()? + first > NODE_BODY {
-            return Ok(None);
-        }
-        read_cells(&node)?
+        (node.used()?, node.count)
     };
-    let kept = all.len();
-    let sizes = entry_sizes(all.iter().chain(cells.iter()));
-    let Some(k) = division(0, &sizes).fullest.filter(|&k| k > kept) else {
+    let Some(moved) = entries_to_move(sibling_used, &entry_sizes(cells.iter())) else {
         return Ok(None);
     };
-    all.append(cells);
-    let right = all.split_off(k);
-    let sep = leaf_separator(child, &all, &right)?;
+    let right = cells.split_off(moved);
+    let sep = leaf_separator(child, cells, &right)?;
     let sibling = txn.cow(sibling)?;
-    write_cells(sibling, txn.page_mut(sibling)?, LEAF, 0, &all)?;
+    let page = txn.page_mut(sibling)?;
+    for (at, cell) in (sibling_count..).zip(cells.drain(..)) {
+        if !try_insert(sibling, page, at, &cell)? {
+            return Err(corrupt(
+                sibling,
+                "a leaf's used bytes promised room it did not have",
+            ));
+        }
+    }
     write_cells(child, txn.page_mut(child)?, LEAF, 0, &right)?;
     let page = txn.page_mut(parent)?;
     set_child(parent, page, j, sibling)?;
     remove(parent, page, index)?;
     let cell = encode_branch_cell(child, &sep);
     insert_cell(txn, parent, index, cell, parent_is_root).map(Some)
+}
+
+/// How many of a leaf's first entries (their sizes, slot included) its left sibling, with
+/// `sibling_used` bytes in use, takes: the most that fit with both leaves keeping the minimum
+/// fill, and at least one (else `None`). The fullest division of the two leaves' entries
+/// together ([`division`]) restricted to moving entries, found without the sibling's entries.
+fn entries_to_move(sibling_used: usize, sizes: &[usize]) -> Option<usize> {
+    let total: usize = sizes.iter().sum();
+    let mut left = sibling_used;
+    let mut moved = None;
+    for (m, size) in sizes.iter().enumerate().take(sizes.len().saturating_sub(1)) {
+        left += size;
+        let right = total - (left - sibling_used);
+        if left <= NODE_BODY && right <= NODE_BODY && left.min(right) >= MIN_LEAF_FILL {
+            moved = Some(m + 1);
+        }
+    }
+    moved
 }
 
 /// The outcome for a node that changed in place: underfull or done.
@@ -413,6 +433,35 @@ mod tests {
 
     fn sizes(cells: &[Vec<u8>]) -> usize {
         crate::slotted::cells_size(cells)
+    }
+
+    /// A shift into the left sibling, found from the sibling's used bytes alone, moves as
+    /// many entries as the fullest division of both leaves' entries that moves any.
+    #[test]
+    fn entries_to_move_matches_the_fullest_division_of_both_leaves() {
+        let mut rng = fastrand::Rng::with_seed(19);
+        for _ in 0..20_000 {
+            let entry = |rng: &mut fastrand::Rng| SLOT_SIZE + rng.usize(4..=MAX_LEAF_ENTRY / 4);
+            let mut sibling = Vec::new();
+            let fill = rng.usize(0..=NODE_BODY);
+            while sibling.iter().sum::<usize>() < fill {
+                sibling.push(entry(&mut rng));
+            }
+            if sibling.iter().sum::<usize>() > NODE_BODY {
+                sibling.pop();
+            }
+            let child: Vec<usize> = (0..rng.usize(1..120)).map(|_| entry(&mut rng)).collect();
+            let all: Vec<usize> = sibling.iter().chain(&child).copied().collect();
+            let want = division(0, &all)
+                .fullest
+                .filter(|&k| k > sibling.len())
+                .map(|k| k - sibling.len());
+            assert_eq!(
+                entries_to_move(sibling.iter().sum(), &child),
+                want,
+                "sibling {sibling:?}, child {child:?}"
+            );
+        }
     }
 
     /// Random overfull cell lists (up to a page plus one maximal entry, or an underfull node
