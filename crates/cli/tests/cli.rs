@@ -180,6 +180,35 @@ fn edge_lists_import_compressed_and_round_trip() {
     );
 }
 
+#[test]
+fn a_damaged_compressed_input_is_an_error_naming_it_and_imports_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = people_db(dir.path());
+    let before = bytes(&db);
+    // Enough lines that the damage lies past the first chunk the decompressing thread hands
+    // over.
+    let text: String = (0..200_000).map(|i| format!("{i} {}\n", i + 1)).collect();
+    let xz = dir.path().join("damaged.txt.xz");
+    let mut encoder = xz2::write::XzEncoder::new(Vec::new(), 6);
+    std::io::Write::write_all(&mut encoder, text.as_bytes()).expect("compress");
+    let mut compressed = encoder.finish().expect("finish");
+    let middle = compressed.len() / 2;
+    compressed[middle] ^= 0xff;
+    std::fs::write(&xz, &compressed).expect("write");
+    let gz = dir.path().join("truncated.txt.gz");
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), Default::default());
+    std::io::Write::write_all(&mut encoder, text.as_bytes()).expect("compress");
+    let compressed = encoder.finish().expect("finish");
+    std::fs::write(&gz, &compressed[..compressed.len() / 2]).expect("write");
+    for input in [&xz, &gz] {
+        let err = fails(&["import", s(&db), s(input)]);
+        let name = input.file_name().and_then(|n| n.to_str()).expect("name");
+        assert!(err.contains(name), "{err}");
+        assert_eq!(bytes(&db), before, "{name}");
+    }
+    assert!(ok(&["check", s(&db)]).starts_with("clean"));
+}
+
 /// A database in `dir` holding `PEOPLE`.
 fn people_db(dir: &Path) -> PathBuf {
     let db = dir.join("db.mmg");

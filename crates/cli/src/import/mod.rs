@@ -19,11 +19,11 @@ mod resume;
 mod source;
 mod table;
 
-use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::process::ExitCode;
-use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use graph::{Graph, NewDataNode, NewEdge, NodeId, WriteTxn};
@@ -224,8 +224,8 @@ impl Lines<'_> {
                 done += input.len;
                 continue;
             }
-            let read = Rc::new(Cell::new(0));
-            let mut lines = input.lines(Rc::clone(&read))?;
+            let read = Arc::new(AtomicU64::new(0));
+            let mut lines = input.lines(Arc::clone(&read))?;
             while let Some(line) = lines.next_line()? {
                 if self.stop.asked() {
                     return Err(Error::Interrupted(String::new()));
@@ -250,7 +250,8 @@ impl Lines<'_> {
                 each(at, parsed)?;
                 records += 1;
                 if records.is_multiple_of(4096) {
-                    self.progress.update(done + read.get(), records);
+                    self.progress
+                        .update(done + read.load(Ordering::Relaxed), records);
                 }
             }
             done += input.len;

@@ -1,10 +1,11 @@
 //! Input files: opened, decompressed by extension, and read line by line with line numbers.
 
-use std::cell::Cell;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use super::reading::{HowRead, Reading};
 use crate::cli::FileOptions;
@@ -37,7 +38,7 @@ pub struct Input {
 /// The number and text of the first line of `path` that is not blank, if any (a header row,
 /// perhaps).
 fn first_line(path: &Path, compression: Compression) -> Result<(u64, Option<String>)> {
-    let mut lines = open_lines(path, compression, Rc::new(Cell::new(0)))?;
+    let mut lines = open_lines(path, compression, Arc::default())?;
     while let Some(line) = lines.next_line()? {
         match line {
             Line::Text(_, text) if text.trim().is_empty() => {}
@@ -96,25 +97,33 @@ impl Input {
     }
 
     /// The file's lines from the start; `read` counts the bytes taken from the disk.
-    pub fn lines(&self, read: Rc<Cell<u64>>) -> Result<Lines> {
+    pub fn lines(&self, read: Arc<AtomicU64>) -> Result<Lines> {
         open_lines(&self.path, self.compression, read)
     }
 }
 
 /// The lines of `path`, decompressed; `read` counts the bytes taken from the disk.
-fn open_lines(path: &Path, compression: Compression, read: Rc<Cell<u64>>) -> Result<Lines> {
+/// A compressed file is decompressed on a thread of its own, so that on two cores or more the
+/// decompression (a tenth of the NCBI taxonomy's import) overlaps the import itself.
+fn open_lines(path: &Path, compression: Compression, read: Arc<AtomicU64>) -> Result<Lines> {
     let file = File::open(path).map_err(|source| Error::File {
         path: path.to_owned(),
         source,
     })?;
     let counted = Counted { inner: file, read };
     let reader: Box<dyn Read> = match compression {
-        Compression::None => Box::new(counted),
-        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(counted))),
-        Compression::Xz => Box::new(xz2::read::XzDecoder::new_multi_decoder(BufReader::new(
+        Compression::None => Ok(Box::new(counted) as Box<dyn Read>),
+        Compression::Gzip => {
+            decompressing(flate2::read::MultiGzDecoder::new(BufReader::new(counted)))
+        }
+        Compression::Xz => decompressing(xz2::read::XzDecoder::new_multi_decoder(BufReader::new(
             counted,
         ))),
-    };
+    }
+    .map_err(|source| Error::File {
+        path: path.to_owned(),
+        source,
+    })?;
     Ok(Lines {
         reader: BufReader::with_capacity(1 << 18, reader),
         buffer: Vec::new(),
@@ -126,13 +135,79 @@ fn open_lines(path: &Path, compression: Compression, read: Rc<Cell<u64>>) -> Res
 /// A reader that counts the bytes it reads.
 struct Counted<R> {
     inner: R,
-    read: Rc<Cell<u64>>,
+    read: Arc<AtomicU64>,
 }
 
 impl<R: Read> Read for Counted<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.read.set(self.read.get() + n as u64);
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Bytes a decompressing thread hands over at a time.
+const CHUNK: usize = 1 << 20;
+/// Chunks decompressed ahead of the reader.
+const CHUNKS_AHEAD: usize = 4;
+
+/// `decoder` read on a thread of its own, a chunk at a time: the thread ends at the end of the
+/// input, at its first error (which the reader then gets), or when the reader is dropped.
+fn decompressing(decoder: impl Read + Send + 'static) -> std::io::Result<Box<dyn Read>> {
+    let (send, receive) = sync_channel(CHUNKS_AHEAD);
+    std::thread::Builder::new()
+        .name("decompress".into())
+        .spawn(move || decompress(decoder, &send))?;
+    Ok(Box::new(Chunks {
+        receive,
+        chunk: Vec::new(),
+        at: 0,
+    }))
+}
+
+/// Sends `decoder`'s bytes in chunks until the end, an error (sent too) or a closed channel.
+fn decompress(mut decoder: impl Read, send: &SyncSender<std::io::Result<Vec<u8>>>) {
+    loop {
+        let mut chunk = vec![0; CHUNK];
+        let mut filled = 0;
+        while filled < CHUNK {
+            match decoder.read(&mut chunk[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    let _ = send.send(Err(e));
+                    return;
+                }
+            }
+        }
+        chunk.truncate(filled);
+        if filled == 0 || send.send(Ok(chunk)).is_err() {
+            return;
+        }
+    }
+}
+
+/// The reading end of [`decompressing`]: the chunks in order, then the end of the input.
+struct Chunks {
+    receive: Receiver<std::io::Result<Vec<u8>>>,
+    chunk: Vec<u8>,
+    at: usize,
+}
+
+impl Read for Chunks {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.at == self.chunk.len() {
+            match self.receive.recv() {
+                Ok(chunk) => (self.chunk, self.at) = (chunk?, 0),
+                // The thread ended after its last chunk.
+                Err(_) => return Ok(0),
+            }
+        }
+        let rest = self.chunk.get(self.at..).unwrap_or_default();
+        let n = rest.len().min(buf.len());
+        buf[..n].copy_from_slice(&rest[..n]);
+        self.at += n;
         Ok(n)
     }
 }
