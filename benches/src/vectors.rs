@@ -58,26 +58,23 @@ pub fn write_f32(path: &Path, values: &[f32]) -> Result<()> {
 
 /// Reads raw little-endian `f32`s, as [`write_f32`] writes them.
 pub fn read_f32(path: &Path) -> Result<Vec<f32>> {
-    let bytes = std::fs::read(path)?;
-    if bytes.len() % 4 != 0 {
-        return Err(format!("{} is not a whole number of f32s", path.display()).into());
-    }
-    let values = bytes
-        .chunks_exact(4)
-        .map(|b| <[u8; 4]>::try_from(b).map(f32::from_le_bytes))
-        .collect::<std::result::Result<_, _>>()?;
-    Ok(values)
+    read_words(path, "f32", f32::from_le_bytes)
 }
 
 /// Reads raw little-endian `u32`s, as [`write_u32`] writes them.
 pub fn read_u32(path: &Path) -> Result<Vec<u32>> {
+    read_words(path, "u32", u32::from_le_bytes)
+}
+
+/// Reads `path` as 4-byte words, each made a `T` by `from_le` (`what` names `T` in the error).
+fn read_words<T>(path: &Path, what: &str, from_le: fn([u8; 4]) -> T) -> Result<Vec<T>> {
     let bytes = std::fs::read(path)?;
     if bytes.len() % 4 != 0 {
-        return Err(format!("{} is not a whole number of u32s", path.display()).into());
+        return Err(format!("{} is not a whole number of {what}s", path.display()).into());
     }
     let values = bytes
         .chunks_exact(4)
-        .map(|b| <[u8; 4]>::try_from(b).map(u32::from_le_bytes))
+        .map(|b| <[u8; 4]>::try_from(b).map(from_le))
         .collect::<std::result::Result<_, _>>()?;
     Ok(values)
 }

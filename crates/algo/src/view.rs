@@ -384,18 +384,12 @@ impl Stretch<'_, '_> {
         mut f: impl FnMut(A, NodeId) -> A,
     ) -> Result<(A, usize)> {
         let (members, filtered) = (self.members, self.filtered);
-        let bound = members.bound() as u64;
         let (mut acc, mut folded) = (init, 0);
         for n in self.ids {
             if folded == k {
                 break;
             }
-            if n.0 >= bound {
-                return Err(Error::DanglingEdge {
-                    from: self.from,
-                    to: n,
-                });
-            }
+            dangling(self.from, n.0, members)?;
             if !filtered || members.contains(n) {
                 acc = f(acc, n);
                 folded += 1;

@@ -61,7 +61,8 @@ pub fn wcc<G: GraphRead + ?Sized>(
     })?;
     union_all(&mut parent, &mut pairs);
     let largest = largest_root(&mut parent, members.iter().map(|v| v.0), members.len());
-    // A member of the largest component (its root changes when a set with a smaller id joins).
+    // Whether `v` is outside the largest component: compared by roots found afresh, since `c`,
+    // a member, stops being the root when a set with a smaller id joins.
     let outside =
         |parent: &mut [u64], v: u64| largest.is_none_or(|c| find(parent, v) != find(parent, c));
     // The rest of the edges, from both lists of each node outside the largest component when
