@@ -140,7 +140,6 @@ pub fn page_type_name(tag: u8) -> &'static str {
         50 => "adjacency hub",
         51 => "adjacency segment",
         64 => "column slots",
-        80 => "vector slots",
         81 => "vector node slots",
         82 => "vector upper links",
         _ => "other",

@@ -1,8 +1,9 @@
-//! A small graph file written by this layout (graph layout 3) is committed in `fixtures/`; it
+//! A small graph file written by this layout (graph layout 4) is committed in `fixtures/`; it
 //! must open, check clean and read back exactly, so that any change of the format is noticed.
 //! The same graph written by the earlier layouts is kept too (layout 1: 64-bit ids in records
-//! and entries; layout 2: 22-byte record slots without payloads): each must be refused with an
-//! error that names both versions, and left as it was. A file from an unknown
+//! and entries; layout 2: 22-byte record slots without payloads; layout 3: a vector index's
+//! vectors in slots apart from its node slots): each must be refused with an error that names
+//! both versions, and left as it was. A file from an unknown
 //! pager format version, or with another page size, is refused with an error that says so.
 //!
 //! The fixture is made by `MMGRAPH_WRITE_FIXTURE=1 cargo test -p graph --test format_fixture --
@@ -10,19 +11,20 @@
 
 use std::path::PathBuf;
 
-use graph::{Direction, Graph, GraphRead, NewEdge, NodeId};
+use graph::{Direction, Graph, GraphRead, Metric, NewEdge, NodeId, VectorIndexSpec};
 
 /// The fixture of the current layout.
 fn fixture() -> PathBuf {
-    fixture_of_layout(3)
+    fixture_of_layout(4)
 }
 
 fn fixture_of_layout(version: u32) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/format-v{version}.mmg"))
 }
 
-/// What the fixture holds: 40 nodes of 3 kinds, a chain of edges, a hub, one large value, and
-/// a deleted node (so the free list is not empty).
+/// What the fixture holds: 40 nodes of 3 kinds, a chain of edges, a hub, one large value, a
+/// vector index of 3 dimensions over nodes 0..=38, and a deleted node (so the free list is not
+/// empty, and the index has a free slot).
 fn write(path: &std::path::Path) {
     let graph = Graph::open(path).expect("create");
     let mut txn = graph.begin_write().expect("write");
@@ -52,10 +54,21 @@ fn write(path: &std::path::Path) {
         data: b"h",
     });
     txn.add_edges(hub).expect("edges");
+    txn.create_vector_index("v", VectorIndexSpec::new(3, Metric::L2))
+        .expect("index");
+    for (i, &node) in nodes.iter().enumerate() {
+        txn.set_vector("v", node, &fixture_vector(i))
+            .expect("vector");
+    }
     txn.commit().expect("commit");
     let mut txn = graph.begin_write().expect("write");
     txn.delete_node(nodes[39]).expect("delete");
     txn.commit().expect("commit");
+}
+
+/// The vector of node `i` in the fixture's index.
+fn fixture_vector(i: usize) -> [f32; 3] {
+    [i as f32, (i % 7) as f32, 1.0 / (1 + i) as f32]
 }
 
 #[test]
@@ -69,11 +82,11 @@ fn write_fixture() {
 }
 
 #[test]
-fn the_committed_fixture_of_layout_3_opens_and_reads_back() {
+fn the_committed_fixture_of_layout_4_opens_and_reads_back() {
     let dir = tempfile::tempdir().expect("tempdir");
     let copy = dir.path().join("fixture.mmg");
     std::fs::copy(fixture(), &copy).expect("the fixture file is committed");
-    let graph = Graph::open(&copy).expect("a layout-3 file opens");
+    let graph = Graph::open(&copy).expect("a layout-4 file opens");
     let report = graph.check().expect("check");
     assert!(report.is_clean(), "{:?}", report.problems);
     let read = graph.begin_read().expect("read");
@@ -117,11 +130,24 @@ fn the_committed_fixture_of_layout_3_opens_and_reads_back() {
             .collect::<Vec<_>>(),
         vec![NodeId(7)]
     );
+    let hits = read
+        .vector_search("v", &fixture_vector(12), 2, 40)
+        .expect("search");
+    assert_eq!(
+        hits.iter().map(|h| h.node).collect::<Vec<_>>(),
+        vec![NodeId(12), NodeId(13)]
+    );
+    assert_eq!(hits[0].distance, 0.0);
+    assert_eq!(
+        read.vector("v", NodeId(20)).expect("vector"),
+        Some(fixture_vector(20).to_vec())
+    );
+    assert_eq!(read.vector("v", NodeId(39)).expect("vector"), None);
 }
 
 #[test]
-fn files_of_layouts_1_and_2_are_refused_with_both_versions_and_left_unchanged() {
-    for old in [1, 2] {
+fn files_of_layouts_1_to_3_are_refused_with_both_versions_and_left_unchanged() {
+    for old in [1, 2, 3] {
         let dir = tempfile::tempdir().expect("tempdir");
         let copy = dir.path().join("old.mmg");
         std::fs::copy(fixture_of_layout(old), &copy).expect("the old fixture is committed");
@@ -130,13 +156,13 @@ fn files_of_layouts_1_and_2_are_refused_with_both_versions_and_left_unchanged() 
         assert!(
             matches!(
                 err,
-                graph::Error::UnsupportedLayout { found, supported: 3 } if found == u64::from(old)
+                graph::Error::UnsupportedLayout { found, supported: 4 } if found == u64::from(old)
             ),
             "{err}"
         );
         let message = err.to_string();
         assert!(
-            message.contains(&format!("layout version {old}")) && message.contains("layout 3"),
+            message.contains(&format!("layout version {old}")) && message.contains("layout 4"),
             "{message}"
         );
         assert_eq!(std::fs::read(&copy).expect("read"), before);

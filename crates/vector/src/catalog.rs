@@ -72,10 +72,7 @@ pub fn drop_index(txn: &mut WriteTxn, slot: usize, name: &str) -> Result<bool> {
     };
     let mut index = index;
     index.map.clear(txn)?;
-    for table in [&mut index.vectors, &mut index.nodes]
-        .into_iter()
-        .chain(index.upper.iter_mut())
-    {
+    for table in [&mut index.slots].into_iter().chain(index.upper.iter_mut()) {
         table.free_all(txn)?;
     }
     let mut names = catalog(txn, slot)?;

@@ -64,7 +64,7 @@ impl Index {
             u64::from(self.header.next_id),
             u64::from(self.header.next_upper),
         );
-        let tables = [(&self.vectors, next_id), (&self.nodes, next_id)]
+        let tables = [(&self.slots, next_id)]
             .into_iter()
             .chain(self.upper.iter().map(|t| (t, next_upper)));
         for (table, count) in tables {
@@ -188,7 +188,7 @@ impl Index {
                 problems.push(format!("the upper free list names {upper}, out of range"));
                 break;
             }
-            let slot = UpperSlot(self.upper_table(1)?.slot(src, upper, None)?);
+            let slot = UpperSlot(self.upper_table(1)?.whole_slot(src, upper)?);
             if !slot.is_free() || uppers.contains(&upper) || !free_upper.insert(upper) {
                 problems.push(format!(
                     "the upper free list runs into {upper}, in use or seen"

@@ -6,6 +6,7 @@
 //! results back into node ids through their node slots.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use btree::Tree;
 use pager_mmap::{PageSource, PageType};
@@ -15,9 +16,8 @@ use crate::node_slot::{NodeSlot, UpperSlot, node_slot_len, upper_slot_len, vecto
 use crate::slots::{LeafCache, SlotTable};
 use crate::spec::{Header, IndexSpec, MAX_LEVEL};
 
-/// Type tag of a page of vector slots.
-pub const VECTOR_PAGE: PageType = PageType(80);
-/// Type tag of a page of node slots.
+/// Type tag of a page of node slots (each a node's id, level, level-0 links and vector).
+/// (Tag 80, a page of vectors apart from their node slots, belonged to graph layout 3.)
 pub const NODE_PAGE: PageType = PageType(81);
 /// Type tag of a page of upper-link slots.
 pub const UPPER_PAGE: PageType = PageType(82);
@@ -30,8 +30,10 @@ pub struct Index {
     pub(crate) header: Header,
     /// Node id (8 bytes big-endian) -> dense id (`u32` little-endian).
     pub(crate) map: Tree,
-    pub(crate) vectors: SlotTable,
-    pub(crate) nodes: SlotTable,
+    /// Node slots by dense id: the node part ([`Index::node_field`]), then the vector
+    /// ([`Index::vector_field`]), so that a walk finds a node's links beside the vector it
+    /// just compared.
+    pub(crate) slots: SlotTable,
     /// The upper-link tables of levels `1 ..= MAX_LEVEL`, by upper id.
     pub(crate) upper: [SlotTable; MAX_LEVEL as usize],
 }
@@ -71,8 +73,11 @@ impl Index {
         Index {
             name: name.to_owned(),
             map,
-            vectors: SlotTable::new(header.vectors, 4 * spec.dimension, VECTOR_PAGE),
-            nodes: SlotTable::new(header.nodes, node_slot_len(spec.m), NODE_PAGE),
+            slots: SlotTable::new(
+                header.slots,
+                node_slot_len(spec.m) + 4 * spec.dimension,
+                NODE_PAGE,
+            ),
             upper: header
                 .upper
                 .map(|pages| SlotTable::new(pages, upper_len, UPPER_PAGE)),
@@ -84,8 +89,7 @@ impl Index {
     pub(crate) fn current_header(&self) -> Header {
         Header {
             map_root: self.map.root(),
-            vectors: self.vectors.pages,
-            nodes: self.nodes.pages,
+            slots: self.slots.pages,
             upper: self.upper.map(|t| t.pages),
             ..self.header
         }
@@ -116,6 +120,19 @@ impl Index {
         self.header.entry.map(|e| (e.node, e.level))
     }
 
+    /// The bytes of a slot that hold the node part (id, level, upper id, level-0 links).
+    #[inline]
+    pub(crate) fn node_field(&self) -> Range<usize> {
+        0..node_slot_len(self.header.spec.m)
+    }
+
+    /// The bytes of a slot that hold the vector (little-endian `f32`s).
+    #[inline]
+    pub(crate) fn vector_field(&self) -> Range<usize> {
+        let start = node_slot_len(self.header.spec.m);
+        start..start + 4 * self.header.spec.dimension
+    }
+
     /// `node`'s dense id, if it has a vector.
     pub(crate) fn id_of<S: PageSource>(&self, src: &S, node: u64) -> Result<Option<u32>> {
         match self.map.get(src, &key(node))? {
@@ -144,7 +161,12 @@ impl Index {
                 self.name, self.header.next_id
             )));
         }
-        Ok(NodeSlot(self.nodes.slot(src, id, cache)?))
+        Ok(NodeSlot(self.slots.slot(
+            src,
+            id,
+            self.node_field(),
+            cache,
+        )?))
     }
 
     /// The stored vector of dense id `id` (little-endian `f32`s), in place where it can be.
@@ -161,7 +183,7 @@ impl Index {
         id: u32,
         cache: Option<&mut LeafCache>,
     ) -> Result<Cow<'a, [u8]>> {
-        self.vectors.read(src, id, cache)
+        self.slots.read(src, id, self.vector_field(), cache)
     }
 
     /// The links of live dense id `id` at `level` (none above its level), as `u32` bytes.
@@ -191,7 +213,7 @@ impl Index {
         if level > slot.level()? {
             return Ok(&[]);
         }
-        UpperSlot(self.upper_table(level)?.slot(src, slot.upper(), None)?).links()
+        UpperSlot(self.upper_table(level)?.whole_slot(src, slot.upper())?).links()
     }
 
     /// The table of upper links at `level` (1 ..= MAX_LEVEL).

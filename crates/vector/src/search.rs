@@ -90,14 +90,11 @@ impl Index {
         walk: LevelWalk<'_>,
     ) -> Result<Vec<Scored>> {
         let ids = u64::from(self.header.next_id);
-        let (vectors, nodes) = match walk.leaves {
-            Leaves::Descend => (LeafScope::default(), LeafScope::default()),
-            Leaves::Remember(placement) => (
-                self.vectors.scope(ids, Some(placement)),
-                self.nodes.scope(ids, Some(placement)),
-            ),
+        let leaves = match walk.leaves {
+            Leaves::Descend => LeafScope::default(),
+            Leaves::Remember(placement) => self.slots.scope(ids, Some(placement)),
         };
-        with_walk(ids as usize, vectors, nodes, |state| {
+        with_walk(ids as usize, leaves, |state| {
             self.walk_level(src, query, entry, walk, state)
         })
     }
@@ -128,7 +125,7 @@ impl Index {
             let id = e.id();
             if self.first_visit(src, &mut state.visited, id)? {
                 candidates.push(Reverse(e));
-                if passes(id, &mut state.node_leaves)? {
+                if passes(id, &mut state.leaves)? {
                     results.push(e);
                 }
             }
@@ -144,19 +141,19 @@ impl Index {
             {
                 break;
             }
-            let links = self.links_via(src, current.id(), level, Some(&mut state.node_leaves))?;
+            let links = self.links_via(src, current.id(), level, Some(&mut state.leaves))?;
             // The candidate expanded next, unless a new neighbour beats it: its links are read
             // while this node's neighbours are.
             if let Some(Reverse(next)) = candidates.peek() {
-                self.nodes
-                    .locate(src, next.id(), Some(&mut state.node_leaves))?
+                self.slots
+                    .locate(src, next.id(), self.node_field(), Some(&mut state.leaves))?
                     .prefetch();
             }
             for id in ids(links) {
                 if self.first_visit(src, &mut state.visited, id)? {
-                    let vector = self
-                        .vectors
-                        .locate(src, id, Some(&mut state.vector_leaves))?;
+                    let vector =
+                        self.slots
+                            .locate(src, id, self.vector_field(), Some(&mut state.leaves))?;
                     vector.prefetch();
                     fresh.push((id, vector));
                 }
@@ -165,7 +162,7 @@ impl Index {
                 let item = Ranked::new(metric.distance_to_bytes(query, vector.bytes()?), id);
                 if results.len() < ef || results.peek().is_some_and(|w| item < *w) {
                     candidates.push(Reverse(item));
-                    if passes(id, &mut state.node_leaves)? {
+                    if passes(id, &mut state.leaves)? {
                         results.push(item);
                         if results.len() > ef {
                             results.pop();

@@ -8,6 +8,7 @@
 //! it copies the pieces into one buffer.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use pager_mmap::{
     PAGE_SIZE, PageBytes, PageHeader, PageId, PageSource, PageType, RadixVec, WriteTxn,
@@ -186,12 +187,21 @@ impl SlotTable {
         }
     }
 
-    /// The leaf page holding (the first piece of) slot `id`, and the slot's byte offset in it.
+    /// Where byte `offset` of slot `id` lies: the leaf page, the byte's offset in it, and the
+    /// bytes of the slot from there to the end of that page's piece.
     #[inline]
-    fn place(&self, id: u32) -> (u64, usize) {
+    fn place(&self, id: u32, offset: usize) -> (u64, usize, usize) {
         match self.geometry {
-            Geometry::Shared(n) => (u64::from(id / n), BODY + (id % n) as usize * self.len),
-            Geometry::Spanning(k) => (u64::from(id).saturating_mul(k), BODY),
+            Geometry::Shared(n) => (
+                u64::from(id / n),
+                BODY + (id % n) as usize * self.len + offset,
+                self.len.saturating_sub(offset),
+            ),
+            Geometry::Spanning(k) => (
+                u64::from(id).saturating_mul(k) + (offset / SLOT_AREA) as u64,
+                BODY + offset % SLOT_AREA,
+                (SLOT_AREA - offset % SLOT_AREA).min(self.len.saturating_sub(offset)),
+            ),
         }
     }
 
@@ -236,65 +246,80 @@ impl SlotTable {
             .ok_or_else(|| corrupt(format!("slot page {leaf} of a table is missing")))
     }
 
-    /// Slot `id`, in place where it lies in one page; leaves found through `cache` if given.
+    /// Bytes `field` of slot `id` (the whole slot: `0..len`), in place where they lie in one
+    /// page, copied out where they span pages; leaves found through `cache` if given.
     #[inline]
     pub(crate) fn read<'a, S: PageSource>(
         &self,
         src: &'a S,
         id: u32,
+        field: Range<usize>,
         mut cache: Option<&mut LeafCache>,
     ) -> Result<Cow<'a, [u8]>> {
-        let (leaf, at) = self.place(id);
-        match self.geometry {
-            Geometry::Shared(_) => Ok(Cow::Borrowed(self.piece(src, leaf, at, self.len, cache)?)),
-            Geometry::Spanning(k) => {
-                let mut out = Vec::with_capacity(self.len);
-                for j in 0..k {
-                    let want = (self.len - out.len()).min(SLOT_AREA);
-                    out.extend_from_slice(self.piece(
-                        src,
-                        leaf + j,
-                        BODY,
-                        want,
-                        cache.as_deref_mut(),
-                    )?);
-                }
-                Ok(Cow::Owned(out))
-            }
+        let (leaf, at, room) = self.place(id, field.start);
+        if field.len() <= room {
+            return Ok(Cow::Borrowed(self.piece(
+                src,
+                leaf,
+                at,
+                field.len(),
+                cache,
+            )?));
         }
+        let mut out = Vec::with_capacity(field.len());
+        let mut offset = field.start;
+        while offset < field.end {
+            let (leaf, at, room) = self.place(id, offset);
+            let take = room.min(field.end - offset);
+            if take == 0 {
+                return Err(corrupt("a slot field runs past its slot"));
+            }
+            out.extend_from_slice(self.piece(src, leaf, at, take, cache.as_deref_mut())?);
+            offset += take;
+        }
+        Ok(Cow::Owned(out))
     }
 
-    /// Slot `id` of a table whose slots share pages, in place; leaves found through `cache`
-    /// if given.
+    /// Bytes `field` of slot `id`, which lie in one page (a whole slot of a table whose slots
+    /// share pages, or the head of a spanning one), in place; leaves found through `cache` if
+    /// given.
     #[inline]
     pub(crate) fn slot<'a, S: PageSource>(
         &self,
         src: &'a S,
         id: u32,
+        field: Range<usize>,
         cache: Option<&mut LeafCache>,
     ) -> Result<&'a [u8]> {
-        let (leaf, at) = self.place(id);
-        self.piece(src, leaf, at, self.len, cache)
+        let (leaf, at, room) = self.place(id, field.start);
+        if field.len() > room {
+            return Err(corrupt("a slot field read in place spans pages"));
+        }
+        self.piece(src, leaf, at, field.len(), cache)
     }
 
-    /// Slot `id`, found but not read (see [`Located`]); leaves found through `cache` if given.
+    /// Bytes `field` of slot `id`, found but not read (see [`Located`]); leaves found through
+    /// `cache` if given.
     #[inline]
     pub(crate) fn locate<'a, S: PageSource>(
         &self,
         src: &'a S,
         id: u32,
+        field: Range<usize>,
         cache: Option<&mut LeafCache>,
     ) -> Result<Located<'a>> {
-        let (leaf, at) = self.place(id);
-        if let Geometry::Spanning(_) = self.geometry {
-            return Ok(Located::Copied(self.read(src, id, cache)?.into_owned()));
+        let (leaf, at, room) = self.place(id, field.start);
+        if field.len() > room {
+            return Ok(Located::Copied(
+                self.read(src, id, field, cache)?.into_owned(),
+            ));
         }
         let page = self.leaf_page(src, leaf, cache)?;
         Ok(Located::InPage {
             id: page,
             page: src.page(page)?,
             at,
-            len: self.len,
+            len: field.len(),
             tag: self.tag,
         })
     }
@@ -313,34 +338,73 @@ impl SlotTable {
             .ok_or_else(|| corrupt("a slot runs past its page"))
     }
 
-    /// Slot `id`, writable in `txn` (its page copied, or made if missing), for tables whose
-    /// slots share pages.
-    pub(crate) fn slot_mut<'t>(&mut self, txn: &'t mut WriteTxn, id: u32) -> Result<&'t mut [u8]> {
-        let (leaf, at) = self.place(id);
+    /// Bytes `field` of slot `id`, which lie in one page, writable in `txn` (the page copied,
+    /// or made if missing).
+    pub(crate) fn slot_mut<'t>(
+        &mut self,
+        txn: &'t mut WriteTxn,
+        id: u32,
+        field: Range<usize>,
+    ) -> Result<&'t mut [u8]> {
+        let (leaf, at, room) = self.place(id, field.start);
+        if field.len() > room {
+            return Err(corrupt("a slot field written in place spans pages"));
+        }
         let page = self.writable(txn, leaf)?;
         txn.page_mut(page)?
-            .get_mut(at..at + self.len.min(SLOT_AREA))
+            .get_mut(at..at + field.len())
             .ok_or_else(|| corrupt("a slot runs past its page"))
     }
 
-    /// Writes `bytes` (the slot's length) into slot `id`.
-    pub(crate) fn write(&mut self, txn: &mut WriteTxn, id: u32, bytes: &[u8]) -> Result<()> {
-        if bytes.len() != self.len {
+    /// Writes `bytes` into slot `id` from byte `start` on, across pages where the slot spans
+    /// them.
+    pub(crate) fn write(
+        &mut self,
+        txn: &mut WriteTxn,
+        id: u32,
+        start: usize,
+        bytes: &[u8],
+    ) -> Result<()> {
+        if start + bytes.len() > self.len {
             return Err(corrupt(format!(
-                "a slot of {} bytes written with {}",
-                self.len,
-                bytes.len()
+                "{} bytes written at {start} of a slot of {}",
+                bytes.len(),
+                self.len
             )));
         }
-        let (leaf, at) = self.place(id);
-        for (j, piece) in (0u64..).zip(bytes.chunks(SLOT_AREA.min(self.len))) {
-            let page = self.writable(txn, leaf + j)?;
+        let mut done = 0;
+        while done < bytes.len() {
+            let (leaf, at, room) = self.place(id, start + done);
+            let take = room.min(bytes.len() - done);
+            let page = self.writable(txn, leaf)?;
             txn.page_mut(page)?
-                .get_mut(at..at + piece.len())
+                .get_mut(at..at + take)
                 .ok_or_else(|| corrupt("a slot runs past its page"))?
-                .copy_from_slice(piece);
+                .copy_from_slice(bytes.get(done..done + take).unwrap_or_default());
+            done += take;
         }
         Ok(())
+    }
+
+    /// The byte range of a whole slot.
+    pub(crate) fn whole(&self) -> Range<usize> {
+        0..self.len
+    }
+
+    /// [`SlotTable::slot`] of the whole slot, for tables whose slots share pages.
+    #[inline]
+    pub(crate) fn whole_slot<'a, S: PageSource>(&self, src: &'a S, id: u32) -> Result<&'a [u8]> {
+        self.slot(src, id, self.whole(), None)
+    }
+
+    /// [`SlotTable::slot_mut`] of the whole slot, for tables whose slots share pages.
+    pub(crate) fn whole_slot_mut<'t>(
+        &mut self,
+        txn: &'t mut WriteTxn,
+        id: u32,
+    ) -> Result<&'t mut [u8]> {
+        let whole = self.whole();
+        self.slot_mut(txn, id, whole)
     }
 
     fn writable(&mut self, txn: &mut WriteTxn, leaf: u64) -> Result<PageId> {
@@ -422,17 +486,17 @@ mod tests {
         let mut txn = pager.begin_write().unwrap();
         let fill = |id: u32| -> Vec<u8> { (0..len).map(|i| (id as usize + i) as u8).collect() };
         for &id in ids {
-            table.write(&mut txn, id, &fill(id)).unwrap();
+            table.write(&mut txn, id, 0, &fill(id)).unwrap();
         }
         txn.commit().unwrap();
         let read = pager.begin_read().unwrap();
         for &id in ids {
             assert_eq!(
-                &*table.read(&read, id, None).unwrap(),
+                &*table.read(&read, id, table.whole(), None).unwrap(),
                 fill(id).as_slice(),
                 "slot {id}"
             );
-            let located = table.locate(&read, id, None).unwrap();
+            let located = table.locate(&read, id, table.whole(), None).unwrap();
             assert_eq!(
                 located.bytes().unwrap(),
                 fill(id).as_slice(),
@@ -441,7 +505,9 @@ mod tests {
             let mut cache = LeafCache::default();
             cache.prepare(table.scope(u64::from(id) + 1, None));
             for _ in 0..2 {
-                let cached = table.read(&read, id, Some(&mut cache)).unwrap();
+                let cached = table
+                    .read(&read, id, table.whole(), Some(&mut cache))
+                    .unwrap();
                 assert_eq!(&*cached, fill(id).as_slice(), "slot {id}, cached");
             }
         }
@@ -496,7 +562,7 @@ mod tests {
         let pager = Pager::with_storage(Box::new(MemStorage::new()), Options::default()).unwrap();
         let table = SlotTable::new(RadixVec::default(), 64, TAG);
         let read = pager.begin_read().unwrap();
-        assert!(table.read(&read, 3, None).is_err());
+        assert!(table.read(&read, 3, table.whole(), None).is_err());
     }
 
     #[test]
@@ -504,16 +570,57 @@ mod tests {
         let pager = Pager::with_storage(Box::new(MemStorage::new()), Options::default()).unwrap();
         let mut table = SlotTable::new(RadixVec::default(), 64, TAG);
         let mut txn = pager.begin_write().unwrap();
-        table.write(&mut txn, 2, &[7; 64]).unwrap();
+        table.write(&mut txn, 2, 0, &[7; 64]).unwrap();
         txn.commit().unwrap();
         let read = pager.begin_read().unwrap();
-        let located = table.locate(&read, 2, None).unwrap();
+        let located = table.locate(&read, 2, table.whole(), None).unwrap();
         located.prefetch();
         assert_eq!(located.bytes().unwrap(), &[7; 64]);
         // The same pages taken for a table of another type: found, then refused when read.
         let other = SlotTable::new(table.pages, 64, PageType(TAG.0 + 1));
-        let located = other.locate(&read, 2, None).unwrap();
+        let located = other.locate(&read, 2, other.whole(), None).unwrap();
         located.prefetch();
         assert!(located.bytes().is_err());
+    }
+
+    /// Fields of slots that share pages and of slots that span pages: written and read at
+    /// their offsets, in place when they lie in one page and copied when they cross one.
+    #[test]
+    fn fields_of_a_slot_read_back_at_their_offsets() {
+        for len in [656, 144 + 4 * 1536] {
+            let pager =
+                Pager::with_storage(Box::new(MemStorage::new()), Options::default()).unwrap();
+            let mut table = SlotTable::new(RadixVec::default(), len, TAG);
+            let mut txn = pager.begin_write().unwrap();
+            let fill =
+                |id: u32| -> Vec<u8> { (0..len).map(|i| (id as usize * 7 + i) as u8).collect() };
+            for id in [0, 5, 6, 13] {
+                let bytes = fill(id);
+                table.write(&mut txn, id, 0, &bytes[..144]).unwrap();
+                table.write(&mut txn, id, 144, &bytes[144..]).unwrap();
+            }
+            table.slot_mut(&mut txn, 6, 0..16).unwrap().fill(9);
+            txn.commit().unwrap();
+            let read = pager.begin_read().unwrap();
+            for id in [0, 5, 6, 13] {
+                let mut want = fill(id);
+                if id == 6 {
+                    want[..16].fill(9);
+                }
+                assert_eq!(table.slot(&read, id, 0..144, None).unwrap(), &want[..144]);
+                assert_eq!(
+                    &*table.read(&read, id, 144..len, None).unwrap(),
+                    &want[144..]
+                );
+                let located = table.locate(&read, id, 144..len, None).unwrap();
+                assert_eq!(located.bytes().unwrap(), &want[144..], "slot {id} of {len}");
+            }
+            if len > SLOT_AREA {
+                assert!(
+                    table.slot(&read, 0, 0..len, None).is_err(),
+                    "in place across pages"
+                );
+            }
+        }
     }
 }

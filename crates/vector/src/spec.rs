@@ -119,10 +119,8 @@ pub(crate) struct Header {
     pub(crate) free_upper: u32,
     /// The root of the B+tree from node id to dense id (0: empty).
     pub(crate) map_root: u64,
-    /// The pages of the vector slots.
-    pub(crate) vectors: RadixVec,
-    /// The pages of the node slots (node id, level, level-0 links).
-    pub(crate) nodes: RadixVec,
+    /// The pages of the node slots (node id, level, level-0 links, vector).
+    pub(crate) slots: RadixVec,
     /// The pages of the upper-link slots of each level `1 ..= MAX_LEVEL`, by upper id.
     pub(crate) upper: [RadixVec; MAX_LEVEL as usize],
 }
@@ -160,8 +158,7 @@ impl Header {
             next_upper: 0,
             free_upper: 0,
             map_root: 0,
-            vectors: RadixVec::default(),
-            nodes: RadixVec::default(),
+            slots: RadixVec::default(),
             upper: [RadixVec::default(); MAX_LEVEL as usize],
         }
     }
@@ -196,7 +193,11 @@ impl Header {
             out.extend_from_slice(&word.to_le_bytes());
         }
         out.extend_from_slice(&self.map_root.to_le_bytes());
-        for radix in [self.vectors, self.nodes].iter().chain(&self.upper) {
+        out.extend_from_slice(&self.slots.root.to_le_bytes());
+        out.extend_from_slice(&self.slots.height.to_le_bytes());
+        // 16 bytes zero, where graph layout 3 kept a second table.
+        out.extend_from_slice(&[0; 16]);
+        for radix in &self.upper {
             out.extend_from_slice(&radix.root.to_le_bytes());
             out.extend_from_slice(&radix.height.to_le_bytes());
         }
@@ -234,6 +235,12 @@ impl Header {
         if entry.is_some_and(|e| e.level > MAX_LEVEL) {
             return Err(corrupt("the entry point's level is above the maximum"));
         }
+        if bytes
+            .get(72..UPPER_AT)
+            .is_none_or(|b| b.iter().any(|&x| x != 0))
+        {
+            return Err(corrupt("an index header's reserved bytes are not zero"));
+        }
         let mut upper = [RadixVec::default(); MAX_LEVEL as usize];
         for (i, radix) in upper.iter_mut().enumerate() {
             *radix = radix_at(bytes, UPPER_AT + 16 * i)?;
@@ -247,8 +254,7 @@ impl Header {
             next_upper: u32_at(bytes, 40),
             free_upper: u32_at(bytes, 44),
             map_root: u64_at(bytes, 48),
-            vectors: radix_at(bytes, 56)?,
-            nodes: radix_at(bytes, 72)?,
+            slots: radix_at(bytes, 56)?,
             upper,
         };
         if header.len > u64::from(header.next_id)
@@ -294,8 +300,7 @@ mod tests {
             next_upper: 3,
             free_upper: 0,
             map_root: 42,
-            vectors: RadixVec { root: 7, height: 1 },
-            nodes: RadixVec { root: 8, height: 0 },
+            slots: RadixVec { root: 7, height: 1 },
             upper,
         };
         let bytes = header.encode();
@@ -303,6 +308,10 @@ mod tests {
         assert_eq!(Header::decode(&bytes).unwrap(), header);
         let empty = Header::empty(header.spec);
         assert_eq!(Header::decode(&empty.encode()).unwrap(), empty);
+        // Where layout 3 kept its vector table: a header that names one is damage.
+        let mut old = bytes;
+        old[72] = 9;
+        assert!(Header::decode(&old).is_err());
     }
 
     #[test]

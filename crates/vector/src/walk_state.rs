@@ -58,17 +58,14 @@ impl Visited {
 pub(crate) struct WalkState {
     /// Dense ids visited.
     pub(crate) visited: Visited,
-    /// Leaves of the vector table.
-    pub(crate) vector_leaves: LeafCache,
-    /// Leaves of the node table.
-    pub(crate) node_leaves: LeafCache,
+    /// Leaves of the node slots' table.
+    pub(crate) leaves: LeafCache,
 }
 
 impl WalkState {
-    fn reset(&mut self, ids: usize, vectors: LeafScope, nodes: LeafScope) {
+    fn reset(&mut self, ids: usize, leaves: LeafScope) {
         self.visited.reset(ids);
-        self.vector_leaves.prepare(vectors);
-        self.node_leaves.prepare(nodes);
+        self.leaves.prepare(leaves);
     }
 }
 
@@ -77,22 +74,21 @@ thread_local! {
 }
 
 /// Runs `f` with a walk state for dense ids below `ids`, with no id visited, remembering
-/// leaves of the vector and node tables within `vectors` and `nodes`: the thread's own, or a
-/// fresh one when the thread's is in use (a search inside a search's filter).
+/// leaves of the node slots' table within `leaves`: the thread's own, or a fresh one when the
+/// thread's is in use (a search inside a search's filter).
 pub(crate) fn with_walk<R>(
     ids: usize,
-    vectors: LeafScope,
-    nodes: LeafScope,
+    leaves: LeafScope,
     f: impl FnOnce(&mut WalkState) -> R,
 ) -> R {
     WALK.with(|cell| match cell.try_borrow_mut() {
         Ok(mut state) => {
-            state.reset(ids, vectors, nodes);
+            state.reset(ids, leaves);
             f(&mut state)
         }
         Err(_) => {
             let mut state = WalkState::default();
-            state.reset(ids, vectors, nodes);
+            state.reset(ids, leaves);
             f(&mut state)
         }
     })
@@ -110,16 +106,16 @@ mod tests {
                 v.insert(id)
             })
         };
-        with_walk(10, LeafScope::default(), LeafScope::default(), |w| {
+        with_walk(10, LeafScope::default(), |w| {
             assert_eq!(visit(&mut w.visited, 3), Some(true));
             assert_eq!(visit(&mut w.visited, 3), Some(false));
             // Beyond the index's count: never marked.
             assert_eq!(visit(&mut w.visited, 11), None);
         });
-        with_walk(10, LeafScope::default(), LeafScope::default(), |w| {
+        with_walk(10, LeafScope::default(), |w| {
             assert_eq!(visit(&mut w.visited, 3), Some(true));
             // Nested: a fresh state, the outer one untouched.
-            with_walk(10, LeafScope::default(), LeafScope::default(), |inner| {
+            with_walk(10, LeafScope::default(), |inner| {
                 assert_eq!(visit(&mut inner.visited, 3), Some(true))
             });
             assert_eq!(visit(&mut w.visited, 3), Some(false));

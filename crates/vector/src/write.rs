@@ -104,11 +104,13 @@ impl Index {
     ) -> Result<u32> {
         let id = self.take_id(txn)?;
         let upper = if level > 0 { self.take_upper(txn)? } else { 0 };
-        self.vectors.write(txn, id, &vector_bytes(vector))?;
-        put_node(self.nodes.slot_mut(txn, id)?, node, level, upper);
+        self.slots
+            .write(txn, id, self.vector_field().start, &vector_bytes(vector))?;
+        let field = self.node_field();
+        put_node(self.slots.slot_mut(txn, id, field)?, node, level, upper);
         for l in 1..=level {
             let table = self.upper_table_mut(l)?;
-            put_upper(table.slot_mut(txn, upper)?, None);
+            put_upper(table.whole_slot_mut(txn, upper)?, None);
         }
         self.map.insert(txn, &key(node), &id.to_le_bytes())?;
         self.header.len += 1;
@@ -136,7 +138,7 @@ impl Index {
     /// An upper id from the free list, or the next new one.
     fn take_upper(&mut self, txn: &mut WriteTxn) -> Result<u32> {
         if let Some(upper) = self.header.free_upper.checked_sub(1) {
-            let slot = UpperSlot(self.upper_table(1)?.slot(txn, upper, None)?);
+            let slot = UpperSlot(self.upper_table(1)?.whole_slot(txn, upper)?);
             if !slot.is_free() {
                 return Err(corrupt(format!("free upper id {upper} is in use")));
             }
@@ -164,10 +166,14 @@ impl Index {
     /// Replaces the links of live dense id `id` at `level` (at most its level).
     fn put_links(&mut self, txn: &mut WriteTxn, id: u32, level: u8, links: &[u32]) -> Result<()> {
         if level == 0 {
-            return put_node_links(self.nodes.slot_mut(txn, id)?, links);
+            let field = self.node_field();
+            return put_node_links(self.slots.slot_mut(txn, id, field)?, links);
         }
         let upper = self.slot(txn, id)?.upper();
-        put_upper_links(self.upper_table_mut(level)?.slot_mut(txn, upper)?, links)
+        put_upper_links(
+            self.upper_table_mut(level)?.whole_slot_mut(txn, upper)?,
+            links,
+        )
     }
 
     /// Deletes `node`'s vector, unlinking it and repairing its neighbours' lists; returns
@@ -206,11 +212,15 @@ impl Index {
 
     /// Puts dense id `id` (and its upper id, above level 0) on the free lists.
     fn release(&mut self, txn: &mut WriteTxn, id: u32, level: u8, upper: u32) -> Result<()> {
-        put_free_node(self.nodes.slot_mut(txn, id)?, self.header.free_id);
+        let field = self.node_field();
+        put_free_node(self.slots.slot_mut(txn, id, field)?, self.header.free_id);
         self.header.free_id = id + 1;
         if level > 0 {
             let next = self.header.free_upper;
-            put_upper(self.upper_table_mut(1)?.slot_mut(txn, upper)?, Some(next));
+            put_upper(
+                self.upper_table_mut(1)?.whole_slot_mut(txn, upper)?,
+                Some(next),
+            );
             self.header.free_upper = upper + 1;
         }
         self.header.len = self.header.len.saturating_sub(1);
@@ -304,12 +314,9 @@ impl Index {
     fn with_vector_leaves<R>(&self, txn: &WriteTxn, f: impl FnOnce(&mut LeafCache) -> R) -> R {
         let ids = u64::from(self.header.next_id);
         let placement = Some(txn.placement());
-        with_walk(
-            ids as usize,
-            self.vectors.scope(ids, placement),
-            self.nodes.scope(ids, placement),
-            |state| f(&mut state.vector_leaves),
-        )
+        with_walk(ids as usize, self.slots.scope(ids, placement), |state| {
+            f(&mut state.leaves)
+        })
     }
 
     /// The HNSW neighbour heuristic: from `candidates` (nearest first), each one nearer to the
