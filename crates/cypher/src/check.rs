@@ -776,6 +776,19 @@ fn project(p: &Projection, scope: &Scope, is_with: bool) -> CResult<Scope> {
     Ok(out)
 }
 
+/// Whether `e` calls `rand()`.
+fn calls_rand(e: &Expr) -> bool {
+    let mut found = false;
+    walk(e, &mut |x| {
+        if let Expr::Call { name, .. } = x
+            && name.eq_ignore_ascii_case("rand")
+        {
+            found = true;
+        }
+    });
+    found
+}
+
 /// `SKIP` and `LIMIT` take a constant, non-negative integer.
 fn count_expr(e: &Expr, what: &str) -> CResult {
     let mut has_var = false;
@@ -850,6 +863,13 @@ fn expr(e: &Expr, scope: &Scope, aggregates: bool) -> CResult {
                             *pos,
                             "NestedAggregation",
                             "an aggregate inside an aggregate",
+                        ));
+                    }
+                    if calls_rand(a) {
+                        return Err(CompileError::syntax(
+                            *pos,
+                            "NonConstantExpression",
+                            format!("{name}() of rand(), which differs from row to row"),
                         ));
                     }
                     expr(a, scope, false)?;

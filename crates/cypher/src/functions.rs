@@ -154,6 +154,39 @@ fn int_arg(name: &str, v: &Value) -> Result<i64> {
     }
 }
 
+/// An argument of `range()`, which takes integers only: anything else is an
+/// `ArgumentError` (`InvalidArgumentType`), as the TCK has it.
+fn range_arg(v: &Value) -> Result<i64> {
+    match v {
+        Value::Int(i) => Ok(*i),
+        other => Err(Error::runtime(
+            ErrorClass::ArgumentError,
+            "InvalidArgumentType",
+            format!("range() takes integers, not {}", other.type_name()),
+        )),
+    }
+}
+
+/// `rand()`: uniform in [0, 1), 53 random bits from a per-thread SplitMix64 whose seed comes
+/// from the standard library's per-process random hash keys.
+fn random_unit() -> f64 {
+    use std::cell::Cell;
+    use std::hash::{BuildHasher, Hasher};
+    thread_local! {
+        static STATE: Cell<u64> =
+            Cell::new(std::collections::hash_map::RandomState::new().build_hasher().finish());
+    }
+    STATE.with(|state| {
+        let x = state.get().wrapping_add(0x9E37_79B9_7F4A_7C15);
+        state.set(x);
+        let mut z = x;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        (z >> 11) as f64 / (1u64 << 53) as f64
+    })
+}
+
 fn float_of(name: &str, v: &Value) -> Result<f64> {
     match v {
         Value::Int(i) => Ok(*i as f64),
@@ -185,7 +218,7 @@ pub(crate) fn call_function<S: Store>(
     let v = first;
     // Functions of no argument.
     match lower.as_str() {
-        "rand" => return Ok(Value::Float(0.5)),
+        "rand" => return Ok(Value::Float(random_unit())),
         "pi" => return Ok(Value::Float(std::f64::consts::PI)),
         "e" => return Ok(Value::Float(std::f64::consts::E)),
         "timestamp" => {
@@ -195,10 +228,10 @@ pub(crate) fn call_function<S: Store>(
             return Ok(Value::Int(ms));
         }
         "range" => {
-            let start = int_arg("range", &v)?;
-            let end = int_arg("range", &second)?;
+            let start = range_arg(&v)?;
+            let end = range_arg(&second)?;
             let step = match &third {
-                Some(s) => int_arg("range", s)?,
+                Some(s) => range_arg(s)?,
                 None => 1,
             };
             if step == 0 {

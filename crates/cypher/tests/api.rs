@@ -184,3 +184,58 @@ fn shortest_paths_are_found_one_or_all() -> cypher::Result<()> {
     assert!(none.rows.is_empty());
     Ok(())
 }
+
+#[test]
+fn rand_gives_a_new_number_in_zero_to_one_each_call() -> cypher::Result<()> {
+    let graph = Graph::in_memory()?;
+    let read = graph.begin_read()?;
+    let rows = cypher::query(
+        &read,
+        "UNWIND range(1, 200) AS i RETURN rand() AS r",
+        &Params::new(),
+    )?;
+    let mut seen: Vec<f64> = rows
+        .rows
+        .iter()
+        .map(|row| match row.first() {
+            Some(Value::Float(r)) => *r,
+            other => panic!("rand() gave {other:?}"),
+        })
+        .collect();
+    assert!(seen.iter().all(|r| (0.0..1.0).contains(r)), "{seen:?}");
+    seen.sort_by(f64::total_cmp);
+    seen.dedup();
+    assert!(seen.len() > 190, "{} distinct of 200", seen.len());
+    Ok(())
+}
+
+#[test]
+fn an_aggregate_of_rand_is_refused_before_it_runs() {
+    match PreparedQuery::new("RETURN count(rand())") {
+        Err(Error::Compile {
+            class: ErrorClass::SyntaxError,
+            detail: "NonConstantExpression",
+            ..
+        }) => {}
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn range_of_anything_but_integers_is_an_argument_error() -> cypher::Result<()> {
+    let graph = Graph::in_memory()?;
+    let read = graph.begin_read()?;
+    for query in [
+        "RETURN range(0, 1, true)",
+        "RETURN range(0.0, 1)",
+        "RETURN range(0, 'x')",
+    ] {
+        let err = cypher::query(&read, query, &Params::new()).expect_err(query);
+        assert_eq!(
+            err.class(),
+            Some((ErrorClass::ArgumentError, "InvalidArgumentType")),
+            "{query}: {err}"
+        );
+    }
+    Ok(())
+}
