@@ -776,6 +776,27 @@ fn project(p: &Projection, scope: &Scope, is_with: bool) -> CResult<Scope> {
     Ok(out)
 }
 
+/// Whether a grouping key may be reused beside an aggregate: a variable, a property of a
+/// variable, a literal or a parameter.
+fn is_simple_key(e: &Expr) -> bool {
+    match e {
+        Expr::Var(..) | Expr::Literal(_) | Expr::Param(..) => true,
+        Expr::Property(t, _) => matches!(**t, Expr::Var(..)),
+        _ => false,
+    }
+}
+
+/// Whether `e` reads variable `v`.
+fn mentions(e: &Expr, v: &str) -> bool {
+    let mut found = false;
+    walk(e, &mut |x| {
+        if matches!(x, Expr::Var(name, _) if name == v) {
+            found = true;
+        }
+    });
+    found
+}
+
 /// Whether `e` calls `rand()`.
 fn calls_rand(e: &Expr) -> bool {
     let mut found = false;
@@ -1029,9 +1050,11 @@ fn where_expr(e: &Expr, scope: &Scope) -> CResult {
 }
 
 /// In a projection that aggregates, an expression around an aggregate may use only grouping
-/// keys (`keys`) and, in `ORDER BY`, projected columns (`aliases`).
+/// keys (`keys`) that are simple (a variable, a property of one, a literal or a parameter: a
+/// longer key such as `a.x + b.x` may not be reused beside an aggregate, even when projected)
+/// and, in `ORDER BY`, projected columns (`aliases`).
 fn unambiguous(e: &Expr, keys: &[&Expr], aliases: &[&str], in_order: bool) -> CResult {
-    if keys.contains(&e) {
+    if keys.contains(&e) && is_simple_key(e) {
         return Ok(());
     }
     match e {
@@ -1054,13 +1077,23 @@ fn unambiguous(e: &Expr, keys: &[&Expr], aliases: &[&str], in_order: bool) -> CR
                 ))
             }
         }
-        Expr::Property(t, _) if in_order && matches!(**t, Expr::Var(..)) => {
-            Err(CompileError::syntax(
+        Expr::Property(t, _) if in_order && matches!(**t, Expr::Var(..)) => match &**t {
+            // A variable that no column projects, not even inside a longer key, is gone.
+            Expr::Var(v, pos)
+                if !aliases.contains(&v.as_str()) && !keys.iter().any(|k| mentions(k, v)) =>
+            {
+                Err(CompileError::syntax(
+                    *pos,
+                    "UndefinedVariable",
+                    format!("{v} is not a projected column"),
+                ))
+            }
+            _ => Err(CompileError::syntax(
                 Pos(0),
                 "AmbiguousAggregationExpression",
                 "an expression beside an aggregate that is not a grouping key",
-            ))
-        }
+            )),
+        },
         Expr::ListComprehension { .. } | Expr::Quantified { .. } | Expr::Reduce { .. } => Ok(()),
         other => {
             let mut result = Ok(());
