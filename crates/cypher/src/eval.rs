@@ -20,7 +20,13 @@ pub type Params = BTreeMap<String, Value>;
 pub(crate) struct Env<'a, S: Store> {
     pub(crate) store: &'a S,
     pub(crate) params: &'a Params,
+    /// The types of the relationships this query deleted: `type(r)` still answers for them,
+    /// as openCypher asks, though the graph no longer holds them.
+    pub(crate) deleted_types: &'a DeletedTypes,
 }
+
+/// Relationship types by relationship, kept for the relationships a query deletes.
+pub(crate) type DeletedTypes = BTreeMap<graph::EdgeId, String>;
 
 impl<S: Store> Clone for Env<'_, S> {
     fn clone(&self) -> Self {

@@ -11,7 +11,7 @@ use crate::ast::{
     Clause, Expr, PatternPart, Projection, ProjectionItem, Query, RemoveItem, SetItem, SingleQuery,
 };
 use crate::error::{Error, ErrorClass, Result};
-use crate::eval::{Env, Params, Row, aggregate_key, eval, holds};
+use crate::eval::{DeletedTypes, Env, Params, Row, aggregate_key, eval, holds};
 use crate::matcher::match_pattern;
 use crate::source::{self, MatchSource, Source};
 use crate::store::{Reads, Store};
@@ -29,6 +29,7 @@ pub(crate) fn run<S: Store>(store: &mut S, params: &Params, query: &Query) -> Re
         let rows = Exec {
             store: &mut *store,
             params,
+            deleted_types: DeletedTypes::new(),
         }
         .single(part)?;
         result = Some(match result {
@@ -61,6 +62,7 @@ fn dedupe(rows: &mut Vec<Vec<Value>>) {
 struct Exec<'a, S: Store> {
     store: &'a mut S,
     params: &'a Params,
+    deleted_types: DeletedTypes,
 }
 
 /// Every variable a pattern binds.
@@ -90,6 +92,7 @@ impl<S: Store> Exec<'_, S> {
         Env {
             store: &*self.store,
             params: self.params,
+            deleted_types: &self.deleted_types,
         }
     }
 
@@ -681,6 +684,8 @@ impl<S: Store> Exec<'_, S> {
         }
         for r in rels {
             if self.store.read().rel_exists(r)? {
+                let (_, _, edge_type) = self.store.read().rel(r)?;
+                self.deleted_types.insert(r, edge_type);
                 self.store.write()?.delete_edge(r)?;
             }
         }

@@ -271,7 +271,10 @@ pub(crate) fn call_function<S: Store>(
             other => return Err(arg_error(name, &other)),
         },
         "type" => match v {
-            Value::Relationship(r) => Value::String(read.rel(r)?.2),
+            Value::Relationship(r) => match env.deleted_types.get(&r) {
+                Some(t) => Value::String(t.clone()),
+                None => Value::String(read.rel(r)?.2),
+            },
             other => return Err(arg_error(name, &other)),
         },
         "keys" => Value::List(
