@@ -797,6 +797,52 @@ fn mentions(e: &Expr, v: &str) -> bool {
     found
 }
 
+/// The elements of `list`, when it is a literal list of strings only or of booleans only,
+/// are not numbers: `-`, `*`, `/`, `%` or `^` on the variable that takes them (`x % 2` for `x
+/// IN ['a']`) is refused before the query runs, as the TCK asks of quantifiers. (`+` is left
+/// alone: it concatenates strings, and a boolean with a list.)
+fn no_arithmetic_on_non_numbers(var: &str, list: &Expr, body: &Expr) -> CResult {
+    let Expr::List(items) = list else {
+        return Ok(());
+    };
+    let all = |f: fn(&Value) -> bool| {
+        !items.is_empty() && items.iter().all(|i| matches!(i, Expr::Literal(v) if f(v)))
+    };
+    let strings = all(|v| matches!(v, Value::String(_)));
+    if !strings && !all(|v| matches!(v, Value::Bool(_))) {
+        return Ok(());
+    }
+    let mut bad = None;
+    walk(body, &mut |x| {
+        if let Expr::Binary(op, l, r) = x {
+            let arithmetic = matches!(
+                op,
+                BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod | BinOp::Pow
+            );
+            for side in [l, r] {
+                if let Expr::Var(v, pos) = &**side
+                    && v == var
+                    && arithmetic
+                    && bad.is_none()
+                {
+                    bad = Some((*op, *pos));
+                }
+            }
+        }
+    });
+    match bad {
+        Some((op, pos)) => Err(CompileError::syntax(
+            pos,
+            "InvalidArgumentType",
+            format!(
+                "{op:?} on {var}, whose values are all {}",
+                if strings { "strings" } else { "booleans" }
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Whether `e` calls `rand()`.
 fn calls_rand(e: &Expr) -> bool {
     let mut found = false;
@@ -945,6 +991,7 @@ fn expr(e: &Expr, scope: &Scope, aggregates: bool) -> CResult {
             var, list, filter, ..
         } => {
             expr(list, scope, aggregates)?;
+            no_arithmetic_on_non_numbers(var, list, filter)?;
             let mut inner = scope.clone();
             inner.insert(var.clone(), Kind::Any);
             expr(filter, &inner, false)

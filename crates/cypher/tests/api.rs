@@ -239,3 +239,19 @@ fn range_of_anything_but_integers_is_an_argument_error() -> cypher::Result<()> {
     }
     Ok(())
 }
+
+#[test]
+fn arithmetic_on_a_quantifier_variable_over_strings_is_refused_with_its_position() {
+    match PreparedQuery::new("RETURN any(x IN ['a', 'b'] WHERE x % 2 = 0) AS r") {
+        Err(Error::Compile {
+            class: ErrorClass::SyntaxError,
+            detail: "InvalidArgumentType",
+            line: 1,
+            column: 34,
+            ..
+        }) => {}
+        other => panic!("{other:?}"),
+    }
+    // Concatenation is not arithmetic: a string quantifier may add to its variable.
+    assert!(PreparedQuery::new("RETURN any(x IN ['a'] WHERE x + 'b' = 'ab') AS r").is_ok());
+}
