@@ -296,6 +296,10 @@ pub(crate) enum Expr {
     },
     /// A pattern used as a predicate (true when it has a match).
     Pattern(Box<PatternPart>),
+    /// `EXISTS { ... }`: true when the subquery, run from the current row, gives a row. The
+    /// short form `EXISTS { pattern [WHERE filter] }` is kept as `MATCH pattern [WHERE
+    /// filter]`.
+    Exists(Box<SingleQuery>),
     /// `[pattern WHERE filter | expr]`
     PatternComprehension {
         part: Box<PatternPart>,

@@ -65,20 +65,27 @@ pub(crate) fn check(query: &Query) -> CResult {
 
 /// Whether `query` has write clauses.
 pub(crate) fn writes(query: &Query) -> bool {
-    query.parts.iter().flat_map(|p| &p.clauses).any(|c| {
-        matches!(
-            c,
-            Clause::Create(_)
-                | Clause::Merge { .. }
-                | Clause::Set(_)
-                | Clause::Remove(_)
-                | Clause::Delete { .. }
-                | Clause::CreateIndex { .. }
-                | Clause::DropIndex { .. }
-                | Clause::CreateColumn { .. }
-                | Clause::DropColumn { .. }
-        )
-    })
+    query
+        .parts
+        .iter()
+        .flat_map(|p| &p.clauses)
+        .any(writes_clause)
+}
+
+/// Whether `c` changes the graph or its schema.
+fn writes_clause(c: &Clause) -> bool {
+    matches!(
+        c,
+        Clause::Create(_)
+            | Clause::Merge { .. }
+            | Clause::Set(_)
+            | Clause::Remove(_)
+            | Clause::Delete { .. }
+            | Clause::CreateIndex { .. }
+            | Clause::DropIndex { .. }
+            | Clause::CreateColumn { .. }
+            | Clause::DropColumn { .. }
+    )
 }
 
 /// The first parameter `query` uses that `params` lacks.
@@ -164,6 +171,10 @@ pub(crate) fn walk(e: &Expr, f: &mut dyn FnMut(&Expr)) {
             go(expr);
         }
         Expr::Pattern(part) => part_exprs(part, &mut go),
+        Expr::Exists(q) => q
+            .clauses
+            .iter()
+            .for_each(|c| for_each_clause_expr(c, &mut go)),
         Expr::PatternComprehension { part, filter, map } => {
             part_exprs(part, &mut go);
             filter.iter().for_each(|x| go(x));
@@ -251,7 +262,12 @@ fn set_item_exprs(item: &SetItem, f: &mut dyn FnMut(&Expr)) {
 
 /// Checks one single query; its columns.
 fn single(q: &SingleQuery) -> CResult<Vec<String>> {
-    let mut scope = Scope::new();
+    single_in(q, Scope::new(), false)
+}
+
+/// [`single`] with `scope` bound before the first clause; a `subquery` (of `EXISTS`) may end
+/// with any reading clause.
+fn single_in(q: &SingleQuery, mut scope: Scope, subquery: bool) -> CResult<Vec<String>> {
     let last = q.clauses.len().saturating_sub(1);
     for (i, clause) in q.clauses.iter().enumerate() {
         match clause {
@@ -373,6 +389,7 @@ fn single(q: &SingleQuery) -> CResult<Vec<String>> {
             }
         }
         if i == last
+            && !subquery
             && matches!(
                 clause,
                 Clause::Match { .. } | Clause::With { .. } | Clause::Unwind { .. }
@@ -1013,6 +1030,16 @@ fn expr(e: &Expr, scope: &Scope, aggregates: bool) -> CResult {
         Expr::Pattern(part) => {
             let mut inner = scope.clone();
             bind_pattern(&mut inner, part, true, &mut Vec::new())
+        }
+        Expr::Exists(q) => {
+            if q.clauses.iter().any(writes_clause) {
+                return Err(CompileError::syntax(
+                    Pos(0),
+                    "InvalidClauseComposition",
+                    "an EXISTS subquery cannot change the graph",
+                ));
+            }
+            single_in(q, scope.clone(), true).map(|_| ())
         }
         Expr::PatternComprehension { part, filter, map } => {
             let mut inner = scope.clone();

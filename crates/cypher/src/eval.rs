@@ -280,6 +280,7 @@ pub(crate) fn eval<S: Store>(env: Env<'_, S>, row: &Row, e: &Expr) -> Result<Val
             }
             Ok(value)
         }
+        Expr::Exists(q) => Ok(Value::Bool(crate::exec::exists(env, row, q)?)),
         Expr::Pattern(part) => {
             let mut found = false;
             match_pattern(env, row, std::slice::from_ref(part), &mut |_| {

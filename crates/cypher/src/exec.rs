@@ -14,7 +14,7 @@ use crate::error::{Error, ErrorClass, Result};
 use crate::eval::{DeletedTypes, Env, Params, Row, aggregate_key, eval, holds};
 use crate::matcher::match_pattern;
 use crate::source::{self, MatchSource, Source};
-use crate::store::{Reads, Store};
+use crate::store::{ReadOnly, Reads, Store};
 use crate::value::{GroupKey, Path, Value, order};
 
 mod create;
@@ -59,6 +59,27 @@ fn dedupe(rows: &mut Vec<Vec<Value>>) {
     rows.retain(|r| seen.insert(r.iter().map(GroupKey::of).collect::<Vec<_>>()));
 }
 
+/// How a query's clauses ended: with a `RETURN` (or a lone `CALL`), or after a last clause
+/// that returns nothing, with the rows it left.
+enum Ended {
+    Returned(Rows),
+    Ran(Vec<Row>),
+}
+
+/// Whether the `EXISTS` subquery `q`, run read-only from `row`, gives a row.
+pub(crate) fn exists<S: Store>(env: Env<'_, S>, row: &Row, q: &SingleQuery) -> Result<bool> {
+    let mut store = ReadOnly(env.store.read());
+    let mut exec = Exec {
+        store: &mut store,
+        params: env.params,
+        deleted_types: DeletedTypes::new(),
+    };
+    Ok(match exec.clauses(q, row.clone())? {
+        Ended::Returned(rows) => !rows.rows.is_empty(),
+        Ended::Ran(rows) => !rows.is_empty(),
+    })
+}
+
 struct Exec<'a, S: Store> {
     store: &'a mut S,
     params: &'a Params,
@@ -97,8 +118,20 @@ impl<S: Store> Exec<'_, S> {
     }
 
     fn single(&mut self, q: &SingleQuery) -> Result<Rows> {
-        let mut rows = vec![Row::new()];
-        let mut vars: Vec<String> = Vec::new();
+        Ok(match self.clauses(q, Row::new())? {
+            Ended::Returned(rows) => rows,
+            Ended::Ran(_) => Rows {
+                columns: Vec::new(),
+                rows: Vec::new(),
+            },
+        })
+    }
+
+    /// Runs the clauses of `q` from the one row `start` (whose variables are bound before
+    /// the first clause).
+    fn clauses(&mut self, q: &SingleQuery, start: Row) -> Result<Ended> {
+        let mut vars: Vec<String> = start.keys().cloned().collect();
+        let mut rows = vec![start];
         let mut streamed: Option<MatchSource<'_>> = None;
         let mut clauses = q.clauses.iter().peekable();
         while let Some(clause) = clauses.next() {
@@ -177,7 +210,7 @@ impl<S: Store> Exec<'_, S> {
                                 .collect()
                         })
                         .collect();
-                    return Ok(Rows { columns, rows });
+                    return Ok(Ended::Returned(Rows { columns, rows }));
                 }
                 Clause::Create(parts) => {
                     if create::batchable(parts, &rows) {
@@ -257,17 +290,14 @@ impl<S: Store> Exec<'_, S> {
                                     .collect()
                             })
                             .collect();
-                        return Ok(Rows { columns, rows });
+                        return Ok(Ended::Returned(Rows { columns, rows }));
                     }
                     rows = out;
                     add_vars(&mut vars, columns);
                 }
             }
         }
-        Ok(Rows {
-            columns: Vec::new(),
-            rows: Vec::new(),
-        })
+        Ok(Ended::Ran(rows))
     }
 
     // ---- projection ----

@@ -388,6 +388,30 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// `EXISTS { subquery }`, or `EXISTS { pattern [WHERE filter] }` read as a `MATCH`.
+    fn exists(&mut self) -> PResult<Expr> {
+        self.advance();
+        self.expect_sym("{")?;
+        let query = if matches!(self.peek_at(0), Tok::Sym("(")) {
+            let mut patterns = vec![self.pattern_part()?];
+            while self.eat_sym(",") {
+                patterns.push(self.pattern_part()?);
+            }
+            let filter = self.where_clause()?;
+            SingleQuery {
+                clauses: vec![Clause::Match {
+                    optional: false,
+                    patterns,
+                    filter,
+                }],
+            }
+        } else {
+            self.single_query()?
+        };
+        self.expect_sym("}")?;
+        Ok(Expr::Exists(Box::new(query)))
+    }
+
     fn where_clause(&mut self) -> PResult<Option<Expr>> {
         if self.eat_kw("WHERE") {
             Ok(Some(self.expr()?))
@@ -973,9 +997,7 @@ impl<'a> Parser<'a> {
                             return self.quantified(&upper);
                         }
                         "REDUCE" if self.is_sym_at(1, "(") => return self.reduce(),
-                        "EXISTS" if self.is_sym_at(1, "{") => {
-                            return Err(CompileError::unsupported(pos, "EXISTS subqueries"));
-                        }
+                        "EXISTS" if self.is_sym_at(1, "{") => return self.exists(),
                         _ => {}
                     }
                 }

@@ -255,3 +255,48 @@ fn arithmetic_on_a_quantifier_variable_over_strings_is_refused_with_its_position
     // Concatenation is not arithmetic: a string quantifier may add to its variable.
     assert!(PreparedQuery::new("RETURN any(x IN ['a'] WHERE x + 'b' = 'ab') AS r").is_ok());
 }
+
+#[test]
+fn exists_subqueries_see_the_outer_row_and_cannot_write() -> cypher::Result<()> {
+    let graph = Graph::in_memory()?;
+    cypher::execute(
+        &graph,
+        "CREATE (a:P {n: 1})-[:K]->(:P {n: 1}), (a)-[:K]->(:P {n: 2}), (:P {n: 3})",
+        &Params::new(),
+    )?;
+    let read = graph.begin_read()?;
+    let ns = |query: &str| -> cypher::Result<Vec<Value>> {
+        Ok(cypher::query(&read, query, &Params::new())?
+            .rows
+            .into_iter()
+            .flatten()
+            .collect())
+    };
+    // The short form: a pattern and a filter over the outer variable.
+    assert_eq!(
+        ns("MATCH (p:P) WHERE EXISTS { (p)-[:K]->(q) WHERE q.n = p.n } RETURN p.n")?,
+        vec![Value::Int(1)]
+    );
+    assert_eq!(
+        ns("MATCH (p:P) WHERE NOT EXISTS { (p)-->() } RETURN p.n ORDER BY p.n")?,
+        vec![Value::Int(1), Value::Int(2), Value::Int(3)]
+    );
+    // The full form, aggregating per outer row.
+    assert_eq!(
+        ns(
+            "MATCH (p:P) WHERE EXISTS { MATCH (p)-->(q) WITH p, count(q) AS c WHERE c = 2 \
+            RETURN c } RETURN p.n"
+        )?,
+        vec![Value::Int(1)]
+    );
+    match PreparedQuery::new(
+        "MATCH (p) WHERE EXISTS { MATCH (p)-->(q) SET q.x = 1 RETURN q } RETURN p",
+    ) {
+        Err(Error::Compile {
+            detail: "InvalidClauseComposition",
+            ..
+        }) => {}
+        other => panic!("{other:?}"),
+    }
+    Ok(())
+}
