@@ -300,3 +300,25 @@ fn exists_subqueries_see_the_outer_row_and_cannot_write() -> cypher::Result<()> 
     }
     Ok(())
 }
+
+#[test]
+fn a_create_over_many_rows_sees_its_earlier_rows_from_an_exists_subquery() -> cypher::Result<()> {
+    let graph = Graph::in_memory()?;
+    cypher::execute(
+        &graph,
+        "UNWIND range(1, 3) AS i CREATE (:X {i: i, before: EXISTS { MATCH (x:X) RETURN x }})",
+        &Params::new(),
+    )?;
+    let read = graph.begin_read()?;
+    let rows = cypher::query(
+        &read,
+        "MATCH (x:X) RETURN x.before ORDER BY x.i",
+        &Params::new(),
+    )?;
+    let before: Vec<Value> = rows.rows.into_iter().flatten().collect();
+    assert_eq!(
+        before,
+        vec![Value::Bool(false), Value::Bool(true), Value::Bool(true)]
+    );
+    Ok(())
+}

@@ -55,12 +55,14 @@ fn labels_accepted(labels: &[String]) -> bool {
     })
 }
 
-/// Whether `e` reads nothing that creating nodes changes: no pattern (which matches against
-/// the graph's nodes), no variable of a node created by the same clause.
+/// Whether `e` reads nothing that creating nodes changes: no pattern or `EXISTS` subquery
+/// (which match against the graph's nodes), no variable of a node created by the same clause.
 fn independent_of_creation(e: &Expr, created: &[&str]) -> bool {
     let mut independent = true;
     walk(e, &mut |x| match x {
-        Expr::Pattern(_) | Expr::PatternComprehension { .. } => independent = false,
+        Expr::Pattern(_) | Expr::PatternComprehension { .. } | Expr::Exists(_) => {
+            independent = false
+        }
         Expr::Var(v, _) if created.contains(&v.as_str()) => independent = false,
         Expr::MapProjection(v, items, _) => {
             let reads_created = created.contains(&v.as_str())
