@@ -803,15 +803,16 @@ fn is_simple_key(e: &Expr) -> bool {
     }
 }
 
+/// Whether `e` or any expression inside it passes `test`.
+fn any_expr(e: &Expr, test: impl Fn(&Expr) -> bool) -> bool {
+    let mut found = false;
+    walk(e, &mut |x| found = found || test(x));
+    found
+}
+
 /// Whether `e` reads variable `v`.
 fn mentions(e: &Expr, v: &str) -> bool {
-    let mut found = false;
-    walk(e, &mut |x| {
-        if matches!(x, Expr::Var(name, _) if name == v) {
-            found = true;
-        }
-    });
-    found
+    any_expr(e, |x| matches!(x, Expr::Var(name, _) if name == v))
 }
 
 /// The elements of `list`, when it is a literal list of strings only or of booleans only,
@@ -862,26 +863,15 @@ fn no_arithmetic_on_non_numbers(var: &str, list: &Expr, body: &Expr) -> CResult 
 
 /// Whether `e` calls `rand()`.
 fn calls_rand(e: &Expr) -> bool {
-    let mut found = false;
-    walk(e, &mut |x| {
-        if let Expr::Call { name, .. } = x
-            && name.eq_ignore_ascii_case("rand")
-        {
-            found = true;
-        }
-    });
-    found
+    any_expr(
+        e,
+        |x| matches!(x, Expr::Call { name, .. } if name.eq_ignore_ascii_case("rand")),
+    )
 }
 
 /// `SKIP` and `LIMIT` take a constant, non-negative integer.
 fn count_expr(e: &Expr, what: &str) -> CResult {
-    let mut has_var = false;
-    walk(e, &mut |x| {
-        if matches!(x, Expr::Var(..) | Expr::Pattern(_)) {
-            has_var = true;
-        }
-    });
-    if has_var {
+    if any_expr(e, |x| matches!(x, Expr::Var(..) | Expr::Pattern(_))) {
         return Err(CompileError::syntax(
             Pos(0),
             "NonConstantExpression",

@@ -25,8 +25,8 @@ pub(crate) struct Env<'a, S: Store> {
     pub(crate) deleted_types: &'a DeletedTypes,
 }
 
-/// Relationship types by relationship, kept for the relationships a query deletes.
-pub(crate) type DeletedTypes = BTreeMap<graph::EdgeId, String>;
+/// Edge type ids by relationship, kept for the relationships a query deletes.
+pub(crate) type DeletedTypes = BTreeMap<graph::EdgeId, u32>;
 
 impl<S: Store> Clone for Env<'_, S> {
     fn clone(&self) -> Self {

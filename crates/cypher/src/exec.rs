@@ -66,8 +66,24 @@ enum Ended {
     Ran(Vec<Row>),
 }
 
-/// Whether the `EXISTS` subquery `q`, run read-only from `row`, gives a row.
+/// Whether the `EXISTS` subquery `q`, run read-only from `row`, gives a row. A lone `MATCH`
+/// (the short form) stops at its first match, as a pattern predicate does.
 pub(crate) fn exists<S: Store>(env: Env<'_, S>, row: &Row, q: &SingleQuery) -> Result<bool> {
+    if let [
+        Clause::Match {
+            optional: false,
+            patterns,
+            filter,
+        },
+    ] = q.clauses.as_slice()
+    {
+        let mut found = false;
+        match_pattern(env, row, patterns, &mut |scope| {
+            found = filter.as_ref().map_or(Ok(true), |f| holds(env, scope, f))?;
+            Ok(!found)
+        })?;
+        return Ok(found);
+    }
     let mut store = ReadOnly(env.store.read());
     let mut exec = Exec {
         store: &mut store,
@@ -713,8 +729,8 @@ impl<S: Store> Exec<'_, S> {
             }
         }
         for r in rels {
-            if self.store.read().rel_exists(r)? {
-                let (_, _, edge_type) = self.store.read().rel(r)?;
+            let edge_type = self.store.read().edge(r)?.map(|e| e.edge_type_id());
+            if let Some(edge_type) = edge_type {
                 self.deleted_types.insert(r, edge_type);
                 self.store.write()?.delete_edge(r)?;
             }

@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use graph::GraphRead;
+
 use crate::error::{Error, ErrorClass, Result};
 use crate::eval::Env;
 use crate::store::{Reads, Store};
@@ -272,7 +274,7 @@ pub(crate) fn call_function<S: Store>(
         },
         "type" => match v {
             Value::Relationship(r) => match env.deleted_types.get(&r) {
-                Some(t) => Value::String(t.clone()),
+                Some(&t) => Value::String(read.edge_type_name(t)?.into_owned()),
                 None => Value::String(read.rel(r)?.2),
             },
             other => return Err(arg_error(name, &other)),

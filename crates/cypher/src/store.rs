@@ -77,7 +77,6 @@ pub(crate) trait Reads {
         types: &[String],
     ) -> Result<Vec<(EdgeId, NodeId)>>;
     fn node_exists(&self, node: NodeId) -> Result<bool>;
-    fn rel_exists(&self, rel: EdgeId) -> Result<bool>;
 }
 
 impl<T: GraphRead + ?Sized> Reads for T {
@@ -171,9 +170,5 @@ impl<T: GraphRead + ?Sized> Reads for T {
 
     fn node_exists(&self, node: NodeId) -> Result<bool> {
         Ok(self.node(node)?.is_some())
-    }
-
-    fn rel_exists(&self, rel: EdgeId) -> Result<bool> {
-        Ok(self.edge(rel)?.is_some())
     }
 }

@@ -11,6 +11,13 @@ fn params(pairs: &[(&str, Value)]) -> Params {
         .collect()
 }
 
+/// Every value of every row `query` returns on a fresh snapshot of `graph`, row by row.
+fn values(graph: &Graph, query: &str) -> cypher::Result<Vec<Value>> {
+    let read = graph.begin_read()?;
+    let rows = cypher::query(&read, query, &Params::new())?;
+    Ok(rows.rows.into_iter().flatten().collect())
+}
+
 fn people(graph: &Graph) -> cypher::Result<()> {
     cypher::execute(
         graph,
@@ -188,17 +195,10 @@ fn shortest_paths_are_found_one_or_all() -> cypher::Result<()> {
 #[test]
 fn rand_gives_a_new_number_in_zero_to_one_each_call() -> cypher::Result<()> {
     let graph = Graph::in_memory()?;
-    let read = graph.begin_read()?;
-    let rows = cypher::query(
-        &read,
-        "UNWIND range(1, 200) AS i RETURN rand() AS r",
-        &Params::new(),
-    )?;
-    let mut seen: Vec<f64> = rows
-        .rows
-        .iter()
-        .map(|row| match row.first() {
-            Some(Value::Float(r)) => *r,
+    let mut seen: Vec<f64> = values(&graph, "UNWIND range(1, 200) AS i RETURN rand() AS r")?
+        .into_iter()
+        .map(|v| match v {
+            Value::Float(r) => r,
             other => panic!("rand() gave {other:?}"),
         })
         .collect();
@@ -264,14 +264,7 @@ fn exists_subqueries_see_the_outer_row_and_cannot_write() -> cypher::Result<()> 
         "CREATE (a:P {n: 1})-[:K]->(:P {n: 1}), (a)-[:K]->(:P {n: 2}), (:P {n: 3})",
         &Params::new(),
     )?;
-    let read = graph.begin_read()?;
-    let ns = |query: &str| -> cypher::Result<Vec<Value>> {
-        Ok(cypher::query(&read, query, &Params::new())?
-            .rows
-            .into_iter()
-            .flatten()
-            .collect())
-    };
+    let ns = |query: &str| values(&graph, query);
     // The short form: a pattern and a filter over the outer variable.
     assert_eq!(
         ns("MATCH (p:P) WHERE EXISTS { (p)-[:K]->(q) WHERE q.n = p.n } RETURN p.n")?,
@@ -309,15 +302,8 @@ fn a_create_over_many_rows_sees_its_earlier_rows_from_an_exists_subquery() -> cy
         "UNWIND range(1, 3) AS i CREATE (:X {i: i, before: EXISTS { MATCH (x:X) RETURN x }})",
         &Params::new(),
     )?;
-    let read = graph.begin_read()?;
-    let rows = cypher::query(
-        &read,
-        "MATCH (x:X) RETURN x.before ORDER BY x.i",
-        &Params::new(),
-    )?;
-    let before: Vec<Value> = rows.rows.into_iter().flatten().collect();
     assert_eq!(
-        before,
+        values(&graph, "MATCH (x:X) RETURN x.before ORDER BY x.i")?,
         vec![Value::Bool(false), Value::Bool(true), Value::Bool(true)]
     );
     Ok(())
