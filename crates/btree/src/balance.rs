@@ -9,13 +9,13 @@
 use pager_mmap::{PageId, PageType, WriteTxn};
 
 use crate::cell::{branch_cell_at, encode_branch_cell, leaf_cell_at, shortest_separator};
+use crate::cells::Cells;
 use crate::error::{Result, corrupt};
 use crate::layout::{
     BRANCH, LEAF, MERGE_BELOW, MIN_BRANCH_ENTRY, MIN_BRANCH_FILL, MIN_LEAF_FILL, NODE_BODY,
-    SLOT_SIZE,
 };
 use crate::node::NodeRef;
-use crate::slotted::{read_cells, remove, set_child, try_insert, write_cells};
+use crate::slotted::{remove, set_child, try_insert, write_cells};
 
 /// What a changed node asks of its parent.
 #[derive(Debug)]
@@ -36,12 +36,12 @@ pub(crate) enum Outcome {
 /// How a list of cells is laid out in pages.
 pub(crate) enum Arrangement {
     /// In one page.
-    One(Vec<Vec<u8>>),
+    One(Cells),
     /// In two pages, with `sep` between them.
     Two {
-        left: Vec<Vec<u8>>,
+        left: Cells,
         sep: Vec<u8>,
-        right: Vec<Vec<u8>>,
+        right: Cells,
     },
 }
 
@@ -108,13 +108,9 @@ fn division(level: u8, sizes: &[usize]) -> Division {
     }
 }
 
-fn entry_sizes<'a>(cells: impl Iterator<Item = &'a Vec<u8>>) -> Vec<usize> {
-    cells.map(|c| SLOT_SIZE + c.len()).collect()
-}
-
 /// The separator between two leaves: the shortest key above the last of `left` and at most
 /// the first of `right`.
-fn leaf_separator(id: PageId, left: &[Vec<u8>], right: &[Vec<u8>]) -> Result<Vec<u8>> {
+fn leaf_separator(id: PageId, left: &Cells, right: &Cells) -> Result<Vec<u8>> {
     let last_left = left.last().ok_or_else(|| corrupt(id, "empty left side"))?;
     let first_right = right
         .first()
@@ -129,13 +125,8 @@ fn leaf_separator(id: PageId, left: &[Vec<u8>], right: &[Vec<u8>]) -> Result<Vec
 /// minimum fill (see [`crate::layout`]); an append division is used only where both sides
 /// keep it too. For a branch the first cell of the right side gives its key up as the
 /// separator.
-pub(crate) fn arrange(
-    id: PageId,
-    level: u8,
-    cells: Vec<Vec<u8>>,
-    split: Split,
-) -> Result<Arrangement> {
-    let sizes = entry_sizes(cells.iter());
+pub(crate) fn arrange(id: PageId, level: u8, cells: Cells, split: Split) -> Result<Arrangement> {
+    let sizes = cells.sizes();
     if sizes.iter().sum::<usize>() <= NODE_BODY {
         return Ok(Arrangement::One(cells));
     }
@@ -151,11 +142,11 @@ pub(crate) fn arrange(
         leaf_separator(id, &left, &right)?
     } else {
         let first_right = right
-            .first_mut()
+            .first()
             .ok_or_else(|| corrupt(id, "empty right side"))?;
         let promoted = branch_cell_at(first_right, 0, id)?;
         let sep = promoted.key.to_vec();
-        *first_right = encode_branch_cell(promoted.child, &[]);
+        right.replace_first(&encode_branch_cell(promoted.child, &[]));
         sep
     };
     Ok(Arrangement::Two { left, sep, right })
@@ -175,7 +166,7 @@ pub(crate) fn shift_left(
     txn: &mut WriteTxn,
     (parent, index): (PageId, usize),
     child: PageId,
-    cells: &mut Vec<Vec<u8>>,
+    cells: &mut Cells,
     parent_is_root: bool,
 ) -> Result<Option<Outcome>> {
     let Some(j) = index.checked_sub(1) else {
@@ -186,21 +177,22 @@ pub(crate) fn shift_left(
         let node = NodeRef::read(txn, sibling, Some(0))?;
         (node.used()?, node.count)
     };
-    let Some(moved) = entries_to_move(sibling_used, &entry_sizes(cells.iter())) else {
+    let Some(moved) = entries_to_move(sibling_used, &cells.sizes()) else {
         return Ok(None);
     };
     let right = cells.split_off(moved);
     let sep = leaf_separator(child, cells, &right)?;
     let sibling = txn.cow(sibling)?;
     let page = txn.page_mut(sibling)?;
-    for (at, cell) in (sibling_count..).zip(cells.drain(..)) {
-        if !try_insert(sibling, page, at, &cell)? {
+    for (at, cell) in (sibling_count..).zip(cells.iter()) {
+        if !try_insert(sibling, page, at, cell)? {
             return Err(corrupt(
                 sibling,
                 "a leaf's used bytes promised room it did not have",
             ));
         }
     }
+    cells.clear();
     write_cells(child, txn.page_mut(child)?, LEAF, 0, &right)?;
     let page = txn.page_mut(parent)?;
     set_child(parent, page, j, sibling)?;
@@ -246,7 +238,7 @@ pub(crate) fn store(
     txn: &mut WriteTxn,
     id: PageId,
     level: u8,
-    cells: Vec<Vec<u8>>,
+    cells: Cells,
     is_root: bool,
     split: Split,
 ) -> Result<Outcome> {
@@ -304,11 +296,11 @@ fn insert_cell(
     }
     let node = NodeRef::read(txn, parent, None)?;
     let level = node.level;
-    let mut cells = read_cells(&node)?;
+    let mut cells = Cells::of(&node)?;
     if index > cells.len() {
         return Err(corrupt(parent, "insert beyond the last cell"));
     }
-    cells.insert(index, cell);
+    cells.insert(index, &cell);
     let split = if index + 1 == cells.len() {
         Split::Append
     } else {
@@ -355,6 +347,21 @@ fn rebalance(txn: &mut WriteTxn, parent: PageId, index: usize, is_root: bool) ->
     }
 }
 
+/// The cells of two adjacent nodes of one level as one list, in order: for branches, the
+/// separator `sep` between them moves down into the right node's first cell.
+pub(crate) fn joined_cells(left: &NodeRef<'_>, right: &NodeRef<'_>, sep: &[u8]) -> Result<Cells> {
+    let mut cells = Cells::of(left)?;
+    if left.is_leaf {
+        cells.append(&Cells::of(right)?);
+    } else {
+        cells.push(&encode_branch_cell(right.child(0)?, sep));
+        for i in 1..right.count {
+            cells.push(right.cell_bytes(i)?);
+        }
+    }
+    Ok(cells)
+}
+
 /// Rewrites children `j` and `j + 1` of `parent`, one of which is `child` (a page this
 /// transaction owns), as one node if their entries fit in a page, else as two nodes with
 /// the entries divided evenly. The other child's page is freed (and replaced by a new one
@@ -372,16 +379,7 @@ fn join(
         let (a, b) = (p.child(j)?, p.child(j + 1)?);
         let left = NodeRef::read(txn, a, Some(level))?;
         let right = NodeRef::read(txn, b, Some(level))?;
-        let mut cells = read_cells(&left)?;
-        if level == 0 {
-            cells.extend(read_cells(&right)?);
-        } else {
-            cells.push(encode_branch_cell(right.child(0)?, p.key(j + 1)?));
-            for i in 1..right.count {
-                cells.push(right.cell_bytes(i)?.to_vec());
-            }
-        }
-        (cells, a, b)
+        (joined_cells(&left, &right, p.key(j + 1)?)?, a, b)
     };
     let sibling = if child == a { b } else { a };
     let page_type = node_type(level);
@@ -429,10 +427,10 @@ fn join(
 mod tests {
     use super::*;
     use crate::cell::{ValueRef, encode_leaf_cell};
-    use crate::layout::{MAX_BRANCH_ENTRY, MAX_KEY_LEN, MAX_LEAF_ENTRY};
+    use crate::layout::{MAX_BRANCH_ENTRY, MAX_KEY_LEN, MAX_LEAF_ENTRY, SLOT_SIZE};
 
-    fn sizes(cells: &[Vec<u8>]) -> usize {
-        crate::slotted::cells_size(cells)
+    fn sizes(cells: &Cells) -> usize {
+        cells.size()
     }
 
     /// A shift into the left sibling, found from the sibling's used bytes alone, moves as
@@ -476,7 +474,7 @@ mod tests {
             } else {
                 rng.usize(1..64)
             };
-            let mut cells: Vec<Vec<u8>> = Vec::new();
+            let mut cells = Cells::default();
             // An insert overfills a node by at most one entry; a redistribution joins a node
             // below the minimum fill with a full sibling (and, for branches, a separator).
             let extra = match (level, rng.bool()) {
@@ -504,7 +502,7 @@ mod tests {
                 if sizes(&cells) + SLOT_SIZE + cell.len() > limit {
                     break;
                 }
-                cells.push(cell);
+                cells.push(&cell);
             }
             if sizes(&cells) <= NODE_BODY {
                 continue;

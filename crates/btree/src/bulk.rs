@@ -9,15 +9,16 @@
 
 use pager_mmap::{PageId, WriteTxn};
 
-use crate::balance::{Arrangement, Split, arrange, min_fill, node_type};
+use crate::balance::{Arrangement, Split, arrange, joined_cells, min_fill, node_type};
 use crate::cell::{encode_branch_cell, encode_leaf_cell, shortest_separator};
+use crate::cells::Cells;
 use crate::error::{Error, Result, corrupt};
 use crate::layout::{
     MAX_BRANCH_ENTRY, MAX_HEIGHT, MAX_LEAF_ENTRY, MIN_BRANCH_FILL, MIN_LEAF_FILL, NODE_BODY,
     SLOT_SIZE,
 };
 use crate::node::NodeRef;
-use crate::slotted::{read_cells, set_tree_len, write_cells};
+use crate::slotted::{set_tree_len, write_cells};
 use crate::tree::{Tree, check_key, store_value};
 
 /// How full a bulk load fills each page, in percent of the page body
@@ -92,7 +93,7 @@ struct LevelBuilder {
     /// Bytes of a page body to fill up to.
     limit: usize,
     /// The cells of the page being filled, not yet written.
-    cells: Vec<Vec<u8>>,
+    cells: Cells,
     /// Bytes of the page body they take: slots and cells.
     used: usize,
     /// The separator that leads to the page being filled.
@@ -106,7 +107,7 @@ impl LevelBuilder {
         LevelBuilder {
             level,
             limit: fill.limit(),
-            cells: Vec::new(),
+            cells: Cells::default(),
             used: 0,
             sep: Vec::new(),
             pages: Vec::new(),
@@ -126,7 +127,7 @@ impl LevelBuilder {
     ) -> Result<()> {
         let size = SLOT_SIZE + cell.len();
         if !self.cells.is_empty() && self.used + size <= self.limit {
-            self.cells.push(cell);
+            self.cells.push(&cell);
             self.used += size;
             return Ok(());
         }
@@ -136,7 +137,7 @@ impl LevelBuilder {
         }
         let first = as_first(cell);
         self.used = SLOT_SIZE + first.len();
-        self.cells.push(first);
+        self.cells.push(&first);
         Ok(())
     }
 
@@ -163,16 +164,7 @@ impl LevelBuilder {
             let (used, cells) = {
                 let left = NodeRef::read(txn, prev, Some(level))?;
                 let right = NodeRef::read(txn, last, Some(level))?;
-                let mut cells = read_cells(&left)?;
-                if level == 0 {
-                    cells.extend(read_cells(&right)?);
-                } else {
-                    cells.push(encode_branch_cell(right.child(0)?, last_sep));
-                    for i in 1..right.count {
-                        cells.push(right.cell_bytes(i)?.to_vec());
-                    }
-                }
-                (right.used()?, cells)
+                (right.used()?, joined_cells(&left, &right, last_sep)?)
             };
             if used < min_fill(level) {
                 let page_type = node_type(level);

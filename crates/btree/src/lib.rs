@@ -42,6 +42,7 @@ mod balance;
 mod bulk;
 mod catalog;
 mod cell;
+mod cells;
 mod check;
 mod cursor;
 mod error;

@@ -123,7 +123,7 @@ mod tests {
         for level in 0..MAX_HEIGHT {
             let page_type = if level == 0 { LEAF } else { BRANCH };
             let (id, page) = txn.alloc(page_type).expect("alloc");
-            write_cells(id, page, page_type, level, &[]).expect("format");
+            write_cells(id, page, page_type, level, &Default::default()).expect("format");
             ids.push(id);
         }
         let mut path = NodePath::new();

@@ -8,6 +8,7 @@ use pager_mmap::{PAGE_SIZE, PageBytes, PageId, PageType};
 use zerocopy::little_endian::{U16, U64};
 use zerocopy::{FromBytes, IntoBytes};
 
+use crate::cells::Cells;
 use crate::error::{Result, corrupt};
 use crate::layout::{NODE_BODY, NODE_HEADER_SIZE, NodeHeader, SLOT_SIZE};
 use crate::node::NodeRef;
@@ -26,11 +27,6 @@ fn write_u16(id: PageId, page: &mut PageBytes, at: usize, value: usize) -> Resul
     Ok(())
 }
 
-/// The total size of `cells` in a node body: slots plus cell bytes.
-pub(crate) fn cells_size(cells: &[Vec<u8>]) -> usize {
-    cells.iter().map(|c| SLOT_SIZE + c.len()).sum()
-}
-
 /// Formats `page` as a node of type `page_type` at `level` holding `cells` in order, packed
 /// at the end of the page (in key order, ascending); every other byte but the checksum is
 /// zeroed.
@@ -39,9 +35,9 @@ pub(crate) fn write_cells(
     page: &mut PageBytes,
     page_type: PageType,
     level: u8,
-    cells: &[Vec<u8>],
+    cells: &Cells,
 ) -> Result<()> {
-    if cells_size(cells) > NODE_BODY {
+    if cells.size() > NODE_BODY {
         return Err(corrupt(
             id,
             "cells do not fit in one page (a balancing bug)",
@@ -49,7 +45,7 @@ pub(crate) fn write_cells(
     }
     page.get_mut(8..).unwrap_or_default().fill(0);
     // Cells go in key order at ascending addresses, so that a scan reads the page forwards.
-    let cells_start = PAGE_SIZE - cells.iter().map(Vec::len).sum::<usize>();
+    let cells_start = PAGE_SIZE - cells.byte_len();
     let mut start = cells_start;
     for (index, cell) in cells.iter().enumerate() {
         let end = start + cell.len();
@@ -69,18 +65,11 @@ pub(crate) fn write_cells(
     Ok(())
 }
 
-/// The cells of `node`, copied out in order.
-pub(crate) fn read_cells(node: &NodeRef<'_>) -> Result<Vec<Vec<u8>>> {
-    (0..node.count)
-        .map(|i| node.cell_bytes(i).map(<[u8]>::to_vec))
-        .collect()
-}
-
 /// Rewrites `page` with its live cells packed, dropping dead ones.
 fn compact(id: PageId, page: &mut PageBytes) -> Result<()> {
     let copy: Box<PageBytes> = Box::new(*page);
     let node = NodeRef::new(id, &copy, None)?;
-    let cells = read_cells(&node)?;
+    let cells = Cells::of(&node)?;
     let tree_len = node.tree_len()?;
     write_cells(
         id,
@@ -188,7 +177,8 @@ mod tests {
 
     fn leaf(cells: &[Vec<u8>]) -> Box<PageBytes> {
         let mut page: Box<PageBytes> = Box::new([0; PAGE_SIZE]);
-        write_cells(PageId(5), &mut page, LEAF, 0, cells).expect("write");
+        let cells: Cells = cells.iter().map(Vec::as_slice).collect();
+        write_cells(PageId(5), &mut page, LEAF, 0, &cells).expect("write");
         page
     }
 

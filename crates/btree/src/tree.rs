@@ -6,10 +6,11 @@ use pager_mmap::{PageId, PageSource, WriteTxn};
 
 use crate::balance::{Outcome, Split, node_state, propagate, shift_left, store};
 use crate::cell::{ValueRef, encode_branch_cell, encode_leaf_cell};
+use crate::cells::Cells;
 use crate::error::{Error, Result, corrupt};
 use crate::layout::{BRANCH, INLINE_PAYLOAD_MAX, LEAF, MAX_HEIGHT, MAX_KEY_LEN, MAX_VALUE_LEN};
 use crate::node::NodeRef;
-use crate::slotted::{read_cells, remove, set_child, set_tree_len, try_insert, write_cells};
+use crate::slotted::{remove, set_child, set_tree_len, try_insert, write_cells};
 use pager_mmap::{free_overflow, overflow_chain_pages, read_overflow, write_overflow};
 
 /// One B+tree: the id of its root page, with the entry count and height read from it.
@@ -188,7 +189,7 @@ impl Tree {
             let stored = store_value(txn, key, value)?;
             let cell = encode_leaf_cell(key, &stored);
             let (id, page) = txn.alloc(LEAF)?;
-            write_cells(id, page, LEAF, 0, &[cell])?;
+            write_cells(id, page, LEAF, 0, &Cells::from_iter([cell.as_slice()]))?;
             self.root = id.0;
             self.height = 1;
             self.finish(txn, Outcome::Done, 1)?;
@@ -235,11 +236,11 @@ impl Tree {
             };
             (&path[..], outcome)
         } else {
-            let mut cells = read_cells(&NodeRef::read(txn, leaf, Some(0))?)?;
+            let mut cells = Cells::of(&NodeRef::read(txn, leaf, Some(0))?)?;
             if index > cells.len() {
                 return Err(corrupt(leaf, "insert beyond the last cell"));
             }
-            cells.insert(index, cell);
+            cells.insert(index, &cell);
             let split = if index + 1 == cells.len() {
                 Split::Append
             } else {
@@ -434,10 +435,10 @@ impl Tree {
             if self.height >= MAX_HEIGHT {
                 return Err(corrupt(PageId(self.root), "the tree is too high"));
             }
-            let cells = [
-                encode_branch_cell(PageId(self.root), &[]),
-                encode_branch_cell(right, &sep),
-            ];
+            let cells = Cells::from_iter([
+                encode_branch_cell(PageId(self.root), &[]).as_slice(),
+                &encode_branch_cell(right, &sep),
+            ]);
             let (id, page) = txn.alloc(BRANCH)?;
             write_cells(id, page, BRANCH, self.height, &cells)?;
             self.root = id.0;
