@@ -1,12 +1,11 @@
 //! The check pass: every line parsed and every id resolved against the input and the
 //! database, writing nothing; the bad lines are listed with how each file was read.
 
-use std::collections::hash_map::Entry;
-
 use graph::{NodeId, ReadTxn};
 
+use super::ids::{Defined, Ids, Known};
 use super::parse::Parsed;
-use super::{At, Defined, Ids, Known, Lines};
+use super::{At, Lines};
 use crate::db;
 use crate::error::{Error, Result};
 
@@ -56,15 +55,15 @@ impl Checker<'_> {
                 return Ok(());
             }
             if let Some(node) = &parsed.node {
-                match defined.entry(node.ext.as_ref().into()) {
-                    Entry::Occupied(mut e) if e.get().defined == Defined::Implicit => {
-                        e.get_mut().defined = Defined::Explicit;
+                match defined.get_mut(&node.ext) {
+                    Some(known) if known.defined == Defined::Implicit => {
+                        known.defined = Defined::Explicit;
                     }
-                    Entry::Occupied(_) => {
+                    Some(_) => {
                         problems.add(at, format!("id {} is defined twice", node.ext));
                         return Ok(());
                     }
-                    Entry::Vacant(e) => {
+                    None => {
                         if !self.resumed_node(at)
                             && let Some(id) = self.existing(&node.ext)?
                         {
@@ -73,21 +72,27 @@ impl Checker<'_> {
                             problems.add(at, what);
                             return Ok(());
                         }
-                        e.insert(Known {
-                            defined: Defined::Explicit,
-                            node: None,
-                        });
+                        defined.insert(
+                            &node.ext,
+                            Known {
+                                defined: Defined::Explicit,
+                                node: None,
+                            },
+                        );
                     }
                 }
             }
             if let Some(edge) = &parsed.edge {
                 for end in [&edge.from, &edge.to] {
                     if parsed.implicit_ends {
-                        defined.entry(end.as_ref().into()).or_insert(Known {
-                            defined: Defined::Implicit,
-                            node: None,
-                        });
-                    } else if !defined.contains_key(end.as_ref()) && self.existing(end)?.is_none() {
+                        if !defined.contains(end) {
+                            let implicit = Known {
+                                defined: Defined::Implicit,
+                                node: None,
+                            };
+                            defined.insert(end, implicit);
+                        }
+                    } else if !defined.contains(end) && self.existing(end)?.is_none() {
                         forward.push((at, end.as_ref().into()));
                     }
                 }
@@ -106,7 +111,7 @@ impl Checker<'_> {
         // problems already listed.
         let mut unknown = Problems::default();
         for (at, end) in forward {
-            if !defined.contains_key(&end) {
+            if !defined.contains(&end) {
                 unknown.add(at, format!("an edge to unknown id {end}"));
             }
         }
