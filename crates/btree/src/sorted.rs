@@ -11,6 +11,8 @@
 //! pages, a full leaf, a key out of order or too long) goes through `insert`, which splits,
 //! replaces and reports errors as it always does.
 
+use std::cmp::Ordering;
+
 use pager_mmap::{PageId, WriteTxn};
 
 use crate::balance::Outcome;
@@ -27,6 +29,10 @@ struct OpenLeaf {
     id: PageId,
     /// The last key placed: the next must be above it.
     last: Vec<u8>,
+    /// The index after the last key's cell in the leaf, when known: a key above the last one
+    /// and below the cell there (or with no cell there) goes in at it, found with one
+    /// comparison instead of a search of the leaf.
+    after_last: Option<usize>,
     /// The separator bounding the leaf on the right (none for the last leaf): the next key
     /// must be below it.
     upper: Option<Vec<u8>>,
@@ -46,9 +52,14 @@ impl OpenLeaf {
                 break;
             }
         }
+        let after_last = NodeRef::read(txn, id, Some(0))?
+            .search_leaf(key)?
+            .ok()
+            .map(|index| index + 1);
         Ok(OpenLeaf {
             id,
             last: key.to_vec(),
+            after_last,
             upper,
         })
     }
@@ -64,9 +75,19 @@ impl OpenLeaf {
         if !in_range || key.len() > MAX_KEY_LEN || key.len() + value.len() > INLINE_PAYLOAD_MAX {
             return Ok(false);
         }
-        let index = match NodeRef::read(txn, self.id, Some(0))?.search_leaf(key)? {
-            Ok(_) => return Ok(false),
-            Err(index) => index,
+        let node = NodeRef::read(txn, self.id, Some(0))?;
+        let next_cell = match self.after_last {
+            Some(at) if at < node.count => Some((at, cmp_keys(key, node.key(at)?))),
+            Some(at) => Some((at, Ordering::Less)),
+            None => None,
+        };
+        let index = match next_cell {
+            Some((at, Ordering::Less)) => at,
+            Some((_, Ordering::Equal)) => return Ok(false),
+            Some((_, Ordering::Greater)) | None => match node.search_leaf(key)? {
+                Ok(_) => return Ok(false),
+                Err(index) => index,
+            },
         };
         let cell = encode_leaf_cell(key, &ValueRef::Inline(value));
         if !try_insert(self.id, txn.page_mut(self.id)?, index, &cell)? {
@@ -74,6 +95,7 @@ impl OpenLeaf {
         }
         self.last.clear();
         self.last.extend_from_slice(key);
+        self.after_last = Some(index + 1);
         Ok(true)
     }
 }
