@@ -308,3 +308,37 @@ fn a_create_over_many_rows_sees_its_earlier_rows_from_an_exists_subquery() -> cy
     );
     Ok(())
 }
+
+/// A map literal in `CREATE` stores what the map it evaluates to holds: the last value of a
+/// repeated key, and no property for a null.
+#[test]
+fn a_created_map_literal_keeps_the_last_value_of_a_key_and_drops_nulls() -> cypher::Result<()> {
+    let graph = Graph::in_memory()?;
+    cypher::execute(
+        &graph,
+        "CREATE (:A {k: 1, a: 1, a: null, b: null, b: 2, c: 'x'})",
+        &Params::new(),
+    )?;
+    let found = values(
+        &graph,
+        "MATCH (n:A) RETURN n.k, n.a, n.b, n.c, size(keys(n))",
+    )?;
+    assert_eq!(
+        found,
+        [
+            Value::Int(1),
+            Value::Null,
+            Value::Int(2),
+            Value::String("x".into()),
+            Value::Int(3)
+        ]
+    );
+    let err = cypher::execute(&graph, "CREATE (:A {a: [null], a: 1})", &Params::new());
+    assert!(err.is_ok(), "only the kept value is checked: {err:?}");
+    let err = cypher::execute(&graph, "CREATE (:A {a: 1, a: [null]})", &Params::new());
+    assert!(matches!(
+        err.as_ref().map_err(Error::class),
+        Err(Some((ErrorClass::TypeError, _)))
+    ));
+    Ok(())
+}
