@@ -73,6 +73,14 @@ pub(crate) fn branch_cell_len(key_len: usize) -> usize {
 /// lengths fit their 16-bit fields.
 pub(crate) fn encode_leaf_cell(key: &[u8], value: &ValueRef<'_>) -> Vec<u8> {
     let mut cell = Vec::with_capacity(leaf_cell_len(key.len(), value));
+    encode_leaf_cell_into(&mut cell, key, value);
+    cell
+}
+
+/// [`encode_leaf_cell`] into `cell`, replacing what it held: a loop that encodes many cells
+/// one after another reuses one buffer.
+pub(crate) fn encode_leaf_cell_into(cell: &mut Vec<u8>, key: &[u8], value: &ValueRef<'_>) {
+    cell.clear();
     let value_len = match value {
         ValueRef::Inline(bytes) => U16::new(u16::try_from(bytes.len()).unwrap_or(OVERFLOW_MARK)),
         ValueRef::Overflow { .. } => U16::new(OVERFLOW_MARK),
@@ -93,7 +101,6 @@ pub(crate) fn encode_leaf_cell(key: &[u8], value: &ValueRef<'_>) -> Vec<u8> {
             cell.extend_from_slice(reference.as_bytes());
         }
     }
-    cell
 }
 
 /// Encodes a branch cell.

@@ -16,7 +16,7 @@ use std::cmp::Ordering;
 use pager_mmap::{PageId, WriteTxn};
 
 use crate::balance::Outcome;
-use crate::cell::{ValueRef, encode_leaf_cell};
+use crate::cell::{ValueRef, encode_leaf_cell_into};
 use crate::error::Result;
 use crate::layout::{INLINE_PAYLOAD_MAX, MAX_KEY_LEN};
 use crate::node::{NodeRef, cmp_keys};
@@ -33,6 +33,8 @@ struct OpenLeaf {
     /// and below the cell there (or with no cell there) goes in at it, found with one
     /// comparison instead of a search of the leaf.
     after_last: Option<usize>,
+    /// The cell being placed (a buffer kept from one entry to the next).
+    cell: Vec<u8>,
     /// The separator bounding the leaf on the right (none for the last leaf): the next key
     /// must be below it.
     upper: Option<Vec<u8>>,
@@ -60,6 +62,7 @@ impl OpenLeaf {
             id,
             last: key.to_vec(),
             after_last,
+            cell: Vec::new(),
             upper,
         })
     }
@@ -89,8 +92,8 @@ impl OpenLeaf {
                 Err(index) => index,
             },
         };
-        let cell = encode_leaf_cell(key, &ValueRef::Inline(value));
-        if !try_insert(self.id, txn.page_mut(self.id)?, index, &cell)? {
+        encode_leaf_cell_into(&mut self.cell, key, &ValueRef::Inline(value));
+        if !try_insert(self.id, txn.page_mut(self.id)?, index, &self.cell)? {
             return Ok(false);
         }
         self.last.clear();
