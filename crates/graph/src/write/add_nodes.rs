@@ -171,7 +171,16 @@ impl WriteTxn {
         keys: &mut NodeKeys,
     ) -> Result<NodeId> {
         check_new_id(self.roots.nodes.next_id(), "node ids")?;
-        let kind_id = self.intern(Label::Kind, kind)?;
+        let kind_id = match keys.last_kind {
+            Some(id) if keys.last_kind_name == kind => id,
+            _ => {
+                let id = self.intern(Label::Kind, kind)?;
+                keys.last_kind_name.clear();
+                keys.last_kind_name.push_str(kind);
+                keys.last_kind = Some(id);
+                id
+            }
+        };
         let attrs = NodeAttrs::encode(kind_id, name.len())?;
         let id = self.roots.nodes.push(&mut self.txn, &attrs, payload)?;
         keys.by_kind.push(kind_key(kind_id, id));
@@ -192,10 +201,15 @@ impl WriteTxn {
     }
 }
 
-/// The by-kind and by-name keys of a batch's new nodes, inserted together at its end.
+/// The by-kind and by-name keys of a batch's new nodes, inserted together at its end, and
+/// the kind of the last one: consecutive nodes of one kind (a `CREATE` over many rows) find
+/// its id without a lookup each.
 pub(super) struct NodeKeys {
     by_kind: Vec<[u8; 4 + KEY_ID_LEN]>,
     by_name: Vec<Vec<u8>>,
+    /// The id of the last node's kind, named `last_kind_name`.
+    last_kind: Option<u32>,
+    last_kind_name: String,
 }
 
 impl NodeKeys {
@@ -203,6 +217,8 @@ impl NodeKeys {
         NodeKeys {
             by_kind: Vec::with_capacity(n),
             by_name: Vec::with_capacity(n),
+            last_kind: None,
+            last_kind_name: String::new(),
         }
     }
 }
