@@ -55,9 +55,13 @@ impl Checker<'_> {
                 return Ok(());
             }
             if let Some(node) = &parsed.node {
-                match defined.get_mut(&node.ext) {
+                match defined.get(&node.ext) {
                     Some(known) if known.defined == Defined::Implicit => {
-                        known.defined = Defined::Explicit;
+                        let explicit = Known {
+                            defined: Defined::Explicit,
+                            ..known
+                        };
+                        defined.insert(&node.ext, explicit);
                     }
                     Some(_) => {
                         problems.add(at, format!("id {} is defined twice", node.ext));
