@@ -91,9 +91,9 @@ impl Cells {
 
     /// Adds `cell` as cell `index` (at most [`Cells::len`]), moving the ones from there on.
     pub(crate) fn insert(&mut self, index: usize, cell: &[u8]) {
-        let at = self.start(index.min(self.len()));
-        self.bytes.splice(at..at, cell.iter().copied());
         let index = index.min(self.len());
+        let at = self.start(index);
+        self.bytes.splice(at..at, cell.iter().copied());
         for end in self.ends.get_mut(index..).unwrap_or_default() {
             *end += cell.len();
         }

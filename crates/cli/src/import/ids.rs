@@ -36,14 +36,13 @@ type Hasher = foldhash::fast::RandomState;
 /// neighbouring memory. The first id that would break that moves them all into a hash map.
 /// For the taxonomy's 2.6M ids the map cost a cache and TLB miss per access (12 % of the
 /// import) where the vector costs a sequential read.
+#[derive(Default)]
 pub(super) struct Ids {
-    /// By numeric id while `dense_mode`: each id's [`Slot`].
+    /// By numeric id while [`Ids::dense_mode`]: each id's [`Slot`].
     dense: Vec<Slot>,
     /// The known ids in `dense`.
     dense_count: u64,
-    /// Whether numeric ids are kept in `dense` (until one would make it sparse).
-    dense_mode: bool,
-    /// Numeric ids once they are not dense.
+    /// Numeric ids once they are not dense (empty until then).
     numbers: HashMap<u64, Known, Hasher>,
     /// Ids that are not numbers in canonical form.
     names: HashMap<Box<str>, Known, Hasher>,
@@ -87,18 +86,6 @@ impl Slot {
     }
 }
 
-impl Default for Ids {
-    fn default() -> Ids {
-        Ids {
-            dense: Vec::new(),
-            dense_count: 0,
-            dense_mode: true,
-            numbers: HashMap::default(),
-            names: HashMap::default(),
-        }
-    }
-}
-
 /// `ext` as a number, if it is one in canonical form.
 fn number(ext: &str) -> Option<u64> {
     let digits = ext.as_bytes();
@@ -115,7 +102,7 @@ impl Ids {
     /// What is known of `ext`.
     pub(super) fn get(&self, ext: &str) -> Option<Known> {
         match number(ext) {
-            Some(n) if self.dense_mode => usize::try_from(n)
+            Some(n) if self.dense_mode() => usize::try_from(n)
                 .ok()
                 .and_then(|i| self.dense.get(i))
                 .and_then(|slot| slot.known()),
@@ -132,7 +119,7 @@ impl Ids {
     /// Records `known` for `ext`, replacing what was known.
     pub(super) fn insert(&mut self, ext: &str, known: Known) {
         match number(ext) {
-            Some(n) if self.dense_mode => self.insert_dense(n, known),
+            Some(n) if self.dense_mode() => self.insert_dense(n, known),
             Some(n) => {
                 self.numbers.insert(n, known);
             }
@@ -169,9 +156,14 @@ impl Ids {
         }
     }
 
-    /// Moves the numeric ids from the vector to the map, for good.
+    /// Whether numeric ids are kept in `dense`: until the first that would make it sparse
+    /// goes into `numbers`.
+    fn dense_mode(&self) -> bool {
+        self.numbers.is_empty()
+    }
+
+    /// Moves the numeric ids from the vector to the map, for good (the caller adds one more).
     fn leave_dense_mode(&mut self) {
-        self.dense_mode = false;
         let dense = std::mem::take(&mut self.dense);
         for (n, slot) in (0u64..).zip(dense) {
             if let Some(known) = slot.known() {
@@ -259,9 +251,9 @@ mod tests {
         for n in 0..1000u64 {
             ids.learned(&n.to_string(), NodeId(n + 10));
         }
-        assert!(ids.dense_mode);
+        assert!(ids.dense_mode());
         ids.learned("4000000000", NodeId(1));
-        assert!(!ids.dense_mode);
+        assert!(!ids.dense_mode());
         assert!(ids.dense.is_empty());
         for n in 0..1000u64 {
             assert_eq!(ids.node_of(&n.to_string()), Some(NodeId(n + 10)));
