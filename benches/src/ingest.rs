@@ -1,9 +1,9 @@
 //! Scenario E of `docs/testing.md` as a benchmark (issue 19): `nodes` nodes in one commit, then
 //! `commits` durable commits of `batch` uniform random edges each (fixed seed), through
-//! [`graph::WriteTxn::add_edges`]. Reports the total time of the edge commits, the time of the
-//! first and last ten, and the bytes the storage layer wrote per committed edge
+//! [`graph::WriteTxn::add_edges`]. Reports the total time of the edge commits, the time of each
+//! tenth of them, and the bytes the storage layer wrote per committed edge
 //! ([`graph::StorageStats::bytes_written`]), so that a write path whose cost grows with the
-//! graph shows as a last ten slower and costlier than the first ten.
+//! graph shows as later tenths slower and costlier than the first; and the slowest commit.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -162,13 +162,13 @@ impl Report {
             "| commits | time | per commit | edges/s | bytes written per edge | syncs per commit |"
         );
         let _ = writeln!(out, "|---|---|---|---|---|---|");
-        let ten = self.commits.len().min(10);
-        let last = self.commits.len().saturating_sub(ten);
-        let rows = [
-            ("all", self.commits.as_slice()),
-            ("first 10", self.commits.get(..ten).unwrap_or_default()),
-            ("last 10", self.commits.get(last..).unwrap_or_default()),
-        ];
+        // Every tenth of the run, so that a cost that grows (or a fold's spike) shows.
+        let tenth = self.commits.len().div_ceil(10).max(1);
+        let mut rows = vec![("all".to_string(), self.commits.as_slice())];
+        for (i, part) in self.commits.chunks(tenth).enumerate() {
+            let first = i * tenth + 1;
+            rows.push((format!("{first}-{}", first + part.len() - 1), part));
+        }
         for (name, commits) in rows {
             let (time, bytes, syncs) = totals(commits);
             let n = commits.len().max(1) as u64;
@@ -181,6 +181,15 @@ impl Report {
                 crate::measure::fmt_rate(edges as f64 / time.as_secs_f64().max(1e-9)),
                 sig3(bytes as f64 / edges as f64),
                 sig3(syncs as f64 / n as f64),
+            );
+        }
+        if let Some((i, slowest)) = (self.commits.iter().enumerate()).max_by_key(|(_, c)| c.time) {
+            let _ = writeln!(
+                out,
+                "\nslowest commit: number {}, {}, {} bytes per edge",
+                i + 1,
+                fmt_duration(slowest.time),
+                sig3(slowest.bytes as f64 / c.batch.max(1) as f64)
             );
         }
         let _ = writeln!(
@@ -214,6 +223,11 @@ mod tests {
             assert!(commit.bytes >= 2 * 4096, "pages and a meta page");
         }
         let text = report.markdown();
-        assert!(text.contains("| first 10 |") && text.contains("| last 10 |"));
+        // Twelve commits in tenths of two.
+        assert!(
+            text.contains("| 1-2 |") && text.contains("| 11-12 |"),
+            "{text}"
+        );
+        assert!(text.contains("slowest commit: number "), "{text}");
     }
 }

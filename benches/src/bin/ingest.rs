@@ -1,6 +1,6 @@
 //! Scenario E (`docs/testing.md`) as a benchmark: nodes in one commit, then durable commits of
-//! random edges; prints the time and the bytes written per edge of the first and last ten
-//! commits (issue 19).
+//! random edges; prints the time and the bytes written per edge of each tenth of the commits
+//! and the slowest commit (issue 19).
 //!
 //! ```sh
 //! cargo run --release -p mmgraph-benches --bin ingest                 # E at 1x

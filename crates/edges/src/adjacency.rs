@@ -5,6 +5,7 @@ use std::ops::{ControlFlow, Range};
 use pager_mmap::{PageId, PageSource, RadixPath, RadixVec, U40, WriteTxn};
 use zerocopy::little_endian::{U16, U64};
 
+use crate::delta::{self, Delta, FOLD_MIN_ENTRIES, MAX_TIERS, Tiers};
 use crate::error::{Error, Result};
 use crate::hub;
 use crate::layout::{
@@ -98,10 +99,13 @@ fn encode(node: u64, batch: &[Neighbor]) -> Result<Vec<AdjEntry>> {
 }
 
 /// The neighbour lists of every node, in both directions. The value is the store's root; its
-/// owner persists [`Adjacency::root`] after a write transaction changes it.
+/// owner persists [`Adjacency::root`] and [`Adjacency::delta_root`] after a write transaction
+/// changes them, having called [`Adjacency::settle`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Adjacency {
     leaves: RadixVec,
+    /// Entries not yet folded into their lists (see [`crate::delta`]).
+    pub(crate) delta: Delta,
 }
 
 /// The slot index of `node`'s list in `direction` within its leaf.
@@ -139,7 +143,7 @@ fn list_in_leaf<'a, S: PageSource>(
 
 /// The entries of the run `slot` names in `page`.
 #[inline]
-fn run_of<'a>(page: &'a RunPage, slot: &ListSlot) -> Result<&'a [AdjEntry]> {
+pub(crate) fn run_of<'a>(page: &'a RunPage, slot: &ListSlot) -> Result<&'a [AdjEntry]> {
     let start = usize::from(slot.offset.get());
     let end = start + usize::from(slot.count.get());
     page.entries
@@ -221,6 +225,65 @@ fn visit_entries<S: PageSource, E: From<Error>>(
     Ok(())
 }
 
+/// The number of entries of a stored list (the delta's not counted): O(1).
+fn list_len(list: List<'_>) -> u64 {
+    match list {
+        List::Empty => 0,
+        List::Run(entries) => entries.len() as u64,
+        List::Hub(hub) => hub.degree.get(),
+    }
+}
+
+/// [`ListReader::resume`] over a stored list: calls `visit` with the neighbour of each entry
+/// whose type is in `types` from `position` until it breaks; the position after the entry it
+/// broke at, or `None` when the list ran out.
+fn resume_stored<S: PageSource, E: From<Error>>(
+    src: &S,
+    list: List<'_>,
+    types: Option<&[u32]>,
+    position: u64,
+    mut visit: impl FnMut(u64) -> Result<ControlFlow<()>, E>,
+) -> Result<Option<u64>, E> {
+    let wanted = |t: u32| types.is_none_or(|types| types.contains(&t));
+    match list {
+        List::Empty => Ok(None),
+        List::Run(entries) => {
+            let start = usize::try_from(position).unwrap_or(usize::MAX);
+            for (i, e) in entries.get(start..).unwrap_or(&[]).iter().enumerate() {
+                if wanted(u32::from(e.edge_type.get())) && visit(e.neighbor_id())?.is_break() {
+                    return Ok(Some(position + i as u64 + 1));
+                }
+            }
+            Ok(None)
+        }
+        List::Hub(hub) => {
+            let capacity = crate::layout::SEGMENT_CAPACITY as u64;
+            // `base`: the position of the first entry of type `t`.
+            let mut base = 0;
+            for t in hub::hub_types(hub)? {
+                let count = t.count.get();
+                let end = base + count;
+                if position < end && wanted(t.edge_type.get()) {
+                    let first = position.saturating_sub(base);
+                    let mut offset = usize::try_from(first % capacity).unwrap_or(usize::MAX);
+                    for index in first / capacity..count.div_ceil(capacity) {
+                        let segment = hub::segment_entries(src, t, index)?;
+                        for (j, e) in segment.get(offset..).unwrap_or(&[]).iter().enumerate() {
+                            if visit(e.neighbor_id())?.is_break() {
+                                let at = index * capacity + (offset + j) as u64;
+                                return Ok(Some(base + at + 1));
+                            }
+                        }
+                        offset = 0;
+                    }
+                }
+                base = end;
+            }
+            Ok(None)
+        }
+    }
+}
+
 /// Reads the lists of many nodes, one after another, keeping the adjacency leaf it last
 /// descended to: a traversal that visits nodes in id order (64 nodes share a leaf) descends the
 /// radix vector once per leaf instead of once per node. Made by [`Adjacency::reader`].
@@ -239,10 +302,21 @@ pub struct ListReader<'a, S> {
     resumed: [Option<(u64, Direction, List<'a>)>; RESUMED_LISTS],
     /// The entry of `resumed` to replace next.
     resumed_next: usize,
+    /// The delta's tiers, loaded at the first list read while the delta is not empty.
+    tiers: Option<Tiers>,
+    /// The delta entries of the list read last, a buffer reused from list to list.
+    delta: Vec<AdjEntry>,
+    /// For [`ListReader::for_each_chunk_in`]: the delta entries of the leaf being scanned,
+    /// ordered by list, and each one's list (`2 * node + direction`).
+    leaf_delta: Vec<AdjEntry>,
+    leaf_delta_lists: Vec<u64>,
 }
 
 /// Lists a [`ListReader`] keeps for [`ListReader::resume`].
 const RESUMED_LISTS: usize = 4;
+
+/// Nodes whose delta entries a fold reads into memory at a time: a thousand leaves.
+const FOLD_NODES: u64 = 1024 * NODES_PER_LEAF as u64;
 
 impl<'a, S: PageSource> ListReader<'a, S> {
     /// Calls `visit` with the node at the other end of each of `node`'s edges in `direction`,
@@ -270,8 +344,68 @@ impl<'a, S: PageSource> ListReader<'a, S> {
     where
         'a: 't,
     {
+        let mut visit = visit;
         let list = self.list(node, direction)?;
-        visit_chunks(self.src, list, types, visit)
+        visit_chunks(self.src, list, types, &mut visit)?;
+        if self.load_delta(node, direction)? {
+            visit(NodeIds::run(&self.delta, types))?;
+        }
+        Ok(())
+    }
+
+    /// Whether the delta is not empty; loads its tiers the first time it is asked.
+    fn tiers(&mut self) -> Result<Option<&Tiers>> {
+        if self.adjacency.delta.directory.is_empty() {
+            return Ok(None);
+        }
+        if self.tiers.is_none() {
+            self.tiers = Some(Tiers::load(self.src, &self.adjacency.delta.directory)?);
+        }
+        Ok(self.tiers.as_ref())
+    }
+
+    /// Reads `node`'s delta entries in `direction` into `self.delta`; whether there are any.
+    #[inline]
+    fn load_delta(&mut self, node: u64, direction: Direction) -> Result<bool> {
+        if self.adjacency.delta.directory.is_empty() {
+            return Ok(false);
+        }
+        let mut found = std::mem::take(&mut self.delta);
+        found.clear();
+        let src = self.src;
+        if let Some(tiers) = self.tiers()? {
+            tiers.list_into(src, node, direction, &mut found)?;
+        }
+        self.delta = found;
+        Ok(!self.delta.is_empty())
+    }
+
+    /// Reads the delta entries of the nodes of `nodes` into `self.leaf_delta`, ordered by
+    /// list; whether there are any.
+    fn load_leaf_delta(&mut self, nodes: Range<u64>) -> Result<bool> {
+        self.leaf_delta.clear();
+        self.leaf_delta_lists.clear();
+        let src = self.src;
+        let Some(tiers) = self.tiers()? else {
+            return Ok(false);
+        };
+        let mut found = Vec::new();
+        tiers.range_into(src, nodes, &mut found)?;
+        // Stable: a list's entries stay oldest tier first, each tier's in edge order.
+        found.sort_by_key(|(list, _)| *list);
+        for (list, entry) in found {
+            self.leaf_delta_lists.push(list);
+            self.leaf_delta.push(entry);
+        }
+        Ok(!self.leaf_delta.is_empty())
+    }
+
+    /// The entries of `self.leaf_delta` of `node`'s list in `direction`.
+    fn leaf_delta_of(&self, node: u64, direction: Direction) -> &[AdjEntry] {
+        let list = 2 * node + u64::from(direction.index());
+        let start = self.leaf_delta_lists.partition_point(|&l| l < list);
+        let end = self.leaf_delta_lists.partition_point(|&l| l <= list);
+        self.leaf_delta.get(start..end).unwrap_or_default()
     }
 
     /// Calls `visit(node, ids)` with each stretch of the lists in `directions` of every node in
@@ -302,9 +436,14 @@ impl<'a, S: PageSource> ListReader<'a, S> {
             let leaf = self.adjacency.leaf(self.src, node)?;
             self.leaf = Some((index, leaf));
             self.run_page = None;
-            if let Some(leaf) = leaf {
-                for v in (node..leaf_end).filter(|&v| select(v)) {
-                    for &d in directions {
+            let delta = self.load_leaf_delta(node..leaf_end)?;
+            if leaf.is_none() && !delta {
+                node = leaf_end;
+                continue;
+            }
+            for v in (node..leaf_end).filter(|&v| select(v)) {
+                for &d in directions {
+                    if let Some(leaf) = leaf {
                         let slot = run::slot(leaf, slot_index(v, d))?;
                         match slot.form {
                             FORM_EMPTY => {}
@@ -317,6 +456,10 @@ impl<'a, S: PageSource> ListReader<'a, S> {
                                 visit_chunks(self.src, list, types, |ids| visit(v, ids))?;
                             }
                         }
+                    }
+                    let added = self.leaf_delta_of(v, d);
+                    if !added.is_empty() {
+                        visit(v, NodeIds::run(added, types))?;
                     }
                 }
             }
@@ -349,17 +492,27 @@ impl<'a, S: PageSource> ListReader<'a, S> {
         types: Option<&[u32]>,
         visit: impl FnMut(Neighbor) -> Result<(), E>,
     ) -> Result<(), E> {
+        let mut visit = visit;
         let list = self.list(node, direction)?;
-        visit_entries(self.src, list, types, visit)
+        visit_entries(self.src, list, types, &mut visit)?;
+        if self.load_delta(node, direction)? {
+            for e in &self.delta {
+                if types.is_none_or(|types| types.contains(&u32::from(e.edge_type.get()))) {
+                    visit(Neighbor::from_entry(e))?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The number of entries of `node`'s list in `direction`, every type counted: O(1).
     pub fn len(&mut self, node: u64, direction: Direction) -> Result<u64> {
-        Ok(match self.list(node, direction)? {
-            List::Empty => 0,
-            List::Run(entries) => entries.len() as u64,
-            List::Hub(hub) => hub.degree.get(),
-        })
+        let stored = list_len(self.list(node, direction)?);
+        let src = self.src;
+        match self.tiers()? {
+            Some(tiers) => Ok(stored + tiers.count_of(src, node, direction)?),
+            None => Ok(stored),
+        }
     }
 
     /// Calls `visit` with the node at the other end of each of `node`'s entries in `direction`
@@ -377,43 +530,22 @@ impl<'a, S: PageSource> ListReader<'a, S> {
         mut visit: impl FnMut(u64) -> Result<ControlFlow<()>, E>,
     ) -> Result<Option<u64>, E> {
         let wanted = |t: u32| types.is_none_or(|types| types.contains(&t));
-        match self.resumed_list(node, direction)? {
-            List::Empty => Ok(None),
-            List::Run(entries) => {
-                let start = usize::try_from(position).unwrap_or(usize::MAX);
-                for (i, e) in entries.get(start..).unwrap_or(&[]).iter().enumerate() {
-                    if wanted(u32::from(e.edge_type.get())) && visit(e.neighbor_id())?.is_break() {
-                        return Ok(Some(position + i as u64 + 1));
-                    }
-                }
-                Ok(None)
-            }
-            List::Hub(hub) => {
-                let capacity = crate::layout::SEGMENT_CAPACITY as u64;
-                // `base`: the position of the first entry of type `t`.
-                let mut base = 0;
-                for t in hub::hub_types(hub)? {
-                    let count = t.count.get();
-                    let end = base + count;
-                    if position < end && wanted(t.edge_type.get()) {
-                        let first = position.saturating_sub(base);
-                        let mut offset = usize::try_from(first % capacity).unwrap_or(usize::MAX);
-                        for index in first / capacity..count.div_ceil(capacity) {
-                            let segment = hub::segment_entries(self.src, t, index)?;
-                            for (j, e) in segment.get(offset..).unwrap_or(&[]).iter().enumerate() {
-                                if visit(e.neighbor_id())?.is_break() {
-                                    let at = index * capacity + (offset + j) as u64;
-                                    return Ok(Some(base + at + 1));
-                                }
-                            }
-                            offset = 0;
-                        }
-                    }
-                    base = end;
-                }
-                Ok(None)
+        let list = self.resumed_list(node, direction)?;
+        if let Some(after) = resume_stored(self.src, list, types, position, &mut visit)? {
+            return Ok(Some(after));
+        }
+        // The delta's entries follow the stored ones.
+        let stored = list_len(list);
+        if !self.load_delta(node, direction)? {
+            return Ok(None);
+        }
+        let start = usize::try_from(position.saturating_sub(stored)).unwrap_or(usize::MAX);
+        for (i, e) in self.delta.get(start..).unwrap_or(&[]).iter().enumerate() {
+            if wanted(u32::from(e.edge_type.get())) && visit(e.neighbor_id())?.is_break() {
+                return Ok(Some(stored + (start + i) as u64 + 1));
             }
         }
+        Ok(None)
     }
 
     /// `node`'s list in `direction`, from the lists resumed lately if it is one of them.
@@ -455,16 +587,31 @@ impl<'a, S: PageSource> ListReader<'a, S> {
 }
 
 impl Adjacency {
-    /// The store whose root was persisted as (`root`, `height`).
-    pub fn open(root: u64, height: u64) -> Result<Adjacency> {
+    /// The store whose roots were persisted as (`root`, `height`) ([`Adjacency::root`]) and
+    /// `delta` ([`Adjacency::delta_root`]; 0 for none) in `src`.
+    pub fn open(src: &impl PageSource, root: u64, height: u64, delta: u64) -> Result<Adjacency> {
         Ok(Adjacency {
             leaves: RadixVec::open(root, height)?,
+            delta: Delta {
+                directory: btree::Tree::load(src, delta)?,
+                open: None,
+            },
         })
     }
 
-    /// What to persist to find the store again: the root page and height of its leaves.
+    /// What to persist to find the lists again: the root page and height of their leaves.
     pub fn root(&self) -> RadixVec {
         self.leaves
+    }
+
+    /// What to persist to find the delta again: its directory's root page, 0 while it is empty.
+    pub fn delta_root(&self) -> u64 {
+        self.delta.directory.root()
+    }
+
+    /// Entries in the delta, not yet folded into their lists (one descent per tier).
+    pub fn delta_entries(&self, src: &impl PageSource) -> Result<u64> {
+        Ok(Tiers::load(src, &self.delta.directory)?.entries())
     }
 
     /// The leaf holding `node`'s lists, if it exists.
@@ -506,16 +653,36 @@ impl Adjacency {
             run_page: None,
             resumed: [None; RESUMED_LISTS],
             resumed_next: 0,
+            tiers: None,
+            delta: Vec::new(),
+            leaf_delta: Vec::new(),
+            leaf_delta_lists: Vec::new(),
         }
     }
 
-    /// The number of `node`'s edges in `direction`: O(1).
+    /// The number of `node`'s edges in `direction`: O(1) while the delta is empty, one
+    /// descent per tier more otherwise.
     pub fn degree(&self, src: &impl PageSource, node: u64, direction: Direction) -> Result<u64> {
-        Ok(match self.list(src, node, direction)? {
-            List::Empty => 0,
-            List::Run(entries) => entries.len() as u64,
-            List::Hub(hub) => hub.degree.get(),
-        })
+        let stored = list_len(self.list(src, node, direction)?);
+        if self.delta.directory.is_empty() {
+            return Ok(stored);
+        }
+        let tiers = Tiers::load(src, &self.delta.directory)?;
+        Ok(stored + tiers.count_of(src, node, direction)?)
+    }
+
+    /// `node`'s entries in `direction` in the delta, in reading order.
+    fn delta_list(
+        &self,
+        src: &impl PageSource,
+        node: u64,
+        direction: Direction,
+    ) -> Result<Vec<AdjEntry>> {
+        let mut found = Vec::new();
+        if !self.delta.directory.is_empty() {
+            Tiers::load(src, &self.delta.directory)?.list_into(src, node, direction, &mut found)?;
+        }
+        Ok(found)
     }
 
     /// `node`'s neighbours in `direction`, all or only those of `edge_type`, read in place. A
@@ -527,7 +694,8 @@ impl Adjacency {
         direction: Direction,
         edge_type: Option<u32>,
     ) -> Result<Neighbors<'a, S>> {
-        Neighbors::new(src, self.list(src, node, direction)?, edge_type)
+        let added = self.delta_list(src, node, direction)?;
+        Neighbors::new(src, self.list(src, node, direction)?, edge_type, added)
     }
 
     /// Calls `visit` with the node at the other end of each of `node`'s edges in `direction`:
@@ -542,12 +710,77 @@ impl Adjacency {
     ) -> Result<(), E> {
         visit_chunks(src, self.list(src, node, direction)?, None, |ids| {
             ids.try_each(&mut visit)
-        })
+        })?;
+        for e in self.delta_list(src, node, direction)? {
+            visit(e.neighbor_id())?;
+        }
+        Ok(())
     }
 
-    /// Adds `neighbor` to `node`'s list in `direction`. An id above [`U40::MAX`] (`node`'s or
-    /// the entry's) or a type above `u16::MAX` is refused with [`Error::OutOfRange`], the store
-    /// unchanged.
+    /// Adds `neighbor` to `node`'s list in `direction` through the delta: the entry goes into
+    /// the tier this transaction writes, and a later [`Adjacency::settle`] folds it into the
+    /// list. Costs pages in proportion to the transaction's entries, not to the lists they
+    /// join. Ids and types are refused as by [`Adjacency::insert`].
+    pub fn insert_deferred(
+        &mut self,
+        txn: &mut WriteTxn,
+        node: u64,
+        direction: Direction,
+        neighbor: Neighbor,
+    ) -> Result<()> {
+        id40("node id", node)?;
+        let entry = neighbor.entry()?;
+        self.delta
+            .add(txn, &mut [delta::cell(node, direction, &entry)])
+    }
+
+    /// Folds the delta into the lists when it is due: when it holds at least as many entries
+    /// as the lists (and at least [`FOLD_MIN_ENTRIES`]), or more than [`MAX_TIERS`] tiers.
+    /// `entries` is the number of entries of the whole store, delta included (twice the
+    /// edges); it only times the fold. Call before each commit: it also closes the tier the
+    /// transaction wrote, so the next transaction starts its own.
+    pub fn settle(&mut self, txn: &mut WriteTxn, entries: u64) -> Result<()> {
+        self.delta.open = None;
+        if self.delta.directory.is_empty() {
+            return Ok(());
+        }
+        let tiers = Tiers::load(&*txn, &self.delta.directory)?;
+        let deferred = tiers.entries();
+        let stored = entries.saturating_sub(deferred);
+        if tiers.count() > MAX_TIERS || deferred >= FOLD_MIN_ENTRIES.max(stored) {
+            self.fold_tiers(txn, &tiers)?;
+        }
+        Ok(())
+    }
+
+    /// Moves every entry of the delta into its list, a run of leaves at a time, and frees the
+    /// tiers. A list's entries keep their reading order.
+    pub fn fold(&mut self, txn: &mut WriteTxn) -> Result<()> {
+        let tiers = Tiers::load(&*txn, &self.delta.directory)?;
+        self.fold_tiers(txn, &tiers)
+    }
+
+    /// [`Adjacency::fold`] of `tiers`, the delta's.
+    fn fold_tiers(&mut self, txn: &mut WriteTxn, tiers: &Tiers) -> Result<()> {
+        let mut found = Vec::new();
+        let mut from = 0;
+        while let Some(first) = tiers.next_node(&*txn, from)? {
+            let start = first - first % NODES_PER_LEAF as u64;
+            let end = start.saturating_add(FOLD_NODES);
+            found.clear();
+            tiers.range_into(&*txn, start..end, &mut found)?;
+            // Stable: a list's entries stay oldest tier first, each tier's in edge order.
+            found.sort_by_key(|(list, _)| *list);
+            self.add_lists(txn, &found)?;
+            from = end;
+        }
+        self.delta.clear(txn)
+    }
+
+    /// Adds `neighbor` to `node`'s list in `direction` in place, copying the pages of the list
+    /// and its leaf (so it reads before the list's delta entries, if it has any). An id
+    /// above [`U40::MAX`] (`node`'s or the entry's) or a type above `u16::MAX` is refused with
+    /// [`Error::OutOfRange`], the store unchanged.
     pub fn insert(
         &mut self,
         txn: &mut WriteTxn,
@@ -618,6 +851,16 @@ impl Adjacency {
         direction: Direction,
         neighbor: Neighbor,
     ) -> Result<bool> {
+        if !self.delta.directory.is_empty()
+            && node <= U40::MAX
+            && neighbor.edge <= U40::MAX
+            && self
+                .delta
+                .remove(txn, &delta::key_of(node, direction, neighbor.edge))?
+                .is_some()
+        {
+            return Ok(true);
+        }
         let Some(path) = self.leaf_mut(txn, node, false)? else {
             return Ok(false);
         };
@@ -646,6 +889,19 @@ impl Adjacency {
 
     /// Removes `node`'s whole list in `direction` and returns what it held.
     pub fn remove_all(
+        &mut self,
+        txn: &mut WriteTxn,
+        node: u64,
+        direction: Direction,
+    ) -> Result<Vec<Neighbor>> {
+        let added = self.delta.remove_list(txn, node, direction)?;
+        let mut removed = self.remove_all_stored(txn, node, direction)?;
+        removed.extend(added.iter().map(Neighbor::from_entry));
+        Ok(removed)
+    }
+
+    /// Removes `node`'s stored list in `direction` (not its delta entries) and returns it.
+    fn remove_all_stored(
         &mut self,
         txn: &mut WriteTxn,
         node: u64,

@@ -326,7 +326,17 @@ pub(crate) struct LeafLists<'a> {
     bounds: &'a [usize],
 }
 
-impl LeafLists<'_> {
+impl<'a> LeafLists<'a> {
+    /// The lists of leaf `leaf`: slot s's is `entries[bounds[s]..bounds[s + 1]]`
+    /// (`bounds` has [`SLOTS_PER_LEAF`] + 1 elements).
+    pub(crate) fn new(leaf: u64, entries: &'a [AdjEntry], bounds: &'a [usize]) -> LeafLists<'a> {
+        LeafLists {
+            leaf,
+            entries,
+            bounds,
+        }
+    }
+
     /// The new entries of slot `slot`'s list, in edge order (empty for none).
     pub(crate) fn list(&self, slot: usize) -> &[AdjEntry] {
         match (self.bounds.get(slot), self.bounds.get(slot + 1)) {

@@ -4,17 +4,19 @@
 //! its slots and page array set in one pass, with no run ever placed twice. A leaf that exists
 //! takes each of its lists' entries through [`Adjacency::extend`].
 
-use pager_mmap::{PageId, WriteTxn};
+use pager_mmap::{PageId, PageSource, WriteTxn};
 use zerocopy::little_endian::{U16, U64};
 
-use crate::adjacency::{Adjacency, Direction, Neighbor};
+use crate::adjacency::{Adjacency, Direction, Neighbor, run_of};
 use crate::batch::{EdgeBatch, LeafLists};
+use crate::delta::{self, Tiers};
 use crate::error::{Error, Result};
 use crate::hub;
 use crate::layout::{
-    AdjEntry, AdjLeafPage, FORM_HUB, FORM_RUN, HUB_THRESHOLD, LEAF_PAGES, ListSlot, NODES_PER_LEAF,
-    RUN_CAPACITY, RunPage, SLOTS_PER_LEAF,
+    AdjEntry, AdjLeafPage, FORM_EMPTY, FORM_HUB, FORM_RUN, HUB_THRESHOLD, LEAF_PAGES, ListSlot,
+    NODES_PER_LEAF, RUN_CAPACITY, RunPage, SLOTS_PER_LEAF,
 };
+use crate::run;
 
 /// The slots of a leaf in the order their lists are placed: every out-list in node order, then
 /// every in-list. A traversal follows one direction, and packing its lists together keeps them
@@ -44,16 +46,77 @@ impl Adjacency {
     /// not exist yet is built whole (see the module's documentation), which is what makes a
     /// bulk load into an empty store fast.
     pub fn add_batch(&mut self, txn: &mut WriteTxn, batch: &EdgeBatch) -> Result<()> {
+        batch.for_each_leaf(|lists| self.add_leaf_lists(txn, lists))
+    }
+
+    /// Adds the edges of `batch` as [`Adjacency::add_batch`] does, but through the delta
+    /// (see [`Adjacency::insert_deferred`]): only a leaf that does not exist yet and has no
+    /// entry in the delta is built whole in place; every other entry goes into the tier this
+    /// transaction writes.
+    pub fn add_batch_deferred(&mut self, txn: &mut WriteTxn, batch: &EdgeBatch) -> Result<()> {
+        let tiers = Tiers::load(&*txn, &self.delta.directory)?;
+        let mut cells = Vec::new();
         batch.for_each_leaf(|lists| {
-            if self
-                .leaf(&*txn, lists.leaf * NODES_PER_LEAF as u64)?
-                .is_some()
+            let first = lists.leaf * NODES_PER_LEAF as u64;
+            if self.leaf(&*txn, first)?.is_none()
+                && !tiers.any_in(&*txn, first..first + NODES_PER_LEAF as u64)?
             {
-                self.extend_lists(txn, lists)
-            } else {
-                self.build_leaf(txn, lists)
+                return self.build_leaf(txn, lists);
             }
-        })
+            for slot in 0..SLOTS_PER_LEAF {
+                let (node, direction) = list_of(lists.leaf, slot);
+                let entries = lists.list(slot);
+                cells.extend(entries.iter().map(|e| delta::cell(node, direction, e)));
+            }
+            Ok(())
+        })?;
+        self.delta.add(txn, &mut cells)
+    }
+
+    /// Adds `found`'s entries, each `(2 * node + direction, entry)` and ordered by list, to
+    /// the end of their lists, a leaf at a time: a leaf that exists is rewritten whole
+    /// ([`Adjacency::rebuild_leaf`]), one that does not is built.
+    pub(crate) fn add_lists(
+        &mut self,
+        txn: &mut WriteTxn,
+        found: &[(u64, AdjEntry)],
+    ) -> Result<()> {
+        let per_leaf = SLOTS_PER_LEAF as u64;
+        let mut entries = Vec::new();
+        let mut bounds = [0usize; SLOTS_PER_LEAF + 1];
+        let mut rest = found;
+        while let Some(&(first, _)) = rest.first() {
+            let leaf = first / per_leaf;
+            let count = rest.partition_point(|(list, _)| list / per_leaf == leaf);
+            let (this, next) = rest.split_at(count);
+            entries.clear();
+            entries.extend(this.iter().map(|(_, e)| *e));
+            for (slot, bound) in bounds.iter_mut().enumerate() {
+                let list = leaf * per_leaf + slot as u64;
+                *bound = this.partition_point(|(l, _)| *l < list);
+            }
+            let lists = LeafLists::new(leaf, &entries, &bounds);
+            if self.leaf(&*txn, leaf * NODES_PER_LEAF as u64)?.is_some() {
+                self.rebuild_leaf(txn, &lists)?;
+            } else {
+                self.build_leaf(txn, &lists)?;
+            }
+            rest = next;
+        }
+        Ok(())
+    }
+
+    /// Adds `lists` to their leaf: each list extended in place if the leaf exists, the leaf
+    /// built whole if not.
+    fn add_leaf_lists(&mut self, txn: &mut WriteTxn, lists: &LeafLists<'_>) -> Result<()> {
+        if self
+            .leaf(&*txn, lists.leaf * NODES_PER_LEAF as u64)?
+            .is_some()
+        {
+            self.extend_lists(txn, lists)
+        } else {
+            self.build_leaf(txn, lists)
+        }
     }
 
     /// [`Adjacency::extend`] for each list of an existing leaf that `lists` has entries for.
@@ -69,6 +132,98 @@ impl Adjacency {
         Ok(())
     }
 
+    /// Rewrites leaf `lists.leaf`, which exists, with each list's entries followed by its
+    /// entries in `lists`: its runs packed afresh, out-lists first, into new run pages (the old
+    /// ones freed; a run that passes [`HUB_THRESHOLD`] becomes a hub), its hubs kept and
+    /// appended to. Writing the leaf's pages once beats extending list by list, where runs
+    /// outgrow their room and move: a fold adds to nearly every list of the leaves it touches.
+    fn rebuild_leaf(&mut self, txn: &mut WriteTxn, lists: &LeafLists<'_>) -> Result<()> {
+        let path = self
+            .leaf_mut(txn, lists.leaf * NODES_PER_LEAF as u64, false)?
+            .ok_or_else(|| Error::Corrupt("adjacency leaf to rebuild not found".into()))?;
+        let (slots, pages) = {
+            let leaf = txn.page_as::<AdjLeafPage>(path.leaf)?;
+            (leaf.slots, leaf.pages)
+        };
+        let page_at = |index: u16| -> Result<PageId> {
+            match pages.get(usize::from(index)).map(|p| p.get()) {
+                Some(id) if id != 0 => Ok(PageId(id)),
+                _ => Err(Error::Corrupt(format!(
+                    "list refers to empty page slot {index}"
+                ))),
+            }
+        };
+        let mut builder = LeafBuilder::default();
+        let mut kept = Vec::new();
+        let mut combined = Vec::new();
+        for slot in slots_out_first() {
+            let stored = *slots
+                .get(slot)
+                .ok_or_else(|| Error::Corrupt(format!("no list slot {slot}")))?;
+            let added = lists.list(slot);
+            let (node, direction) = list_of(lists.leaf, slot);
+            combined.clear();
+            match stored.form {
+                FORM_HUB => {
+                    let old = page_at(stored.page.get())?;
+                    kept.push(old);
+                    let hub_id = txn.cow(old)?;
+                    for e in added {
+                        hub::push(txn, hub_id, *e)?;
+                    }
+                    let page = builder.own(hub_id.0)?;
+                    builder.set(slot, hub_slot(page))?;
+                    continue;
+                }
+                FORM_RUN => {
+                    let page = txn.page_as::<RunPage>(page_at(stored.page.get())?)?;
+                    combined.extend_from_slice(run_of(page, &stored)?);
+                }
+                FORM_EMPTY => {}
+                other => {
+                    return Err(Error::Corrupt(format!(
+                        "list slot of node {node} has form {other}"
+                    )));
+                }
+            }
+            combined.extend_from_slice(added);
+            self.place_list(txn, &mut builder, slot, node, direction, &combined)?;
+        }
+        // Every page the leaf owned is a run page now copied out, or a hub kept above.
+        for id in pages.iter().map(|p| p.get()).filter(|&id| id != 0) {
+            if !kept.contains(&PageId(id)) {
+                txn.free(PageId(id))?;
+            }
+        }
+        let leaf = txn.page_mut_as::<AdjLeafPage>(path.leaf)?;
+        leaf.slots.fill(run::EMPTY);
+        leaf.pages.fill(U64::ZERO);
+        builder.finish(txn, path.leaf)
+    }
+
+    /// Places the list of `entries` (none, a run, or a hub when longer than
+    /// [`HUB_THRESHOLD`]) at `slot` of the leaf `builder` builds.
+    fn place_list(
+        &mut self,
+        txn: &mut WriteTxn,
+        builder: &mut LeafBuilder,
+        slot: usize,
+        node: u64,
+        direction: Direction,
+        entries: &[AdjEntry],
+    ) -> Result<()> {
+        if entries.len() > HUB_THRESHOLD {
+            let hub_id = hub::create(txn, node, direction.index())?;
+            hub::fill(txn, hub_id, entries)?;
+            let page = builder.own(hub_id.0)?;
+            builder.set(slot, hub_slot(page))
+        } else if !entries.is_empty() {
+            builder.place_run(slot, entries)
+        } else {
+            Ok(())
+        }
+    }
+
     /// Creates leaf `lists.leaf` holding exactly the lists of `lists`.
     fn build_leaf(&mut self, txn: &mut WriteTxn, lists: &LeafLists<'_>) -> Result<()> {
         let path = self
@@ -76,16 +231,8 @@ impl Adjacency {
             .ok_or_else(|| Error::Corrupt("adjacency leaf not created".into()))?;
         let mut builder = LeafBuilder::default();
         for slot in slots_out_first() {
-            let entries = lists.list(slot);
-            if entries.len() > HUB_THRESHOLD {
-                let (node, direction) = list_of(lists.leaf, slot);
-                let hub_id = hub::create(txn, node, direction.index())?;
-                hub::fill(txn, hub_id, entries)?;
-                let page = builder.own(hub_id.0)?;
-                builder.set(slot, hub_slot(page))?;
-            } else if !entries.is_empty() {
-                builder.place_run(slot, entries)?;
-            }
+            let (node, direction) = list_of(lists.leaf, slot);
+            self.place_list(txn, &mut builder, slot, node, direction, lists.list(slot))?;
         }
         builder.finish(txn, path.leaf)
     }

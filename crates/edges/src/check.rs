@@ -24,8 +24,9 @@ impl Adjacency {
     /// one hub, of the matching type; runs inside their page's used entries, not overlapping, at
     /// most [`HUB_THRESHOLD`] long; hubs owned by their node and direction, with distinct types
     /// of at most 16 bits whose counts add up to the degree, each with exactly the segments its
-    /// count needs. Calls `visit(node, direction, neighbor)` for every entry, appends every page
-    /// the store reaches to `pages`, and returns the problems found.
+    /// count needs; then the delta's directory and tiers as B+trees whose entries decode.
+    /// Calls `visit(node, direction, neighbor)` for every entry, the delta's included, appends
+    /// every page the store reaches to `pages`, and returns the problems found.
     pub fn check<S: PageSource>(
         &self,
         src: &S,
@@ -53,7 +54,24 @@ impl Adjacency {
                 Err(e) => walk.problems.push(format!("adjacency leaf {page}: {e}")),
             }
         }
-        Ok(walk.problems)
+        let Walk {
+            pages,
+            mut problems,
+            mut visit,
+        } = walk;
+        problems.extend(self.delta.check(src, pages, |node, direction, e| {
+            visit(node, direction, Neighbor::from_entry(&e))
+        })?);
+        Ok(problems)
+    }
+}
+
+impl Adjacency {
+    /// Appends the pages of the delta (its directory and tiers, B+tree pages) to `pages`,
+    /// walking them as [`Adjacency::check`] does but reporting nothing: for accounting.
+    pub fn delta_pages<S: PageSource>(&self, src: &S, pages: &mut Vec<PageId>) -> Result<()> {
+        self.delta.check(src, pages, |_, _, _| {})?;
+        Ok(())
     }
 }
 

@@ -16,6 +16,12 @@
 //! one parent, so a copy-on-write change repoints one page. [`Adjacency::add_batch`] adds an
 //! [`EdgeBatch`] of many edges, one leaf at a time, and builds a leaf that does not exist yet
 //! whole, for bulk loads.
+//!
+//! Writes that should cost pages in proportion to themselves rather than to the lists they
+//! join ([`Adjacency::insert_deferred`], [`Adjacency::add_batch_deferred`]) go into a *delta*:
+//! per-transaction tiers of entries sorted by list, which reads merge after the stored list
+//! and [`Adjacency::settle`] folds into the lists once they are as large as the lists (see the
+//! `delta` module).
 #![forbid(unsafe_code)]
 #![deny(clippy::indexing_slicing)]
 
@@ -23,6 +29,7 @@ mod adjacency;
 mod batch;
 mod bulk;
 mod check;
+mod delta;
 mod error;
 mod hub;
 mod layout;
@@ -31,6 +38,7 @@ mod run;
 
 pub use adjacency::{Adjacency, Direction, ListReader, Neighbor};
 pub use batch::{EdgeBatch, EdgeEnds};
+pub use delta::{FOLD_MIN_ENTRIES, MAX_TIERS};
 pub use error::{Error, Result};
 pub use layout::{
     ADJ_LEAF, AdjEntry, AdjLeafPage, HUB, HUB_THRESHOLD, HUB_TYPE_CAPACITY, HubPage, HubType,

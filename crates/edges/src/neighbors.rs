@@ -118,6 +118,8 @@ pub struct Neighbors<'a, S> {
     current: Option<(HubType, u64)>,
     segment: std::slice::Iter<'a, SegEntry>,
     failed: bool,
+    /// The list's delta entries, read after the stored ones.
+    added: std::vec::IntoIter<AdjEntry>,
 }
 
 impl<'a, S: PageSource> Neighbors<'a, S> {
@@ -125,6 +127,7 @@ impl<'a, S: PageSource> Neighbors<'a, S> {
         src: &'a S,
         list: List<'a>,
         edge_type: Option<u32>,
+        added: Vec<AdjEntry>,
     ) -> Result<Neighbors<'a, S>> {
         let mut neighbors = Neighbors {
             src,
@@ -134,6 +137,7 @@ impl<'a, S: PageSource> Neighbors<'a, S> {
             current: None,
             segment: [].iter(),
             failed: false,
+            added: added.into_iter(),
         };
         match list {
             List::Empty => {}
@@ -193,12 +197,16 @@ impl<S: PageSource> Iterator for Neighbors<'_, S> {
             }
             match self.next_segment() {
                 Ok(true) => {}
-                Ok(false) => return None,
+                Ok(false) => break,
                 Err(e) => {
                     self.failed = true;
                     return Some(Err(e));
                 }
             }
         }
+        let edge_type = self.edge_type;
+        self.added
+            .find(|e| edge_type.is_none_or(|t| u32::from(e.edge_type.get()) == t))
+            .map(|e| Ok(Neighbor::from_entry(&e)))
     }
 }

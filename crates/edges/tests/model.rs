@@ -28,6 +28,8 @@ enum Op {
         edge_type: u32,
         to_hub: bool,
         burst: u8,
+        /// Through the delta (`insert_deferred`) rather than in place.
+        deferred: bool,
     },
     /// Extend the list of `node` (or node 5) by `len` entries at once, of two types; up to 399,
     /// so that a batch may pass the hub threshold on its own.
@@ -46,7 +48,11 @@ enum Op {
         start: u64,
         len: u16,
         to_hub: bool,
+        /// Through the delta (`add_batch_deferred`) rather than in place.
+        deferred: bool,
     },
+    /// Fold the delta into the lists now.
+    Fold,
     Remove {
         pick: usize,
     },
@@ -61,12 +67,13 @@ enum Op {
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        10 => (0..NODES, any::<bool>(), 0..NODES, 0..TYPES, any::<bool>(), 0u8..120)
-            .prop_map(|(node, out, neighbor, edge_type, to_hub, burst)| Op::Insert { node, out, neighbor, edge_type, to_hub, burst }),
+        10 => (0..NODES, any::<bool>(), 0..NODES, 0..TYPES, any::<bool>(), 0u8..120, any::<bool>())
+            .prop_map(|(node, out, neighbor, edge_type, to_hub, burst, deferred)| Op::Insert { node, out, neighbor, edge_type, to_hub, burst, deferred }),
         3 => (0..NODES, any::<bool>(), 0..NODES, 0..TYPES, any::<bool>(), 1u16..400)
             .prop_map(|(node, out, neighbor, edge_type, to_hub, len)| Op::Extend { node, out, neighbor, edge_type, to_hub, len }),
-        2 => (0..NODES, 1u16..400, any::<bool>())
-            .prop_map(|(start, len, to_hub)| Op::AddBatch { start, len, to_hub }),
+        2 => (0..NODES, 1u16..400, any::<bool>(), any::<bool>())
+            .prop_map(|(start, len, to_hub, deferred)| Op::AddBatch { start, len, to_hub, deferred }),
+        1 => Just(Op::Fold),
         4 => any::<usize>().prop_map(|pick| Op::Remove { pick }),
         1 => (0..NODES, any::<bool>()).prop_map(|(node, out)| Op::RemoveAll { node, out }),
         2 => Just(Op::Commit),
@@ -201,9 +208,13 @@ fn assert_clean(pager: &Pager, adjacency: &Adjacency, model: &Model) {
     assert!(report.is_clean(), "{:?}", report.problems);
 }
 
-fn save(txn: &mut WriteTxn, adjacency: &Adjacency) {
+/// Settles the delta (folding it when due) and persists the roots, as a commit does.
+fn save(txn: &mut WriteTxn, adjacency: &mut Adjacency, model: &Model) {
+    let entries = model.values().map(|list| list.len() as u64).sum();
+    adjacency.settle(txn, entries).expect("settle");
     txn.set_root(0, adjacency.root().root).expect("slot");
     txn.set_root(1, adjacency.root().height).expect("slot");
+    txn.set_root(2, adjacency.delta_root()).expect("slot");
 }
 
 impl Harness {
@@ -236,6 +247,7 @@ impl Harness {
                 edge_type,
                 to_hub,
                 burst,
+                deferred,
             } => {
                 let node = if to_hub { 5 } else { node };
                 let mut adjacency = self.adjacency;
@@ -246,9 +258,12 @@ impl Harness {
                         edge_type,
                     };
                     self.next_edge += 1;
-                    adjacency
-                        .insert(self.txn(), node, dir(out), n)
-                        .expect("insert");
+                    if deferred {
+                        adjacency.insert_deferred(self.txn(), node, dir(out), n)
+                    } else {
+                        adjacency.insert(self.txn(), node, dir(out), n)
+                    }
+                    .expect("insert");
                     self.model.entry((node, out)).or_default().push(n);
                 }
                 self.adjacency = adjacency;
@@ -277,7 +292,12 @@ impl Harness {
                 self.model.entry((node, out)).or_default().extend(batch);
                 self.adjacency = adjacency;
             }
-            Op::AddBatch { start, len, to_hub } => {
+            Op::AddBatch {
+                start,
+                len,
+                to_hub,
+                deferred,
+            } => {
                 let first_edge = self.next_edge;
                 let edges: Vec<(u64, u64, u32)> = (0..u64::from(len))
                     .map(|i| {
@@ -293,7 +313,12 @@ impl Harness {
                 });
                 let batch = EdgeBatch::new(first_edge, ends).expect("batch");
                 let mut adjacency = self.adjacency;
-                adjacency.add_batch(self.txn(), &batch).expect("add_batch");
+                if deferred {
+                    adjacency.add_batch_deferred(self.txn(), &batch)
+                } else {
+                    adjacency.add_batch(self.txn(), &batch)
+                }
+                .expect("add_batch");
                 for (edge, (from, to, edge_type)) in (first_edge..).zip(edges) {
                     let out = Neighbor {
                         node: to,
@@ -338,9 +363,16 @@ impl Harness {
                 let expected = self.model.remove(&(node, out)).unwrap_or_default();
                 assert_eq!(sorted(removed), sorted(expected));
             }
+            Op::Fold => {
+                let mut adjacency = self.adjacency;
+                adjacency.fold(self.txn()).expect("fold");
+                self.adjacency = adjacency;
+            }
             Op::Commit => {
-                let adjacency = self.adjacency;
-                save(self.txn(), &adjacency);
+                let mut adjacency = self.adjacency;
+                let model = self.model.clone();
+                save(self.txn(), &mut adjacency, &model);
+                self.adjacency = adjacency;
                 self.txn.take().expect("open").commit().expect("commit");
                 self.committed = (self.adjacency, self.model.clone());
                 assert_clean(&self.pager, &self.adjacency, &self.model);
@@ -359,9 +391,8 @@ impl Harness {
                     Pager::with_storage(Box::new(Arc::clone(&self.storage)), Options::default())
                         .expect("reopen");
                 let read = self.pager.begin_read().expect("read");
-                self.adjacency =
-                    Adjacency::open(read.root(0).expect("slot"), read.root(1).expect("slot"))
-                        .expect("root");
+                let root = |slot| read.root(slot).expect("slot");
+                self.adjacency = Adjacency::open(&read, root(0), root(1), root(2)).expect("root");
                 drop(read);
                 (_, self.model) = self.committed.clone();
                 assert_eq!(self.adjacency, self.committed.0);
@@ -387,8 +418,10 @@ proptest! {
         for op in ops {
             harness.apply(op);
         }
-        let adjacency = harness.adjacency;
-        save(harness.txn(), &adjacency);
+        let mut adjacency = harness.adjacency;
+        let model = harness.model.clone();
+        save(harness.txn(), &mut adjacency, &model);
+        harness.adjacency = adjacency;
         harness.txn.take().expect("open").commit().expect("commit");
         assert_clean(&harness.pager, &harness.adjacency, &harness.model);
     }

@@ -1,7 +1,7 @@
 //! `check` and `stats`: every structure walked, every page accounted for, and the structures
 //! verified against each other (records, adjacency, indexes, string tables).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use pager_mmap::{PageId, PageSource, page_type_of};
 
@@ -86,7 +86,8 @@ pub struct Footprint {
     /// B+tree pages (kind, name, label and property indexes, string tables, external ids,
     /// key-value spaces, edge data) per node.
     pub btrees_per_node: Option<f64>,
-    /// Adjacency pages (both directions: leaves, runs, hubs and their segments) per edge.
+    /// Adjacency pages (both directions: leaves, runs, hubs and their segments, and the delta's
+    /// B+tree pages) per edge.
     pub adjacency_per_edge: Option<f64>,
     /// Edge record pages per edge.
     pub records_per_edge: Option<f64>,
@@ -95,12 +96,15 @@ pub struct Footprint {
 /// The page types that hold node records, B+trees, adjacency lists and edge records.
 const NODE_RECORD_PAGES: [&str; 3] = ["record leaf", "record heap", "column slots"];
 const BTREE_PAGES: [&str; 2] = ["btree leaf", "btree branch"];
-const ADJACENCY_PAGES: [&str; 4] = [
+const ADJACENCY_PAGES: [&str; 5] = [
     "adjacency leaf",
     "adjacency run",
     "adjacency hub",
     "adjacency segment",
+    DELTA_PAGES,
 ];
+/// The name [`Stats::pages_by_type`] gives the B+tree pages of the adjacency delta.
+const DELTA_PAGES: &str = "adjacency delta";
 const EDGE_RECORD_PAGES: [&str; 1] = ["attribute leaf"];
 
 impl Stats {
@@ -349,11 +353,18 @@ impl ReadTxn {
     pub fn stats(&self) -> Result<Stats> {
         let src = self.source();
         let pages = self.walk(&mut CheckReport::default(), None)?;
+        // The adjacency delta's tiers are B+tree pages; they count as adjacency.
+        let mut delta = Vec::new();
+        self.roots().adjacency.delta_pages(src, &mut delta)?;
+        let delta: HashSet<PageId> = delta.into_iter().collect();
         let mut pages_by_type = BTreeMap::new();
         for page in pages {
-            *pages_by_type
-                .entry(page_type_name(page_type_of(src.page(page)?).0))
-                .or_insert(0) += 1;
+            let name = if delta.contains(&page) {
+                DELTA_PAGES
+            } else {
+                page_type_name(page_type_of(src.page(page)?).0)
+            };
+            *pages_by_type.entry(name).or_insert(0) += 1;
         }
         Ok(Stats {
             txn_id: self.txn_id(),

@@ -7,9 +7,9 @@ use pager_mmap::{PageSource, WriteTxn};
 
 use crate::error::{Error, Result};
 use crate::schema::{
-    GRAPH_MARKER, LAYOUT_VERSION, NODE_SLOTS, SLOT_ADJACENCY, SLOT_BY_KIND, SLOT_BY_NAME,
-    SLOT_EDGE_DATA, SLOT_EDGES, SLOT_MARKER, SLOT_NODES, SLOT_STRINGS, SLOT_VERSION,
-    table_from_slots,
+    GRAPH_MARKER, LAYOUT_READ_ALSO, LAYOUT_VERSION, NODE_SLOTS, SLOT_ADJACENCY,
+    SLOT_ADJACENCY_DELTA, SLOT_BY_KIND, SLOT_BY_NAME, SLOT_EDGE_DATA, SLOT_EDGES, SLOT_MARKER,
+    SLOT_NODES, SLOT_STRINGS, SLOT_VERSION, table_from_slots,
 };
 
 /// Where each structure starts: node and edge records, edge data, adjacency, string table,
@@ -44,7 +44,7 @@ impl Roots {
             )));
         }
         let version = src.root(SLOT_VERSION)?;
-        if version != LAYOUT_VERSION {
+        if version != LAYOUT_VERSION && version != LAYOUT_READ_ALSO {
             return Err(Error::UnsupportedLayout {
                 found: version,
                 supported: LAYOUT_VERSION,
@@ -54,7 +54,12 @@ impl Roots {
             nodes: table_from_slots(words(src, SLOT_NODES)?, NODE_SLOTS)?,
             edges: AttrTable::open(TableRoot::from_words(words(src, SLOT_EDGES)?))?,
             edge_data: Tree::from_slot(src, SLOT_EDGE_DATA)?,
-            adjacency: Adjacency::open(src.root(SLOT_ADJACENCY)?, src.root(SLOT_ADJACENCY + 1)?)?,
+            adjacency: Adjacency::open(
+                src,
+                src.root(SLOT_ADJACENCY)?,
+                src.root(SLOT_ADJACENCY + 1)?,
+                src.root(SLOT_ADJACENCY_DELTA)?,
+            )?,
             strings: Tree::from_slot(src, SLOT_STRINGS)?,
             by_kind: Tree::from_slot(src, SLOT_BY_KIND)?,
             by_name: Tree::from_slot(src, SLOT_BY_NAME)?,
@@ -89,6 +94,7 @@ impl Roots {
         self.edge_data.save_to_slot(txn, SLOT_EDGE_DATA)?;
         txn.set_root(SLOT_ADJACENCY, self.adjacency.root().root)?;
         txn.set_root(SLOT_ADJACENCY + 1, self.adjacency.root().height)?;
+        txn.set_root(SLOT_ADJACENCY_DELTA, self.adjacency.delta_root())?;
         self.strings.save_to_slot(txn, SLOT_STRINGS)?;
         self.by_kind.save_to_slot(txn, SLOT_BY_KIND)?;
         self.by_name.save_to_slot(txn, SLOT_BY_NAME)?;

@@ -11,8 +11,12 @@ use crate::error::{Error, Result};
 /// Root slot 0 holds this marker (`"MMGGRAPH"` as a little-endian u64) plus the layout version
 /// in slot 14: a file whose slot 0 is 0 holds no graph yet.
 pub(crate) const GRAPH_MARKER: u64 = u64::from_le_bytes(*b"MMGGRAPH");
-/// The graph layout version this build reads and writes.
-pub(crate) const LAYOUT_VERSION: u64 = 4;
+/// The graph layout version this build writes.
+pub(crate) const LAYOUT_VERSION: u64 = 5;
+/// The earlier layout this build also reads: layout 4 is layout 5 without the adjacency's
+/// delta (slot 18 is 0 in every layout-4 file). A commit rewrites the version as 5, so that a
+/// build that knows only layout 4, which would not see the delta's entries, refuses the file.
+pub(crate) const LAYOUT_READ_ALSO: u64 = 4;
 
 pub(crate) const SLOT_MARKER: usize = 0;
 pub(crate) const SLOT_NODES: usize = 1;
@@ -27,6 +31,9 @@ pub(crate) const SLOT_KV: usize = 15;
 /// The edge data tree: edge id (5 bytes, big-endian) -> the edge's data, for edges whose data is
 /// not empty.
 pub(crate) const SLOT_EDGE_DATA: usize = 16;
+/// The adjacency delta's directory (`edges::Adjacency::delta_root`): 0 while every entry is in
+/// its list.
+pub(crate) const SLOT_ADJACENCY_DELTA: usize = 18;
 
 /// Node records per record-table leaf: nodes carry a name and data, so fewer per leaf leave
 /// each a larger share of the leaf's heap (80 slots of 40 bytes leave 824 bytes of own heap for

@@ -198,7 +198,7 @@ impl WriteTxn {
             edge_type,
         )?;
         let id = self.push_edge_record(from.0, to.0, type_id, data)?;
-        self.roots.adjacency.insert(
+        self.roots.adjacency.insert_deferred(
             &mut self.txn,
             from.0,
             edges::Direction::Out,
@@ -208,7 +208,7 @@ impl WriteTxn {
                 edge_type: type_id,
             },
         )?;
-        self.roots.adjacency.insert(
+        self.roots.adjacency.insert_deferred(
             &mut self.txn,
             to.0,
             edges::Direction::In,
@@ -280,7 +280,9 @@ impl WriteTxn {
         });
         let batch = edges::EdgeBatch::new(first, ends)?;
         drop(records);
-        self.roots.adjacency.add_batch(&mut self.txn, &batch)?;
+        self.roots
+            .adjacency
+            .add_batch_deferred(&mut self.txn, &batch)?;
         Ok((first..end).map(EdgeId).collect())
     }
 
@@ -374,6 +376,8 @@ impl WriteTxn {
     /// Makes the transaction's changes visible to new readers and, unless the transaction is
     /// non-durable, durable.
     pub fn commit(mut self) -> Result<()> {
+        let entries = 2 * self.roots.edges.len();
+        self.roots.adjacency.settle(&mut self.txn, entries)?;
         self.roots.save(&mut self.txn)?;
         self.txn.commit()?;
         Ok(())

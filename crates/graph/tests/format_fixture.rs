@@ -1,9 +1,10 @@
-//! A small graph file written by this layout (graph layout 4) is committed in `fixtures/`; it
+//! A small graph file written by this layout (graph layout 5) is committed in `fixtures/`; it
 //! must open, check clean and read back exactly, so that any change of the format is noticed.
-//! The same graph written by the earlier layouts is kept too (layout 1: 64-bit ids in records
-//! and entries; layout 2: 22-byte record slots without payloads; layout 3: a vector index's
-//! vectors in slots apart from its node slots): each must be refused with an error that names
-//! both versions, and left as it was. A file from an unknown
+//! The same graph written by the earlier layouts is kept too. Layout 4 (no adjacency delta) is
+//! still read, as it is, and its first commit makes it layout 5. The older ones (layout 1:
+//! 64-bit ids in records and entries; layout 2: 22-byte record slots without payloads; layout
+//! 3: a vector index's vectors in slots apart from its node slots) must each be refused with an
+//! error that names both versions, and left as it was. A file from an unknown
 //! pager format version, or with another page size, is refused with an error that says so.
 //!
 //! The fixture is made by `MMGRAPH_WRITE_FIXTURE=1 cargo test -p graph --test format_fixture --
@@ -15,7 +16,7 @@ use graph::{Direction, Graph, GraphRead, Metric, NewEdge, NodeId, VectorIndexSpe
 
 /// The fixture of the current layout.
 fn fixture() -> PathBuf {
-    fixture_of_layout(4)
+    fixture_of_layout(5)
 }
 
 fn fixture_of_layout(version: u32) -> PathBuf {
@@ -64,7 +65,16 @@ fn write(path: &std::path::Path) {
     let mut txn = graph.begin_write().expect("write");
     txn.delete_node(nodes[39]).expect("delete");
     txn.commit().expect("commit");
+    // Layout 5: edges that stay in the adjacency delta (far fewer than a fold needs).
+    let mut txn = graph.begin_write().expect("write");
+    for &to in &nodes[2..7] {
+        txn.add_edge(nodes[1], to, "late", b"").expect("edge");
+    }
+    txn.commit().expect("commit");
 }
+
+/// Edges the layout-5 fixture has beyond the layout-4 one: node 1's "late" edges.
+const LATE_EDGES: u64 = 5;
 
 /// The vector of node `i` in the fixture's index.
 fn fixture_vector(i: usize) -> [f32; 3] {
@@ -82,16 +92,62 @@ fn write_fixture() {
 }
 
 #[test]
-fn the_committed_fixture_of_layout_4_opens_and_reads_back() {
+fn the_committed_fixture_of_layout_5_opens_and_reads_back() {
     let dir = tempfile::tempdir().expect("tempdir");
     let copy = dir.path().join("fixture.mmg");
     std::fs::copy(fixture(), &copy).expect("the fixture file is committed");
-    let graph = Graph::open(&copy).expect("a layout-4 file opens");
+    reads_back(&copy, LATE_EDGES);
+}
+
+#[test]
+fn a_file_of_layout_4_reads_back_and_its_first_commit_makes_it_layout_5() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let copy = dir.path().join("fixture.mmg");
+    std::fs::copy(fixture_of_layout(4), &copy).expect("the fixture file is committed");
+    reads_back(&copy, 0);
+    let graph = Graph::open(&copy).expect("open");
+    let mut txn = graph.begin_write().expect("write");
+    let late = (2..7).map(|i| NewEdge {
+        from: NodeId(1),
+        to: NodeId(i),
+        edge_type: "late",
+        data: b"",
+    });
+    txn.add_edges(late).expect("edges");
+    txn.commit().expect("commit");
+    drop(graph);
+    reads_back(&copy, LATE_EDGES);
+    // The meta pages (1 and 2) hold the root slots; slot 14 (the layout version) is at byte
+    // 48 + 8 * 14 of each. The newer of the two now says 5, the older still 4.
+    let bytes = std::fs::read(&copy).expect("read");
+    let version_at = |page: usize| {
+        let at = page * 4096 + 48 + 8 * 14;
+        u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"))
+    };
+    let mut versions = [version_at(1), version_at(2)];
+    versions.sort_unstable();
+    assert_eq!(versions, [4, 5]);
+}
+
+/// Opens the fixture graph at `path`, checks it and reads it back, `late` of node 1's "late"
+/// edges included.
+fn reads_back(path: &std::path::Path, late: u64) {
+    let graph = Graph::open(path).expect("the file opens");
     let report = graph.check().expect("check");
     assert!(report.is_clean(), "{:?}", report.problems);
     let read = graph.begin_read().expect("read");
     // 39 chain edges and 200 hub edges, less the 6 that touched the deleted node 39.
-    assert_eq!((read.node_count(), read.edge_count()), (40, 233));
+    assert_eq!((read.node_count(), read.edge_count()), (40, 233 + late));
+    assert_eq!(
+        read.degree(NodeId(1), Direction::Out).expect("degree"),
+        1 + late
+    );
+    assert_eq!(
+        read.neighbors(NodeId(1), Direction::Out, Some("late"))
+            .expect("list")
+            .count() as u64,
+        late
+    );
     let n5 = read.node(NodeId(5)).expect("node").expect("live");
     assert_eq!(
         (
@@ -122,7 +178,8 @@ fn the_committed_fixture_of_layout_4_opens_and_reads_back() {
         read.shortest_path(NodeId(1), NodeId(30))
             .expect("path")
             .map(|p| p.len()),
-        Some(30)
+        // Node 1's late edges shorten the chain by four.
+        Some(if late == 0 { 30 } else { 26 })
     );
     assert_eq!(
         read.nodes_by_name("node7")
@@ -156,13 +213,13 @@ fn files_of_layouts_1_to_3_are_refused_with_both_versions_and_left_unchanged() {
         assert!(
             matches!(
                 err,
-                graph::Error::UnsupportedLayout { found, supported: 4 } if found == u64::from(old)
+                graph::Error::UnsupportedLayout { found, supported: 5 } if found == u64::from(old)
             ),
             "{err}"
         );
         let message = err.to_string();
         assert!(
-            message.contains(&format!("layout version {old}")) && message.contains("layout 4"),
+            message.contains(&format!("layout version {old}")) && message.contains("layout 5"),
             "{message}"
         );
         assert_eq!(std::fs::read(&copy).expect("read"), before);
