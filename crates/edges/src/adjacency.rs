@@ -614,6 +614,11 @@ impl Adjacency {
         Ok(Tiers::load(src, &self.delta.directory)?.entries())
     }
 
+    /// Tiers in the delta: the extra descents of a list read.
+    pub fn delta_tiers(&self, src: &impl PageSource) -> Result<usize> {
+        Ok(Tiers::load(src, &self.delta.directory)?.count())
+    }
+
     /// The leaf holding `node`'s lists, if it exists.
     pub(crate) fn leaf<'a, S: PageSource>(
         &self,
@@ -735,10 +740,11 @@ impl Adjacency {
     }
 
     /// Folds the delta into the lists when it is due: when it holds at least as many entries
-    /// as the lists (and at least [`FOLD_MIN_ENTRIES`]), or more than [`MAX_TIERS`] tiers.
-    /// `entries` is the number of entries of the whole store, delta included (twice the
-    /// edges); it only times the fold. Call before each commit: it also closes the tier the
-    /// transaction wrote, so the next transaction starts its own.
+    /// as the lists (and at least [`FOLD_MIN_ENTRIES`]); otherwise, with more than
+    /// [`MAX_TIERS`] tiers, merges the smallest few into one. `entries` is the number of
+    /// entries of the whole store, delta included (twice the edges); it only times the fold.
+    /// Call before each commit: it also closes the tier the transaction wrote, so the next
+    /// transaction starts its own.
     pub fn settle(&mut self, txn: &mut WriteTxn, entries: u64) -> Result<()> {
         self.delta.open = None;
         if self.delta.directory.is_empty() {
@@ -747,8 +753,10 @@ impl Adjacency {
         let tiers = Tiers::load(&*txn, &self.delta.directory)?;
         let deferred = tiers.entries();
         let stored = entries.saturating_sub(deferred);
-        if tiers.count() > MAX_TIERS || deferred >= FOLD_MIN_ENTRIES.max(stored) {
+        if deferred >= FOLD_MIN_ENTRIES.max(stored) {
             self.fold_tiers(txn, &tiers)?;
+        } else if tiers.count() > MAX_TIERS {
+            self.delta.merge_smallest(txn, &tiers)?;
         }
         Ok(())
     }

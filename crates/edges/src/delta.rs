@@ -9,9 +9,13 @@
 //! *tier*: a B+tree ([`btree::Tree`]) keyed by list and edge, whose pages the commit fills
 //! sequentially. A directory tree lists the tiers, oldest first. [`crate::Adjacency::settle`],
 //! called before each commit, folds every tier into the lists (one pass over the leaves they
-//! touch, a leaf at a time) once the delta holds as many entries as the lists, or when there
-//! are more than [`MAX_TIERS`] tiers: a fold's cost is then at most proportional to the entries
-//! it folds plus the lists it doubles, so folding stays amortised O(1) pages per entry.
+//! touch, a leaf at a time) once the delta holds as many entries as the lists: a fold then at
+//! most doubles the lists it rewrites, so folding costs amortised O(1) pages per entry. Until
+//! then, when there are more than [`MAX_TIERS`] tiers, the [`MERGE_WIDTH`] consecutive tiers
+//! with the fewest entries are merged into one, so that a read's descents stay bounded and
+//! merging costs O(log) rewrites per entry (tiers of similar size are merged, as in a
+//! size-tiered LSM tree). Folding when tiers are many instead would make a commit of one edge
+//! into a large graph rewrite every list once in every few commits.
 //!
 //! Reading a list is its stored run or hub, then its entries in each tier, oldest first, each
 //! tier's in edge order: one descent per tier, none while the delta is empty (every
@@ -34,9 +38,12 @@ use crate::adjacency::Direction;
 use crate::error::{Error, Result};
 use crate::layout::AdjEntry;
 
-/// Tiers at most before [`crate::Adjacency::settle`] folds them all: each is one more descent
-/// for every list read while the delta is not empty.
+/// Tiers at most after [`crate::Adjacency::settle`]: each is one more descent for every list
+/// read while the delta is not empty.
 pub const MAX_TIERS: usize = 16;
+
+/// Tiers merged into one when there are too many.
+pub const MERGE_WIDTH: usize = 4;
 
 /// The delta is folded no sooner than this many entries (about 1.5 MiB of tier pages), so a
 /// small graph's commits do not each rewrite its lists.
@@ -391,6 +398,42 @@ impl Delta {
             self.store(txn, *seq, &tier)?;
         }
         Ok(removed)
+    }
+
+    /// Merges the [`MERGE_WIDTH`] consecutive tiers of `tiers` (the delta's) with the fewest
+    /// entries into one, which takes the place and the sequence number of the oldest of them:
+    /// every list reads in the same order as before.
+    pub(crate) fn merge_smallest(&mut self, txn: &mut WriteTxn, tiers: &Tiers) -> Result<()> {
+        let lens: Vec<u64> = tiers.iter().map(|(_, t)| t.len()).collect();
+        let width = MERGE_WIDTH.min(lens.len());
+        let Some(start) = (lens.windows(width).enumerate())
+            .min_by_key(|(_, window)| window.iter().sum::<u64>())
+            .map(|(start, _)| start)
+        else {
+            return Ok(());
+        };
+        let window = tiers.tiers.get(start..start + width).unwrap_or_default();
+        let mut cells: Vec<Cell> = Vec::new();
+        for (_, tier) in window {
+            for entry in tier.iter(&*txn) {
+                let entry = entry?;
+                let (node, direction, e) = decode(entry.key(), &entry.value()?)?;
+                cells.push(cell(node, direction, &e));
+            }
+        }
+        cells.sort_unstable_by_key(|cell| cell.0);
+        let pairs = cells.iter().map(|(k, v)| (&k[..], &v[..]));
+        let merged = Tree::bulk_load_with_fill(txn, pairs, BulkFill::FULL)?;
+        for (seq, tier) in window {
+            let mut tier = *tier;
+            tier.clear(txn)?;
+            self.directory.remove(txn, &u64_key(*seq))?;
+        }
+        if let Some((seq, _)) = window.first() {
+            self.directory
+                .insert(txn, &u64_key(*seq), &merged.root().to_le_bytes())?;
+        }
+        Ok(())
     }
 
     /// Frees every tier and empties the directory.

@@ -38,7 +38,7 @@ mod run;
 
 pub use adjacency::{Adjacency, Direction, ListReader, Neighbor};
 pub use batch::{EdgeBatch, EdgeEnds};
-pub use delta::{FOLD_MIN_ENTRIES, MAX_TIERS};
+pub use delta::{FOLD_MIN_ENTRIES, MAX_TIERS, MERGE_WIDTH};
 pub use error::{Error, Result};
 pub use layout::{
     ADJ_LEAF, AdjEntry, AdjLeafPage, HUB, HUB_THRESHOLD, HUB_TYPE_CAPACITY, HubPage, HubType,

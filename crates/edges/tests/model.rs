@@ -53,6 +53,9 @@ enum Op {
     },
     /// Fold the delta into the lists now.
     Fold,
+    /// Settle the delta without committing: the next deferred write starts a new tier, so
+    /// tiers pile up past `MAX_TIERS` and get merged.
+    Settle,
     Remove {
         pick: usize,
     },
@@ -74,6 +77,7 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (0..NODES, 1u16..400, any::<bool>(), any::<bool>())
             .prop_map(|(start, len, to_hub, deferred)| Op::AddBatch { start, len, to_hub, deferred }),
         1 => Just(Op::Fold),
+        3 => Just(Op::Settle),
         4 => any::<usize>().prop_map(|pick| Op::Remove { pick }),
         1 => (0..NODES, any::<bool>()).prop_map(|(node, out)| Op::RemoveAll { node, out }),
         2 => Just(Op::Commit),
@@ -366,6 +370,12 @@ impl Harness {
             Op::Fold => {
                 let mut adjacency = self.adjacency;
                 adjacency.fold(self.txn()).expect("fold");
+                self.adjacency = adjacency;
+            }
+            Op::Settle => {
+                let mut adjacency = self.adjacency;
+                let entries = self.model.values().map(|list| list.len() as u64).sum();
+                adjacency.settle(self.txn(), entries).expect("settle");
                 self.adjacency = adjacency;
             }
             Op::Commit => {

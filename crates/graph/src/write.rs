@@ -373,6 +373,16 @@ impl WriteTxn {
         Ok(())
     }
 
+    /// Moves every adjacency entry still in the delta (edges added by recent commits) into
+    /// its node's list now. A commit does this by itself once the delta is as large as the
+    /// lists, so it is never needed; it makes the lists contiguous again before a phase of
+    /// traversals that follows many small commits, at the cost of rewriting the leaves the
+    /// delta touches. See `docs/architecture.md` ("The delta").
+    pub fn fold_adjacency(&mut self) -> Result<()> {
+        self.roots.adjacency.fold(&mut self.txn)?;
+        Ok(())
+    }
+
     /// Makes the transaction's changes visible to new readers and, unless the transaction is
     /// non-durable, durable.
     pub fn commit(mut self) -> Result<()> {

@@ -1,10 +1,11 @@
-//! Power loss during commits of edges into a graph whose adjacency delta keeps folding: edges
-//! only, in many small commits over a fixed set of nodes, so that a fold (forced every
-//! `edges::MAX_TIERS` + 1 commits that add edges) comes every few cases and the loss, at a
-//! random write, often falls inside one. After every loss the graph opens, `check()` is clean
-//! (every adjacency entry, in a list or in the delta, matches its edge record), and every
-//! node's out- and in-neighbours equal those of the last durable commit (or of the interrupted
-//! one). `GRAPH_DELTA_CRASH_CASES` sets the number of losses.
+//! Power loss during commits of edges into a graph whose adjacency delta keeps changing shape:
+//! edges only, in many small commits over a fixed set of nodes, so that the delta's tiers are
+//! merged (every few commits past `edges::MAX_TIERS`) and folded into the lists (asked for by
+//! `fold_adjacency` in one change of about forty) again and again, and the loss, at a random
+//! write, often falls inside a merge or a fold. After every loss the graph opens, `check()` is
+//! clean (every adjacency entry, in a list or in the delta, matches its edge record), and
+//! every node's out- and in-neighbours equal those of the last durable commit (or of the
+//! interrupted one). `GRAPH_DELTA_CRASH_CASES` sets the number of losses.
 
 use std::collections::BTreeMap;
 
@@ -57,6 +58,9 @@ impl Workload for Edges {
     }
 
     fn change(rng: &mut fastrand::Rng, txn: &mut graph::WriteTxn, next: &mut State) -> bool {
+        if rng.u8(0..40) == 0 {
+            return txn.fold_adjacency().is_ok();
+        }
         if rng.u8(0..6) == 0 {
             let Some(&id) = next.edges.keys().nth(rng.usize(0..next.edges.len().max(1))) else {
                 return true;
@@ -110,6 +114,6 @@ fn run_case(seed: u64, image: Vec<u8>) -> Vec<u8> {
 }
 
 #[test]
-fn a_power_loss_while_the_delta_folds_leaves_the_last_durable_lists() {
+fn a_power_loss_while_the_delta_merges_or_folds_leaves_the_last_durable_lists() {
     power_loss::run_cases("GRAPH_DELTA_CRASH_CASES", 600, 60, run_case);
 }
