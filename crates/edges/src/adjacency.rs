@@ -354,14 +354,14 @@ impl<'a, S: PageSource> ListReader<'a, S> {
     }
 
     /// Whether the delta is not empty; loads its tiers the first time it is asked.
-    fn tiers(&mut self) -> Result<Option<&Tiers>> {
+    fn tiers(&mut self) -> Result<Option<&mut Tiers>> {
         if self.adjacency.delta.directory.is_empty() {
             return Ok(None);
         }
         if self.tiers.is_none() {
             self.tiers = Some(Tiers::load(self.src, &self.adjacency.delta.directory)?);
         }
-        Ok(self.tiers.as_ref())
+        Ok(self.tiers.as_mut())
     }
 
     /// Reads `node`'s delta entries in `direction` into `self.delta`; whether there are any.
@@ -685,7 +685,8 @@ impl Adjacency {
     ) -> Result<Vec<AdjEntry>> {
         let mut found = Vec::new();
         if !self.delta.directory.is_empty() {
-            Tiers::load(src, &self.delta.directory)?.list_into(src, node, direction, &mut found)?;
+            let mut tiers = Tiers::load(src, &self.delta.directory)?;
+            tiers.list_into(src, node, direction, &mut found)?;
         }
         Ok(found)
     }

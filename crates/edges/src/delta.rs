@@ -144,6 +144,32 @@ fn forty(value: u64) -> U40 {
 pub(crate) struct Tiers {
     /// Each tier's sequence number and tree.
     tiers: Vec<(u64, Tree)>,
+    /// Per tier, a bit per list (`2 * node + direction`) that has entries there, so that a
+    /// lookup descends only the tiers that hold the list; `None` for a tier whose lists are
+    /// too sparse to map. Built by [`Tiers::list_into`] once its lookups have cost about what
+    /// building them does (see [`FILTER_AFTER`]).
+    filters: Option<Vec<Option<Vec<u64>>>>,
+    /// Lookups made before the filters were built.
+    lookups: u64,
+}
+
+/// [`Tiers::list_into`] builds the filters once its lookups times the tiers reach a sixteenth
+/// of the delta's entries plus this: a lookup's descent into a tier costs a few hundred
+/// nanoseconds, reading an entry to build the filters a few tens, so a reader of many lists
+/// (a traversal) soon gains while one of a few lists never pays.
+const FILTER_AFTER: u64 = 4096;
+
+/// A tier's filter maps lists up to this many times its entries (and 64K more); a tier of
+/// sparser lists (huge ids) is not filtered.
+const FILTER_SPREAD: u64 = 64;
+
+/// Whether tier `tier` may hold `list`, by `filters`.
+fn may_hold(filters: Option<&Vec<Option<Vec<u64>>>>, tier: usize, list: u64) -> bool {
+    let Some(Some(Some(bits))) = filters.map(|f| f.get(tier)) else {
+        return true;
+    };
+    let word = usize::try_from(list / 64).unwrap_or(usize::MAX);
+    bits.get(word).is_some_and(|w| w & (1 << (list % 64)) != 0)
 }
 
 impl Tiers {
@@ -167,7 +193,11 @@ impl Tiers {
             }
             tiers.push((seq, Tree::load(src, root)?));
         }
-        Ok(Tiers { tiers })
+        Ok(Tiers {
+            tiers,
+            filters: None,
+            lookups: 0,
+        })
     }
 
     /// The number of tiers.
@@ -188,7 +218,7 @@ impl Tiers {
     /// Appends the entries of `node`'s list in `direction` to `out`: oldest tier first, each
     /// tier's in edge order.
     pub(crate) fn list_into(
-        &self,
+        &mut self,
         src: &impl PageSource,
         node: u64,
         direction: Direction,
@@ -197,8 +227,18 @@ impl Tiers {
         if node > U40::MAX {
             return Ok(());
         }
+        if self.filters.is_none() {
+            self.lookups += 1;
+            if self.lookups * self.tiers.len() as u64 >= self.entries() / 16 + FILTER_AFTER {
+                self.filters = Some(self.build_filters(src)?);
+            }
+        }
+        let list = 2 * node + u64::from(direction.index());
         let prefix = list_prefix(node, direction);
-        for (_, tier) in &self.tiers {
+        for (i, (_, tier)) in self.tiers.iter().enumerate() {
+            if !may_hold(self.filters.as_ref(), i, list) {
+                continue;
+            }
             for entry in tier.prefix(src, &prefix) {
                 let entry = entry?;
                 out.push(decode(entry.key(), &entry.value()?)?.2);
@@ -217,15 +257,48 @@ impl Tiers {
         if node > U40::MAX {
             return Ok(0);
         }
+        let list = 2 * node + u64::from(direction.index());
         let prefix = list_prefix(node, direction);
         let mut count = 0;
-        for (_, tier) in &self.tiers {
+        for (i, (_, tier)) in self.tiers.iter().enumerate() {
+            if !may_hold(self.filters.as_ref(), i, list) {
+                continue;
+            }
             for entry in tier.prefix(src, &prefix) {
                 entry?;
                 count += 1;
             }
         }
         Ok(count)
+    }
+
+    /// Each tier's filter: one pass over its entries.
+    fn build_filters(&self, src: &impl PageSource) -> Result<Vec<Option<Vec<u64>>>> {
+        let mut filters = Vec::with_capacity(self.tiers.len());
+        for (_, tier) in &self.tiers {
+            let limit = tier.len().saturating_mul(FILTER_SPREAD) + 65_536;
+            let mut bits: Vec<u64> = Vec::new();
+            let mut mapped = true;
+            for entry in tier.iter(src) {
+                let entry = entry?;
+                let (node, direction, _) = decode(entry.key(), &entry.value()?)?;
+                let list = 2 * node + u64::from(direction.index());
+                if list > limit {
+                    mapped = false;
+                    break;
+                }
+                // Below `limit`, which a vector of the tier's size times 64 can index.
+                let word = (list / 64) as usize;
+                if bits.len() <= word {
+                    bits.resize(word + 1, 0);
+                }
+                if let Some(w) = bits.get_mut(word) {
+                    *w |= 1 << (list % 64);
+                }
+            }
+            filters.push(mapped.then_some(bits));
+        }
+        Ok(filters)
     }
 
     /// Appends the entries of the lists of `nodes` to `out` as (list, entry), where list is

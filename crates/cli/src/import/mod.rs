@@ -220,10 +220,16 @@ impl Lines<'_> {
         Ok(())
     }
 
-    /// Records that `pass` went through every input, and commits.
+    /// Records that `pass` went through every input, and commits. The last commit of the
+    /// edges also folds the adjacency delta (the edges of the batches after the first that
+    /// joined existing lists), so that the imported graph's lists are contiguous for the reads
+    /// that follow.
     fn finished(&self, pass: Pass, commits: &mut Commits<'_>) -> Result<()> {
         for file in 0..self.inputs.len() {
             commits.finished_input(file, pass);
+        }
+        if pass == Pass::Edges {
+            commits.txn()?.fold_adjacency()?;
         }
         commits.commit()
     }
