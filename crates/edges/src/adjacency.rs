@@ -726,7 +726,10 @@ impl Adjacency {
     /// Adds `neighbor` to `node`'s list in `direction` through the delta: the entry goes into
     /// the tier this transaction writes, and a later [`Adjacency::settle`] folds it into the
     /// list. Costs pages in proportion to the transaction's entries, not to the lists they
-    /// join. Ids and types are refused as by [`Adjacency::insert`].
+    /// join. Where writing in place copies nothing committed (the leaf is new, or this
+    /// transaction copied it already) and the delta has nothing for the leaf, the entry goes
+    /// into the list at once, as [`Adjacency::insert`] does. Ids and types are refused as by
+    /// [`Adjacency::insert`].
     pub fn insert_deferred(
         &mut self,
         txn: &mut WriteTxn,
@@ -736,8 +739,33 @@ impl Adjacency {
     ) -> Result<()> {
         id40("node id", node)?;
         let entry = neighbor.entry()?;
+        if self.in_place(txn, node)? {
+            return self.insert(txn, node, direction, neighbor);
+        }
         self.delta
             .add(txn, &mut [delta::cell(node, direction, &entry)])
+    }
+
+    /// Whether a deferred write to `node`'s lists costs no more in place: its leaf does not
+    /// exist yet or this transaction has copied it already (so nothing committed is copied),
+    /// and the delta holds nothing for the leaf's nodes (so the lists' entries still read
+    /// before every deferred one). A graph built in one transaction never uses the delta.
+    fn in_place(&self, txn: &WriteTxn, node: u64) -> Result<bool> {
+        let leaf = self.leaf_page(txn, node)?;
+        if leaf.is_some_and(|page| !txn.is_writable(page)) {
+            return Ok(false);
+        }
+        if self.delta.directory.is_empty() {
+            return Ok(true);
+        }
+        let first = node - node % NODES_PER_LEAF as u64;
+        let tiers = Tiers::load(txn, &self.delta.directory)?;
+        Ok(!tiers.any_in(txn, first..first + NODES_PER_LEAF as u64)?)
+    }
+
+    /// The page of `node`'s leaf, if it exists.
+    pub(crate) fn leaf_page(&self, src: &impl PageSource, node: u64) -> Result<Option<PageId>> {
+        Ok(self.leaves.get(src, node / NODES_PER_LEAF as u64)?)
     }
 
     /// Folds the delta into the lists when it is due: when it holds at least as many entries

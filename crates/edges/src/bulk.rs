@@ -50,18 +50,20 @@ impl Adjacency {
     }
 
     /// Adds the edges of `batch` as [`Adjacency::add_batch`] does, but through the delta
-    /// (see [`Adjacency::insert_deferred`]): only a leaf that does not exist yet and has no
-    /// entry in the delta is built whole in place; every other entry goes into the tier this
-    /// transaction writes.
+    /// (see [`Adjacency::insert_deferred`]): a leaf that has no entry in the delta and that
+    /// does not exist yet (it is built whole) or that this transaction has copied already
+    /// takes its entries in place; every other entry goes into the tier this transaction
+    /// writes.
     pub fn add_batch_deferred(&mut self, txn: &mut WriteTxn, batch: &EdgeBatch) -> Result<()> {
         let tiers = Tiers::load(&*txn, &self.delta.directory)?;
         let mut cells = Vec::new();
         batch.for_each_leaf(|lists| {
             let first = lists.leaf * NODES_PER_LEAF as u64;
-            if self.leaf(&*txn, first)?.is_none()
+            let leaf = self.leaf_page(&*txn, first)?;
+            if leaf.is_none_or(|page| txn.is_writable(page))
                 && !tiers.any_in(&*txn, first..first + NODES_PER_LEAF as u64)?
             {
-                return self.build_leaf(txn, lists);
+                return self.add_leaf_lists(txn, lists);
             }
             for slot in 0..SLOTS_PER_LEAF {
                 let (node, direction) = list_of(lists.leaf, slot);
