@@ -353,7 +353,7 @@ impl<'a, S: PageSource> ListReader<'a, S> {
         Ok(())
     }
 
-    /// Whether the delta is not empty; loads its tiers the first time it is asked.
+    /// The delta's tiers (`None` while it is empty), loaded the first time they are asked for.
     fn tiers(&mut self) -> Result<Option<&mut Tiers>> {
         if self.adjacency.delta.directory.is_empty() {
             return Ok(None);
@@ -390,9 +390,7 @@ impl<'a, S: PageSource> ListReader<'a, S> {
             return Ok(false);
         };
         let mut found = Vec::new();
-        tiers.range_into(src, nodes, &mut found)?;
-        // Stable: a list's entries stay oldest tier first, each tier's in edge order.
-        found.sort_by_key(|(list, _)| *list);
+        tiers.lists_in(src, nodes, &mut found)?;
         for (list, entry) in found {
             self.leaf_delta_lists.push(list);
             self.leaf_delta.push(entry);
@@ -804,10 +802,7 @@ impl Adjacency {
         while let Some(first) = tiers.next_node(&*txn, from)? {
             let start = first - first % NODES_PER_LEAF as u64;
             let end = start.saturating_add(FOLD_NODES);
-            found.clear();
-            tiers.range_into(&*txn, start..end, &mut found)?;
-            // Stable: a list's entries stay oldest tier first, each tier's in edge order.
-            found.sort_by_key(|(list, _)| *list);
+            tiers.lists_in(&*txn, start..end, &mut found)?;
             self.add_lists(txn, &found)?;
             from = end;
         }

@@ -2,7 +2,8 @@
 //! when the store is empty) is written whole: its runs packed first-fit into run pages made for
 //! them (out-lists first, then in-lists), its long lists into hubs filled a segment at a time,
 //! its slots and page array set in one pass, with no run ever placed twice. A leaf that exists
-//! takes each of its lists' entries through [`Adjacency::extend`].
+//! takes each of its lists' entries through [`Adjacency::extend`]; a fold of the delta instead
+//! rebuilds each leaf it touches whole (`rebuild_leaf`), since it adds to nearly every list.
 
 use pager_mmap::{PageId, PageSource, WriteTxn};
 use zerocopy::little_endian::{U16, U64};

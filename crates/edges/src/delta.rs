@@ -182,16 +182,7 @@ impl Tiers {
         for entry in directory.iter(src) {
             let entry = entry?;
             let seq = sequence(entry.key())?;
-            let root = entry
-                .value()?
-                .as_ref()
-                .try_into()
-                .map(u64::from_le_bytes)
-                .map_err(|_| Error::Corrupt("a delta directory value not of 8 bytes".into()))?;
-            if root == 0 {
-                return Err(Error::Corrupt(format!("delta tier {seq} has no root")));
-            }
-            tiers.push((seq, Tree::load(src, root)?));
+            tiers.push((seq, tier_tree(src, seq, &entry.value()?)?));
         }
         Ok(Tiers {
             tiers,
@@ -301,15 +292,15 @@ impl Tiers {
         Ok(filters)
     }
 
-    /// Appends the entries of the lists of `nodes` to `out` as (list, entry), where list is
-    /// `2 * node + direction`: tier by tier, oldest first, each in key order. A stable sort by
-    /// list then gives every list's entries in reading order.
-    pub(crate) fn range_into(
+    /// Replaces `out` with the entries of the lists of `nodes` as (list, entry), where list
+    /// is `2 * node + direction`, ordered by list, each list's entries in reading order.
+    pub(crate) fn lists_in(
         &self,
         src: &impl PageSource,
         nodes: Range<u64>,
         out: &mut Vec<(u64, AdjEntry)>,
     ) -> Result<()> {
+        out.clear();
         if nodes.start > U40::MAX || nodes.is_empty() {
             return Ok(());
         }
@@ -326,6 +317,9 @@ impl Tiers {
                 out.push((2 * node + u64::from(direction.index()), e));
             }
         }
+        // Tier by tier, each in key order: a stable sort by list keeps each list's entries
+        // oldest tier first, each tier's in edge order.
+        out.sort_by_key(|(list, _)| *list);
         Ok(())
     }
 
@@ -357,6 +351,30 @@ impl Tiers {
 /// A directory key's sequence number.
 fn sequence(key: &[u8]) -> Result<u64> {
     decode_u64(key).ok_or_else(|| Error::Corrupt("a delta directory key not of 8 bytes".into()))
+}
+
+/// The tier whose directory entry (sequence number `seq`) has value `value`.
+fn tier_tree(src: &impl PageSource, seq: u64, value: &[u8]) -> Result<Tree> {
+    let root = value
+        .try_into()
+        .map(u64::from_le_bytes)
+        .map_err(|_| Error::Corrupt("a delta directory value not of 8 bytes".into()))?;
+    if root == 0 {
+        return Err(Error::Corrupt(format!("delta tier {seq} has no root")));
+    }
+    Ok(Tree::load(src, root)?)
+}
+
+/// An entry's stored key and value, copied as they are.
+fn stored_cell(key: &[u8], value: &[u8]) -> Result<Cell> {
+    match (key.try_into(), value.try_into()) {
+        (Ok(key), Ok(value)) => Ok((key, value)),
+        _ => Err(Error::Corrupt(format!(
+            "a delta entry of {} + {} bytes",
+            key.len(),
+            value.len()
+        ))),
+    }
 }
 
 /// The delta's directory: the tree of tiers, and the tier the current write transaction adds
@@ -398,15 +416,11 @@ impl Delta {
 
     /// The tier of sequence number `seq`.
     fn tier(&self, src: &impl PageSource, seq: u64) -> Result<Tree> {
-        let root = self
+        let value = self
             .directory
             .get(src, &u64_key(seq))?
             .ok_or_else(|| Error::Corrupt(format!("delta tier {seq} is not in the directory")))?;
-        let root: [u8; 8] = root
-            .as_ref()
-            .try_into()
-            .map_err(|_| Error::Corrupt("a delta directory value not of 8 bytes".into()))?;
-        Ok(Tree::load(src, u64::from_le_bytes(root))?)
+        tier_tree(src, seq, &value)
     }
 
     /// Removes the entry `key` from the newest tier that holds it; returns its value, or
@@ -490,8 +504,7 @@ impl Delta {
         for (_, tier) in window {
             for entry in tier.iter(&*txn) {
                 let entry = entry?;
-                let (node, direction, e) = decode(entry.key(), &entry.value()?)?;
-                cells.push(cell(node, direction, &e));
+                cells.push(stored_cell(entry.key(), &entry.value()?)?);
             }
         }
         cells.sort_unstable_by_key(|cell| cell.0);
