@@ -8,12 +8,13 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use graph::{Graph, GraphRead, PropertyRead, ReadTxn};
+use graph::{EdgeId, Graph, GraphRead, PropertyRead, ReadTxn};
 
 use crate::db;
 use crate::error::{Error, Result};
 use crate::inspect::mib;
 use crate::output::Output;
+use crate::pending_edges::{FIRST_EDGE_COMMIT, PendingEdges};
 
 /// Records copied per transaction.
 const BATCH: u64 = 100_000;
@@ -74,21 +75,7 @@ fn copy(read: &ReadTxn, target: &Graph) -> Result<()> {
         }
         batch.counted(1)?;
     }
-    let mut placeholder_edges = Vec::new();
-    for edge in read.edges() {
-        let edge = edge?;
-        while batch.txn()?.edge_count() < edge.id().0 {
-            let anchor = edge.from();
-            placeholder_edges.push(batch.txn()?.add_edge(anchor, anchor, PLACEHOLDER, b"")?);
-            batch.counted(1)?;
-        }
-        let id =
-            batch
-                .txn()?
-                .add_edge(edge.from(), edge.to(), &edge.edge_type()?, &edge.data()?)?;
-        same_id(id.0, edge.id().0, "edge")?;
-        batch.counted(1)?;
-    }
+    let placeholder_edges = copy_edges(read, &mut batch)?;
     for id in placeholder_edges {
         batch.txn()?.delete_edge(id)?;
         batch.counted(1)?;
@@ -119,6 +106,44 @@ fn copy(read: &ReadTxn, target: &Graph) -> Result<()> {
         batch.counted(1)?;
     }
     batch.finish()
+}
+
+/// Copies the edges in id order through the bulk path, with placeholders where ids are
+/// missing; the first batch into the copy (which has no edges) is as large as
+/// [`FIRST_EDGE_COMMIT`], so that its lists are written once. Returns the placeholders' ids.
+fn copy_edges(read: &ReadTxn, batch: &mut db::Batch<'_>) -> Result<Vec<EdgeId>> {
+    let mut pending = PendingEdges::default();
+    let mut placeholders = Vec::new();
+    let mut size = FIRST_EDGE_COMMIT.max(BATCH);
+    // The copy's edges are dense from 0 until the placeholders go: the next id is the count.
+    let mut next_id = batch.txn()?.edge_count();
+    for edge in read.edges() {
+        let edge = edge?;
+        while next_id < edge.id().0 {
+            let anchor = edge.from();
+            pending.push(anchor, anchor, PLACEHOLDER, b"");
+            placeholders.push(EdgeId(next_id));
+            next_id += 1;
+        }
+        pending.push(edge.from(), edge.to(), &edge.edge_type()?, &edge.data()?);
+        next_id += 1;
+        if pending.len() as u64 >= size {
+            flush_edges(&mut pending, batch, next_id)?;
+            size = BATCH;
+        }
+    }
+    flush_edges(&mut pending, batch, next_id)?;
+    Ok(placeholders)
+}
+
+/// Adds the pending edges, checks that the last got id `next_id - 1`, and commits.
+fn flush_edges(pending: &mut PendingEdges, batch: &mut db::Batch<'_>, next_id: u64) -> Result<()> {
+    let count = pending.len() as u64;
+    let ids = pending.flush(batch.txn()?)?;
+    if let Some(last) = ids.last() {
+        same_id(last.0, next_id - 1, "edge")?;
+    }
+    batch.counted(count)
 }
 
 fn same_id(copy: u64, original: u64, what: &str) -> Result<()> {

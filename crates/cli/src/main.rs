@@ -17,6 +17,7 @@ mod labels;
 mod lookup;
 mod output;
 mod parquet;
+mod pending_edges;
 mod progress;
 mod query;
 mod shell;

@@ -1,6 +1,9 @@
 //! An import stopped by SIGINT, SIGTERM or SIGKILL, at any point, leaves the database clean and
 //! holding whole commits; running the same command again finishes it, and the result is the
 //! input exactly, with no node or edge twice. Real signals, sent to real child processes.
+//!
+//! Into a graph without edges the edge pass commits its first 8M edges at once, so that it can
+//! be stopped between its commits too, each import goes into a graph that holds one edge.
 
 mod support;
 
@@ -51,6 +54,30 @@ fn input(dir: &Path) -> (PathBuf, Imported) {
     (path, expected)
 }
 
+/// Imports two nodes and an edge between them into `db`, and adds them to `expected`.
+fn seed(db: &Path, dir: &Path, expected: &mut Imported) {
+    let path = dir.join("seed.jsonl");
+    let text = concat!(
+        "{\"id\":\"s0\",\"kind\":\"seed\",\"name\":\"s0\"}\n",
+        "{\"id\":\"s1\",\"kind\":\"seed\",\"name\":\"s1\"}\n",
+        "{\"from\":\"s0\",\"to\":\"s1\",\"type\":\"seed\"}\n",
+    );
+    std::fs::write(&path, text).expect("write seed");
+    let output = mmgraph()
+        .args(["import", "-q"])
+        .arg(db)
+        .arg(&path)
+        .output()
+        .expect("seed import");
+    assert!(output.status.success(), "{output:?}");
+    for id in ["s0", "s1"] {
+        expected.nodes.insert(id.into(), ("seed".into(), id.into()));
+    }
+    expected
+        .edges
+        .insert(("s0".into(), "s1".into(), "seed".into()), 1);
+}
+
 fn start(db: &Path, input: &Path) -> Child {
     mmgraph()
         .args(["import", "--batch", BATCH])
@@ -75,8 +102,9 @@ fn signal(child: &Child, name: &str) {
 /// stopped.
 fn import_interrupting_with(name: &str) -> u32 {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (input, expected) = input(dir.path());
+    let (input, mut expected) = input(dir.path());
     let db = dir.path().join("graph.mmg");
+    seed(&db, dir.path(), &mut expected);
     for round in 1..=60u64 {
         let stopped = u32::try_from(round - 1).expect("few rounds");
         let child = start(&db, &input);

@@ -20,7 +20,7 @@ mod resume;
 mod source;
 mod table;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::ops::Range;
 use std::path::Path;
 use std::process::ExitCode;
@@ -28,7 +28,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use graph::{Graph, NewDataNode, NewEdge, NodeId, WriteTxn};
+use graph::{Graph, GraphRead, NewDataNode, NodeId, WriteTxn};
 
 pub use interrupt::EXIT_STATUS as INTERRUPTED_STATUS;
 pub use parse::to_hex;
@@ -44,6 +44,7 @@ use crate::cli::ImportArgs;
 use crate::db;
 use crate::error::{Error, Result};
 use crate::output::Output;
+use crate::pending_edges::{FIRST_EDGE_COMMIT, PendingEdges};
 use crate::progress::Progress;
 
 /// Where a line is: the input's index and the line number.
@@ -320,10 +321,14 @@ impl Import<'_> {
         self.lines.finished(Pass::Nodes, commits)
     }
 
-    /// Pass 3: adds every edge, in bulk per batch.
+    /// Pass 3: adds every edge, in bulk per batch; into a graph without edges, the first
+    /// commit takes up to [`FIRST_EDGE_COMMIT`] edges whatever `--batch` says (see there why).
     fn add_edges(&self, ids: &Ids, commits: &mut Commits<'_>) -> Result<()> {
         self.lines.progress.pass("3/3 edges");
-        let batch = self.lines.args.batch;
+        let mut batch = self.lines.args.batch;
+        if commits.txn()?.edge_count() == 0 {
+            batch = batch.max(FIRST_EDGE_COMMIT);
+        }
         let mut pending = PendingEdges::default();
         self.lines.each_line(Some(Pass::Edges), |at, parsed| {
             let parsed = parsed.map_err(|what| self.lines.changed(at, &what))?;
@@ -342,12 +347,13 @@ impl Import<'_> {
             // The line's edge is pending: it is in the transaction before any commit.
             commits.reached(at.file, at.line, Pass::Edges);
             if pending.len() as u64 >= batch {
-                commits.adding.edges += pending.flush(commits.txn()?)?;
+                commits.adding.edges += pending.flush(commits.txn()?)?.len() as u64;
                 commits.commit()?;
+                batch = self.lines.args.batch;
             }
             Ok(())
         })?;
-        commits.adding.edges += pending.flush(commits.txn()?)?;
+        commits.adding.edges += pending.flush(commits.txn()?)?.len() as u64;
         self.lines.finished(Pass::Edges, commits)
     }
 }
@@ -457,47 +463,5 @@ impl PendingNodes {
         self.data.clear();
         self.implicit.clear();
         Ok(count)
-    }
-}
-
-/// Edges read but not yet added: added together through the bulk path.
-#[derive(Default)]
-struct PendingEdges {
-    edges: Vec<(NodeId, NodeId, usize, Vec<u8>)>,
-    /// Edge type names, indexed by the edges' third field.
-    types: Vec<String>,
-    type_index: HashMap<String, usize>,
-}
-
-impl PendingEdges {
-    fn push(&mut self, from: NodeId, to: NodeId, edge_type: &str, data: &[u8]) {
-        let t = match self.type_index.get(edge_type) {
-            Some(t) => *t,
-            None => {
-                self.types.push(edge_type.to_owned());
-                self.type_index
-                    .insert(edge_type.to_owned(), self.types.len() - 1);
-                self.types.len() - 1
-            }
-        };
-        self.edges.push((from, to, t, data.to_vec()));
-    }
-
-    fn len(&self) -> usize {
-        self.edges.len()
-    }
-
-    /// Adds the pending edges in `txn`; returns how many.
-    fn flush(&mut self, txn: &mut WriteTxn) -> Result<u64> {
-        let types = &self.types;
-        txn.add_edges(self.edges.iter().map(|(from, to, t, data)| NewEdge {
-            from: *from,
-            to: *to,
-            edge_type: types.get(*t).map_or("", String::as_str),
-            data,
-        }))?;
-        let added = self.edges.len() as u64;
-        self.edges.clear();
-        Ok(added)
     }
 }

@@ -1,5 +1,6 @@
-//! What `compact` leaves free: nothing for a graph copied in one batch, and for a larger one
-//! only the pages its batch commits replaced (docs/cli.md, "Compact").
+//! What `compact` and `import` leave free: `compact`, nothing for a graph copied in one batch,
+//! and for a larger one only the pages its batch commits replaced (docs/cli.md, "Compact");
+//! `import` into a graph without edges, no copy of an adjacency list.
 
 use assert_cmd::Command;
 use graph::Graph;
@@ -65,8 +66,53 @@ fn compact_leaves_free_only_what_placeholders_and_later_batches_replaced() {
     eprintln!("with deletions: {free} free of {pages}");
     assert!(free > 0 && free * 20 < pages, "{free} free of {pages}");
     // More records than one batch (100,000): each later batch's commit replaces the pages it
-    // changes that an earlier batch committed.
-    let (free, pages) = compact_and_count_free(60_000, None);
-    eprintln!("three batches: {free} free of {pages}");
+    // changes that an earlier batch committed. The edges, copied into a graph without edges,
+    // go in one commit, so the nodes must pass a batch.
+    let (free, pages) = compact_and_count_free(150_000, None);
+    eprintln!("two batches: {free} free of {pages}");
     assert!(free > 0 && free * 5 < pages, "{free} free of {pages}");
+}
+
+#[test]
+fn an_import_into_a_graph_without_edges_writes_each_list_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("graph.jsonl");
+    let mut text = String::new();
+    for i in 0..20_000u64 {
+        text.push_str(&format!(
+            "{{\"id\":{i},\"kind\":\"k\",\"name\":\"n{i}\"}}\n"
+        ));
+    }
+    for i in 0..40_000u64 {
+        let (from, to) = (i * 7919 % 20_000, i * 104_729 % 20_000);
+        text.push_str(&format!("{{\"from\":{from},\"to\":{to}}}\n"));
+    }
+    std::fs::write(&input, text).expect("write input");
+    let db = dir.path().join("graph.mmg");
+    // Forty batches of edges: committed one by one, each would touch every adjacency leaf,
+    // and the last would fold the lists the others left in the delta into new pages.
+    let status = Command::cargo_bin("mmgraph")
+        .expect("binary")
+        .args(["import", "-q", "--batch", "1000"])
+        .arg(&db)
+        .arg(&input)
+        .output()
+        .expect("run")
+        .status;
+    assert!(status.success());
+    let graph = Graph::open_read_only(&db).expect("open");
+    assert!(graph.check().expect("check").is_clean());
+    let stats = graph.stats().expect("stats");
+    let pages = |name: &str| stats.pages_by_type.get(name).copied().unwrap_or(0);
+    assert!(
+        pages("adjacency leaf") + pages("adjacency run") > 500,
+        "{stats:?}"
+    );
+    assert_eq!(pages("adjacency delta"), 0, "{stats:?}");
+    assert!(
+        stats.free_pages * 20 < stats.page_count,
+        "{} free of {}",
+        stats.free_pages,
+        stats.page_count
+    );
 }
