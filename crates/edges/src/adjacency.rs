@@ -318,6 +318,14 @@ const RESUMED_LISTS: usize = 4;
 /// Nodes whose delta entries a fold reads into memory at a time: a thousand leaves.
 const FOLD_NODES: u64 = 1024 * NODES_PER_LEAF as u64;
 
+/// A fold of more than this many [`FOLD_NODES`] chunks releases the mapped pages it has read
+/// (`WriteTxn::release_mapped_pages`) after every this many, and at its end: a fold of the
+/// whole adjacency reads all of it and its tiers through the mapping, which would otherwise
+/// stay in the process's resident set beside the new lists (3.4 GB of a 6.0 GB peak at E at
+/// 100x; 0.96 GB of 4.0 GB with this). Smaller folds keep their pages mapped, since the next
+/// commits read them again.
+const RELEASE_EVERY_CHUNKS: u64 = 4;
+
 impl<'a, S: PageSource> ListReader<'a, S> {
     /// Calls `visit` with the node at the other end of each of `node`'s edges in `direction`,
     /// as [`Adjacency::for_each_neighbor`] does.
@@ -799,14 +807,23 @@ impl Adjacency {
     fn fold_tiers(&mut self, txn: &mut WriteTxn, tiers: &Tiers) -> Result<()> {
         let mut found = Vec::new();
         let mut from = 0;
+        let mut chunks = 0u64;
         while let Some(first) = tiers.next_node(&*txn, from)? {
             let start = first - first % NODES_PER_LEAF as u64;
             let end = start.saturating_add(FOLD_NODES);
             tiers.lists_in(&*txn, start..end, &mut found)?;
             self.add_lists(txn, &found)?;
             from = end;
+            chunks += 1;
+            if chunks.is_multiple_of(RELEASE_EVERY_CHUNKS) {
+                txn.release_mapped_pages()?;
+            }
         }
-        self.delta.clear(txn)
+        self.delta.clear(txn)?;
+        if chunks > RELEASE_EVERY_CHUNKS {
+            txn.release_mapped_pages()?;
+        }
+        Ok(())
     }
 
     /// Adds `neighbor` to `node`'s list in `direction` in place, copying the pages of the list

@@ -122,6 +122,15 @@ impl WriteTxn {
         self.placement
     }
 
+    /// Lets the kernel take back the memory that reading the file through its mapping made
+    /// resident: the mapped pages leave the process's resident set (the page cache keeps them,
+    /// and a later read maps a page again, a minor fault). The transaction's own pages are not
+    /// mapped and stay. For passes that read more of the file than should stay resident, such
+    /// as a fold of the whole adjacency; it costs the faults of whatever is read again.
+    pub fn release_mapped_pages(&self) -> Result<()> {
+        Ok(self.base.region.release_resident()?)
+    }
+
     /// Whether `id` was allocated (or copied) by this transaction, and so is writable.
     pub fn is_writable(&self, id: PageId) -> bool {
         self.dirty.contains(id)

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use memmap2::MmapRaw;
+use memmap2::{MmapRaw, UncheckedAdvice};
 
 use crate::layout::{PAGE_SIZE, PageBytes, PageId};
 
@@ -13,19 +13,17 @@ pub(crate) struct Region {
     base: *const u8,
     /// Whole pages in the view: `len / PAGE_SIZE`.
     pages: u64,
-    _owner: RegionOwner,
+    owner: RegionOwner,
 }
 
-/// What keeps the mapped memory alive: held, never read.
-#[expect(
-    dead_code,
-    reason = "the fields are held to keep the memory mapped, never read"
-)]
+/// What keeps the mapped memory alive.
 pub(crate) enum RegionOwner {
     /// A read-only mapping of the database file.
     File(MmapRaw),
-    /// An anonymous block owned by a memory storage, shared with it.
-    Memory(Arc<MmapRaw>),
+    /// An anonymous block owned by a memory storage, shared with it: held, never read.
+    Memory(
+        #[expect(dead_code, reason = "held to keep the memory mapped, never read")] Arc<MmapRaw>,
+    ),
 }
 
 // SAFETY: a Region is a read-only view: `page` hands out shared references only, the owner
@@ -41,7 +39,27 @@ impl Region {
         Region {
             base,
             pages: (len / PAGE_SIZE) as u64,
-            _owner: owner,
+            owner,
+        }
+    }
+
+    /// Takes the pages of a file mapping out of the process's resident set; the page cache
+    /// keeps them, and the next read of a page maps it again (a minor fault). Nothing for a
+    /// memory storage, whose anonymous block is the data itself.
+    pub(crate) fn release_resident(&self) -> std::io::Result<()> {
+        match &self.owner {
+            RegionOwner::File(raw) => {
+                // SAFETY: `MADV_DONTNEED` on a shared file mapping (`map_raw_read_only` maps
+                // `MAP_SHARED`) only drops the process's page-table entries: a later access
+                // faults the page in again from the file, whose bytes for every page a live
+                // reference can reach are unchanged (the pager never writes a page a live
+                // snapshot reaches: see `page`). So every reference into the region reads the
+                // same bytes before and after; the memory stays mapped and readable. (On a
+                // private or anonymous mapping the pages would read as zeros; this is never
+                // applied to one.)
+                unsafe { raw.unchecked_advise(UncheckedAdvice::DontNeed) }
+            }
+            RegionOwner::Memory(_) => Ok(()),
         }
     }
 
@@ -54,7 +72,7 @@ impl Region {
     #[inline]
     pub(crate) fn page(&self, id: PageId) -> Option<&PageBytes> {
         // SAFETY: the region's `pages` whole pages from `base` stay mapped while `self` (and so
-        // `_owner`) lives, and the returned reference borrows `self`. No one writes these bytes
+        // `owner`) lives, and the returned reference borrows `self`. No one writes these bytes
         // while the reference lives (see the doc comment above).
         unsafe { page_of(self.base, self.pages, id) }
     }
