@@ -128,10 +128,10 @@ fn list_in_leaf<'a, S: PageSource>(
     let slot = run::slot(leaf, slot_index(node, direction))?;
     match slot.form {
         FORM_EMPTY => Ok(List::Empty),
-        FORM_RUN => {
-            let page = src.page_as::<RunPage>(run::owned_page(leaf, slot.page.get())?)?;
-            Ok(List::Run(run_of(page, &slot)?))
-        }
+        FORM_RUN => Ok(List::Run(run_of(
+            run::run_area(src, leaf, slot.page.get())?,
+            &slot,
+        )?)),
         FORM_HUB => Ok(List::Hub(
             src.page_as::<HubPage>(run::owned_page(leaf, slot.page.get())?)?,
         )),
@@ -141,13 +141,13 @@ fn list_in_leaf<'a, S: PageSource>(
     }
 }
 
-/// The entries of the run `slot` names in `page`.
+/// The entries of the run `slot` names in `area`, its run page's entries
+/// ([`run::run_area`]).
 #[inline]
-pub(crate) fn run_of<'a>(page: &'a RunPage, slot: &ListSlot) -> Result<&'a [AdjEntry]> {
+pub(crate) fn run_of<'a>(area: &'a [AdjEntry], slot: &ListSlot) -> Result<&'a [AdjEntry]> {
     let start = usize::from(slot.offset.get());
     let end = start + usize::from(slot.count.get());
-    page.entries
-        .get(start..end)
+    area.get(start..end)
         .ok_or_else(|| Error::Corrupt(format!("run {start}..{end} beyond its page")))
 }
 
@@ -294,7 +294,7 @@ pub struct ListReader<'a, S> {
     leaf: Option<(u64, Option<&'a AdjLeafPage>)>,
     /// The run page last read, by its place in that leaf's page table: the short lists of
     /// neighbouring nodes share run pages, so a pass in id order finds most in this one.
-    run_page: Option<(u16, &'a RunPage)>,
+    run_page: Option<(u16, &'a [AdjEntry])>,
     /// The lists [`ListReader::resume`] found last, by node and direction, the oldest
     /// replaced first: a depth-first search resumes a node's list right after visiting a child
     /// whose neighbours were all seen already, so the list it comes back to is usually one of
@@ -477,11 +477,11 @@ impl<'a, S: PageSource> ListReader<'a, S> {
     /// The run page at `place` in `leaf`'s page table, through the one last read: the short
     /// lists of neighbouring nodes share run pages, so a pass in id order finds most there.
     #[inline]
-    fn run_page_at(&mut self, leaf: &'a AdjLeafPage, place: u16) -> Result<&'a RunPage> {
+    fn run_page_at(&mut self, leaf: &'a AdjLeafPage, place: u16) -> Result<&'a [AdjEntry]> {
         match self.run_page {
             Some((cached, page)) if cached == place => Ok(page),
             _ => {
-                let page = self.src.page_as::<RunPage>(run::owned_page(leaf, place)?)?;
+                let page = run::run_area(self.src, leaf, place)?;
                 self.run_page = Some((place, page));
                 Ok(page)
             }
@@ -985,8 +985,25 @@ impl Adjacency {
         Ok(removed)
     }
 
-    /// Copies (or, with `create`, makes) the path to `node`'s leaf.
+    /// Copies (or, with `create`, makes) the path to `node`'s leaf, in the form with run pages
+    /// that every writer of runs and pages works on (an inline leaf is expanded:
+    /// [`run::expand_inline`]).
     pub(crate) fn leaf_mut(
+        &mut self,
+        txn: &mut WriteTxn,
+        node: u64,
+        create: bool,
+    ) -> Result<Option<RadixPath>> {
+        let path = self.leaf_path_mut(txn, node, create)?;
+        if let Some(path) = &path {
+            run::expand_inline(txn, path.leaf)?;
+        }
+        Ok(path)
+    }
+
+    /// [`Adjacency::leaf_mut`], leaving an inline leaf as it is: for a rebuild of the whole
+    /// leaf, which reads either form.
+    pub(crate) fn leaf_path_mut(
         &mut self,
         txn: &mut WriteTxn,
         node: u64,
@@ -1009,7 +1026,7 @@ impl Adjacency {
     fn drop_leaf_if_empty(&mut self, txn: &mut WriteTxn, path: RadixPath) -> Result<()> {
         let leaf = txn.page_as::<AdjLeafPage>(path.leaf)?;
         if leaf.slots.iter().all(|s| s.form == FORM_EMPTY)
-            && leaf.pages.iter().all(|p| p.get() == 0)
+            && (leaf.is_inline() || leaf.pages.iter().all(|p| p.get() == 0))
         {
             self.leaves.remove_leaf(txn, path)?;
         }

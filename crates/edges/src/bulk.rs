@@ -14,8 +14,8 @@ use crate::delta::{self, Tiers};
 use crate::error::{Error, Result};
 use crate::hub;
 use crate::layout::{
-    AdjEntry, AdjLeafPage, FORM_EMPTY, FORM_HUB, FORM_RUN, HUB_THRESHOLD, LEAF_PAGES, ListSlot,
-    NODES_PER_LEAF, RUN_CAPACITY, RunPage, SLOTS_PER_LEAF,
+    AdjEntry, AdjLeafPage, FORM_EMPTY, FORM_HUB, FORM_RUN, HUB_THRESHOLD, INLINE_CAPACITY,
+    LEAF_PAGES, ListSlot, NODES_PER_LEAF, RUN_CAPACITY, RunPage, SLOTS_PER_LEAF, inline_area,
 };
 use crate::run;
 
@@ -142,15 +142,15 @@ impl Adjacency {
     /// outgrow their room and move: a fold adds to nearly every list of the leaves it touches.
     fn rebuild_leaf(&mut self, txn: &mut WriteTxn, lists: &LeafLists<'_>) -> Result<()> {
         let path = self
-            .leaf_mut(txn, lists.leaf * NODES_PER_LEAF as u64, false)?
+            .leaf_path_mut(txn, lists.leaf * NODES_PER_LEAF as u64, false)?
             .ok_or_else(|| Error::Corrupt("adjacency leaf to rebuild not found".into()))?;
-        let (slots, pages) = {
+        let (slots, pages, inline) = {
             let leaf = txn.page_as::<AdjLeafPage>(path.leaf)?;
-            (leaf.slots, leaf.pages)
+            (leaf.slots, leaf.pages, leaf.is_inline())
         };
         let page_at = |index: u16| -> Result<PageId> {
             match pages.get(usize::from(index)).map(|p| p.get()) {
-                Some(id) if id != 0 => Ok(PageId(id)),
+                Some(id) if id != 0 && !inline => Ok(PageId(id)),
                 _ => Err(Error::Corrupt(format!(
                     "list refers to empty page slot {index}"
                 ))),
@@ -178,9 +178,12 @@ impl Adjacency {
                     builder.set(slot, hub_slot(page))?;
                     continue;
                 }
+                FORM_RUN if inline => {
+                    combined.extend_from_slice(run_of(inline_area(&pages), &stored)?);
+                }
                 FORM_RUN => {
                     let page = txn.page_as::<RunPage>(page_at(stored.page.get())?)?;
-                    combined.extend_from_slice(run_of(page, &stored)?);
+                    combined.extend_from_slice(run_of(&page.entries, &stored)?);
                 }
                 FORM_EMPTY => {}
                 other => {
@@ -192,8 +195,10 @@ impl Adjacency {
             combined.extend_from_slice(added);
             self.place_list(txn, &mut builder, slot, node, direction, &combined)?;
         }
-        // Every page the leaf owned is a run page now copied out, or a hub kept above.
-        for id in pages.iter().map(|p| p.get()).filter(|&id| id != 0) {
+        // Every page the leaf owned is a run page now copied out, or a hub kept above (an
+        // inline leaf owned none).
+        let owned = if inline { &[][..] } else { &pages[..] };
+        for id in owned.iter().map(|p| p.get()).filter(|&id| id != 0) {
             if !kept.contains(&PageId(id)) {
                 txn.free(PageId(id))?;
             }
@@ -314,8 +319,22 @@ impl LeafBuilder {
         self.set(slot, value)
     }
 
-    /// Writes the run pages, then the leaf's slots and pages.
+    /// Writes the run pages, then the leaf's slots and pages; a leaf whose lists are all runs
+    /// that fit its own page keeps them there (an inline leaf) and owns no page.
     fn finish(mut self, txn: &mut WriteTxn, leaf: PageId) -> Result<()> {
+        if let [(0, entries)] = self.runs.as_slice()
+            && self.pages.len() == 1
+            && entries.len() <= INLINE_CAPACITY
+        {
+            let page = txn.page_mut_as::<AdjLeafPage>(leaf)?;
+            page.inline_entries_mut()
+                .get_mut(..entries.len())
+                .ok_or_else(|| Error::Corrupt("an inline leaf over capacity".into()))?
+                .copy_from_slice(entries);
+            // 1 to INLINE_CAPACITY < 2^16 (a run page in the builder has at least one entry).
+            page.inline_used = U16::new(entries.len() as u16);
+            return self.write_slots(page);
+        }
         for (index, entries) in std::mem::take(&mut self.runs) {
             let (id, page) = txn.alloc_as::<RunPage>()?;
             page.entries
@@ -330,17 +349,23 @@ impl LeafBuilder {
                 .ok_or_else(|| Error::Corrupt(format!("no page slot {index}")))? = id.0;
         }
         let page = txn.page_mut_as::<AdjLeafPage>(leaf)?;
+        page.inline_used = U16::ZERO;
+        for (i, id) in self.pages.iter().enumerate() {
+            *page
+                .pages
+                .get_mut(i)
+                .ok_or_else(|| Error::Corrupt(format!("no page slot {i}")))? = U64::new(*id);
+        }
+        self.write_slots(page)
+    }
+
+    /// Writes the list slots into the leaf.
+    fn write_slots(self, page: &mut AdjLeafPage) -> Result<()> {
         for (slot, value) in self.slots {
             *page
                 .slots
                 .get_mut(slot)
                 .ok_or_else(|| Error::Corrupt(format!("no list slot {slot}")))? = value;
-        }
-        for (i, id) in self.pages.into_iter().enumerate() {
-            *page
-                .pages
-                .get_mut(i)
-                .ok_or_else(|| Error::Corrupt(format!("no page slot {i}")))? = U64::new(id);
         }
         Ok(())
     }

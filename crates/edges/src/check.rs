@@ -8,9 +8,20 @@ use crate::adjacency::{Adjacency, Direction, Neighbor};
 use crate::error::Result;
 use crate::hub::{hub_types, segment_entries, segments};
 use crate::layout::{
-    AdjLeafPage, FORM_EMPTY, FORM_HUB, FORM_RUN, HUB_THRESHOLD, HubPage, NODES_PER_LEAF,
-    RUN_CAPACITY, RunPage, SEGMENT_CAPACITY,
+    AdjEntry, AdjLeafPage, FORM_EMPTY, FORM_HUB, FORM_RUN, HUB_THRESHOLD, HubPage, INLINE_CAPACITY,
+    NODES_PER_LEAF, RUN_CAPACITY, RunPage, SEGMENT_CAPACITY,
 };
+
+/// Where a leaf's runs are: a run page's entries or an inline leaf's own.
+struct RunArea<'a> {
+    /// Names the area in problems.
+    label: String,
+    entries: &'a [AdjEntry],
+    /// Entries in use, from the start.
+    used: usize,
+    /// The most entries the area holds.
+    capacity: usize,
+}
 
 /// What the walk found.
 struct Walk<'p, V> {
@@ -91,6 +102,9 @@ impl<V: FnMut(u64, Direction, Neighbor)> Walk<'_, V> {
                 leaf.first_node.get()
             ));
         }
+        if leaf.is_inline() {
+            return self.inline_leaf(id, leaf, first_node);
+        }
         let mut used = false;
         for (i, slot) in leaf.slots.iter().enumerate() {
             let referenced = leaf
@@ -154,6 +168,34 @@ impl<V: FnMut(u64, Direction, Neighbor)> Walk<'_, V> {
         }
     }
 
+    /// A leaf that keeps its runs in its own page: every list a run on page 0, within the
+    /// leaf's used entries.
+    fn inline_leaf(&mut self, id: PageId, leaf: &AdjLeafPage, first_node: u64) {
+        let mut runs = Vec::new();
+        for (i, slot) in leaf.slots.iter().enumerate() {
+            match slot.form {
+                FORM_EMPTY => {}
+                FORM_RUN if slot.page.get() == 0 => runs.push(i),
+                other => self.problems.push(format!(
+                    "inline leaf {id} slot {i} has form {other} on page slot {}",
+                    slot.page.get()
+                )),
+            }
+        }
+        if runs.is_empty() {
+            self.problems.push(format!(
+                "adjacency leaf {id} is empty and should have been freed"
+            ));
+        }
+        let area = RunArea {
+            label: format!("inline leaf {id}"),
+            entries: leaf.inline_entries(),
+            used: usize::from(leaf.inline_used.get()),
+            capacity: INLINE_CAPACITY,
+        };
+        self.runs_in(&area, leaf, first_node, &runs);
+    }
+
     fn run_page<S: PageSource>(
         &mut self,
         src: &S,
@@ -167,11 +209,21 @@ impl<V: FnMut(u64, Direction, Neighbor)> Walk<'_, V> {
             Ok(page) => page,
             Err(e) => return self.problems.push(format!("run page {id}: {e}")),
         };
-        let used = usize::from(page.used.get());
-        if used > RUN_CAPACITY {
-            self.problems.push(format!(
-                "run page {id} uses {used} of {RUN_CAPACITY} entries"
-            ));
+        let area = RunArea {
+            label: format!("run page {id}"),
+            entries: &page.entries,
+            used: usize::from(page.used.get()),
+            capacity: RUN_CAPACITY,
+        };
+        self.runs_in(&area, leaf, first_node, runs);
+    }
+
+    /// Checks the runs of `runs` (slots of `leaf`) in `area`, and visits their entries.
+    fn runs_in(&mut self, area: &RunArea<'_>, leaf: &AdjLeafPage, first_node: u64, runs: &[usize]) {
+        let (id, entries, used, capacity) = (&area.label, area.entries, area.used, area.capacity);
+        if used > capacity {
+            self.problems
+                .push(format!("{id} uses {used} of {capacity} entries"));
         }
         let mut ranges = BTreeSet::new();
         for &slot_index in runs {
@@ -183,12 +235,12 @@ impl<V: FnMut(u64, Direction, Neighbor)> Walk<'_, V> {
             let capacity = usize::from(slot.capacity.get());
             if count == 0 || count > capacity || capacity > HUB_THRESHOLD || start + capacity > used
             {
-                self.problems.push(format!("run page {id}: run {start}+{count} (capacity {capacity}) is empty, too long or past the used mark {used}"));
+                self.problems.push(format!("{id}: run {start}+{count} (capacity {capacity}) is empty, too long or past the used mark {used}"));
                 continue;
             }
             ranges.insert((start, start + capacity));
             let node = first_node + (slot_index / 2) as u64;
-            for e in page.entries.get(start..start + count).unwrap_or_default() {
+            for e in entries.get(start..start + count).unwrap_or_default() {
                 (self.visit)(node, direction_of(slot_index), Neighbor::from_entry(e));
             }
         }
@@ -198,7 +250,7 @@ impl<V: FnMut(u64, Direction, Neighbor)> Walk<'_, V> {
                 && start < end
             {
                 self.problems
-                    .push(format!("run page {id}: runs overlap at entry {start}"));
+                    .push(format!("{id}: runs overlap at entry {start}"));
             }
         }
     }

@@ -108,17 +108,55 @@ pub struct AdjLeafPage {
     pub header: PageHeader,
     /// The first node of the leaf; a multiple of [`NODES_PER_LEAF`].
     pub first_node: U64,
+    /// 0: the leaf's runs are in run pages, and `pages` lists the pages it owns. 1 to
+    /// [`INLINE_CAPACITY`]: the leaf owns no page; its runs are in `pages` itself, read as
+    /// entries (see [`AdjLeafPage::inline_entries`]), of which this many are in use.
+    pub inline_used: U16,
     /// Zero.
-    pub reserved: [u8; 8],
+    pub reserved: [u8; 6],
     /// Slot `2 * (node - first_node) + direction`.
     pub slots: [ListSlot; SLOTS_PER_LEAF],
-    /// Run and hub pages owned by this leaf (and by no other page); 0 = unused.
+    /// Run and hub pages owned by this leaf (and by no other page); 0 = unused. In an inline
+    /// leaf, its runs' entries instead.
     pub pages: [U64; LEAF_PAGES],
 }
 const _: () = assert!(size_of::<AdjLeafPage>() == PAGE_SIZE);
 
 impl Page for AdjLeafPage {
     const TYPE: PageType = ADJ_LEAF;
+}
+
+/// Run entries an inline leaf holds in its `pages` area: 232, exactly its 2,784 bytes.
+pub const INLINE_CAPACITY: usize = LEAF_PAGES * 8 / size_of::<AdjEntry>();
+const _: () = assert!(INLINE_CAPACITY == 232);
+const _: () = assert!(INLINE_CAPACITY * size_of::<AdjEntry>() == LEAF_PAGES * 8);
+// An inline leaf's runs are those of one run page that fits the area, so offsets carry over.
+const _: () = assert!(INLINE_CAPACITY <= RUN_CAPACITY);
+
+impl AdjLeafPage {
+    /// Whether the leaf keeps its runs in its own page (see [`AdjLeafPage::inline_used`]).
+    #[inline]
+    pub fn is_inline(&self) -> bool {
+        self.inline_used.get() != 0
+    }
+
+    /// The `pages` area read as run entries: an inline leaf's runs, at their slots' offsets.
+    #[inline]
+    pub fn inline_entries(&self) -> &[AdjEntry; INLINE_CAPACITY] {
+        inline_area(&self.pages)
+    }
+
+    /// The `pages` area as run entries, writable.
+    #[inline]
+    pub fn inline_entries_mut(&mut self) -> &mut [AdjEntry; INLINE_CAPACITY] {
+        zerocopy::transmute_mut!(&mut self.pages)
+    }
+}
+
+/// A leaf's `pages` area read as run entries (see [`AdjLeafPage::inline_entries`]).
+#[inline]
+pub fn inline_area(pages: &[U64; LEAF_PAGES]) -> &[AdjEntry; INLINE_CAPACITY] {
+    zerocopy::transmute_ref!(pages)
 }
 
 /// Entries one run page holds: 338.
@@ -297,6 +335,7 @@ mod tests {
         assert_eq!(offset_of!(ListSlot, offset), 6);
         assert_eq!(offset_of!(ListSlot, count), 8);
         assert_eq!(offset_of!(AdjLeafPage, first_node), 16);
+        assert_eq!(offset_of!(AdjLeafPage, inline_used), 24);
         assert_eq!(offset_of!(AdjLeafPage, slots), 32);
         assert_eq!(offset_of!(AdjLeafPage, pages), 1312);
         let slot = ListSlot {

@@ -42,7 +42,7 @@ pub use delta::{FOLD_MIN_ENTRIES, MAX_TIERS, MERGE_WIDTH};
 pub use error::{Error, Result};
 pub use layout::{
     ADJ_LEAF, AdjEntry, AdjLeafPage, HUB, HUB_THRESHOLD, HUB_TYPE_CAPACITY, HubPage, HubType,
-    LEAF_PAGES, ListSlot, NODES_PER_LEAF, RUN, RUN_CAPACITY, RunPage, SEGMENT, SEGMENT_CAPACITY,
-    SegEntry, SegmentPage,
+    INLINE_CAPACITY, LEAF_PAGES, ListSlot, NODES_PER_LEAF, RUN, RUN_CAPACITY, RunPage, SEGMENT,
+    SEGMENT_CAPACITY, SegEntry, SegmentPage,
 };
 pub use neighbors::{Neighbors, NodeIds};

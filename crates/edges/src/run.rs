@@ -51,15 +51,61 @@ pub(crate) const EMPTY: ListSlot = ListSlot {
     count: U16::ZERO,
 };
 
-/// The page id at `index` of the leaf's page array.
+/// The page id at `index` of the leaf's page array (an inline leaf owns none).
 #[inline]
 pub(crate) fn owned_page(leaf: &AdjLeafPage, index: u16) -> Result<PageId> {
+    if leaf.is_inline() {
+        return Err(Error::Corrupt(format!(
+            "a list of an inline leaf refers to page slot {index}"
+        )));
+    }
     match leaf.pages.get(usize::from(index)).map(|p| p.get()) {
         Some(id) if id != 0 => Ok(PageId(id)),
         _ => Err(Error::Corrupt(format!(
             "list refers to empty page slot {index}"
         ))),
     }
+}
+
+/// The entries of the leaf's run page `index`, where its runs' offsets point: the run page's,
+/// or an inline leaf's own (whose runs all name page 0).
+#[inline]
+pub(crate) fn run_area<'a, S: PageSource>(
+    src: &'a S,
+    leaf: &'a AdjLeafPage,
+    index: u16,
+) -> Result<&'a [AdjEntry]> {
+    if leaf.is_inline() && index == 0 {
+        return Ok(leaf.inline_entries());
+    }
+    Ok(&src.page_as::<RunPage>(owned_page(leaf, index)?)?.entries)
+}
+
+/// Turns an inline leaf (writable) into one with a run page: the entries move to a new run
+/// page at the same offsets, page 0 of the leaf, so no slot changes. Every writer of a leaf's
+/// runs and pages works on leaves in this form.
+pub(crate) fn expand_inline(txn: &mut WriteTxn, leaf: PageId) -> Result<()> {
+    let page = txn.page_as::<AdjLeafPage>(leaf)?;
+    if !page.is_inline() {
+        return Ok(());
+    }
+    let entries = *page.inline_entries();
+    let used = page.inline_used;
+    let (id, run_page) = txn.alloc_as::<RunPage>()?;
+    run_page
+        .entries
+        .get_mut(..entries.len())
+        .ok_or_else(|| Error::Corrupt("a run page smaller than an inline leaf".into()))?
+        .copy_from_slice(&entries);
+    run_page.used = used;
+    let page = txn.page_mut_as::<AdjLeafPage>(leaf)?;
+    page.pages.fill(U64::ZERO);
+    *page
+        .pages
+        .first_mut()
+        .ok_or_else(|| Error::Corrupt("a leaf without page slots".into()))? = U64::new(id.0);
+    page.inline_used = U16::ZERO;
+    Ok(())
 }
 
 /// Makes the leaf's page `index` writable, repointing the leaf at the copy.

@@ -4,6 +4,9 @@
 //! of one leaf and of several) and sparse ones (ordered by sorting); `check` is clean after
 //! each. An edge id past the store's limit makes no batch.
 
+mod common;
+
+use common::lists;
 use edges::{Adjacency, Direction, EdgeBatch, EdgeEnds, Error, Neighbor};
 use pager_mmap::{MemStorage, Options, PageSource, Pager, U40};
 use proptest::prelude::*;
@@ -22,20 +25,6 @@ fn ends(&(from, to, edge_type): &Edge) -> EdgeEnds {
         to: U40::new(to).expect("a node id"),
         edge_type: U16::new(edge_type as u16),
     }
-}
-
-/// Every list of nodes `0..nodes`, out then in, in storage order.
-fn lists(adjacency: &Adjacency, src: &impl PageSource, nodes: u64) -> Vec<Vec<Neighbor>> {
-    (0..nodes)
-        .flat_map(|node| [(node, Direction::Out), (node, Direction::In)])
-        .map(|(node, direction)| {
-            adjacency
-                .neighbors(src, node, direction, None)
-                .expect("list")
-                .map(|n| n.expect("entry"))
-                .collect()
-        })
-        .collect()
 }
 
 fn assert_clean(adjacency: &Adjacency, src: &impl PageSource) {

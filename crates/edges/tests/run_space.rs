@@ -1,8 +1,16 @@
 //! How much room short lists take: a new list reserves exactly its entries, a list that grows
-//! gets room by a constant factor (so appends stay amortised O(1)), and runs fill their pages.
+//! gets room by a constant factor (so appends stay amortised O(1)), and runs fill their pages;
+//! a leaf built whole whose lists fit its own page keeps them there.
 
-use edges::{AdjLeafPage, Adjacency, Direction, HUB_THRESHOLD, Neighbor, RUN_CAPACITY, RunPage};
-use pager_mmap::{MemStorage, Options, PageId, PageSource, Pager, WriteTxn};
+mod common;
+
+use common::lists;
+use edges::{
+    AdjLeafPage, Adjacency, Direction, EdgeBatch, EdgeEnds, HUB_THRESHOLD, INLINE_CAPACITY,
+    Neighbor, RUN_CAPACITY, RunPage,
+};
+use pager_mmap::{MemStorage, Options, PageId, PageSource, Pager, U40, WriteTxn};
+use zerocopy::little_endian::U16;
 
 fn pager() -> Pager {
     Pager::with_storage(Box::new(MemStorage::new()), Options::default()).expect("open")
@@ -184,4 +192,70 @@ fn a_list_extended_again_gets_room_to_grow_by_half() {
         .map(|n| n.expect("entry"))
         .collect();
     assert_eq!(listed, (0..20).map(neighbor).collect::<Vec<_>>());
+}
+
+/// Edges `first..first + count` of a chain over nodes `0..64` (edge `i` from node `i % 64` to
+/// node `(i + 1) % 64`).
+fn chain(first: u64, count: u64) -> EdgeBatch {
+    let ends = (first..first + count).map(|i| EdgeEnds {
+        from: U40::new(i % 64).expect("id"),
+        to: U40::new((i + 1) % 64).expect("id"),
+        edge_type: U16::new(1),
+    });
+    EdgeBatch::new(first, ends.collect::<Vec<_>>()).expect("batch")
+}
+
+#[test]
+fn a_leaf_built_whole_keeps_lists_that_fit_in_its_own_page_until_a_write_needs_a_run_page() {
+    let pager = pager();
+    let mut adjacency = Adjacency::default();
+    // 96 edges: 192 entries, within the 232 an inline leaf holds.
+    let mut txn = pager.begin_write().expect("write");
+    adjacency.add_batch(&mut txn, &chain(0, 96)).expect("batch");
+    txn.commit().expect("commit");
+    let read = pager.begin_read().expect("read");
+    assert_eq!(run_pages_and_leaves(&adjacency, &read), (0, 1));
+    let inline = lists(&adjacency, &read, 64);
+    assert_eq!(inline.iter().map(Vec::len).sum::<usize>(), 192);
+    drop(read);
+
+    // An insert needs the run form: the entries move to a run page at their offsets.
+    let mut txn = pager.begin_write().expect("write");
+    adjacency
+        .insert(&mut txn, 3, Direction::Out, neighbor(500))
+        .expect("insert");
+    txn.commit().expect("commit");
+    let read = pager.begin_read().expect("read");
+    assert_eq!(run_pages_and_leaves(&adjacency, &read), (1, 1));
+    let mut expected = inline.clone();
+    expected[6].push(neighbor(500));
+    assert_eq!(lists(&adjacency, &read, 64), expected);
+    drop(read);
+
+    // A fold rebuilds the leaf whole; with the delta's entries it still fits, so inline again.
+    let mut txn = pager.begin_write().expect("write");
+    adjacency
+        .add_batch_deferred(&mut txn, &chain(96, 10))
+        .expect("deferred");
+    adjacency.fold(&mut txn).expect("fold");
+    txn.commit().expect("commit");
+    let read = pager.begin_read().expect("read");
+    assert_eq!(run_pages_and_leaves(&adjacency, &read), (0, 1));
+    let folded = lists(&adjacency, &read, 64);
+    assert_eq!(folded.iter().map(Vec::len).sum::<usize>(), 193 + 20);
+    assert_eq!(folded[6][..expected[6].len()], expected[6][..]);
+    drop(read);
+
+    // Past the inline capacity, a rebuild writes a run page.
+    let mut txn = pager.begin_write().expect("write");
+    let more = (INLINE_CAPACITY as u64 - 213) / 2 + 1;
+    adjacency
+        .add_batch_deferred(&mut txn, &chain(106, more))
+        .expect("deferred");
+    adjacency.fold(&mut txn).expect("fold");
+    txn.commit().expect("commit");
+    let read = pager.begin_read().expect("read");
+    assert_eq!(run_pages_and_leaves(&adjacency, &read), (1, 1));
+    let total: usize = lists(&adjacency, &read, 64).iter().map(Vec::len).sum();
+    assert_eq!(total as u64, 213 + 2 * more);
 }

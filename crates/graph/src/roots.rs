@@ -44,7 +44,7 @@ impl Roots {
             )));
         }
         let version = src.root(SLOT_VERSION)?;
-        if version != LAYOUT_VERSION && version != LAYOUT_READ_ALSO {
+        if version != LAYOUT_VERSION && !LAYOUT_READ_ALSO.contains(&version) {
             return Err(Error::UnsupportedLayout {
                 found: version,
                 supported: LAYOUT_VERSION,

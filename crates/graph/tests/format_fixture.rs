@@ -1,7 +1,8 @@
-//! A small graph file written by this layout (graph layout 5) is committed in `fixtures/`; it
+//! A small graph file written by this layout (graph layout 6) is committed in `fixtures/`; it
 //! must open, check clean and read back exactly, so that any change of the format is noticed.
-//! The same graph written by the earlier layouts is kept too. Layout 4 (no adjacency delta) is
-//! still read, as it is, and its first commit makes it layout 5. The older ones (layout 1:
+//! The same graph written by the earlier layouts is kept too. Layouts 5 (no inline adjacency
+//! leaves) and 4 (no adjacency delta either) are still read, as they are, and their first
+//! commit makes them layout 6. The older ones (layout 1:
 //! 64-bit ids in records and entries; layout 2: 22-byte record slots without payloads; layout
 //! 3: a vector index's vectors in slots apart from its node slots) must each be refused with an
 //! error that names both versions, and left as it was. A file from an unknown
@@ -12,11 +13,11 @@
 
 use std::path::PathBuf;
 
-use graph::{Direction, Graph, GraphRead, Metric, NewEdge, NodeId, VectorIndexSpec};
+use graph::{Direction, Graph, GraphRead, Metric, NewEdge, NodeId, VectorIndexSpec, WriteTxn};
 
 /// The fixture of the current layout.
 fn fixture() -> PathBuf {
-    fixture_of_layout(5)
+    fixture_of_layout(6)
 }
 
 fn fixture_of_layout(version: u32) -> PathBuf {
@@ -71,10 +72,40 @@ fn write(path: &std::path::Path) {
         txn.add_edge(nodes[1], to, "late", b"").expect("edge");
     }
     txn.commit().expect("commit");
+    let mut txn = graph.begin_write().expect("write");
+    add_inline_leaf(&mut txn);
+    txn.commit().expect("commit");
 }
 
-/// Edges the layout-5 fixture has beyond the layout-4 one: node 1's "late" edges.
-const LATE_EDGES: u64 = 5;
+/// Layout 6: 30 more nodes (41 to 70) and a ring over nodes 64 to 70 in one batch, so that the
+/// second adjacency leaf is built whole and keeps its 14 entries in its own page.
+fn add_inline_leaf(txn: &mut WriteTxn) {
+    for i in 41..=70 {
+        txn.add_node("d", &format!("node{i}"), b"").expect("node");
+    }
+    let ring = (64..=70).map(|i| NewEdge {
+        from: NodeId(i),
+        to: NodeId(if i == 70 { 64 } else { i + 1 }),
+        edge_type: "ring",
+        data: b"",
+    });
+    txn.add_edges(ring).expect("edges");
+}
+
+/// What a fixture holds beyond the layout-4 one.
+#[derive(Clone, Copy)]
+struct Beyond4 {
+    /// Node 1's "late" edges (layout 5).
+    late: u64,
+    /// Nodes 41 to 70 and their ring (layout 6).
+    inline_leaf: bool,
+}
+
+/// The layout-6 fixture's additions.
+const LAYOUT_6: Beyond4 = Beyond4 {
+    late: 5,
+    inline_leaf: true,
+};
 
 /// The vector of node `i` in the fixture's index.
 fn fixture_vector(i: usize) -> [f32; 3] {
@@ -92,33 +123,51 @@ fn write_fixture() {
 }
 
 #[test]
-fn the_committed_fixture_of_layout_5_opens_and_reads_back() {
+fn the_committed_fixture_of_layout_6_opens_and_reads_back() {
     let dir = tempfile::tempdir().expect("tempdir");
     let copy = dir.path().join("fixture.mmg");
     std::fs::copy(fixture(), &copy).expect("the fixture file is committed");
-    reads_back(&copy, LATE_EDGES);
+    reads_back(&copy, LAYOUT_6);
 }
 
 #[test]
-fn a_file_of_layout_4_reads_back_and_its_first_commit_makes_it_layout_5() {
+fn a_file_of_layout_5_reads_back_and_its_first_commit_makes_it_layout_6() {
+    older_layout_read_and_written(5, 5);
+}
+
+#[test]
+fn a_file_of_layout_4_reads_back_and_its_first_commit_makes_it_layout_6() {
+    older_layout_read_and_written(4, 0);
+}
+
+/// Copies the fixture of `layout` (4 or 5, holding `late` late edges) and reads it back; adds
+/// in one commit the late edges it lacks and what layout 6 adds, reads it back again as the
+/// layout-6 fixture, and checks that the commit wrote layout 6 and left the older meta page
+/// as it was.
+fn older_layout_read_and_written(layout: u32, late: u64) {
     let dir = tempfile::tempdir().expect("tempdir");
     let copy = dir.path().join("fixture.mmg");
-    std::fs::copy(fixture_of_layout(4), &copy).expect("the fixture file is committed");
-    reads_back(&copy, 0);
+    std::fs::copy(fixture_of_layout(layout), &copy).expect("the fixture file is committed");
+    let fixture = Beyond4 {
+        late,
+        inline_leaf: false,
+    };
+    reads_back(&copy, fixture);
     let graph = Graph::open(&copy).expect("open");
     let mut txn = graph.begin_write().expect("write");
-    let late = (2..7).map(|i| NewEdge {
+    let lacking = (2 + late..7).map(|i| NewEdge {
         from: NodeId(1),
         to: NodeId(i),
         edge_type: "late",
         data: b"",
     });
-    txn.add_edges(late).expect("edges");
+    txn.add_edges(lacking).expect("edges");
+    add_inline_leaf(&mut txn);
     txn.commit().expect("commit");
     drop(graph);
-    reads_back(&copy, LATE_EDGES);
+    reads_back(&copy, LAYOUT_6);
     // The meta pages (1 and 2) hold the root slots; slot 14 (the layout version) is at byte
-    // 48 + 8 * 14 of each. The newer of the two now says 5, the older still 4.
+    // 48 + 8 * 14 of each. The newer of the two now says 6, the older still the old layout.
     let bytes = std::fs::read(&copy).expect("read");
     let version_at = |page: usize| {
         let at = page * 4096 + 48 + 8 * 14;
@@ -126,18 +175,34 @@ fn a_file_of_layout_4_reads_back_and_its_first_commit_makes_it_layout_5() {
     };
     let mut versions = [version_at(1), version_at(2)];
     versions.sort_unstable();
-    assert_eq!(versions, [4, 5]);
+    assert_eq!(versions, [u64::from(layout), 6]);
 }
 
-/// Opens the fixture graph at `path`, checks it and reads it back, `late` of node 1's "late"
-/// edges included.
-fn reads_back(path: &std::path::Path, late: u64) {
+/// Opens the fixture graph at `path`, checks it and reads it back, with what `beyond` says
+/// it holds beyond the layout-4 fixture.
+fn reads_back(path: &std::path::Path, beyond: Beyond4) {
+    let late = beyond.late;
     let graph = Graph::open(path).expect("the file opens");
     let report = graph.check().expect("check");
     assert!(report.is_clean(), "{:?}", report.problems);
     let read = graph.begin_read().expect("read");
+    let (more_nodes, more_edges) = if beyond.inline_leaf { (30, 7) } else { (0, 0) };
     // 39 chain edges and 200 hub edges, less the 6 that touched the deleted node 39.
-    assert_eq!((read.node_count(), read.edge_count()), (40, 233 + late));
+    assert_eq!(
+        (read.node_count(), read.edge_count()),
+        (40 + more_nodes, 233 + late + more_edges)
+    );
+    if beyond.inline_leaf {
+        let ring: Vec<NodeId> = read
+            .neighbors(NodeId(70), Direction::Out, None)
+            .expect("list")
+            .map(|n| n.expect("entry").node)
+            .collect();
+        assert_eq!(ring, vec![NodeId(64)]);
+        assert_eq!(read.degree(NodeId(66), Direction::In).expect("degree"), 1);
+        let stats = read.stats().expect("stats");
+        assert_eq!(stats.pages_by_type.get("adjacency leaf"), Some(&2));
+    }
     assert_eq!(
         read.degree(NodeId(1), Direction::Out).expect("degree"),
         1 + late
@@ -213,13 +278,13 @@ fn files_of_layouts_1_to_3_are_refused_with_both_versions_and_left_unchanged() {
         assert!(
             matches!(
                 err,
-                graph::Error::UnsupportedLayout { found, supported: 5 } if found == u64::from(old)
+                graph::Error::UnsupportedLayout { found, supported: 6 } if found == u64::from(old)
             ),
             "{err}"
         );
         let message = err.to_string();
         assert!(
-            message.contains(&format!("layout version {old}")) && message.contains("layout 5"),
+            message.contains(&format!("layout version {old}")) && message.contains("layout 6"),
             "{message}"
         );
         assert_eq!(std::fs::read(&copy).expect("read"), before);
