@@ -334,6 +334,46 @@ impl Tree {
         Ok(())
     }
 
+    /// [`Tree::clear`] for a tree whose values are all inline (no key and value longer than
+    /// 1,036 bytes together was ever inserted, so no overflow chain hangs from a leaf): its
+    /// pages are the branches and the leaves they point to, so only the branches are read.
+    /// Freeing a large tree then costs its branches, not every leaf's page read through the
+    /// mapping (a fold frees tiers of a gigabyte and more this way). A leaf holding an
+    /// overflow value anyway (a damaged tree) leaves its chain unreachable, which the pager's
+    /// check reports.
+    pub fn clear_inline(&mut self, txn: &mut WriteTxn) -> Result<()> {
+        if self.root == 0 {
+            return Ok(());
+        }
+        let mut pages = Vec::new();
+        let mut stack = vec![(PageId(self.root), self.root_level()?)];
+        while let Some((id, level)) = stack.pop() {
+            pages.push(id);
+            if level == 0 {
+                continue;
+            }
+            let node = NodeRef::read(&*txn, id, Some(level))?;
+            for index in 0..node.count {
+                let child = node.child(index)?;
+                if level == 1 {
+                    pages.push(child);
+                } else {
+                    stack.push((child, level - 1));
+                }
+            }
+        }
+        // A page reached twice (a damaged tree) must not be freed twice.
+        let mut seen = std::collections::HashSet::with_capacity(pages.len());
+        if let Some(id) = pages.iter().find(|id| !seen.insert(**id)) {
+            return Err(corrupt(*id, "a page is reached twice"));
+        }
+        for id in pages {
+            txn.free(id)?;
+        }
+        *self = Tree::EMPTY;
+        Ok(())
+    }
+
     /// Every page the tree uses: nodes and overflow chains.
     pub fn pages<S: PageSource>(&self, src: &S) -> Result<Vec<PageId>> {
         let mut pages = Vec::new();

@@ -1,6 +1,7 @@
 //! A tree that grows large and is emptied again gives every page back to the pager: after
 //! the last remove commits, the free list accounts for every data page, and growing the tree
-//! again reuses those pages instead of growing the file.
+//! again reuses those pages instead of growing the file. `clear_inline`, which reads only the
+//! branches, frees exactly the pages `pages` lists.
 //!
 //! One million keys, in ten transactions each way, in random order: a few seconds.
 
@@ -104,4 +105,31 @@ fn grow_and_empty(n: u64) {
 #[test]
 fn a_tree_grown_to_1m_keys_and_emptied_returns_every_page() {
     grow_and_empty(1_000_000);
+}
+
+#[test]
+fn clear_inline_frees_every_page_of_a_tree_of_inline_values_reading_only_its_branches() {
+    let pager =
+        Pager::with_storage(Box::new(MemStorage::new()), Options::default()).expect("pager");
+    grow(&pager, 200_000, 4);
+    let listed = {
+        let read = pager.begin_read().expect("read");
+        let tree = Tree::from_slot(&read, SLOT).expect("load");
+        assert!(tree.height() >= 3, "a tree with branches above branches");
+        tree.pages(&read).expect("pages")
+    };
+    let mut txn = pager.begin_write().expect("write");
+    let mut tree = Tree::from_slot(&txn, SLOT).expect("load");
+    tree.clear_inline(&mut txn).expect("clear");
+    assert!(tree.is_empty());
+    tree.save_to_slot(&mut txn, SLOT).expect("anchor");
+    txn.commit().expect("commit");
+    check(&pager, 0);
+    // Every listed page is free now: growing the same tree again takes no more pages.
+    assert!(listed.len() > 500, "{} pages", listed.len());
+    let before = pager.stats().expect("stats").page_count;
+    grow(&pager, 200_000, 4);
+    check(&pager, 200_000);
+    let after = pager.stats().expect("stats").page_count;
+    assert!(after <= before + before / 10, "{before} -> {after} pages");
 }

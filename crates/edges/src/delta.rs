@@ -443,7 +443,7 @@ impl Delta {
     fn store(&mut self, txn: &mut WriteTxn, seq: u64, tier: &Tree) -> Result<()> {
         if tier.is_empty() {
             let mut tier = *tier;
-            tier.clear(txn)?;
+            tier.clear_inline(txn)?;
             self.directory.remove(txn, &u64_key(seq))?;
             if self.open == Some(seq) {
                 self.open = None;
@@ -512,7 +512,7 @@ impl Delta {
         let merged = Tree::bulk_load_with_fill(txn, pairs, BulkFill::FULL)?;
         for (seq, tier) in window {
             let mut tier = *tier;
-            tier.clear(txn)?;
+            tier.clear_inline(txn)?;
             self.directory.remove(txn, &u64_key(*seq))?;
         }
         if let Some((seq, _)) = window.first() {
@@ -527,7 +527,7 @@ impl Delta {
         let tiers = Tiers::load(&*txn, &self.directory)?;
         for (_, tier) in tiers.iter() {
             let mut tier = *tier;
-            tier.clear(txn)?;
+            tier.clear_inline(txn)?;
         }
         self.directory.clear(txn)?;
         self.open = None;
