@@ -12,8 +12,8 @@ use zerocopy::little_endian::{U16, U64};
 
 use crate::error::{Error, Result};
 use crate::layout::{
-    AdjEntry, AdjLeafPage, FORM_EMPTY, FORM_HUB, FORM_RUN, HUB_THRESHOLD, LEAF_PAGES, ListSlot,
-    RUN_CAPACITY, RunPage,
+    AdjEntry, AdjLeafPage, FORM_EMPTY, FORM_HUB, FORM_RUN, HUB_THRESHOLD, INLINE_CAPACITY,
+    LEAF_PAGES, ListSlot, RUN_CAPACITY, RunPage,
 };
 
 /// A slot of the leaf, copied out.
@@ -91,6 +91,12 @@ pub(crate) fn expand_inline(txn: &mut WriteTxn, leaf: PageId) -> Result<()> {
     }
     let entries = *page.inline_entries();
     let used = page.inline_used;
+    if usize::from(used.get()) > INLINE_CAPACITY {
+        return Err(Error::Corrupt(format!(
+            "inline leaf {leaf} uses {} of {INLINE_CAPACITY} entries",
+            used.get()
+        )));
+    }
     let (id, run_page) = txn.alloc_as::<RunPage>()?;
     run_page
         .entries
