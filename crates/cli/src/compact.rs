@@ -9,12 +9,13 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use graph::{EdgeId, Graph, GraphRead, PropertyRead, ReadTxn};
+use parquet_io::pending::PendingEdges;
 
 use crate::db;
 use crate::error::{Error, Result};
+use crate::import::FIRST_EDGE_COMMIT;
 use crate::inspect::mib;
 use crate::output::Output;
-use crate::pending_edges::{FIRST_EDGE_COMMIT, PendingEdges};
 
 /// Records copied per transaction.
 const BATCH: u64 = 100_000;
@@ -121,11 +122,13 @@ fn copy_edges(read: &ReadTxn, batch: &mut db::Batch<'_>) -> Result<Vec<EdgeId>> 
         let edge = edge?;
         while next_id < edge.id().0 {
             let anchor = edge.from();
-            pending.push(anchor, anchor, PLACEHOLDER, b"");
+            let _bound_reached = pending.push(anchor, anchor, PLACEHOLDER, b"");
             placeholders.push(EdgeId(next_id));
             next_id += 1;
         }
-        pending.push(edge.from(), edge.to(), &edge.edge_type()?, &edge.data()?);
+        // One `add_edges` call per commit (see `import`), whatever the buffer's bound.
+        let _bound_reached =
+            pending.push(edge.from(), edge.to(), &edge.edge_type()?, &edge.data()?);
         next_id += 1;
         if pending.len() as u64 >= size {
             flush_edges(&mut pending, batch, next_id)?;
@@ -136,13 +139,11 @@ fn copy_edges(read: &ReadTxn, batch: &mut db::Batch<'_>) -> Result<Vec<EdgeId>> 
     Ok(placeholders)
 }
 
-/// Adds the pending edges, checks that the last got id `next_id - 1`, and commits.
+/// Adds the pending edges, checks that the copy's next edge id is `next_id` (its edges are
+/// dense until the placeholders go), and commits.
 fn flush_edges(pending: &mut PendingEdges, batch: &mut db::Batch<'_>, next_id: u64) -> Result<()> {
-    let count = pending.len() as u64;
-    let ids = pending.flush(batch.txn()?)?;
-    if let Some(last) = ids.last() {
-        same_id(last.0, next_id - 1, "edge")?;
-    }
+    let count = pending.add_to(batch.txn()?)?;
+    same_id(batch.txn()?.edge_count(), next_id, "next edge")?;
     batch.counted(count)
 }
 

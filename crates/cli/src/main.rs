@@ -17,7 +17,6 @@ mod labels;
 mod lookup;
 mod output;
 mod parquet;
-mod pending_edges;
 mod progress;
 mod query;
 mod shell;

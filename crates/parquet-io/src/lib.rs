@@ -19,7 +19,7 @@ mod export;
 mod import;
 pub mod layout;
 mod partition;
-mod pending;
+pub mod pending;
 mod reader;
 mod writer;
 

@@ -1,7 +1,8 @@
 //! Edges waiting to be added together. [`graph::WriteTxn::add_edges`] extends each node's list
 //! once per call, so a call with a million random edges costs far less per edge than a hundred
-//! calls of ten thousand; the import gathers edges here, up to a bound in edges and in bytes,
-//! and adds them in one call.
+//! calls of ten thousand; the Parquet import gathers edges here, up to a bound in edges and in
+//! bytes, and adds them in one call. `mmgraph import` and `mmgraph compact` gather theirs here
+//! too, one call per commit.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -57,6 +58,11 @@ impl PendingEdges {
     /// Whether nothing is gathered.
     pub fn is_empty(&self) -> bool {
         self.edges.is_empty()
+    }
+
+    /// Edges gathered.
+    pub fn len(&self) -> usize {
+        self.edges.len()
     }
 
     /// Adds the gathered edges to `txn` in one call and empties the buffer (its types stay
