@@ -363,8 +363,8 @@ impl Import<'_> {
 /// The most edges the first commit of edges takes into a graph without edges, whatever the
 /// batch size. Their lists are then written once, in order, by the bulk path; in batches, every
 /// later batch's entries would go to the adjacency delta, and the final fold would copy every
-/// list (on the NCBI taxonomy: 254 MiB of the file left free, and the import 20 % slower). At
-/// 40 bytes an edge, pending edges take at most about 320 MiB beside the bulk path's own.
+/// list (on the NCBI taxonomy: 223 MiB of a 1,082 MiB file left free). At about 40 bytes an
+/// edge, pending edges take at most about 320 MiB beside the bulk path's own.
 pub(crate) const FIRST_EDGE_COMMIT: u64 = 8_000_000;
 
 /// A node read but not yet added; its strings and data are in [`PendingNodes`]' buffers.
