@@ -227,12 +227,16 @@ pub(crate) fn indexed_name(name: &[u8]) -> &[u8] {
 
 /// The by-name index key: the indexed part of the name, NUL, node (5 bytes, big-endian).
 pub(crate) fn name_key(name: &[u8], node: u64) -> Vec<u8> {
-    let name = indexed_name(name);
-    let mut key = Vec::with_capacity(name.len() + 1 + KEY_ID_LEN);
-    key.extend_from_slice(name);
-    key.push(0);
-    key.extend_from_slice(&id_key_bytes(node));
+    let mut key = Vec::with_capacity(indexed_name(name).len() + 1 + KEY_ID_LEN);
+    push_name_key(&mut key, name, node);
     key
+}
+
+/// [`name_key`] appended to `out`, so that a batch's keys share one buffer.
+pub(crate) fn push_name_key(out: &mut Vec<u8>, name: &[u8], node: u64) {
+    out.extend_from_slice(indexed_name(name));
+    out.push(0);
+    out.extend_from_slice(&id_key_bytes(node));
 }
 
 /// The node id at the end of an index key.

@@ -35,24 +35,25 @@ pub fn encode_properties(map: &PropertyMap) -> Result<Vec<u8>> {
 /// batch of nodes builds each payload in one buffer.
 pub(crate) fn encode_properties_into(out: &mut Vec<u8>, map: &PropertyMap) -> Result<()> {
     out.push(PROPERTIES_TAG);
-    let entries: Vec<(&str, &Value)> = map
-        .iter()
-        .filter(|(_, v)| !matches!(v, Value::Null))
-        .map(|(k, v)| (k.as_str(), v))
-        .collect();
+    let stored = map.iter().filter(|(_, v)| !matches!(v, Value::Null));
     // The offsets count from the start of the map's data area, wherever `out` places it.
-    map_body(out, &entries)
+    map_body(out, stored)
 }
 
 /// A map body: the count, then per entry the end of its key and the end of its value
 /// (offsets from the start of the data area), then the data area: key, value, key, value...
-/// Keys are in byte order, so a reader finds one by binary search.
-fn map_body(out: &mut Vec<u8>, entries: &[(&str, &Value)]) -> Result<()> {
-    word(out, entries.len())?;
+/// Keys are in byte order, so a reader finds one by binary search. `entries` is walked twice
+/// (to count, then to write), so that nothing is collected first.
+fn map_body<'m>(
+    out: &mut Vec<u8>,
+    entries: impl Iterator<Item = (&'m String, &'m Value)> + Clone,
+) -> Result<()> {
+    let len = entries.clone().count();
+    word(out, len)?;
     let table = out.len();
-    out.resize(table + entries.len() * 2 * WORD, 0);
+    out.resize(table + len * 2 * WORD, 0);
     let data = out.len();
-    for (i, (key, value)) in entries.iter().enumerate() {
+    for (i, (key, value)) in entries.enumerate() {
         out.extend_from_slice(key.as_bytes());
         let key_end = out.len() - data;
         value_bytes(out, value)?;
@@ -99,8 +100,7 @@ fn value_bytes(out: &mut Vec<u8>, value: &Value) -> Result<()> {
         }
         Value::Map(map) => {
             out.push(T_MAP);
-            let entries: Vec<(&str, &Value)> = map.iter().map(|(k, v)| (k.as_str(), v)).collect();
-            map_body(out, &entries)?;
+            map_body(out, map.iter())?;
         }
     }
     Ok(())

@@ -6,13 +6,15 @@
 //! sorted and inserted in key order, the key-value catalog read once per space; the slots of
 //! property columns come from the properties given too.
 
+use std::ops::Range;
+
 use crate::error::Result;
 use crate::ids::NodeId;
 use crate::props::index::{self, PropertyIndex};
 use crate::props::labels::{self, NO_LABEL};
 use crate::props::{PropertyMap, encode_properties_into, index_value};
 use crate::schema::{
-    KEY_ID_LEN, NodeAttrs, check_label, check_name, check_new_id, kind_key, name_key,
+    KEY_ID_LEN, NodeAttrs, check_label, check_name, check_new_id, kind_key, push_name_key,
 };
 use crate::strings::Label;
 
@@ -41,17 +43,18 @@ pub struct NewDataNode<'a> {
     pub data: &'a [u8],
 }
 
-impl NewNode<'_> {
+impl<'a> NewNode<'a> {
     /// The kind: the first label, or [`NO_LABEL`].
-    fn kind(&self) -> &str {
+    fn kind(&self) -> &'a str {
         self.labels.first().copied().unwrap_or(NO_LABEL)
     }
 
-    /// Its labels as [`crate::PropertyRead::node_labels`] will report them, kind first; the
-    /// extra labels are those after the first.
-    fn effective_labels(&self) -> Vec<&str> {
+    /// Its labels as [`crate::PropertyRead::node_labels`] will report them, kind first, in
+    /// `all` (emptied first: one buffer serves a whole batch); the extra labels are those
+    /// after the first.
+    fn effective_labels(&self, all: &mut Vec<&'a str>) {
+        all.clear();
         let kind = self.kind();
-        let mut all: Vec<&str> = Vec::with_capacity(self.labels.len());
         if kind != NO_LABEL {
             all.push(kind);
         }
@@ -60,7 +63,6 @@ impl NewNode<'_> {
                 all.push(label);
             }
         }
-        all
     }
 
     /// The checks `add_node` and `add_label` make, in their order.
@@ -97,12 +99,13 @@ impl WriteTxn {
         // One buffer for every node's payload (its name, then its properties).
         let mut payload = Vec::new();
         let mut keys = NodeKeys::with_capacity(nodes.len());
+        let mut all = Vec::new();
         for node in nodes {
             payload.clear();
             payload.extend_from_slice(node.name.as_bytes());
             encode_properties_into(&mut payload, node.properties)?;
             let id = self.push_node(node.kind(), node.name, &payload, &mut keys)?;
-            let all = node.effective_labels();
+            node.effective_labels(&mut all);
             let extra = if node.kind() == NO_LABEL { 0 } else { 1 };
             for label in all.iter().skip(extra) {
                 label_nodes.push(labels::label_node_key(label, id));
@@ -184,7 +187,9 @@ impl WriteTxn {
         let attrs = NodeAttrs::encode(kind_id, name.len())?;
         let id = self.roots.nodes.push(&mut self.txn, &attrs, payload)?;
         keys.by_kind.push(kind_key(kind_id, id));
-        keys.by_name.push(name_key(name.as_bytes(), id));
+        let start = keys.names.len();
+        push_name_key(&mut keys.names, name.as_bytes(), id);
+        keys.by_name.push(start..keys.names.len());
         Ok(NodeId(id))
     }
 
@@ -192,10 +197,12 @@ impl WriteTxn {
     /// consecutive keys go into the same leaf without a descent each.
     pub(super) fn insert_keys(&mut self, mut keys: NodeKeys) -> Result<()> {
         keys.by_kind.sort_unstable();
-        keys.by_name.sort_unstable();
+        let names = keys.names.as_slice();
+        let name = |range: &Range<usize>| names.get(range.clone()).unwrap_or_default();
+        keys.by_name.sort_unstable_by(|a, b| name(a).cmp(name(b)));
         let by_kind = keys.by_kind.iter().map(|key| (&key[..], &[][..]));
         self.roots.by_kind.insert_sorted(&mut self.txn, by_kind)?;
-        let by_name = keys.by_name.iter().map(|key| (&key[..], &[][..]));
+        let by_name = keys.by_name.iter().map(|range| (name(range), &[][..]));
         self.roots.by_name.insert_sorted(&mut self.txn, by_name)?;
         Ok(())
     }
@@ -206,7 +213,9 @@ impl WriteTxn {
 /// its id without a lookup each.
 pub(super) struct NodeKeys {
     by_kind: Vec<[u8; 4 + KEY_ID_LEN]>,
-    by_name: Vec<Vec<u8>>,
+    /// The by-name keys, one after another in `names`: each is a range of it.
+    by_name: Vec<Range<usize>>,
+    names: Vec<u8>,
     /// The id of the last node's kind, named `last_kind_name`.
     last_kind: Option<u32>,
     last_kind_name: String,
@@ -217,6 +226,7 @@ impl NodeKeys {
         NodeKeys {
             by_kind: Vec::with_capacity(n),
             by_name: Vec::with_capacity(n),
+            names: Vec::new(),
             last_kind: None,
             last_kind_name: String::new(),
         }
