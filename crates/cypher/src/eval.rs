@@ -97,12 +97,15 @@ pub(crate) fn eval<S: Store>(env: Env<'_, S>, row: &Row, e: &Expr) -> Result<Val
                 .map(|i| eval(env, row, i))
                 .collect::<Result<_>>()?,
         )),
-        Expr::Map(entries) => Ok(Value::Map(
-            entries
-                .iter()
-                .map(|(k, v)| Ok((k.clone(), eval(env, row, v)?)))
-                .collect::<Result<_>>()?,
-        )),
+        Expr::Map(entries) => {
+            // One insert at a time: a literal's few entries need no buffer and sort, which
+            // collecting into the map would make. A repeated key keeps its last value.
+            let mut map = BTreeMap::new();
+            for (k, v) in entries {
+                map.insert(k.clone(), eval(env, row, v)?);
+            }
+            Ok(Value::Map(map))
+        }
         Expr::MapProjection(var, items, _) => map_projection(env, row, var, items),
         Expr::Binary(op, a, b) => binary(env, row, *op, a, b),
         Expr::Not(a) => Ok(from_truth(truth(&eval(env, row, a)?)?.map(|b| !b))),
