@@ -10,8 +10,8 @@ use crate::matcher::match_pattern;
 use crate::store::{Reads, Store};
 use crate::value::{Value, compare, equals};
 
-/// Named values of one row.
-pub(crate) type Row = HashMap<String, Value>;
+/// Named values of one row (names hashed by [`crate::row_hash::NameHasher`]).
+pub(crate) type Row = HashMap<String, Value, crate::row_hash::BuildNameHasher>;
 
 /// Query parameters by name.
 pub type Params = BTreeMap<String, Value>;

@@ -134,7 +134,7 @@ impl<S: Store> Exec<'_, S> {
     }
 
     fn single(&mut self, q: &SingleQuery) -> Result<Rows> {
-        Ok(match self.clauses(q, Row::new())? {
+        Ok(match self.clauses(q, Row::default())? {
             Ended::Returned(rows) => rows,
             Ended::Ran(_) => Rows {
                 columns: Vec::new(),
@@ -369,7 +369,7 @@ impl<S: Store> Exec<'_, S> {
                 None
             };
             if let Some(scan) = pushed {
-                groups.push((Row::new(), Vec::new(), scan.run(env, &calls)?));
+                groups.push((Row::default(), Vec::new(), scan.run(env, &calls)?));
             } else {
                 source.each(env, &mut |row| {
                     let key_values = keys
@@ -409,7 +409,7 @@ impl<S: Store> Exec<'_, S> {
             }
             if groups.is_empty() && keys.is_empty() {
                 groups.push((
-                    Row::new(),
+                    Row::default(),
                     Vec::new(),
                     calls.iter().map(|_| Accumulator::default()).collect(),
                 ));
@@ -424,7 +424,7 @@ impl<S: Store> Exec<'_, S> {
                 for (slot, (call, acc)) in calls.iter().zip(accs).enumerate() {
                     scope.insert(aggregate_key(slot), acc.finish(call)?);
                 }
-                let mut projected = Row::new();
+                let mut projected = Row::default();
                 for (i, (it, e)) in items.iter().zip(&item_exprs).enumerate() {
                     let v = if keys.contains(&i) {
                         scope.get(&it.name).cloned().unwrap_or(Value::Null)
@@ -443,7 +443,7 @@ impl<S: Store> Exec<'_, S> {
             }
         } else {
             source.each(env, &mut |row| {
-                let mut projected = Row::new();
+                let mut projected = Row::default();
                 for it in &items {
                     projected.insert(it.name.clone(), eval(env, &row, &it.expr)?);
                 }
@@ -497,7 +497,7 @@ impl<S: Store> Exec<'_, S> {
     /// A `SKIP` or `LIMIT` count.
     fn count(&self, e: Option<&Expr>, what: &str) -> Result<Option<usize>> {
         let Some(e) = e else { return Ok(None) };
-        match eval(self.env(), &Row::new(), e)? {
+        match eval(self.env(), &Row::default(), e)? {
             Value::Int(i) if i >= 0 => Ok(Some(usize::try_from(i).unwrap_or(usize::MAX))),
             Value::Int(_) => Err(Error::runtime(
                 ErrorClass::SyntaxError,

@@ -38,6 +38,7 @@ mod parser;
 mod plan;
 mod procedure;
 mod regex;
+mod row_hash;
 mod source;
 mod store;
 mod types;

@@ -366,7 +366,7 @@ impl<S: Store> Matcher<'_, '_, '_, S> {
     /// a label and key of the pattern and the bounds are indexable values.
     fn indexed(&self, np: &NodePattern) -> Result<Option<Vec<NodeId>>> {
         use std::ops::Bound;
-        let empty = Row::new();
+        let empty = Row::default();
         let bound = |b: &Bound<Expr>| -> Option<Bound<graph::Value>> {
             Some(match b {
                 Bound::Included(e) => Bound::Included(indexable(eval(self.env, &empty, e).ok()?)?),

@@ -78,7 +78,7 @@ proptest! {
 #[test]
 fn batched_create_qualifies_only_for_lone_nodes_that_cannot_see_each_other() {
     let q = |text: &str| crate::parser::parse(text).expect("parse");
-    let rows = vec![crate::eval::Row::new(), crate::eval::Row::new()];
+    let rows = vec![crate::eval::Row::default(), crate::eval::Row::default()];
     let qualifies = |text: &str| {
         let query = q(text);
         query

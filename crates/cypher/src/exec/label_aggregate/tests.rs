@@ -138,7 +138,7 @@ fn pushed(text: &str) -> Option<LabelAggregate> {
         return None;
     };
     let source = crate::source::Source::Match(crate::source::MatchSource {
-        input: vec![crate::eval::Row::new()],
+        input: vec![crate::eval::Row::default()],
         optional: *optional,
         patterns,
         filter: filter.as_ref(),
