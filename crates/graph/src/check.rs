@@ -295,6 +295,8 @@ impl ReadTxn {
                 ));
             }
         }
+        // The nodes whose by-name key is there.
+        let mut name_keys = 0;
         for node in self.nodes() {
             let node = node?;
             let id = node.id().0;
@@ -307,10 +309,13 @@ impl ReadTxn {
             {
                 report.problem(format!("node {id} is missing from the kind index"));
             }
-            if !roots
+            let name = node.name()?;
+            let keyed = roots
                 .by_name
-                .contains_key(src, &name_key(node.name()?.as_bytes(), id))?
-            {
+                .contains_key(src, &name_key(name.as_bytes(), id))?;
+            if keyed {
+                name_keys += 1;
+            } else if !name.is_empty() {
                 report.problem(format!("node {id} is missing from the name index"));
             }
         }
@@ -327,12 +332,16 @@ impl ReadTxn {
                 Err(e) => report.problem(format!("edge data: {e}")),
             }
         }
-        for (name, tree) in [("kind index", roots.by_kind), ("name index", roots.by_name)] {
-            if tree.len() != roots.nodes.len() {
+        // Every node has a by-kind key; a named node has a by-name key, and so may an unnamed
+        // one that a layout before 7 wrote: any other key names no node of that name.
+        for (name, tree, nodes) in [
+            ("kind index", roots.by_kind, roots.nodes.len()),
+            ("name index", roots.by_name, name_keys),
+        ] {
+            if tree.len() != nodes {
                 report.problem(format!(
-                    "the {name} has {} entries for {} nodes",
+                    "the {name} has {} entries for {nodes} nodes",
                     tree.len(),
-                    roots.nodes.len()
                 ));
             }
         }
@@ -382,7 +391,71 @@ impl ReadTxn {
 
 #[cfg(test)]
 mod tests {
-    use crate::Graph;
+    use crate::schema::name_key;
+    use crate::{Graph, GraphRead, NodeId};
+
+    /// Layout 7 keeps unnamed nodes out of the name index; files of earlier layouts hold a key
+    /// for each. Both must check clean, find no node by the empty name, list only named nodes
+    /// by prefix, and delete an unnamed node with or without its key; a key for a node that
+    /// is gone, or a named node without one, is still reported.
+    #[test]
+    fn unnamed_nodes_check_clean_with_or_without_a_key_from_an_earlier_layout() -> crate::Result<()>
+    {
+        let graph = Graph::in_memory()?;
+        let mut txn = graph.begin_write()?;
+        let named = txn.add_node("k", "named", b"")?;
+        let unnamed = txn.add_node("k", "", b"")?;
+        let legacy = txn.add_node("k", "", b"")?;
+        let doomed = txn.add_node("k", "", b"")?;
+        let (index, pages) = txn.name_index_for_test();
+        assert_eq!(index.len(), 1);
+        // What a layout-6 build wrote for two of the unnamed nodes.
+        for node in [legacy, doomed] {
+            index.insert(pages, &name_key(b"", node.0), &[])?;
+        }
+        txn.commit()?;
+        let report = graph.check()?;
+        assert!(report.is_clean(), "{:?}", report.problems);
+        let read = graph.begin_read()?;
+        assert_eq!(read.nodes_by_name("").count(), 0);
+        let by_prefix: Vec<NodeId> = read
+            .nodes_by_name_prefix("")
+            .collect::<crate::Result<_>>()?;
+        assert_eq!(by_prefix, vec![named]);
+        drop(read);
+
+        let mut txn = graph.begin_write()?;
+        txn.delete_node(unnamed)?;
+        txn.delete_node(doomed)?;
+        assert_eq!(
+            txn.name_index_for_test().0.len(),
+            2,
+            "the deleted node's old key went with it"
+        );
+        txn.commit()?;
+        assert!(graph.check()?.is_clean());
+
+        // A stray key for a node that no longer exists, and a named node without its key.
+        let mut txn = graph.begin_write()?;
+        let (index, pages) = txn.name_index_for_test();
+        index.insert(pages, &name_key(b"", 99), &[])?;
+        index.delete(pages, &name_key(b"named", named.0))?;
+        txn.commit()?;
+        let problems = graph.check()?.problems;
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("missing from the name index")),
+            "{problems:?}"
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("the name index has 2 entries for 1 nodes")),
+            "{problems:?}"
+        );
+        Ok(())
+    }
 
     #[test]
     fn the_footprint_divides_each_structures_pages_by_its_count() -> crate::Result<()> {

@@ -366,8 +366,8 @@ impl<T: sealed::Access + ?Sized> Iterator for Neighbors<'_, T> {
 }
 
 /// Node ids read from an index, in key order.
-fn index_ids<'a, S: PageSource>(
-    range: btree::Range<'a, S>,
+fn index_ids<'a, S: PageSource + 'a>(
+    range: impl Iterator<Item = btree::Result<btree::Entry<'a, S>>> + 'a,
 ) -> impl Iterator<Item = Result<NodeId>> + 'a {
     range.map(|entry| Ok(NodeId(node_of_key(entry?.key())?)))
 }
@@ -525,8 +525,12 @@ pub trait GraphRead: sealed::Access {
         Ok(count)
     }
 
-    /// The nodes named exactly `name`, by id.
+    /// The nodes named exactly `name`, by id. The empty name is no name: it finds nothing
+    /// (unnamed nodes are not in the name index).
     fn nodes_by_name(&self, name: &str) -> Box<dyn Iterator<Item = Result<NodeId>> + '_> {
+        if name.is_empty() {
+            return Box::new(std::iter::empty());
+        }
         let mut key = indexed_name(name.as_bytes()).to_vec();
         key.push(0);
         let ids = index_ids(self.roots().by_name.prefix(self.source(), &key));
@@ -538,14 +542,22 @@ pub trait GraphRead: sealed::Access {
         Box::new(ids.filter(move |id| name_matches(self, id, |n| n == name)))
     }
 
-    /// The nodes whose name starts with `prefix`, by name and then id (names longer than the
-    /// name index keeps, 1,018 bytes, that start the same are in id order).
+    /// The named nodes whose name starts with `prefix`, by name and then id (names longer
+    /// than the name index keeps, 1,018 bytes, that start the same are in id order). Unnamed
+    /// nodes are not among them, even for the empty prefix.
     fn nodes_by_name_prefix(&self, prefix: &str) -> Box<dyn Iterator<Item = Result<NodeId>> + '_> {
-        let ids = index_ids(
-            self.roots()
-                .by_name
-                .prefix(self.source(), indexed_name(prefix.as_bytes())),
-        );
+        let keys = self
+            .roots()
+            .by_name
+            .prefix(self.source(), indexed_name(prefix.as_bytes()));
+        // Files of layouts before 7 also hold a key for each unnamed node: the empty name,
+        // then NUL, so it starts with NUL (no name holds one) and sorts before every other.
+        let named = keys.filter(|entry| {
+            entry
+                .as_ref()
+                .map_or(true, |entry| entry.key().first() != Some(&0))
+        });
+        let ids = index_ids(named);
         if prefix.len() <= NAME_KEY_PREFIX {
             return Box::new(ids);
         }

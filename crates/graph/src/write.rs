@@ -444,9 +444,12 @@ impl WriteTxn {
         self.roots
             .by_kind
             .insert(&mut self.txn, &kind_key(kind, id), &[])?;
-        self.roots
-            .by_name
-            .insert(&mut self.txn, &name_key(name, id), &[])?;
+        // An unnamed node has no by-name key (layout 7).
+        if !name.is_empty() {
+            self.roots
+                .by_name
+                .insert(&mut self.txn, &name_key(name, id), &[])?;
+        }
         Ok(())
     }
 
@@ -455,11 +458,12 @@ impl WriteTxn {
             .roots
             .by_kind
             .remove(&mut self.txn, &kind_key(key.kind, id))?;
+        // An unnamed node has a by-name key only if a layout before 7 wrote it.
         let by_name = self
             .roots
             .by_name
-            .remove(&mut self.txn, &name_key(&key.name, id))?;
-        if by_kind.is_none() || by_name.is_none() {
+            .delete(&mut self.txn, &name_key(&key.name, id))?;
+        if by_kind.is_none() || !(by_name || key.name.is_empty()) {
             return Err(Error::corrupt(format!(
                 "node {id} was missing from an index"
             )));
@@ -496,5 +500,14 @@ impl std::fmt::Debug for WriteTxn {
         f.debug_struct("WriteTxn")
             .field("txn_id", &self.txn.txn_id())
             .finish()
+    }
+}
+
+#[cfg(test)]
+impl WriteTxn {
+    /// The name index and the pager transaction that changes it, for tests that build what an
+    /// earlier layout wrote or what damage leaves.
+    pub(crate) fn name_index_for_test(&mut self) -> (&mut btree::Tree, &mut pager_mmap::WriteTxn) {
+        (&mut self.roots.by_name, &mut self.txn)
     }
 }

@@ -1,8 +1,9 @@
-//! A small graph file written by this layout (graph layout 6) is committed in `fixtures/`; it
+//! A small graph file written by this layout (graph layout 7) is committed in `fixtures/`; it
 //! must open, check clean and read back exactly, so that any change of the format is noticed.
-//! The same graph written by the earlier layouts is kept too. Layouts 5 (no inline adjacency
-//! leaves) and 4 (no adjacency delta either) are still read, as they are, and their first
-//! commit makes them layout 6. The older ones (layout 1:
+//! The same graph written by the earlier layouts is kept too. Layouts 6 (a name-index key for
+//! unnamed nodes too), 5 (no inline adjacency leaves either) and 4 (no adjacency delta either)
+//! are still read, as they are, and their first commit makes them layout 7. The older ones
+//! (layout 1:
 //! 64-bit ids in records and entries; layout 2: 22-byte record slots without payloads; layout
 //! 3: a vector index's vectors in slots apart from its node slots) must each be refused with an
 //! error that names both versions, and left as it was. A file from an unknown
@@ -17,7 +18,7 @@ use graph::{Direction, Graph, GraphRead, Metric, NewEdge, NodeId, VectorIndexSpe
 
 /// The fixture of the current layout.
 fn fixture() -> PathBuf {
-    fixture_of_layout(6)
+    fixture_of_layout(7)
 }
 
 fn fixture_of_layout(version: u32) -> PathBuf {
@@ -75,6 +76,17 @@ fn write(path: &std::path::Path) {
     let mut txn = graph.begin_write().expect("write");
     add_inline_leaf(&mut txn);
     txn.commit().expect("commit");
+    let mut txn = graph.begin_write().expect("write");
+    add_unnamed(&mut txn);
+    txn.commit().expect("commit");
+}
+
+/// Layout 7: three unnamed nodes (71 to 73), which have no name-index key.
+fn add_unnamed(txn: &mut WriteTxn) {
+    for i in 71..=73 {
+        txn.add_node("e", "", format!("unnamed{i}").as_bytes())
+            .expect("node");
+    }
 }
 
 /// Layout 6: 30 more nodes (41 to 70) and a ring over nodes 64 to 70 in one batch, so that the
@@ -99,12 +111,15 @@ struct Beyond4 {
     late: u64,
     /// Nodes 41 to 70 and their ring (layout 6).
     inline_leaf: bool,
+    /// Nodes 71 to 73, unnamed (layout 7).
+    unnamed: bool,
 }
 
-/// The layout-6 fixture's additions.
-const LAYOUT_6: Beyond4 = Beyond4 {
+/// The layout-7 fixture's additions.
+const LAYOUT_7: Beyond4 = Beyond4 {
     late: 5,
     inline_leaf: true,
+    unnamed: true,
 };
 
 /// The vector of node `i` in the fixture's index.
@@ -123,34 +138,39 @@ fn write_fixture() {
 }
 
 #[test]
-fn the_committed_fixture_of_layout_6_opens_and_reads_back() {
+fn the_committed_fixture_of_layout_7_opens_and_reads_back() {
     let dir = tempfile::tempdir().expect("tempdir");
     let copy = dir.path().join("fixture.mmg");
     std::fs::copy(fixture(), &copy).expect("the fixture file is committed");
-    reads_back(&copy, LAYOUT_6);
+    reads_back(&copy, LAYOUT_7);
 }
 
 #[test]
-fn a_file_of_layout_5_reads_back_and_its_first_commit_makes_it_layout_6() {
+fn a_file_of_layout_6_reads_back_and_its_first_commit_makes_it_layout_7() {
+    older_layout_read_and_written(6, 5);
+}
+
+#[test]
+fn a_file_of_layout_5_reads_back_and_its_first_commit_makes_it_layout_7() {
     older_layout_read_and_written(5, 5);
 }
 
 #[test]
-fn a_file_of_layout_4_reads_back_and_its_first_commit_makes_it_layout_6() {
+fn a_file_of_layout_4_reads_back_and_its_first_commit_makes_it_layout_7() {
     older_layout_read_and_written(4, 0);
 }
 
-/// Copies the fixture of `layout` (4 or 5, holding `late` late edges) and reads it back; adds
-/// in one commit the late edges it lacks and what layout 6 adds, reads it back again as the
-/// layout-6 fixture, and checks that the commit wrote layout 6 and left the older meta page
-/// as it was.
+/// Copies the fixture of `layout` (4 to 6, holding `late` late edges) and reads it back; adds
+/// in one commit what it lacks of the later layouts, reads it back again as the layout-7
+/// fixture, and checks that the commit wrote layout 7 and left the older meta page as it was.
 fn older_layout_read_and_written(layout: u32, late: u64) {
     let dir = tempfile::tempdir().expect("tempdir");
     let copy = dir.path().join("fixture.mmg");
     std::fs::copy(fixture_of_layout(layout), &copy).expect("the fixture file is committed");
     let fixture = Beyond4 {
         late,
-        inline_leaf: false,
+        inline_leaf: layout >= 6,
+        unnamed: false,
     };
     reads_back(&copy, fixture);
     let graph = Graph::open(&copy).expect("open");
@@ -162,12 +182,15 @@ fn older_layout_read_and_written(layout: u32, late: u64) {
         data: b"",
     });
     txn.add_edges(lacking).expect("edges");
-    add_inline_leaf(&mut txn);
+    if !fixture.inline_leaf {
+        add_inline_leaf(&mut txn);
+    }
+    add_unnamed(&mut txn);
     txn.commit().expect("commit");
     drop(graph);
-    reads_back(&copy, LAYOUT_6);
+    reads_back(&copy, LAYOUT_7);
     // The meta pages (1 and 2) hold the root slots; slot 14 (the layout version) is at byte
-    // 48 + 8 * 14 of each. The newer of the two now says 6, the older still the old layout.
+    // 48 + 8 * 14 of each. The newer of the two now says 7, the older still the old layout.
     let bytes = std::fs::read(&copy).expect("read");
     let version_at = |page: usize| {
         let at = page * 4096 + 48 + 8 * 14;
@@ -175,7 +198,7 @@ fn older_layout_read_and_written(layout: u32, late: u64) {
     };
     let mut versions = [version_at(1), version_at(2)];
     versions.sort_unstable();
-    assert_eq!(versions, [u64::from(layout), 6]);
+    assert_eq!(versions, [u64::from(layout), 7]);
 }
 
 /// Opens the fixture graph at `path`, checks it and reads it back, with what `beyond` says
@@ -187,11 +210,24 @@ fn reads_back(path: &std::path::Path, beyond: Beyond4) {
     assert!(report.is_clean(), "{:?}", report.problems);
     let read = graph.begin_read().expect("read");
     let (more_nodes, more_edges) = if beyond.inline_leaf { (30, 7) } else { (0, 0) };
+    let unnamed = if beyond.unnamed { 3 } else { 0 };
     // 39 chain edges and 200 hub edges, less the 6 that touched the deleted node 39.
     assert_eq!(
         (read.node_count(), read.edge_count()),
-        (40 + more_nodes, 233 + late + more_edges)
+        (40 + more_nodes + unnamed, 233 + late + more_edges)
     );
+    // Every named node is in the name index, and no unnamed one.
+    assert_eq!(
+        read.nodes_by_name_prefix("").count() as u64,
+        40 + more_nodes
+    );
+    assert_eq!(read.nodes_by_name("").count(), 0);
+    if beyond.unnamed {
+        let n72 = read.node(NodeId(72)).expect("node").expect("live");
+        assert_eq!(n72.name().expect("name").as_ref(), "");
+        assert_eq!(&*n72.data().expect("data"), b"unnamed72");
+        assert_eq!(read.count_by_kind("e").expect("count"), 3);
+    }
     if beyond.inline_leaf {
         let ring: Vec<NodeId> = read
             .neighbors(NodeId(70), Direction::Out, None)
@@ -278,13 +314,13 @@ fn files_of_layouts_1_to_3_are_refused_with_both_versions_and_left_unchanged() {
         assert!(
             matches!(
                 err,
-                graph::Error::UnsupportedLayout { found, supported: 6 } if found == u64::from(old)
+                graph::Error::UnsupportedLayout { found, supported: 7 } if found == u64::from(old)
             ),
             "{err}"
         );
         let message = err.to_string();
         assert!(
-            message.contains(&format!("layout version {old}")) && message.contains("layout 6"),
+            message.contains(&format!("layout version {old}")) && message.contains("layout 7"),
             "{message}"
         );
         assert_eq!(std::fs::read(&copy).expect("read"), before);

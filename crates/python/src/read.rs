@@ -161,12 +161,13 @@ impl ReadTxn {
             .detached(py, |r| r.count_by_kind(kind).map_err(from_graph))
     }
 
-    /// The ids of the nodes named exactly `name`.
+    /// The ids of the nodes named exactly `name` (none for the empty name: unnamed nodes are
+    /// not indexed by name).
     fn nodes_by_name(&self, py: Python<'_>, name: &str) -> PyResult<Vec<u64>> {
         self.inner.with(py, |r| ids(r.nodes_by_name(name)))
     }
 
-    /// The ids of the nodes whose name starts with `prefix`, by name, then id.
+    /// The ids of the named nodes whose name starts with `prefix`, by name, then id.
     fn nodes_by_prefix(&self, py: Python<'_>, prefix: &str) -> PyResult<Vec<u64>> {
         self.inner
             .detached(py, |r| ids(r.nodes_by_name_prefix(prefix)))

@@ -165,7 +165,7 @@ impl WriteTxn {
     }
 
     /// Pushes a new node's record (kind `kind`, name `name`, `payload` the name followed by
-    /// its data) and keeps its by-kind and by-name keys in `keys`.
+    /// its data) and keeps its by-kind key and, if it has a name, its by-name key in `keys`.
     pub(super) fn push_node(
         &mut self,
         kind: &str,
@@ -187,9 +187,12 @@ impl WriteTxn {
         let attrs = NodeAttrs::encode(kind_id, name.len())?;
         let id = self.roots.nodes.push(&mut self.txn, &attrs, payload)?;
         keys.by_kind.push(kind_key(kind_id, id));
-        let start = keys.names.len();
-        push_name_key(&mut keys.names, name.as_bytes(), id);
-        keys.by_name.push(start..keys.names.len());
+        // An unnamed node has no by-name key (layout 7).
+        if !name.is_empty() {
+            let start = keys.names.len();
+            push_name_key(&mut keys.names, name.as_bytes(), id);
+            keys.by_name.push(start..keys.names.len());
+        }
         Ok(NodeId(id))
     }
 
