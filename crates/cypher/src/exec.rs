@@ -566,6 +566,9 @@ impl<S: Store> Exec<'_, S> {
         let Some(e) = e else {
             return Ok(PropertyMap::new());
         };
+        if let Expr::Map(entries) = e {
+            return self.literal_props(row, entries);
+        }
         match eval(self.env(), row, e)? {
             Value::Map(m) => {
                 let mut out = PropertyMap::new();
@@ -580,6 +583,38 @@ impl<S: Store> Exec<'_, S> {
                 "properties must be a map, got {}",
                 other.type_name()
             ))),
+        }
+    }
+
+    /// The properties of a map literal, stored straight into the graph's map: what evaluating
+    /// the literal to a map and converting that gives (the first evaluation error; then the
+    /// last value of a repeated key; nulls dropped; the first value that cannot be stored, in
+    /// key order, an error), without the map in between, which a `CREATE` over many rows
+    /// would build and free once per row.
+    fn literal_props(&self, row: &Row, entries: &[(String, Expr)]) -> Result<PropertyMap> {
+        let env = self.env();
+        let mut out = PropertyMap::new();
+        // Keys whose last value so far cannot be stored, with why.
+        let mut refused: Vec<(&String, Error)> = Vec::new();
+        for (key, e) in entries {
+            let value = eval(env, row, e)?;
+            refused.retain(|(k, _)| *k != key);
+            match storable(value) {
+                Ok(Some(value)) => {
+                    out.insert(key.clone(), value);
+                }
+                Ok(None) => {
+                    out.remove(key);
+                }
+                Err(why) => {
+                    out.remove(key);
+                    refused.push((key, why));
+                }
+            }
+        }
+        match refused.into_iter().min_by(|(a, _), (b, _)| a.cmp(b)) {
+            Some((_, why)) => Err(why),
+            None => Ok(out),
         }
     }
 

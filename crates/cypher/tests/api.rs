@@ -343,5 +343,18 @@ fn a_created_map_literal_keeps_the_last_value_of_a_key_and_drops_nulls() -> cyph
         err.as_ref().map_err(Error::class),
         Err(Some((ErrorClass::TypeError, _)))
     ));
+    // Every value is evaluated before any is checked for storing, and of two that cannot be
+    // stored the first in key order is reported, as for the map the literal evaluates to.
+    let err = cypher::execute(&graph, "CREATE (:A {a: [null], b: 1 / 0})", &Params::new())
+        .expect_err("division by zero");
+    assert!(err.to_string().contains("zero"), "{err}");
+    for text in [
+        "CREATE (:A {b: [null], a: {x: 1}})",
+        "CREATE (:A {a: {x: 1}, b: [null]})",
+    ] {
+        let err = cypher::execute(&graph, text, &Params::new()).expect_err("not storable");
+        assert!(err.to_string().contains("cannot hold a Map"), "{text}: {err}");
+    }
+    assert_eq!(values(&graph, "MATCH (n:A) RETURN count(n)")?, [Value::Int(2)]);
     Ok(())
 }
