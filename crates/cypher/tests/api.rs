@@ -353,8 +353,14 @@ fn a_created_map_literal_keeps_the_last_value_of_a_key_and_drops_nulls() -> cyph
         "CREATE (:A {a: {x: 1}, b: [null]})",
     ] {
         let err = cypher::execute(&graph, text, &Params::new()).expect_err("not storable");
-        assert!(err.to_string().contains("cannot hold a Map"), "{text}: {err}");
+        assert!(
+            err.to_string().contains("cannot hold a Map"),
+            "{text}: {err}"
+        );
     }
-    assert_eq!(values(&graph, "MATCH (n:A) RETURN count(n)")?, [Value::Int(2)]);
+    assert_eq!(
+        values(&graph, "MATCH (n:A) RETURN count(n)")?,
+        [Value::Int(2)]
+    );
     Ok(())
 }
