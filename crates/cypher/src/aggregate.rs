@@ -202,6 +202,10 @@ impl Number {
 /// while every running total stays at most 2^53 (see [`exact_int_sum`]).
 const EXACT_INTS: i128 = 1 << 52;
 
+/// The bound on the running sums of a block of integers that [`Accumulator::add_small_ints`]
+/// takes whole: [`EXACT_INTS`].
+pub(crate) const SMALL_INTS: u64 = 1 << 52;
+
 /// The sum of `numbers` and their count, when they are all integers and adding them to
 /// `total` one by one in `f64` would round nothing: `total` is a whole number of at most 2^52
 /// in magnitude and so is every running sum of `numbers`. Then every running total is a whole
@@ -352,6 +356,41 @@ impl Accumulator {
             }
         }
         self.add_counted(count);
+    }
+
+    /// What [`Accumulator::add_numbers`] does for `count` integers that sum to `sum`, when no
+    /// running sum of them exceeds [`SMALL_INTS`] in magnitude, without reading them one by
+    /// one: for `count`, and for `sum` and `avg` while their totals so far leave every running
+    /// total exact (an `i64` at most 2^62 from overflowing; a whole `f64` of at most 2^52).
+    /// Returns `false`, changing nothing, for a call it does not cover (`DISTINCT`, `min`,
+    /// `max`, those that keep their values, a total outside those bounds).
+    pub(crate) fn add_small_ints(&mut self, call: &AggregateCall, sum: i64, count: usize) -> bool {
+        if call.distinct {
+            return false;
+        }
+        match call.fold {
+            Fold::Count => {}
+            // After an error the total is not used, and only the rows are counted.
+            Fold::Sum | Fold::Mean if self.error.is_some() => {}
+            Fold::Sum => {
+                if self.int_total.unsigned_abs() > 1 << 62 {
+                    return false;
+                }
+                self.int_total += sum;
+            }
+            // No number leaves the mean unstarted (null), as in `add_numbers`.
+            Fold::Mean if count == 0 => {}
+            Fold::Mean => {
+                let total = self.mean_total.unwrap_or(-0.0);
+                if total.fract() != 0.0 || total.abs() > EXACT_INTS as f64 {
+                    return false;
+                }
+                self.mean_total = Some(total + sum as f64);
+            }
+            Fold::Min | Fold::Max | Fold::Keep => return false,
+        }
+        self.add_counted(count);
+        true
     }
 
     fn add_to_sum(&mut self, v: Value) {

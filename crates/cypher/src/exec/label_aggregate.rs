@@ -14,7 +14,7 @@
 //! empty input row), the projection has no grouping key and no `ORDER BY`, and every aggregate
 //! takes no argument (`count(*)`), the node (`count(p)`) or one property of it (`sum(p.age)`).
 
-use crate::aggregate::{Accumulator, AggregateCall, Fold, Number};
+use crate::aggregate::{Accumulator, AggregateCall, Fold, Number, SMALL_INTS};
 use crate::ast::Expr;
 use crate::error::Result;
 use crate::eval::Env;
@@ -143,6 +143,14 @@ impl LabelAggregate {
             }
             return Ok(());
         }
+        // The page's integers summed in one pass, when every value is one and small enough
+        // for `add_small_ints`: what `count`, `sum` and `avg` of the property need.
+        let small_ints = self
+            .arguments
+            .iter()
+            .any(|a| matches!(a, Argument::Property(_)))
+            .then(|| chunk.small_int_sum(SMALL_INTS))
+            .flatten();
         for ((call, argument), acc) in calls.iter().zip(&self.arguments).zip(accs) {
             match argument {
                 Argument::Row => acc.add_rows(chunk.len()),
@@ -155,7 +163,11 @@ impl LabelAggregate {
                     }
                 }
                 Argument::Property(_) => {
-                    acc.add_numbers(call, chunk.values().filter_map(|(_, v)| number(v)));
+                    let whole =
+                        small_ints.is_some_and(|(sum, count)| acc.add_small_ints(call, sum, count));
+                    if !whole {
+                        acc.add_numbers(call, chunk.values().filter_map(|(_, v)| number(v)));
+                    }
                 }
             }
         }

@@ -355,6 +355,11 @@ pub struct ColumnChunk<'a> {
     len: usize,
     /// Whether each of them holds an integer or a float.
     numbers_only: bool,
+    /// Whether each of them holds an integer; the integers' sum (wrapping: meaningful only
+    /// within the bound that [`ColumnChunk::small_int_sum`] checks) and largest magnitude.
+    ints_only: bool,
+    int_sum: i64,
+    largest_int: u64,
     /// Whether any slot of the page is a node with the label as an extra label.
     any_extra: bool,
 }
@@ -373,6 +378,18 @@ impl ColumnChunk<'_> {
     /// Whether every node's value is a [`ColumnValue::Int`] or a [`ColumnValue::Float`].
     pub fn numbers_only(&self) -> bool {
         self.numbers_only
+    }
+
+    /// The sum and the count of the chunk's values, when every one is an integer and their
+    /// count times the largest magnitude among them is at most `bound`, so that no running sum
+    /// of them, in any order, exceeds `bound` in magnitude; `None` otherwise, and for a `bound`
+    /// of 2^63 or more (which would not keep the sums `i64`s). Counted when the chunk was made,
+    /// for folds (`sum`, `avg`) that need no more than that.
+    pub fn small_int_sum(&self, bound: u64) -> Option<(i64, usize)> {
+        let within = (self.len as u64)
+            .checked_mul(self.largest_int)
+            .is_some_and(|most| most <= bound);
+        (self.ints_only && within && bound < 1 << 63).then_some((self.int_sum, self.len))
     }
 
     /// Each node of the chunk and its value, in id order.
@@ -412,16 +429,28 @@ impl ColumnChunk<'_> {
             member,
             len: 0,
             numbers_only: true,
+            ints_only: true,
+            int_sum: 0,
+            largest_int: 0,
             any_extra: false,
         };
         let mut bad_tag = false;
+        // Without branches on the slots' contents: every slot costs the same.
         for slot in &page.slots {
             bad_tag |= slot.tag > IN_RECORD;
             chunk.any_extra |= slot.member == BY_EXTRA_LABEL;
-            if slot.member == member {
-                chunk.len += 1;
-                chunk.numbers_only &= slot.tag == INT || slot.tag == FLOAT;
-            }
+            let visited = slot.member == member;
+            let int = slot.tag == INT;
+            chunk.len += usize::from(visited);
+            chunk.numbers_only &= !visited || int || slot.tag == FLOAT;
+            chunk.ints_only &= !visited || int;
+            let value = if visited && int {
+                slot.value.get() as i64
+            } else {
+                0
+            };
+            chunk.int_sum = chunk.int_sum.wrapping_add(value);
+            chunk.largest_int = chunk.largest_int.max(value.unsigned_abs());
         }
         if bad_tag
             && let Some((id, slot)) = (first..)

@@ -1,6 +1,6 @@
 use proptest::prelude::*;
 
-use super::for_each_column_value;
+use super::{ColumnValue, for_each_column_chunk, for_each_column_value};
 use crate::props::{PropertyMap, PropertyRead, Value, for_each_labelled_node, with_data_property};
 use crate::write::NewNode;
 use crate::{Error, Graph, GraphRead, NodeId, Result};
@@ -280,4 +280,76 @@ fn a_column_whose_key_the_registry_refuses_writes_no_page() -> Result<()> {
     txn.commit()?;
     assert!(graph.check()?.is_clean());
     Ok(())
+}
+
+/// A node for [`small_int_sums_match_the_values_they_sum`]: its kind (`A`, or `B` with `A` as an
+/// extra label, or `B` alone) and its `age`: mostly small integers, sometimes a large one, and
+/// one in 31 times `other` (a float, a string, or none; one kind per graph, so that a chunk
+/// holds integers and floats only, say).
+fn summed_node(other: Option<Value>) -> impl Strategy<Value = (Vec<&'static str>, Option<Value>)> {
+    (
+        prop::sample::select(vec![vec!["A"], vec!["B", "A"], vec!["B"]]),
+        prop_oneof![
+            300 => (-50i64..50).prop_map(|i| Some(Value::Int(i))),
+            2 => prop::sample::select(vec![i64::MAX, i64::MIN, 1 << 40, -(1 << 40), 1 << 46])
+                .prop_map(|i| Some(Value::Int(i))),
+            10 => Just(other),
+        ],
+    )
+}
+
+/// Up to 700 nodes as [`summed_node`] makes, or as many with integers only (a chunk of 255
+/// slots seldom holds only integers otherwise).
+fn summed_nodes() -> impl Strategy<Value = Vec<(Vec<&'static str>, Option<Value>)>> {
+    prop::sample::select(vec![
+        Some(Value::Int(7)),
+        Some(Value::Float(0.5)),
+        Some(Value::String("x".into())),
+        None,
+    ])
+    .prop_flat_map(|other| proptest::collection::vec(summed_node(other), 0..700))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// Each chunk's `small_int_sum` is the sum and count of its values exactly when they are
+    /// all integers and their count times their largest magnitude is within the bound.
+    #[test]
+    fn small_int_sums_match_the_values_they_sum(
+        nodes in summed_nodes(),
+        bound in prop::sample::select(vec![0u64, 2_000, 1 << 52, 1 << 53, 1 << 63, u64::MAX]),
+    ) {
+        let graph = Graph::in_memory().expect("graph");
+        let mut txn = graph.begin_write().expect("write");
+        let maps: Vec<PropertyMap> = nodes.iter().map(|(_, v)| props(v)).collect();
+        let batch: Vec<NewNode<'_>> = nodes
+            .iter()
+            .zip(&maps)
+            .map(|((labels, _), properties)| NewNode { labels, name: "", properties })
+            .collect();
+        txn.add_nodes(&batch).expect("nodes");
+        txn.create_property_column("A", "age").expect("column");
+        let mut chunks = 0;
+        for_each_column_chunk(&txn, "A", "age", |chunk| -> Result<()> {
+            chunks += 1;
+            let values: Vec<ColumnValue> = chunk.values().map(|(_, v)| v).collect();
+            let ints: Option<Vec<i64>> = values
+                .iter()
+                .map(|v| match v {
+                    ColumnValue::Int(i) => Some(*i),
+                    _ => None,
+                })
+                .collect();
+            let expected = ints.and_then(|ints| {
+                let largest = ints.iter().map(|i| i.unsigned_abs()).max().unwrap_or(0);
+                let within = (ints.len() as u64).checked_mul(largest).is_some_and(|m| m <= bound);
+                (within && bound < 1 << 63).then(|| (ints.iter().sum::<i64>(), ints.len()))
+            });
+            assert_eq!(chunk.small_int_sum(bound), expected);
+            Ok(())
+        })
+        .expect("chunks");
+        prop_assert!(nodes.is_empty() || chunks > 0);
+    }
 }
