@@ -128,12 +128,19 @@ fn queries(c: &mut Criterion) {
         b.iter(|| black_box(cypher::query(&read, aggregate_text, &Params::new()).expect("run")))
     });
     drop(read);
-    let create =
-        PreparedQuery::new("UNWIND range(1, 10000) AS i CREATE (:Item {i: i})").expect("prepare");
+    let create_text = "UNWIND range(1, 10000) AS i CREATE (:Item {i: i})";
+    let create = PreparedQuery::new(create_text).expect("prepare");
     g.bench_function("CREATE 10K nodes in one query (aborted)", |b| {
         b.iter(|| {
             let mut txn = graph.begin_write().expect("write");
             black_box(create.run_write(&mut txn, &Params::new()).expect("run"));
+            txn.abort();
+        })
+    });
+    g.bench_function("CREATE 10K nodes, parse+plan+run (aborted)", |b| {
+        b.iter(|| {
+            let mut txn = graph.begin_write().expect("write");
+            black_box(cypher::query_write(&mut txn, create_text, &Params::new()).expect("run"));
             txn.abort();
         })
     });
