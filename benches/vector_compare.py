@@ -29,7 +29,7 @@ import numpy as np
 K = 10
 M = 16
 EF_CONSTRUCTION = 200
-EF_SEARCH = [10, 20, 40, 80, 120, 200, 400]
+EF_SEARCH = [10, 20, 30, 35, 40, 60, 80, 120, 200, 400]
 # The clock of hnswlib's build and queries: wall time unless `--clock thread-cpu`.
 hnswlib_clock = time.perf_counter
 

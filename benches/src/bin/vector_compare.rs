@@ -216,7 +216,7 @@ fn exact_truth(graph: &Graph, queries: &[f32], dim: usize) -> Result<Vec<u32>> {
 
 /// Recall@10 and queries per second at each `ef_search`: the median of `--passes` sweeps.
 fn sweep(graph: &Graph, queries: &[f32], truth: &[u32], args: &Args) -> Result<()> {
-    const EFS: [usize; 7] = [10, 20, 40, 80, 120, 200, 400];
+    const EFS: [usize; 10] = [10, 20, 30, 35, 40, 60, 80, 120, 200, 400];
     let clock = clock();
     let read = graph.begin_read()?;
     let mut qps = vec![Vec::new(); EFS.len()];
