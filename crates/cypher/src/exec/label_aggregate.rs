@@ -143,14 +143,9 @@ impl LabelAggregate {
             }
             return Ok(());
         }
-        // The page's integers summed in one pass, when every value is one and small enough
-        // for `add_small_ints`: what `count`, `sum` and `avg` of the property need.
-        let small_ints = self
-            .arguments
-            .iter()
-            .any(|a| matches!(a, Argument::Property(_)))
-            .then(|| chunk.small_int_sum(SMALL_INTS))
-            .flatten();
+        // The page's integers summed (counted when the chunk was made), when every value is
+        // one and small enough for `add_small_ints`: what `count`, `sum` and `avg` need.
+        let small_ints = chunk.small_int_sum(SMALL_INTS);
         for ((call, argument), acc) in calls.iter().zip(&self.arguments).zip(accs) {
             match argument {
                 Argument::Row => acc.add_rows(chunk.len()),
