@@ -457,13 +457,13 @@ impl WriteTxn {
         let by_kind = self
             .roots
             .by_kind
-            .remove(&mut self.txn, &kind_key(key.kind, id))?;
+            .delete(&mut self.txn, &kind_key(key.kind, id))?;
         // An unnamed node has a by-name key only if a layout before 7 wrote it.
         let by_name = self
             .roots
             .by_name
             .delete(&mut self.txn, &name_key(&key.name, id))?;
-        if by_kind.is_none() || !(by_name || key.name.is_empty()) {
+        if !by_kind || !(by_name || key.name.is_empty()) {
             return Err(Error::corrupt(format!(
                 "node {id} was missing from an index"
             )));
