@@ -14,8 +14,10 @@ use std::time::Duration;
 
 use support::imported::{self, Imported};
 
-const NODES: u64 = 10_000;
-const EDGES: u64 = 10_000;
+// Enough lines that a run lasts well past the first signal's 150 ms: at 10,000 of each a
+// whole import took less than that here, and a run that finishes unstopped proves nothing.
+const NODES: u64 = 50_000;
+const EDGES: u64 = 50_000;
 /// Small batches: many commits, so a signal lands between and inside them.
 const BATCH: &str = "100";
 
