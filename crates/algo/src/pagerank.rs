@@ -142,9 +142,7 @@ fn run<G: GraphRead + ?Sized>(
         }
         let share = share.as_slice();
         scanner.for_each_stretch(sub.reverse(), |v, stretch| {
-            let sum = stretch.fold(0.0, |sum, u| {
-                sum + share.get(index(u)).copied().unwrap_or(0.0)
-            })?;
+            let sum = stretch.sum_by_id(share)?;
             if let Some(r) = rank.get_mut(index(v)) {
                 *r += d * sum;
             }

@@ -8,7 +8,7 @@ use graph::{Direction, GraphRead, Neighbor, NeighborCursor, NeighborIds, NodeId}
 
 use crate::control::Control;
 use crate::error::{Error, Result};
-use crate::members::Members;
+use crate::members::{Members, index};
 
 /// What an algorithm sees of a graph: edges of some types (all by default), followed in one
 /// direction ([`Direction::Out`] by default; [`Direction::Both`] treats each edge as undirected),
@@ -372,6 +372,23 @@ impl Stretch<'_, '_> {
         let (acc, highest) = fold_in_view(self.ids, self.members, self.filtered, init, f);
         dangling(self.from, highest, self.members)?;
         Ok(acc)
+    }
+
+    /// The sum of `values[n]` over the stretch's neighbours `n` in the view (0 for an `n`
+    /// beyond `values`), what [`Stretch::fold`] would add up, in the same order. Over an
+    /// unfiltered view and one value per id, one bounds test per entry serves as both the view's
+    /// test and the vector's: the loop PageRank spends its iterations in.
+    #[inline]
+    pub fn sum_by_id(self, values: &[f64]) -> Result<f64> {
+        let value = |n: NodeId| values.get(index(n)).copied().unwrap_or(0.0);
+        if self.filtered || values.len() != self.members.bound() {
+            return self.fold(0.0, |sum, n| sum + value(n));
+        }
+        let (sum, highest) = self
+            .ids
+            .fold((0.0, 0), |(sum, hi), n| (sum + value(n), hi.max(n.0)));
+        dangling(self.from, highest, self.members)?;
+        Ok(sum)
     }
 
     /// [`Stretch::fold`] over the first `k` neighbours of the stretch that are in the view
