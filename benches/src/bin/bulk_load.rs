@@ -1,6 +1,6 @@
-//! The bulk edge load alone (issue 19): a generated graph's nodes, then its edges in one
-//! `add_edges` call and one durable commit; wall and CPU time of the edge call, the commit,
-//! the edge phase's peak resident set and the file's size.
+//! The bulk load (issue 19): a generated graph's nodes in one `add_nodes_with_data` call, then
+//! its edges in one `add_edges` call and one durable commit; wall and CPU time of the edge
+//! call, the commit, the edge phase's peak resident set and the file's size.
 //!
 //! ```sh
 //! cargo run --release -p mmgraph-benches --bin bulk_load -- --graph kron
@@ -12,7 +12,8 @@ use mmgraph_benches::args;
 use mmgraph_benches::bulk_load::{Config, run};
 
 const HELP: &str = "\
-bulk_load: one add_edges call of a generated graph's edges, then a durable commit.
+bulk_load: a generated graph's nodes in one add_nodes_with_data call, its edges in one
+add_edges call, then a durable commit.
 
 USAGE: cargo run --release -p mmgraph-benches --bin bulk_load -- [OPTIONS]
 
