@@ -699,6 +699,7 @@ impl Adjacency {
 
     /// `node`'s neighbours in `direction`, all or only those of `edge_type`, read in place. A
     /// long list with many types reads only the segments of the type asked for.
+    #[inline]
     pub fn neighbors<'a, S: PageSource>(
         &self,
         src: &'a S,

@@ -123,6 +123,7 @@ pub struct Neighbors<'a, S> {
 }
 
 impl<'a, S: PageSource> Neighbors<'a, S> {
+    #[inline]
     pub(crate) fn new(
         src: &'a S,
         list: List<'a>,

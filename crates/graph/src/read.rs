@@ -432,6 +432,7 @@ pub trait GraphRead: sealed::Access {
 
     /// `node`'s neighbours in `direction`, all or those whose edge type is `edge_type`. A node
     /// that does not exist, or a type that was never used, has none.
+    #[inline]
     fn neighbors(
         &self,
         node: NodeId,
