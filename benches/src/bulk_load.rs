@@ -1,7 +1,8 @@
 //! The bulk load (issue 19): a generated graph's nodes in one
-//! [`graph::WriteTxn::add_nodes_with_data`] call, then all its edges in one
-//! [`graph::WriteTxn::add_edges`] call and one durable commit, as `compare` loads it, but
-//! without the other engines and the reads, and with what a comparison of two builds on a busy
+//! [`graph::WriteTxn::add_nodes_with_data`] call (`compare` adds them one `add_node` call at a
+//! time), then all its edges in one [`graph::WriteTxn::add_edges`] call and one durable commit,
+//! as `compare` loads them, but without the other engines and the reads, and with what a
+//! comparison of two builds on a busy
 //! machine needs: the CPU time of the edge call beside its wall time (another engineer's build
 //! inflates the wall time of a run, much less its CPU time), and the peak resident set of the
 //! edge phase alone.
