@@ -3,7 +3,7 @@
 //! from the page.
 
 use crate::error::{Error, Result};
-use crate::kernels::{dot, dot_bytes, l2, l2_bytes};
+use crate::kernels::{dot, dot_bytes, l2, l2_bytes, l2_bytes_within};
 
 /// How two vectors are compared.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -88,6 +88,26 @@ impl Metric {
         }
     }
 
+    /// The distance from `query` to `stored` (as [`Metric::distance_to_bytes`]) if it is at most
+    /// `bound`; otherwise some value above `bound` (and at most the distance). Under L2 the sum
+    /// stops once it passes `bound`, so a search that keeps only nearer vectors need not read
+    /// the rest of a farther one; a cosine or inner-product sum can fall again, so those read
+    /// the whole vector.
+    #[inline]
+    pub fn distance_within(self, query: &[f32], stored: &[u8], bound: f32) -> f32 {
+        if !self.stops_at_bound() {
+            return self.distance_to_bytes(query, stored);
+        }
+        l2_bytes_within(query, stored, bound)
+    }
+
+    /// Whether [`Metric::distance_within`] can stop before the end of a vector: its terms are
+    /// never negative (L2), so a partial sum past the bound stays past it.
+    #[inline]
+    pub fn stops_at_bound(self) -> bool {
+        self == Metric::L2
+    }
+
     /// The distance between two prepared vectors.
     #[inline]
     pub fn distance(self, a: &[f32], b: &[f32]) -> f32 {
@@ -115,6 +135,21 @@ mod tests {
             assert_eq!(
                 metric.distance(&a, &b).to_bits(),
                 metric.distance_to_bytes(&a, &bytes(&b)).to_bits()
+            );
+        }
+    }
+
+    #[test]
+    fn only_l2_distances_stop_at_the_bound() {
+        let a: Vec<f32> = (0..300).map(|i| (i as f32 * 0.37).sin()).collect();
+        let b: Vec<f32> = (0..300).map(|i| (i as f32 * 0.11).cos()).collect();
+        for metric in [Metric::Cosine, Metric::L2, Metric::InnerProduct] {
+            let full = metric.distance_to_bytes(&a, &bytes(&b));
+            let near = metric.distance_within(&a, &bytes(&b), f32::NEG_INFINITY);
+            assert_eq!(near == full, !metric.stops_at_bound(), "{metric:?}");
+            assert_eq!(
+                metric.distance_within(&a, &bytes(&b), full).to_bits(),
+                full.to_bits()
             );
         }
     }

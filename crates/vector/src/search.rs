@@ -25,6 +25,14 @@ const PREFETCH_ALL_UP_TO: usize = 1024;
 /// How many neighbours ahead a walk asks for vectors longer than [`PREFETCH_ALL_UP_TO`].
 const PREFETCH_AHEAD: usize = 3;
 
+/// Of a vector longer than [`PREFETCH_ALL_UP_TO`], a walk asks for the first `1 /` this share
+/// only, under a metric whose sum stops at a bound ([`crate::Metric::distance_within`]): most
+/// neighbours are farther than the walk's worst result, and their distance stops once it passes
+/// it, so the rest of them is never read. Measured on the 384-d set (`docs/benchmarks.md`, "Distances that stop at the
+/// bound"): half, with the early stop, 1.045x the whole vector on average over six alternating
+/// sweeps; half without the early stop 0.93x.
+const PREFETCH_AHEAD_SHARE: usize = 2;
+
 /// Which nodes a search may return: `None` for all.
 pub type Filter<'f> = Option<&'f dyn Fn(u64) -> bool>;
 
@@ -129,6 +137,11 @@ impl Index {
         };
         let metric = self.header.spec.metric;
         let ahead = self.vector_field().len() > PREFETCH_ALL_UP_TO;
+        let ahead_prefix = if metric.stops_at_bound() {
+            self.vector_field().len() / PREFETCH_AHEAD_SHARE
+        } else {
+            usize::MAX
+        };
         let mut fresh = Vec::with_capacity(self.header.spec.cap(level));
         let mut candidates = BinaryHeap::new();
         let mut results: BinaryHeap<Ranked> = BinaryHeap::new();
@@ -174,15 +187,22 @@ impl Index {
             }
             if ahead {
                 for (_, vector) in fresh.iter().take(PREFETCH_AHEAD) {
-                    vector.prefetch();
+                    vector.prefetch_first(ahead_prefix);
                 }
             }
             for (i, (id, vector)) in fresh.iter().enumerate() {
                 if ahead && let Some((_, later)) = fresh.get(i + PREFETCH_AHEAD) {
-                    later.prefetch();
+                    later.prefetch_first(ahead_prefix);
                 }
                 let id = *id;
-                let item = Ranked::new(metric.distance_to_bytes(query, vector.bytes()?), id);
+                // A neighbour farther than the worst of `ef` results is dropped, so its
+                // distance need only be known up to there.
+                let bound = match results.peek() {
+                    Some(worst) if results.len() >= ef => worst.distance(),
+                    _ => f32::INFINITY,
+                };
+                let distance = metric.distance_within(query, vector.bytes()?, bound);
+                let item = Ranked::new(distance, id);
                 if results.len() < ef || results.peek().is_some_and(|w| item < *w) {
                     candidates.push(Reverse(item));
                     if passes(id, &mut state.leaves)? {

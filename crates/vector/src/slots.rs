@@ -134,9 +134,16 @@ impl Located<'_> {
     /// Asks the CPU for the slot's lines and its page's type tag.
     #[inline]
     pub(crate) fn prefetch(&self) {
+        self.prefetch_first(usize::MAX);
+    }
+
+    /// Asks the CPU for the first `n` bytes of the slot (all of it if shorter) and its page's
+    /// type tag.
+    #[inline]
+    pub(crate) fn prefetch_first(&self, n: usize) {
         if let Located::InPage { page, at, len, .. } = *self {
             pager_mmap::prefetch(page.get(TAG_AT..=TAG_AT).unwrap_or(&[]));
-            pager_mmap::prefetch(page.get(at..at + len).unwrap_or(&[]));
+            pager_mmap::prefetch(page.get(at..at + len.min(n)).unwrap_or(&[]));
         }
     }
 

@@ -349,7 +349,7 @@ impl Index {
             let bytes = self.vector_via(txn, id, Some(leaves))?;
             if kept
                 .iter()
-                .all(|(_, k)| metric.distance_to_bytes(k, &bytes) > c.distance)
+                .all(|(_, k)| metric.distance_within(k, &bytes, c.distance) > c.distance)
             {
                 kept.push((id, vector_of(&bytes)));
             } else {
