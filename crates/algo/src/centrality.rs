@@ -17,15 +17,10 @@ pub fn degree_centrality<G: GraphRead + ?Sized>(
     control: &mut Control<'_>,
 ) -> Result<NodeValues<u64>> {
     let sub = view.resolve(g, control)?;
-    let mut scanner = sub.scanner();
-    let mut degree = vec![0u64; sub.bound()];
-    let total = sub.members().len() as u64;
-    for (done, v) in sub.members().iter().enumerate() {
-        control.tick("node", done as u64, total)?;
-        if let Some(slot) = degree.get_mut(index(v)) {
-            *slot = scanner.degree(v, sub.direction())?;
-        }
-    }
+    let bound = sub.bound() as u64;
+    let degree = sub
+        .scanner()
+        .degrees(sub.direction(), |v| control.tick("node", v.0, bound))?;
     Ok(NodeValues::new(degree, sub.members().clone()))
 }
 

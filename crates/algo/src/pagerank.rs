@@ -105,14 +105,9 @@ fn run<G: GraphRead + ?Sized>(
     let members = sub.members();
     let bound = sub.bound();
     let mut scanner = sub.scanner();
-    let mut out_degree = vec![0u64; bound];
-    for (done, v) in members.iter().enumerate() {
-        control.tick("degree", done as u64, members.len() as u64)?;
-        let out = scanner.degree(v, sub.direction())?;
-        if let Some(d) = out_degree.get_mut(index(v)) {
-            *d = out;
-        }
-    }
+    let out_degree = scanner.degrees(sub.direction(), |v| {
+        control.tick("degree", v.0, bound as u64)
+    })?;
     let d = params.damping;
     let mut rank = jump.to_vec();
     // `share[u]` is rank[u] / out(u): what u sends along each edge.

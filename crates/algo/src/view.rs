@@ -351,6 +351,27 @@ impl<C: NeighborCursor> Scanner<'_, C> {
     pub fn degree(&mut self, node: NodeId, direction: Direction) -> Result<u64> {
         self.fold(node, direction, 0, |degree, _| degree + 1)
     }
+
+    /// [`Scanner::degree`] of every node in `direction`, by id (0 outside the view), in one
+    /// pass over the lists in file order ([`Scanner::for_each_stretch`]) instead of a lookup
+    /// per node. `tick` is called with each node whose lists it reads, before reading them,
+    /// and stops the pass with its error.
+    pub fn degrees(
+        &mut self,
+        direction: Direction,
+        mut tick: impl FnMut(NodeId) -> Result<()>,
+    ) -> Result<Vec<u64>> {
+        let mut degrees = vec![0u64; self.members.bound()];
+        self.for_each_stretch(direction, |v, stretch| {
+            tick(v)?;
+            let counted = stretch.fold(0u64, |n, _| n + 1)?;
+            if let Some(d) = degrees.get_mut(index(v)) {
+                *d += counted;
+            }
+            Ok(())
+        })?;
+        Ok(degrees)
+    }
 }
 
 /// One stretch of a node's neighbours (a short list, or one segment of a hub), as
