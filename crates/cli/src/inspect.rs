@@ -32,6 +32,7 @@ pub fn stats(path: &Path, out: &mut Output) -> Result<ExitCode> {
             "free_pages": stats.free_pages,
             "file_bytes": stats.file_len,
             "pages_by_type": stats.pages_by_type,
+            "pages_by_structure": stats.pages_by_structure,
             "bytes_per_node": {
                 "records": footprint.records_per_node,
                 "btrees": footprint.btrees_per_node,
@@ -58,6 +59,14 @@ pub fn stats(path: &Path, out: &mut Output) -> Result<ExitCode> {
     ))?;
     for (page_type, count) in &stats.pages_by_type {
         out.line(format_args!("            {count:>10} {page_type}"))?;
+    }
+    out.line("structures: pages, MiB")?;
+    for (structure, count) in &stats.pages_by_structure {
+        let bytes = count * graph::PAGE_SIZE;
+        out.line(format_args!(
+            "            {count:>10} {:>8.1} {structure}",
+            mib(bytes)
+        ))?;
     }
     if let (Some(records), Some(btrees)) = (footprint.records_per_node, footprint.btrees_per_node) {
         out.line(format_args!(

@@ -103,11 +103,24 @@ fn json_lines_import_and_inspect() {
         Some((pages("adjacency leaf") + pages("adjacency run")) / 4.0)
     );
     assert!(stats["bytes_per_edge"]["adjacency"].as_f64() > Some(0.0));
+    // The same pages again, by the structure that holds them.
+    let by_structure = stats["pages_by_structure"].as_object().expect("structures");
+    let sum = |map: &serde_json::Map<String, serde_json::Value>| {
+        map.values()
+            .filter_map(serde_json::Value::as_u64)
+            .sum::<u64>()
+    };
+    assert_eq!(
+        sum(by_structure),
+        sum(stats["pages_by_type"].as_object().expect("types"))
+    );
+    assert!(by_structure["name index"].as_u64() >= Some(1));
     let text = ok(&["stats", s(&db)]);
     assert!(
         text.contains("per node:") && text.contains("bytes of adjacency"),
         "{text}"
     );
+    assert!(text.contains(" name index\n"), "{text}");
     // No path against the edges' direction: a failure status and a plain statement.
     let output = mmgraph()
         .args(["path", s(&db), "-x", "7", "ann"])

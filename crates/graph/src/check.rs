@@ -53,6 +53,9 @@ impl CheckReport {
     }
 }
 
+/// Bytes in one page of the file: what each page that [`Stats`] counts takes.
+pub const PAGE_SIZE: u64 = pager_mmap::PAGE_SIZE_U64;
+
 /// Counts describing a graph at one commit.
 #[derive(Clone, Debug, Default)]
 pub struct Stats {
@@ -74,6 +77,12 @@ pub struct Stats {
     pub file_len: u64,
     /// Pages the structures reach, by page type.
     pub pages_by_type: BTreeMap<&'static str, u64>,
+    /// The same pages by the structure that reaches them: "node records", "edge records",
+    /// "adjacency", "edge data", "string table", "kind index", "name index", "vector
+    /// indexes", "property columns", each key-value space as "key-value space NAME", the
+    /// graph's own spaces (property indexes) as "property indexes" and the catalog of spaces
+    /// as "key-value catalog". Structures without pages are left out.
+    pub pages_by_structure: BTreeMap<String, u64>,
 }
 
 /// Where a graph's pages go, in bytes per live node and per live edge ([`Stats::footprint`]);
@@ -174,15 +183,28 @@ impl Graph {
 impl ReadTxn {
     /// Every page the graph's structures reach, and the problems found while walking them.
     /// With `seen`, every adjacency entry is also matched against its edge record.
-    fn walk(&self, report: &mut CheckReport, mut seen: Option<&mut Seen>) -> Result<Vec<PageId>> {
+    /// `tally` is called after each structure with its name and the pages it added.
+    fn walk(
+        &self,
+        report: &mut CheckReport,
+        mut seen: Option<&mut Seen>,
+        tally: &mut dyn FnMut(&'static str, u64),
+    ) -> Result<Vec<PageId>> {
         let src = self.source();
         let roots = self.roots();
         let mut pages = Vec::new();
+        let mut counted = 0;
+        let mut done = |name: &'static str, pages: &[PageId]| {
+            tally(name, (pages.len() - counted) as u64);
+            counted = pages.len();
+        };
         let cross_check = seen.is_some();
         let problems = roots.nodes.check(src, &mut pages)?;
         report.problems("node records", problems);
+        done("node records", &pages);
         let problems = roots.edges.check(src, &mut pages)?;
         report.problems("edge records", problems);
+        done("edge records", &pages);
         let mut entry_problems = Vec::new();
         let problems = roots
             .adjacency
@@ -226,6 +248,7 @@ impl ReadTxn {
             })?;
         report.problems("adjacency", problems);
         report.problems("adjacency", entry_problems);
+        done("adjacency", &pages);
         for (name, tree) in [
             ("edge data", roots.edge_data),
             ("string table", roots.strings),
@@ -235,15 +258,19 @@ impl ReadTxn {
             let tree_report = tree.check(src)?;
             report.problems(name, tree_report.problems);
             pages.extend(tree_report.pages);
+            done(name, &pages);
         }
         let kv_report = crate::kv::check(src)?;
         report.problems("key-value spaces", kv_report.problems);
         pages.extend(kv_report.pages);
+        done("key-value spaces", &pages);
         let vector_report = crate::vector::check(src, &roots.nodes)?;
         report.problems("vector indexes", vector_report.problems);
         pages.extend(vector_report.pages);
+        done("vector indexes", &pages);
         let problems = crate::props::column::check(self, &mut pages, cross_check)?;
         report.problems("property columns", problems);
+        done("property columns", &pages);
         Ok(pages)
     }
 
@@ -265,7 +292,7 @@ impl ReadTxn {
             out: vec![false; ids],
             incoming: vec![false; ids],
         };
-        let pages = self.walk(&mut report, Some(&mut seen))?;
+        let pages = self.walk(&mut report, Some(&mut seen), &mut |_, _| {})?;
 
         let mut string_problems = Vec::new();
         let kinds = strings::check(&roots.strings, src, Label::Kind, &mut string_problems)?;
@@ -361,7 +388,23 @@ impl ReadTxn {
     /// Counts of this snapshot: nodes, edges, kinds, edge types, and pages by type.
     pub fn stats(&self) -> Result<Stats> {
         let src = self.source();
-        let pages = self.walk(&mut CheckReport::default(), None)?;
+        let mut pages_by_structure = BTreeMap::new();
+        let pages = self.walk(&mut CheckReport::default(), None, &mut |name, count| {
+            if count > 0 {
+                pages_by_structure.insert(name.to_owned(), count);
+            }
+        })?;
+        // The spaces one by one, and the catalog's own pages as what is left.
+        if let Some(all) = pages_by_structure.remove("key-value spaces") {
+            let mut rest = all;
+            for (name, count) in crate::kv::pages_by_space(src)? {
+                rest = rest.saturating_sub(count);
+                *pages_by_structure.entry(name).or_insert(0) += count;
+            }
+            if rest > 0 {
+                pages_by_structure.insert("key-value catalog".to_owned(), rest);
+            }
+        }
         // The adjacency delta's tiers are B+tree pages; they count as adjacency.
         let mut delta = Vec::new();
         self.roots().adjacency.delta_pages(src, &mut delta)?;
@@ -385,6 +428,7 @@ impl ReadTxn {
             free_pages: src.free_page_count(),
             file_len: 0,
             pages_by_type,
+            pages_by_structure,
         })
     }
 }
@@ -481,6 +525,43 @@ mod tests {
         let footprint = graph.stats()?.footprint();
         assert!(footprint.adjacency_per_edge >= Some(4096.0));
         assert!(footprint.records_per_edge >= Some(4096.0));
+        Ok(())
+    }
+
+    #[test]
+    fn pages_by_structure_count_every_page_once_and_name_each_space() -> crate::Result<()> {
+        let graph = Graph::in_memory()?;
+        assert!(graph.stats()?.pages_by_structure.is_empty());
+        let mut txn = graph.begin_write()?;
+        let a = txn.add_node("k", "a", b"")?;
+        let b = txn.add_node("k", "b", b"")?;
+        txn.add_edge(a, b, "t", b"")?;
+        for i in 0u32..2000 {
+            txn.kv_insert("big", format!("{i:05}").as_bytes(), &[7; 100])?;
+        }
+        txn.kv_insert("small", b"k", b"v")?;
+        txn.commit()?;
+        let stats = graph.stats()?;
+        let by_structure = &stats.pages_by_structure;
+        assert_eq!(
+            by_structure.values().sum::<u64>(),
+            stats.pages_by_type.values().sum::<u64>()
+        );
+        for structure in [
+            "node records",
+            "edge records",
+            "adjacency",
+            "kind index",
+            "name index",
+            "string table",
+            "key-value space small",
+            "key-value catalog",
+        ] {
+            assert!(by_structure.get(structure) >= Some(&1), "{structure}");
+        }
+        // 2,000 entries of about 110 bytes: dozens of leaves.
+        assert!(by_structure.get("key-value space big") > Some(&40));
+        assert!(!by_structure.contains_key("vector indexes"));
         Ok(())
     }
 }

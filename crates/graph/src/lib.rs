@@ -66,7 +66,7 @@ mod traverse;
 mod vector;
 mod write;
 
-pub use check::{CheckReport, Footprint, Stats, page_type_name};
+pub use check::{CheckReport, Footprint, PAGE_SIZE, Stats, page_type_name};
 pub use error::{
     AdjacencyError, Damage, Error, IndexError, LockHolder, RecordError, Result, StorageError,
 };

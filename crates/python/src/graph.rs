@@ -83,7 +83,8 @@ impl Graph {
 
     /// Counts of the last commit, as `mmgraph stats --json` prints them: `nodes`, `edges`,
     /// `kinds`, `edge_types`, `txn_id`, `page_count`, `free_pages`, `file_bytes`,
-    /// `pages_by_type` (a dict), `bytes_per_node` (`records`, `btrees`) and `bytes_per_edge`
+    /// `pages_by_type` and `pages_by_structure` (dicts: the same pages by page type and by the
+    /// structure that holds them), `bytes_per_node` (`records`, `btrees`) and `bytes_per_edge`
     /// (`adjacency`, `records`), these two `None` where there is nothing to divide by.
     fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let stats = py.detach(|| self.inner.stats()).map_err(from_graph)?;
@@ -98,6 +99,7 @@ impl Graph {
         out.set_item("free_pages", stats.free_pages)?;
         out.set_item("file_bytes", stats.file_len)?;
         out.set_item("pages_by_type", &stats.pages_by_type)?;
+        out.set_item("pages_by_structure", &stats.pages_by_structure)?;
         let per_node = PyDict::new(py);
         per_node.set_item("records", footprint.records_per_node)?;
         per_node.set_item("btrees", footprint.btrees_per_node)?;

@@ -73,6 +73,10 @@ def test_stats_count_the_commit_and_divide_each_structures_pages(path):
     assert stats["bytes_per_node"]["records"] == pages["record leaf"] * 4096 / 2
     adjacency = sum(n for t, n in pages.items() if t.startswith("adjacency"))
     assert stats["bytes_per_edge"]["adjacency"] == adjacency * 4096 / 1
+    # The same pages by the structure that holds them.
+    structures = stats["pages_by_structure"]
+    assert sum(structures.values()) == sum(pages.values())
+    assert structures["adjacency"] >= adjacency
 
 
 def test_a_read_only_graph_refuses_to_write(path):
