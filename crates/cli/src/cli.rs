@@ -51,7 +51,7 @@ pub enum Command {
     ///
     /// Example: `mmgraph export tax.mmg -o tax.jsonl`
     Export(ExportArgs),
-    /// Counts: nodes, edges, kinds, edge types, pages by type, file size.
+    /// Counts: nodes, edges, kinds, edge types, pages by type and by structure, file size.
     ///
     /// Example: `mmgraph stats tax.mmg`
     Stats {
