@@ -13,9 +13,9 @@ use std::marker::PhantomData;
 use std::sync::LazyLock;
 
 use pulp::x86::V3;
+use pulp::{NullaryFnOnce, Simd, f32x8};
 
 use crate::kernels::looks_after;
-use pulp::{NullaryFnOnce, Simd, f32x8};
 
 /// Bytes of one `f32x8` register.
 const REGISTER: usize = 32;
