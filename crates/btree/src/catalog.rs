@@ -37,6 +37,9 @@ pub struct Catalog {
     names: Tree,
 }
 
+/// A named tree and the pages it holds ([`Catalog::check_each`]).
+pub type PagesOf = (Vec<u8>, u64);
+
 impl Catalog {
     /// The catalog anchored in pager root slot `slot` (empty if the slot is unset).
     pub fn open<S: PageSource>(src: &S, slot: usize) -> Result<Catalog> {
@@ -117,15 +120,31 @@ impl Catalog {
     /// Checks the catalog and every tree it names ([`Tree::check`]); the report lists the
     /// pages of all of them.
     pub fn check<S: PageSource>(&self, src: &S) -> Result<TreeReport> {
-        self.check_with(src, true)
+        self.check_with(src, true, &mut |_, _| {})
+    }
+
+    /// [`Catalog::check`], and how many of the report's pages each named tree holds, by name
+    /// in order; the report's other pages are the catalog's own.
+    pub fn check_each<S: PageSource>(&self, src: &S) -> Result<(TreeReport, Vec<PagesOf>)> {
+        let mut pages_of = Vec::new();
+        let report = self.check_with(src, true, &mut |name, pages| {
+            pages_of.push((name.to_vec(), pages));
+        })?;
+        Ok((report, pages_of))
     }
 
     /// [`Catalog::check`] without checksums, for use inside a write transaction.
     pub fn check_uncommitted<S: PageSource>(&self, src: &S) -> Result<TreeReport> {
-        self.check_with(src, false)
+        self.check_with(src, false, &mut |_, _| {})
     }
 
-    fn check_with<S: PageSource>(&self, src: &S, checksums: bool) -> Result<TreeReport> {
+    /// `pages_of` is called with each named tree's name and page count once it is checked.
+    fn check_with<S: PageSource>(
+        &self,
+        src: &S,
+        checksums: bool,
+        pages_of: &mut dyn FnMut(&[u8], u64),
+    ) -> Result<TreeReport> {
         let run = |tree: &Tree| {
             if checksums {
                 tree.check(src)
@@ -140,7 +159,11 @@ impl Catalog {
         for name in self.names(src)? {
             let label = format!("tree {}", String::from_utf8_lossy(&name));
             match self.get(src, &name) {
-                Ok(Some(tree)) => report.absorb(&label, run(&tree)?),
+                Ok(Some(tree)) => {
+                    let tree_report = run(&tree)?;
+                    pages_of(&name, tree_report.pages.len() as u64);
+                    report.absorb(&label, tree_report);
+                }
                 Ok(None) => report.problem(format!("{label}: listed but not found")),
                 Err(e) => report.problem(format!("{label}: {e}")),
             }

@@ -56,7 +56,7 @@ mod sorted;
 mod tree;
 
 pub use bulk::BulkFill;
-pub use catalog::Catalog;
+pub use catalog::{Catalog, PagesOf};
 pub use check::TreeReport;
 pub use cursor::{Entry, Range, prefix_end};
 pub use error::{Error, Result};

@@ -159,6 +159,27 @@ pub fn page_type_name(tag: u8) -> &'static str {
     }
 }
 
+/// A walk's pages counted by structure as the walk adds them.
+struct Tally<'t> {
+    tally: &'t mut dyn FnMut(&str, u64),
+    /// Pages already reported.
+    counted: usize,
+}
+
+impl Tally<'_> {
+    /// Reports the pages added to `pages` since the last report as `name`'s.
+    fn up_to(&mut self, name: &str, pages: &[PageId]) {
+        (self.tally)(name, (pages.len() - self.counted) as u64);
+        self.counted = pages.len();
+    }
+
+    /// Reports `count` of the pages added since the last report as `name`'s.
+    fn part(&mut self, name: &str, count: u64) {
+        (self.tally)(name, count);
+        self.counted += count as usize;
+    }
+}
+
 /// Two bits per edge id: seen in its source's out-list, seen in its target's in-list.
 struct Seen {
     out: Vec<bool>,
@@ -183,28 +204,25 @@ impl Graph {
 impl ReadTxn {
     /// Every page the graph's structures reach, and the problems found while walking them.
     /// With `seen`, every adjacency entry is also matched against its edge record.
-    /// `tally` is called after each structure with its name and the pages it added.
+    /// `tally` is called with each structure's name and the pages it added (a name may come
+    /// more than once).
     fn walk(
         &self,
         report: &mut CheckReport,
         mut seen: Option<&mut Seen>,
-        tally: &mut dyn FnMut(&'static str, u64),
+        tally: &mut dyn FnMut(&str, u64),
     ) -> Result<Vec<PageId>> {
         let src = self.source();
         let roots = self.roots();
         let mut pages = Vec::new();
-        let mut counted = 0;
-        let mut done = |name: &'static str, pages: &[PageId]| {
-            tally(name, (pages.len() - counted) as u64);
-            counted = pages.len();
-        };
+        let mut tally = Tally { tally, counted: 0 };
         let cross_check = seen.is_some();
         let problems = roots.nodes.check(src, &mut pages)?;
         report.problems("node records", problems);
-        done("node records", &pages);
+        tally.up_to("node records", &pages);
         let problems = roots.edges.check(src, &mut pages)?;
         report.problems("edge records", problems);
-        done("edge records", &pages);
+        tally.up_to("edge records", &pages);
         let mut entry_problems = Vec::new();
         let problems = roots
             .adjacency
@@ -248,7 +266,7 @@ impl ReadTxn {
             })?;
         report.problems("adjacency", problems);
         report.problems("adjacency", entry_problems);
-        done("adjacency", &pages);
+        tally.up_to("adjacency", &pages);
         for (name, tree) in [
             ("edge data", roots.edge_data),
             ("string table", roots.strings),
@@ -258,19 +276,22 @@ impl ReadTxn {
             let tree_report = tree.check(src)?;
             report.problems(name, tree_report.problems);
             pages.extend(tree_report.pages);
-            done(name, &pages);
+            tally.up_to(name, &pages);
         }
-        let kv_report = crate::kv::check(src)?;
+        let (kv_report, by_space) = crate::kv::check(src)?;
         report.problems("key-value spaces", kv_report.problems);
         pages.extend(kv_report.pages);
-        done("key-value spaces", &pages);
+        for (space, count) in &by_space {
+            tally.part(space, *count);
+        }
+        tally.up_to("key-value catalog", &pages);
         let vector_report = crate::vector::check(src, &roots.nodes)?;
         report.problems("vector indexes", vector_report.problems);
         pages.extend(vector_report.pages);
-        done("vector indexes", &pages);
+        tally.up_to("vector indexes", &pages);
         let problems = crate::props::column::check(self, &mut pages, cross_check)?;
         report.problems("property columns", problems);
-        done("property columns", &pages);
+        tally.up_to("property columns", &pages);
         Ok(pages)
     }
 
@@ -391,20 +412,9 @@ impl ReadTxn {
         let mut pages_by_structure = BTreeMap::new();
         let pages = self.walk(&mut CheckReport::default(), None, &mut |name, count| {
             if count > 0 {
-                pages_by_structure.insert(name.to_owned(), count);
+                *pages_by_structure.entry(name.to_owned()).or_insert(0) += count;
             }
         })?;
-        // The spaces one by one, and the catalog's own pages as what is left.
-        if let Some(all) = pages_by_structure.remove("key-value spaces") {
-            let mut rest = all;
-            for (name, count) in crate::kv::pages_by_space(src)? {
-                rest = rest.saturating_sub(count);
-                *pages_by_structure.entry(name).or_insert(0) += count;
-            }
-            if rest > 0 {
-                pages_by_structure.insert("key-value catalog".to_owned(), rest);
-            }
-        }
         // The adjacency delta's tiers are B+tree pages; they count as adjacency.
         let mut delta = Vec::new();
         self.roots().adjacency.delta_pages(src, &mut delta)?;

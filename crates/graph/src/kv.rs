@@ -117,30 +117,23 @@ pub(crate) fn spaces<S: PageSource>(src: &S) -> Result<Vec<String>> {
         .collect()
 }
 
-/// The pages of each space's tree (nodes and overflow pages), as
-/// [`crate::Stats::pages_by_structure`] names them: "key-value space NAME", and the graph's own
-/// spaces together as "property indexes". The catalog's own pages are in none.
-pub(crate) fn pages_by_space<S: PageSource>(src: &S) -> Result<Vec<(String, u64)>> {
-    let catalog = catalog(src)?;
-    let mut found = Vec::new();
-    for name in catalog.names(src)? {
-        let Some(tree) = catalog.get(src, &name)? else {
-            continue;
-        };
-        let pages = tree.check(src)?.pages.len() as u64;
-        let label = if is_internal(&name) {
-            "property indexes".to_owned()
-        } else {
-            format!("key-value space {}", String::from_utf8_lossy(&name))
-        };
-        found.push((label, pages));
-    }
-    Ok(found)
-}
-
-/// Every page the spaces use, and the problems their trees have (for `check`).
-pub(crate) fn check<S: PageSource>(src: &S) -> Result<btree::TreeReport> {
-    Ok(catalog(src)?.check(src)?)
+/// Every page the spaces use, and the problems their trees have (for `check`); and the pages of
+/// each space's tree as [`crate::Stats::pages_by_structure`] names them: "key-value space NAME",
+/// the graph's own spaces each as "property indexes" (the catalog's own pages are in none).
+pub(crate) fn check<S: PageSource>(src: &S) -> Result<(btree::TreeReport, Vec<(String, u64)>)> {
+    let (report, pages_of) = catalog(src)?.check_each(src)?;
+    let by_space = pages_of
+        .into_iter()
+        .map(|(name, pages)| {
+            let label = if is_internal(&name) {
+                "property indexes".to_owned()
+            } else {
+                format!("key-value space {}", String::from_utf8_lossy(&name))
+            };
+            (label, pages)
+        })
+        .collect();
+    Ok((report, by_space))
 }
 
 impl WriteTxn {

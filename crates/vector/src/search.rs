@@ -28,9 +28,9 @@ const PREFETCH_AHEAD: usize = 3;
 /// Of a vector longer than [`PREFETCH_ALL_UP_TO`], a walk asks for the first `1 /` this share
 /// only, under a metric whose sum stops at a bound ([`crate::Metric::distance_within`]): most
 /// neighbours are farther than the walk's worst result, and their distance stops once it passes
-/// it, so the rest of them is never read. Measured on the 384-d set (`docs/benchmarks.md`, "Distances that stop at the
-/// bound"): half, with the early stop, 1.045x the whole vector on average over six alternating
-/// sweeps; half without the early stop 0.93x.
+/// it, so the rest of them is never read. Measured on the 384-d set (`docs/benchmarks.md`,
+/// "Distances that stop at the bound"): half, with the early stop, 1.045x the whole vector on
+/// average over six alternating sweeps; half without the early stop 0.93x.
 const PREFETCH_AHEAD_SHARE: usize = 2;
 
 /// Which nodes a search may return: `None` for all.
