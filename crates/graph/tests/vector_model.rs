@@ -43,3 +43,18 @@ proptest! {
         run(decode(&data));
     }
 }
+
+/// A fuzzed workload (a handful of vectors set, replaced and deleted) whose deletes left a node
+/// no link reached: the HNSW search returned 5 hits for k = 6. An unfiltered search now falls
+/// back to exact search when the walk finds fewer than k of the index's vectors.
+#[test]
+fn a_search_after_deletes_cut_a_node_off_still_finds_k_hits() {
+    const DATA: [u8; 94] = [
+        120, 120, 120, 255, 255, 53, 53, 53, 53, 7, 23, 23, 23, 23, 23, 120, 158, 75, 79, 79, 255,
+        120, 255, 255, 255, 255, 255, 255, 255, 255, 255, 53, 53, 53, 54, 7, 23, 23, 23, 23, 23,
+        120, 23, 23, 23, 23, 23, 23, 23, 23, 0, 94, 53, 53, 7, 23, 23, 23, 23, 23, 120, 23, 23, 49,
+        40, 23, 23, 69, 69, 135, 69, 69, 23, 120, 176, 75, 120, 197, 75, 120, 67, 144, 23, 186,
+        186, 42, 42, 42, 42, 42, 42, 42, 42, 58,
+    ];
+    run(decode(&DATA));
+}

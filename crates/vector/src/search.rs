@@ -285,17 +285,17 @@ impl Index {
         ef: usize,
         filter: Filter<'_>,
     ) -> Result<Vec<Hit>> {
-        let query = self
+        let prepared = self
             .header
             .spec
             .metric
             .prepare(self.header.spec.dimension, query)?;
-        let Some(start) = self.descend(src, &query, 0, Leaves::Descend)? else {
+        let Some(start) = self.descend(src, &prepared, 0, Leaves::Descend)? else {
             return Ok(Vec::new());
         };
         let found = self.search_level(
             src,
-            &query,
+            &prepared,
             &[start],
             LevelWalk {
                 ef: ef.max(k),
@@ -304,6 +304,13 @@ impl Index {
                 leaves: Leaves::Descend,
             },
         )?;
+        // A walk finds only what the links reach. Should deletes and their repairs have cut a
+        // few nodes off (a fuzzed sequence of sets and deletes on a handful of vectors did), an
+        // unfiltered search that found fewer than `k` of the index's vectors answers by exact
+        // search instead: never fewer hits than the index can give.
+        if filter.is_none() && (found.len() as u64) < self.len().min(k as u64) {
+            return self.exact(src, query, k, None);
+        }
         found
             .into_iter()
             .take(k)
