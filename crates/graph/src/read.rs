@@ -455,6 +455,7 @@ pub trait GraphRead: sealed::Access {
     }
 
     /// [`GraphRead::neighbors`] with the edge type given by id.
+    #[inline]
     fn neighbors_by_type_id(
         &self,
         node: NodeId,
@@ -636,8 +637,9 @@ pub trait GraphRead: sealed::Access {
     /// Breadth-first search from `start` along the edges `follow` allows (a [`Direction`] for
     /// every edge that way, or a [`crate::Follow`] with edge types), to at most `max_depth`
     /// hops (`None`: no limit). Returns each reached node once with its depth, in visiting
-    /// order, `start` first at depth 0. A filtered step reads only the entries of the types
-    /// asked for, however many other types the node has.
+    /// order, `start` first at depth 0: level by level, each level in id order but the one at
+    /// `max_depth`, which is in the order its nodes were reached. A filtered step reads only the
+    /// entries of the types asked for, however many other types the node has.
     fn bfs(
         &self,
         start: NodeId,
