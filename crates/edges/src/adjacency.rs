@@ -586,6 +586,8 @@ impl<'a, S: PageSource> ListReader<'a, S> {
         };
         let slot = run::slot(leaf, slot_index(node, direction))?;
         if slot.form == FORM_RUN && !leaf.is_inline() {
+            // The page's bytes by address only: `run::run_area` would check the run page's
+            // type tag first, a load that waits for the very miss this is meant to start.
             let page = self.src.page(run::owned_page(leaf, slot.page.get())?)?;
             let entry = size_of::<AdjEntry>();
             let start = offset_of!(RunPage, entries) + usize::from(slot.offset.get()) * entry;
