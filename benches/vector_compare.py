@@ -2,7 +2,9 @@
 """The vector search comparison of issue 16: hnswlib, usearch and Kùzu's vector extension on
 the data that `vector_compare` (the Rust binary, run first) wrote: the same vectors, queries
 and exact ground truth. One thread each, M=16, ef_construction=200, L2, recall@10 against
-exact search at several ef_search. Prints a Markdown table and writes the rows as CSV for
+exact search at several ef_search; hnswlib's queries are timed one call each (as a caller of
+one query at a time sees them) and all in one call (its own loop, no Python per query). Prints
+a Markdown table and writes the rows as CSV for
 `vector_plot.py`.
 
 Setup (a venv under /tmp, not part of the repository):
@@ -10,6 +12,9 @@ Setup (a venv under /tmp, not part of the repository):
     /tmp/vector-venv/bin/pip install numpy hnswlib==0.8.0 usearch kuzu==0.11.3 matplotlib
 Run:
     nice /tmp/vector-venv/bin/python benches/vector_compare.py --data /tmp/mmgraph-vectors
+`--hnswlib-index PATH --passes N` loads hnswlib's index from PATH (building and saving it there
+the first time) and reports each ef's median queries per second over N sweeps, to set many
+query rounds beside `vector_compare --reuse 1 --passes N` without rebuilding.
 With `--clock thread-cpu` hnswlib's build and queries are timed by the calling thread's CPU
 time (hnswlib runs them in that thread when given one thread), as `vector_compare` does with
 `MMGRAPH_BENCH_CLOCK=thread-cpu`: on a machine shared with other jobs it leaves out their
@@ -45,22 +50,35 @@ def recall(found, truth):
     return sum(len(set(f) & set(t)) for f, t in zip(found, truth)) / (len(truth) * K)
 
 
-def run_hnswlib(data, queries, truth):
+def run_hnswlib(data, queries, truth, saved=None, passes=1):
     import hnswlib
 
     index = hnswlib.Index(space="l2", dim=data.shape[1])
     index.set_num_threads(1)
-    start = hnswlib_clock()
-    index.init_index(max_elements=len(data), M=M, ef_construction=EF_CONSTRUCTION, random_seed=1)
-    index.add_items(data, np.arange(len(data)), num_threads=1)
-    build = hnswlib_clock() - start
+    build = float("nan")
+    if saved and os.path.exists(saved):
+        index.load_index(saved, max_elements=len(data))
+    else:
+        start = hnswlib_clock()
+        index.init_index(max_elements=len(data), M=M, ef_construction=EF_CONSTRUCTION,
+                         random_seed=1)
+        index.add_items(data, np.arange(len(data)), num_threads=1)
+        build = hnswlib_clock() - start
+        if saved:
+            index.save_index(saved)
     rows = []
     for ef in EF_SEARCH:
         index.set_ef(ef)
-        start = hnswlib_clock()
-        found = [index.knn_query(q, k=K, num_threads=1)[0][0] for q in queries]
-        secs = hnswlib_clock() - start
-        rows.append((ef, recall(found, truth), len(queries) / secs))
+        each, one_call = [], []
+        for _ in range(passes):
+            start = hnswlib_clock()
+            found = [index.knn_query(q, k=K, num_threads=1)[0][0] for q in queries]
+            each.append(len(queries) / (hnswlib_clock() - start))
+            # The same queries in one call: hnswlib's own loop, without Python's cost per query.
+            start = hnswlib_clock()
+            index.knn_query(queries, k=K, num_threads=1)
+            one_call.append(len(queries) / (hnswlib_clock() - start))
+        rows.append((ef, recall(found, truth), float(np.median(each)), float(np.median(one_call))))
     folder = tempfile.mkdtemp()
     path = os.path.join(folder, "index.bin")
     index.save_index(path)
@@ -157,6 +175,10 @@ def main():
     parser.add_argument("--engines", default="hnswlib,usearch,kuzu")
     parser.add_argument("--csv", default=None)
     parser.add_argument("--clock", choices=["wall", "thread-cpu"], default="wall")
+    parser.add_argument("--hnswlib-index", default=None,
+                        help="hnswlib's index file: loaded if it exists (no build), else saved")
+    parser.add_argument("--passes", type=int, default=1,
+                        help="hnswlib's query sweeps: each ef's median queries per second")
     args = parser.parse_args()
     if args.clock == "thread-cpu":
         global hnswlib_clock
@@ -168,16 +190,23 @@ def main():
     out = []
     for name in args.engines.split(","):
         try:
-            build, size, reopen, rows = runners[name](data, queries, truth)
+            if name == "hnswlib":
+                build, size, reopen, rows = run_hnswlib(data, queries, truth,
+                                                        args.hnswlib_index, max(args.passes, 1))
+            else:
+                build, size, reopen, rows = runners[name](data, queries, truth)
         except Exception as e:  # an engine that cannot run here is reported, not fatal
             print(f"{name}: failed: {type(e).__name__}: {e}")
             continue
         print(f"\n{name}: build {build:.1f} s, index file {size} bytes, "
               f"reopen + first query {reopen * 1e3:.2f} ms")
-        print("| ef_search | recall@10 | QPS |\n|---|---|---|")
-        for ef, r, qps in rows:
-            print(f"| {ef} | {r:.4f} | {qps:.0f} |")
+        print("| ef_search | recall@10 | QPS | QPS, all queries in one call |\n|---|---|---|---|")
+        for ef, r, qps, *one_call in rows:
+            batched = f"{one_call[0]:.0f}" if one_call else "-"
+            print(f"| {ef} | {r:.4f} | {qps:.0f} | {batched} |")
             out.append((name, ef, r, qps))
+            if one_call:
+                out.append((f"{name} (one call)", ef, r, one_call[0]))
     if args.csv:
         with open(args.csv, "a", newline="") as f:
             csv.writer(f).writerows(out)
