@@ -65,12 +65,19 @@ pub(crate) fn require_node<G: GraphRead + ?Sized>(g: &G, node: NodeId) -> Result
 /// ([`Steps::prefetch`]), so that the reads of that many lists overlap. Measured with
 /// `compare --reads khop` (`docs/benchmarks.md`, "k-hop 2 within 3x of the CSR"): k-hop 2 on
 /// `kron` 20 % faster, on `medium` 10-15 %, on `small` (all in cache) 5-10 % slower. Only
-/// levels [`spread_out`] over the ids do it: in a whole-graph BFS's wide levels it cost 12-27 %.
+/// sparse levels do it ([`lookahead`]): in a whole-graph BFS's wide levels it cost 12-27 %.
 const PREFETCH_AHEAD: usize = 8;
 
-/// Whether `nodes` of `ids` node ids are on average farther apart than an adjacency leaf.
-fn spread_out(nodes: usize, ids: u64) -> bool {
-    (nodes as u64).saturating_mul(edges::NODES_PER_LEAF as u64) < ids
+/// How many nodes ahead the expansion of a level of `nodes` (of `ids` node ids) asks for
+/// lists: [`PREFETCH_AHEAD`] when the level is sparser than one node per adjacency leaf, whose
+/// lists lie far apart; none for a denser one, which reads neighbouring lists from the leaf and
+/// run page just read.
+fn lookahead(nodes: usize, ids: u64) -> usize {
+    if (nodes as u64).saturating_mul(edges::NODES_PER_LEAF as u64) < ids {
+        PREFETCH_AHEAD
+    } else {
+        0
+    }
 }
 
 /// The entries `from..to` of `order` that belong to `level`.
@@ -101,13 +108,7 @@ pub(crate) fn bfs<G: GraphRead + ?Sized>(
     let mut depth = 0;
     while !level.is_empty() && max_depth.is_none_or(|max| depth < max) {
         depth += 1;
-        // A level sparser than one node per adjacency leaf reads lists far apart: ask for them
-        // ahead. A denser one reads neighbouring lists from the leaf and run page just read.
-        let ahead = if spread_out(level.len(), ids) {
-            PREFETCH_AHEAD
-        } else {
-            0
-        };
+        let ahead = lookahead(level.len(), ids);
         for &(node, _) in within(&order, &level, level.start, level.start + ahead) {
             steps.prefetch(node)?;
         }
@@ -183,7 +184,17 @@ impl Side {
         let depth = self.depth + 1;
         let reached = &mut self.reached;
         let mut steps = Steps::new(g, &self.follow)?;
-        for node in std::mem::take(&mut self.frontier) {
+        let frontier = std::mem::take(&mut self.frontier);
+        let ahead = lookahead(frontier.len(), g.roots().nodes.next_id());
+        for &node in frontier.iter().take(ahead) {
+            steps.prefetch(node)?;
+        }
+        for (i, &node) in frontier.iter().enumerate() {
+            if ahead > 0
+                && let Some(&later) = frontier.get(i + ahead)
+            {
+                steps.prefetch(later)?;
+            }
             steps.for_each_hop(node, |hop| {
                 let n = hop.node;
                 if reached.contains_key(&n) {
