@@ -61,11 +61,12 @@ pub(crate) fn require_node<G: GraphRead + ?Sized>(g: &G, node: NodeId) -> Result
     }
 }
 
-/// How many nodes ahead of its step a breadth-first search asks for a node's lists
-/// ([`Steps::prefetch`]), so that the reads of that many lists overlap. Measured with
-/// `compare --reads khop` (`docs/benchmarks.md`, "k-hop 2 within 3x of the CSR"): k-hop 2 on
-/// `kron` 20 % faster, on `medium` 10-15 %, on `small` (all in cache) 5-10 % slower. Only
-/// sparse levels do it ([`lookahead`]): in a whole-graph BFS's wide levels it cost 12-27 %.
+/// How many nodes ahead of its step a breadth-first search, or a shortest path's frontier, asks
+/// for a node's lists ([`Steps::prefetch`]), so that the reads of that many lists overlap.
+/// Measured with `compare` (`docs/benchmarks.md`, "k-hop 2 within 3x of the CSR" and "`kron`
+/// after the rule"): k-hop 2 on `kron` 20 % faster, on `medium` 10-15 %, on `small` (all in
+/// cache) 5-10 % slower; shortest paths on `medium` a quarter to a third faster. Only sparse
+/// levels do it ([`lookahead`]): in a whole-graph BFS's wide levels it cost 12-27 %.
 const PREFETCH_AHEAD: usize = 8;
 
 /// How many nodes ahead the expansion of a level of `nodes` (of `ids` node ids) asks for
