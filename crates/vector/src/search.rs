@@ -304,10 +304,10 @@ impl Index {
                 leaves: Leaves::Descend,
             },
         )?;
-        // A walk finds only what the links reach. Should deletes and their repairs have cut a
-        // few nodes off (a fuzzed sequence of sets and deletes on a handful of vectors did), an
-        // unfiltered search that found fewer than `k` of the index's vectors answers by exact
-        // search instead: never fewer hits than the index can give.
+        // A walk finds only what the links reach. No node is left without links (see
+        // `write`), but sets and deletes could still split the graph into parts that no link
+        // joins; an unfiltered search that found fewer than `k` of the index's vectors answers
+        // by exact search instead: never fewer hits than the index can give.
         if filter.is_none() && (found.len() as u64) < self.len().min(k as u64) {
             return self.exact(src, query, k, None);
         }

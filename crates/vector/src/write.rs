@@ -3,9 +3,10 @@
 //!
 //! Links are kept symmetric: `a` lists `b` at level `l` exactly when `b` lists `a`. So the
 //! nodes linked to a deleted node are the ones it lists, and a delete unlinks it from them and
-//! repairs each by linking it to its nearest former co-neighbours, without a rebuild. A list
-//! that overflows its cap is cut back with the HNSW neighbour heuristic, and every node it
-//! drops drops the list's owner in turn.
+//! repairs each by linking it to its nearest former co-neighbours, without a rebuild; one left
+//! with no link at a level is linked again by an insert's walk. A list that overflows its cap
+//! is cut back with the HNSW neighbour heuristic, and every node it drops drops the list's
+//! owner in turn, but never a node's last link: no node is left where no walk reaches it.
 
 use pager_mmap::WriteTxn;
 
@@ -207,7 +208,69 @@ impl Index {
         if self.header.entry.is_some_and(|e| e.id == id) {
             self.header.entry = self.highest(txn)?;
         }
+        for (l, list) in (0u8..).zip(&lists) {
+            for &neighbour in list {
+                self.reconnect(txn, neighbour, l)?;
+            }
+        }
         Ok(true)
+    }
+
+    /// Links live dense id `id` again at `level` if a delete took its last link there: to the
+    /// nodes the insert's own walk finds for its vector, or, when no walk reaches another node
+    /// of the level (the entry point itself cut off), the nearest of all that have it.
+    fn reconnect(&mut self, txn: &mut WriteTxn, id: u32, level: u8) -> Result<()> {
+        let slot = self.slot(txn, id)?;
+        if slot.is_free() || level > slot.level()? || !self.links_of(txn, id, level)?.is_empty() {
+            return Ok(());
+        }
+        let spec = self.header.spec;
+        let vector = vector_of(&self.vector(txn, id)?);
+        let Some(start) = self.descend(txn, &vector, level, Leaves::Remember(txn.placement()))?
+        else {
+            return Ok(());
+        };
+        let walk = LevelWalk {
+            ef: spec.ef_construction,
+            level,
+            filter: None,
+            leaves: Leaves::Remember(txn.placement()),
+        };
+        let mut found = self.search_level(txn, &vector, &[start], walk)?;
+        found.retain(|s| s.id != u64::from(id));
+        if found.is_empty() {
+            found = self.nearest_of_level(txn, &vector, level, id)?;
+        }
+        for other in self.select(txn, &found, spec.m)? {
+            self.link(txn, id, other, level)?;
+            if self.lists(txn, id, other, level)? {
+                self.link(txn, other, id, level)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The live dense ids of `level` or above but `except`, nearest to `vector` first, by
+    /// comparing with each: O(vectors), for a node no walk reaches.
+    fn nearest_of_level(
+        &self,
+        txn: &WriteTxn,
+        vector: &[f32],
+        level: u8,
+        except: u32,
+    ) -> Result<Vec<Scored>> {
+        let mut found = Vec::new();
+        for other in 0..self.header.next_id {
+            let slot = self.slot(txn, other)?;
+            if other != except && !slot.is_free() && slot.level()? >= level {
+                found.push(Scored {
+                    distance: self.distance_to(txn, vector, other)?,
+                    id: u64::from(other),
+                });
+            }
+        }
+        found.sort_unstable();
+        Ok(found)
     }
 
     /// Puts dense id `id` (and its upper id, above level 0) on the free lists.
@@ -287,11 +350,47 @@ impl Index {
             scored.sort_unstable();
             self.select_via(txn, &scored, cap, leaves)
         })?;
+        let kept = self.spare_last_links(txn, a, level, kept, &members)?;
         self.put_links(txn, a, level, &kept)?;
         for dropped in members.into_iter().filter(|n| !kept.contains(n)) {
             self.unlink(txn, dropped, a, level)?;
         }
         Ok(())
+    }
+
+    /// `kept`, the heuristic's choice among `members` (`a`'s list at `level` and one more),
+    /// changed so that no member it drops loses its last link: such a member takes the place
+    /// of the last kept one that has other links. Links are symmetric, so a member `a` drops
+    /// drops `a` in turn, and one listing only `a` would be left where no walk reaches it.
+    fn spare_last_links(
+        &self,
+        txn: &WriteTxn,
+        a: u32,
+        level: u8,
+        mut kept: Vec<u32>,
+        members: &[u32],
+    ) -> Result<Vec<u32>> {
+        let dropped: Vec<u32> = members
+            .iter()
+            .copied()
+            .filter(|n| !kept.contains(n))
+            .collect();
+        for dropped in dropped {
+            if ids(self.links(txn, dropped, level)?).any(|n| n != a) {
+                continue;
+            }
+            let mut spare = None;
+            for (i, &k) in kept.iter().enumerate().rev() {
+                if ids(self.links(txn, k, level)?).any(|n| n != a) {
+                    spare = Some(i);
+                    break;
+                }
+            }
+            if let Some(slot) = spare.and_then(|i| kept.get_mut(i)) {
+                *slot = dropped;
+            }
+        }
+        Ok(kept)
     }
 
     /// Removes `b` from `a`'s list at `level`, if `a` is live, of that level, and lists it.
@@ -527,6 +626,53 @@ mod tests {
         let hits = index.search(&read, &point(9, dim), 1, 10, None).unwrap();
         assert_eq!(hits[0].node, 9);
         assert!(crate::check(&read, SLOT).unwrap().is_clean());
+    }
+
+    /// Live dense ids whose list at `level` (at most their own level) is empty.
+    fn cut_off(index: &Index, txn: &WriteTxn, level: u8) -> Vec<u32> {
+        (0..index.header.next_id)
+            .filter(|&id| {
+                let slot = index.slot(txn, id).unwrap();
+                !slot.is_free()
+                    && slot.level().unwrap() >= level
+                    && index.links_of(txn, id, level).unwrap().is_empty()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn deletes_leave_no_node_without_links() {
+        // Small indexes, where a delete most easily takes a node's last link (a fuzzed
+        // sequence of sets and deletes on six vectors once left one that no walk reached).
+        for seed in 0..300 {
+            let pager = pager();
+            let mut txn = pager.begin_write().unwrap();
+            let mut rng = fastrand::Rng::with_seed(seed);
+            let spec = IndexSpec {
+                m: rng.usize(2..5),
+                ..IndexSpec::new(2, Metric::L2)
+            };
+            let mut index = catalog::create(&mut txn, SLOT, "v", spec).unwrap();
+            let nodes = rng.u64(4..40);
+            for step in 0..150 {
+                let node = rng.u64(0..nodes);
+                let deletes = rng.u8(0..3) == 0;
+                if deletes {
+                    index.delete(&mut txn, node).unwrap();
+                } else {
+                    let v = [rng.f32() * 4.0, rng.f32() * 4.0];
+                    index.set(&mut txn, node, &v).unwrap();
+                }
+                if index.len() >= 2 {
+                    assert_eq!(
+                        cut_off(&index, &txn, 0),
+                        Vec::<u32>::new(),
+                        "seed {seed}, step {step}, node {node}, delete {deletes}"
+                    );
+                }
+            }
+            assert_eq!(index.check_links(&txn).unwrap(), Vec::<String>::new());
+        }
     }
 
     #[test]
