@@ -153,8 +153,9 @@ pub fn page_type_name(tag: u8) -> &'static str {
         50 => "adjacency hub",
         51 => "adjacency segment",
         64 => "column slots",
-        81 => "vector node slots",
+        81 => "vector node slots (beside)",
         82 => "vector upper links",
+        83 => "vector node slots",
         _ => "other",
     }
 }

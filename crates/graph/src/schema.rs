@@ -12,15 +12,18 @@ use crate::error::{Error, Result};
 /// in slot 14: a file whose slot 0 is 0 holds no graph yet.
 pub(crate) const GRAPH_MARKER: u64 = u64::from_le_bytes(*b"MMGGRAPH");
 /// The graph layout version this build writes.
-pub(crate) const LAYOUT_VERSION: u64 = 7;
-/// The earlier layouts this build also reads, each a subset of layout 7 but for one thing: they
-/// hold a name-index key for every node, where layout 7 keys only named nodes (an unnamed
-/// node's key, if there, is read past by prefix scans, accepted by `check` and removed with
-/// its node). Layout 6 has nothing else layout 7 lacks; layout 5 no inline adjacency leaves
-/// either (their `inline_used` is 0 in every layout-5 file), and layout 4 no adjacency delta
-/// (slot 18 is 0). A commit rewrites the version as 7, so that a build that knows only an
-/// earlier layout, which would misread what layout 7 changed, refuses the file.
-pub(crate) const LAYOUT_READ_ALSO: [u64; 3] = [4, 5, 6];
+pub(crate) const LAYOUT_VERSION: u64 = 8;
+/// The earlier layouts this build also reads. Layout 7 is a subset of layout 8: its vector
+/// indexes all keep their node slots in the beside layout (header byte 10 is 0), which layout 8
+/// still reads and writes; it creates new indexes in the aligned one. Layouts 4 to 6 are each a
+/// subset of layout 7 but for one thing: they hold a name-index key for every node, where
+/// layout 7 keys only named nodes (an unnamed node's key, if there, is read past by prefix
+/// scans, accepted by `check` and removed with its node). Layout 6 has nothing else layout 7
+/// lacks; layout 5 no inline adjacency leaves either (their `inline_used` is 0 in every
+/// layout-5 file), and layout 4 no adjacency delta (slot 18 is 0). A commit rewrites the
+/// version as 8, so that a build that knows only an earlier layout, which would misread what a
+/// later one changed, refuses the file.
+pub(crate) const LAYOUT_READ_ALSO: [u64; 4] = [4, 5, 6, 7];
 
 pub(crate) const SLOT_MARKER: usize = 0;
 pub(crate) const SLOT_NODES: usize = 1;

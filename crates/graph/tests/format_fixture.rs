@@ -1,8 +1,9 @@
-//! A small graph file written by this layout (graph layout 7) is committed in `fixtures/`; it
+//! A small graph file written by this layout (graph layout 8) is committed in `fixtures/`; it
 //! must open, check clean and read back exactly, so that any change of the format is noticed.
-//! The same graph written by the earlier layouts is kept too. Layouts 6 (a name-index key for
-//! unnamed nodes too), 5 (no inline adjacency leaves either) and 4 (no adjacency delta either)
-//! are still read, as they are, and their first commit makes them layout 7. The older ones
+//! The same graph written by the earlier layouts is kept too. Layouts 7 (its vector index in the
+//! beside slot layout), 6 (a name-index key for unnamed nodes too), 5 (no inline adjacency
+//! leaves either) and 4 (no adjacency delta either) are still read, as they are, and their
+//! first commit makes them layout 8. The older ones
 //! (layout 1:
 //! 64-bit ids in records and entries; layout 2: 22-byte record slots without payloads; layout
 //! 3: a vector index's vectors in slots apart from its node slots) must each be refused with an
@@ -18,7 +19,7 @@ use graph::{Direction, Graph, GraphRead, Metric, NewEdge, NodeId, VectorIndexSpe
 
 /// The fixture of the current layout.
 fn fixture() -> PathBuf {
-    fixture_of_layout(7)
+    fixture_of_layout(8)
 }
 
 fn fixture_of_layout(version: u32) -> PathBuf {
@@ -115,7 +116,8 @@ struct Beyond4 {
     unnamed: bool,
 }
 
-/// The layout-7 fixture's additions.
+/// The additions of the fixtures of layouts 7 and 8 (which differ only in their vector index's
+/// slot layout).
 const LAYOUT_7: Beyond4 = Beyond4 {
     late: 5,
     inline_leaf: true,
@@ -138,31 +140,41 @@ fn write_fixture() {
 }
 
 #[test]
-fn the_committed_fixture_of_layout_7_opens_and_reads_back() {
+fn the_committed_fixture_of_layout_8_opens_and_reads_back() {
     let dir = tempfile::tempdir().expect("tempdir");
     let copy = dir.path().join("fixture.mmg");
     std::fs::copy(fixture(), &copy).expect("the fixture file is committed");
     reads_back(&copy, LAYOUT_7);
+    let read = Graph::open(&copy).expect("open");
+    let stats = read.begin_read().expect("read").stats().expect("stats");
+    assert_eq!(stats.pages_by_type.get("vector node slots"), Some(&2));
+    assert_eq!(stats.pages_by_type.get("vector node slots (beside)"), None);
 }
 
 #[test]
-fn a_file_of_layout_6_reads_back_and_its_first_commit_makes_it_layout_7() {
+fn a_file_of_layout_7_reads_back_and_its_first_commit_makes_it_layout_8() {
+    older_layout_read_and_written(7, 5);
+}
+
+#[test]
+fn a_file_of_layout_6_reads_back_and_its_first_commit_makes_it_layout_8() {
     older_layout_read_and_written(6, 5);
 }
 
 #[test]
-fn a_file_of_layout_5_reads_back_and_its_first_commit_makes_it_layout_7() {
+fn a_file_of_layout_5_reads_back_and_its_first_commit_makes_it_layout_8() {
     older_layout_read_and_written(5, 5);
 }
 
 #[test]
-fn a_file_of_layout_4_reads_back_and_its_first_commit_makes_it_layout_7() {
+fn a_file_of_layout_4_reads_back_and_its_first_commit_makes_it_layout_8() {
     older_layout_read_and_written(4, 0);
 }
 
-/// Copies the fixture of `layout` (4 to 6, holding `late` late edges) and reads it back; adds
-/// in one commit what it lacks of the later layouts, reads it back again as the layout-7
-/// fixture, and checks that the commit wrote layout 7 and left the older meta page as it was.
+/// Copies the fixture of `layout` (4 to 7, holding `late` late edges) and reads it back; adds
+/// in one commit what it lacks of the later layouts, and changes its vector index (which keeps
+/// the beside slot layout it was made with); reads it back again as the layout-8 fixture, and
+/// checks that the commit wrote layout 8 and left the older meta page as it was.
 fn older_layout_read_and_written(layout: u32, late: u64) {
     let dir = tempfile::tempdir().expect("tempdir");
     let copy = dir.path().join("fixture.mmg");
@@ -170,7 +182,7 @@ fn older_layout_read_and_written(layout: u32, late: u64) {
     let fixture = Beyond4 {
         late,
         inline_leaf: layout >= 6,
-        unnamed: false,
+        unnamed: layout >= 7,
     };
     reads_back(&copy, fixture);
     let graph = Graph::open(&copy).expect("open");
@@ -185,12 +197,29 @@ fn older_layout_read_and_written(layout: u32, late: u64) {
     if !fixture.inline_leaf {
         add_inline_leaf(&mut txn);
     }
-    add_unnamed(&mut txn);
+    if !fixture.unnamed {
+        add_unnamed(&mut txn);
+    }
+    // A vector replaced (the same value, so the fixture reads back the same) and one deleted
+    // and set again: written in the index's own slot layout.
+    txn.set_vector("v", NodeId(20), &fixture_vector(20))
+        .expect("vector");
+    assert!(txn.delete_vector("v", NodeId(13)).expect("delete"));
+    txn.set_vector("v", NodeId(13), &fixture_vector(13))
+        .expect("vector");
     txn.commit().expect("commit");
     drop(graph);
     reads_back(&copy, LAYOUT_7);
+    let read = Graph::open(&copy).expect("open");
+    let stats = read.begin_read().expect("read").stats().expect("stats");
+    assert_eq!(
+        stats.pages_by_type.get("vector node slots (beside)"),
+        Some(&2)
+    );
+    assert_eq!(stats.pages_by_type.get("vector node slots"), None);
+    drop(read);
     // The meta pages (1 and 2) hold the root slots; slot 14 (the layout version) is at byte
-    // 48 + 8 * 14 of each. The newer of the two now says 7, the older still the old layout.
+    // 48 + 8 * 14 of each. The newer of the two now says 8, the older still the old layout.
     let bytes = std::fs::read(&copy).expect("read");
     let version_at = |page: usize| {
         let at = page * 4096 + 48 + 8 * 14;
@@ -198,7 +227,7 @@ fn older_layout_read_and_written(layout: u32, late: u64) {
     };
     let mut versions = [version_at(1), version_at(2)];
     versions.sort_unstable();
-    assert_eq!(versions, [u64::from(layout), 7]);
+    assert_eq!(versions, [u64::from(layout), 8]);
 }
 
 /// Opens the fixture graph at `path`, checks it and reads it back, with what `beyond` says
@@ -314,13 +343,13 @@ fn files_of_layouts_1_to_3_are_refused_with_both_versions_and_left_unchanged() {
         assert!(
             matches!(
                 err,
-                graph::Error::UnsupportedLayout { found, supported: 7 } if found == u64::from(old)
+                graph::Error::UnsupportedLayout { found, supported: 8 } if found == u64::from(old)
             ),
             "{err}"
         );
         let message = err.to_string();
         assert!(
-            message.contains(&format!("layout version {old}")) && message.contains("layout 7"),
+            message.contains(&format!("layout version {old}")) && message.contains("layout 8"),
             "{message}"
         );
         assert_eq!(std::fs::read(&copy).expect("read"), before);

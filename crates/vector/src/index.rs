@@ -14,11 +14,15 @@ use pager_mmap::{PageSource, PageType};
 use crate::error::{Result, corrupt};
 use crate::node_slot::{NodeSlot, UpperSlot, node_slot_len, upper_slot_len, vector_of};
 use crate::slots::{LeafCache, SlotTable};
-use crate::spec::{Header, IndexSpec, MAX_LEVEL};
+use crate::spec::{Header, IndexSpec, MAX_LEVEL, SlotLayout};
 
-/// Type tag of a page of node slots (each a node's id, level, level-0 links and vector).
-/// (Tag 80, a page of vectors apart from their node slots, belonged to graph layout 3.)
+/// Type tag of a page of node slots (each a node's id, level, level-0 links and vector), side
+/// by side: an index made before graph layout 8. (Tag 80, a page of vectors apart from their
+/// node slots, belonged to graph layout 3.)
 pub const NODE_PAGE: PageType = PageType(81);
+/// Type tag of a page of node slots with the vectors first, aligned to cache lines, and the
+/// node parts after them.
+pub const ALIGNED_NODE_PAGE: PageType = PageType(83);
 /// Type tag of a page of upper-link slots.
 pub const UPPER_PAGE: PageType = PageType(82);
 
@@ -30,9 +34,8 @@ pub struct Index {
     pub(crate) header: Header,
     /// Node id (8 bytes big-endian) -> dense id (`u32` little-endian).
     pub(crate) map: Tree,
-    /// Node slots by dense id: the node part ([`Index::node_field`]), then the vector
-    /// ([`Index::vector_field`]), so that a walk finds a node's links beside the vector it
-    /// just compared.
+    /// Node slots by dense id: the node part ([`Index::node_field`]) and the vector
+    /// ([`Index::vector_field`]), in one page, so that one radix descent finds both.
     pub(crate) slots: SlotTable,
     /// The upper-link tables of levels `1 ..= MAX_LEVEL`, by upper id.
     pub(crate) upper: [SlotTable; MAX_LEVEL as usize],
@@ -45,6 +48,16 @@ pub struct Hit {
     pub node: u64,
     /// Its distance (smaller is nearer; see [`crate::Metric`]).
     pub distance: f32,
+}
+
+/// The node slot table `header` describes, in its layout.
+fn node_table(header: &Header) -> SlotTable {
+    let head = node_slot_len(header.spec.m);
+    let len = head + 4 * header.spec.dimension;
+    match header.layout {
+        SlotLayout::Beside => SlotTable::new(header.slots, len, NODE_PAGE),
+        SlotLayout::Aligned => SlotTable::split(header.slots, head, len, ALIGNED_NODE_PAGE),
+    }
 }
 
 /// The map's key of `node`.
@@ -73,11 +86,7 @@ impl Index {
         Index {
             name: name.to_owned(),
             map,
-            slots: SlotTable::new(
-                header.slots,
-                node_slot_len(spec.m) + 4 * spec.dimension,
-                NODE_PAGE,
-            ),
+            slots: node_table(&header),
             upper: header
                 .upper
                 .map(|pages| SlotTable::new(pages, upper_len, UPPER_PAGE)),

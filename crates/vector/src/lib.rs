@@ -39,7 +39,7 @@ mod write;
 pub use catalog::IndexInfo;
 pub use check::check;
 pub use error::{Error, Result};
-pub use index::{Hit, Index, NODE_PAGE, UPPER_PAGE};
+pub use index::{ALIGNED_NODE_PAGE, Hit, Index, NODE_PAGE, UPPER_PAGE};
 pub use kernels::{dot, l2};
 pub use metric::Metric;
 pub use search::Filter;

@@ -176,9 +176,15 @@ impl Index {
             }
             for id in ids(links) {
                 if self.first_visit(src, &mut state.visited, id)? {
-                    let vector =
-                        self.slots
-                            .locate(src, id, self.vector_field(), Some(&mut state.leaves))?;
+                    // The vector's page type is left to the expansion (checking it here would
+                    // load the page's first cache line beside every vector): every node the
+                    // walk returns it has expanded, and expanding reads the node's links
+                    // through a checked read of the same page. A vector on a page of another
+                    // type that the walk drops can only misguide it, as a wrong value can.
+                    let vector = self
+                        .slots
+                        .locate(src, id, self.vector_field(), Some(&mut state.leaves))?
+                        .typed_elsewhere();
                     if !ahead {
                         vector.prefetch();
                     }

@@ -3,6 +3,12 @@
 //! 4080 / len` slots per page. Reading a slot is one radix descent and a slice of the page
 //! bytes in place: no search, no copy.
 //!
+//! A table may instead keep each slot in two parts apart ([`SlotTable::split`]): a head of
+//! `head` bytes and a tail (the rest). Its pages hold `n = 4032 / len` slots, the tails first,
+//! from byte 64 on (a cache line's start, so that a tail whose length is a multiple of 64
+//! starts at one and spans the fewest lines), then the heads: tail `i` at `64 + i * (len -
+//! head)`, head `i` after the `n` tails. A field lies in one part.
+//!
 //! A slot longer than a page body (a vector above 1,020 dimensions) takes `k = ceil(len / 4080)`
 //! pages of its own, leaves `id * k .. id * k + k`, each filled from its body's start; reading
 //! it copies the pieces into one buffer.
@@ -19,6 +25,10 @@ use crate::error::{Result, corrupt};
 /// Bytes of a page after its header: the room for slots.
 pub(crate) const SLOT_AREA: usize = PAGE_SIZE - size_of::<PageHeader>();
 const BODY: usize = size_of::<PageHeader>();
+/// Where the tails of a split table's page start: the first cache line after the header's.
+const TAILS_AT: usize = 64;
+/// Bytes of a split table's page for its slots.
+const SPLIT_AREA: usize = PAGE_SIZE - TAILS_AT;
 /// Byte offset of the type tag in a page.
 const TAG_AT: usize = 8;
 
@@ -28,6 +38,9 @@ enum Geometry {
     /// `n` slots share each page (ids are `u32`: a 32-bit division, several times cheaper
     /// than a 64-bit one on the hot path).
     Shared(u32),
+    /// `n` slots share each page, their heads of `head` bytes apart from their tails (see the
+    /// module's comment).
+    Split { n: u32, head: usize },
     /// Each slot spans `k` pages.
     Spanning(u64),
 }
@@ -118,13 +131,14 @@ fn check_tag(id: PageId, bytes: &PageBytes, tag: PageType) -> Result<()> {
 /// ([`Located::prefetch`]) before it waits for the first; or, for a slot spanning pages,
 /// already copied out.
 pub(crate) enum Located<'a> {
-    /// Slot bytes `at .. at + len` of `page`, which must carry `tag`.
+    /// Slot bytes `at .. at + len` of `page`, which must carry `tag` (`None`: checked by
+    /// another read of the page, see [`Located::typed_elsewhere`]).
     InPage {
         id: PageId,
         page: &'a PageBytes,
         at: usize,
         len: usize,
-        tag: PageType,
+        tag: Option<PageType>,
     },
     /// A slot spanning pages, copied out (and checked) when it was found.
     Copied(Vec<u8>),
@@ -141,9 +155,33 @@ impl Located<'_> {
     /// type tag.
     #[inline]
     pub(crate) fn prefetch_first(&self, n: usize) {
-        if let Located::InPage { page, at, len, .. } = *self {
-            pager_mmap::prefetch(page.get(TAG_AT..=TAG_AT).unwrap_or(&[]));
+        if let Located::InPage {
+            page, at, len, tag, ..
+        } = *self
+        {
+            if tag.is_some() {
+                pager_mmap::prefetch(page.get(TAG_AT..=TAG_AT).unwrap_or(&[]));
+            }
             pager_mmap::prefetch(page.get(at..at + len.min(n)).unwrap_or(&[]));
+        }
+    }
+
+    /// The same slot, read without checking its page's type tag: for a caller that checks it
+    /// by another read of the same page before it trusts what it read here (see the walk in
+    /// `search`), so that reading the slot loads only the slot's own cache lines.
+    #[inline]
+    pub(crate) fn typed_elsewhere(self) -> Self {
+        match self {
+            Located::InPage {
+                id, page, at, len, ..
+            } => Located::InPage {
+                id,
+                page,
+                at,
+                len,
+                tag: None,
+            },
+            copied => copied,
         }
     }
 
@@ -158,12 +196,43 @@ impl Located<'_> {
                 len,
                 tag,
             } => {
-                check_tag(id, page, tag)?;
+                if let Some(tag) = tag {
+                    check_tag(id, page, tag)?;
+                }
                 page.get(at..at + len)
                     .ok_or_else(|| corrupt("a slot runs past its page"))
             }
             Located::Copied(ref bytes) => Ok(bytes),
         }
+    }
+}
+
+impl Geometry {
+    /// Whole slots of `len` (>= 1) bytes: as many as fit a page, or over pages of their own.
+    fn whole(len: usize) -> Geometry {
+        if len <= SLOT_AREA {
+            Geometry::Shared((SLOT_AREA / len) as u32)
+        } else {
+            Geometry::spanning(len)
+        }
+    }
+
+    /// Slots of `len` (>= 1) bytes split after `head`: as many as fit a page split, or whole
+    /// over pages of their own.
+    fn split(head: usize, len: usize) -> Geometry {
+        if len <= SPLIT_AREA && head < len {
+            Geometry::Split {
+                n: (SPLIT_AREA / len) as u32,
+                head,
+            }
+        } else {
+            Geometry::spanning(len)
+        }
+    }
+
+    /// Slots of `len` bytes over pages of their own.
+    fn spanning(len: usize) -> Geometry {
+        Geometry::Spanning(len.div_ceil(SLOT_AREA) as u64)
     }
 }
 
@@ -181,11 +250,21 @@ impl SlotTable {
     /// The table of `len`-byte slots (`len` >= 1) on `pages`, whose leaves have type `tag`.
     pub(crate) fn new(pages: RadixVec, len: usize, tag: PageType) -> SlotTable {
         let len = len.max(1);
-        let geometry = if len <= SLOT_AREA {
-            Geometry::Shared((SLOT_AREA / len) as u32)
-        } else {
-            Geometry::Spanning(len.div_ceil(SLOT_AREA) as u64)
-        };
+        let geometry = Geometry::whole(len);
+        SlotTable {
+            pages,
+            len,
+            tag,
+            geometry,
+        }
+    }
+
+    /// The table of `len`-byte slots on `pages` (leaves of type `tag`), each kept as a head of
+    /// `head` bytes and a tail apart where slots share pages (see the module's comment); a
+    /// slot longer than [`SPLIT_AREA`] spans pages of its own, as in [`SlotTable::new`].
+    pub(crate) fn split(pages: RadixVec, head: usize, len: usize, tag: PageType) -> SlotTable {
+        let len = len.max(1);
+        let geometry = Geometry::split(head, len);
         SlotTable {
             pages,
             len,
@@ -204,6 +283,23 @@ impl SlotTable {
                 BODY + (id % n) as usize * self.len + offset,
                 self.len.saturating_sub(offset),
             ),
+            Geometry::Split { n, head } => {
+                let i = (id % n) as usize;
+                let tail = self.len - head;
+                if offset < head {
+                    (
+                        u64::from(id / n),
+                        TAILS_AT + n as usize * tail + i * head + offset,
+                        head - offset,
+                    )
+                } else {
+                    (
+                        u64::from(id / n),
+                        TAILS_AT + i * tail + offset - head,
+                        self.len.saturating_sub(offset),
+                    )
+                }
+            }
             Geometry::Spanning(k) => (
                 u64::from(id).saturating_mul(k) + (offset / SLOT_AREA) as u64,
                 BODY + offset % SLOT_AREA,
@@ -327,7 +423,7 @@ impl SlotTable {
             page: src.page(page)?,
             at,
             len: field.len(),
-            tag: self.tag,
+            tag: Some(self.tag),
         })
     }
 
@@ -435,7 +531,7 @@ impl SlotTable {
     /// Leaves that slots `0 .. count` use: any leaf at or past it is out of range.
     pub(crate) fn leaves_for(&self, count: u64) -> u64 {
         match self.geometry {
-            Geometry::Shared(n) => count.div_ceil(u64::from(n)),
+            Geometry::Shared(n) | Geometry::Split { n, .. } => count.div_ceil(u64::from(n)),
             Geometry::Spanning(k) => count.saturating_mul(k),
         }
     }
@@ -488,8 +584,12 @@ mod tests {
     const TAG: PageType = PageType(244);
 
     fn round_trip(len: usize, ids: &[u32]) {
+        round_trip_of(SlotTable::new(RadixVec::default(), len, TAG), ids);
+    }
+
+    fn round_trip_of(mut table: SlotTable, ids: &[u32]) {
+        let len = table.len;
         let pager = Pager::with_storage(Box::new(MemStorage::new()), Options::default()).unwrap();
-        let mut table = SlotTable::new(RadixVec::default(), len, TAG);
         let mut txn = pager.begin_write().unwrap();
         let fill = |id: u32| -> Vec<u8> { (0..len).map(|i| (id as usize + i) as u8).collect() };
         for &id in ids {
@@ -556,6 +656,43 @@ mod tests {
     fn slots_that_share_pages_read_back_what_was_written() {
         round_trip(512, &[0, 1, 6, 7, 8, 5000, 3]);
         round_trip(144, &[0, 27, 28, 29, 100_000]);
+    }
+
+    #[test]
+    fn split_slots_read_back_what_was_written() {
+        for (head, len) in [(144, 144 + 512), (144, 144 + 1536), (144, 156), (16, 4032)] {
+            round_trip_of(
+                SlotTable::split(RadixVec::default(), head, len, TAG),
+                &[0, 1, 5, 6, 7, 13, 300],
+            );
+        }
+        // Too long to share a page split: pages of its own, as a whole slot would.
+        let long = SlotTable::split(RadixVec::default(), 144, 4033, TAG);
+        assert_eq!(long.geometry, Geometry::Spanning(1));
+        round_trip_of(long, &[0, 2]);
+    }
+
+    /// Where a split table's head and tail of slot `id` start in their page.
+    fn offsets(table: &SlotTable, id: u32, head: usize) -> (usize, usize) {
+        (table.place(id, 0).1, table.place(id, head).1)
+    }
+
+    #[test]
+    fn split_tails_start_cache_lines_and_heads_follow_them() {
+        // 384 dimensions at m = 16: two a page, tails at 64 and 1,600, heads at 3,136, 3,280.
+        let table = SlotTable::split(RadixVec::default(), 144, 144 + 1536, TAG);
+        assert_eq!(table.geometry, Geometry::Split { n: 2, head: 144 });
+        assert_eq!(offsets(&table, 0, 144), (3136, 64));
+        assert_eq!(offsets(&table, 3, 144), (3280, 1600));
+        // 128 dimensions: six a page, as many as whole slots of 656 bytes.
+        let table = SlotTable::split(RadixVec::default(), 144, 144 + 512, TAG);
+        assert_eq!(table.leaves_for(6), 1);
+        for id in 0..12 {
+            let (head, tail) = offsets(&table, id, 144);
+            assert_eq!(tail % 64, 0, "slot {id}");
+            assert_eq!(head, 64 + 6 * 512 + (id as usize % 6) * 144);
+            assert!(head + 144 <= PAGE_SIZE);
+        }
     }
 
     #[test]

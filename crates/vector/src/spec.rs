@@ -100,11 +100,44 @@ pub(crate) struct Entry {
     pub(crate) level: u8,
 }
 
+/// How the pages of an index's node slot table lay out each slot's node part and its vector
+/// (`docs/format.md`, "Slot tables").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SlotLayout {
+    /// A slot's node part, then its vector, side by side: the indexes of graph layouts 4 to 7,
+    /// still read and written as they are.
+    Beside,
+    /// A page's vectors first, from its second cache line on, then their node parts: a vector
+    /// whose length is a multiple of 64 bytes starts a cache line and spans the fewest lines.
+    /// Every index created since graph layout 8.
+    Aligned,
+}
+
+impl SlotLayout {
+    /// The layout's code in the header.
+    fn code(self) -> u8 {
+        match self {
+            SlotLayout::Beside => 0,
+            SlotLayout::Aligned => 1,
+        }
+    }
+
+    fn from_code(code: u8) -> Option<SlotLayout> {
+        match code {
+            0 => Some(SlotLayout::Beside),
+            1 => Some(SlotLayout::Aligned),
+            _ => None,
+        }
+    }
+}
+
 /// An index's catalog entry: its spec, entry point, counts, the two free lists and the roots of
 /// its map and slot tables (`docs/format.md`, "Vector indexes").
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Header {
     pub(crate) spec: IndexSpec,
+    /// How its node slots lie in their pages.
+    pub(crate) layout: SlotLayout,
     /// Where searches start, if the index holds a vector.
     pub(crate) entry: Option<Entry>,
     /// Vectors in the index.
@@ -147,10 +180,11 @@ fn radix_at(bytes: &[u8], at: usize) -> Result<RadixVec> {
 }
 
 impl Header {
-    /// The header of an empty index.
+    /// The header of an empty index, in the current layout.
     pub(crate) fn empty(spec: IndexSpec) -> Header {
         Header {
             spec,
+            layout: SlotLayout::Aligned,
             entry: None,
             len: 0,
             next_id: 0,
@@ -185,7 +219,8 @@ impl Header {
         );
         out.push(u8::from(self.entry.is_some()));
         out.push(entry.level);
-        out.extend_from_slice(&[0; 2]);
+        out.push(self.layout.code());
+        out.push(0);
         out.extend_from_slice(&entry.id.to_le_bytes());
         out.extend_from_slice(&entry.node.to_le_bytes());
         out.extend_from_slice(&self.len.to_le_bytes());
@@ -232,12 +267,15 @@ impl Header {
             }),
             other => return Err(corrupt(format!("entry flag {other} is neither 0 nor 1"))),
         };
+        let layout = SlotLayout::from_code(byte(10))
+            .ok_or_else(|| corrupt(format!("unknown slot layout code {}", byte(10))))?;
         if entry.is_some_and(|e| e.level > MAX_LEVEL) {
             return Err(corrupt("the entry point's level is above the maximum"));
         }
-        if bytes
-            .get(72..UPPER_AT)
-            .is_none_or(|b| b.iter().any(|&x| x != 0))
+        if byte(11) != 0
+            || bytes
+                .get(72..UPPER_AT)
+                .is_none_or(|b| b.iter().any(|&x| x != 0))
         {
             return Err(corrupt("an index header's reserved bytes are not zero"));
         }
@@ -247,6 +285,7 @@ impl Header {
         }
         let header = Header {
             spec,
+            layout,
             entry,
             len: u64_at(bytes, 24),
             next_id: u32_at(bytes, 32),
@@ -289,6 +328,7 @@ mod tests {
                 m: 64,
                 ef_construction: 4096,
             },
+            layout: SlotLayout::Beside,
             entry: Some(Entry {
                 node: 123_456_789,
                 id: 17,
@@ -307,6 +347,7 @@ mod tests {
         assert_eq!(bytes.len(), HEADER_LEN);
         assert_eq!(Header::decode(&bytes).unwrap(), header);
         let empty = Header::empty(header.spec);
+        assert_eq!(empty.layout, SlotLayout::Aligned);
         assert_eq!(Header::decode(&empty.encode()).unwrap(), empty);
         // Where layout 3 kept its vector table: a header that names one is damage.
         let mut old = bytes;
@@ -349,6 +390,12 @@ mod tests {
         bytes[24] = 1;
         bytes[32] = 1;
         assert!(matches!(Header::decode(&bytes), Err(Error::Corrupt(_))));
+        // An unknown slot layout, and the reserved byte after it set.
+        for (at, value) in [(10, 2), (11, 1)] {
+            let mut bytes = good.clone();
+            bytes[at] = value;
+            assert!(matches!(Header::decode(&bytes), Err(Error::Corrupt(_))));
+        }
         // A radix vector taller than any.
         let mut bytes = good;
         bytes[64] = 200;

@@ -489,6 +489,7 @@ impl Index {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spec::{Header, SlotLayout};
     use crate::{IndexSpec, Metric, catalog};
     use pager_mmap::{MemStorage, Options, Pager};
 
@@ -530,8 +531,30 @@ mod tests {
         assert_eq!(index.check_links(&txn).unwrap(), Vec::<String>::new());
     }
 
+    /// An empty index `v` of `spec` whose node slots lie in `layout` (the beside one is what
+    /// the files of graph layout 7 hold).
+    fn create_in(txn: &mut WriteTxn, spec: IndexSpec, layout: SlotLayout) -> Index {
+        let made = catalog::create(txn, SLOT, "v", spec).unwrap();
+        let index = Index::new(
+            "v",
+            Header {
+                layout,
+                ..made.header
+            },
+            made.map,
+        );
+        catalog::save(txn, SLOT, &index).unwrap();
+        index
+    }
+
     #[test]
-    fn vectors_and_links_stay_right_through_deletes_and_replacements_across_commits() {
+    fn vectors_and_links_stay_right_through_deletes_and_replacements_in_either_slot_layout() {
+        for layout in [SlotLayout::Aligned, SlotLayout::Beside] {
+            deletes_and_replacements_across_commits(layout);
+        }
+    }
+
+    fn deletes_and_replacements_across_commits(layout: SlotLayout) {
         // Deletes free pages and a later transaction copies them: the leaves the build's walks
         // remember from walk to walk must follow every move.
         let pager = pager();
@@ -540,8 +563,7 @@ mod tests {
         let mut random = || -> Vec<f32> { (0..dim).map(|_| rng.f32()).collect() };
         let mut model = std::collections::BTreeMap::new();
         let mut txn = pager.begin_write().unwrap();
-        let mut index =
-            catalog::create(&mut txn, SLOT, "v", IndexSpec::new(dim, Metric::L2)).unwrap();
+        let mut index = create_in(&mut txn, IndexSpec::new(dim, Metric::L2), layout);
         for node in 0..400 {
             let v = random();
             index.set(&mut txn, node, &v).unwrap();
@@ -570,6 +592,7 @@ mod tests {
         let read = pager.begin_read().unwrap();
         assert!(crate::check(&read, SLOT).unwrap().is_clean());
         let index = catalog::open(&read, SLOT, "v").unwrap();
+        assert_eq!(index.header.layout, layout);
         assert_eq!(
             index.nodes(&read).unwrap(),
             model.keys().copied().collect::<Vec<_>>()
