@@ -14,24 +14,58 @@ use crate::scored::Scored;
 use crate::slots::{LeafCache, LeafScope};
 use crate::walk_state::{Visited, WalkState, with_walk};
 
-/// Vectors of up to this many bytes are all asked for (prefetched) before a walk computes the
-/// first distance to its new neighbours; longer ones [`PREFETCH_AHEAD`] neighbours ahead of the
-/// distance being computed. Measured on one machine (`docs/benchmarks.md`, "Real embeddings on
-/// the Intel Xeon VM"): at 128 dimensions (512 bytes) all at once is 7-14 % faster than three
-/// ahead; at 384 (1,536 bytes, up to 32 neighbours of 24 lines each, the size of L1) three
+/// Vectors of up to this many bytes are asked for (prefetched) in part for every new neighbour
+/// before a walk computes the first distance to them, and whole [`PREFETCH_AHEAD`] neighbours
+/// ahead of the distance being computed; longer ones only ahead (see [`Prefetch::of`]).
+/// Measured on one machine (`docs/benchmarks.md`, "Real embeddings on the Intel Xeon VM"): at
+/// 384 dimensions (1,536 bytes, up to 32 neighbours of 24 lines each, the size of L1) three
 /// ahead is 2-8 % faster than all at once.
 const PREFETCH_ALL_UP_TO: usize = 1024;
 
-/// How many neighbours ahead a walk asks for vectors longer than [`PREFETCH_ALL_UP_TO`].
+/// How many neighbours ahead a walk asks for a vector.
 const PREFETCH_AHEAD: usize = 3;
 
-/// Of a vector longer than [`PREFETCH_ALL_UP_TO`], a walk asks for the first `1 /` this share
-/// only, under a metric whose sum stops at a bound ([`crate::Metric::distance_within`]): most
-/// neighbours are farther than the walk's worst result, and their distance stops once it passes
-/// it, so the rest of them is never read. Measured on the 384-d set (`docs/benchmarks.md`,
-/// "Distances that stop at the bound"): half, with the early stop, 1.045x the whole vector on
-/// average over six alternating sweeps; half without the early stop 0.93x.
-const PREFETCH_AHEAD_SHARE: usize = 2;
+/// Of a vector, a walk asks for the first `1 /` this share ahead of its distance (longer than
+/// [`PREFETCH_ALL_UP_TO`]) or for every new neighbour at once (shorter), under a metric whose
+/// sum stops at a bound ([`crate::Metric::distance_within`]): most neighbours are farther than
+/// the walk's worst result, and their distance stops once it passes it, so the rest of them is
+/// never read. Measured on the 384-d set (`docs/benchmarks.md`, "Distances that stop at the
+/// bound"): half, with the early stop, 1.045x the whole vector on average over six alternating
+/// sweeps; half without the early stop 0.93x. On the 128-d set (`docs/benchmarks.md`, "Aligned
+/// vectors"): the first half of every new neighbour at once and the whole vector three ahead,
+/// 1.20-1.32x the whole of every one at once, five alternating sweeps.
+const PREFETCH_SHARE: usize = 2;
+
+/// How much of each vector a walk asks for before it reads it, in bytes.
+#[derive(Clone, Copy)]
+struct Prefetch {
+    /// Of every new neighbour, before the first distance to them.
+    at_once: usize,
+    /// Of the neighbour [`PREFETCH_AHEAD`] ahead of each distance.
+    ahead: usize,
+}
+
+impl Prefetch {
+    /// The plan for vectors of `len` bytes, under a metric whose sums stop at a bound or not.
+    fn of(len: usize, stops_at_bound: bool) -> Prefetch {
+        let share = if stops_at_bound {
+            len / PREFETCH_SHARE
+        } else {
+            len
+        };
+        if len <= PREFETCH_ALL_UP_TO {
+            Prefetch {
+                at_once: share,
+                ahead: len,
+            }
+        } else {
+            Prefetch {
+                at_once: 0,
+                ahead: share,
+            }
+        }
+    }
+}
 
 /// Which nodes a search may return: `None` for all.
 pub type Filter<'f> = Option<&'f dyn Fn(u64) -> bool>;
@@ -136,12 +170,7 @@ impl Index {
             }
         };
         let metric = self.header.spec.metric;
-        let ahead = self.vector_field().len() > PREFETCH_ALL_UP_TO;
-        let ahead_prefix = if metric.stops_at_bound() {
-            self.vector_field().len() / PREFETCH_AHEAD_SHARE
-        } else {
-            usize::MAX
-        };
+        let prefetch = Prefetch::of(self.vector_field().len(), metric.stops_at_bound());
         let mut fresh = Vec::with_capacity(self.header.spec.cap(level));
         let mut candidates = BinaryHeap::new();
         let mut results: BinaryHeap<Ranked> = BinaryHeap::new();
@@ -185,20 +214,18 @@ impl Index {
                         .slots
                         .locate(src, id, self.vector_field(), Some(&mut state.leaves))?
                         .typed_elsewhere();
-                    if !ahead {
-                        vector.prefetch();
+                    if prefetch.at_once > 0 {
+                        vector.prefetch_first(prefetch.at_once);
                     }
                     fresh.push((id, vector));
                 }
             }
-            if ahead {
-                for (_, vector) in fresh.iter().take(PREFETCH_AHEAD) {
-                    vector.prefetch_first(ahead_prefix);
-                }
+            for (_, vector) in fresh.iter().take(PREFETCH_AHEAD) {
+                vector.prefetch_first(prefetch.ahead);
             }
             for (i, (id, vector)) in fresh.iter().enumerate() {
-                if ahead && let Some((_, later)) = fresh.get(i + PREFETCH_AHEAD) {
-                    later.prefetch_first(ahead_prefix);
+                if let Some((_, later)) = fresh.get(i + PREFETCH_AHEAD) {
+                    later.prefetch_first(prefetch.ahead);
                 }
                 let id = *id;
                 // A neighbour farther than the worst of `ef` results is dropped, so its
