@@ -386,9 +386,7 @@ impl Index {
             for id in 0..ids {
                 if let Some(later) = id.checked_add(EXACT_AHEAD).filter(|&later| later < ids) {
                     for field in [self.node_field(), self.vector_field()] {
-                        self.slots
-                            .locate(src, later, field, Some(leaves))?
-                            .prefetch();
+                        self.slots.prefetch(src, later, field, Some(leaves))?;
                     }
                 }
                 let slot = self.node_slot(src, id, Some(leaves))?;

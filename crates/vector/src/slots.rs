@@ -284,20 +284,14 @@ impl SlotTable {
                 self.len.saturating_sub(offset),
             ),
             Geometry::Split { n, head } => {
-                let i = (id % n) as usize;
+                let (leaf, i) = (u64::from(id / n), (id % n) as usize);
                 let tail = self.len - head;
                 if offset < head {
-                    (
-                        u64::from(id / n),
-                        TAILS_AT + n as usize * tail + i * head + offset,
-                        head - offset,
-                    )
+                    let at = TAILS_AT + n as usize * tail + i * head + offset;
+                    (leaf, at, head - offset)
                 } else {
-                    (
-                        u64::from(id / n),
-                        TAILS_AT + i * tail + offset - head,
-                        self.len.saturating_sub(offset),
-                    )
+                    let at = TAILS_AT + i * tail + offset - head;
+                    (leaf, at, self.len.saturating_sub(offset))
                 }
             }
             Geometry::Spanning(k) => (
@@ -425,6 +419,23 @@ impl SlotTable {
             len: field.len(),
             tag: Some(self.tag),
         })
+    }
+
+    /// Asks the CPU for bytes `field` of slot `id` and its page's type tag, where they lie in
+    /// one page; a field across pages is left alone (reading it copies it anyway).
+    #[inline]
+    pub(crate) fn prefetch<S: PageSource>(
+        &self,
+        src: &S,
+        id: u32,
+        field: Range<usize>,
+        cache: Option<&mut LeafCache>,
+    ) -> Result<()> {
+        let (_, _, room) = self.place(id, field.start);
+        if field.len() <= room {
+            self.locate(src, id, field, cache)?.prefetch();
+        }
+        Ok(())
     }
 
     #[inline]
