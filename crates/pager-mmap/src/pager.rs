@@ -15,7 +15,7 @@ use crate::layout::{
 use crate::meta::MetaState;
 use crate::read::ReadTxn;
 use crate::registry::{Published, Registry};
-use crate::storage::{Backend, FileStorage, Region, Storage};
+use crate::storage::{Backend, Cut, FileStorage, Region, Storage};
 use crate::sync::Arc;
 use crate::write::WriteTxn;
 
@@ -308,7 +308,7 @@ fn initialize(storage: &dyn Storage, options: &Options) -> Result<()> {
         .max(meta.page_count * PAGE_SIZE_U64)
         .div_ceil(PAGE_SIZE_U64)
         * PAGE_SIZE_U64;
-    storage.grow(len)?;
+    storage.grow(len, Cut::Short)?;
     let mut header = FileHeaderPage::new_zeroed();
     header.header = PageHeader::new(PageType::FILE_HEADER);
     header.magic = MAGIC;

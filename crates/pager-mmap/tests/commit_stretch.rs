@@ -5,7 +5,7 @@
 
 mod common;
 
-use pager_mmap::{Pager, SimStorage};
+use pager_mmap::{Options, PAGE_SIZE, Pager, SimStorage};
 
 /// Sets value `i` to `value` for each `i` of `indices` in one durable commit; returns the
 /// storage writes it made.
@@ -70,4 +70,65 @@ fn a_long_run_of_small_commits_keeps_the_file_within_its_slack() {
         .check(&common::pages(&read).expect("pages"))
         .expect("check");
     assert!(report.is_clean(), "{:?}", report.problems);
+}
+
+/// Allocates `pages` data pages in one commit, with huge pages preferred or not; returns where
+/// they lie and the writes of the commit that fall among them.
+fn writes_of_long_commit(huge: bool, pages: u64) -> (std::ops::Range<u64>, Vec<(u64, u64)>) {
+    let sim = std::sync::Arc::new(SimStorage::new());
+    let pager = Pager::with_storage(Box::new(sim.clone()), Options::default()).expect("pager");
+    let before = sim.write_spans().len();
+    let mut txn = pager.begin_write().expect("begin");
+    if huge {
+        txn.prefer_huge_pages();
+    }
+    let mut ids = Vec::new();
+    for _ in 0..pages {
+        ids.push(txn.alloc(common::DATA).expect("alloc").0);
+    }
+    txn.commit().expect("commit");
+    let (first, last) = (ids[0].offset(), ids[ids.len() - 1].offset() + PAGE);
+    assert_eq!(last - first, pages * PAGE, "one stretch");
+    let writes = sim.write_spans()[before..]
+        .iter()
+        .copied()
+        .filter(|&(offset, _)| (first..last).contains(&offset))
+        .collect();
+    (first..last, writes)
+}
+
+const PAGE: u64 = PAGE_SIZE as u64;
+const BLOCK: u64 = 2 << 20;
+
+#[test]
+fn a_commit_that_prefers_huge_pages_writes_each_whole_2_mib_block_at_once() {
+    let (stretch, writes) = writes_of_long_commit(true, 2000);
+    // The writes follow each other over the stretch, none crosses a block's start, and each
+    // ends at one unless the stretch ends first: every whole block is one write.
+    let mut at = stretch.start;
+    for &(offset, len) in &writes {
+        assert_eq!(offset, at, "{writes:?}");
+        at += len;
+        assert_eq!(
+            offset / BLOCK,
+            (at - 1) / BLOCK,
+            "crosses a block: {writes:?}"
+        );
+        assert!(at % BLOCK == 0 || at == stretch.end, "{writes:?}");
+    }
+    assert_eq!(at, stretch.end);
+    assert!(
+        writes.iter().filter(|&&(_, len)| len == BLOCK).count() >= 2,
+        "{writes:?}"
+    );
+}
+
+#[test]
+fn other_commits_write_at_most_1_mib_at_once() {
+    let (stretch, writes) = writes_of_long_commit(false, 1500);
+    assert_eq!(
+        writes.iter().map(|&(_, len)| len).sum::<u64>(),
+        stretch.end - stretch.start
+    );
+    assert!(writes.iter().all(|&(_, len)| len <= 1 << 20), "{writes:?}");
 }

@@ -45,10 +45,13 @@ pub(crate) fn level_of(node: u64, m: usize) -> u8 {
 
 impl Index {
     /// Sets `node`'s vector, replacing the one it had. Checks the vector first (dimension,
-    /// finite components, not zero under cosine): a refused vector changes nothing.
+    /// finite components, not zero under cosine): a refused vector changes nothing. The
+    /// transaction then prefers huge pages ([`WriteTxn::prefer_huge_pages`]): a search reads
+    /// vectors all over the index, a TLB miss for each page it reads through 4 KiB mappings.
     pub fn set(&mut self, txn: &mut WriteTxn, node: u64, vector: &[f32]) -> Result<()> {
         let spec = self.header.spec;
         let vector = spec.metric.prepare(spec.dimension, vector)?;
+        txn.prefer_huge_pages();
         let replaces = self.contains(txn, node)?;
         if !replaces && self.header.len >= crate::spec::MAX_VECTORS {
             return Err(Error::InvalidParameter {

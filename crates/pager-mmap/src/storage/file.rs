@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use memmap2::MmapOptions;
 
 use super::region::{Region, RegionOwner};
-use super::{Storage, out_of_range};
+use super::{Cut, Storage, out_of_range};
 use crate::error::{Error, LockHolder, Result};
 
 /// Growth up to this size is written as zeros rather than `fallocate`d. On ext4 (and XFS) an
@@ -77,15 +77,16 @@ impl FileStorage {
     }
 
     /// Extends the file by writing zeros: for growth steps (see [`WRITE_GROWTH_UP_TO`]) and for
-    /// file systems without `fallocate`.
-    fn grow_by_writing(&self, from: u64, to: u64) -> io::Result<()> {
-        const CHUNK: usize = 1 << 20;
-        let zeros = vec![0u8; CHUNK];
+    /// file systems without `fallocate`; each write ends where `cut` ends it.
+    fn grow_by_writing(&self, from: u64, to: u64, cut: Cut) -> io::Result<()> {
+        let mut zeros = Vec::new();
         let mut at = from;
         while at < to {
-            let n = usize::try_from((to - at).min(CHUNK as u64)).unwrap_or(CHUNK);
-            self.file.write_all_at(&zeros[..n], at)?;
-            at += n as u64;
+            let end = cut.end(at).min(to);
+            let n = usize::try_from(end - at).map_err(|_| io::Error::other("write too long"))?;
+            zeros.resize(n, 0);
+            self.file.write_all_at(&zeros, at)?;
+            at = end;
         }
         Ok(())
     }
@@ -141,7 +142,7 @@ impl Storage for FileStorage {
         self.file.sync_data()
     }
 
-    fn grow(&self, len: u64) -> io::Result<()> {
+    fn grow(&self, len: u64, cut: Cut) -> io::Result<()> {
         let old = self.file_len()?;
         if len <= old {
             return Ok(());
@@ -152,12 +153,12 @@ impl Storage for FileStorage {
         // Real blocks, never a sparse hole: a hole under a mapping turns a full disk into
         // SIGBUS on first touch, instead of an error here.
         if len - old <= WRITE_GROWTH_UP_TO {
-            self.grow_by_writing(old, len)?;
+            self.grow_by_writing(old, len, cut)?;
         } else {
             match fs4::fs_std::FileExt::allocate(&self.file, len) {
                 Ok(()) => {}
                 Err(e) if e.kind() == io::ErrorKind::Unsupported => {
-                    self.grow_by_writing(old, len)?;
+                    self.grow_by_writing(old, len, cut)?;
                 }
                 Err(e) => return Err(e),
             }

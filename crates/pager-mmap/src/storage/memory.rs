@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use memmap2::{MmapMut, MmapRaw};
 
 use super::region::{Region, RegionOwner};
-use super::{Storage, out_of_range};
+use super::{Cut, Storage, out_of_range};
 
 /// Bytes in memory, behaving like a file under a shared mapping.
 ///
@@ -50,7 +50,7 @@ impl MemStorage {
     /// A storage holding `bytes`.
     pub fn from_bytes(bytes: &[u8]) -> io::Result<MemStorage> {
         let storage = MemStorage::new();
-        storage.grow(bytes.len() as u64)?;
+        storage.grow(bytes.len() as u64, Cut::Short)?;
         storage.write_at(0, bytes)?;
         Ok(storage)
     }
@@ -142,7 +142,7 @@ impl Storage for MemStorage {
         Ok(())
     }
 
-    fn grow(&self, len: u64) -> io::Result<()> {
+    fn grow(&self, len: u64, _cut: Cut) -> io::Result<()> {
         let mut inner = self.lock();
         if len <= inner.len {
             return Ok(());

@@ -10,9 +10,9 @@
 use std::io;
 use std::sync::{Mutex, MutexGuard};
 
-use super::Storage;
 use super::memory::MemStorage;
 use super::region::Region;
+use super::{Cut, Storage};
 
 /// Sector size for torn writes: a device writes whole sectors or nothing.
 const SECTOR: usize = 512;
@@ -45,7 +45,8 @@ struct SimState {
     fault: Option<SimFault>,
     power_lost: bool,
     syncs: u64,
-    writes: u64,
+    /// Offset and length of every completed write, in order.
+    writes: Vec<(u64, u64)>,
 }
 
 /// A storage for crash tests. See the module documentation.
@@ -99,7 +100,12 @@ impl SimStorage {
 
     /// Number of completed `write_at` calls.
     pub fn write_count(&self) -> u64 {
-        self.lock().writes
+        self.lock().writes.len() as u64
+    }
+
+    /// Offset and length of every completed `write_at` call, in order.
+    pub fn write_spans(&self) -> Vec<(u64, u64)> {
+        self.lock().writes.clone()
     }
 
     /// Only what was synced: the disk after a power loss that kept nothing pending.
@@ -261,7 +267,7 @@ impl Storage for SimStorage {
             offset,
             data: data.to_vec(),
         });
-        state.writes += 1;
+        state.writes.push((offset, data.len() as u64));
         Ok(())
     }
 
@@ -288,10 +294,10 @@ impl Storage for SimStorage {
         Ok(())
     }
 
-    fn grow(&self, len: u64) -> io::Result<()> {
+    fn grow(&self, len: u64, _cut: Cut) -> io::Result<()> {
         let mut state = self.lock();
         Self::check_fault(&mut state, OpKind::Grow)?;
-        self.volatile.grow(len)?;
+        self.volatile.grow(len, Cut::Short)?;
         state.pending.push(Pending::Grow { len });
         Ok(())
     }
@@ -316,7 +322,7 @@ mod tests {
     #[test]
     fn synced_writes_survive_and_unsynced_may_not() {
         let sim = SimStorage::new();
-        sim.grow(4096).expect("grow");
+        sim.grow(4096, Cut::Short).expect("grow");
         sim.write_at(0, &[1; 4096]).expect("write");
         sim.sync_data().expect("sync");
         sim.write_at(0, &[2; 4096]).expect("write");
@@ -337,7 +343,7 @@ mod tests {
     fn power_loss_stops_every_later_call() {
         let sim = SimStorage::new();
         sim.inject(SimFault::PowerLossAfter(1));
-        sim.grow(4096).expect("first call passes");
+        sim.grow(4096, Cut::Short).expect("first call passes");
         assert!(sim.write_at(0, &[1]).is_err());
         assert!(sim.sync_data().is_err());
         assert!(sim.power_lost());
@@ -346,7 +352,7 @@ mod tests {
     #[test]
     fn unsynced_growth_may_be_lost() {
         let sim = SimStorage::new();
-        sim.grow(8192).expect("grow");
+        sim.grow(8192, Cut::Short).expect("grow");
         let lens: std::collections::HashSet<usize> =
             (0..32).map(|s| sim.crash_image(s).len()).collect();
         assert_eq!(lens, [0, 8192].into_iter().collect());
