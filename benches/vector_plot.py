@@ -3,7 +3,8 @@
 output of `vector_compare` (the Rust binary), the other engines' from the CSV that
 `vector_compare.py --csv` appends to.
 
-Run: /tmp/vector-venv/bin/python benches/vector_plot.py MMGRAPH_LOG OTHERS_CSV OUT_PNG
+Run: /tmp/vector-venv/bin/python benches/vector_plot.py MMGRAPH_LOG OTHERS_CSV OUT_PNG [TITLE]
+(the title names the data set; the 128-d clustered set's by default)
 """
 
 import csv
@@ -27,6 +28,7 @@ def mmgraph_rows(log):
 
 def main():
     log, others, out = sys.argv[1:4]
+    title = sys.argv[4] if len(sys.argv) > 4 else "100K x 128 clustered vectors"
     rows = mmgraph_rows(log)
     rows += [(e, int(ef), float(r), float(q)) for e, ef, r, q in csv.reader(open(others))]
     fig, ax = plt.subplots(figsize=(7, 4.5))
@@ -37,7 +39,7 @@ def main():
     ax.set_ylabel("queries per second (1 thread)")
     ax.set_yscale("log")
     ax.axvline(0.95, color="grey", linestyle=":")
-    ax.set_title("100K x 128 clustered vectors, M=16, ef_construction=200")
+    ax.set_title(f"{title}, M=16, ef_construction=200", fontsize=10)
     ax.legend()
     ax.grid(True, which="both", alpha=0.3)
     fig.tight_layout()
