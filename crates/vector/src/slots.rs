@@ -411,14 +411,7 @@ impl SlotTable {
                 self.read(src, id, field, cache)?.into_owned(),
             ));
         }
-        let page = self.leaf_page(src, leaf, cache)?;
-        Ok(Located::InPage {
-            id: page,
-            page: src.page(page)?,
-            at,
-            len: field.len(),
-            tag: Some(self.tag),
-        })
+        self.in_page(src, leaf, at, field.len(), cache)
     }
 
     /// Asks the CPU for bytes `field` of slot `id` and its page's type tag, where they lie in
@@ -431,11 +424,31 @@ impl SlotTable {
         field: Range<usize>,
         cache: Option<&mut LeafCache>,
     ) -> Result<()> {
-        let (_, _, room) = self.place(id, field.start);
+        let (leaf, at, room) = self.place(id, field.start);
         if field.len() <= room {
-            self.locate(src, id, field, cache)?.prefetch();
+            self.in_page(src, leaf, at, field.len(), cache)?.prefetch();
         }
         Ok(())
+    }
+
+    /// Bytes `at .. at + len` of leaf `leaf`, found but not read.
+    #[inline]
+    fn in_page<'a, S: PageSource>(
+        &self,
+        src: &'a S,
+        leaf: u64,
+        at: usize,
+        len: usize,
+        cache: Option<&mut LeafCache>,
+    ) -> Result<Located<'a>> {
+        let page = self.leaf_page(src, leaf, cache)?;
+        Ok(Located::InPage {
+            id: page,
+            page: src.page(page)?,
+            at,
+            len,
+            tag: Some(self.tag),
+        })
     }
 
     #[inline]

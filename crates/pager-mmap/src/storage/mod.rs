@@ -26,10 +26,9 @@ use std::io;
 
 /// Where the pager cuts its long writes (the zeros of a growth step, a run of consecutive
 /// pages): the kernel's page cache takes the size of its folios from the writes that fill it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Cut {
     /// At most [`SHORT_WRITE`] bytes a write.
-    #[default]
     Short,
     /// Where each [`HUGE_PAGE`] block of the file begins: a write covers every whole block it
     /// touches, so that the page cache can keep each as one folio (Linux 6.x on ext4 and XFS),
