@@ -1,11 +1,11 @@
 //! The attribute table's leaf page: fixed 13-byte slots of a live flag and 12 attribute bytes,
 //! no payload. `docs/format.md` describes it byte by byte.
 
-use pager_mmap::{PAGE_SIZE, Page, PageHeader, PageType};
+use pager_mmap::{PAGE_SIZE, PageHeader, PageType};
 use zerocopy::little_endian::{U16, U64};
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
-use crate::dense::DenseLeaf;
+use crate::dense::fixed_slot_leaf;
 use crate::layout::{ATTR_SIZE, Attrs};
 
 /// Type tag of an attribute leaf page.
@@ -68,30 +68,7 @@ pub struct AttrLeafPage {
 const _: () = assert!(size_of::<AttrLeafPage>() == PAGE_SIZE);
 const _: () = assert!(std::mem::offset_of!(AttrLeafPage, slots) == ATTR_HEAD);
 
-impl Page for AttrLeafPage {
-    const TYPE: PageType = ATTR_LEAF;
-}
-
-impl DenseLeaf for AttrLeafPage {
-    #[inline]
-    fn first_id(&self) -> u64 {
-        self.first_id.get()
-    }
-
-    #[inline]
-    fn slot_count(&self) -> usize {
-        ATTR_SLOTS
-    }
-
-    fn live(&self) -> u16 {
-        self.live.get()
-    }
-
-    fn init(&mut self, first_id: u64, _slot_count: usize) {
-        // Every attribute leaf has `ATTR_SLOTS` slots; its table opens with that many.
-        self.first_id = U64::new(first_id);
-    }
-}
+fixed_slot_leaf!(AttrLeafPage, ATTR_LEAF, ATTR_SLOTS);
 
 #[cfg(test)]
 mod tests {

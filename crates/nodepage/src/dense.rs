@@ -21,6 +21,39 @@ pub(crate) trait DenseLeaf: Page {
     fn init(&mut self, first_id: u64, slot_count: usize);
 }
 
+/// Implements [`pager_mmap::Page`] (type tag `$tag`) and [`DenseLeaf`] for a leaf page of
+/// `$slots` fixed slots whose head is a page header, `first_id: U64`, `live: U16` and six
+/// reserved bytes: the attribute and id-map leaves.
+macro_rules! fixed_slot_leaf {
+    ($page:ty, $tag:expr, $slots:expr) => {
+        impl pager_mmap::Page for $page {
+            const TYPE: pager_mmap::PageType = $tag;
+        }
+
+        impl $crate::dense::DenseLeaf for $page {
+            #[inline]
+            fn first_id(&self) -> u64 {
+                self.first_id.get()
+            }
+
+            #[inline]
+            fn slot_count(&self) -> usize {
+                $slots
+            }
+
+            fn live(&self) -> u16 {
+                self.live.get()
+            }
+
+            fn init(&mut self, first_id: u64, _slot_count: usize) {
+                // Every such leaf has `$slots` slots; its table opens with that many.
+                self.first_id = zerocopy::little_endian::U64::new(first_id);
+            }
+        }
+    };
+}
+pub(crate) use fixed_slot_leaf;
+
 /// The part of a dense-id table that does not depend on its slots: id `i` lives in slot
 /// `i % per_leaf` of leaf `i / per_leaf`, and the leaves hang off a radix vector.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -148,13 +181,23 @@ impl DenseTable {
     /// Copies (or makes) the path to the leaf of the next id; a leaf made here is filled in
     /// with [`DenseLeaf::init`].
     pub(crate) fn leaf_for_push<L: DenseLeaf>(&mut self, txn: &mut WriteTxn) -> Result<RadixPath> {
-        let (index, _) = self.position(self.next_id);
+        self.leaf_for_id::<L>(txn, self.next_id)
+    }
+
+    /// Copies (or makes) the path to the leaf of `id`, at, below or past the next id; a leaf
+    /// made here is filled in with [`DenseLeaf::init`].
+    pub(crate) fn leaf_for_id<L: DenseLeaf>(
+        &mut self,
+        txn: &mut WriteTxn,
+        id: u64,
+    ) -> Result<RadixPath> {
+        let (index, _) = self.position(id);
         let path = self
             .leaves
             .leaf_mut(txn, index, Some(L::TYPE))?
             .ok_or_else(|| Error::Corrupt("leaf not created".into()))?;
         if path.created {
-            // `index * per_leaf` is at most the next id.
+            // `index * per_leaf` is at most `id`.
             let first_id = index * self.per_leaf as u64;
             txn.page_mut_as::<L>(path.leaf)?
                 .init(first_id, self.per_leaf);
@@ -182,6 +225,20 @@ impl DenseTable {
         Ok(id)
     }
 
+    /// Counts a record set at `id`, which had none, in a table whose ids are set in any order:
+    /// the next id moves past `id` if it was not already.
+    pub(crate) fn count_set(&mut self, id: u64) -> Result<()> {
+        let past = id
+            .checked_add(1)
+            .ok_or_else(|| Error::Corrupt("record ids exhausted".into()))?;
+        self.live = self
+            .live
+            .checked_add(1)
+            .ok_or_else(|| Error::Corrupt("the live count overflows".into()))?;
+        self.next_id = self.next_id.max(past);
+        Ok(())
+    }
+
     /// Counts a record deleted.
     pub(crate) fn count_delete(&mut self) -> Result<()> {
         self.live = self
@@ -194,6 +251,18 @@ impl DenseTable {
     /// Frees the leaf of `path` and every radix page left without children.
     pub(crate) fn remove_leaf(&mut self, txn: &mut WriteTxn, path: RadixPath) -> Result<()> {
         Ok(self.leaves.remove_leaf(txn, path)?)
+    }
+
+    /// The leaves that exist, in index order, each with its leaf index: one walk over the
+    /// radix pages, however far apart the leaves are.
+    pub(crate) fn leaf_indexes<S: PageSource>(&self, src: &S) -> Result<Vec<u64>> {
+        let mut indexes = Vec::new();
+        let visit = |index, _| {
+            indexes.push(index);
+            Ok(())
+        };
+        self.leaves.walk(src, visit, &mut Vec::new())?;
+        Ok(indexes)
     }
 
     /// Walks every leaf for `check`: radix pages and leaves of the right type at the right

@@ -28,6 +28,14 @@ pub enum Error {
         /// [`pager_mmap::U40::MAX`].
         limit: u64,
     },
+    /// A value for an [`crate::IdMap`] above [`crate::IdMap::MAX_VALUE`].
+    #[error("the value {value} is above the largest an id map stores ({limit})")]
+    ValueOutOfRange {
+        /// The value.
+        value: u64,
+        /// [`crate::IdMap::MAX_VALUE`].
+        limit: u64,
+    },
     /// The table's pages contradict each other or its root.
     #[error("corrupt record table: {0}")]
     Corrupt(String),

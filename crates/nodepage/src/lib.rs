@@ -16,6 +16,10 @@
 //! in 13-byte [`AttrSlot`]s, [`ATTR_SLOTS`] (312) to an [`AttrLeafPage`] on the same radix
 //! vector and [`TableRoot`]. The graph keeps its edges (endpoints and type) there, since most
 //! edges carry no data.
+//!
+//! An [`IdMap`] maps numbers to 40-bit values the same way: key `k` in slot `k % 812` of an
+//! [`IdMapLeafPage`], 5 bytes an entry, keys set in any order. The graph keeps numeric external
+//! ids there, both ways.
 #![forbid(unsafe_code)]
 #![deny(clippy::indexing_slicing)]
 
@@ -26,6 +30,8 @@ mod check;
 mod dense;
 mod error;
 mod heap;
+mod id_map;
+mod id_map_leaf;
 mod layout;
 mod leaf;
 mod record;
@@ -34,6 +40,8 @@ mod table;
 pub use attr_leaf::{ATTR_LEAF, ATTR_SLOTS, AttrLeafPage, AttrSlot};
 pub use attr_table::{AttrRecords, AttrTable};
 pub use error::{Error, Result};
+pub use id_map::{IdMap, IdMapEntries};
+pub use id_map_leaf::{ID_MAP_LEAF, ID_MAP_SLOTS, IdMapLeafPage};
 pub use layout::{
     ATTR_SIZE, Attrs, HEAP, HEAP_PAGE_BYTES, HEAP_PAGES, HeapPage, IN_SLOT_LIMIT, INLINE_LIMIT,
     LEAF, LEAF_BODY, LeafPage, MAX_PAYLOAD, MAX_SLOTS, MIN_SLOTS, RecordSlot, TableRoot,
