@@ -1,7 +1,7 @@
 //! `mmgraph compact`: a new file holding the database's live data only. The graph is copied
 //! record by record in id order, so node and edge ids stay as they are: an id whose record was
-//! deleted gets a placeholder that is deleted again before the last commit. The key-value
-//! spaces, the vector indexes, the labels beyond each node's kind, the property indexes and the
+//! deleted gets a placeholder that is deleted again before the last commit. The external ids,
+//! the key-value spaces, the vector indexes, the labels beyond each node's kind, the property indexes and the
 //! property columns are copied too.
 
 use std::path::Path;
@@ -85,6 +85,8 @@ fn copy(read: &ReadTxn, target: &Graph) -> Result<()> {
         batch.txn()?.delete_node(id)?;
         batch.counted(1)?;
     }
+    let copied = graph::external_ids::copy_numbers(read, batch.txn()?)?;
+    batch.counted(copied)?;
     for space in read.kv_spaces()? {
         for entry in read.kv_prefix(&space, b"")? {
             let (key, value) = entry?;

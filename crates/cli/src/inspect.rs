@@ -35,7 +35,7 @@ pub fn stats(path: &Path, out: &mut Output) -> Result<ExitCode> {
             "pages_by_structure": stats.pages_by_structure,
             "bytes_per_node": {
                 "records": footprint.records_per_node,
-                "btrees": footprint.btrees_per_node,
+                "indexes": footprint.indexes_per_node,
             },
             "bytes_per_edge": {
                 "adjacency": footprint.adjacency_per_edge,
@@ -68,9 +68,10 @@ pub fn stats(path: &Path, out: &mut Output) -> Result<ExitCode> {
             mib(bytes)
         ))?;
     }
-    if let (Some(records), Some(btrees)) = (footprint.records_per_node, footprint.btrees_per_node) {
+    if let (Some(records), Some(indexes)) = (footprint.records_per_node, footprint.indexes_per_node)
+    {
         out.line(format_args!(
-            "per node:   {records:.1} bytes of records, {btrees:.1} of B+trees"
+            "per node:   {records:.1} bytes of records, {indexes:.1} of indexes"
         ))?;
     }
     if let (Some(adjacency), Some(records)) =

@@ -56,25 +56,15 @@ fn read_taxonomy(path: &PathBuf) -> Taxonomy {
 }
 
 fn node_of(read: &ReadTxn, taxid: u64) -> NodeId {
-    let value = read
-        .kv_get("mmgraph.external_ids", taxid.to_string().as_bytes())
-        .expect("kv")
-        .unwrap_or_else(|| panic!("taxid {taxid} has no node"));
-    NodeId(u64::from_le_bytes(
-        value.as_ref().try_into().expect("8 bytes"),
-    ))
+    graph::external_ids::node_of(read, &taxid.to_string())
+        .expect("external id")
+        .unwrap_or_else(|| panic!("taxid {taxid} has no node"))
 }
 
 fn taxid_of(read: &ReadTxn, node: NodeId) -> u64 {
-    let value = read
-        .kv_get(
-            "mmgraph.external_id_of",
-            &zerocopy::big_endian::U64::new(node.0).to_bytes(),
-        )
-        .expect("kv")
-        .expect("an external id");
-    std::str::from_utf8(&value)
-        .expect("UTF-8")
+    graph::external_ids::external_of(read, node)
+        .expect("external id")
+        .expect("an external id")
         .parse()
         .expect("taxid")
 }

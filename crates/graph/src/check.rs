@@ -92,9 +92,10 @@ pub struct Stats {
 pub struct Footprint {
     /// Node record pages (the records, their heaps, property columns) per node.
     pub records_per_node: Option<f64>,
-    /// B+tree pages (kind, name, label and property indexes, string tables, external ids,
-    /// key-value spaces, edge data) per node.
-    pub btrees_per_node: Option<f64>,
+    /// Index pages per node: B+tree pages (kind, name, label and property indexes, string
+    /// tables, external ids that are not numbers, key-value spaces, edge data) and the id maps
+    /// of external ids that are numbers.
+    pub indexes_per_node: Option<f64>,
     /// Adjacency pages (both directions: leaves, runs, hubs and their segments, and the delta's
     /// B+tree pages) per edge.
     pub adjacency_per_edge: Option<f64>,
@@ -104,7 +105,7 @@ pub struct Footprint {
 
 /// The page types that hold node records, B+trees, adjacency lists and edge records.
 const NODE_RECORD_PAGES: [&str; 3] = ["record leaf", "record heap", "column slots"];
-const BTREE_PAGES: [&str; 2] = ["btree leaf", "btree branch"];
+const INDEX_PAGES: [&str; 3] = ["btree leaf", "btree branch", "id-map leaf"];
 const ADJACENCY_PAGES: [&str; 5] = [
     "adjacency leaf",
     "adjacency run",
@@ -131,7 +132,7 @@ impl Stats {
             |types: &[&str], count: u64| (count > 0).then(|| bytes(types) as f64 / count as f64);
         Footprint {
             records_per_node: per(&NODE_RECORD_PAGES, self.nodes),
-            btrees_per_node: per(&BTREE_PAGES, self.nodes),
+            indexes_per_node: per(&INDEX_PAGES, self.nodes),
             adjacency_per_edge: per(&ADJACENCY_PAGES, self.edges),
             records_per_edge: per(&EDGE_RECORD_PAGES, self.edges),
         }
@@ -148,6 +149,7 @@ pub fn page_type_name(tag: u8) -> &'static str {
         33 => "record leaf",
         34 => "record heap",
         35 => "attribute leaf",
+        36 => "id-map leaf",
         48 => "adjacency leaf",
         49 => "adjacency run",
         50 => "adjacency hub",
@@ -279,6 +281,14 @@ impl ReadTxn {
             pages.extend(tree_report.pages);
             tally.up_to(name, &pages);
         }
+        for (name, map) in [
+            ("external ids, number -> node", &roots.external_nodes),
+            ("external ids, node -> number", &roots.external_numbers),
+        ] {
+            let problems = map.check(src, &mut pages)?;
+            report.problems(name, problems);
+            tally.up_to(name, &pages);
+        }
         let (kv_report, by_space) = crate::kv::check(src)?;
         report.problems("key-value spaces", kv_report.problems);
         pages.extend(kv_report.pages);
@@ -391,6 +401,17 @@ impl ReadTxn {
                 report.problem(format!(
                     "the {name} has {} entries for {nodes} nodes",
                     tree.len(),
+                ));
+            }
+        }
+
+        // A node's external number names it (a number may name a node that has another id
+        // since, or has been deleted: ids are kept).
+        for entry in roots.external_numbers.iter(src)? {
+            let (node, number) = entry?;
+            if roots.external_nodes.get(src, number)? != Some(node) {
+                report.problem(format!(
+                    "node {node} has external id {number}, which names another node or none"
                 ));
             }
         }
@@ -528,7 +549,7 @@ mod tests {
             footprint.records_per_node,
             record_pages.map(|pages| pages as f64 * 4096.0 / 2.0)
         );
-        assert!(footprint.btrees_per_node > Some(0.0));
+        assert!(footprint.indexes_per_node > Some(0.0));
         assert_eq!(footprint.adjacency_per_edge, None);
         let mut txn = graph.begin_write()?;
         txn.add_edge(a, b, "t", b"")?;

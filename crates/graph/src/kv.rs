@@ -27,7 +27,7 @@ fn catalog<S: PageSource>(src: &S) -> Result<Catalog> {
 }
 
 /// The tree of space `space`, if it has ever held a key.
-fn space_tree<S: PageSource>(src: &S, space: &str) -> Result<Option<Tree>> {
+pub(crate) fn space_tree<S: PageSource>(src: &S, space: &str) -> Result<Option<Tree>> {
     Ok(catalog(src)?.get(src, space.as_bytes())?)
 }
 

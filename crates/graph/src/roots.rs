@@ -2,18 +2,19 @@
 
 use btree::Tree;
 use edges::Adjacency;
-use nodepage::{AttrTable, RecordTable, TableRoot};
+use nodepage::{AttrTable, IdMap, RecordTable, TableRoot};
 use pager_mmap::{PageSource, WriteTxn};
 
 use crate::error::{Error, Result};
 use crate::schema::{
     GRAPH_MARKER, LAYOUT_READ_ALSO, LAYOUT_VERSION, NODE_SLOTS, SLOT_ADJACENCY,
-    SLOT_ADJACENCY_DELTA, SLOT_BY_KIND, SLOT_BY_NAME, SLOT_EDGE_DATA, SLOT_EDGES, SLOT_MARKER,
-    SLOT_NODES, SLOT_STRINGS, SLOT_VERSION, table_from_slots,
+    SLOT_ADJACENCY_DELTA, SLOT_BY_KIND, SLOT_BY_NAME, SLOT_EDGE_DATA, SLOT_EDGES,
+    SLOT_EXTERNAL_NODES, SLOT_EXTERNAL_NUMBERS, SLOT_MARKER, SLOT_NODES, SLOT_STRINGS,
+    SLOT_VERSION, table_from_slots,
 };
 
 /// Where each structure starts: node and edge records, edge data, adjacency, string table,
-/// indexes.
+/// indexes, the numeric external ids.
 #[derive(Clone, Debug)]
 pub struct Roots {
     pub(crate) nodes: RecordTable,
@@ -23,6 +24,10 @@ pub struct Roots {
     pub(crate) strings: Tree,
     pub(crate) by_kind: Tree,
     pub(crate) by_name: Tree,
+    /// External ids that are numbers: number -> node.
+    pub(crate) external_nodes: IdMap,
+    /// External ids that are numbers: node -> number.
+    pub(crate) external_numbers: IdMap,
 }
 
 fn words(src: &impl PageSource, first: usize) -> Result<[u64; 4]> {
@@ -63,6 +68,11 @@ impl Roots {
             strings: Tree::from_slot(src, SLOT_STRINGS)?,
             by_kind: Tree::from_slot(src, SLOT_BY_KIND)?,
             by_name: Tree::from_slot(src, SLOT_BY_NAME)?,
+            external_nodes: IdMap::open(TableRoot::from_words(words(src, SLOT_EXTERNAL_NODES)?))?,
+            external_numbers: IdMap::open(TableRoot::from_words(words(
+                src,
+                SLOT_EXTERNAL_NUMBERS,
+            )?))?,
         })
     }
 
@@ -76,6 +86,8 @@ impl Roots {
             strings: Tree::EMPTY,
             by_kind: Tree::EMPTY,
             by_name: Tree::EMPTY,
+            external_nodes: IdMap::new(),
+            external_numbers: IdMap::new(),
         })
     }
 
@@ -86,6 +98,8 @@ impl Roots {
         for (first, root) in [
             (SLOT_NODES, self.nodes.root()),
             (SLOT_EDGES, self.edges.root()),
+            (SLOT_EXTERNAL_NODES, self.external_nodes.root()),
+            (SLOT_EXTERNAL_NUMBERS, self.external_numbers.root()),
         ] {
             for (i, word) in root.to_words().into_iter().enumerate() {
                 txn.set_root(first + i, word)?;

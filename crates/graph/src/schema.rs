@@ -12,8 +12,10 @@ use crate::error::{Error, Result};
 /// in slot 14: a file whose slot 0 is 0 holds no graph yet.
 pub(crate) const GRAPH_MARKER: u64 = u64::from_le_bytes(*b"MMGGRAPH");
 /// The graph layout version this build writes.
-pub(crate) const LAYOUT_VERSION: u64 = 8;
-/// The earlier layouts this build also reads. Layout 7 is a subset of layout 8: its vector
+pub(crate) const LAYOUT_VERSION: u64 = 9;
+/// The earlier layouts this build also reads. Layout 8 is a subset of layout 9: it keeps every
+/// external id in the key-value spaces (root slots 19-26 are 0, the id maps empty), which
+/// layout 9 still reads and adds to for ids that are not numbers. Layout 7 is a subset of layout 8: its vector
 /// indexes all keep their node slots in the beside layout (header byte 10 is 0), which layout 8
 /// still reads and writes; it creates new indexes in the aligned one. Layouts 4 to 6 are each a
 /// subset of layout 7 but for one thing: they hold a name-index key for every node, where
@@ -21,9 +23,9 @@ pub(crate) const LAYOUT_VERSION: u64 = 8;
 /// scans, accepted by `check` and removed with its node). Layout 6 has nothing else layout 7
 /// lacks; layout 5 no inline adjacency leaves either (their `inline_used` is 0 in every
 /// layout-5 file), and layout 4 no adjacency delta (slot 18 is 0). A commit rewrites the
-/// version as 8, so that a build that knows only an earlier layout, which would misread what a
+/// version as 9, so that a build that knows only an earlier layout, which would misread what a
 /// later one changed, refuses the file.
-pub(crate) const LAYOUT_READ_ALSO: [u64; 4] = [4, 5, 6, 7];
+pub(crate) const LAYOUT_READ_ALSO: [u64; 5] = [4, 5, 6, 7, 8];
 
 pub(crate) const SLOT_MARKER: usize = 0;
 pub(crate) const SLOT_NODES: usize = 1;
@@ -41,6 +43,11 @@ pub(crate) const SLOT_EDGE_DATA: usize = 16;
 /// The adjacency delta's directory (`edges::Adjacency::delta_root`): 0 while every entry is in
 /// its list.
 pub(crate) const SLOT_ADJACENCY_DELTA: usize = 18;
+/// External ids that are numbers, number -> node (`nodepage::IdMap`, its root in four slots,
+/// 19-22); see `external_ids`.
+pub(crate) const SLOT_EXTERNAL_NODES: usize = 19;
+/// External ids that are numbers, node -> number (`nodepage::IdMap`, slots 23-26).
+pub(crate) const SLOT_EXTERNAL_NUMBERS: usize = 23;
 
 /// Node records per record-table leaf: nodes carry a name and data, so fewer per leaf leave
 /// each a larger share of the leaf's heap (80 slots of 40 bytes leave 824 bytes of own heap for

@@ -86,6 +86,22 @@ impl WriteTxn {
         &mut self.txn
     }
 
+    /// The numeric external-id maps (number -> node, node -> number) and the pager
+    /// transaction that writes them.
+    pub(crate) fn external_maps_mut(
+        &mut self,
+    ) -> (
+        &mut nodepage::IdMap,
+        &mut nodepage::IdMap,
+        &mut pager_mmap::WriteTxn,
+    ) {
+        (
+            &mut self.roots.external_nodes,
+            &mut self.roots.external_numbers,
+            &mut self.txn,
+        )
+    }
+
     /// Chooses how this transaction's commit reaches the disk.
     pub fn set_durability(&mut self, durability: Durability) {
         self.txn.set_durability(durability);

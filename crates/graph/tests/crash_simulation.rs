@@ -1,21 +1,24 @@
-//! Power loss at random points of random graph workloads (nodes, edges, deletes, large data,
-//! file growth, durable and non-durable commits). After every loss the graph opens, `check()`
+//! Power loss at random points of random graph workloads (nodes, some with external ids that
+//! are numbers or text, edges, deletes, large data, file growth, durable and non-durable
+//! commits). After every loss the graph opens, `check()`
 //! is clean, and it equals the last durable commit (or the interrupted durable commit, if its
 //! meta page reached the disk). `GRAPH_CRASH_CASES` sets the number of losses.
 
 use std::collections::BTreeMap;
 
-use graph::{EdgeId, Graph, GraphRead, NodeId};
+use graph::{EdgeId, Graph, GraphRead, NodeId, external_ids};
 
 #[path = "common/power_loss.rs"]
 mod power_loss;
 use power_loss::Workload;
 
-/// What the graph holds: nodes (name, data length) and edges (from, to).
+/// What the graph holds: nodes (name, data length), edges (from, to) and external ids (node
+/// -> id, kept when the node is deleted).
 #[derive(Clone, Default, PartialEq, Eq, Debug)]
 struct State {
     nodes: BTreeMap<u64, (String, usize)>,
     edges: BTreeMap<u64, (u64, u64)>,
+    external: BTreeMap<u64, String>,
 }
 
 /// Nodes, edges, deletes and large data.
@@ -44,6 +47,14 @@ impl Workload for Nodes {
                 .edges
                 .insert(edge.id().0, (edge.from().0, edge.to().0));
         }
+        for entry in external_ids::all(&read).expect("external ids") {
+            let (node, ext) = entry.expect("external id");
+            assert_eq!(
+                external_ids::node_of(&read, &ext).expect("node of"),
+                Some(node)
+            );
+            state.external.insert(node.0, ext);
+        }
         state
     }
 
@@ -60,10 +71,22 @@ impl Workload for Nodes {
                     rng.usize(0..80)
                 };
                 let name = format!("n{}", rng.u16(0..500));
-                match txn.add_node("k", &name, &vec![7u8; len]) {
-                    Ok(id) => {
-                        next.nodes.insert(id.0, (name, len));
+                let id = match txn.add_node("k", &name, &vec![7u8; len]) {
+                    Ok(id) => id,
+                    Err(_) => return false,
+                };
+                next.nodes.insert(id.0, (name, len));
+                // Half get an external id: a number (an id map) or a word (a key-value space).
+                let ext = match rng.u8(0..4) {
+                    0 => format!("n-{}", id.0),
+                    1 => return true,
+                    _ => (1000 + id.0).to_string(),
+                };
+                match external_ids::record(txn, &ext, id) {
+                    Ok(None) => {
+                        next.external.insert(id.0, ext);
                     }
+                    Ok(Some(holder)) => panic!("{ext} was given to {holder} already"),
                     Err(_) => return false,
                 }
             }

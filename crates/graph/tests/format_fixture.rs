@@ -1,9 +1,9 @@
-//! A small graph file written by this layout (graph layout 8) is committed in `fixtures/`; it
+//! A small graph file written by this layout (graph layout 9) is committed in `fixtures/`; it
 //! must open, check clean and read back exactly, so that any change of the format is noticed.
-//! The same graph written by the earlier layouts is kept too. Layouts 7 (its vector index in the
-//! beside slot layout), 6 (a name-index key for unnamed nodes too), 5 (no inline adjacency
+//! The same graph written by the earlier layouts is kept too. Layouts 8 (no external ids in id
+//! maps), 7 (its vector index in the beside slot layout), 6 (a name-index key for unnamed nodes too), 5 (no inline adjacency
 //! leaves either) and 4 (no adjacency delta either) are still read, as they are, and their
-//! first commit makes them layout 8. The older ones
+//! first commit makes them layout 9. The older ones
 //! (layout 1:
 //! 64-bit ids in records and entries; layout 2: 22-byte record slots without payloads; layout
 //! 3: a vector index's vectors in slots apart from its node slots) must each be refused with an
@@ -15,11 +15,13 @@
 
 use std::path::PathBuf;
 
-use graph::{Direction, Graph, GraphRead, Metric, NewEdge, NodeId, VectorIndexSpec, WriteTxn};
+use graph::{
+    Direction, Graph, GraphRead, Metric, NewEdge, NodeId, VectorIndexSpec, WriteTxn, external_ids,
+};
 
 /// The fixture of the current layout.
 fn fixture() -> PathBuf {
-    fixture_of_layout(8)
+    fixture_of_layout(9)
 }
 
 fn fixture_of_layout(version: u32) -> PathBuf {
@@ -80,6 +82,32 @@ fn write(path: &std::path::Path) {
     let mut txn = graph.begin_write().expect("write");
     add_unnamed(&mut txn);
     txn.commit().expect("commit");
+    let mut txn = graph.begin_write().expect("write");
+    add_external_ids(&mut txn);
+    txn.commit().expect("commit");
+}
+
+/// Layout 9: external ids `1000 + i` for nodes 0 to 73 but the deleted 39 (kept in the id
+/// maps, two leaves) and the text `"big-one"` for node 40 (kept in the key-value spaces).
+fn add_external_ids(txn: &mut WriteTxn) {
+    let ids: Vec<(String, NodeId)> = (0..=73)
+        .filter(|&i| i != 39)
+        .map(|i| {
+            (
+                if i == 40 {
+                    "big-one".to_owned()
+                } else {
+                    (1000 + i).to_string()
+                },
+                NodeId(i),
+            )
+        })
+        .collect();
+    let pairs: Vec<(&str, NodeId)> = ids
+        .iter()
+        .map(|(ext, node)| (ext.as_str(), *node))
+        .collect();
+    assert_eq!(external_ids::record_all(txn, &pairs).expect("ids"), None);
 }
 
 /// Layout 7: three unnamed nodes (71 to 73), which have no name-index key.
@@ -114,14 +142,17 @@ struct Beyond4 {
     inline_leaf: bool,
     /// Nodes 71 to 73, unnamed (layout 7).
     unnamed: bool,
+    /// External ids (layout 9).
+    external_ids: bool,
 }
 
-/// The additions of the fixtures of layouts 7 and 8 (which differ only in their vector index's
-/// slot layout).
-const LAYOUT_7: Beyond4 = Beyond4 {
+/// The additions of the fixture of layout 9 (which the fixtures of layouts 7 and 8 lack only
+/// the external ids of, and layout 7's has its vector index in the other slot layout).
+const LAYOUT_9: Beyond4 = Beyond4 {
     late: 5,
     inline_leaf: true,
     unnamed: true,
+    external_ids: true,
 };
 
 /// The vector of node `i` in the fixture's index.
@@ -140,11 +171,11 @@ fn write_fixture() {
 }
 
 #[test]
-fn the_committed_fixture_of_layout_8_opens_and_reads_back() {
+fn the_committed_fixture_of_layout_9_opens_and_reads_back() {
     let dir = tempfile::tempdir().expect("tempdir");
     let copy = dir.path().join("fixture.mmg");
     std::fs::copy(fixture(), &copy).expect("the fixture file is committed");
-    reads_back(&copy, LAYOUT_7);
+    reads_back(&copy, LAYOUT_9);
     let read = Graph::open(&copy).expect("open");
     let stats = read.begin_read().expect("read").stats().expect("stats");
     assert_eq!(stats.pages_by_type.get("vector node slots"), Some(&2));
@@ -152,29 +183,34 @@ fn the_committed_fixture_of_layout_8_opens_and_reads_back() {
 }
 
 #[test]
-fn a_file_of_layout_7_reads_back_and_its_first_commit_makes_it_layout_8() {
+fn a_file_of_layout_8_reads_back_and_its_first_commit_makes_it_layout_9() {
+    older_layout_read_and_written(8, 5);
+}
+
+#[test]
+fn a_file_of_layout_7_reads_back_and_its_first_commit_makes_it_layout_9() {
     older_layout_read_and_written(7, 5);
 }
 
 #[test]
-fn a_file_of_layout_6_reads_back_and_its_first_commit_makes_it_layout_8() {
+fn a_file_of_layout_6_reads_back_and_its_first_commit_makes_it_layout_9() {
     older_layout_read_and_written(6, 5);
 }
 
 #[test]
-fn a_file_of_layout_5_reads_back_and_its_first_commit_makes_it_layout_8() {
+fn a_file_of_layout_5_reads_back_and_its_first_commit_makes_it_layout_9() {
     older_layout_read_and_written(5, 5);
 }
 
 #[test]
-fn a_file_of_layout_4_reads_back_and_its_first_commit_makes_it_layout_8() {
+fn a_file_of_layout_4_reads_back_and_its_first_commit_makes_it_layout_9() {
     older_layout_read_and_written(4, 0);
 }
 
-/// Copies the fixture of `layout` (4 to 7, holding `late` late edges) and reads it back; adds
+/// Copies the fixture of `layout` (4 to 8, holding `late` late edges) and reads it back; adds
 /// in one commit what it lacks of the later layouts, and changes its vector index (which keeps
-/// the beside slot layout it was made with); reads it back again as the layout-8 fixture, and
-/// checks that the commit wrote layout 8 and left the older meta page as it was.
+/// the slot layout it was made with); reads it back again as the layout-9 fixture, and checks
+/// that the commit wrote layout 9 and left the older meta page as it was.
 fn older_layout_read_and_written(layout: u32, late: u64) {
     let dir = tempfile::tempdir().expect("tempdir");
     let copy = dir.path().join("fixture.mmg");
@@ -183,6 +219,7 @@ fn older_layout_read_and_written(layout: u32, late: u64) {
         late,
         inline_leaf: layout >= 6,
         unnamed: layout >= 7,
+        external_ids: false,
     };
     reads_back(&copy, fixture);
     let graph = Graph::open(&copy).expect("open");
@@ -200,6 +237,7 @@ fn older_layout_read_and_written(layout: u32, late: u64) {
     if !fixture.unnamed {
         add_unnamed(&mut txn);
     }
+    add_external_ids(&mut txn);
     // A vector replaced (the same value, so the fixture reads back the same) and one deleted
     // and set again: written in the index's own slot layout.
     txn.set_vector("v", NodeId(20), &fixture_vector(20))
@@ -209,17 +247,22 @@ fn older_layout_read_and_written(layout: u32, late: u64) {
         .expect("vector");
     txn.commit().expect("commit");
     drop(graph);
-    reads_back(&copy, LAYOUT_7);
+    reads_back(&copy, LAYOUT_9);
     let read = Graph::open(&copy).expect("open");
     let stats = read.begin_read().expect("read").stats().expect("stats");
+    let (aligned, beside) = if layout >= 8 {
+        (Some(&2), None)
+    } else {
+        (None, Some(&2))
+    };
     assert_eq!(
         stats.pages_by_type.get("vector node slots (beside)"),
-        Some(&2)
+        beside
     );
-    assert_eq!(stats.pages_by_type.get("vector node slots"), None);
+    assert_eq!(stats.pages_by_type.get("vector node slots"), aligned);
     drop(read);
     // The meta pages (1 and 2) hold the root slots; slot 14 (the layout version) is at byte
-    // 48 + 8 * 14 of each. The newer of the two now says 8, the older still the old layout.
+    // 48 + 8 * 14 of each. The newer of the two now says 9, the older still the old layout.
     let bytes = std::fs::read(&copy).expect("read");
     let version_at = |page: usize| {
         let at = page * 4096 + 48 + 8 * 14;
@@ -227,7 +270,7 @@ fn older_layout_read_and_written(layout: u32, late: u64) {
     };
     let mut versions = [version_at(1), version_at(2)];
     versions.sort_unstable();
-    assert_eq!(versions, [u64::from(layout), 8]);
+    assert_eq!(versions, [u64::from(layout), 9]);
 }
 
 /// Opens the fixture graph at `path`, checks it and reads it back, with what `beyond` says
@@ -256,6 +299,28 @@ fn reads_back(path: &std::path::Path, beyond: Beyond4) {
         assert_eq!(n72.name().expect("name").as_ref(), "");
         assert_eq!(&*n72.data().expect("data"), b"unnamed72");
         assert_eq!(read.count_by_kind("e").expect("count"), 3);
+    }
+    if beyond.external_ids {
+        assert_eq!(
+            external_ids::node_of(&read, "1005").expect("id"),
+            Some(NodeId(5))
+        );
+        assert_eq!(
+            external_ids::external_of(&read, NodeId(73))
+                .expect("id")
+                .as_deref(),
+            Some("1073")
+        );
+        assert_eq!(
+            external_ids::node_of(&read, "big-one").expect("id"),
+            Some(NodeId(40))
+        );
+        assert_eq!(external_ids::node_of(&read, "1039").expect("id"), None);
+        assert_eq!(external_ids::all(&read).expect("ids").count(), 73);
+        let stats = read.stats().expect("stats");
+        assert_eq!(stats.pages_by_type.get("id-map leaf"), Some(&2));
+    } else {
+        assert_eq!(external_ids::recorded(&read).expect("ids"), 0);
     }
     if beyond.inline_leaf {
         let ring: Vec<NodeId> = read
@@ -343,13 +408,13 @@ fn files_of_layouts_1_to_3_are_refused_with_both_versions_and_left_unchanged() {
         assert!(
             matches!(
                 err,
-                graph::Error::UnsupportedLayout { found, supported: 8 } if found == u64::from(old)
+                graph::Error::UnsupportedLayout { found, supported: 9 } if found == u64::from(old)
             ),
             "{err}"
         );
         let message = err.to_string();
         assert!(
-            message.contains(&format!("layout version {old}")) && message.contains("layout 8"),
+            message.contains(&format!("layout version {old}")) && message.contains("layout 9"),
             "{message}"
         );
         assert_eq!(std::fs::read(&copy).expect("read"), before);

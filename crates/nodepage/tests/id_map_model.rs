@@ -10,7 +10,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::Store;
+use common::{Store, nth_live};
 use nodepage::{Error, ID_MAP_SLOTS, IdMap};
 use pager_mmap::PageSource;
 use proptest::prelude::*;
@@ -28,9 +28,10 @@ enum Op {
         count: u64,
         seed: u64,
     },
-    /// Removes `key` and the `count - 1` keys after it (a run empties and frees leaves).
+    /// Removes the `pick`th key with a value and the `count - 1` keys after it, with a value
+    /// or not (a run empties and frees leaves).
     Remove {
-        key: u64,
+        pick: usize,
         count: u64,
     },
     /// Tries a value above the largest, which must change nothing.
@@ -64,8 +65,8 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (0u64..5_000, 1u64..2_000, any::<u64>())
             .prop_map(|(first, count, seed)| Op::Run { first, count, seed }),
         1 => key().prop_map(|key| Op::TooLarge { key }),
-        3 => (key(), prop_oneof![3 => 1u64..3, 1 => 500u64..2_000])
-            .prop_map(|(key, count)| Op::Remove { key, count }),
+        3 => (any::<usize>(), prop_oneof![3 => 1u64..3, 1 => 500u64..2_000])
+            .prop_map(|(pick, count)| Op::Remove { pick, count }),
         2 => Just(Op::Commit),
         1 => Just(Op::Abort),
         1 => Just(Op::Reopen),
@@ -155,7 +156,10 @@ impl Harness {
                 }
                 keys.extend([first, first + count / 2, first + count - 1]);
             }
-            Op::Remove { key, count } => {
+            Op::Remove { pick, count } => {
+                let Some(key) = nth_live(&self.model, pick) else {
+                    return;
+                };
                 for key in key..key.saturating_add(count) {
                     let removed = self.map.remove(self.store.txn(), key).expect("remove");
                     assert_eq!(removed, self.model.remove(&key), "removed value of {key}");

@@ -8,7 +8,7 @@ use graph::{Direction, GraphRead, NeighborCursor, NodeId};
 use crate::error::{Error, Result, io};
 use crate::layout::Table;
 use crate::writer::{TableWriter, Value};
-use graph::external_ids::{EXTERNAL_ID_OF, node_of_key};
+use graph::external_ids;
 
 /// How an export is laid out.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -58,23 +58,18 @@ fn node_id_value(node: NodeId) -> i64 {
 
 impl Ids {
     /// External ids when every live node has one that is a 64-bit integer written the usual
-    /// way (so that no two nodes share one), else node ids. Reads the external-id space once,
+    /// way (so that no two nodes share one), else node ids. Reads the external ids once,
     /// in node order, and keeps 16 bytes per node id.
     fn choose(read: &impl GraphRead) -> Result<Ids> {
-        if read.kv_len(EXTERNAL_ID_OF)? < read.node_count() || read.node_count() == 0 {
+        if external_ids::recorded(read)? < read.node_count() || read.node_count() == 0 {
             return Ok(Ids::Nodes);
         }
         let bound = usize::try_from(read.scan(None).id_bound()).unwrap_or(usize::MAX);
         let mut table = vec![None; bound];
-        for entry in read.kv_prefix(EXTERNAL_ID_OF, b"")? {
-            let (key, value) = entry?;
-            let node = node_of_key(key);
-            let ext = std::str::from_utf8(&value)
-                .ok()
-                .and_then(|t| t.parse::<i64>().ok().filter(|n| n.to_string() == t));
-            let slot = node
-                .and_then(|n| usize::try_from(n.0).ok())
-                .and_then(|n| table.get_mut(n));
+        for entry in external_ids::all(read)? {
+            let (node, text) = entry?;
+            let ext = text.parse::<i64>().ok().filter(|n| n.to_string() == text);
+            let slot = usize::try_from(node.0).ok().and_then(|n| table.get_mut(n));
             if let (Some(slot), Some(ext)) = (slot, ext) {
                 *slot = Some(ext);
             }

@@ -102,7 +102,7 @@ impl Graph {
         out.set_item("pages_by_structure", &stats.pages_by_structure)?;
         let per_node = PyDict::new(py);
         per_node.set_item("records", footprint.records_per_node)?;
-        per_node.set_item("btrees", footprint.btrees_per_node)?;
+        per_node.set_item("indexes", footprint.indexes_per_node)?;
         out.set_item("bytes_per_node", per_node)?;
         let per_edge = PyDict::new(py);
         per_edge.set_item("adjacency", footprint.adjacency_per_edge)?;

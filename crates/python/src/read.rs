@@ -514,6 +514,23 @@ impl ReadTxn {
         crate::records::parse_json(py, rows.as_bytes())
     }
 
+    /// The external id an import gave node `id` (a file's id, a Parquet vertex id, a
+    /// sqlitegraph entity id), or `None`.
+    fn external_id(&self, py: Python<'_>, id: u64) -> PyResult<Option<String>> {
+        self.inner.with(py, |r| {
+            graph::external_ids::external_of(r, NodeId(id)).map_err(from_graph)
+        })
+    }
+
+    /// The node an import gave external id `ext`, or `None`.
+    fn node_of_external(&self, py: Python<'_>, ext: &str) -> PyResult<Option<u64>> {
+        self.inner.with(py, |r| {
+            Ok(graph::external_ids::node_of(r, ext)
+                .map_err(from_graph)?
+                .map(|node| node.0))
+        })
+    }
+
     /// The value of `key` (bytes or str) in key-value space `space`, or `None`.
     fn kv_get<'py>(
         &self,

@@ -106,7 +106,8 @@ def test_an_export_imports_back_into_a_graph_or_a_file(graph, tmp_path, path):
     with copy.read() as r:
         assert mmgraph_counts(r) == expected
         for old, name in names.items():
-            new = int.from_bytes(r.kv_get("mmgraph.external_ids", str(old)), "little")
+            new = r.node_of_external(str(old))
+            assert r.external_id(new) == str(old)
             assert r.node(new).name == name
     other = mmgraph.Graph.in_memory()
     assert mmgraph.import_parquet(str(out), other)["edges"] == 1800

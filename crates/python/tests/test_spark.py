@@ -117,8 +117,7 @@ def test_what_spark_writes_in_the_layout_imports_back(spark, graph, tmp_path):
     g = mmgraph.Graph(path)
     with g.read() as r, graph.read() as original:
         for old in range(0, NODES, 997):
-            raw = r.kv_get("mmgraph.external_ids", str(old))
-            new = int.from_bytes(raw, "little")
+            new = r.node_of_external(str(old))
             node = r.node(new)
             assert node.name == original.node(old).name
             assert node.json()["knows_out"] == original.degree(old, "out", "knows")

@@ -61,7 +61,7 @@ def test_stats_count_the_commit_and_divide_each_structures_pages(path):
     g = mmgraph.Graph(path)
     empty = g.stats()
     assert (empty["nodes"], empty["edges"]) == (0, 0)
-    assert empty["bytes_per_node"] == {"records": None, "btrees": None}
+    assert empty["bytes_per_node"] == {"records": None, "indexes": None}
     with g.write() as tx:
         a = tx.add_node("person", "alice")
         b = tx.add_node("person", "bob")

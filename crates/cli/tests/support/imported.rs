@@ -3,11 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use graph::{Graph, GraphRead, NodeId, ReadTxn};
-
-/// The external-id spaces the tool keeps (see `crates/cli/src/db.rs`).
-const EXTERNAL_IDS: &str = "mmgraph.external_ids";
-const EXTERNAL_ID_OF: &str = "mmgraph.external_id_of";
+use graph::{Graph, GraphRead, NodeId, ReadTxn, external_ids};
 
 /// A database's graph by external id.
 #[derive(Debug, PartialEq, Eq)]
@@ -19,14 +15,9 @@ pub struct Imported {
 }
 
 fn external_of(read: &ReadTxn, node: NodeId) -> String {
-    let value = read
-        .kv_get(
-            EXTERNAL_ID_OF,
-            &zerocopy::big_endian::U64::new(node.0).to_bytes(),
-        )
-        .expect("kv")
-        .unwrap_or_else(|| panic!("node {node} has no external id"));
-    String::from_utf8(value.into_owned()).expect("UTF-8 id")
+    external_ids::external_of(read, node)
+        .expect("external id")
+        .unwrap_or_else(|| panic!("node {node} has no external id"))
 }
 
 /// Reads `db`, asserting that every node has exactly one external id and every external id
@@ -38,13 +29,12 @@ pub fn read(db: &Path) -> Imported {
     for node in read.nodes() {
         let node = node.expect("node");
         let ext = external_of(&read, node.id());
-        let back = read
-            .kv_get(EXTERNAL_IDS, ext.as_bytes())
-            .expect("kv")
+        let back = external_ids::node_of(&read, &ext)
+            .expect("external id")
             .unwrap_or_else(|| panic!("external id {ext} maps to nothing"));
         assert_eq!(
-            back.as_ref(),
-            node.id().0.to_le_bytes(),
+            back,
+            node.id(),
             "external id {ext} maps to another node than {}",
             node.id()
         );
@@ -57,8 +47,12 @@ pub fn read(db: &Path) -> Imported {
             "external id {ext} is on two nodes"
         );
     }
-    assert_eq!(read.kv_len(EXTERNAL_IDS).expect("len"), read.node_count());
-    assert_eq!(read.kv_len(EXTERNAL_ID_OF).expect("len"), read.node_count());
+    assert_eq!(
+        external_ids::recorded(&read).expect("count"),
+        read.node_count()
+    );
+    let listed = external_ids::all(&read).expect("external ids").count();
+    assert_eq!(listed as u64, read.node_count());
     let mut edges = BTreeMap::new();
     for edge in read.edges() {
         let edge = edge.expect("edge");

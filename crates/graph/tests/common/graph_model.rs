@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, LazyLock};
 
 use graph::testing::MemStorage;
-use graph::{Direction, EdgeId, Graph, GraphRead, NodeId, Options};
+use graph::{Direction, EdgeId, Graph, GraphRead, NodeId, Options, external_ids};
 
 /// Kinds and edge types, one of each longer than the string table keys by itself (1,000
 /// bytes), so long labels go through the same operations as short ones.
@@ -92,6 +92,12 @@ pub enum Op {
         space: u8,
         key: u8,
     },
+    /// Gives the node picked by `pick` the external id [`external_id`]`(id)`; one already
+    /// given makes the transaction be dropped, as `external_ids::record` requires.
+    RecordExternal {
+        pick: usize,
+        id: u16,
+    },
     Commit,
     Abort,
     Reopen(Reopen),
@@ -121,6 +127,16 @@ pub fn name(seed: u8) -> String {
     format!("{}{}", ["ab", "abc", "b"][usize::from(seed % 3)], seed % 7)
 }
 
+/// External ids: numbers (kept in the id maps), numbers with a leading zero and words (kept
+/// as text), few enough that some are given twice.
+pub fn external_id(id: u16) -> String {
+    match id % 4 {
+        0 => format!("0{}", id % 40),
+        1 => format!("taxon{}", id % 40),
+        _ => (id % 300).to_string(),
+    }
+}
+
 pub fn data(len: u16, salt: u64) -> Vec<u8> {
     (0..len).map(|i| (u64::from(i) ^ salt) as u8).collect()
 }
@@ -131,6 +147,9 @@ pub struct Model {
     edges: BTreeMap<u64, (u64, u64, usize, Vec<u8>)>,
     /// (space index, key) -> value.
     kv: BTreeMap<(usize, Vec<u8>), Vec<u8>>,
+    /// External id -> node, and node -> its external id (kept when the node is deleted).
+    external: BTreeMap<String, u64>,
+    external_of: BTreeMap<u64, String>,
 }
 
 impl Model {
@@ -312,7 +331,36 @@ pub fn assert_same(g: &impl GraphRead, model: &Model) {
         .filter(|(s, _)| model.kv.keys().any(|(m, _)| m == s))
         .map(|(_, n)| (*n).to_owned())
         .collect();
-    assert_eq!(g.kv_spaces().expect("spaces"), spaces);
+    // The external ids kept as text are in spaces of their own, compared below.
+    let own = [external_ids::EXTERNAL_IDS, external_ids::EXTERNAL_ID_OF];
+    let mut found = g.kv_spaces().expect("spaces");
+    found.retain(|space| !own.contains(&space.as_str()));
+    assert_eq!(found, spaces);
+    for (ext, node) in &model.external {
+        assert_eq!(
+            external_ids::node_of(g, ext).expect("node of"),
+            Some(NodeId(*node))
+        );
+    }
+    for id in [1, 5, 299, 7 * 4 + 2] {
+        let ext = external_id(id);
+        let expected = model.external.get(&ext).map(|n| NodeId(*n));
+        assert_eq!(
+            external_ids::node_of(g, &ext).expect("node of"),
+            expected,
+            "{ext}"
+        );
+    }
+    let listed: Vec<(u64, String)> = external_ids::all(g)
+        .expect("external ids")
+        .map(|e| e.map(|(node, ext)| (node.0, ext)).expect("external id"))
+        .collect();
+    let expected: Vec<(u64, String)> = model.external_of.clone().into_iter().collect();
+    assert_eq!(listed, expected);
+    for (node, ext) in &model.external_of {
+        let found = external_ids::external_of(g, NodeId(*node)).expect("external of");
+        assert_eq!(found.as_ref(), Some(ext));
+    }
 }
 
 pub struct Harness {
@@ -455,6 +503,23 @@ impl Harness {
                 let previous = self.txn().kv_remove(SPACES[s], &k).expect("kv remove");
                 assert_eq!(previous, self.model.kv.remove(&(s, k)));
             }
+            Op::RecordExternal { pick, id } => {
+                let Some(node) = self.model.pick_node(pick) else {
+                    return;
+                };
+                let ext = external_id(id);
+                let holder = external_ids::record(self.txn(), &ext, NodeId(node)).expect("record");
+                assert_eq!(
+                    holder.map(|n| n.0),
+                    self.model.external.get(&ext).copied(),
+                    "{ext}"
+                );
+                if holder.is_some() {
+                    return self.apply(Op::Abort);
+                }
+                self.model.external.insert(ext.clone(), node);
+                self.model.external_of.insert(node, ext);
+            }
             Op::Commit => {
                 if let Some(txn) = self.txn.take() {
                     txn.commit().expect("commit");
@@ -535,6 +600,14 @@ pub fn decode(data: &[u8]) -> Vec<Op> {
     data.chunks_exact(4)
         .map(|c| {
             let (a, b, d) = (usize::from(c[1]), usize::from(c[2]), u16::from(c[3]));
+            // The top four values of the first byte, rather than a change of the modulus, so
+            // that older inputs decode as they did but for those.
+            if c[0] >= 252 {
+                return Op::RecordExternal {
+                    pick: a,
+                    id: u16::from_le_bytes([c[2], c[3]]),
+                };
+            }
             match c[0] % 18 {
                 0..=3 => Op::AddNode {
                     kind: a % KINDS.len(),
