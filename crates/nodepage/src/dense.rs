@@ -253,6 +253,15 @@ impl DenseTable {
         Ok(self.leaves.remove_leaf(txn, path)?)
     }
 
+    /// For a table whose ids are set in any order: once it holds no record (and so no page),
+    /// the next id starts again from 0. Its radix vector starts again from height 0 then, and
+    /// a next id past what a later, lower vector addresses would make the root impossible.
+    pub(crate) fn restart_if_empty(&mut self) {
+        if self.live == 0 {
+            self.next_id = 0;
+        }
+    }
+
     /// The leaves that exist, in index order, each with its leaf index: one walk over the
     /// radix pages, however far apart the leaves are.
     pub(crate) fn leaf_indexes<S: PageSource>(&self, src: &S) -> Result<Vec<u64>> {

@@ -62,7 +62,7 @@ impl IdMap {
         self.dense.len() == 0
     }
 
-    /// One past the largest key ever set (0 for a map never written); removing keys leaves it.
+    /// One past the largest key set since the map was last empty (0 for an empty map).
     pub fn extent(&self) -> u64 {
         self.dense.next_id()
     }
@@ -121,6 +121,7 @@ impl IdMap {
         if now_empty {
             self.dense.remove_leaf(txn, path)?;
         }
+        self.dense.restart_if_empty();
         Ok(Some(previous))
     }
 

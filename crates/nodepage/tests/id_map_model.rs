@@ -86,6 +86,10 @@ fn assert_same(map: &IdMap, src: &impl PageSource, model: &Model, keys: &[u64]) 
         "extent {} below {extent}",
         map.extent()
     );
+    assert!(
+        !model.is_empty() || map.extent() == 0,
+        "an empty map keeps its extent"
+    );
     for &key in keys {
         for key in [key.wrapping_sub(1), key, key.saturating_add(1)] {
             let found = map.get(src, key).expect("get");
@@ -235,4 +239,27 @@ fn keys_set_out_of_order_read_back_and_a_far_key_adds_radix_levels() {
     assert!(map.root().height.get() >= 2, "{:?}", map.root());
     store.commit(map.root());
     store.assert_clean(|read, pages| map.check(read, pages));
+}
+
+#[test]
+fn a_map_emptied_of_a_far_key_reopens_after_a_nearer_one() {
+    let mut store = Store::new();
+    let mut map = IdMap::new();
+    map.insert(store.txn(), u64::MAX - 1, 1).expect("insert");
+    assert_eq!(
+        map.remove(store.txn(), u64::MAX - 1).expect("remove"),
+        Some(1)
+    );
+    assert_eq!((map.len(), map.extent()), (0, 0));
+    // A lower radix vector than the far key needed: the root must still be a possible one.
+    map.insert(store.txn(), 1_000_000, 2).expect("insert");
+    store.commit(map.root());
+    let reopened = IdMap::open(store.reopen()).expect("a valid root");
+    assert_eq!(
+        reopened
+            .get(&store.pager.begin_read().expect("read"), 1_000_000)
+            .expect("get"),
+        Some(2)
+    );
+    store.assert_clean(|read, pages| reopened.check(read, pages));
 }
