@@ -51,8 +51,12 @@ fn number(ext: &str) -> Option<u64> {
         [b'0', _, ..] => false,
         _ => digits.iter().all(u8::is_ascii_digit),
     };
-    let n: u64 = ext.parse().ok().filter(|_| canonical)?;
-    (n <= nodepage::IdMap::MAX_VALUE).then_some(n)
+    if !canonical {
+        return None;
+    }
+    ext.parse()
+        .ok()
+        .filter(|&n| n <= nodepage::IdMap::MAX_VALUE)
 }
 
 /// The external id of `node`, if an import gave it one (bytes that are not UTF-8 are

@@ -86,14 +86,15 @@ impl IdMap {
                 value,
                 limit: IdMap::MAX_VALUE,
             })?;
-        let previous = self.get(&*txn, key)?;
         let path = self.dense.leaf_for_id::<IdMapLeafPage>(txn, key)?;
         let (_, slot) = self.dense.position(key);
         let leaf = txn.page_mut_as::<IdMapLeafPage>(path.leaf)?;
-        *leaf
+        let value_slot = leaf
             .values
             .get_mut(slot)
-            .ok_or_else(|| Error::Corrupt(format!("no slot {slot} in an id-map leaf")))? = stored;
+            .ok_or_else(|| Error::Corrupt(format!("no slot {slot} in an id-map leaf")))?;
+        let previous = value_slot.get().checked_sub(1);
+        *value_slot = stored;
         if previous.is_none() {
             leaf.live = U16::new(leaf.live.get().saturating_add(1));
             self.dense.count_set(key)?;
