@@ -104,7 +104,12 @@ pub struct Footprint {
 }
 
 /// The page types that hold node records, B+trees, adjacency lists and edge records.
-const NODE_RECORD_PAGES: [&str; 3] = ["record leaf", "record heap", "column slots"];
+const NODE_RECORD_PAGES: [&str; 4] = [
+    "record leaf",
+    "record leaf (packed)",
+    "record heap",
+    "column slots",
+];
 const INDEX_PAGES: [&str; 3] = ["btree leaf", "btree branch", "id-map leaf"];
 const ADJACENCY_PAGES: [&str; 5] = [
     "adjacency leaf",
@@ -150,6 +155,7 @@ pub fn page_type_name(tag: u8) -> &'static str {
         34 => "record heap",
         35 => "attribute leaf",
         36 => "id-map leaf",
+        37 => "record leaf (packed)",
         48 => "adjacency leaf",
         49 => "adjacency run",
         50 => "adjacency hub",

@@ -12,8 +12,11 @@ use crate::error::{Error, Result};
 /// in slot 14: a file whose slot 0 is 0 holds no graph yet.
 pub(crate) const GRAPH_MARKER: u64 = u64::from_le_bytes(*b"MMGGRAPH");
 /// The graph layout version this build writes.
-pub(crate) const LAYOUT_VERSION: u64 = 9;
-/// The earlier layouts this build also reads. Layout 8 is a subset of layout 9: it keeps every
+pub(crate) const LAYOUT_VERSION: u64 = 10;
+/// The earlier layouts this build also reads. Layout 9 is a subset of layout 10: it has no
+/// packed node-record leaves (`nodepage::PackedLeafPage`, which layout 10 writes for full
+/// leaves whose names took heap pages), and layout 10 still reads and writes plain ones.
+/// Layout 8 is a subset of layout 9: it keeps every
 /// external id in the key-value spaces (root slots 19-26 are 0, the id maps empty), which
 /// layout 9 still reads and adds to for ids that are not numbers. Layout 7 is a subset of layout 8: its vector
 /// indexes all keep their node slots in the beside layout (header byte 10 is 0), which layout 8
@@ -23,9 +26,9 @@ pub(crate) const LAYOUT_VERSION: u64 = 9;
 /// scans, accepted by `check` and removed with its node). Layout 6 has nothing else layout 7
 /// lacks; layout 5 no inline adjacency leaves either (their `inline_used` is 0 in every
 /// layout-5 file), and layout 4 no adjacency delta (slot 18 is 0). A commit rewrites the
-/// version as 9, so that a build that knows only an earlier layout, which would misread what a
+/// version as 10, so that a build that knows only an earlier layout, which would misread what a
 /// later one changed, refuses the file.
-pub(crate) const LAYOUT_READ_ALSO: [u64; 5] = [4, 5, 6, 7, 8];
+pub(crate) const LAYOUT_READ_ALSO: [u64; 6] = [4, 5, 6, 7, 8, 9];
 
 pub(crate) const SLOT_MARKER: usize = 0;
 pub(crate) const SLOT_NODES: usize = 1;
@@ -51,7 +54,8 @@ pub(crate) const SLOT_EXTERNAL_NUMBERS: usize = 23;
 
 /// Node records per record-table leaf: nodes carry a name and data, so fewer per leaf leave
 /// each a larger share of the leaf's heap (80 slots of 40 bytes leave 824 bytes of own heap for
-/// payloads longer than the 23 bytes a slot holds, and a leaf may add heap pages).
+/// payloads longer than the 23 bytes a slot holds, and a leaf may add heap pages; a full leaf
+/// whose names took a heap page is packed into one page when they fit, layout 10).
 pub(crate) const NODE_SLOTS: usize = 80;
 
 /// Node ids and edge ids stay below this: records and adjacency entries store them in 40 bits.

@@ -65,8 +65,12 @@ impl Workload for Nodes {
         };
         match rng.u8(0..10) {
             0..=3 => {
-                let len = if rng.u8(0..20) == 0 {
+                // Data of up to 80 bytes, or of up to 36 (so that some full node leaves fit one
+                // page and are packed), and now and then too long for a heap.
+                let len = if rng.u8(0..100) == 0 {
                     rng.usize(5_000..40_000)
+                } else if rng.bool() {
+                    rng.usize(0..36)
                 } else {
                     rng.usize(0..80)
                 };

@@ -1,9 +1,9 @@
-//! A small graph file written by this layout (graph layout 9) is committed in `fixtures/`; it
+//! A small graph file written by this layout (graph layout 10) is committed in `fixtures/`; it
 //! must open, check clean and read back exactly, so that any change of the format is noticed.
-//! The same graph written by the earlier layouts is kept too. Layouts 8 (no external ids in id
-//! maps), 7 (its vector index in the beside slot layout), 6 (a name-index key for unnamed nodes too), 5 (no inline adjacency
+//! The same graph written by the earlier layouts is kept too. Layouts 9 (no packed node-record
+//! leaf), 8 (no external ids in id maps either), 7 (its vector index in the beside slot layout), 6 (a name-index key for unnamed nodes too), 5 (no inline adjacency
 //! leaves either) and 4 (no adjacency delta either) are still read, as they are, and their
-//! first commit makes them layout 9. The older ones
+//! first commit makes them layout 10. The older ones
 //! (layout 1:
 //! 64-bit ids in records and entries; layout 2: 22-byte record slots without payloads; layout
 //! 3: a vector index's vectors in slots apart from its node slots) must each be refused with an
@@ -21,7 +21,7 @@ use graph::{
 
 /// The fixture of the current layout.
 fn fixture() -> PathBuf {
-    fixture_of_layout(9)
+    fixture_of_layout(10)
 }
 
 fn fixture_of_layout(version: u32) -> PathBuf {
@@ -85,6 +85,22 @@ fn write(path: &std::path::Path) {
     let mut txn = graph.begin_write().expect("write");
     add_external_ids(&mut txn);
     txn.commit().expect("commit");
+    let mut txn = graph.begin_write().expect("write");
+    add_packed_leaf(&mut txn);
+    txn.commit().expect("commit");
+}
+
+/// Layout 10: nodes 74 to 159 with names of 31 bytes and no data, so that the second node
+/// leaf (ids 80 to 159) fills, its names having taken a heap page, and is packed.
+fn add_packed_leaf(txn: &mut WriteTxn) {
+    for i in 74..160 {
+        txn.add_node("f", &packed_name(i), b"").expect("node");
+    }
+}
+
+/// The name of node `i` of [`add_packed_leaf`].
+fn packed_name(i: u64) -> String {
+    format!("a name longer than a slot {i:05}")
 }
 
 /// Layout 9: external ids `1000 + i` for nodes 0 to 73 but the deleted 39 (kept in the id
@@ -144,15 +160,19 @@ struct Beyond4 {
     unnamed: bool,
     /// External ids (layout 9).
     external_ids: bool,
+    /// Nodes 74 to 159, the second node leaf packed (layout 10).
+    packed_leaf: bool,
 }
 
-/// The additions of the fixture of layout 9 (which the fixtures of layouts 7 and 8 lack only
-/// the external ids of, and layout 7's has its vector index in the other slot layout).
-const LAYOUT_9: Beyond4 = Beyond4 {
+/// The additions of the fixture of layout 10 (which the fixture of layout 9 lacks only the
+/// packed leaf of, those of layouts 7 and 8 the external ids too, and layout 7's has its vector
+/// index in the other slot layout).
+const LAYOUT_10: Beyond4 = Beyond4 {
     late: 5,
     inline_leaf: true,
     unnamed: true,
     external_ids: true,
+    packed_leaf: true,
 };
 
 /// The vector of node `i` in the fixture's index.
@@ -171,11 +191,11 @@ fn write_fixture() {
 }
 
 #[test]
-fn the_committed_fixture_of_layout_9_opens_and_reads_back() {
+fn the_committed_fixture_of_layout_10_opens_and_reads_back() {
     let dir = tempfile::tempdir().expect("tempdir");
     let copy = dir.path().join("fixture.mmg");
     std::fs::copy(fixture(), &copy).expect("the fixture file is committed");
-    reads_back(&copy, LAYOUT_9);
+    reads_back(&copy, LAYOUT_10);
     let read = Graph::open(&copy).expect("open");
     let stats = read.begin_read().expect("read").stats().expect("stats");
     assert_eq!(stats.pages_by_type.get("vector node slots"), Some(&2));
@@ -183,34 +203,39 @@ fn the_committed_fixture_of_layout_9_opens_and_reads_back() {
 }
 
 #[test]
-fn a_file_of_layout_8_reads_back_and_its_first_commit_makes_it_layout_9() {
+fn a_file_of_layout_9_reads_back_and_its_first_commit_makes_it_layout_10() {
+    older_layout_read_and_written(9, 5);
+}
+
+#[test]
+fn a_file_of_layout_8_reads_back_and_its_first_commit_makes_it_layout_10() {
     older_layout_read_and_written(8, 5);
 }
 
 #[test]
-fn a_file_of_layout_7_reads_back_and_its_first_commit_makes_it_layout_9() {
+fn a_file_of_layout_7_reads_back_and_its_first_commit_makes_it_layout_10() {
     older_layout_read_and_written(7, 5);
 }
 
 #[test]
-fn a_file_of_layout_6_reads_back_and_its_first_commit_makes_it_layout_9() {
+fn a_file_of_layout_6_reads_back_and_its_first_commit_makes_it_layout_10() {
     older_layout_read_and_written(6, 5);
 }
 
 #[test]
-fn a_file_of_layout_5_reads_back_and_its_first_commit_makes_it_layout_9() {
+fn a_file_of_layout_5_reads_back_and_its_first_commit_makes_it_layout_10() {
     older_layout_read_and_written(5, 5);
 }
 
 #[test]
-fn a_file_of_layout_4_reads_back_and_its_first_commit_makes_it_layout_9() {
+fn a_file_of_layout_4_reads_back_and_its_first_commit_makes_it_layout_10() {
     older_layout_read_and_written(4, 0);
 }
 
-/// Copies the fixture of `layout` (4 to 8, holding `late` late edges) and reads it back; adds
+/// Copies the fixture of `layout` (4 to 9, holding `late` late edges) and reads it back; adds
 /// in one commit what it lacks of the later layouts, and changes its vector index (which keeps
-/// the slot layout it was made with); reads it back again as the layout-9 fixture, and checks
-/// that the commit wrote layout 9 and left the older meta page as it was.
+/// the slot layout it was made with); reads it back again as the layout-10 fixture, and checks
+/// that the commit wrote layout 10 and left the older meta page as it was.
 fn older_layout_read_and_written(layout: u32, late: u64) {
     let dir = tempfile::tempdir().expect("tempdir");
     let copy = dir.path().join("fixture.mmg");
@@ -219,7 +244,8 @@ fn older_layout_read_and_written(layout: u32, late: u64) {
         late,
         inline_leaf: layout >= 6,
         unnamed: layout >= 7,
-        external_ids: false,
+        external_ids: layout >= 9,
+        packed_leaf: false,
     };
     reads_back(&copy, fixture);
     let graph = Graph::open(&copy).expect("open");
@@ -237,7 +263,10 @@ fn older_layout_read_and_written(layout: u32, late: u64) {
     if !fixture.unnamed {
         add_unnamed(&mut txn);
     }
-    add_external_ids(&mut txn);
+    if !fixture.external_ids {
+        add_external_ids(&mut txn);
+    }
+    add_packed_leaf(&mut txn);
     // A vector replaced (the same value, so the fixture reads back the same) and one deleted
     // and set again: written in the index's own slot layout.
     txn.set_vector("v", NodeId(20), &fixture_vector(20))
@@ -247,7 +276,7 @@ fn older_layout_read_and_written(layout: u32, late: u64) {
         .expect("vector");
     txn.commit().expect("commit");
     drop(graph);
-    reads_back(&copy, LAYOUT_9);
+    reads_back(&copy, LAYOUT_10);
     let read = Graph::open(&copy).expect("open");
     let stats = read.begin_read().expect("read").stats().expect("stats");
     let (aligned, beside) = if layout >= 8 {
@@ -262,7 +291,7 @@ fn older_layout_read_and_written(layout: u32, late: u64) {
     assert_eq!(stats.pages_by_type.get("vector node slots"), aligned);
     drop(read);
     // The meta pages (1 and 2) hold the root slots; slot 14 (the layout version) is at byte
-    // 48 + 8 * 14 of each. The newer of the two now says 9, the older still the old layout.
+    // 48 + 8 * 14 of each. The newer of the two now says 10, the older still the old layout.
     let bytes = std::fs::read(&copy).expect("read");
     let version_at = |page: usize| {
         let at = page * 4096 + 48 + 8 * 14;
@@ -270,7 +299,7 @@ fn older_layout_read_and_written(layout: u32, late: u64) {
     };
     let mut versions = [version_at(1), version_at(2)];
     versions.sort_unstable();
-    assert_eq!(versions, [u64::from(layout), 9]);
+    assert_eq!(versions, [u64::from(layout), 10]);
 }
 
 /// Opens the fixture graph at `path`, checks it and reads it back, with what `beyond` says
@@ -283,16 +312,27 @@ fn reads_back(path: &std::path::Path, beyond: Beyond4) {
     let read = graph.begin_read().expect("read");
     let (more_nodes, more_edges) = if beyond.inline_leaf { (30, 7) } else { (0, 0) };
     let unnamed = if beyond.unnamed { 3 } else { 0 };
+    let packed = if beyond.packed_leaf { 86 } else { 0 };
     // 39 chain edges and 200 hub edges, less the 6 that touched the deleted node 39.
     assert_eq!(
         (read.node_count(), read.edge_count()),
-        (40 + more_nodes + unnamed, 233 + late + more_edges)
+        (40 + more_nodes + unnamed + packed, 233 + late + more_edges)
     );
     // Every named node is in the name index, and no unnamed one.
     assert_eq!(
         read.nodes_by_name_prefix("").count() as u64,
-        40 + more_nodes
+        40 + more_nodes + packed
     );
+    if beyond.packed_leaf {
+        for i in [74, 80, 117, 159] {
+            let node = read.node(NodeId(i)).expect("node").expect("live");
+            assert_eq!(node.name().expect("name"), packed_name(i));
+            assert_eq!(node.kind().expect("kind"), "f");
+        }
+        let stats = read.stats().expect("stats");
+        assert_eq!(stats.pages_by_type.get("record leaf (packed)"), Some(&1));
+        assert_eq!(stats.pages_by_type.get("record leaf"), Some(&1));
+    }
     assert_eq!(read.nodes_by_name("").count(), 0);
     if beyond.unnamed {
         let n72 = read.node(NodeId(72)).expect("node").expect("live");
@@ -408,13 +448,13 @@ fn files_of_layouts_1_to_3_are_refused_with_both_versions_and_left_unchanged() {
         assert!(
             matches!(
                 err,
-                graph::Error::UnsupportedLayout { found, supported: 9 } if found == u64::from(old)
+                graph::Error::UnsupportedLayout { found, supported: 10 } if found == u64::from(old)
             ),
             "{err}"
         );
         let message = err.to_string();
         assert!(
-            message.contains(&format!("layout version {old}")) && message.contains("layout 9"),
+            message.contains(&format!("layout version {old}")) && message.contains("layout 10"),
             "{message}"
         );
         assert_eq!(std::fs::read(&copy).expect("read"), before);

@@ -68,7 +68,7 @@ impl AttrTable {
     /// out or deleted.
     #[inline]
     pub fn get<'a, S: PageSource>(&self, src: &'a S, id: u64) -> Result<Option<&'a Attrs>> {
-        match self.dense.leaf_of::<AttrLeafPage, S>(src, id)? {
+        match self.dense.leaf_of::<&AttrLeafPage, S>(src, id)? {
             Some((leaf, slot_index)) => live_attrs(leaf, id, slot_index),
             None => Ok(None),
         }
@@ -191,7 +191,7 @@ fn slot_mut(leaf: &mut AttrLeafPage, slot_index: usize) -> Result<&mut AttrSlot>
 pub struct AttrRecords<'a, S> {
     table: AttrTable,
     src: &'a S,
-    cursor: SlotCursor<'a, AttrLeafPage>,
+    cursor: SlotCursor<&'a AttrLeafPage>,
 }
 
 impl<'a, S: PageSource> Iterator for AttrRecords<'a, S> {

@@ -7,6 +7,7 @@ use crate::error::Result;
 use crate::heap::{in_slot_payload, inline_area, inline_payload};
 use crate::layout::{FLAG_IN_SLOT, FLAG_LIVE, FLAG_OVERFLOW, HeapPage, LeafPage, RecordSlot};
 use crate::leaf::{own_heap, slots};
+use crate::packed::{RecordLeaf, check_packed};
 use crate::table::RecordTable;
 
 impl RecordTable {
@@ -21,8 +22,9 @@ impl RecordTable {
         let per_leaf = self.slots_per_leaf();
         Ok(self
             .dense()
-            .check_leaves(src, pages, |findings, id, leaf: &LeafPage, first_id| {
-                leaf_slots(findings, src, per_leaf, id, leaf, first_id)
+            .check_leaves(src, pages, |findings, id, leaf, first_id| match leaf {
+                RecordLeaf::Plain(leaf) => leaf_slots(findings, src, per_leaf, id, leaf, first_id),
+                RecordLeaf::Packed(leaf) => check_packed(findings, per_leaf, id, leaf, first_id),
             }))
     }
 }

@@ -21,6 +21,40 @@ pub(crate) trait DenseLeaf: Page {
     fn init(&mut self, first_id: u64, slot_count: usize);
 }
 
+/// A leaf as a table reads it: a page of one layout (`&L` for a [`DenseLeaf`] `L`), or a view
+/// over the layouts a table's leaves may take (a record table's plain and packed leaves).
+pub(crate) trait LeafView<'a>: Copy {
+    /// The leaf at `page`, its type tag checked.
+    fn load<S: PageSource>(src: &'a S, page: PageId) -> Result<Self>;
+    /// The id of slot 0, as the leaf records it.
+    fn first_id(&self) -> u64;
+    /// The slots the leaf has, as it records them.
+    fn slot_count(&self) -> usize;
+    /// The live slots, as the leaf counts them.
+    fn live(&self) -> u16;
+}
+
+impl<'a, L: DenseLeaf> LeafView<'a> for &'a L {
+    #[inline(always)]
+    fn load<S: PageSource>(src: &'a S, page: PageId) -> Result<Self> {
+        Ok(src.page_as::<L>(page)?)
+    }
+
+    #[inline(always)]
+    fn first_id(&self) -> u64 {
+        L::first_id(self)
+    }
+
+    #[inline(always)]
+    fn slot_count(&self) -> usize {
+        L::slot_count(self)
+    }
+
+    fn live(&self) -> u16 {
+        L::live(self)
+    }
+}
+
 /// Implements [`pager_mmap::Page`] (type tag `$tag`) and [`DenseLeaf`] for a leaf page of
 /// `$slots` fixed slots whose head is a page header, `first_id: U64`, `live: U16` and six
 /// reserved bytes: the attribute and id-map leaves.
@@ -131,15 +165,15 @@ impl DenseTable {
 
     /// The leaf page of leaf index `index`, if it exists, checked to be where it says it is.
     #[inline(always)]
-    pub(crate) fn leaf<'a, L: DenseLeaf, S: PageSource>(
+    pub(crate) fn leaf<'a, L: LeafView<'a>, S: PageSource>(
         &self,
         src: &'a S,
         index: u64,
-    ) -> Result<Option<&'a L>> {
+    ) -> Result<Option<L>> {
         let Some(page) = self.leaves.get(src, index)? else {
             return Ok(None);
         };
-        let leaf = src.page_as::<L>(page)?;
+        let leaf = L::load(src, page)?;
         let first_id = index.saturating_mul(self.per_leaf as u64);
         if leaf.first_id() != first_id || leaf.slot_count() != self.per_leaf {
             return Err(Error::Corrupt(format!(
@@ -155,11 +189,11 @@ impl DenseTable {
     /// The leaf holding `id` and its slot index there, or `None` when `id` was never handed
     /// out or its leaf is gone.
     #[inline(always)]
-    pub(crate) fn leaf_of<'a, L: DenseLeaf, S: PageSource>(
+    pub(crate) fn leaf_of<'a, L: LeafView<'a>, S: PageSource>(
         &self,
         src: &'a S,
         id: u64,
-    ) -> Result<Option<(&'a L, usize)>> {
+    ) -> Result<Option<(L, usize)>> {
         if id >= self.next_id {
             return Ok(None);
         }
@@ -279,11 +313,11 @@ impl DenseTable {
     /// slots `slots` reports for it, their total against the root's). `slots` checks one leaf's
     /// slots, calling [`LeafFindings::live_record`] for each live one; an error from it means
     /// the slots could not be read. Appends every page reached to `pages`; returns the problems.
-    pub(crate) fn check_leaves<L: DenseLeaf, S: PageSource>(
+    pub(crate) fn check_leaves<'a, L: LeafView<'a>, S: PageSource>(
         &self,
-        src: &S,
+        src: &'a S,
         pages: &mut Vec<PageId>,
-        mut slots: impl FnMut(&mut LeafFindings<'_>, PageId, &L, u64) -> Result<()>,
+        mut slots: impl FnMut(&mut LeafFindings<'_>, PageId, L, u64) -> Result<()>,
     ) -> Vec<String> {
         let mut leaves = Vec::new();
         let mut problems = Vec::new();
@@ -303,7 +337,7 @@ impl DenseTable {
         let mut total = 0u64;
         for (index, page) in leaves {
             findings.pages.push(page);
-            let leaf = match src.page_as::<L>(page) {
+            let leaf = match L::load(src, page) {
                 Ok(leaf) => leaf,
                 Err(e) => {
                     findings.problems.push(format!("leaf {page}: {e}"));
@@ -371,14 +405,14 @@ impl LeafFindings<'_> {
 
 /// Where a walk over a table's slots in id order stands: one descent per leaf, missing leaves
 /// skipped, nothing at or past the next id.
-pub(crate) struct SlotCursor<'a, L> {
+pub(crate) struct SlotCursor<L> {
     leaf_index: u64,
-    leaf: Option<&'a L>,
+    leaf: Option<L>,
     slot: usize,
     stopped: bool,
 }
 
-impl<'a, L: DenseLeaf> SlotCursor<'a, L> {
+impl<L: Copy> SlotCursor<L> {
     /// A walk from id 0.
     pub(crate) fn new() -> Self {
         SlotCursor {
@@ -396,11 +430,14 @@ impl<'a, L: DenseLeaf> SlotCursor<'a, L> {
 
     /// The next slot below the next id, live or not: its leaf, id and slot index. An error
     /// reading a leaf is returned once and ends the walk.
-    pub(crate) fn next_slot<S: PageSource>(
+    pub(crate) fn next_slot<'a, S: PageSource>(
         &mut self,
         table: &DenseTable,
         src: &'a S,
-    ) -> Option<Result<(&'a L, u64, usize)>> {
+    ) -> Option<Result<(L, u64, usize)>>
+    where
+        L: LeafView<'a>,
+    {
         let per_leaf = table.per_leaf as u64;
         loop {
             if self.stopped {

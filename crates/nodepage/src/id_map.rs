@@ -70,7 +70,7 @@ impl IdMap {
     /// The value of `key`, if it has one.
     #[inline]
     pub fn get<S: PageSource>(&self, src: &S, key: u64) -> Result<Option<u64>> {
-        match self.dense.leaf_of::<IdMapLeafPage, S>(src, key)? {
+        match self.dense.leaf_of::<&IdMapLeafPage, S>(src, key)? {
             Some((leaf, slot)) => stored_value(leaf, slot),
             None => Ok(None),
         }
@@ -196,7 +196,7 @@ impl<S: PageSource> Iterator for IdMapEntries<'_, S> {
                 self.leaf = None;
             }
             let index = self.leaves.next()?;
-            match self.map.dense.leaf::<IdMapLeafPage, S>(self.src, index) {
+            match self.map.dense.leaf::<&IdMapLeafPage, S>(self.src, index) {
                 Ok(Some(leaf)) => {
                     self.leaf = Some((leaf, leaf.first_id.get()));
                     self.slot = 0;

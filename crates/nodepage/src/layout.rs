@@ -206,6 +206,62 @@ impl Page for HeapPage {
     const TYPE: PageType = HEAP;
 }
 
+/// Type tag of a packed leaf page: a full leaf's records with their payloads in the one page.
+pub const PACKED_LEAF: PageType = PageType(37);
+
+/// One record's fixed part in a packed leaf: 17 bytes, its payload elsewhere in the page.
+#[repr(C)]
+#[derive(FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned, Clone, Copy, Debug)]
+pub struct PackedSlot {
+    /// `FLAG_LIVE` (1) for a live record; 0 for an empty or deleted slot (all of it zero).
+    pub flags: u8,
+    /// The payload's length in bytes.
+    pub payload_len: U16,
+    /// The caller's attributes.
+    pub attrs: Attrs,
+    /// Where the payload starts in the page's `body`.
+    pub offset: U16,
+}
+
+/// Size of a packed slot.
+pub const PACKED_SLOT_SIZE: usize = size_of::<PackedSlot>();
+const _: () = assert!(PACKED_SLOT_SIZE == 1 + 2 + ATTR_SIZE + 2 && PACKED_SLOT_SIZE == 17);
+
+/// Bytes of a packed leaf after its 32-byte head: the slots, then the payloads.
+pub const PACKED_BODY: usize = PAGE_SIZE - 32;
+// Every offset and length within the body fits the slots' 16 bits, and the most slots fit.
+const _: () =
+    assert!(PACKED_BODY <= u16::MAX as usize && MAX_SLOTS * PACKED_SLOT_SIZE < PACKED_BODY);
+
+/// A packed leaf page: the records with ids `first_id .. first_id + slot_count`, every live
+/// payload in the page after the slots. A full leaf (every id of it handed out) whose records
+/// took heap pages is rewritten in this form when they fit it; a write to one of its records
+/// turns it back into a [`LeafPage`] first.
+#[repr(C)]
+#[derive(FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned)]
+pub struct PackedLeafPage {
+    /// Type [`PACKED_LEAF`].
+    pub header: PageHeader,
+    /// The id of slot 0; a multiple of `slot_count`.
+    pub first_id: U64,
+    /// Live slots.
+    pub live: U16,
+    /// Slots in `body`: the table's slots per leaf.
+    pub slot_count: U16,
+    /// The end of the payloads in `body`: they lie in `slot_count * 17 .. used`.
+    pub used: U16,
+    /// Zero.
+    pub reserved: U16,
+    /// `slot_count` packed slots, then the payloads.
+    pub body: [u8; PACKED_BODY],
+}
+const _: () = assert!(size_of::<PackedLeafPage>() == PAGE_SIZE);
+const _: () = assert!(std::mem::offset_of!(PackedLeafPage, body) == 32);
+
+impl Page for PackedLeafPage {
+    const TYPE: PageType = PACKED_LEAF;
+}
+
 /// Where a table lives: what its owner persists (32 bytes) to find it again. The owner also
 /// knows the table's slots per leaf, which every leaf records too.
 #[repr(C)]
@@ -266,8 +322,8 @@ mod tests {
     use zerocopy::little_endian::U32;
 
     use super::{
-        ATTR_SIZE, HEAP_PAGES, IN_SLOT_LIMIT, LEAF_BODY, LeafPage, MAX_SLOTS, RecordSlot,
-        SLOT_SIZE, stored_page_id,
+        ATTR_SIZE, HEAP_PAGES, IN_SLOT_LIMIT, LEAF_BODY, LeafPage, MAX_SLOTS, PACKED_BODY,
+        PACKED_SLOT_SIZE, PackedLeafPage, PackedSlot, RecordSlot, SLOT_SIZE, stored_page_id,
     };
     use crate::error::Error;
 
@@ -315,6 +371,21 @@ mod tests {
         assert_eq!(offset_of!(LeafPage, body), 32 + 5 * HEAP_PAGES);
         assert_eq!((LEAF_BODY, MAX_SLOTS), (4024, 100));
         assert_eq!(LEAF_BODY - MAX_SLOTS * SLOT_SIZE, 24);
+    }
+
+    #[test]
+    fn a_packed_leaf_holds_17_byte_slots_after_a_32_byte_head() {
+        assert_eq!(offset_of!(PackedLeafPage, first_id), 16);
+        assert_eq!(offset_of!(PackedLeafPage, live), 24);
+        assert_eq!(offset_of!(PackedLeafPage, slot_count), 26);
+        assert_eq!(offset_of!(PackedLeafPage, used), 28);
+        assert_eq!(offset_of!(PackedLeafPage, reserved), 30);
+        assert_eq!(offset_of!(PackedLeafPage, body), 32);
+        assert_eq!((PACKED_SLOT_SIZE, PACKED_BODY), (17, 4064));
+        assert_eq!(offset_of!(PackedSlot, flags), 0);
+        assert_eq!(offset_of!(PackedSlot, payload_len), 1);
+        assert_eq!(offset_of!(PackedSlot, attrs), 3);
+        assert_eq!(offset_of!(PackedSlot, offset), 15);
     }
 
     #[test]

@@ -10,7 +10,10 @@
 //! [`IN_SLOT_LIMIT`] (23) bytes lives in the slot itself, so that a read touches one place in
 //! the page; payloads up to [`INLINE_LIMIT`] bytes live in the leaf's own heap or in up to
 //! [`HEAP_PAGES`] heap pages the leaf owns; larger ones, or ones that fit nowhere, go to an
-//! overflow chain. Reads are zero-copy for all but overflowed payloads.
+//! overflow chain. Reads are zero-copy for all but overflowed payloads. A leaf whose every id is
+//! handed out and whose records took heap pages is rewritten as a [`PackedLeafPage`] when they
+//! fit one page: 17-byte slots and the payloads after them; a write to one of its records turns
+//! it back into a plain leaf first.
 //!
 //! An [`AttrTable`] is the same without payloads: dense ids to the 12 attribute bytes alone,
 //! in 13-byte [`AttrSlot`]s, [`ATTR_SLOTS`] (312) to an [`AttrLeafPage`] on the same radix
@@ -34,6 +37,7 @@ mod id_map;
 mod id_map_leaf;
 mod layout;
 mod leaf;
+mod packed;
 mod record;
 mod table;
 
@@ -44,7 +48,8 @@ pub use id_map::{IdMap, IdMapEntries};
 pub use id_map_leaf::{ID_MAP_LEAF, ID_MAP_SLOTS, IdMapLeafPage};
 pub use layout::{
     ATTR_SIZE, Attrs, HEAP, HEAP_PAGE_BYTES, HEAP_PAGES, HeapPage, IN_SLOT_LIMIT, INLINE_LIMIT,
-    LEAF, LEAF_BODY, LeafPage, MAX_PAYLOAD, MAX_SLOTS, MIN_SLOTS, RecordSlot, TableRoot,
+    LEAF, LEAF_BODY, LeafPage, MAX_PAYLOAD, MAX_SLOTS, MIN_SLOTS, PACKED_BODY, PACKED_LEAF,
+    PACKED_SLOT_SIZE, PackedLeafPage, PackedSlot, RecordSlot, TableRoot,
 };
 pub use record::Record;
 pub use table::{RecordTable, Records};

@@ -1,6 +1,8 @@
 //! The record table: the descent from an id to its slot, and the changes a write makes.
 
-use pager_mmap::{PageId, PageSource, RadixPath, WriteTxn, free_overflow, write_overflow};
+use pager_mmap::{
+    PageId, PageSource, RadixPath, WriteTxn, free_overflow, page_type_of, write_overflow,
+};
 use zerocopy::little_endian::{U16, U32};
 
 use crate::dense::{DenseTable, SlotCursor};
@@ -8,10 +10,13 @@ use crate::error::{Error, Result};
 use crate::heap::{in_slot_payload, inline_payload, place_inline, release_unused};
 use crate::layout::{
     Attrs, FLAG_IN_SLOT, FLAG_LIVE, FLAG_OVERFLOW, IN_SLOT_LIMIT, LeafPage, MAX_PAYLOAD, MAX_SLOTS,
-    MIN_SLOTS, RecordSlot, TableRoot,
+    MIN_SLOTS, PACKED_LEAF, PackedLeafPage, RecordSlot, TableRoot,
 };
 use crate::leaf::{slot, slot_mut};
-use crate::record::Record;
+use crate::packed::{
+    RecordLeaf, empty_plain_leaf, pack_if_smaller, packed_payload, packed_records, packed_slot,
+};
+use crate::record::{Payload, Record};
 
 /// A table of records with dense ids. The value is the table's root; the owner persists
 /// [`RecordTable::root`] after a write transaction changes it, and opens the table again with
@@ -72,7 +77,7 @@ impl RecordTable {
     /// The live record `id`, read in place, or `None`.
     #[inline(always)]
     pub fn get<'a, S: PageSource>(&self, src: &'a S, id: u64) -> Result<Option<Record<'a, S>>> {
-        let Some((leaf, slot_index)) = self.dense.leaf_of::<LeafPage, S>(src, id)? else {
+        let Some((leaf, slot_index)) = self.dense.leaf_of::<RecordLeaf, S>(src, id)? else {
             return Ok(None);
         };
         self.record(src, leaf, id, slot_index)
@@ -81,15 +86,35 @@ impl RecordTable {
     /// Whether record `id` is live: the descent and the slot's flag, without reading its
     /// payload.
     pub fn contains<S: PageSource>(&self, src: &S, id: u64) -> Result<bool> {
-        let Some((leaf, slot_index)) = self.dense.leaf_of::<LeafPage, S>(src, id)? else {
+        let Some((leaf, slot_index)) = self.dense.leaf_of::<RecordLeaf, S>(src, id)? else {
             return Ok(false);
         };
-        Ok(slot(leaf, self.slots_per_leaf(), slot_index)?.flags & FLAG_LIVE != 0)
+        let per_leaf = self.slots_per_leaf();
+        let flags = match leaf {
+            RecordLeaf::Plain(leaf) => slot(leaf, per_leaf, slot_index)?.flags,
+            RecordLeaf::Packed(leaf) => packed_slot(leaf, per_leaf, slot_index)?.flags,
+        };
+        Ok(flags & FLAG_LIVE != 0)
     }
 
     /// The record in slot `slot_index` of `leaf`, if live.
     #[inline(always)]
     pub(crate) fn record<'a, S: PageSource>(
+        &self,
+        src: &'a S,
+        leaf: RecordLeaf<'a>,
+        id: u64,
+        slot_index: usize,
+    ) -> Result<Option<Record<'a, S>>> {
+        match leaf {
+            RecordLeaf::Plain(leaf) => self.plain_record(src, leaf, id, slot_index),
+            RecordLeaf::Packed(leaf) => self.packed_record(src, leaf, id, slot_index),
+        }
+    }
+
+    /// The record in slot `slot_index` of the plain `leaf`, if live.
+    #[inline(always)]
+    fn plain_record<'a, S: PageSource>(
         &self,
         src: &'a S,
         leaf: &'a LeafPage,
@@ -100,10 +125,10 @@ impl RecordTable {
         if slot.flags & FLAG_LIVE == 0 {
             return Ok(None);
         }
-        let inline = match slot.flags & (FLAG_OVERFLOW | FLAG_IN_SLOT) {
-            FLAG_IN_SLOT => Some(in_slot_payload(slot)?),
-            0 => Some(inline_payload(src, leaf, self.slots_per_leaf(), slot)?),
-            FLAG_OVERFLOW => None,
+        let payload = match slot.flags & (FLAG_OVERFLOW | FLAG_IN_SLOT) {
+            FLAG_IN_SLOT => Payload::InPage(in_slot_payload(slot)?),
+            0 => Payload::InPage(inline_payload(src, leaf, self.slots_per_leaf(), slot)?),
+            FLAG_OVERFLOW => Payload::Overflow(slot.overflow_head()),
             _ => {
                 return Err(Error::Corrupt(format!(
                     "record {id} is both in its slot and in an overflow chain"
@@ -113,8 +138,32 @@ impl RecordTable {
         Ok(Some(Record {
             src,
             id,
-            slot,
-            inline,
+            attrs: &slot.attrs,
+            payload_len: slot.payload_len.get(),
+            payload,
+        }))
+    }
+
+    /// The record in slot `slot_index` of the packed `leaf`, if live.
+    #[inline(always)]
+    fn packed_record<'a, S: PageSource>(
+        &self,
+        src: &'a S,
+        leaf: &'a PackedLeafPage,
+        id: u64,
+        slot_index: usize,
+    ) -> Result<Option<Record<'a, S>>> {
+        let per_leaf = self.slots_per_leaf();
+        let slot = packed_slot(leaf, per_leaf, slot_index)?;
+        if slot.flags & FLAG_LIVE == 0 {
+            return Ok(None);
+        }
+        Ok(Some(Record {
+            src,
+            id,
+            attrs: &slot.attrs,
+            payload_len: u32::from(slot.payload_len.get()),
+            payload: Payload::InPage(packed_payload(leaf, per_leaf, slot)?),
         }))
     }
 
@@ -127,15 +176,39 @@ impl RecordTable {
         }
     }
 
-    /// Adds a record and returns its id.
+    /// Adds a record and returns its id. The record that fills a leaf's last slot packs the
+    /// leaf when its records took heap pages and fit one page ([`PackedLeafPage`]).
     pub fn push(&mut self, txn: &mut WriteTxn, attrs: &Attrs, payload: &[u8]) -> Result<u64> {
         check_len(payload)?;
         let id = self.dense.next_id();
         let path = self.dense.leaf_for_push::<LeafPage>(txn)?;
+        self.unpack(txn, path.leaf)?;
         self.store(txn, path.leaf, id, attrs, payload)?;
         let leaf = txn.page_mut_as::<LeafPage>(path.leaf)?;
         leaf.live = U16::new(leaf.live.get().saturating_add(1));
+        let (_, slot_index) = self.dense.position(id);
+        if slot_index + 1 == self.slots_per_leaf() {
+            pack_if_smaller(txn, path.leaf, self.slots_per_leaf())?;
+        }
         self.dense.count_push()
+    }
+
+    /// Turns the writable leaf `leaf_id` back into a plain leaf if it is packed: its records are
+    /// stored again as [`RecordTable::push`] stores them.
+    fn unpack(&mut self, txn: &mut WriteTxn, leaf_id: PageId) -> Result<()> {
+        if page_type_of(txn.page(leaf_id)?) != PACKED_LEAF {
+            return Ok(());
+        }
+        let packed = txn.page_as::<PackedLeafPage>(leaf_id)?;
+        let records = packed_records(packed, self.slots_per_leaf())?;
+        let (first_id, live) = (packed.first_id, packed.live);
+        *txn.page_mut(leaf_id)? = *empty_plain_leaf(first_id, packed.slot_count)?;
+        for (index, attrs, payload) in records.iter() {
+            let id = first_id.get().saturating_add(index as u64);
+            self.store(txn, leaf_id, id, attrs, payload)?;
+        }
+        txn.page_mut_as::<LeafPage>(leaf_id)?.live = live;
+        Ok(())
     }
 
     /// Replaces the attributes of record `id`, and its payload when `payload` is given.
@@ -240,12 +313,15 @@ impl RecordTable {
         Ok(())
     }
 
-    /// The copied path to the leaf of live record `id`.
+    /// The copied path to the leaf of live record `id`, a plain leaf (unpacked if it was
+    /// packed).
     fn existing_leaf_mut(&mut self, txn: &mut WriteTxn, id: u64) -> Result<RadixPath> {
         if self.get(&*txn, id)?.is_none() {
             return Err(Error::NotFound(id));
         }
-        self.dense.existing_leaf_mut(txn, id)
+        let path = self.dense.existing_leaf_mut(txn, id)?;
+        self.unpack(txn, path.leaf)?;
+        Ok(path)
     }
 }
 
@@ -273,7 +349,7 @@ fn check_len(payload: &[u8]) -> Result<()> {
 pub struct Records<'a, S> {
     table: RecordTable,
     src: &'a S,
-    cursor: SlotCursor<'a, LeafPage>,
+    cursor: SlotCursor<RecordLeaf<'a>>,
 }
 
 impl<'a, S: PageSource> Iterator for Records<'a, S> {

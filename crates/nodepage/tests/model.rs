@@ -30,23 +30,49 @@ enum Op {
     Reopen,
 }
 
-fn payload_len() -> impl Strategy<Value = usize> {
-    prop_oneof![
-        6 => 0usize..200,
-        2 => 200usize..1100,
-        1 => 1100usize..20_000,
-    ]
+/// Payload lengths: of every size up to overflow chains, or, with `names`, mostly the lengths
+/// of names (which fill a leaf's heap pages a little each, so that full leaves are packed).
+fn payload_len(names: bool) -> BoxedStrategy<usize> {
+    if names {
+        prop_oneof![
+            20 => 0usize..45,
+            1 => 45usize..300,
+        ]
+        .boxed()
+    } else {
+        prop_oneof![
+            6 => 0usize..200,
+            2 => 200usize..1100,
+            1 => 1100usize..20_000,
+        ]
+        .boxed()
+    }
 }
 
-fn op() -> impl Strategy<Value = Op> {
+fn op(names: bool) -> impl Strategy<Value = Op> {
     prop_oneof![
-        8 => (any::<u8>(), payload_len()).prop_map(|(seed, len)| Op::Push { seed, len }),
-        3 => (any::<usize>(), any::<u8>(), proptest::option::of(payload_len()))
+        8 => (any::<u8>(), payload_len(names)).prop_map(|(seed, len)| Op::Push { seed, len }),
+        3 => (any::<usize>(), any::<u8>(), proptest::option::of(payload_len(names)))
             .prop_map(|(pick, seed, len)| Op::Update { pick, seed, len }),
         3 => any::<usize>().prop_map(|pick| Op::Delete { pick }),
         2 => Just(Op::Commit),
         1 => Just(Op::Abort),
         1 => Just(Op::Reopen),
+    ]
+}
+
+/// Slots per leaf and operations: any table with payloads of every size, or an 80-slot table
+/// (the graph's node table) or a full one with payloads the lengths of names.
+fn case() -> impl Strategy<Value = (usize, Vec<Op>)> {
+    prop_oneof![
+        (
+            prop_oneof![Just(8usize), Just(32), Just(96), Just(nodepage::MAX_SLOTS)],
+            proptest::collection::vec(op(false), 1..400),
+        ),
+        (
+            prop_oneof![Just(80usize), Just(nodepage::MAX_SLOTS)],
+            proptest::collection::vec(op(true), 1..600),
+        ),
     ]
 }
 
@@ -186,7 +212,7 @@ impl Harness {
 
 proptest! {
     #[test]
-    fn the_table_matches_a_model_through_commits_aborts_and_reopens(slots in prop_oneof![Just(8usize), Just(32), Just(96), Just(nodepage::MAX_SLOTS)], ops in proptest::collection::vec(op(), 1..400)) {
+    fn the_table_matches_a_model_through_commits_aborts_and_reopens((slots, ops) in case()) {
         let mut harness = Harness::new(slots);
         for op in ops {
             harness.apply(op);
