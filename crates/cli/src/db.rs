@@ -106,6 +106,8 @@ pub struct Batch<'g> {
     txn: Option<WriteTxn>,
     size: u64,
     pending: u64,
+    /// Whether a transaction of the batch has committed.
+    committed: bool,
 }
 
 impl<'g> Batch<'g> {
@@ -116,6 +118,7 @@ impl<'g> Batch<'g> {
             txn: None,
             size,
             pending: 0,
+            committed: false,
         }
     }
 
@@ -131,19 +134,29 @@ impl<'g> Batch<'g> {
     pub fn counted(&mut self, records: u64) -> Result<()> {
         self.pending += records;
         if self.pending >= self.size {
-            self.pending = 0;
-            if let Some(txn) = self.txn.take() {
-                txn.commit()?;
-            }
+            self.commit()?;
         }
         Ok(())
     }
 
-    /// Commits what is pending.
-    pub fn finish(mut self) -> Result<()> {
+    /// Commits what is pending now; the next records start a new batch. Pages the transaction
+    /// freed are reusable by the transactions after it, not by itself.
+    pub fn commit(&mut self) -> Result<()> {
+        self.pending = 0;
         if let Some(txn) = self.txn.take() {
             txn.commit()?;
+            self.committed = true;
         }
         Ok(())
+    }
+
+    /// Whether a transaction of the batch has committed already.
+    pub fn has_committed(&self) -> bool {
+        self.committed
+    }
+
+    /// Commits what is pending.
+    pub fn finish(mut self) -> Result<()> {
+        self.commit()
     }
 }

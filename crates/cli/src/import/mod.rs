@@ -222,15 +222,24 @@ impl Lines<'_> {
     }
 
     /// Records that `pass` went through every input, and commits. The last commit of the
-    /// edges also folds the adjacency delta (the edges of the batches after the first that
-    /// joined existing lists), so that the imported graph's lists are contiguous for the reads
-    /// that follow.
+    /// nodes rebuilds the name index with full pages when this run added most of the graph's
+    /// nodes (its batches' names split the index's leaves; the edges' commits reuse the pages
+    /// it frees). The last commit of the edges folds the adjacency delta (the edges of the
+    /// batches after the first that joined existing lists), so that the imported graph's lists
+    /// are contiguous for the reads that follow.
     fn finished(&self, pass: Pass, commits: &mut Commits<'_>) -> Result<()> {
         for file in 0..self.inputs.len() {
             commits.finished_input(file, pass);
         }
-        if pass == Pass::Edges {
-            commits.txn()?.fold_adjacency()?;
+        match pass {
+            Pass::Nodes => {
+                let added = commits.committed.nodes + commits.adding.nodes;
+                let txn = commits.txn()?;
+                if added > 0 && added >= txn.node_count() / 2 {
+                    txn.rebuild_name_index()?;
+                }
+            }
+            Pass::Edges => commits.txn()?.fold_adjacency()?,
         }
         commits.commit()
     }

@@ -8,6 +8,8 @@
 
 use std::ops::Range;
 
+use btree::BulkFill;
+
 use crate::error::Result;
 use crate::ids::NodeId;
 use crate::props::index::{self, PropertyIndex};
@@ -194,6 +196,32 @@ impl WriteTxn {
             keys.by_name.push(start..keys.names.len());
         }
         Ok(NodeId(id))
+    }
+
+    /// Rewrites the by-name index bottom up with its pages full, and frees the old ones: for
+    /// the end of a bulk load of nodes (`mmgraph import`, `mmgraph compact`). Each batch's
+    /// names land between the earlier batches' and split leaves, which leaves them about
+    /// three quarters full (the NCBI taxonomy's index: 124 MiB, about 94 rebuilt). Holds every
+    /// key in memory meanwhile (the name and 6 bytes, plus 8 a key); the pages freed are
+    /// reusable once the transaction commits. Later inserts split the full leaves they reach,
+    /// as they would any.
+    pub fn rebuild_name_index(&mut self) -> Result<()> {
+        let mut bytes = Vec::new();
+        let mut ends = Vec::with_capacity(usize::try_from(self.roots.by_name.len()).unwrap_or(0));
+        for entry in self.roots.by_name.iter(&self.txn) {
+            bytes.extend_from_slice(entry?.key());
+            ends.push(bytes.len());
+        }
+        // Index keys have empty values: no overflow chain hangs from a leaf.
+        self.roots.by_name.clear_inline(&mut self.txn)?;
+        let mut start = 0;
+        let keys = ends.iter().map(|&end| {
+            let key = bytes.get(start..end).unwrap_or_default();
+            start = end;
+            (key, &[][..])
+        });
+        self.roots.by_name = btree::Tree::bulk_load_with_fill(&mut self.txn, keys, BulkFill::FULL)?;
+        Ok(())
     }
 
     /// Inserts new nodes' by-kind and by-name keys, each index's in key order, so that

@@ -248,3 +248,69 @@ fn batched_nodes_are_found_through_their_property_index() -> Result<()> {
     assert_eq!(threes, expected);
     Ok(())
 }
+
+/// Names in an order that spreads each batch over the whole key space, as an import's
+/// batches of real names do.
+fn scattered_name(i: u64) -> String {
+    format!("{:08} taxon", (i * 2_654_435_761) % 100_000_007)
+}
+
+#[test]
+fn a_rebuilt_name_index_is_smaller_finds_every_name_and_takes_later_inserts() -> Result<()> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("names.mmg");
+    let graph = Graph::open(&path)?;
+    for batch in 0..20u64 {
+        let names: Vec<String> = (batch * 1_000..(batch + 1) * 1_000)
+            .map(scattered_name)
+            .collect();
+        let nodes: Vec<NewDataNode<'_>> = names
+            .iter()
+            .map(|name| NewDataNode {
+                kind: "taxon",
+                name,
+                data: b"",
+            })
+            .collect();
+        let mut txn = graph.begin_write()?;
+        txn.add_nodes_with_data(&nodes)?;
+        txn.commit()?;
+    }
+    let pages =
+        |graph: &Graph| -> Result<u64> { Ok(graph.stats()?.pages_by_structure["name index"]) };
+    let before = pages(&graph)?;
+    let mut txn = graph.begin_write()?;
+    txn.rebuild_name_index()?;
+    txn.commit()?;
+    let after = pages(&graph)?;
+    // 20,000 keys of 20 bytes (a 14-byte name, its separator and the id), 26 bytes with their
+    // cell head and slot: 156 to a leaf's 4,064 bytes, so 129 full leaves and a branch, where
+    // each batch's keys had split leaves (158 pages).
+    assert_eq!(after, 130, "{before} pages before");
+    assert!(before > after, "{before} pages before");
+    assert!(graph.check()?.is_clean());
+    drop(graph);
+    let graph = Graph::open(&path)?;
+    let read = graph.begin_read()?;
+    for i in [0, 1, 999, 12_345, 19_999] {
+        let found: Vec<NodeId> = read
+            .nodes_by_name(&scattered_name(i))
+            .collect::<Result<_>>()?;
+        assert_eq!(found, vec![NodeId(i)]);
+    }
+    assert_eq!(read.nodes_by_name_prefix("").count(), 20_000);
+    drop(read);
+    // A later insert into the full leaves splits them, and the index stays whole.
+    let mut txn = graph.begin_write()?;
+    let late = txn.add_node("taxon", &scattered_name(20_000), b"")?;
+    txn.commit()?;
+    let read = graph.begin_read()?;
+    let found: Vec<NodeId> = read
+        .nodes_by_name(&scattered_name(20_000))
+        .collect::<Result<_>>()?;
+    assert_eq!(found, vec![late]);
+    assert_eq!(read.nodes_by_name_prefix("").count(), 20_001);
+    drop(read);
+    assert!(graph.check()?.is_clean());
+    Ok(())
+}
