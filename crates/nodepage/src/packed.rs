@@ -78,10 +78,17 @@ pub(crate) fn packed_slot(
             return Ok(slot);
         }
     }
-    Err(Error::Corrupt(format!(
+    Err(no_packed_slot(leaf, per_leaf, index))
+}
+
+/// The error for slot `index` missing from a packed leaf. Out of line, off the read path.
+#[cold]
+#[inline(never)]
+fn no_packed_slot(leaf: &PackedLeafPage, per_leaf: usize, index: usize) -> Error {
+    Error::Corrupt(format!(
         "no slot {index} in a packed leaf of {} slots, its table {per_leaf}",
         leaf.slot_count.get()
-    )))
+    ))
 }
 
 /// The payload of the live `slot` of the packed `leaf`: within the payload bytes, after the
@@ -94,16 +101,25 @@ pub(crate) fn packed_payload<'a>(
 ) -> Result<&'a [u8]> {
     let start = usize::from(slot.offset.get());
     let end = start + usize::from(slot.payload_len.get());
-    if start < per_leaf * PACKED_SLOT_SIZE || end > usize::from(leaf.used.get()) {
-        return Err(Error::Corrupt(format!(
-            "a packed payload at {start}..{end}, outside the payload bytes {}..{}",
-            per_leaf * PACKED_SLOT_SIZE,
-            leaf.used.get()
-        )));
+    if start >= per_leaf * PACKED_SLOT_SIZE
+        && end <= usize::from(leaf.used.get())
+        && let Some(payload) = leaf.body.get(start..end)
+    {
+        return Ok(payload);
     }
-    leaf.body
-        .get(start..end)
-        .ok_or_else(|| Error::Corrupt(format!("a packed payload at {start}..{end}")))
+    Err(payload_outside(leaf, per_leaf, start, end))
+}
+
+/// The error for a packed payload outside its leaf's payload bytes. Out of line, off the read
+/// path.
+#[cold]
+#[inline(never)]
+fn payload_outside(leaf: &PackedLeafPage, per_leaf: usize, start: usize, end: usize) -> Error {
+    Error::Corrupt(format!(
+        "a packed payload at {start}..{end}, outside the payload bytes {}..{}",
+        per_leaf * PACKED_SLOT_SIZE,
+        leaf.used.get()
+    ))
 }
 
 /// The live records of a leaf, read out of it: slot index, attributes, payload.
