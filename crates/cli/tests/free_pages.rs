@@ -1,9 +1,10 @@
 //! What `compact` and `import` leave free: `compact`, nothing for a graph copied in one batch,
 //! and for a larger one only the pages its batch commits replaced (docs/cli.md, "Compact");
-//! `import` into a graph without edges, no copy of an adjacency list.
+//! `import` into a graph without edges, no copy of an adjacency list; and an import that adds
+//! most of a graph's nodes leaves its name index with full pages.
 
 use assert_cmd::Command;
-use graph::Graph;
+use graph::{Graph, GraphRead};
 
 /// Builds a graph of `nodes` nodes and two edges each, deletes every `deleted_every`-th node
 /// (none if `None`), compacts it, and returns the copy's free pages and pages.
@@ -115,4 +116,53 @@ fn an_import_into_a_graph_without_edges_writes_each_list_once() {
         stats.free_pages,
         stats.page_count
     );
+}
+
+/// A name that spreads each batch of ids over the whole key space, as real names do.
+fn scattered_name(i: u64) -> String {
+    format!("{:08} taxon", (i * 2_654_435_761) % 100_000_007)
+}
+
+/// Imports nodes `ids`, named by [`scattered_name`], into `db` in batches of 1,000, and returns
+/// the name index's pages.
+fn import_named(dir: &std::path::Path, db: &std::path::Path, ids: std::ops::Range<u64>) -> u64 {
+    let input = dir.join(format!("nodes-{}.jsonl", ids.start));
+    let text: String = ids
+        .map(|i| {
+            format!(
+                "{{\"id\":\"t{i}\",\"kind\":\"k\",\"name\":\"{}\"}}\n",
+                scattered_name(i)
+            )
+        })
+        .collect();
+    std::fs::write(&input, text).expect("write input");
+    let status = Command::cargo_bin("mmgraph")
+        .expect("binary")
+        .args(["import", "-q", "--batch", "1000"])
+        .arg(db)
+        .arg(&input)
+        .output()
+        .expect("run")
+        .status;
+    assert!(status.success());
+    let graph = Graph::open_read_only(db).expect("open");
+    assert!(graph.check().expect("check").is_clean());
+    graph.stats().expect("stats").pages_by_structure["name index"]
+}
+
+#[test]
+fn an_import_that_adds_most_of_the_nodes_leaves_the_name_index_full() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("names.mmg");
+    // 20,000 keys of 20 bytes (a 14-byte name, its separator and the id), 26 bytes with their
+    // cell head and slot: 156 to a leaf, so 129 full leaves and a branch. Inserted batch by
+    // batch, the index would have about a fifth more.
+    assert_eq!(import_named(dir.path(), &db, 0..20_000), 130);
+    // 100 more nodes, a small share: inserted into the full leaves, which split; no rebuild.
+    let pages = import_named(dir.path(), &db, 20_000..20_100);
+    assert!(pages > 131, "{pages} pages");
+    let graph = Graph::open_read_only(&db).expect("open");
+    let read = graph.begin_read().expect("read");
+    assert_eq!(read.nodes_by_name_prefix("").count(), 20_100);
+    assert_eq!(read.nodes_by_name(&scattered_name(20_050)).count(), 1);
 }
