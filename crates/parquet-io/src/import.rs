@@ -153,11 +153,13 @@ pub fn import(graph: &Graph, path: &Path) -> Result<ImportSummary> {
         }
     }
     let Import {
-        txn,
+        mut txn,
         vertices,
         edges,
         ..
     } = import;
+    // The vertices' names went into the name index batch by batch, splitting its leaves.
+    txn.rebuild_name_index_after(vertices)?;
     txn.commit()?;
     Ok(ImportSummary {
         vertices,

@@ -247,3 +247,32 @@ fn one_table_directory_of_a_partitioned_export_imports_alone() {
         assert_eq!(count(&read), count(&copied));
     }
 }
+
+#[test]
+fn an_import_leaves_the_name_index_with_full_pages() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let graph = Graph::open(dir.path().join("a.mmg")).expect("open");
+    let mut txn = graph.begin_write().expect("write");
+    // 20,000 nodes whose 14-byte names land all over the index.
+    for i in 0..20_000u64 {
+        let name = format!("{:08} taxon", (i * 2_654_435_761) % 100_000_007);
+        txn.add_node("n", &name, b"").expect("node");
+    }
+    txn.commit().expect("commit");
+    let out = dir.path().join("out");
+    export(
+        &graph.begin_read().expect("read"),
+        &out,
+        ExportOptions::default(),
+    )
+    .expect("export");
+    let copy = Graph::open(dir.path().join("b.mmg")).expect("open");
+    assert_eq!(import(&copy, &out).expect("import").vertices, 20_000);
+    assert!(copy.check().expect("check").is_clean());
+    // Keys of 20 bytes (name, separator, id), 26 with their cell head and slot: 156 to a leaf,
+    // so 129 full leaves and a branch.
+    let stats = copy.stats().expect("stats");
+    assert_eq!(stats.pages_by_structure["name index"], 130);
+    let read = copy.begin_read().expect("read");
+    assert_eq!(read.nodes_by_name_prefix("").count(), 20_000);
+}

@@ -234,10 +234,7 @@ impl Lines<'_> {
         match pass {
             Pass::Nodes => {
                 let added = commits.committed.nodes + commits.adding.nodes;
-                let txn = commits.txn()?;
-                if added > 0 && added >= txn.node_count() / 2 {
-                    txn.rebuild_name_index()?;
-                }
+                commits.txn()?.rebuild_name_index_after(added)?;
             }
             Pass::Edges => commits.txn()?.fold_adjacency()?,
         }

@@ -424,3 +424,29 @@ fn only_canonical_integer_external_ids_become_entity_ids() {
         ]
     );
 }
+
+#[test]
+fn an_import_leaves_the_name_index_with_full_pages() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (src, conn) = sqlitegraph_db(dir.path(), "many.db");
+    // 20,000 entities whose 14-byte names, inserted one by one, land all over the index.
+    conn.execute_batch("BEGIN").expect("begin");
+    let mut insert = conn
+        .prepare("INSERT INTO graph_entities VALUES (?1, 'Item', ?2, NULL, '{}')")
+        .expect("statement");
+    for i in 0..20_000u64 {
+        let name = format!("{:08} taxon", (i * 2_654_435_761) % 100_000_007);
+        insert.execute(params![i as i64, name]).expect("row");
+    }
+    drop(insert);
+    conn.execute_batch("COMMIT").expect("commit");
+    let (graph, report) = imported(&src);
+    assert_eq!(report.nodes, 20_000);
+    assert!(graph.check().expect("check").is_clean());
+    // Keys of 20 bytes (name, separator, id), 26 with their cell head and slot: 156 to a leaf,
+    // so 129 full leaves and a branch.
+    let stats = graph.stats().expect("stats");
+    assert_eq!(stats.pages_by_structure.get("name index"), Some(&130));
+    let read = graph.begin_read().expect("read");
+    assert_eq!(read.nodes_by_name_prefix("").count(), 20_000);
+}

@@ -224,6 +224,20 @@ impl WriteTxn {
         Ok(())
     }
 
+    /// [`WriteTxn::rebuild_name_index`] when a bulk load that added `added` nodes added at
+    /// least half of the graph's nodes (it then wrote most of the index, batch by batch; a
+    /// small load into a large graph would pay a pass over every name for a few keys). Returns
+    /// whether it rebuilt. The importers (`mmgraph import`, Parquet, sqlitegraph) call it
+    /// after their nodes.
+    pub fn rebuild_name_index_after(&mut self, added: u64) -> Result<bool> {
+        use crate::GraphRead;
+        let rebuild = added > 0 && added >= self.node_count() / 2;
+        if rebuild {
+            self.rebuild_name_index()?;
+        }
+        Ok(rebuild)
+    }
+
     /// Inserts new nodes' by-kind and by-name keys, each index's in key order, so that
     /// consecutive keys go into the same leaf without a descent each.
     pub(super) fn insert_keys(&mut self, mut keys: NodeKeys) -> Result<()> {
