@@ -10,6 +10,7 @@ use std::ops::Range;
 
 use btree::BulkFill;
 
+use crate::GraphRead;
 use crate::error::Result;
 use crate::ids::NodeId;
 use crate::props::index::{self, PropertyIndex};
@@ -201,10 +202,10 @@ impl WriteTxn {
     /// Rewrites the by-name index bottom up with its pages full, and frees the old ones: for
     /// the end of a bulk load of nodes (`mmgraph import`, `mmgraph compact`). Each batch's
     /// names land between the earlier batches' and split leaves, which leaves them about
-    /// three quarters full (the NCBI taxonomy's index: 124 MiB, about 94 rebuilt). Holds every
-    /// key in memory meanwhile (the name and 6 bytes, plus 8 a key); the pages freed are
-    /// reusable once the transaction commits. Later inserts split the full leaves they reach,
-    /// as they would any.
+    /// three quarters full (the NCBI taxonomy's index: 124.1 MiB, 96.3 rebuilt). Holds every
+    /// key in memory meanwhile (the name and 6 bytes, plus 8 a key). Of the pages freed, those
+    /// this transaction allocated are reusable at once, committed ones once it commits. Later
+    /// inserts split the full leaves they reach, as they would any.
     pub fn rebuild_name_index(&mut self) -> Result<()> {
         let mut bytes = Vec::new();
         let mut ends = Vec::with_capacity(usize::try_from(self.roots.by_name.len()).unwrap_or(0));
@@ -230,7 +231,6 @@ impl WriteTxn {
     /// whether it rebuilt. The importers (`mmgraph import`, Parquet, sqlitegraph) call it
     /// after their nodes.
     pub fn rebuild_name_index_after(&mut self, added: u64) -> Result<bool> {
-        use crate::GraphRead;
         let rebuild = added > 0 && added >= self.node_count() / 2;
         if rebuild {
             self.rebuild_name_index()?;
