@@ -60,3 +60,21 @@ def test_edges_numpy_of_an_empty_graph_is_three_empty_arrays():
     with mmgraph.Graph.in_memory().read() as r:
         s, d, t = r.edges_numpy()
         assert len(s) == len(d) == len(t) == 0
+
+
+def test_rebuild_name_index_leaves_full_pages_and_finds_every_name():
+    g = mmgraph.Graph.in_memory()
+    names = [f"{(i * 2654435761) % 100000007:08} taxon" for i in range(20000)]
+    with g.write() as tx:
+        for name in names:
+            tx.add_node("taxon", name)
+    before = g.stats()["pages_by_structure"]["name index"]
+    with g.write() as tx:
+        tx.rebuild_name_index()
+    # Keys of 20 bytes (name, separator, id), 26 with their cell head and slot: 156 to a
+    # page, so 129 full leaves and a branch.
+    assert g.stats()["pages_by_structure"]["name index"] == 130 < before
+    assert g.check() == []
+    with g.read() as r:
+        assert r.nodes_by_name(names[12345]) == [12345]
+        assert len(r.nodes_by_prefix("")) == 20000
