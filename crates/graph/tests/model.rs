@@ -19,6 +19,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (any::<usize>(), 0..KINDS.len(), any::<u8>(), data.clone()).prop_map(|(pick, kind, name, data)| Op::UpdateNode { pick, kind, name, data }),
         1 => (any::<usize>(), data.clone()).prop_map(|(pick, data)| Op::SetNodeData { pick, data }),
         1 => any::<usize>().prop_map(|pick| Op::DeleteNode { pick }),
+        1 => (any::<u8>(), 0..KINDS.len(), any::<u8>()).prop_map(|(count, kind, data)| Op::AddNamedNodes { count, kind, data }),
         10 => (any::<usize>(), any::<usize>(), 0..TYPES.len(), data.clone()).prop_map(|(from, to, edge_type, data)| Op::AddEdge { from, to, edge_type, data }),
         1 => (any::<usize>(), any::<usize>(), 1u16..400, any::<bool>()).prop_map(|(first, step, count, hub)| Op::AddEdges { first, step, count, hub }),
         1 => (any::<usize>(), data.clone()).prop_map(|(pick, data)| Op::SetEdgeData { pick, data }),

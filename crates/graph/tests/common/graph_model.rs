@@ -60,6 +60,14 @@ pub enum Op {
     DeleteNode {
         pick: usize,
     },
+    /// 80 to 120 nodes of kind `kind` in one `add_nodes_with_data` call, named by
+    /// [`long_name`] (longer than a record slot holds), with `data` bytes of data each: they
+    /// fill a node leaf whose names take a heap page, which is then packed into one page.
+    AddNamedNodes {
+        count: u8,
+        kind: usize,
+        data: u8,
+    },
     AddEdge {
         from: usize,
         to: usize,
@@ -125,6 +133,12 @@ pub fn name(seed: u8) -> String {
         return format!("ab{}{}", "λ".repeat(510), seed % 5);
     }
     format!("{}{}", ["ab", "abc", "b"][usize::from(seed % 3)], seed % 7)
+}
+
+/// The name of node `i` of an [`Op::AddNamedNodes`] batch: 24 to 33 bytes, more than the 23
+/// a record slot holds, and short enough that 80 of them fit a packed leaf.
+pub fn long_name(i: u64) -> String {
+    format!("a name beyond the slot {}", "x".repeat((i % 10) as usize))
 }
 
 /// External ids: numbers (kept in the id maps), numbers with a leading zero and words (kept
@@ -394,6 +408,23 @@ impl Harness {
                 self.model
                     .nodes
                     .insert(id.0, (kind, name(n), data(d, salt)));
+            }
+            Op::AddNamedNodes { count, kind, data } => {
+                let n = 80 + u64::from(count) % 41;
+                let names: Vec<String> = (0..n).map(long_name).collect();
+                let bytes = vec![data; usize::from(data % 8)];
+                let nodes: Vec<graph::NewDataNode<'_>> = names
+                    .iter()
+                    .map(|name| graph::NewDataNode {
+                        kind: &KINDS[kind],
+                        name,
+                        data: &bytes,
+                    })
+                    .collect();
+                let ids = self.txn().add_nodes_with_data(&nodes).expect("add nodes");
+                for (id, name) in ids.into_iter().zip(names) {
+                    self.model.nodes.insert(id.0, (kind, name, bytes.clone()));
+                }
             }
             Op::UpdateNode {
                 pick,
