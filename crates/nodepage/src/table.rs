@@ -181,8 +181,9 @@ impl RecordTable {
     pub fn push(&mut self, txn: &mut WriteTxn, attrs: &Attrs, payload: &[u8]) -> Result<u64> {
         check_len(payload)?;
         let id = self.dense.next_id();
+        // The next id's leaf still has ids to hand out, so it is never packed (a packed page
+        // here is damage, which `store` reports as a page of the wrong type).
         let path = self.dense.leaf_for_push::<LeafPage>(txn)?;
-        self.unpack(txn, path.leaf)?;
         self.store(txn, path.leaf, id, attrs, payload)?;
         let leaf = txn.page_mut_as::<LeafPage>(path.leaf)?;
         leaf.live = U16::new(leaf.live.get().saturating_add(1));
