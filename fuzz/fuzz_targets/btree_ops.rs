@@ -1,5 +1,6 @@
 //! Operation sequences on a B+tree against a `BTreeMap` model: inserts, removes, gets, range
-//! scans from both ends, bulk loads, commits, aborts and reopens. Every answer must match the
+//! scans from both ends, bulk loads (into slotted or packed leaves), commits, aborts and
+//! reopens. Every answer must match the
 //! model, and at every commit and at the end the tree must pass `check()` with every page of
 //! the file reached once or free.
 #![no_main]
@@ -58,6 +59,7 @@ enum Op {
     Get(Key),
     Range { start: Option<(Key, bool)>, end: Option<(Key, bool)>, ends: Vec<bool> },
     BulkLoad(Vec<(Key, Value)>),
+    BulkLoadPacked(Vec<(Key, Value)>),
     Clear,
     Commit,
     Abort,
@@ -176,13 +178,18 @@ fuzz_target!(|ops: Vec<Op>| {
                     .collect();
                 assert_eq!(found, wanted);
             }
-            Op::BulkLoad(entries) => {
+            Op::BulkLoad(ref entries) | Op::BulkLoadPacked(ref entries) => {
+                let packed = matches!(op, Op::BulkLoadPacked(_));
                 let sorted: BTreeMap<Vec<u8>, Vec<u8>> =
-                    entries.into_iter().take(2000).map(|(k, v)| (k.bytes(), v.bytes())).collect();
+                    entries.iter().take(2000).map(|(k, v)| (k.bytes(), v.bytes())).collect();
                 let txn = txn.get_or_insert_with(|| pager.begin_write().expect("write"));
                 change(txn, |txn, tree| {
                     tree.clear(txn)?;
-                    *tree = Tree::bulk_load(txn, sorted.iter())?;
+                    *tree = if packed {
+                        Tree::bulk_load_packed(txn, sorted.iter())?
+                    } else {
+                        Tree::bulk_load(txn, sorted.iter())?
+                    };
                     Ok::<(), btree::Error>(())
                 })
                 .expect("bulk load");

@@ -15,7 +15,7 @@ use crate::layout::{
     BRANCH, LEAF, MERGE_BELOW, MIN_BRANCH_ENTRY, MIN_BRANCH_FILL, MIN_LEAF_FILL, NODE_BODY,
 };
 use crate::node::NodeRef;
-use crate::slotted::{remove, set_child, try_insert, write_cells};
+use crate::slotted::{mark_underfull_beside_packed, remove, set_child, try_insert, write_cells};
 
 /// What a changed node asks of its parent.
 #[derive(Debug)]
@@ -110,7 +110,7 @@ fn division(level: u8, sizes: &[usize]) -> Division {
 
 /// The separator between two leaves: the shortest key above the last of `left` and at most
 /// the first of `right`.
-fn leaf_separator(id: PageId, left: &Cells, right: &Cells) -> Result<Vec<u8>> {
+pub(crate) fn leaf_separator(id: PageId, left: &Cells, right: &Cells) -> Result<Vec<u8>> {
     let last_left = left.last().ok_or_else(|| corrupt(id, "empty left side"))?;
     let first_right = right
         .first()
@@ -175,6 +175,10 @@ pub(crate) fn shift_left(
     let sibling = NodeRef::read(txn, parent, None)?.child(j)?;
     let (sibling_used, sibling_count) = {
         let node = NodeRef::read(txn, sibling, Some(0))?;
+        if node.packed.is_some() {
+            // A packed leaf takes no entries in place.
+            return Ok(None);
+        }
         (node.used()?, node.count)
     };
     let Some(moved) = entries_to_move(sibling_used, &cells.sizes()) else {
@@ -311,7 +315,10 @@ fn insert_cell(
 
 /// Brings child `index` of `parent` (an underfull page this transaction owns) back within
 /// bounds: merges it with a sibling when the two fit in one page, otherwise, if it is below
-/// the minimum fill, shares a sibling's entries with it.
+/// the minimum fill, shares a sibling's entries with it. Packed leaves ([`crate::packed`]) are
+/// never joined: a leaf whose only siblings are packed stays as it is (marked, if below the
+/// minimum fill: [`crate::layout::UNDERFULL_BESIDE_PACKED`]), or is dropped from the parent if
+/// it is empty.
 fn rebalance(txn: &mut WriteTxn, parent: PageId, index: usize, is_root: bool) -> Result<Outcome> {
     let p = NodeRef::read(txn, parent, None)?;
     if p.count < 2 {
@@ -331,20 +338,57 @@ fn rebalance(txn: &mut WriteTxn, parent: PageId, index: usize, is_root: bool) ->
     if index + 1 < p.count {
         pairs.push(index);
     }
-    let used = NodeRef::read(txn, child, Some(level))?.used()?;
+    let (used, count) = {
+        let node = NodeRef::read(txn, child, Some(level))?;
+        (node.used()?, node.count)
+    };
+    let mut joinable = Vec::with_capacity(2);
     for &j in &pairs {
-        let sibling = p.child(if j == index { j + 1 } else { j })?;
-        let sibling_used = NodeRef::read(txn, sibling, Some(level))?.used()?;
+        let sibling = NodeRef::read(
+            txn,
+            p.child(if j == index { j + 1 } else { j })?,
+            Some(level),
+        )?;
+        if sibling.packed.is_some() {
+            continue;
+        }
+        joinable.push(j);
         // A branch merge moves the separator down into the right node's first cell.
         let separator = if level == 0 { 0 } else { p.key(j + 1)?.len() };
-        if used + sibling_used + separator <= NODE_BODY {
+        if used + sibling.used()? + separator <= NODE_BODY {
             return join(txn, parent, j, child, level, is_root);
         }
     }
-    match pairs.first() {
+    match joinable.first() {
         Some(&j) if used < min_fill(level) => join(txn, parent, j, child, level, is_root),
+        None if count == 0 => drop_child(txn, parent, index, is_root),
+        None if used < min_fill(level) => {
+            mark_underfull_beside_packed(child, txn.page_mut(child)?)?;
+            Ok(Outcome::Done)
+        }
         _ => Ok(Outcome::Done),
     }
+}
+
+/// Removes the empty child `index` from `parent` and frees it. When it was the first child,
+/// the next one takes its place with the first cell's empty key: its keys are above the old
+/// separator, which lies within the parent's range.
+fn drop_child(txn: &mut WriteTxn, parent: PageId, index: usize, is_root: bool) -> Result<Outcome> {
+    let (child, next) = {
+        let p = NodeRef::read(txn, parent, None)?;
+        let next = if index == 0 { Some(p.child(1)?) } else { None };
+        (p.child(index)?, next)
+    };
+    txn.free(child)?;
+    let page = txn.page_mut(parent)?;
+    match next {
+        Some(next) => {
+            remove(parent, page, 1)?;
+            set_child(parent, page, 0, next)?;
+        }
+        None => remove(parent, page, index)?,
+    }
+    node_state(txn, parent, is_root)
 }
 
 /// The cells of two adjacent nodes of one level as one list, in order: for branches, the
@@ -386,7 +430,13 @@ fn join(
     match arrange(child, level, cells, Split::Even)? {
         Arrangement::One(cells) => {
             txn.free(sibling)?;
-            write_cells(child, txn.page_mut(child)?, page_type, level, &cells)?;
+            let page = txn.page_mut(child)?;
+            write_cells(child, page, page_type, level, &cells)?;
+            if level == 0 && cells.size() < MIN_LEAF_FILL {
+                // Two leaves below the minimum fill joined: one had been left so beside a
+                // packed leaf, and the joined one stays below it with the same excuse.
+                mark_underfull_beside_packed(child, page)?;
+            }
             let page = txn.page_mut(parent)?;
             set_child(parent, page, j, child)?;
             remove(parent, page, j + 1)?;

@@ -10,14 +10,15 @@
 use pager_mmap::{PageId, WriteTxn};
 
 use crate::balance::{Arrangement, Split, arrange, joined_cells, min_fill, node_type};
-use crate::cell::{encode_branch_cell, encode_leaf_cell, shortest_separator};
+use crate::cell::{ValueRef, encode_branch_cell, encode_leaf_cell, shortest_separator};
 use crate::cells::Cells;
 use crate::error::{Error, Result, corrupt};
 use crate::layout::{
     MAX_BRANCH_ENTRY, MAX_HEIGHT, MAX_LEAF_ENTRY, MIN_BRANCH_FILL, MIN_LEAF_FILL, NODE_BODY,
-    SLOT_SIZE,
+    PACKED_LEAF, SLOT_SIZE,
 };
 use crate::node::NodeRef;
+use crate::packed::Packer;
 use crate::slotted::{set_tree_len, write_cells};
 use crate::tree::{Tree, check_key, store_value};
 
@@ -186,6 +187,82 @@ impl LevelBuilder {
     }
 }
 
+/// Fills the leaf level with packed leaves ([`crate::packed`]), each with as many entries as
+/// fit. They keep no minimum fill (the last may be short), so none is rebalanced.
+#[derive(Default)]
+struct PackedLeaves {
+    packer: Packer,
+    /// The separator that leads to the page being filled.
+    sep: Vec<u8>,
+    /// Finished pages, each with the separator that leads to it (empty for the first).
+    pages: Vec<(Vec<u8>, PageId)>,
+}
+
+impl PackedLeaves {
+    fn push(
+        &mut self,
+        txn: &mut WriteTxn,
+        key: &[u8],
+        value: &ValueRef<'_>,
+        next_sep: impl FnOnce() -> Vec<u8>,
+    ) -> Result<()> {
+        let added = self.packer.added_size(key, value);
+        if self.packer.len() > 0 && self.packer.size() + added > NODE_BODY {
+            self.flush(txn)?;
+            self.sep = next_sep();
+        }
+        self.packer.push(key, value);
+        Ok(())
+    }
+
+    fn flush(&mut self, txn: &mut WriteTxn) -> Result<()> {
+        let (id, page) = txn.alloc(PACKED_LEAF)?;
+        self.packer.write(id, page)?;
+        self.packer = Packer::default();
+        self.pages.push((std::mem::take(&mut self.sep), id));
+        Ok(())
+    }
+
+    fn finish(mut self, txn: &mut WriteTxn) -> Result<Vec<(Vec<u8>, PageId)>> {
+        if self.packer.len() > 0 {
+            self.flush(txn)?;
+        }
+        Ok(self.pages)
+    }
+}
+
+/// How a bulk load lays out its leaves.
+enum Leaves {
+    /// Slotted leaves filled to a [`BulkFill`].
+    Slotted(LevelBuilder),
+    /// Packed leaves.
+    Packed(PackedLeaves),
+}
+
+impl Leaves {
+    fn push(
+        &mut self,
+        txn: &mut WriteTxn,
+        key: &[u8],
+        value: &ValueRef<'_>,
+        next_sep: impl FnOnce() -> Vec<u8>,
+    ) -> Result<()> {
+        match self {
+            Leaves::Slotted(level) => {
+                level.push(txn, encode_leaf_cell(key, value), next_sep, |cell| cell)
+            }
+            Leaves::Packed(leaves) => leaves.push(txn, key, value, next_sep),
+        }
+    }
+
+    fn finish(self, txn: &mut WriteTxn) -> Result<Vec<(Vec<u8>, PageId)>> {
+        match self {
+            Leaves::Slotted(level) => level.finish(txn),
+            Leaves::Packed(leaves) => leaves.finish(txn),
+        }
+    }
+}
+
 impl Tree {
     /// Builds a new tree from `entries` in strictly ascending key order, much faster than
     /// inserting them one by one: each page is written once, filled to
@@ -214,7 +291,43 @@ impl Tree {
         K: AsRef<[u8]>,
         V: AsRef<[u8]>,
     {
-        let mut leaves = LevelBuilder::new(0, fill);
+        Tree::build(
+            txn,
+            entries,
+            Leaves::Slotted(LevelBuilder::new(0, fill)),
+            fill,
+        )
+    }
+
+    /// [`Tree::bulk_load`] into packed leaves: each key is stored as the bytes it does not
+    /// share with the key before it (a full key every 16), so sorted keys with long common
+    /// prefixes (names, composite keys) take a fraction of the pages; branches are filled
+    /// full. For data read far more than changed, such as an index rebuilt after a bulk
+    /// load: lookups decode up to 16 keys of the leaf, and the first write to a packed leaf
+    /// rewrites it as slotted leaves (a few page writes; `docs/format.md`, "Packed leaf
+    /// page"). Fails as [`Tree::bulk_load`] does.
+    pub fn bulk_load_packed<I, K, V>(txn: &mut WriteTxn, entries: I) -> Result<Tree>
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<[u8]>,
+        V: AsRef<[u8]>,
+    {
+        let leaves = Leaves::Packed(PackedLeaves::default());
+        Tree::build(txn, entries, leaves, BulkFill::FULL)
+    }
+
+    /// The bulk loads: `entries` into `leaves`, then branch levels filled to `fill`.
+    fn build<I, K, V>(
+        txn: &mut WriteTxn,
+        entries: I,
+        mut leaves: Leaves,
+        fill: BulkFill,
+    ) -> Result<Tree>
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<[u8]>,
+        V: AsRef<[u8]>,
+    {
         let mut last_key: Option<Vec<u8>> = None;
         let mut len = 0u64;
         for (key, value) in entries {
@@ -224,14 +337,10 @@ impl Tree {
                 return Err(Error::Unsorted { index: len });
             }
             let stored = store_value(txn, key, value)?;
-            let cell = encode_leaf_cell(key, &stored);
             let previous = last_key.take().unwrap_or_default();
-            leaves.push(
-                txn,
-                cell,
-                || shortest_separator(&previous, key).to_vec(),
-                |cell| cell,
-            )?;
+            leaves.push(txn, key, &stored, || {
+                shortest_separator(&previous, key).to_vec()
+            })?;
             last_key = Some(key.to_vec());
             len += 1;
         }

@@ -1,4 +1,5 @@
-//! A node's cells copied out of its page, to be divided, joined or rewritten.
+//! A node's cells copied out of its page, to be divided, joined or rewritten (a packed
+//! leaf's entries as the plain cells they would be).
 
 use crate::error::Result;
 use crate::layout::SLOT_SIZE;
@@ -19,6 +20,9 @@ pub(crate) struct Cells {
 impl Cells {
     /// The cells of `node`, in order.
     pub(crate) fn of(node: &NodeRef<'_>) -> Result<Cells> {
+        if let Some(packed) = &node.packed {
+            return packed.cells();
+        }
         let mut cells = Cells {
             bytes: Vec::with_capacity(crate::layout::NODE_BODY),
             ends: Vec::with_capacity(node.count),

@@ -9,6 +9,7 @@ use crate::cell::ValueRef;
 use crate::error::Result;
 use crate::layout::{
     INLINE_PAYLOAD_MAX, MAX_KEY_LEN, MAX_VALUE_LEN, NODE_BODY, NODE_HEADER_SIZE, SLOT_SIZE,
+    UNDERFULL_BESIDE_PACKED,
 };
 use crate::node::NodeRef;
 use crate::tree::Tree;
@@ -138,14 +139,29 @@ impl<'a, S: PageSource> Checker<'a, S> {
         is_root: bool,
     ) -> Result<()> {
         let id = node.id;
-        self.layout(node)?;
+        match &node.packed {
+            Some(_) if node.header()?.garbage.get() != 0 => {
+                self.report
+                    .problem(format!("page {id}: a packed leaf records garbage"));
+            }
+            Some(_) => {}
+            None => self.layout(node)?,
+        }
         let used = node.used()?;
         self.report.used_bytes += used as u64;
         if !is_root && node.tree_len()? != 0 {
             self.report
                 .problem(format!("page {id}: a non-root page records a tree length"));
         }
-        if !is_root && used < min_fill(node.level) {
+        let flags = node.header()?.flags;
+        let exempt = flags == UNDERFULL_BESIDE_PACKED && node.is_leaf && node.packed.is_none();
+        if flags != 0 && !exempt {
+            self.report.problem(format!(
+                "page {id}: flags {flags:#x} on a page that cannot have them"
+            ));
+        }
+        // Packed leaves keep no minimum fill: they are never joined with a neighbour.
+        if !is_root && node.packed.is_none() && !exempt && used < min_fill(node.level) {
             self.report.problem(format!(
                 "page {id}: uses {used} bytes, below the minimum fill {}",
                 min_fill(node.level)
@@ -157,11 +173,21 @@ impl<'a, S: PageSource> Checker<'a, S> {
             if node.count == 0 && !is_root {
                 self.report.problem(format!("page {id}: an empty leaf"));
             }
-            for index in 0..node.count {
-                let (key, value) = node.entry(index)?;
-                self.key(id, key, previous, lower, upper);
-                previous = Some(key);
-                self.value(id, key, value);
+            if let Some(packed) = &node.packed {
+                let mut previous: Option<Vec<u8>> = None;
+                packed.for_each(|key, value| {
+                    self.key(id, key, previous.as_deref(), lower, upper);
+                    previous = Some(key.to_vec());
+                    self.value(id, key, value);
+                    Ok(())
+                })?;
+            } else {
+                for index in 0..node.count {
+                    let (key, value) = node.entry(index)?;
+                    self.key(id, key, previous, lower, upper);
+                    previous = Some(key);
+                    self.value(id, key, value);
+                }
             }
             self.report.entries += node.count as u64;
         } else {

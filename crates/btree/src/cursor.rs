@@ -1,6 +1,8 @@
 //! Ordered iteration: a [`Cursor`] walks the leaves through a stack of nodes from the root
 //! (copy-on-write trees have no sibling links), and [`Range`] runs two cursors, one from each
-//! end, towards each other. Neither allocates: paths and short bounds are held inline.
+//! end, towards each other. Neither allocates on slotted leaves: paths and short bounds are
+//! held inline, keys and values read in place. A packed leaf's keys are decoded into a buffer
+//! the cursor keeps (one allocation), and each key yielded is copied out of it.
 
 use std::borrow::Cow;
 use std::ops::{Bound, RangeBounds};
@@ -11,20 +13,48 @@ use crate::cell::ValueRef;
 use crate::error::Result;
 use crate::key_buf::KeyBuf;
 use crate::node::{NodeRef, cmp_keys};
+use crate::packed::Position;
 use crate::path::NodePath;
 use crate::tree::{Tree, load_value};
 
-/// One entry met by iteration: the key and value are read in place.
+/// A key met by iteration: in its page (a slotted leaf), or copied out of the cursor's buffer
+/// (a packed leaf, whose keys are not whole in the page).
+#[derive(Clone, Debug)]
+enum EntryKey<'a> {
+    Page(&'a [u8]),
+    Copied(KeyBuf),
+}
+
+impl EntryKey<'_> {
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            EntryKey::Page(key) => key,
+            EntryKey::Copied(key) => key.as_slice(),
+        }
+    }
+}
+
+/// One entry met by iteration: the value is read in place, and so is the key in a slotted
+/// leaf.
 pub struct Entry<'a, S: PageSource> {
     src: &'a S,
-    key: &'a [u8],
+    key: EntryKey<'a>,
     value: ValueRef<'a>,
 }
 
 impl<'a, S: PageSource> Entry<'a, S> {
-    /// The key, borrowed from its page.
-    pub fn key(&self) -> &'a [u8] {
-        self.key
+    /// The key.
+    pub fn key(&self) -> &[u8] {
+        self.key.as_slice()
+    }
+
+    /// The key, borrowed from its page when it is there whole (a slotted leaf), copied
+    /// otherwise (a packed leaf, written by [`Tree::bulk_load_packed`]).
+    pub fn into_key(self) -> Cow<'a, [u8]> {
+        match self.key {
+            EntryKey::Page(key) => Cow::Borrowed(key),
+            EntryKey::Copied(key) => Cow::Owned(key.as_slice().to_vec()),
+        }
     }
 
     /// The value: borrowed from its page when inline, read from overflow pages otherwise.
@@ -47,7 +77,7 @@ impl<S: PageSource> Clone for Entry<'_, S> {
     fn clone(&self) -> Self {
         Entry {
             src: self.src,
-            key: self.key,
+            key: self.key.clone(),
             value: self.value,
         }
     }
@@ -68,6 +98,8 @@ impl<S: PageSource> std::fmt::Debug for Entry<'_, S> {
 struct Cursor<'a> {
     branches: NodePath,
     leaf: Option<(NodeRef<'a>, usize)>,
+    /// The entry last decoded in a packed leaf.
+    packed: Position<'a>,
 }
 
 /// Where to place a cursor.
@@ -85,6 +117,7 @@ impl<'a> Cursor<'a> {
         Cursor {
             branches: NodePath::new(),
             leaf: None,
+            packed: Position::default(),
         }
     }
 
@@ -112,8 +145,8 @@ impl<'a> Cursor<'a> {
             Seek::Forward(bound) => {
                 let index = match bound {
                     Bound::Unbounded => 0,
-                    Bound::Included(k) => node.partition(k, false)?,
-                    Bound::Excluded(k) => node.partition(k, true)?,
+                    Bound::Included(k) => self.partition(&node, k, false)?,
+                    Bound::Excluded(k) => self.partition(&node, k, true)?,
                 };
                 self.leaf = Some((node, index));
                 if index >= node.count {
@@ -135,12 +168,36 @@ impl<'a> Cursor<'a> {
         Ok(true)
     }
 
-    /// The entry under the cursor, decoded once.
-    fn entry(&self) -> Result<Option<(&'a [u8], ValueRef<'a>)>> {
-        match self.leaf {
-            Some((leaf, index)) if index < leaf.count => Ok(Some(leaf.entry(index)?)),
-            _ => Ok(None),
+    /// The number of entries of the leaf `node` below `key` (`or_equal`: at most `key`); in a
+    /// packed leaf, the entry the search stopped at stays decoded for [`Cursor::entry`].
+    fn partition(&mut self, node: &NodeRef<'a>, key: &[u8], or_equal: bool) -> Result<usize> {
+        match &node.packed {
+            Some(packed) => self.packed.partition(packed, key, or_equal),
+            None => node.partition(key, or_equal),
         }
+    }
+
+    /// The entry under the cursor, decoded once.
+    fn entry(&mut self) -> Result<Option<(EntryKey<'a>, ValueRef<'a>)>> {
+        let Some((leaf, index)) = self.leaf else {
+            return Ok(None);
+        };
+        if index >= leaf.count {
+            return Ok(None);
+        }
+        let Some(packed) = &leaf.packed else {
+            let (key, value) = leaf.entry(index)?;
+            return Ok(Some((EntryKey::Page(key), value)));
+        };
+        self.packed.seek(packed, index)?;
+        let value = self
+            .packed
+            .value
+            .ok_or_else(|| crate::error::corrupt(leaf.id, "a packed entry without a value"))?;
+        Ok(Some((
+            EntryKey::Copied(KeyBuf::new(&self.packed.key)),
+            value,
+        )))
     }
 
     /// Moves to the next entry; false when there is none.
@@ -249,8 +306,8 @@ pub struct Range<'a, S: PageSource> {
     front_end: End,
     back_end: End,
     /// The keys last yielded from each end: the ends must not cross.
-    front_last: Option<&'a [u8]>,
-    back_last: Option<&'a [u8]>,
+    front_last: Option<EntryKey<'a>>,
+    back_last: Option<EntryKey<'a>>,
     done: bool,
 }
 
@@ -306,19 +363,27 @@ impl<'a, S: PageSource> Range<'a, S> {
             return Ok(None);
         };
         *end = End::Pending;
+        let bytes = key.as_slice();
         let within = if forward {
-            before_end(key, &self.end) && self.back_last.is_none_or(|b| cmp_keys(key, b).is_lt())
+            before_end(bytes, &self.end)
+                && self
+                    .back_last
+                    .as_ref()
+                    .is_none_or(|b| cmp_keys(bytes, b.as_slice()).is_lt())
         } else {
-            after_start(key, &self.start)
-                && self.front_last.is_none_or(|f| cmp_keys(key, f).is_gt())
+            after_start(bytes, &self.start)
+                && self
+                    .front_last
+                    .as_ref()
+                    .is_none_or(|f| cmp_keys(bytes, f.as_slice()).is_gt())
         };
         if !within {
             return Ok(None);
         }
         if forward {
-            self.front_last = Some(key);
+            self.front_last = Some(key.clone());
         } else {
-            self.back_last = Some(key);
+            self.back_last = Some(key.clone());
         }
         Ok(Some(Entry { src, key, value }))
     }

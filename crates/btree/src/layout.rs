@@ -15,6 +15,9 @@ use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 pub const LEAF: PageType = PageType(16);
 /// Tag of a branch node page.
 pub const BRANCH: PageType = PageType(17);
+/// Tag of a packed leaf page: a bulk load's leaf with front-coded keys (see `packed.rs` and
+/// `docs/format.md`). It shares [`NodeHeader`] with the other node pages.
+pub const PACKED_LEAF: PageType = PageType(18);
 
 /// The header of a leaf or branch page.
 #[repr(C)]
@@ -26,8 +29,8 @@ pub struct NodeHeader {
     pub tree_len: U64,
     /// 0 for a leaf; a branch's children have its level minus one.
     pub level: u8,
-    /// Zero.
-    pub reserved: u8,
+    /// Bit 0 ([`UNDERFULL_BESIDE_PACKED`]) in a slotted leaf; every other bit zero.
+    pub flags: u8,
     /// Number of cells (and slots).
     pub count: U16,
     /// Offset of the lowest cell byte; [`PAGE_SIZE`] when the page has no cells.
@@ -35,6 +38,12 @@ pub struct NodeHeader {
     /// Bytes of dead cells between `cells_start` and the end of the page.
     pub garbage: U16,
 }
+
+/// [`NodeHeader::flags`] bit of a slotted leaf left below the minimum fill because its only
+/// siblings were packed leaves, which are never joined with a neighbour (or joined, below it
+/// still, with a leaf so marked). A leaf rewritten by a split, or by a join that brings it to
+/// the minimum fill, loses it.
+pub const UNDERFULL_BESIDE_PACKED: u8 = 1;
 
 /// Size of [`NodeHeader`]; the slot array starts here.
 pub const NODE_HEADER_SIZE: usize = size_of::<NodeHeader>();

@@ -30,7 +30,7 @@
 //! let read = pager.begin_read()?;
 //! let tree = Tree::from_slot(&read, 1)?;
 //! assert_eq!(tree.get(&read, b"apple")?.as_deref(), Some(&b"red"[..]));
-//! let keys: Vec<&[u8]> = tree.iter(&read).map(|e| e.map(|e| e.key())).collect::<Result<_, _>>()?;
+//! let keys: Vec<Vec<u8>> = tree.iter(&read).map(|e| e.map(|e| e.key().to_vec())).collect::<Result<_, _>>()?;
 //! assert_eq!(keys, [&b"apple"[..], b"banana"]);
 //! # Ok::<(), btree::Error>(())
 //! ```
@@ -50,10 +50,12 @@ mod key_buf;
 pub mod keys;
 pub mod layout;
 mod node;
+mod packed;
 mod path;
 mod slotted;
 mod sorted;
 mod tree;
+mod unpack;
 
 pub use bulk::BulkFill;
 pub use catalog::{Catalog, PagesOf};

@@ -12,7 +12,10 @@ use zerocopy::little_endian::U16;
 
 use crate::cell::{BranchCell, LeafCell, ValueRef, branch_cell_at, key_at, leaf_cell_at};
 use crate::error::{Result, corrupt};
-use crate::layout::{BRANCH, LEAF, MAX_HEIGHT, NODE_HEADER_SIZE, NodeHeader, SLOT_SIZE};
+use crate::layout::{
+    BRANCH, LEAF, MAX_HEIGHT, NODE_HEADER_SIZE, NodeHeader, PACKED_LEAF, SLOT_SIZE,
+};
+use crate::packed::PackedLeaf;
 
 /// Reads the header of a node page (which always fits: the page is larger than the header).
 pub(crate) fn header_of(page: &PageBytes) -> Result<&NodeHeader> {
@@ -29,6 +32,8 @@ pub(crate) struct NodeRef<'a> {
     pub(crate) level: u8,
     pub(crate) count: usize,
     pub(crate) is_leaf: bool,
+    /// The view of a packed leaf ([`crate::packed`]); `None` for slotted pages.
+    pub(crate) packed: Option<PackedLeaf<'a>>,
 }
 
 impl<'a> NodeRef<'a> {
@@ -43,7 +48,7 @@ impl<'a> NodeRef<'a> {
         let tag = page_type_of(page);
         let header = header_of(page)?;
         let is_leaf = match tag {
-            LEAF => true,
+            LEAF | PACKED_LEAF => true,
             BRANCH => false,
             other => {
                 return Err(corrupt(
@@ -66,6 +71,16 @@ impl<'a> NodeRef<'a> {
         }
         let count = usize::from(header.count.get());
         let cells_start = usize::from(header.cells_start.get());
+        if tag == PACKED_LEAF {
+            return Ok(NodeRef {
+                id,
+                page,
+                level: found,
+                count,
+                is_leaf,
+                packed: Some(PackedLeaf::new(id, page, count, cells_start)?),
+            });
+        }
         if NODE_HEADER_SIZE + SLOT_SIZE * count > cells_start || cells_start > PAGE_SIZE {
             return Err(corrupt(
                 id,
@@ -78,6 +93,7 @@ impl<'a> NodeRef<'a> {
             level: found,
             count,
             is_leaf,
+            packed: None,
         })
     }
 
@@ -93,6 +109,9 @@ impl<'a> NodeRef<'a> {
 
     /// Bytes of the body in use: slots plus live cells.
     pub(crate) fn used(&self) -> Result<usize> {
+        if let Some(packed) = &self.packed {
+            return Ok(packed.used());
+        }
         let header = self.header()?;
         let cells = PAGE_SIZE
             .checked_sub(usize::from(header.cells_start.get()))
@@ -103,6 +122,9 @@ impl<'a> NodeRef<'a> {
 
     /// The offset of cell `index`.
     pub(crate) fn slot(&self, index: usize) -> Result<usize> {
+        if self.packed.is_some() {
+            return Err(corrupt(self.id, "a packed leaf read by slot"));
+        }
         if index >= self.count {
             return Err(corrupt(
                 self.id,
@@ -160,7 +182,16 @@ impl<'a> NodeRef<'a> {
         key_at(self.page, self.slot(index)?, self.is_leaf, self.id)
     }
 
-    /// Leaf entry `index`.
+    /// The value of leaf entry `index`, in a slotted or a packed leaf.
+    pub(crate) fn value(&self, index: usize) -> Result<ValueRef<'a>> {
+        match &self.packed {
+            Some(packed) => Ok(packed.entry(index, &mut Vec::new())?.value),
+            None => Ok(self.leaf_cell(index)?.value),
+        }
+    }
+
+    /// Entry `index` of a slotted leaf (a packed leaf's keys are not in its page whole: see
+    /// [`PackedLeaf::entry`]).
     pub(crate) fn entry(&self, index: usize) -> Result<(&'a [u8], ValueRef<'a>)> {
         let cell = self.leaf_cell(index)?;
         Ok((cell.key, cell.value))
@@ -173,6 +204,9 @@ impl<'a> NodeRef<'a> {
 
     /// In a leaf: `Ok(i)` if entry `i` has `key`, else `Err(i)` where it would be inserted.
     pub(crate) fn search_leaf(&self, key: &[u8]) -> Result<Result<usize, usize>> {
+        if let Some(packed) = &self.packed {
+            return Ok(packed.search(key, &mut Vec::with_capacity(64))?.0);
+        }
         let (mut low, mut high) = (0, self.count);
         while low < high {
             let mid = low + (high - low) / 2;

@@ -65,12 +65,14 @@ pub(crate) fn write_cells(
     Ok(())
 }
 
-/// Rewrites `page` with its live cells packed, dropping dead ones.
+/// Rewrites `page` with its live cells packed, dropping dead ones; the tree length and flags
+/// stay.
 fn compact(id: PageId, page: &mut PageBytes) -> Result<()> {
     let copy: Box<PageBytes> = Box::new(*page);
     let node = NodeRef::new(id, &copy, None)?;
     let cells = Cells::of(&node)?;
     let tree_len = node.tree_len()?;
+    let flags = node.header()?.flags;
     write_cells(
         id,
         page,
@@ -78,7 +80,9 @@ fn compact(id: PageId, page: &mut PageBytes) -> Result<()> {
         node.level,
         &cells,
     )?;
-    header_mut(id, page)?.tree_len = U64::new(tree_len);
+    let header = header_mut(id, page)?;
+    header.tree_len = U64::new(tree_len);
+    header.flags = flags;
     Ok(())
 }
 
@@ -160,6 +164,12 @@ pub(crate) fn set_child(
     page.get_mut(offset..offset + 8)
         .ok_or_else(|| corrupt(id, "branch cell beyond the page"))?
         .copy_from_slice(U64::new(child.0).as_bytes());
+    Ok(())
+}
+
+/// Marks the slotted leaf `id` as left below the minimum fill beside packed leaves.
+pub(crate) fn mark_underfull_beside_packed(id: PageId, page: &mut PageBytes) -> Result<()> {
+    header_mut(id, page)?.flags |= crate::layout::UNDERFULL_BESIDE_PACKED;
     Ok(())
 }
 

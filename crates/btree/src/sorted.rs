@@ -79,6 +79,9 @@ impl OpenLeaf {
             return Ok(false);
         }
         let node = NodeRef::read(txn, self.id, Some(0))?;
+        if node.packed.is_some() {
+            return Ok(false);
+        }
         let next_cell = match self.after_last {
             Some(at) if at < node.count => Some((at, cmp_keys(key, node.key(at)?))),
             Some(at) => Some((at, Ordering::Less)),

@@ -164,7 +164,7 @@ impl Tree {
     /// buffer when it lives in overflow pages.
     pub fn get<'a, S: PageSource>(&self, src: &'a S, key: &[u8]) -> Result<Option<Cow<'a, [u8]>>> {
         match self.find(src, key)? {
-            Some((node, Ok(index))) => Ok(Some(load_value(src, node.entry(index)?.1)?)),
+            Some((node, Ok(index))) => Ok(Some(load_value(src, node.value(index)?)?)),
             _ => Ok(None),
         }
     }
@@ -198,9 +198,13 @@ impl Tree {
         let (path, leaf) = self.copy_path(txn, key)?;
         let (found, old) = {
             let node = NodeRef::read(txn, leaf, Some(0))?;
+            if node.packed.is_some() {
+                self.unpack(txn, &path, leaf)?;
+                return self.insert(txn, key, value);
+            }
             match node.search_leaf(key)? {
                 Ok(index) => {
-                    let value = node.entry(index)?.1;
+                    let value = node.value(index)?;
                     (
                         Ok(index),
                         Some((load_value(txn, value)?.into_owned(), value_chain(value))),
@@ -311,8 +315,12 @@ impl Tree {
             }
         };
         let leaf = self.copy_found_path(txn, &mut path, leaf)?;
+        if NodeRef::read(txn, leaf, Some(0))?.packed.is_some() {
+            self.unpack(txn, &path, leaf)?;
+            return self.remove_with(txn, key, take);
+        }
         let (taken, chain) = {
-            let value = NodeRef::read(txn, leaf, Some(0))?.entry(index)?.1;
+            let value = NodeRef::read(txn, leaf, Some(0))?.value(index)?;
             (take(txn, value)?, value_chain(value))
         };
         if let Some((first, len)) = chain {
@@ -390,9 +398,18 @@ impl Tree {
                 return Err(corrupt(id, "a page is reached twice"));
             }
             pages.push(id);
+            if let Some(packed) = &node.packed {
+                packed.for_each(|_, value| {
+                    if let Some((first, len)) = value_chain(value) {
+                        pages.extend(overflow_chain_pages(src, first, len as u64)?);
+                    }
+                    Ok(())
+                })?;
+                continue;
+            }
             for index in 0..node.count {
                 if node.is_leaf {
-                    if let Some((first, len)) = value_chain(node.entry(index)?.1) {
+                    if let Some((first, len)) = value_chain(node.value(index)?) {
                         pages.extend(overflow_chain_pages(src, first, len as u64)?);
                     }
                 } else {

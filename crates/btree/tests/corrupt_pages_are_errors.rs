@@ -1,5 +1,5 @@
 //! Hostile bytes are an error, never a crash: a committed file whose tree pages (headers,
-//! slots, cells, overflow pages) are overwritten at random still opens, and every read,
+//! slots, cells, packed entries, overflow pages) are overwritten at random still opens, and every read,
 //! iteration, check and change either works or returns an error. `check()` reports every
 //! damaged page.
 //!
@@ -12,29 +12,39 @@ use pager_mmap::{MemStorage, Options, PAGE_SIZE, PageId, Pager, SimStorage, chec
 
 const SLOT: usize = 0;
 
-/// A committed file holding a three-level tree with some overflow values, and its pages.
-fn build() -> (Vec<u8>, Vec<PageId>) {
+/// Entry `i` of the tree: a long common prefix keeps separators long and branches narrow
+/// (three levels), and some values are in overflow pages.
+fn entry(i: u64) -> (Vec<u8>, Vec<u8>) {
+    let value = if i.is_multiple_of(500) {
+        vec![7; 5000]
+    } else {
+        vec![1; (i % 40) as usize]
+    };
+    let mut key = vec![b'x'; 200];
+    key.extend_from_slice(&u64_key(i * 7));
+    (key, value)
+}
+
+/// A committed file holding a three-level tree with some overflow values, and its pages:
+/// inserted in random order (slotted leaves, not full), or bulk-loaded into packed leaves.
+fn build(packed: bool) -> (Vec<u8>, Vec<PageId>) {
     let sim = Arc::new(SimStorage::new());
     let pager = Pager::with_storage(Box::new(Arc::clone(&sim)), Options::default()).expect("pager");
     let mut txn = pager.begin_write().expect("write");
     let mut tree = Tree::EMPTY;
-    for n in 0..6000u64 {
-        // A permutation of 0..6000: random order, so that leaves are not packed.
-        let i = (n * 2347) % 6000;
-        let value = if i % 500 == 0 {
-            vec![7; 5000]
-        } else {
-            vec![1; (i % 40) as usize]
-        };
-        // A long common prefix keeps separators long and branches narrow: three levels.
-        let mut key = vec![b'x'; 200];
-        key.extend_from_slice(&u64_key(i * 7));
-        tree.insert(&mut txn, &key, &value).expect("insert");
+    if packed {
+        tree = Tree::bulk_load_packed(&mut txn, (0..6000u64).map(entry)).expect("load");
+    } else {
+        for n in 0..6000u64 {
+            // A permutation of 0..6000: random order.
+            let (key, value) = entry((n * 2347) % 6000);
+            tree.insert(&mut txn, &key, &value).expect("insert");
+        }
     }
     tree.save_to_slot(&mut txn, SLOT).expect("anchor");
     txn.commit().expect("commit");
     let read = pager.begin_read().expect("read");
-    assert!(tree.height() >= 3);
+    assert!(tree.height() >= if packed { 2 } else { 3 });
     let report = tree.check(&read).expect("check");
     assert!(report.is_clean(), "{:?}", report.problems);
     let pages = report.pages;
@@ -93,13 +103,23 @@ fn exercise(image: &[u8]) -> bool {
 
 #[test]
 fn damaged_tree_pages_give_errors_and_check_finds_them() {
+    damage(build(false), 11);
+}
+
+#[test]
+fn damaged_packed_leaves_give_errors_and_check_finds_them() {
+    damage(build(true), 12);
+}
+
+/// Damages random pages of `image` (its tree's `pages`), one case at a time, and checks that
+/// nothing panics and that `check` reports every page whose bytes changed.
+fn damage((image, pages): (Vec<u8>, Vec<PageId>), seed: u64) {
     let cases: u64 = std::env::var("BTREE_CORRUPT_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(3_000);
-    let (image, pages) = build();
     assert!(!exercise(&image), "the undamaged file must check clean");
-    let mut rng = fastrand::Rng::with_seed(11);
+    let mut rng = fastrand::Rng::with_seed(seed);
     for case in 0..cases {
         let mut damaged = image.clone();
         let page = pages[rng.usize(..pages.len())];

@@ -35,6 +35,8 @@ enum Op {
     /// Replaces the tree by one bulk-loaded from these entries (sorted and deduplicated),
     /// its pages filled to this percentage (clamped by `BulkFill::percent`).
     BulkLoad(usize, Vec<(Vec<u8>, Vec<u8>)>, u8),
+    /// Replaces the tree by one bulk-loaded into packed leaves from these entries.
+    BulkLoadPacked(usize, Vec<(Vec<u8>, Vec<u8>)>),
     Clear(usize),
     Commit,
     Abort,
@@ -56,6 +58,22 @@ fn key() -> impl Strategy<Value = Vec<u8>> {
             }
             k
         }),
+    ]
+}
+
+/// Keys for packed leaves: those of [`key`], and keys sharing long prefixes (a packed page
+/// then holds many times what a slotted one does, and unpacking it takes several steps).
+fn packed_key() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        3 => key(),
+        2 => (prop::sample::select(vec![20usize, 300, 1000]), vec(0u8..4, 0..4)).prop_map(
+            |(shared, suffix)| {
+                let mut k = vec![7u8; shared];
+                k.extend(suffix);
+                k.truncate(MAX_KEY_LEN);
+                k
+            }
+        ),
     ]
 }
 
@@ -95,6 +113,8 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (tree.clone(), vec(0u8..4, 0..3)).prop_map(|(t, p)| Op::Prefix(t, p)),
         1 => (tree.clone(), vec((key(), value()), 0..1500), 40u8..=110)
             .prop_map(|(t, e, fill)| Op::BulkLoad(t, e, fill)),
+        2 => (tree.clone(), vec((packed_key(), value()), 0..2000))
+            .prop_map(|(t, e)| Op::BulkLoadPacked(t, e)),
         1 => tree.prop_map(Op::Clear),
         4 => Just(Op::Commit),
         2 => Just(Op::Abort),
@@ -272,6 +292,21 @@ impl Harness {
                 .expect("bulk load");
                 let problems = common::check_uncommitted(self.txn());
                 assert!(problems.is_empty(), "check after bulk load: {problems:?}");
+                self.pending[t] = sorted;
+            }
+            Op::BulkLoadPacked(t, entries) => {
+                let sorted: Model = entries.into_iter().collect();
+                common::change(self.txn(), t, |txn, tree| {
+                    tree.clear(txn)?;
+                    *tree = Tree::bulk_load_packed(txn, sorted.iter())?;
+                    Ok(())
+                })
+                .expect("packed bulk load");
+                let problems = common::check_uncommitted(self.txn());
+                assert!(
+                    problems.is_empty(),
+                    "check after packed bulk load: {problems:?}"
+                );
                 self.pending[t] = sorted;
             }
             Op::Clear(t) => {
