@@ -174,10 +174,14 @@ impl<'a, S: PageSource> Checker<'a, S> {
                 self.report.problem(format!("page {id}: an empty leaf"));
             }
             if let Some(packed) = &node.packed {
-                let mut previous: Option<Vec<u8>> = None;
+                // The key before, copied into one buffer (a packed leaf's keys are decoded).
+                let mut previous = Vec::new();
+                let mut first = true;
                 packed.for_each(|key, value| {
-                    self.key(id, key, previous.as_deref(), lower, upper);
-                    previous = Some(key.to_vec());
+                    self.key(id, key, (!first).then_some(&previous[..]), lower, upper);
+                    previous.clear();
+                    previous.extend_from_slice(key);
+                    first = false;
                     self.value(id, key, value);
                     Ok(())
                 })?;

@@ -18,18 +18,21 @@ use crate::path::NodePath;
 use crate::tree::{Tree, load_value};
 
 /// A key met by iteration: in its page (a slotted leaf), or copied out of the cursor's buffer
-/// (a packed leaf, whose keys are not whole in the page).
+/// (a packed leaf, whose keys are not whole in the page). Both forms are a pointer and a
+/// length: iteration moves entries by value, and a larger or unevenly laid out key (an inline
+/// copy) measured a tenth slower on the adjacency delta's scans, in store-forwarding stalls.
 #[derive(Clone, Debug)]
 enum EntryKey<'a> {
     Page(&'a [u8]),
-    Copied(KeyBuf),
+    Copied(Box<[u8]>),
 }
 
 impl EntryKey<'_> {
+    #[inline]
     fn as_slice(&self) -> &[u8] {
         match self {
             EntryKey::Page(key) => key,
-            EntryKey::Copied(key) => key.as_slice(),
+            EntryKey::Copied(key) => key,
         }
     }
 }
@@ -53,7 +56,7 @@ impl<'a, S: PageSource> Entry<'a, S> {
     pub fn into_key(self) -> Cow<'a, [u8]> {
         match self.key {
             EntryKey::Page(key) => Cow::Borrowed(key),
-            EntryKey::Copied(key) => Cow::Owned(key.as_slice().to_vec()),
+            key => Cow::Owned(key.as_slice().to_vec()),
         }
     }
 
@@ -195,7 +198,7 @@ impl<'a> Cursor<'a> {
             .value
             .ok_or_else(|| crate::error::corrupt(leaf.id, "a packed entry without a value"))?;
         Ok(Some((
-            EntryKey::Copied(KeyBuf::new(&self.packed.key)),
+            EntryKey::Copied(self.packed.key.as_slice().into()),
             value,
         )))
     }
@@ -303,11 +306,10 @@ pub struct Range<'a, S: PageSource> {
     end: Bound<KeyBuf>,
     front: Cursor<'a>,
     back: Cursor<'a>,
+    /// Each end's state. An end that has yielded an entry ([`End::Pending`]) has its cursor
+    /// on it: the other end stops before that entry, so that the ends do not cross.
     front_end: End,
     back_end: End,
-    /// The keys last yielded from each end: the ends must not cross.
-    front_last: Option<EntryKey<'a>>,
-    back_last: Option<EntryKey<'a>>,
     done: bool,
 }
 
@@ -328,24 +330,26 @@ impl<'a, S: PageSource> Range<'a, S> {
             back: Cursor::new(),
             front_end: End::Unplaced,
             back_end: End::Unplaced,
-            front_last: None,
-            back_last: None,
             done: empty,
         }
     }
 
     fn step(&mut self, forward: bool) -> Result<Option<Entry<'a, S>>> {
         let src = self.src;
-        let (cursor, end, seek) = if forward {
+        let (cursor, end, other, other_end, seek) = if forward {
             (
                 &mut self.front,
                 &mut self.front_end,
+                &mut self.back,
+                self.back_end,
                 Seek::Forward(as_ref(&self.start)),
             )
         } else {
             (
                 &mut self.back,
                 &mut self.back_end,
+                &mut self.front,
+                self.front_end,
                 Seek::Backward(as_ref(&self.end)),
             )
         };
@@ -366,24 +370,18 @@ impl<'a, S: PageSource> Range<'a, S> {
         let bytes = key.as_slice();
         let within = if forward {
             before_end(bytes, &self.end)
-                && self
-                    .back_last
-                    .as_ref()
-                    .is_none_or(|b| cmp_keys(bytes, b.as_slice()).is_lt())
         } else {
             after_start(bytes, &self.start)
-                && self
-                    .front_last
-                    .as_ref()
-                    .is_none_or(|f| cmp_keys(bytes, f.as_slice()).is_gt())
         };
-        if !within {
+        // The other end's cursor is on the last entry it yielded, if it yielded one.
+        let crossed = other_end == End::Pending
+            && match other.entry()? {
+                Some((last, _)) if forward => cmp_keys(bytes, last.as_slice()).is_ge(),
+                Some((last, _)) => cmp_keys(bytes, last.as_slice()).is_le(),
+                None => false,
+            };
+        if !within || crossed {
             return Ok(None);
-        }
-        if forward {
-            self.front_last = Some(key.clone());
-        } else {
-            self.back_last = Some(key.clone());
         }
         Ok(Some(Entry { src, key, value }))
     }

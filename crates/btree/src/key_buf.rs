@@ -43,6 +43,7 @@ impl KeyBuf {
     }
 
     /// The key's bytes.
+    #[inline]
     pub(crate) fn as_slice(&self) -> &[u8] {
         match self {
             KeyBuf::Inline { len, bytes } => bytes.get(..usize::from(*len)).unwrap_or_default(),
