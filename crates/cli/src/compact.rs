@@ -81,7 +81,7 @@ fn copy(read: &ReadTxn, target: &Graph) -> Result<()> {
     // that frees them, so then the rebuild commits before the edges, which reuse them; pages
     // of the open transaction are reusable at once.
     let spanned_batches = batch.has_committed();
-    batch.txn()?.rebuild_name_index()?;
+    batch.txn()?.rebuild_indexes()?;
     if spanned_batches {
         batch.commit()?;
     }
@@ -99,7 +99,7 @@ fn copy(read: &ReadTxn, target: &Graph) -> Result<()> {
     for space in read.kv_spaces()? {
         for entry in read.kv_prefix(&space, b"")? {
             let (key, value) = entry?;
-            batch.txn()?.kv_insert(&space, key, &value)?;
+            batch.txn()?.kv_insert(&space, &key, &value)?;
             batch.counted(1)?;
         }
     }

@@ -110,7 +110,12 @@ const NODE_RECORD_PAGES: [&str; 4] = [
     "record heap",
     "column slots",
 ];
-const INDEX_PAGES: [&str; 3] = ["btree leaf", "btree branch", "id-map leaf"];
+const INDEX_PAGES: [&str; 4] = [
+    "btree leaf",
+    "btree leaf (packed)",
+    "btree branch",
+    "id-map leaf",
+];
 const ADJACENCY_PAGES: [&str; 5] = [
     "adjacency leaf",
     "adjacency run",
@@ -151,6 +156,7 @@ pub fn page_type_name(tag: u8) -> &'static str {
         5 => "radix",
         16 => "btree leaf",
         17 => "btree branch",
+        18 => "btree leaf (packed)",
         33 => "record leaf",
         34 => "record heap",
         35 => "attribute leaf",

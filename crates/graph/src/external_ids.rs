@@ -100,7 +100,7 @@ pub fn all<'a>(
         });
     let texts = read.kv_prefix(EXTERNAL_ID_OF, b"")?.map(|entry| {
         let (key, value) = entry?;
-        let node = node_of_key(key)
+        let node = node_of_key(&key)
             .ok_or_else(|| damaged(format!("a key of {} bytes names no node", key.len())))?;
         Ok((node, String::from_utf8_lossy(&value).into_owned()))
     });

@@ -18,8 +18,8 @@ pub const MAX_KV_KEY_LEN: usize = btree::MAX_KEY_LEN;
 /// The longest space name, in bytes.
 pub const MAX_SPACE_NAME_LEN: usize = 255;
 
-/// One entry of a key-value space: the key, and the value read in place where it can be.
-pub type KvEntry<'a> = (&'a [u8], Cow<'a, [u8]>);
+/// One entry of a key-value space: the key and the value, each read in place where it can be.
+pub type KvEntry<'a> = (Cow<'a, [u8]>, Cow<'a, [u8]>);
 
 /// The catalog of spaces as `src` sees it.
 fn catalog<S: PageSource>(src: &S) -> Result<Catalog> {
@@ -79,7 +79,8 @@ pub(crate) fn prefix<'a, S: PageSource>(
     };
     Ok(Box::new(tree.prefix(src, prefix).map(|entry| {
         let entry = entry?;
-        Ok((entry.key(), entry.value()?))
+        let value = entry.value()?;
+        Ok((entry.into_key(), value))
     })))
 }
 

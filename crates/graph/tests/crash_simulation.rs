@@ -1,6 +1,6 @@
 //! Power loss at random points of random graph workloads (nodes, some with external ids that
-//! are numbers or text, edges, deletes, large data, file growth, durable and non-durable
-//! commits). After every loss the graph opens, `check()`
+//! are numbers or text, edges, deletes, large data, the name and kind indexes rebuilt into
+//! packed leaves, file growth, durable and non-durable commits). After every loss the graph opens, `check()`
 //! is clean, and it equals the last durable commit (or the interrupted durable commit, if its
 //! meta page reached the disk). `GRAPH_CRASH_CASES` sets the number of losses.
 
@@ -114,6 +114,11 @@ impl Workload for Nodes {
                     return false;
                 }
                 next.edges.remove(&id);
+            }
+            _ if rng.u8(0..4) == 0 => {
+                // Packed index leaves, which later adds and deletes rewrite where they land;
+                // `check` after each loss verifies the indexes against the records.
+                return txn.rebuild_indexes().is_ok();
             }
             _ => {
                 let Some(id) = pick(rng, next.nodes.keys().copied().collect()) else {

@@ -1,9 +1,9 @@
-//! A small graph file written by this layout (graph layout 10) is committed in `fixtures/`; it
+//! A small graph file written by this layout (graph layout 11) is committed in `fixtures/`; it
 //! must open, check clean and read back exactly, so that any change of the format is noticed.
-//! The same graph written by the earlier layouts is kept too. Layouts 9 (no packed node-record
-//! leaf), 8 (no external ids in id maps either), 7 (its vector index in the beside slot layout), 6 (a name-index key for unnamed nodes too), 5 (no inline adjacency
+//! The same graph written by the earlier layouts is kept too. Layouts 10 (no packed B+tree
+//! leaf), 9 (no packed node-record leaf either), 8 (no external ids in id maps either), 7 (its vector index in the beside slot layout), 6 (a name-index key for unnamed nodes too), 5 (no inline adjacency
 //! leaves either) and 4 (no adjacency delta either) are still read, as they are, and their
-//! first commit makes them layout 10. The older ones
+//! first commit makes them layout 11. The older ones
 //! (layout 1:
 //! 64-bit ids in records and entries; layout 2: 22-byte record slots without payloads; layout
 //! 3: a vector index's vectors in slots apart from its node slots) must each be refused with an
@@ -21,7 +21,7 @@ use graph::{
 
 /// The fixture of the current layout.
 fn fixture() -> PathBuf {
-    fixture_of_layout(10)
+    fixture_of_layout(11)
 }
 
 fn fixture_of_layout(version: u32) -> PathBuf {
@@ -87,6 +87,9 @@ fn write(path: &std::path::Path) {
     txn.commit().expect("commit");
     let mut txn = graph.begin_write().expect("write");
     add_packed_leaf(&mut txn);
+    txn.commit().expect("commit");
+    let mut txn = graph.begin_write().expect("write");
+    txn.rebuild_indexes().expect("rebuild");
     txn.commit().expect("commit");
 }
 
@@ -162,17 +165,20 @@ struct Beyond4 {
     external_ids: bool,
     /// Nodes 74 to 159, the second node leaf packed (layout 10).
     packed_leaf: bool,
+    /// The by-name and by-kind indexes rebuilt into packed leaves (layout 11).
+    packed_indexes: bool,
 }
 
-/// The additions of the fixture of layout 10 (which the fixture of layout 9 lacks only the
-/// packed leaf of, those of layouts 7 and 8 the external ids too, and layout 7's has its vector
-/// index in the other slot layout).
-const LAYOUT_10: Beyond4 = Beyond4 {
+/// The additions of the fixture of layout 11 (which the fixture of layout 10 lacks only the
+/// packed indexes of, that of layout 9 the packed node leaf too, those of layouts 7 and 8 the
+/// external ids too, and layout 7's has its vector index in the other slot layout).
+const LAYOUT_11: Beyond4 = Beyond4 {
     late: 5,
     inline_leaf: true,
     unnamed: true,
     external_ids: true,
     packed_leaf: true,
+    packed_indexes: true,
 };
 
 /// The vector of node `i` in the fixture's index.
@@ -191,11 +197,11 @@ fn write_fixture() {
 }
 
 #[test]
-fn the_committed_fixture_of_layout_10_opens_and_reads_back() {
+fn the_committed_fixture_of_layout_11_opens_and_reads_back() {
     let dir = tempfile::tempdir().expect("tempdir");
     let copy = dir.path().join("fixture.mmg");
     std::fs::copy(fixture(), &copy).expect("the fixture file is committed");
-    reads_back(&copy, LAYOUT_10);
+    reads_back(&copy, LAYOUT_11);
     let read = Graph::open(&copy).expect("open");
     let stats = read.begin_read().expect("read").stats().expect("stats");
     assert_eq!(stats.pages_by_type.get("vector node slots"), Some(&2));
@@ -203,39 +209,44 @@ fn the_committed_fixture_of_layout_10_opens_and_reads_back() {
 }
 
 #[test]
-fn a_file_of_layout_9_reads_back_and_its_first_commit_makes_it_layout_10() {
+fn a_file_of_layout_10_reads_back_and_its_first_commit_makes_it_layout_11() {
+    older_layout_read_and_written(10, 5);
+}
+
+#[test]
+fn a_file_of_layout_9_reads_back_and_its_first_commit_makes_it_layout_11() {
     older_layout_read_and_written(9, 5);
 }
 
 #[test]
-fn a_file_of_layout_8_reads_back_and_its_first_commit_makes_it_layout_10() {
+fn a_file_of_layout_8_reads_back_and_its_first_commit_makes_it_layout_11() {
     older_layout_read_and_written(8, 5);
 }
 
 #[test]
-fn a_file_of_layout_7_reads_back_and_its_first_commit_makes_it_layout_10() {
+fn a_file_of_layout_7_reads_back_and_its_first_commit_makes_it_layout_11() {
     older_layout_read_and_written(7, 5);
 }
 
 #[test]
-fn a_file_of_layout_6_reads_back_and_its_first_commit_makes_it_layout_10() {
+fn a_file_of_layout_6_reads_back_and_its_first_commit_makes_it_layout_11() {
     older_layout_read_and_written(6, 5);
 }
 
 #[test]
-fn a_file_of_layout_5_reads_back_and_its_first_commit_makes_it_layout_10() {
+fn a_file_of_layout_5_reads_back_and_its_first_commit_makes_it_layout_11() {
     older_layout_read_and_written(5, 5);
 }
 
 #[test]
-fn a_file_of_layout_4_reads_back_and_its_first_commit_makes_it_layout_10() {
+fn a_file_of_layout_4_reads_back_and_its_first_commit_makes_it_layout_11() {
     older_layout_read_and_written(4, 0);
 }
 
-/// Copies the fixture of `layout` (4 to 9, holding `late` late edges) and reads it back; adds
+/// Copies the fixture of `layout` (4 to 10, holding `late` late edges) and reads it back; adds
 /// in one commit what it lacks of the later layouts, and changes its vector index (which keeps
-/// the slot layout it was made with); reads it back again as the layout-10 fixture, and checks
-/// that the commit wrote layout 10 and left the older meta page as it was.
+/// the slot layout it was made with); reads it back again as the layout-11 fixture, and checks
+/// that the commit wrote layout 11 and left the older meta page as it was.
 fn older_layout_read_and_written(layout: u32, late: u64) {
     let dir = tempfile::tempdir().expect("tempdir");
     let copy = dir.path().join("fixture.mmg");
@@ -245,7 +256,8 @@ fn older_layout_read_and_written(layout: u32, late: u64) {
         inline_leaf: layout >= 6,
         unnamed: layout >= 7,
         external_ids: layout >= 9,
-        packed_leaf: false,
+        packed_leaf: layout >= 10,
+        packed_indexes: false,
     };
     reads_back(&copy, fixture);
     let graph = Graph::open(&copy).expect("open");
@@ -266,7 +278,10 @@ fn older_layout_read_and_written(layout: u32, late: u64) {
     if !fixture.external_ids {
         add_external_ids(&mut txn);
     }
-    add_packed_leaf(&mut txn);
+    if !fixture.packed_leaf {
+        add_packed_leaf(&mut txn);
+    }
+    txn.rebuild_indexes().expect("rebuild");
     // A vector replaced (the same value, so the fixture reads back the same) and one deleted
     // and set again: written in the index's own slot layout.
     txn.set_vector("v", NodeId(20), &fixture_vector(20))
@@ -276,7 +291,7 @@ fn older_layout_read_and_written(layout: u32, late: u64) {
         .expect("vector");
     txn.commit().expect("commit");
     drop(graph);
-    reads_back(&copy, LAYOUT_10);
+    reads_back(&copy, LAYOUT_11);
     let read = Graph::open(&copy).expect("open");
     let stats = read.begin_read().expect("read").stats().expect("stats");
     let (aligned, beside) = if layout >= 8 {
@@ -291,7 +306,7 @@ fn older_layout_read_and_written(layout: u32, late: u64) {
     assert_eq!(stats.pages_by_type.get("vector node slots"), aligned);
     drop(read);
     // The meta pages (1 and 2) hold the root slots; slot 14 (the layout version) is at byte
-    // 48 + 8 * 14 of each. The newer of the two now says 10, the older still the old layout.
+    // 48 + 8 * 14 of each. The newer of the two now says 11, the older still the old layout.
     let bytes = std::fs::read(&copy).expect("read");
     let version_at = |page: usize| {
         let at = page * 4096 + 48 + 8 * 14;
@@ -299,7 +314,7 @@ fn older_layout_read_and_written(layout: u32, late: u64) {
     };
     let mut versions = [version_at(1), version_at(2)];
     versions.sort_unstable();
-    assert_eq!(versions, [u64::from(layout), 10]);
+    assert_eq!(versions, [u64::from(layout), 11]);
 }
 
 /// Opens the fixture graph at `path`, checks it and reads it back, with what `beyond` says
@@ -334,6 +349,15 @@ fn reads_back(path: &std::path::Path, beyond: Beyond4) {
         assert_eq!(stats.pages_by_type.get("record leaf"), Some(&1));
     }
     assert_eq!(read.nodes_by_name("").count(), 0);
+    // The rebuilt indexes: one packed leaf each, read by the lookups above and below.
+    let packed_index_leaves = read
+        .stats()
+        .expect("stats")
+        .pages_by_type
+        .get("btree leaf (packed)")
+        .copied();
+    let expected = beyond.packed_indexes.then_some(2);
+    assert_eq!(packed_index_leaves, expected);
     if beyond.unnamed {
         let n72 = read.node(NodeId(72)).expect("node").expect("live");
         assert_eq!(n72.name().expect("name").as_ref(), "");
@@ -448,13 +472,13 @@ fn files_of_layouts_1_to_3_are_refused_with_both_versions_and_left_unchanged() {
         assert!(
             matches!(
                 err,
-                graph::Error::UnsupportedLayout { found, supported: 10 } if found == u64::from(old)
+                graph::Error::UnsupportedLayout { found, supported: 11 } if found == u64::from(old)
             ),
             "{err}"
         );
         let message = err.to_string();
         assert!(
-            message.contains(&format!("layout version {old}")) && message.contains("layout 10"),
+            message.contains(&format!("layout version {old}")) && message.contains("layout 11"),
             "{message}"
         );
         assert_eq!(std::fs::read(&copy).expect("read"), before);

@@ -27,6 +27,7 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (any::<u8>(), any::<u8>(), data).prop_map(|(space, key, value)| Op::KvSet { space, key, value }),
         1 => (any::<u8>(), any::<u8>()).prop_map(|(space, key)| Op::KvRemove { space, key }),
         2 => (any::<usize>(), any::<u16>()).prop_map(|(pick, id)| Op::RecordExternal { pick, id }),
+        1 => Just(Op::RebuildIndexes),
         2 => Just(Op::Commit),
         1 => Just(Op::Abort),
         1 => prop_oneof![Just(Op::Reopen(Reopen::Writable)), Just(Op::Reopen(Reopen::ReadOnlyFirst))],

@@ -159,7 +159,7 @@ pub fn import(graph: &Graph, path: &Path) -> Result<ImportSummary> {
         ..
     } = import;
     // The vertices' names went into the name index batch by batch, splitting its leaves.
-    txn.rebuild_name_index_after(vertices)?;
+    txn.rebuild_indexes_after(vertices)?;
     txn.commit()?;
     Ok(ImportSummary {
         vertices,

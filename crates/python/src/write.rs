@@ -179,12 +179,12 @@ impl WriteTxn {
             .with(py, |t| t.delete_edge(EdgeId(id)).map_err(from_graph))
     }
 
-    /// Rewrites the name index bottom up with full pages
-    /// (`graph::WriteTxn::rebuild_name_index`): for the end of a bulk load of named nodes,
-    /// whose inserts leave its pages about three quarters full. A pass over every name.
-    fn rebuild_name_index(&self, py: Python<'_>) -> PyResult<()> {
+    /// Rewrites the name and kind indexes bottom up into packed pages
+    /// (`graph::WriteTxn::rebuild_indexes`): for the end of a bulk load of nodes, whose
+    /// inserts leave the name index's pages about three quarters full. A pass over every key.
+    fn rebuild_indexes(&self, py: Python<'_>) -> PyResult<()> {
         self.inner
-            .with(py, |t| t.rebuild_name_index().map_err(from_graph))
+            .with(py, |t| t.rebuild_indexes().map_err(from_graph))
     }
 
     /// The node `id` as this transaction sees it, or `None`.

@@ -234,7 +234,7 @@ impl Lines<'_> {
         match pass {
             Pass::Nodes => {
                 let added = commits.committed.nodes + commits.adding.nodes;
-                commits.txn()?.rebuild_name_index_after(added)?;
+                commits.txn()?.rebuild_indexes_after(added)?;
             }
             Pass::Edges => commits.txn()?.fold_adjacency()?,
         }

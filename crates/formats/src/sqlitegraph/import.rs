@@ -72,7 +72,7 @@ pub fn import(graph: &Graph, src: &Path) -> Result<Imported> {
     };
     let nodes = entities(&conn, &mut txn, &mut side, &mut report)?;
     // The entities' names went into the name index one by one, splitting its leaves.
-    txn.rebuild_name_index_after(nodes.len() as u64)?;
+    txn.rebuild_indexes_after(nodes.len() as u64)?;
     report.orphan_rows = side
         .labels
         .values()

@@ -153,7 +153,7 @@ fn stored<T: GraphRead + ?Sized>(txn: &T) -> Result<Vec<Stored>> {
     txn.kv_prefix(COLUMNS, b"")?
         .map(|entry| {
             let (name, value) = entry?;
-            let mut reader = btree::keys::KeyReader::new(name);
+            let mut reader = btree::keys::KeyReader::new(&name);
             let column = PropertyColumn {
                 label: reader.str()?,
                 key: reader.str()?,

@@ -8,8 +8,6 @@
 
 use std::ops::Range;
 
-use btree::BulkFill;
-
 use crate::GraphRead;
 use crate::error::Result;
 use crate::ids::NodeId;
@@ -199,41 +197,33 @@ impl WriteTxn {
         Ok(NodeId(id))
     }
 
-    /// Rewrites the by-name index bottom up with its pages full, and frees the old ones: for
-    /// the end of a bulk load of nodes (`mmgraph import`, `mmgraph compact`). Each batch's
-    /// names land between the earlier batches' and split leaves, which leaves them about
-    /// three quarters full (the NCBI taxonomy's index: 124.1 MiB, 96.3 rebuilt). Holds every
-    /// key in memory meanwhile (the name and 6 bytes, plus 8 a key). Of the pages freed, those
-    /// this transaction allocated are reusable at once, committed ones once it commits. Later
-    /// inserts split the full leaves they reach, as they would any.
-    pub fn rebuild_name_index(&mut self) -> Result<()> {
-        let mut bytes = Vec::new();
-        let mut ends = Vec::with_capacity(usize::try_from(self.roots.by_name.len()).unwrap_or(0));
-        for entry in self.roots.by_name.iter(&self.txn) {
-            bytes.extend_from_slice(entry?.key());
-            ends.push(bytes.len());
-        }
-        // Index keys have empty values: no overflow chain hangs from a leaf.
-        self.roots.by_name.clear_inline(&mut self.txn)?;
-        let mut start = 0;
-        let keys = ends.iter().map(|&end| {
-            let key = bytes.get(start..end).unwrap_or_default();
-            start = end;
-            (key, &[][..])
-        });
-        self.roots.by_name = btree::Tree::bulk_load_with_fill(&mut self.txn, keys, BulkFill::FULL)?;
+    /// Rewrites the by-name and by-kind indexes bottom up into packed leaves
+    /// ([`btree::Tree::bulk_load_packed`]: each key stored as the bytes it does not share with
+    /// the one before it), and frees the old pages: for the end of a bulk load of nodes
+    /// (`mmgraph import`, `mmgraph compact`). Each batch's names land between the earlier
+    /// batches' and split leaves, which leaves them about three quarters full; sorted names
+    /// and (kind, id) keys share most of their bytes with their neighbours. Holds every key of
+    /// one index in memory meanwhile (the key, plus 8 bytes). Of the pages freed, those this
+    /// transaction allocated are reusable at once, committed ones once it commits. A later
+    /// write to a packed leaf first rewrites it as ordinary leaves (a few page writes). The
+    /// old indexes' pages, read through the file's mapping, then leave the process's resident
+    /// set (`pager_mmap::WriteTxn::release_mapped_pages`): nothing reads them again.
+    pub fn rebuild_indexes(&mut self) -> Result<()> {
+        self.roots.by_name = rebuild_packed(&mut self.txn, self.roots.by_name)?;
+        self.roots.by_kind = rebuild_packed(&mut self.txn, self.roots.by_kind)?;
+        self.txn.release_mapped_pages()?;
         Ok(())
     }
 
-    /// [`WriteTxn::rebuild_name_index`] when a bulk load that added `added` nodes added at
-    /// least half of the graph's nodes (it then wrote most of the index, batch by batch; a
-    /// small load into a large graph would pay a pass over every name for a few keys). Returns
-    /// whether it rebuilt. The importers (`mmgraph import`, Parquet, sqlitegraph) call it
-    /// after their nodes.
-    pub fn rebuild_name_index_after(&mut self, added: u64) -> Result<bool> {
+    /// [`WriteTxn::rebuild_indexes`] when a bulk load that added `added` nodes added at least
+    /// half of the graph's nodes (it then wrote most of the indexes, batch by batch; a small
+    /// load into a large graph would pay a pass over every key for a few). Returns whether it
+    /// rebuilt. The importers (`mmgraph import`, Parquet, sqlitegraph) call it after their
+    /// nodes.
+    pub fn rebuild_indexes_after(&mut self, added: u64) -> Result<bool> {
         let rebuild = added > 0 && added >= self.node_count() / 2;
         if rebuild {
-            self.rebuild_name_index()?;
+            self.rebuild_indexes()?;
         }
         Ok(rebuild)
     }
@@ -297,3 +287,22 @@ fn entries<'a>(
 
 #[cfg(test)]
 mod tests;
+
+/// `tree` (an index: empty values) rewritten into packed leaves; its old pages are freed.
+fn rebuild_packed(txn: &mut pager_mmap::WriteTxn, mut tree: btree::Tree) -> Result<btree::Tree> {
+    let mut bytes = Vec::new();
+    let mut ends = Vec::with_capacity(usize::try_from(tree.len()).unwrap_or(0));
+    for entry in tree.iter(&*txn) {
+        bytes.extend_from_slice(entry?.key());
+        ends.push(bytes.len());
+    }
+    // Index keys have empty values: no overflow chain hangs from a leaf.
+    tree.clear_inline(txn)?;
+    let mut start = 0;
+    let keys = ends.iter().map(|&end| {
+        let key = bytes.get(start..end).unwrap_or_default();
+        start = end;
+        (key, &[][..])
+    });
+    Ok(btree::Tree::bulk_load_packed(txn, keys)?)
+}

@@ -106,6 +106,9 @@ pub enum Op {
         pick: usize,
         id: u16,
     },
+    /// Rewrites the by-name and by-kind indexes into packed leaves, which later writes to
+    /// them rewrite as slotted ones where they land.
+    RebuildIndexes,
     Commit,
     Abort,
     Reopen(Reopen),
@@ -426,6 +429,7 @@ impl Harness {
                     self.model.nodes.insert(id.0, (kind, name, bytes.clone()));
                 }
             }
+            Op::RebuildIndexes => self.txn().rebuild_indexes().expect("rebuild indexes"),
             Op::UpdateNode {
                 pick,
                 kind,

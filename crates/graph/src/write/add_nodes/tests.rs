@@ -256,7 +256,7 @@ fn scattered_name(i: u64) -> String {
 }
 
 #[test]
-fn a_rebuilt_name_index_is_smaller_finds_every_name_and_takes_later_inserts() -> Result<()> {
+fn rebuilt_indexes_are_smaller_find_every_node_and_take_later_inserts() -> Result<()> {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("names.mmg");
     let graph = Graph::open(&path)?;
@@ -276,18 +276,30 @@ fn a_rebuilt_name_index_is_smaller_finds_every_name_and_takes_later_inserts() ->
         txn.add_nodes_with_data(&nodes)?;
         txn.commit()?;
     }
-    let pages =
-        |graph: &Graph| -> Result<u64> { Ok(graph.stats()?.pages_by_structure["name index"]) };
-    let before = pages(&graph)?;
+    let pages = |graph: &Graph, index: &str| -> Result<u64> {
+        Ok(graph.stats()?.pages_by_structure[index])
+    };
+    let (names_before, kinds_before) = (pages(&graph, "name index")?, pages(&graph, "kind index")?);
     let mut txn = graph.begin_write()?;
-    txn.rebuild_name_index()?;
+    txn.rebuild_indexes()?;
     txn.commit()?;
-    let after = pages(&graph)?;
-    // 20,000 keys of 20 bytes (a 14-byte name, its separator and the id), 26 bytes with their
-    // cell head and slot: 156 to a leaf's 4,064 bytes, so 129 full leaves and a branch, where
-    // each batch's keys had split leaves (158 pages).
-    assert_eq!(after, 130, "{before} pages before");
-    assert!(before > after, "{before} pages before");
+    // 20,000 name keys of 20 bytes (a 14-byte name, its separator and the id): 26 bytes with
+    // their cell head and slot in a slotted leaf, so 129 full leaves and a branch; each
+    // batch's keys had split leaves (158 pages). Packed, a key shares its first three or four
+    // digits with the one before (they are about 5,000 apart below 10^8) and takes 3 bytes of
+    // lengths and about 16.5 of its own: 98 leaves and a branch.
+    assert_eq!(
+        pages(&graph, "name index")?,
+        99,
+        "{names_before} pages before"
+    );
+    // 20,000 kind keys of 9 bytes (the kind, then ascending ids sharing all but their last
+    // byte or two): 15 bytes a key in slotted leaves, about 4.7 packed.
+    let kinds_after = pages(&graph, "kind index")?;
+    assert!(
+        kinds_after * 3 < kinds_before,
+        "{kinds_before} pages, then {kinds_after}"
+    );
     assert!(graph.check()?.is_clean());
     drop(graph);
     let graph = Graph::open(&path)?;
@@ -300,7 +312,7 @@ fn a_rebuilt_name_index_is_smaller_finds_every_name_and_takes_later_inserts() ->
     }
     assert_eq!(read.nodes_by_name_prefix("").count(), 20_000);
     drop(read);
-    // A later insert into the full leaves splits them, and the index stays whole.
+    // A later insert unpacks the leaves it reaches, and the indexes stay whole.
     let mut txn = graph.begin_write()?;
     let late = txn.add_node("taxon", &scattered_name(20_000), b"")?;
     txn.commit()?;
@@ -310,6 +322,9 @@ fn a_rebuilt_name_index_is_smaller_finds_every_name_and_takes_later_inserts() ->
         .collect::<Result<_>>()?;
     assert_eq!(found, vec![late]);
     assert_eq!(read.nodes_by_name_prefix("").count(), 20_001);
+    assert_eq!(read.count_by_kind("taxon")?, 20_001);
+    let by_kind: Vec<NodeId> = read.nodes_by_kind("taxon")?.collect::<Result<_>>()?;
+    assert_eq!(by_kind, (0..=20_000).map(NodeId).collect::<Vec<_>>());
     drop(read);
     assert!(graph.check()?.is_clean());
     Ok(())
