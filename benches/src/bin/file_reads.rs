@@ -1,6 +1,6 @@
 //! Point reads on a graph file that already exists (an imported dataset, such as the NCBI
-//! taxonomy): a node with its name, and its out-neighbours, at nodes sampled uniformly with a
-//! fixed seed. `compare` builds its own graphs, whose names all fit their record slots; this
+//! taxonomy): a node with its name, its out-neighbours, and the nodes of its name (a lookup in
+//! the by-name index), at nodes sampled uniformly with a fixed seed. `compare` builds its own graphs, whose names all fit their record slots; this
 //! reads the files users import, so that two layouts of the same data can be compared side by
 //! side (run it on each file, alternating).
 //!
@@ -16,7 +16,8 @@ use mmgraph_benches::measure::{Plan, fmt_duration, measure};
 use mmgraph_benches::{Result, args};
 
 const HELP: &str = "\
-file_reads: a node with its name, and its out-neighbours, read at sampled nodes of a file.
+file_reads: a node with its name, its out-neighbours and the nodes of its name, read at sampled
+nodes of a file.
 
 USAGE: cargo run --release -p mmgraph-benches --bin file_reads -- --file PATH [OPTIONS]
 
@@ -88,13 +89,35 @@ fn run(config: &Config) -> Result<String> {
         }
         Ok(sum)
     })?;
+    let sample_names: Vec<String> = sample
+        .iter()
+        .map(|&id| -> Result<String> {
+            Ok(match read.node(NodeId(id))? {
+                Some(node) => node.name()?.into_owned(),
+                None => String::new(),
+            })
+        })
+        .collect::<Result<_>>()?;
+    let by_name = measure(plan, sample.len(), || {
+        let mut sum = 0u64;
+        for name in &sample_names {
+            for node in read.nodes_by_name(name) {
+                sum = sum.wrapping_add(node?.0 + 1);
+            }
+        }
+        Ok(sum)
+    })?;
     let mut report = format!(
         "{}: {nodes} nodes, {} sampled (seed {})\n\n| read | median | fastest | slowest | rounds |\n|---|---|---|---|---|\n",
         config.file.display(),
         sample.len(),
         config.seed
     );
-    for (what, m) in [("node + name", names), ("out-neighbours", neighbors)] {
+    for (what, m) in [
+        ("node + name", names),
+        ("out-neighbours", neighbors),
+        ("nodes of a name", by_name),
+    ] {
         report.push_str(&format!(
             "| {what} | {} | {} | {} | {} |\n",
             fmt_duration(m.median),
