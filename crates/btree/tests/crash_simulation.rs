@@ -1,4 +1,5 @@
-//! Power loss at random points of random tree workloads. After every loss the file opens,
+//! Power loss at random points of random tree workloads (inserts, removals, trees rewritten
+//! into packed leaves that later writes unpack). After every loss the file opens,
 //! both trees (one in a root slot, one in a catalog) pass `check()`, every page is reached
 //! once or free, and the trees hold exactly the last durable commit (or the commit that was
 //! being made, if its meta page reached the disk), never a mix.
@@ -65,6 +66,19 @@ fn run_case(seed: u64, image: Vec<u8>) -> Vec<u8> {
         let non_durable = rng.u8(0..4) == 0;
         if non_durable {
             txn.set_durability(Durability::NonDurable);
+        }
+        if rng.u8(0..5) == 0 {
+            // The tree rewritten into packed leaves, holding what it held.
+            let which = rng.usize(0..2);
+            let entries = next[which].clone();
+            let packed = common::change(&mut txn, which, |txn, tree| {
+                tree.clear(txn)?;
+                *tree = btree::Tree::bulk_load_packed(txn, entries.iter())?;
+                Ok(())
+            });
+            if packed.is_err() {
+                break 'txns;
+            }
         }
         for _ in 0..rng.usize(1..120) {
             let which = rng.usize(0..2);
