@@ -76,8 +76,8 @@ fn copy(read: &ReadTxn, target: &Graph) -> Result<()> {
         }
         batch.counted(1)?;
     }
-    // The copy's name index, filled node by node, has leaves about three quarters full: it is
-    // rebuilt full. Pages an earlier batch committed are reusable only after the transaction
+    // The copy's name index, filled node by node, has leaves about three quarters full: it and
+    // the kind index are rebuilt into packed leaves. Pages an earlier batch committed are reusable only after the transaction
     // that frees them, so then the rebuild commits before the edges, which reuse them; pages
     // of the open transaction are reusable at once.
     let spanned_batches = batch.has_committed();

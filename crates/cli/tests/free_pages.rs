@@ -1,7 +1,7 @@
 //! What `compact` and `import` leave free: `compact`, nothing for a graph copied in one batch,
 //! and for a larger one only the pages its batch commits replaced (docs/cli.md, "Compact");
 //! `import` into a graph without edges, no copy of an adjacency list; and an import that adds
-//! most of a graph's nodes leaves its name index with full pages.
+//! most of a graph's nodes leaves its name index rebuilt into packed pages.
 
 use assert_cmd::Command;
 use graph::{Graph, GraphRead};

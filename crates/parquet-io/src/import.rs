@@ -158,7 +158,8 @@ pub fn import(graph: &Graph, path: &Path) -> Result<ImportSummary> {
         edges,
         ..
     } = import;
-    // The vertices' names went into the name index batch by batch, splitting its leaves.
+    // The vertices' names went into the name index batch by batch, splitting its leaves; both
+    // indexes are rebuilt packed.
     txn.rebuild_indexes_after(vertices)?;
     txn.commit()?;
     Ok(ImportSummary {

@@ -222,9 +222,9 @@ impl Lines<'_> {
     }
 
     /// Records that `pass` went through every input, and commits. The last commit of the
-    /// nodes rebuilds the name index with full pages when this run added most of the graph's
-    /// nodes (its batches' names split the index's leaves; the edges' commits reuse the pages
-    /// it frees). The last commit of the edges folds the adjacency delta (the edges of the
+    /// nodes rebuilds the name and kind indexes into packed pages when this run added most of
+    /// the graph's nodes (its batches' names split the name index's leaves; the edges' commits
+    /// reuse the pages it frees). The last commit of the edges folds the adjacency delta (the edges of the
     /// batches after the first that joined existing lists), so that the imported graph's lists
     /// are contiguous for the reads that follow.
     fn finished(&self, pass: Pass, commits: &mut Commits<'_>) -> Result<()> {

@@ -71,7 +71,8 @@ pub fn import(graph: &Graph, src: &Path) -> Result<Imported> {
         )?,
     };
     let nodes = entities(&conn, &mut txn, &mut side, &mut report)?;
-    // The entities' names went into the name index one by one, splitting its leaves.
+    // The entities' names went into the name index one by one, splitting its leaves; both
+    // indexes are rebuilt packed.
     txn.rebuild_indexes_after(nodes.len() as u64)?;
     report.orphan_rows = side
         .labels
