@@ -206,8 +206,7 @@ impl PackedLeaves {
         value: &ValueRef<'_>,
         next_sep: impl FnOnce() -> Vec<u8>,
     ) -> Result<()> {
-        let added = self.packer.added_size(key, value);
-        if self.packer.len() > 0 && self.packer.size() + added > NODE_BODY {
+        if !self.packer.fits(key, value) {
             self.flush(txn)?;
             self.sep = next_sep();
         }

@@ -182,11 +182,17 @@ impl<'a> NodeRef<'a> {
         key_at(self.page, self.slot(index)?, self.is_leaf, self.id)
     }
 
-    /// The value of leaf entry `index`, in a slotted or a packed leaf.
-    pub(crate) fn value(&self, index: usize) -> Result<ValueRef<'a>> {
+    /// In a leaf, slotted or packed: the value stored for `key`, if it is there.
+    pub(crate) fn lookup(&self, key: &[u8]) -> Result<Option<ValueRef<'a>>> {
         match &self.packed {
-            Some(packed) => Ok(packed.entry(index, &mut Vec::new())?.value),
-            None => Ok(self.leaf_cell(index)?.value),
+            Some(packed) => match packed.search(key, &mut Vec::new())? {
+                (Ok(_), Some(decoded)) => Ok(Some(decoded.value)),
+                _ => Ok(None),
+            },
+            None => match self.search_leaf(key)? {
+                Ok(index) => Ok(Some(self.leaf_cell(index)?.value)),
+                Err(_) => Ok(None),
+            },
         }
     }
 

@@ -122,6 +122,12 @@ impl Packer {
         restart + varint_len(shared) + varint_len(suffix) + suffix + value_bytes
     }
 
+    /// Whether the entry `key` with `value` fits the page after those pushed (the first always
+    /// does: a page holds any one entry).
+    pub(crate) fn fits(&self, key: &[u8], value: &ValueRef<'_>) -> bool {
+        self.count == 0 || self.size() + self.added_size(key, value) <= NODE_BODY
+    }
+
     /// Appends the entry `key` with `value`; keys come in ascending order.
     pub(crate) fn push(&mut self, key: &[u8], value: &ValueRef<'_>) {
         let shared = self.shared_with_last(key);
@@ -149,13 +155,6 @@ impl Packer {
         self.last_key.clear();
         self.last_key.extend_from_slice(key);
         self.count += 1;
-    }
-
-    /// Appends the entry of the plain leaf cell `cell`.
-    pub(crate) fn push_cell(&mut self, id: PageId, cell: &[u8]) -> Result<()> {
-        let cell = leaf_cell_at(cell, 0, id)?;
-        self.push(cell.key, &cell.value);
-        Ok(())
     }
 
     /// Formats `page` (page `id`) as a packed leaf holding the entries pushed, with a tree
@@ -512,20 +511,16 @@ impl<'a> Position<'a> {
 /// Packs `cells` (plain leaf cells in key order) into pages of at most one body each: as many
 /// as fit in each, in order. Returns the packers, one per page.
 pub(crate) fn pack_cells(id: PageId, cells: &Cells) -> Result<Vec<Packer>> {
-    let mut pages = vec![Packer::default()];
+    let mut pages = Vec::new();
+    let mut packer = Packer::default();
     for cell in cells.iter() {
-        let decoded = leaf_cell_at(cell, 0, id)?;
-        let packer = pages.last_mut().ok_or_else(|| corrupt(id, "no packer"))?;
-        if packer.len() > 0
-            && packer.size() + packer.added_size(decoded.key, &decoded.value) > NODE_BODY
-        {
-            pages.push(Packer::default());
+        let cell = leaf_cell_at(cell, 0, id)?;
+        if !packer.fits(cell.key, &cell.value) {
+            pages.push(std::mem::take(&mut packer));
         }
-        pages
-            .last_mut()
-            .ok_or_else(|| corrupt(id, "no packer"))?
-            .push_cell(id, cell)?;
+        packer.push(cell.key, &cell.value);
     }
+    pages.push(packer);
     Ok(pages)
 }
 

@@ -143,12 +143,12 @@ impl Tree {
             .ok_or_else(|| corrupt(PageId(self.root), "a tree with a root and no height"))
     }
 
-    /// The leaf whose range holds `key`, and where `key` is (or would be) in it.
+    /// The value stored for `key`, as its leaf holds it.
     pub(crate) fn find<'a, S: PageSource>(
         &self,
         src: &'a S,
         key: &[u8],
-    ) -> Result<Option<(NodeRef<'a>, Result<usize, usize>)>> {
+    ) -> Result<Option<ValueRef<'a>>> {
         if self.root == 0 {
             return Ok(None);
         }
@@ -157,21 +157,21 @@ impl Tree {
             let child = node.child(node.search_branch(key)?)?;
             node = NodeRef::read(src, child, Some(node.level - 1))?;
         }
-        Ok(Some((node, node.search_leaf(key)?)))
+        node.lookup(key)
     }
 
     /// The value stored for `key`: borrowed from the page when inline, read into a new
     /// buffer when it lives in overflow pages.
     pub fn get<'a, S: PageSource>(&self, src: &'a S, key: &[u8]) -> Result<Option<Cow<'a, [u8]>>> {
         match self.find(src, key)? {
-            Some((node, Ok(index))) => Ok(Some(load_value(src, node.value(index)?)?)),
-            _ => Ok(None),
+            Some(value) => Ok(Some(load_value(src, value)?)),
+            None => Ok(None),
         }
     }
 
     /// Whether the tree holds `key` (reads no overflow pages).
     pub fn contains_key<S: PageSource>(&self, src: &S, key: &[u8]) -> Result<bool> {
-        Ok(matches!(self.find(src, key)?, Some((_, Ok(_)))))
+        Ok(self.find(src, key)?.is_some())
     }
 
     /// Stores `value` under `key`; returns the value it replaces.
@@ -204,7 +204,7 @@ impl Tree {
             }
             match node.search_leaf(key)? {
                 Ok(index) => {
-                    let value = node.value(index)?;
+                    let value = node.entry(index)?.1;
                     (
                         Ok(index),
                         Some((load_value(txn, value)?.into_owned(), value_chain(value))),
@@ -302,7 +302,7 @@ impl Tree {
             return Ok(None);
         }
         let mut path = Vec::with_capacity(usize::from(self.height));
-        let (leaf, index) = {
+        let (leaf, index, packed) = {
             let mut node = NodeRef::read(txn, PageId(self.root), Some(self.root_level()?))?;
             while !node.is_leaf {
                 let index = node.search_branch(key)?;
@@ -310,17 +310,17 @@ impl Tree {
                 node = NodeRef::read(txn, node.child(index)?, Some(node.level - 1))?;
             }
             match node.search_leaf(key)? {
-                Ok(index) => (node.id, index),
+                Ok(index) => (node.id, index, node.packed.is_some()),
                 Err(_) => return Ok(None),
             }
         };
         let leaf = self.copy_found_path(txn, &mut path, leaf)?;
-        if NodeRef::read(txn, leaf, Some(0))?.packed.is_some() {
+        if packed {
             self.unpack(txn, &path, leaf)?;
             return self.remove_with(txn, key, take);
         }
         let (taken, chain) = {
-            let value = NodeRef::read(txn, leaf, Some(0))?.value(index)?;
+            let value = NodeRef::read(txn, leaf, Some(0))?.entry(index)?.1;
             (take(txn, value)?, value_chain(value))
         };
         if let Some((first, len)) = chain {
@@ -409,7 +409,7 @@ impl Tree {
             }
             for index in 0..node.count {
                 if node.is_leaf {
-                    if let Some((first, len)) = value_chain(node.value(index)?) {
+                    if let Some((first, len)) = value_chain(node.entry(index)?.1) {
                         pages.extend(overflow_chain_pages(src, first, len as u64)?);
                     }
                 } else {

@@ -32,15 +32,18 @@ impl Tree {
         path: &[(PageId, usize)],
         leaf: PageId,
     ) -> Result<()> {
-        let mut cells = Cells::of(&NodeRef::read(txn, leaf, Some(0))?)?;
+        let (mut cells, middle_group) = {
+            let node = NodeRef::read(txn, leaf, Some(0))?;
+            let packed = node
+                .packed
+                .ok_or_else(|| corrupt(leaf, "unpacking a slotted leaf"))?;
+            (Cells::of(&node)?, packed.middle_group()?)
+        };
         let is_root = path.is_empty();
         let outcome = if cells.size() <= UNPACK_MAX {
             store(txn, leaf, 0, cells, is_root, Split::Even)?
         } else {
-            let packed = NodeRef::read(txn, leaf, Some(0))?
-                .packed
-                .ok_or_else(|| corrupt(leaf, "unpacking a slotted leaf"))?;
-            let at = match packed.middle_group()? {
+            let at = match middle_group {
                 Some(at) => at,
                 None => one_group_division(leaf, &cells)?,
             };
