@@ -14,6 +14,7 @@ use crate::layout::{
     ListSlot, NODES_PER_LEAF, RunPage,
 };
 use crate::neighbors::{List, Neighbors, NodeIds};
+use crate::pair::LeafRef;
 use crate::run;
 
 /// Which way an edge points, seen from a node.
@@ -104,7 +105,9 @@ fn encode(node: u64, batch: &[Neighbor]) -> Result<Vec<AdjEntry>> {
 /// changes them, having called [`Adjacency::settle`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Adjacency {
-    leaves: RadixVec,
+    /// The radix vector of leaves: leaf `node / 64` in slot `node / 64`, or a pair page in
+    /// the slot of its first leaf (see `crate::pair`).
+    pub(crate) leaves: RadixVec,
     /// Entries not yet folded into their lists (see [`crate::delta`]).
     pub(crate) delta: Delta,
 }
@@ -119,22 +122,22 @@ pub(crate) fn slot_index(node: u64, direction: Direction) -> usize {
 #[inline]
 fn list_in_leaf<'a, S: PageSource>(
     src: &'a S,
-    leaf: Option<&'a AdjLeafPage>,
+    leaf: Option<LeafRef<'a>>,
     node: u64,
     direction: Direction,
 ) -> Result<List<'a>> {
     let Some(leaf) = leaf else {
         return Ok(List::Empty);
     };
-    let slot = run::slot(leaf, slot_index(node, direction))?;
+    let slot = leaf.slot(slot_index(node, direction))?;
     match slot.form {
         FORM_EMPTY => Ok(List::Empty),
         FORM_RUN => Ok(List::Run(run_of(
-            run::run_area(src, leaf, slot.page.get())?,
+            leaf.run_area(src, slot.page.get())?,
             &slot,
         )?)),
         FORM_HUB => Ok(List::Hub(
-            src.page_as::<HubPage>(run::owned_page(leaf, slot.page.get())?)?,
+            src.page_as::<HubPage>(leaf.owned_page(slot.page.get())?)?,
         )),
         other => Err(Error::Corrupt(format!(
             "list slot of node {node} has form {other}"
@@ -292,7 +295,7 @@ pub struct ListReader<'a, S> {
     adjacency: Adjacency,
     src: &'a S,
     /// The leaf index last descended to, and its leaf (`None` when it does not exist).
-    leaf: Option<(u64, Option<&'a AdjLeafPage>)>,
+    leaf: Option<(u64, Option<LeafRef<'a>>)>,
     /// The run page last read, by its place in that leaf's page table: the short lists of
     /// neighbouring nodes share run pages, so a pass in id order finds most in this one.
     run_page: Option<(u16, &'a [AdjEntry])>,
@@ -451,7 +454,7 @@ impl<'a, S: PageSource> ListReader<'a, S> {
             for v in (node..leaf_end).filter(|&v| select(v)) {
                 for &d in directions {
                     if let Some(leaf) = leaf {
-                        let slot = run::slot(leaf, slot_index(v, d))?;
+                        let slot = leaf.slot(slot_index(v, d))?;
                         match slot.form {
                             FORM_EMPTY => {}
                             FORM_RUN => {
@@ -478,11 +481,11 @@ impl<'a, S: PageSource> ListReader<'a, S> {
     /// The run page at `place` in `leaf`'s page table, through the one last read: the short
     /// lists of neighbouring nodes share run pages, so a pass in id order finds most there.
     #[inline]
-    fn run_page_at(&mut self, leaf: &'a AdjLeafPage, place: u16) -> Result<&'a [AdjEntry]> {
+    fn run_page_at(&mut self, leaf: LeafRef<'a>, place: u16) -> Result<&'a [AdjEntry]> {
         match self.run_page {
             Some((cached, page)) if cached == place => Ok(page),
             _ => {
-                let page = run::run_area(self.src, leaf, place)?;
+                let page = leaf.run_area(self.src, place)?;
                 self.run_page = Some((place, page));
                 Ok(page)
             }
@@ -584,11 +587,11 @@ impl<'a, S: PageSource> ListReader<'a, S> {
         let Some(leaf) = leaf else {
             return Ok(());
         };
-        let slot = run::slot(leaf, slot_index(node, direction))?;
-        if slot.form == FORM_RUN && !leaf.is_inline() {
+        let slot = leaf.slot(slot_index(node, direction))?;
+        if slot.form == FORM_RUN && leaf.has_run_pages() {
             // The page's bytes by address only: `run::run_area` would check the run page's
             // type tag first, a load that waits for the very miss this is meant to start.
-            let page = self.src.page(run::owned_page(leaf, slot.page.get())?)?;
+            let page = self.src.page(leaf.owned_page(slot.page.get())?)?;
             let entry = size_of::<AdjEntry>();
             let start = offset_of!(RunPage, entries) + usize::from(slot.offset.get()) * entry;
             let len = usize::from(slot.count.get()) * entry;
@@ -611,7 +614,7 @@ impl<'a, S: PageSource> ListReader<'a, S> {
             }
         };
         if let Some(leaf) = leaf {
-            let slot = run::slot(leaf, slot_index(node, direction))?;
+            let slot = leaf.slot(slot_index(node, direction))?;
             if slot.form == FORM_RUN {
                 let page = self.run_page_at(leaf, slot.page.get())?;
                 return Ok(List::Run(run_of(page, &slot)?));
@@ -660,19 +663,46 @@ impl Adjacency {
         &self,
         src: &'a S,
         node: u64,
-    ) -> Result<Option<&'a AdjLeafPage>> {
-        let index = node / NODES_PER_LEAF as u64;
-        let Some(page) = self.leaves.get(src, index)? else {
+    ) -> Result<Option<LeafRef<'a>>> {
+        Ok(self
+            .leaf_at(src, node / NODES_PER_LEAF as u64)?
+            .map(|(_, leaf)| leaf))
+    }
+
+    /// Leaf `index`, if it exists, and the page holding it: its own, or for the second half
+    /// of a pair, the pair page in the slot before its own (see [`crate::pair`]).
+    #[inline(always)]
+    fn leaf_at<'a, S: PageSource>(
+        &self,
+        src: &'a S,
+        index: u64,
+    ) -> Result<Option<(PageId, LeafRef<'a>)>> {
+        if let Some(page) = self.leaves.get(src, index)? {
+            return Ok(Some((page, LeafRef::at(src, page, index)?)));
+        }
+        if index.is_multiple_of(2) {
+            return Ok(None);
+        }
+        self.second_half(src, index)
+    }
+
+    /// Odd leaf `index`, whose own slot is empty: the second half of the pair in the slot
+    /// before, if that holds a pair. Apart from [`Adjacency::leaf_at`], whose every call the
+    /// reads inline, so that a file without pairs pays only for the empty slot's test.
+    #[inline(never)]
+    fn second_half<'a, S: PageSource>(
+        &self,
+        src: &'a S,
+        index: u64,
+    ) -> Result<Option<(PageId, LeafRef<'a>)>> {
+        let even = index - 1;
+        let Some(page) = self.leaves.get(src, even)? else {
             return Ok(None);
         };
-        let leaf = src.page_as::<AdjLeafPage>(page)?;
-        if leaf.first_node.get() != index * NODES_PER_LEAF as u64 {
-            return Err(Error::Corrupt(format!(
-                "adjacency leaf {page} starts at node {}",
-                leaf.first_node.get()
-            )));
+        match LeafRef::at(src, page, even)? {
+            LeafRef::Half(pair, _) => Ok(Some((page, LeafRef::Half(pair, 1)))),
+            LeafRef::Whole(_) => Ok(None),
         }
-        Ok(Some(leaf))
     }
 
     /// Where `node`'s list in `direction` is.
@@ -800,9 +830,11 @@ impl Adjacency {
         Ok(!tiers.any_in(txn, first..first + NODES_PER_LEAF as u64)?)
     }
 
-    /// The page of `node`'s leaf, if it exists.
+    /// The page holding `node`'s leaf (its own, or a pair page), if the leaf exists.
     pub(crate) fn leaf_page(&self, src: &impl PageSource, node: u64) -> Result<Option<PageId>> {
-        Ok(self.leaves.get(src, node / NODES_PER_LEAF as u64)?)
+        Ok(self
+            .leaf_at(src, node / NODES_PER_LEAF as u64)?
+            .map(|(page, _)| page))
     }
 
     /// Folds the delta into the lists when it is due: when it holds at least as many entries
@@ -1033,7 +1065,8 @@ impl Adjacency {
     }
 
     /// [`Adjacency::leaf_mut`], leaving an inline leaf as it is: for a rebuild of the whole
-    /// leaf, which reads either form.
+    /// leaf, which reads either form. A pair holding the leaf is split first
+    /// ([`Adjacency::split_pair`]).
     pub(crate) fn leaf_path_mut(
         &mut self,
         txn: &mut WriteTxn,
@@ -1041,6 +1074,7 @@ impl Adjacency {
         create: bool,
     ) -> Result<Option<RadixPath>> {
         let index = node / NODES_PER_LEAF as u64;
+        self.split_pair(txn, index)?;
         let path = self
             .leaves
             .leaf_mut(txn, index, create.then_some(ADJ_LEAF))?;

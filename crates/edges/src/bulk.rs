@@ -17,13 +17,14 @@ use crate::layout::{
     AdjEntry, AdjLeafPage, FORM_EMPTY, FORM_HUB, FORM_RUN, HUB_THRESHOLD, INLINE_CAPACITY,
     LEAF_PAGES, ListSlot, NODES_PER_LEAF, RUN_CAPACITY, RunPage, SLOTS_PER_LEAF, inline_area,
 };
+use crate::pair::Pairing;
 use crate::run;
 
 /// The slots of a leaf in the order their lists are placed: every out-list in node order, then
 /// every in-list. A traversal follows one direction, and packing its lists together keeps them
 /// in as few run pages as they fill (packed in slot order, out and in alternating, a BFS over
 /// `kron` was about 15 % slower).
-fn slots_out_first() -> impl Iterator<Item = usize> {
+pub(crate) fn slots_out_first() -> impl Iterator<Item = usize> {
     (0..SLOTS_PER_LEAF)
         .step_by(2)
         .chain((1..SLOTS_PER_LEAF).step_by(2))
@@ -47,7 +48,14 @@ impl Adjacency {
     /// not exist yet is built whole (see the module's documentation), which is what makes a
     /// bulk load into an empty store fast.
     pub fn add_batch(&mut self, txn: &mut WriteTxn, batch: &EdgeBatch) -> Result<()> {
-        batch.for_each_leaf(|lists| self.add_leaf_lists(txn, lists))
+        let mut pairing = Pairing::default();
+        batch.for_each_leaf(|lists| {
+            if self.add_leaf_lists(txn, lists)? {
+                pairing.written(self, txn, lists.leaf)?;
+            }
+            Ok(())
+        })?;
+        pairing.finish(self, txn)
     }
 
     /// Adds the edges of `batch` as [`Adjacency::add_batch`] does, but through the delta
@@ -58,13 +66,17 @@ impl Adjacency {
     pub fn add_batch_deferred(&mut self, txn: &mut WriteTxn, batch: &EdgeBatch) -> Result<()> {
         let tiers = Tiers::load(&*txn, &self.delta.directory)?;
         let mut cells = Vec::new();
+        let mut pairing = Pairing::default();
         batch.for_each_leaf(|lists| {
             let first = lists.leaf * NODES_PER_LEAF as u64;
             let leaf = self.leaf_page(&*txn, first)?;
             if leaf.is_none_or(|page| txn.is_writable(page))
                 && !tiers.any_in(&*txn, first..first + NODES_PER_LEAF as u64)?
             {
-                return self.add_leaf_lists(txn, lists);
+                if self.add_leaf_lists(txn, lists)? {
+                    pairing.written(self, txn, lists.leaf)?;
+                }
+                return Ok(());
             }
             for slot in 0..SLOTS_PER_LEAF {
                 let (node, direction) = list_of(lists.leaf, slot);
@@ -73,12 +85,14 @@ impl Adjacency {
             }
             Ok(())
         })?;
+        pairing.finish(self, txn)?;
         self.delta.add(txn, &mut cells)
     }
 
     /// Adds `found`'s entries, each `(2 * node + direction, entry)` and ordered by list, to
     /// the end of their lists, a leaf at a time: a leaf that exists is rewritten whole
-    /// ([`Adjacency::rebuild_leaf`]), one that does not is built.
+    /// ([`Adjacency::rebuild_leaf`]), one that does not is built; neighbouring leaves that
+    /// fit one page become pairs ([`Pairing`]).
     pub(crate) fn add_lists(
         &mut self,
         txn: &mut WriteTxn,
@@ -88,6 +102,7 @@ impl Adjacency {
         let mut entries = Vec::new();
         let mut bounds = [0usize; SLOTS_PER_LEAF + 1];
         let mut rest = found;
+        let mut pairing = Pairing::default();
         while let Some(&(first, _)) = rest.first() {
             let leaf = first / per_leaf;
             let count = rest.partition_point(|(list, _)| list / per_leaf == leaf);
@@ -104,21 +119,24 @@ impl Adjacency {
             } else {
                 self.build_leaf(txn, &lists)?;
             }
+            pairing.written(self, txn, leaf)?;
             rest = next;
         }
-        Ok(())
+        pairing.finish(self, txn)
     }
 
     /// Adds `lists` to their leaf: each list extended in place if the leaf exists, the leaf
-    /// built whole if not.
-    fn add_leaf_lists(&mut self, txn: &mut WriteTxn, lists: &LeafLists<'_>) -> Result<()> {
+    /// built whole if not. Returns whether it built the leaf.
+    fn add_leaf_lists(&mut self, txn: &mut WriteTxn, lists: &LeafLists<'_>) -> Result<bool> {
         if self
             .leaf(&*txn, lists.leaf * NODES_PER_LEAF as u64)?
             .is_some()
         {
-            self.extend_lists(txn, lists)
+            self.extend_lists(txn, lists)?;
+            Ok(false)
         } else {
-            self.build_leaf(txn, lists)
+            self.build_leaf(txn, lists)?;
+            Ok(true)
         }
     }
 
@@ -141,8 +159,9 @@ impl Adjacency {
     /// appended to. Writing the leaf's pages once beats extending list by list, where runs
     /// outgrow their room and move: a fold adds to nearly every list of the leaves it touches.
     fn rebuild_leaf(&mut self, txn: &mut WriteTxn, lists: &LeafLists<'_>) -> Result<()> {
+        // Created when the leaf was the empty half of a pair that `leaf_path_mut` split.
         let path = self
-            .leaf_path_mut(txn, lists.leaf * NODES_PER_LEAF as u64, false)?
+            .leaf_path_mut(txn, lists.leaf * NODES_PER_LEAF as u64, true)?
             .ok_or_else(|| Error::Corrupt("adjacency leaf to rebuild not found".into()))?;
         let (slots, pages, inline) = {
             let leaf = txn.page_as::<AdjLeafPage>(path.leaf)?;
@@ -260,7 +279,7 @@ fn hub_slot(page: u16) -> ListSlot {
 
 /// A new leaf's slots and page array, and its run pages being filled.
 #[derive(Default)]
-struct LeafBuilder {
+pub(crate) struct LeafBuilder {
     slots: Vec<(usize, ListSlot)>,
     /// The leaf's pages; the entries of run pages are 0 until [`LeafBuilder::finish`] writes
     /// them.
@@ -293,7 +312,7 @@ impl LeafBuilder {
 
     /// Places a run of exactly `entries` (1 to [`HUB_THRESHOLD`]) in the first run page with
     /// room, as [`crate::run`] places a new run, or a new one.
-    fn place_run(&mut self, slot: usize, entries: &[AdjEntry]) -> Result<()> {
+    pub(crate) fn place_run(&mut self, slot: usize, entries: &[AdjEntry]) -> Result<()> {
         let fits =
             |(_, page): &&mut (u16, Vec<AdjEntry>)| page.len() + entries.len() <= RUN_CAPACITY;
         let (page, buffer) = match self.runs.iter_mut().find(fits) {
@@ -321,7 +340,7 @@ impl LeafBuilder {
 
     /// Writes the run pages, then the leaf's slots and pages; a leaf whose lists are all runs
     /// that fit its own page keeps them there (an inline leaf) and owns no page.
-    fn finish(mut self, txn: &mut WriteTxn, leaf: PageId) -> Result<()> {
+    pub(crate) fn finish(mut self, txn: &mut WriteTxn, leaf: PageId) -> Result<()> {
         if let [(0, entries)] = self.runs.as_slice()
             && self.pages.len() == 1
             && entries.len() <= INLINE_CAPACITY

@@ -2,14 +2,14 @@
 
 use std::collections::BTreeSet;
 
-use pager_mmap::{PageId, PageSource};
+use pager_mmap::{PageId, PageSource, page_type_of, typed};
 
 use crate::adjacency::{Adjacency, Direction, Neighbor};
 use crate::error::Result;
 use crate::hub::{hub_types, segment_entries, segments};
 use crate::layout::{
     AdjEntry, AdjLeafPage, FORM_EMPTY, FORM_HUB, FORM_RUN, HUB_THRESHOLD, HubPage, INLINE_CAPACITY,
-    NODES_PER_LEAF, RUN_CAPACITY, RunPage, SEGMENT_CAPACITY,
+    NODES_PER_LEAF, PAIR, PAIR_CAPACITY, PairPage, RUN_CAPACITY, RunPage, SEGMENT_CAPACITY,
 };
 
 /// Where a leaf's runs are: a run page's entries or an inline leaf's own.
@@ -58,10 +58,36 @@ impl Adjacency {
             problems,
             visit,
         };
+        // The leaf after a pair, which must have no page of its own.
+        let mut paired = None;
         for (index, page) in leaves {
             walk.pages.push(page);
-            match src.page_as::<AdjLeafPage>(page) {
-                Ok(leaf) => walk.leaf(src, page, leaf, index * NODES_PER_LEAF as u64),
+            if paired == Some(index) {
+                walk.problems.push(format!(
+                    "adjacency leaf {index} has page {page}, but the pair before it holds it"
+                ));
+            }
+            let first_node = index * NODES_PER_LEAF as u64;
+            let bytes = match src.page(page) {
+                Ok(bytes) => bytes,
+                Err(e) => {
+                    walk.problems.push(format!("adjacency leaf {page}: {e}"));
+                    continue;
+                }
+            };
+            if page_type_of(bytes) == PAIR {
+                paired = Some(index + 1);
+                match typed::<PairPage>(page, bytes) {
+                    Ok(pair) if index.is_multiple_of(2) => walk.pair(page, pair, first_node),
+                    Ok(_) => walk
+                        .problems
+                        .push(format!("pair page {page} in the slot of odd leaf {index}")),
+                    Err(e) => walk.problems.push(format!("pair page {page}: {e}")),
+                }
+                continue;
+            }
+            match typed::<AdjLeafPage>(page, bytes) {
+                Ok(leaf) => walk.leaf(src, page, leaf, first_node),
                 Err(e) => walk.problems.push(format!("adjacency leaf {page}: {e}")),
             }
         }
@@ -164,6 +190,37 @@ impl<V: FnMut(u64, Direction, Neighbor)> Walk<'_, V> {
         if !used {
             self.problems.push(format!(
                 "adjacency leaf {id} is empty and should have been freed"
+            ));
+        }
+    }
+
+    /// A pair page: list ends in order within its entries, some entry in use; visits its
+    /// lists' entries.
+    fn pair(&mut self, id: PageId, pair: &PairPage, first_node: u64) {
+        if pair.first_node.get() != first_node {
+            self.problems.push(format!(
+                "pair page {id} says node {}, its position {first_node}",
+                pair.first_node.get()
+            ));
+        }
+        let mut start = 0;
+        for (list, end) in pair.ends.iter().enumerate() {
+            let end = usize::from(end.get());
+            if end < start || end > PAIR_CAPACITY {
+                self.problems.push(format!(
+                    "pair page {id}: list {list} ends at {end}, after {start}, of {PAIR_CAPACITY}"
+                ));
+                return;
+            }
+            let node = first_node + (list / 2) as u64;
+            for e in pair.entries.get(start..end).unwrap_or_default() {
+                (self.visit)(node, direction_of(list), Neighbor::from_entry(e));
+            }
+            start = end;
+        }
+        if start == 0 {
+            self.problems.push(format!(
+                "pair page {id} is empty and should have been freed"
             ));
         }
     }

@@ -12,6 +12,8 @@ pub const RUN: PageType = PageType(49);
 pub const HUB: PageType = PageType(50);
 /// Type tag of a segment page.
 pub const SEGMENT: PageType = PageType(51);
+/// Type tag of a pair page.
+pub const PAIR: PageType = PageType(52);
 
 /// Nodes per adjacency leaf.
 pub const NODES_PER_LEAF: usize = 64;
@@ -186,6 +188,40 @@ const _: () = assert!(size_of::<RunPage>() == PAGE_SIZE);
 
 impl Page for RunPage {
     const TYPE: PageType = RUN;
+}
+
+/// Lists in a pair page: both leaves' slots, leaf `2k`'s first.
+pub const PAIR_LISTS: usize = 2 * SLOTS_PER_LEAF;
+
+/// Entries one pair page holds: 296, exactly the page after its header and list ends.
+pub const PAIR_CAPACITY: usize =
+    (PAGE_SIZE - 32 - PAIR_LISTS * size_of::<U16>()) / size_of::<AdjEntry>();
+const _: () = assert!(PAIR_CAPACITY == 296);
+const _: () = assert!(32 + PAIR_LISTS * 2 + PAIR_CAPACITY * size_of::<AdjEntry>() == PAGE_SIZE);
+// A list's end is a `u16`, and a pair's runs are read through slots whose offsets are `u16`s.
+const _: () = assert!(PAIR_CAPACITY <= u16::MAX as usize);
+
+/// The lists of two neighbouring leaves, `2k` and `2k + 1`, each list a run, in one page: kept
+/// in the radix slot of leaf `2k`, with leaf `2k + 1`'s slot empty (`crate::pair`).
+#[repr(C)]
+#[derive(FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned)]
+pub struct PairPage {
+    /// Type [`PAIR`].
+    pub header: PageHeader,
+    /// The first node of leaf `2k`: `64 * 2k`.
+    pub first_node: U64,
+    /// Zero.
+    pub reserved: [u8; 8],
+    /// List `i` (`2 * (node - first_node) + direction`, 0 to 255) is `entries[ends[i - 1] ..
+    /// ends[i]]` (from 0 for `i = 0`): non-decreasing, at most [`PAIR_CAPACITY`].
+    pub ends: [U16; PAIR_LISTS],
+    /// The lists' entries, in list order.
+    pub entries: [AdjEntry; PAIR_CAPACITY],
+}
+const _: () = assert!(size_of::<PairPage>() == PAGE_SIZE);
+
+impl Page for PairPage {
+    const TYPE: PageType = PAIR;
 }
 
 /// The neighbours of a hub of one edge type.

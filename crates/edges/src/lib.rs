@@ -15,7 +15,8 @@
 //! appending costs O(log degree) and a type filter reads only that type. Every page has exactly
 //! one parent, so a copy-on-write change repoints one page. [`Adjacency::add_batch`] adds an
 //! [`EdgeBatch`] of many edges, one leaf at a time, and builds a leaf that does not exist yet
-//! whole, for bulk loads.
+//! whole, for bulk loads. Two neighbouring leaves written whole whose lists fit one page
+//! together share it ([`PairPage`]); any other write splits them first.
 //!
 //! Writes that should cost pages in proportion to themselves rather than to the lists they
 //! join ([`Adjacency::insert_deferred`], [`Adjacency::add_batch_deferred`]) go into a *delta*:
@@ -34,6 +35,7 @@ mod error;
 mod hub;
 mod layout;
 mod neighbors;
+mod pair;
 mod run;
 
 pub use adjacency::{Adjacency, Direction, ListReader, Neighbor};
@@ -42,7 +44,7 @@ pub use delta::{FOLD_MIN_ENTRIES, MAX_TIERS, MERGE_WIDTH};
 pub use error::{Error, Result};
 pub use layout::{
     ADJ_LEAF, AdjEntry, AdjLeafPage, HUB, HUB_THRESHOLD, HUB_TYPE_CAPACITY, HubPage, HubType,
-    INLINE_CAPACITY, LEAF_PAGES, ListSlot, NODES_PER_LEAF, RUN, RUN_CAPACITY, RunPage, SEGMENT,
-    SEGMENT_CAPACITY, SegEntry, SegmentPage,
+    INLINE_CAPACITY, LEAF_PAGES, ListSlot, NODES_PER_LEAF, PAIR, PAIR_CAPACITY, PAIR_LISTS,
+    PairPage, RUN, RUN_CAPACITY, RunPage, SEGMENT, SEGMENT_CAPACITY, SegEntry, SegmentPage,
 };
 pub use neighbors::{Neighbors, NodeIds};

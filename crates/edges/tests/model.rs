@@ -14,7 +14,9 @@ use pager_mmap::{MemStorage, Options, PageSource, Pager, U40, WriteTxn};
 use proptest::prelude::*;
 use zerocopy::little_endian::U16;
 
-const NODES: u64 = 70;
+/// Four leaves: a batch of a few dozen edges into an empty store, or a fold of a sparse delta,
+/// leaves pairs of them in one page (`pair` pages), which the next write splits.
+const NODES: u64 = 200;
 const TYPES: u32 = 4;
 
 #[derive(Clone, Debug)]

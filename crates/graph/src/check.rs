@@ -116,8 +116,9 @@ const INDEX_PAGES: [&str; 4] = [
     "btree branch",
     "id-map leaf",
 ];
-const ADJACENCY_PAGES: [&str; 5] = [
+const ADJACENCY_PAGES: [&str; 6] = [
     "adjacency leaf",
+    "adjacency pair",
     "adjacency run",
     "adjacency hub",
     "adjacency segment",
@@ -166,6 +167,7 @@ pub fn page_type_name(tag: u8) -> &'static str {
         49 => "adjacency run",
         50 => "adjacency hub",
         51 => "adjacency segment",
+        52 => "adjacency pair",
         64 => "column slots",
         81 => "vector node slots (beside)",
         82 => "vector upper links",

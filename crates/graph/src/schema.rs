@@ -12,8 +12,11 @@ use crate::error::{Error, Result};
 /// in slot 14: a file whose slot 0 is 0 holds no graph yet.
 pub(crate) const GRAPH_MARKER: u64 = u64::from_le_bytes(*b"MMGGRAPH");
 /// The graph layout version this build writes.
-pub(crate) const LAYOUT_VERSION: u64 = 11;
-/// The earlier layouts this build also reads. Layout 10 is a subset of layout 11: its B+trees
+pub(crate) const LAYOUT_VERSION: u64 = 12;
+/// The earlier layouts this build also reads. Layout 11 is a subset of layout 12: it has no
+/// adjacency pair pages (`edges::PairPage`, two neighbouring inline leaves in one page, which
+/// layout 12 writes where a bulk load or a fold leaves both small), and layout 12 still reads
+/// and writes leaves of their own. Layout 10 is a subset of layout 11: its B+trees
 /// have no packed leaves (`btree`'s front-coded leaf pages, which layout 11 writes when it
 /// rebuilds the by-name and by-kind indexes after a bulk load), and layout 11 still reads and
 /// writes slotted ones. Layout 9 is a subset of layout 10: it has no
@@ -29,9 +32,9 @@ pub(crate) const LAYOUT_VERSION: u64 = 11;
 /// scans, accepted by `check` and removed with its node). Layout 6 has nothing else layout 7
 /// lacks; layout 5 no inline adjacency leaves either (their `inline_used` is 0 in every
 /// layout-5 file), and layout 4 no adjacency delta (slot 18 is 0). A commit rewrites the
-/// version as 11, so that a build that knows only an earlier layout, which would misread what a
+/// version as 12, so that a build that knows only an earlier layout, which would misread what a
 /// later one changed, refuses the file.
-pub(crate) const LAYOUT_READ_ALSO: [u64; 7] = [4, 5, 6, 7, 8, 9, 10];
+pub(crate) const LAYOUT_READ_ALSO: [u64; 8] = [4, 5, 6, 7, 8, 9, 10, 11];
 
 pub(crate) const SLOT_MARKER: usize = 0;
 pub(crate) const SLOT_NODES: usize = 1;

@@ -1,12 +1,13 @@
 //! Power loss at random points of random graph workloads (nodes, some with external ids that
 //! are numbers or text, edges, deletes, large data, the name and kind indexes rebuilt into
-//! packed leaves, file growth, durable and non-durable commits). After every loss the graph opens, `check()`
+//! packed leaves, paths of new nodes added in one batch (whose adjacency leaves are written
+//! whole and paired in one page, split again by later edges), file growth, durable and non-durable commits). After every loss the graph opens, `check()`
 //! is clean, and it equals the last durable commit (or the interrupted durable commit, if its
 //! meta page reached the disk). `GRAPH_CRASH_CASES` sets the number of losses.
 
 use std::collections::BTreeMap;
 
-use graph::{EdgeId, Graph, GraphRead, NodeId, external_ids};
+use graph::{EdgeId, Graph, GraphRead, NewEdge, NodeId, external_ids};
 
 #[path = "common/power_loss.rs"]
 mod power_loss;
@@ -92,6 +93,32 @@ impl Workload for Nodes {
                     }
                     Ok(Some(holder)) => panic!("{ext} was given to {holder} already"),
                     Err(_) => return false,
+                }
+            }
+            4 if rng.u8(0..6) == 0 => {
+                // A path over 130 new nodes in one batch: two new adjacency leaves built whole,
+                // small enough to share a pair page.
+                let mut path = Vec::new();
+                for _ in 0..130 {
+                    match txn.add_node("p", "p", b"") {
+                        Ok(id) => path.push(id),
+                        Err(_) => return false,
+                    }
+                }
+                let edges = path.windows(2).map(|w| NewEdge {
+                    from: w[0],
+                    to: w[1],
+                    edge_type: "e",
+                    data: b"",
+                });
+                let Ok(ids) = txn.add_edges(edges) else {
+                    return false;
+                };
+                for (id, w) in ids.into_iter().zip(path.windows(2)) {
+                    next.edges.insert(id.0, (w[0].0, w[1].0));
+                }
+                for id in path {
+                    next.nodes.insert(id.0, ("p".to_owned(), 0));
                 }
             }
             4..=7 => {

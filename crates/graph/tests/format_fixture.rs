@@ -1,9 +1,9 @@
-//! A small graph file written by this layout (graph layout 11) is committed in `fixtures/`; it
+//! A small graph file written by this layout (graph layout 12) is committed in `fixtures/`; it
 //! must open, check clean and read back exactly, so that any change of the format is noticed.
-//! The same graph written by the earlier layouts is kept too. Layouts 10 (no packed B+tree
-//! leaf), 9 (no packed node-record leaf either), 8 (no external ids in id maps either), 7 (its vector index in the beside slot layout), 6 (a name-index key for unnamed nodes too), 5 (no inline adjacency
+//! The same graph written by the earlier layouts is kept too. Layouts 11 (no adjacency pair
+//! page), 10 (no packed B+tree leaf either), 9 (no packed node-record leaf either), 8 (no external ids in id maps either), 7 (its vector index in the beside slot layout), 6 (a name-index key for unnamed nodes too), 5 (no inline adjacency
 //! leaves either) and 4 (no adjacency delta either) are still read, as they are, and their
-//! first commit makes them layout 11. The older ones
+//! first commit makes them layout 12. The older ones
 //! (layout 1:
 //! 64-bit ids in records and entries; layout 2: 22-byte record slots without payloads; layout
 //! 3: a vector index's vectors in slots apart from its node slots) must each be refused with an
@@ -21,7 +21,7 @@ use graph::{
 
 /// The fixture of the current layout.
 fn fixture() -> PathBuf {
-    fixture_of_layout(11)
+    fixture_of_layout(12)
 }
 
 fn fixture_of_layout(version: u32) -> PathBuf {
@@ -89,8 +89,26 @@ fn write(path: &std::path::Path) {
     add_packed_leaf(&mut txn);
     txn.commit().expect("commit");
     let mut txn = graph.begin_write().expect("write");
+    add_pair(&mut txn);
+    txn.commit().expect("commit");
+    let mut txn = graph.begin_write().expect("write");
     txn.rebuild_indexes().expect("rebuild");
     txn.commit().expect("commit");
+}
+
+/// Layout 12: nodes 160 to 255 and a ring over nodes 128 to 255 in one batch, so that
+/// adjacency leaves 2 and 3 are built whole, small, and kept in one pair page.
+fn add_pair(txn: &mut WriteTxn) {
+    for i in 160..256 {
+        txn.add_node("g", &format!("node{i}"), b"").expect("node");
+    }
+    let ring = (128..256).map(|i| NewEdge {
+        from: NodeId(i),
+        to: NodeId(if i == 255 { 128 } else { i + 1 }),
+        edge_type: "pair",
+        data: b"",
+    });
+    txn.add_edges(ring).expect("edges");
 }
 
 /// Layout 10: nodes 74 to 159 with names of 31 bytes and no data, so that the second node
@@ -167,18 +185,22 @@ struct Beyond4 {
     packed_leaf: bool,
     /// The by-name and by-kind indexes rebuilt into packed leaves (layout 11).
     packed_indexes: bool,
+    /// Nodes 160 to 255 and their ring, in a pair page (layout 12).
+    pair: bool,
 }
 
-/// The additions of the fixture of layout 11 (which the fixture of layout 10 lacks only the
-/// packed indexes of, that of layout 9 the packed node leaf too, those of layouts 7 and 8 the
-/// external ids too, and layout 7's has its vector index in the other slot layout).
-const LAYOUT_11: Beyond4 = Beyond4 {
+/// The additions of the fixture of layout 12 (which the fixture of layout 11 lacks only the
+/// pair of, that of layout 10 the packed indexes too, that of layout 9 the packed node leaf
+/// too, those of layouts 7 and 8 the external ids too, and layout 7's has its vector index in
+/// the other slot layout).
+const LAYOUT_12: Beyond4 = Beyond4 {
     late: 5,
     inline_leaf: true,
     unnamed: true,
     external_ids: true,
     packed_leaf: true,
     packed_indexes: true,
+    pair: true,
 };
 
 /// The vector of node `i` in the fixture's index.
@@ -197,11 +219,11 @@ fn write_fixture() {
 }
 
 #[test]
-fn the_committed_fixture_of_layout_11_opens_and_reads_back() {
+fn the_committed_fixture_of_layout_12_opens_and_reads_back() {
     let dir = tempfile::tempdir().expect("tempdir");
     let copy = dir.path().join("fixture.mmg");
     std::fs::copy(fixture(), &copy).expect("the fixture file is committed");
-    reads_back(&copy, LAYOUT_11);
+    reads_back(&copy, LAYOUT_12);
     let read = Graph::open(&copy).expect("open");
     let stats = read.begin_read().expect("read").stats().expect("stats");
     assert_eq!(stats.pages_by_type.get("vector node slots"), Some(&2));
@@ -209,44 +231,49 @@ fn the_committed_fixture_of_layout_11_opens_and_reads_back() {
 }
 
 #[test]
-fn a_file_of_layout_10_reads_back_and_its_first_commit_makes_it_layout_11() {
+fn a_file_of_layout_11_reads_back_and_its_first_commit_makes_it_layout_12() {
+    older_layout_read_and_written(11, 5);
+}
+
+#[test]
+fn a_file_of_layout_10_reads_back_and_its_first_commit_makes_it_layout_12() {
     older_layout_read_and_written(10, 5);
 }
 
 #[test]
-fn a_file_of_layout_9_reads_back_and_its_first_commit_makes_it_layout_11() {
+fn a_file_of_layout_9_reads_back_and_its_first_commit_makes_it_layout_12() {
     older_layout_read_and_written(9, 5);
 }
 
 #[test]
-fn a_file_of_layout_8_reads_back_and_its_first_commit_makes_it_layout_11() {
+fn a_file_of_layout_8_reads_back_and_its_first_commit_makes_it_layout_12() {
     older_layout_read_and_written(8, 5);
 }
 
 #[test]
-fn a_file_of_layout_7_reads_back_and_its_first_commit_makes_it_layout_11() {
+fn a_file_of_layout_7_reads_back_and_its_first_commit_makes_it_layout_12() {
     older_layout_read_and_written(7, 5);
 }
 
 #[test]
-fn a_file_of_layout_6_reads_back_and_its_first_commit_makes_it_layout_11() {
+fn a_file_of_layout_6_reads_back_and_its_first_commit_makes_it_layout_12() {
     older_layout_read_and_written(6, 5);
 }
 
 #[test]
-fn a_file_of_layout_5_reads_back_and_its_first_commit_makes_it_layout_11() {
+fn a_file_of_layout_5_reads_back_and_its_first_commit_makes_it_layout_12() {
     older_layout_read_and_written(5, 5);
 }
 
 #[test]
-fn a_file_of_layout_4_reads_back_and_its_first_commit_makes_it_layout_11() {
+fn a_file_of_layout_4_reads_back_and_its_first_commit_makes_it_layout_12() {
     older_layout_read_and_written(4, 0);
 }
 
-/// Copies the fixture of `layout` (4 to 10, holding `late` late edges) and reads it back; adds
+/// Copies the fixture of `layout` (4 to 11, holding `late` late edges) and reads it back; adds
 /// in one commit what it lacks of the later layouts, and changes its vector index (which keeps
-/// the slot layout it was made with); reads it back again as the layout-11 fixture, and checks
-/// that the commit wrote layout 11 and left the older meta page as it was.
+/// the slot layout it was made with); reads it back again as the layout-12 fixture, and checks
+/// that the commit wrote layout 12 and left the older meta page as it was.
 fn older_layout_read_and_written(layout: u32, late: u64) {
     let dir = tempfile::tempdir().expect("tempdir");
     let copy = dir.path().join("fixture.mmg");
@@ -257,7 +284,8 @@ fn older_layout_read_and_written(layout: u32, late: u64) {
         unnamed: layout >= 7,
         external_ids: layout >= 9,
         packed_leaf: layout >= 10,
-        packed_indexes: false,
+        packed_indexes: layout >= 11,
+        pair: false,
     };
     reads_back(&copy, fixture);
     let graph = Graph::open(&copy).expect("open");
@@ -281,6 +309,7 @@ fn older_layout_read_and_written(layout: u32, late: u64) {
     if !fixture.packed_leaf {
         add_packed_leaf(&mut txn);
     }
+    add_pair(&mut txn);
     txn.rebuild_indexes().expect("rebuild");
     // A vector replaced (the same value, so the fixture reads back the same) and one deleted
     // and set again: written in the index's own slot layout.
@@ -291,7 +320,7 @@ fn older_layout_read_and_written(layout: u32, late: u64) {
         .expect("vector");
     txn.commit().expect("commit");
     drop(graph);
-    reads_back(&copy, LAYOUT_11);
+    reads_back(&copy, LAYOUT_12);
     let read = Graph::open(&copy).expect("open");
     let stats = read.begin_read().expect("read").stats().expect("stats");
     let (aligned, beside) = if layout >= 8 {
@@ -306,7 +335,7 @@ fn older_layout_read_and_written(layout: u32, late: u64) {
     assert_eq!(stats.pages_by_type.get("vector node slots"), aligned);
     drop(read);
     // The meta pages (1 and 2) hold the root slots; slot 14 (the layout version) is at byte
-    // 48 + 8 * 14 of each. The newer of the two now says 11, the older still the old layout.
+    // 48 + 8 * 14 of each. The newer of the two now says 12, the older still the old layout.
     let bytes = std::fs::read(&copy).expect("read");
     let version_at = |page: usize| {
         let at = page * 4096 + 48 + 8 * 14;
@@ -314,7 +343,7 @@ fn older_layout_read_and_written(layout: u32, late: u64) {
     };
     let mut versions = [version_at(1), version_at(2)];
     versions.sort_unstable();
-    assert_eq!(versions, [u64::from(layout), 11]);
+    assert_eq!(versions, [u64::from(layout), 12]);
 }
 
 /// Opens the fixture graph at `path`, checks it and reads it back, with what `beyond` says
@@ -328,16 +357,38 @@ fn reads_back(path: &std::path::Path, beyond: Beyond4) {
     let (more_nodes, more_edges) = if beyond.inline_leaf { (30, 7) } else { (0, 0) };
     let unnamed = if beyond.unnamed { 3 } else { 0 };
     let packed = if beyond.packed_leaf { 86 } else { 0 };
+    let (pair_nodes, pair_edges) = if beyond.pair { (96, 128) } else { (0, 0) };
     // 39 chain edges and 200 hub edges, less the 6 that touched the deleted node 39.
     assert_eq!(
         (read.node_count(), read.edge_count()),
-        (40 + more_nodes + unnamed + packed, 233 + late + more_edges)
+        (
+            40 + more_nodes + unnamed + packed + pair_nodes,
+            233 + late + more_edges + pair_edges
+        )
     );
     // Every named node is in the name index, and no unnamed one.
     assert_eq!(
         read.nodes_by_name_prefix("").count() as u64,
-        40 + more_nodes + packed
+        40 + more_nodes + packed + pair_nodes
     );
+    let pairs = read
+        .stats()
+        .expect("stats")
+        .pages_by_type
+        .get("adjacency pair")
+        .copied();
+    assert_eq!(pairs, beyond.pair.then_some(1));
+    if beyond.pair {
+        for (node, next) in [(128, 129), (191, 192), (200, 201), (255, 128)] {
+            let out: Vec<NodeId> = read
+                .neighbors(NodeId(node), Direction::Out, Some("pair"))
+                .expect("list")
+                .map(|n| n.expect("entry").node)
+                .collect();
+            assert_eq!(out, vec![NodeId(next)]);
+            assert_eq!(read.degree(NodeId(next), Direction::In).expect("degree"), 1);
+        }
+    }
     if beyond.packed_leaf {
         for i in [74, 80, 117, 159] {
             let node = read.node(NodeId(i)).expect("node").expect("live");
@@ -346,7 +397,9 @@ fn reads_back(path: &std::path::Path, beyond: Beyond4) {
         }
         let stats = read.stats().expect("stats");
         assert_eq!(stats.pages_by_type.get("record leaf (packed)"), Some(&1));
-        assert_eq!(stats.pages_by_type.get("record leaf"), Some(&1));
+        // Nodes 0 to 79, and with the pair's nodes, 160 to 239 and 240 to 255.
+        let plain = if beyond.pair { 3 } else { 1 };
+        assert_eq!(stats.pages_by_type.get("record leaf"), Some(&plain));
     }
     assert_eq!(read.nodes_by_name("").count(), 0);
     // The rebuilt indexes: one packed leaf each, read by the lookups above and below.
@@ -472,13 +525,13 @@ fn files_of_layouts_1_to_3_are_refused_with_both_versions_and_left_unchanged() {
         assert!(
             matches!(
                 err,
-                graph::Error::UnsupportedLayout { found, supported: 11 } if found == u64::from(old)
+                graph::Error::UnsupportedLayout { found, supported: 12 } if found == u64::from(old)
             ),
             "{err}"
         );
         let message = err.to_string();
         assert!(
-            message.contains(&format!("layout version {old}")) && message.contains("layout 11"),
+            message.contains(&format!("layout version {old}")) && message.contains("layout 12"),
             "{message}"
         );
         assert_eq!(std::fs::read(&copy).expect("read"), before);
