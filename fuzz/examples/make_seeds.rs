@@ -1,5 +1,6 @@
 //! Writes the seed corpora of the `open_file` and `open_graph` targets: small valid databases
-//! (empty, with a free list; small graphs with a hub and a large value), so the fuzzer starts
+//! (empty, with a free list; small graphs with a hub, a large value, a pair of adjacency leaves
+//! in one page), so the fuzzer starts
 //! from real files. Run from `fuzz/`: `cargo run --example make_seeds`.
 
 use std::sync::Arc;
@@ -39,8 +40,25 @@ fn graph_seeds() {
     }
 }
 
+/// A graph whose two adjacency leaves (nodes 0 to 129, a path over them added in one batch)
+/// are built whole and kept in one pair page.
+fn pair_seed() {
+    let storage = Arc::new(MemStorage::new());
+    let options = Options { initial_size: 0, ..Options::default() };
+    {
+        let graph = graph::Graph::with_storage(Box::new(Arc::clone(&storage)), options).expect("create");
+        let mut txn = graph.begin_write().expect("write");
+        let ids: Vec<graph::NodeId> = (0..130).map(|i| txn.add_node("a", &format!("n{i}"), b"").expect("node")).collect();
+        let path = ids.windows(2).map(|w| graph::NewEdge { from: w[0], to: w[1], edge_type: "next", data: b"" });
+        txn.add_edges(path).expect("edges");
+        txn.commit().expect("commit");
+    }
+    std::fs::write(std::path::Path::new("corpus/open_graph/seed-pair"), bytes_of(&storage)).expect("write seed");
+}
+
 fn main() {
     graph_seeds();
+    pair_seed();
     let dir = std::path::Path::new("corpus/open_file");
     std::fs::create_dir_all(dir).expect("corpus directory");
     for (name, commits) in [("seed-empty", 0u64), ("seed-one-commit", 1), ("seed-free-list", 6)] {
