@@ -69,7 +69,7 @@ impl Adjacency {
         let mut pairing = Pairing::default();
         batch.for_each_leaf(|lists| {
             let first = lists.leaf * NODES_PER_LEAF as u64;
-            let leaf = self.leaf_page(&*txn, first)?;
+            let leaf = self.copied_page(&*txn, first)?;
             if leaf.is_none_or(|page| txn.is_writable(page))
                 && !tiers.any_in(&*txn, first..first + NODES_PER_LEAF as u64)?
             {

@@ -263,6 +263,11 @@ impl Adjacency {
     /// a writer finds leaf `index` in a page of its own (or finds no leaf, if its half was
     /// empty).
     pub(crate) fn split_pair(&mut self, txn: &mut WriteTxn, index: u64) -> Result<()> {
+        // An odd leaf with a page of its own is in no pair; only an empty slot sends the
+        // writer to read the page before it.
+        if !index.is_multiple_of(2) && self.leaves.get(&*txn, index)?.is_some() {
+            return Ok(());
+        }
         let even = index & !1;
         let Some(page) = self.leaves.get(&*txn, even)? else {
             return Ok(());
