@@ -6,8 +6,9 @@
 //! `2k + 1`, whose entries fit one page together are stored as one [`PairPage`]: each list an
 //! end offset (2 bytes) instead of a slot (10), 296 entries in all. The pair sits in the radix
 //! slot of leaf `2k`; the slot of `2k + 1` stays empty, and a reader of its nodes finds them in
-//! the pair ([`LeafRef`]). Only the writers that write leaves whole make pairs ([`Pairing`]); every other write to either leaf splits the pair first
-//! ([`Adjacency::split_pair`]), so the writers of runs and pages only ever see whole leaves.
+//! the pair ([`LeafRef`]). Only the writers that write leaves whole make pairs ([`Pairing`]);
+//! every other write to either leaf splits the pair first ([`Adjacency::split_pair`]), so the
+//! writers of runs and pages only ever see whole leaves.
 
 use pager_mmap::{PageHeader, PageId, PageSource, WriteTxn, page_type_of, typed};
 use zerocopy::FromBytes;

@@ -1,9 +1,10 @@
 //! Power loss at random points of random graph workloads (nodes, some with external ids that
 //! are numbers or text, edges, deletes, large data, the name and kind indexes rebuilt into
 //! packed leaves, paths of new nodes added in one batch (whose adjacency leaves are written
-//! whole and paired in one page, split again by later edges), file growth, durable and non-durable commits). After every loss the graph opens, `check()`
-//! is clean, and it equals the last durable commit (or the interrupted durable commit, if its
-//! meta page reached the disk). `GRAPH_CRASH_CASES` sets the number of losses.
+//! whole and paired in one page, split again by later edges), file growth, durable and
+//! non-durable commits). After every loss the graph opens, `check()` is clean, and it equals
+//! the last durable commit (or the interrupted durable commit, if its meta page reached the
+//! disk). `GRAPH_CRASH_CASES` sets the number of losses.
 
 use std::collections::BTreeMap;
 
