@@ -3,7 +3,7 @@
 use std::mem::offset_of;
 use std::ops::{ControlFlow, Range};
 
-use pager_mmap::{PageId, PageSource, RadixPath, RadixVec, U40, WriteTxn};
+use pager_mmap::{PageId, PageSource, RadixPath, RadixVec, U40, WriteTxn, page_type_of};
 use zerocopy::little_endian::{U16, U64};
 
 use crate::delta::{self, Delta, FOLD_MIN_ENTRIES, MAX_TIERS, Tiers};
@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::hub;
 use crate::layout::{
     ADJ_LEAF, AdjEntry, AdjLeafPage, FORM_EMPTY, FORM_HUB, FORM_RUN, HUB_THRESHOLD, HubPage,
-    ListSlot, NODES_PER_LEAF, RunPage,
+    ListSlot, NODES_PER_LEAF, PAIR, RunPage,
 };
 use crate::neighbors::{List, Neighbors, NodeIds};
 use crate::pair::LeafRef;
@@ -830,19 +830,22 @@ impl Adjacency {
         Ok(!tiers.any_in(txn, first..first + NODES_PER_LEAF as u64)?)
     }
 
-    /// The page a write to `node`'s leaf copies, found through the radix pages alone: the
-    /// leaf's own, or for an odd leaf without one, the page of the leaf before it (which holds
-    /// it if that page is a pair; if not, a write creates the leaf and copies nothing, but
-    /// telling the two apart would read the page). `None`: a write copies nothing. The writers
-    /// ask this of every leaf a commit writes to, so it must not read the leaves themselves:
-    /// reading them kept each commit's leaves in the resident set (scenario E at 10x: 374 MiB
-    /// of mapped file pages against 137).
+    /// The page a write to `node`'s leaf copies, if any: the leaf's own, or for an odd leaf
+    /// without one, the pair page before it that holds it. The writers ask this of every leaf a
+    /// commit writes to, so it reads no leaf page but that of a pair's second half: reading
+    /// each leaf kept every commit's leaves in the resident set (scenario E at 10x: 374 MiB of
+    /// mapped file pages against 137).
     pub(crate) fn copied_page(&self, src: &impl PageSource, node: u64) -> Result<Option<PageId>> {
         let index = node / NODES_PER_LEAF as u64;
-        match self.leaves.get(src, index)? {
-            Some(page) => Ok(Some(page)),
-            None if !index.is_multiple_of(2) => Ok(self.leaves.get(src, index - 1)?),
-            None => Ok(None),
+        if let Some(page) = self.leaves.get(src, index)? {
+            return Ok(Some(page));
+        }
+        if index.is_multiple_of(2) {
+            return Ok(None);
+        }
+        match self.leaves.get(src, index - 1)? {
+            Some(page) if page_type_of(src.page(page)?) == PAIR => Ok(Some(page)),
+            _ => Ok(None),
         }
     }
 
