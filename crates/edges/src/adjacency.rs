@@ -687,8 +687,8 @@ impl Adjacency {
     }
 
     /// Odd leaf `index`, whose own slot is empty: the second half of the pair in the slot
-    /// before, if that holds a pair. Apart from [`Adjacency::leaf_at`], whose every call the
-    /// reads inline, so that a file without pairs pays only for the empty slot's test.
+    /// before, if that holds a pair. Kept out of [`Adjacency::leaf_at`], which every list read
+    /// inlines, so that a read in a file without pairs pays only for the empty slot's test.
     #[inline(never)]
     fn second_half<'a, S: PageSource>(
         &self,
