@@ -222,8 +222,9 @@ The input is read three times: to check every line and id (nothing is written if
 wrong), to add the nodes, and to add the edges. Each pass commits every --batch records with a
 record of its progress: after Ctrl-C, a kill or a full disk, the same command again finishes
 the import without adding anything twice, and a file imported whole is skipped. Into a graph
-without edges, the first commit of edges takes up to 8,000,000 of them whatever --batch says,
-so that their lists are written once, in order.
+without nodes, the first commit of nodes takes up to 4,000,000 of them, and into a graph without
+edges, the first commit of edges up to 8,000,000, whatever --batch says, so that their indexes
+and lists are written once.
 
 Limits: a kind, an edge type or a node name is any UTF-8 of up to 64 KiB (65,536 bytes) without
 NUL; a node's data up to 4 GiB - 1 byte, an edge's up to 1 GiB. A line past a limit is an error

@@ -1,7 +1,8 @@
 //! What `compact` and `import` leave free: `compact`, nothing for a graph copied in one batch,
 //! and for a larger one only the pages its batch commits replaced (docs/cli.md, "Compact");
-//! `import` into a graph without edges, no copy of an adjacency list; and an import that adds
-//! most of a graph's nodes leaves its name index rebuilt into packed pages.
+//! `import` into a graph without nodes, one commit for its node batches; into a graph without
+//! edges, no copy of an adjacency list; and an import that adds most of a graph's nodes leaves
+//! its name index rebuilt into packed pages.
 
 use assert_cmd::Command;
 use graph::{Graph, GraphRead};
@@ -74,6 +75,60 @@ fn compact_leaves_free_only_what_placeholders_and_later_batches_replaced() {
     assert!(free > 0 && free * 5 < pages, "{free} free of {pages}");
 }
 
+/// Imports `input` into `db` with `--batch 1000`.
+fn import_in_batches_of_1000(db: &std::path::Path, input: &std::path::Path) {
+    let status = Command::cargo_bin("mmgraph")
+        .expect("binary")
+        .args(["import", "-q", "--batch", "1000"])
+        .arg(db)
+        .arg(input)
+        .output()
+        .expect("run")
+        .status;
+    assert!(status.success());
+}
+
+#[test]
+fn an_import_into_a_graph_without_nodes_commits_its_node_batches_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let nodes = |from: u64, to: u64| -> String {
+        (from..to)
+            .map(|i| {
+                format!(
+                    "{{\"id\":{i},\"kind\":\"k\",\"name\":\"n{}\"}}\n",
+                    i * 7919 % 20_000
+                )
+            })
+            .collect()
+    };
+    let first = dir.path().join("first.jsonl");
+    std::fs::write(&first, nodes(0, 20_000)).expect("write input");
+    let db = dir.path().join("graph.mmg");
+    import_in_batches_of_1000(&db, &first);
+    let summary = |db: &std::path::Path| {
+        let graph = Graph::open_read_only(db).expect("open");
+        assert!(graph.check().expect("check").is_clean());
+        let read = graph.begin_read().expect("read");
+        let found = read.nodes_by_name("n7919").count();
+        (graph.stats().expect("stats"), read.node_count(), found)
+    };
+    // Twenty batches, one transaction for the nodes (beside the commits that make the file
+    // and record the edge pass, which has nothing to add): the name index written once.
+    // Committed batch by batch, the import made 24 commits and left 217 of 606 pages free;
+    // now what is free is what the index's rebuild into packed pages gave back.
+    let (stats, count, found) = summary(&db);
+    assert_eq!((count, found), (20_000, 1));
+    assert!(stats.txn_id <= 4, "{stats:?}");
+    assert!(stats.free_pages * 3 < stats.page_count, "{stats:?}");
+    // Into a graph with nodes, every batch is its own commit, as `--batch` says.
+    let more = dir.path().join("more.jsonl");
+    std::fs::write(&more, nodes(20_000, 25_000)).expect("write input");
+    import_in_batches_of_1000(&db, &more);
+    let (after, count, _) = summary(&db);
+    assert_eq!(count, 25_000);
+    assert!(after.txn_id >= stats.txn_id + 5, "{stats:?} then {after:?}");
+}
+
 #[test]
 fn an_import_into_a_graph_without_edges_writes_each_list_once() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -92,15 +147,7 @@ fn an_import_into_a_graph_without_edges_writes_each_list_once() {
     let db = dir.path().join("graph.mmg");
     // Forty batches of edges: committed one by one, each would touch every adjacency leaf,
     // and the last would fold the lists the others left in the delta into new pages.
-    let status = Command::cargo_bin("mmgraph")
-        .expect("binary")
-        .args(["import", "-q", "--batch", "1000"])
-        .arg(&db)
-        .arg(&input)
-        .output()
-        .expect("run")
-        .status;
-    assert!(status.success());
+    import_in_batches_of_1000(&db, &input);
     let graph = Graph::open_read_only(&db).expect("open");
     assert!(graph.check().expect("check").is_clean());
     let stats = graph.stats().expect("stats");

@@ -96,6 +96,12 @@ impl<'g> Commits<'g> {
         self.pending >= self.size
     }
 
+    /// Starts counting the next batch without committing: its records stay in the open
+    /// transaction, to be committed with the batches after them.
+    pub fn hold(&mut self) {
+        self.pending = 0;
+    }
+
     /// Commits the open transaction with the progress records that changed.
     pub fn commit(&mut self) -> Result<()> {
         self.pending = 0;
