@@ -13,7 +13,7 @@ use parquet_io::pending::PendingEdges;
 
 use crate::db;
 use crate::error::{Error, Result};
-use crate::import::FIRST_EDGE_COMMIT;
+use crate::import::{FIRST_EDGE_COMMIT, FIRST_NODE_COMMIT};
 use crate::inspect::mib;
 use crate::output::Output;
 
@@ -57,7 +57,9 @@ pub fn run(db_path: &Path, out_path: &Path, out: &mut Output) -> Result<ExitCode
 }
 
 fn copy(read: &ReadTxn, target: &Graph) -> Result<()> {
-    let mut batch = db::Batch::new(target, BATCH);
+    // The nodes go into one transaction up to `FIRST_NODE_COMMIT`, as an import's do (see
+    // there why): the copy is a graph without nodes.
+    let mut batch = db::Batch::new(target, FIRST_NODE_COMMIT.max(BATCH));
     let mut placeholder_nodes = Vec::new();
     for node in read.nodes() {
         let node = node?;
@@ -85,6 +87,7 @@ fn copy(read: &ReadTxn, target: &Graph) -> Result<()> {
     if spanned_batches {
         batch.commit()?;
     }
+    batch.set_size(BATCH);
     let placeholder_edges = copy_edges(read, &mut batch)?;
     for id in placeholder_edges {
         batch.txn()?.delete_edge(id)?;

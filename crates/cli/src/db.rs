@@ -130,6 +130,11 @@ impl<'g> Batch<'g> {
         })
     }
 
+    /// Makes the batches from now on `size` records each (the open one included).
+    pub fn set_size(&mut self, size: u64) {
+        self.size = size;
+    }
+
     /// Counts `records` more; commits when the batch is full.
     pub fn counted(&mut self, records: u64) -> Result<()> {
         self.pending += records;
