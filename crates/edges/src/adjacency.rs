@@ -3,7 +3,7 @@
 use std::mem::offset_of;
 use std::ops::{ControlFlow, Range};
 
-use pager_mmap::{PageId, PageSource, RadixPath, RadixVec, U40, WriteTxn, page_type_of};
+use pager_mmap::{PageId, PageSource, RadixPath, RadixVec, U40, WriteTxn};
 use zerocopy::little_endian::{U16, U64};
 
 use crate::delta::{self, Delta, FOLD_MIN_ENTRIES, MAX_TIERS, Tiers};
@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::hub;
 use crate::layout::{
     ADJ_LEAF, AdjEntry, AdjLeafPage, FORM_EMPTY, FORM_HUB, FORM_RUN, HUB_THRESHOLD, HubPage,
-    ListSlot, NODES_PER_LEAF, PAIR, RunPage,
+    ListSlot, NODES_PER_LEAF, RunPage,
 };
 use crate::neighbors::{List, Neighbors, NodeIds};
 use crate::pair::LeafRef;
@@ -843,10 +843,7 @@ impl Adjacency {
         if index.is_multiple_of(2) {
             return Ok(None);
         }
-        match self.leaves.get(src, index - 1)? {
-            Some(page) if page_type_of(src.page(page)?) == PAIR => Ok(Some(page)),
-            _ => Ok(None),
-        }
+        self.pair_at(src, index - 1)
     }
 
     /// Folds the delta into the lists when it is due: when it holds at least as many entries

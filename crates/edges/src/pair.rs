@@ -259,22 +259,33 @@ impl Adjacency {
         Ok(self.leaves.remove_leaf(txn, path)?)
     }
 
+    /// The page in the radix slot of the even leaf `even`, if it is a pair page (which then
+    /// holds leaves `even` and `even + 1`). Reads that one page's tag.
+    pub(crate) fn pair_at(&self, src: &impl PageSource, even: u64) -> Result<Option<PageId>> {
+        match self.leaves.get(src, even)? {
+            Some(page) if page_type_of(src.page(page)?) == PAIR => Ok(Some(page)),
+            _ => Ok(None),
+        }
+    }
+
     /// If leaf `index`'s lists are half of a pair page, writes the pair's two leaves back as
     /// leaves of their own (each whole: inline where its runs fit) and frees the pair, so that
     /// a writer finds leaf `index` in a page of its own (or finds no leaf, if its half was
     /// empty).
     pub(crate) fn split_pair(&mut self, txn: &mut WriteTxn, index: u64) -> Result<()> {
         // An odd leaf with a page of its own is in no pair; only an empty slot sends the
-        // writer to read the page before it.
+        // writer to the page before it.
         if !index.is_multiple_of(2) && self.leaves.get(&*txn, index)?.is_some() {
             return Ok(());
         }
         let even = index & !1;
-        let Some(page) = self.leaves.get(&*txn, even)? else {
+        let Some(page) = self.pair_at(&*txn, even)? else {
             return Ok(());
         };
         let LeafRef::Half(pair, _) = LeafRef::at(&*txn, page, even)? else {
-            return Ok(());
+            return Err(Error::Corrupt(format!(
+                "adjacency pair {even} is not a pair"
+            )));
         };
         let mut slots = Vec::with_capacity(PAIR_LISTS);
         for list in 0..PAIR_LISTS {
