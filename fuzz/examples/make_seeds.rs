@@ -1,7 +1,7 @@
 //! Writes the seed corpora of the `open_file` and `open_graph` targets: small valid databases
 //! (empty, with a free list; small graphs with a hub, a large value, a pair of adjacency leaves
-//! in one page), so the fuzzer starts
-//! from real files. Run from `fuzz/`: `cargo run --example make_seeds`.
+//! in one page), so the fuzzer starts from real files. Run from `fuzz/`: `cargo run --example
+//! make_seeds`.
 
 use std::sync::Arc;
 
