@@ -832,9 +832,9 @@ impl Adjacency {
 
     /// The page a write to `node`'s leaf copies, if any: the leaf's own, or for an odd leaf
     /// without one, the pair page before it that holds it. The writers ask this of every leaf a
-    /// commit writes to, so it reads no leaf page but that of a pair's second half: reading
-    /// each leaf kept every commit's leaves in the resident set (scenario E at 10x: 374 MiB of
-    /// mapped file pages against 137).
+    /// commit writes to, so it reads a page only for an odd leaf without one (the tag of the
+    /// page before it): reading each leaf kept every commit's leaves in the resident set
+    /// (scenario E at 10x: 374 MiB of mapped file pages against 137).
     pub(crate) fn copied_page(&self, src: &impl PageSource, node: u64) -> Result<Option<PageId>> {
         let index = node / NODES_PER_LEAF as u64;
         if let Some(page) = self.leaves.get(src, index)? {
